@@ -1,0 +1,5 @@
+export * from './policy/model';
+export * from './policy/packs/pack';
+export * from './policy/packs';
+export * from './policy/engine';
+export * from './policy/report/report';

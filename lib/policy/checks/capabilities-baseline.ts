@@ -1,0 +1,35 @@
+// PSS baseline "Capabilities".
+// Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.capabilities.add.
+// Allowed: undefined, or only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD,
+// NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT (case-sensitive).
+import { Check, Violation } from '../check';
+import { PssLevel } from '../model';
+import { PodView } from '../pod-view';
+
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
+  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+export class CapabilitiesBaselineCheck extends Check {
+  public readonly info = {
+    id: 'capabilities-baseline',
+    title: 'Only baseline capabilities added',
+    description: 'Capabilities beyond the container runtime default set (NET_RAW, SYS_ADMIN, ...) widen the kernel attack surface.',
+    remediation: 'Remove every entry of securityContext.capabilities.add that is not in the baseline list.',
+    mapping: { nist800190: ['4.4.3'], cis: ['5.2.8', '5.2.9'], pss: { level: PssLevel.BASELINE, control: 'Capabilities' }, step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    for (const c of pod.containers) {
+      const add = c.securityContext.capabilities?.add;
+      if (!Array.isArray(add)) continue;
+      add.forEach((cap: unknown, i: number) => {
+        if (typeof cap !== 'string' || !BASELINE_CAPABILITIES.has(cap)) {
+          out.push({ container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`, message: `${c.label} must not add capability ${JSON.stringify(cap)}` });
+        }
+      });
+    }
+  }
+}

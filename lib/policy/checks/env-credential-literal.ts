@@ -1,0 +1,37 @@
+// No credentials as literal env values (NIST SP 800-190 4.1.4, CIS 5.4.1).
+// Reads: {containers,initContainers,ephemeralContainers}[*].env[*].{name,value}.
+// Allowed: env vars whose name looks like a credential take their value from valueFrom
+// (a Secret), never a literal value; an empty literal is allowed.
+import { Check, Violation } from '../check';
+import { PodView } from '../pod-view';
+
+/** Env var names that carry credentials, matched on word boundaries (`_`, `-`, `.` and camelCase). */
+export const CREDENTIAL_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|ACCESS_?KEY|SECRET_?KEY|CLIENT_SECRET|CONNECTION_STRING)(?:_|$)/;
+
+export function looksLikeCredential(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return CREDENTIAL_NAME.test(words);
+}
+
+export class EnvCredentialLiteralCheck extends Check {
+  public readonly info = {
+    id: 'env-credential-literal',
+    title: 'No literal credentials in env',
+    description: 'A credential written into a manifest is in version control, in every copy of the YAML and readable by anyone who can read the workload.',
+    remediation: 'Deliver the credential as a mounted secret file (SecretMount), or at least through env valueFrom.secretKeyRef.',
+    mapping: { nist800190: ['4.1.4'], cis: ['5.4.1'], step: 5 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    for (const c of pod.containers) {
+      const env = c.spec.env;
+      if (!Array.isArray(env)) continue;
+      env.forEach((e: any, i: number) => {
+        if (e && typeof e.name === 'string' && typeof e.value === 'string' && e.value !== '' && looksLikeCredential(e.name)) {
+          out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} looks like a credential but has a literal value; mount it from a Secret instead` });
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// PSS baseline "Host Namespaces".
+// Reads: spec.hostNetwork, spec.hostPID, spec.hostIPC.
+// Allowed: undefined, false.
+import { Check, Violation } from '../check';
+import { PssLevel } from '../model';
+import { PodView } from '../pod-view';
+
+const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
+
+export class HostNamespacesCheck extends Check {
+  public readonly info = {
+    id: 'host-namespaces',
+    title: 'No sharing of the host network, PID or IPC namespace',
+    description: 'A pod that shares host namespaces can see and reach host processes, host IPC and every host network interface.',
+    remediation: 'Remove spec.hostNetwork, spec.hostPID and spec.hostIPC, or set them to false.',
+    mapping: { nist800190: ['4.4.2', '4.4.3'], cis: ['5.2.3', '5.2.4', '5.2.5'], pss: { level: PssLevel.BASELINE, control: 'Host Namespaces' }, step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    for (const field of FIELDS) {
+      if (pod.spec[field] === true) {
+        out.push({ path: `${pod.specPath}.${field}`, message: `pod must not set ${field}=true` });
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// PSS baseline "HostPath Volumes".
+// Reads: spec.volumes[*].hostPath.
+// Allowed: undefined.
+import { Check, Violation } from '../check';
+import { PssLevel } from '../model';
+import { PodView } from '../pod-view';
+
+export class HostPathVolumeCheck extends Check {
+  public readonly info = {
+    id: 'host-path-volume',
+    title: 'No hostPath volumes',
+    description: 'A hostPath volume exposes the node filesystem to the container; it is a common path to node takeover.',
+    remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret, a CSI volume or a PersistentVolumeClaim.',
+    mapping: { nist800190: ['4.5.5'], cis: ['5.2.12'], pss: { level: PssLevel.BASELINE, control: 'HostPath Volumes' }, step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    const volumes = pod.spec.volumes;
+    if (!Array.isArray(volumes)) return;
+    volumes.forEach((v: any, i: number) => {
+      if (v && v.hostPath !== undefined && v.hostPath !== null) {
+        out.push({ path: `${pod.specPath}.volumes[${i}].hostPath`, message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})` });
+      }
+    });
+  }
+}

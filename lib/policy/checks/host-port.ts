@@ -1,0 +1,29 @@
+// PSS baseline "Host Ports".
+// Reads: {containers,initContainers,ephemeralContainers}[*].ports[*].hostPort.
+// Allowed: undefined, 0.
+import { Check, Violation } from '../check';
+import { PssLevel } from '../model';
+import { PodView } from '../pod-view';
+
+export class HostPortCheck extends Check {
+  public readonly info = {
+    id: 'host-port',
+    title: 'No host ports',
+    description: 'A hostPort binds a port on the node itself, bypassing network policy and limiting scheduling.',
+    remediation: 'Remove ports[*].hostPort and expose the container through a Service.',
+    mapping: { nist800190: ['4.4.2'], cis: ['5.2.13'], pss: { level: PssLevel.BASELINE, control: 'Host Ports' }, step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    for (const c of pod.containers) {
+      const ports = c.spec.ports;
+      if (!Array.isArray(ports)) continue;
+      ports.forEach((p: any, i: number) => {
+        if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
+          out.push({ container: c.name, path: `${c.path}.ports[${i}].hostPort`, message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})` });
+        }
+      });
+    }
+  }
+}

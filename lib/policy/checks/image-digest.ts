@@ -1,0 +1,26 @@
+// Image pinned by digest (NIST SP 800-190 4.1.5, 4.2.2).
+// Reads: {containers,initContainers,ephemeralContainers}[*].image.
+// Allowed: references with @sha256:<64 hex>.
+import { Check, Violation } from '../check';
+import { PodView } from '../pod-view';
+import { imageOf } from './image';
+
+export class ImageDigestCheck extends Check {
+  public readonly info = {
+    id: 'image-digest',
+    title: 'Image pinned by digest',
+    description: 'A tag can be moved to other content at any time; only a digest names exactly the image that was tested and scanned.',
+    remediation: 'Reference the image as repo:tag@sha256:<digest> (the ImagePolicy lock file does this for you).',
+    mapping: { nist800190: ['4.1.5', '4.2.2'], step: 3 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    for (const c of pod.containers) {
+      const image = imageOf(c);
+      if (!(image instanceof Error) && !image.digest) {
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)` });
+      }
+    }
+  }
+}

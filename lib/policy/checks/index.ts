@@ -1,0 +1,82 @@
+// Every check, in the order reports list them. Adding a rule: a file here, a line
+// below, a pack entry, a fixture pair, and `npm run rules`.
+import { Check } from '../check';
+import { AppArmorCheck } from './apparmor';
+import { AutomountServiceAccountTokenCheck } from './automount-service-account-token';
+import { CapabilitiesBaselineCheck } from './capabilities-baseline';
+import { CapabilitiesRestrictedCheck } from './capabilities-restricted';
+import { CpuLimitsCheck } from './cpu-limits';
+import { CpuRequestsCheck } from './cpu-requests';
+import { EnvCredentialLiteralCheck } from './env-credential-literal';
+import { EphemeralStorageLimitsCheck } from './ephemeral-storage-limits';
+import { HostNamespacesCheck } from './host-namespaces';
+import { HostPathVolumeCheck } from './host-path-volume';
+import { HostPortCheck } from './host-port';
+import { HostProcessCheck } from './host-process';
+import { ImageDigestCheck } from './image-digest';
+import { ImagePullPolicyCheck } from './image-pull-policy';
+import { ImageTagCheck } from './image-tag';
+import { MemoryLimitsCheck } from './memory-limits';
+import { MemoryRequestsCheck } from './memory-requests';
+import { PrivilegeEscalationCheck } from './privilege-escalation';
+import { PrivilegedContainerCheck } from './privileged-container';
+import { ProbeHostCheck } from './probe-host';
+import { ProcMountCheck } from './proc-mount';
+import { ReadOnlyRootFilesystemCheck } from './read-only-root-filesystem';
+import { RunAsNonRootCheck } from './run-as-non-root';
+import { RunAsNonRootUserCheck } from './run-as-non-root-user';
+import { SeccompRequiredCheck } from './seccomp-required';
+import { SeccompUnconfinedCheck } from './seccomp-unconfined';
+import { SecretLiteralDataCheck } from './secret-literal-data';
+import { SeLinuxCheck } from './selinux';
+import { SensitiveHostPathCheck } from './sensitive-host-path';
+import { SysctlsCheck } from './sysctls';
+import { TrustedRegistryCheck } from './trusted-registry';
+import { VolumeTypesCheck } from './volume-types';
+
+export const ALL_CHECKS: readonly Check[] = [
+  // Pod Security Standards: baseline
+  new HostProcessCheck(),
+  new HostNamespacesCheck(),
+  new PrivilegedContainerCheck(),
+  new CapabilitiesBaselineCheck(),
+  new HostPathVolumeCheck(),
+  new HostPortCheck(),
+  new AppArmorCheck(),
+  new SeLinuxCheck(),
+  new ProcMountCheck(),
+  new SeccompUnconfinedCheck(),
+  new SysctlsCheck(),
+  new ProbeHostCheck(),
+  // Pod Security Standards: restricted
+  new VolumeTypesCheck(),
+  new PrivilegeEscalationCheck(),
+  new RunAsNonRootCheck(),
+  new RunAsNonRootUserCheck(),
+  new SeccompRequiredCheck(),
+  new CapabilitiesRestrictedCheck(),
+  // Host protection beyond PSS
+  new ReadOnlyRootFilesystemCheck(),
+  new SensitiveHostPathCheck(),
+  // Resource limits
+  new CpuRequestsCheck(),
+  new CpuLimitsCheck(),
+  new MemoryRequestsCheck(),
+  new MemoryLimitsCheck(),
+  new EphemeralStorageLimitsCheck(),
+  // Secrets
+  new AutomountServiceAccountTokenCheck(),
+  new EnvCredentialLiteralCheck(),
+  new SecretLiteralDataCheck(),
+  // Images
+  new ImageTagCheck(),
+  new ImageDigestCheck(),
+  new ImagePullPolicyCheck(),
+  new TrustedRegistryCheck(),
+];
+
+const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));
+
+export function checkById(id: string): Check | undefined {
+  return BY_ID.get(id);
+}

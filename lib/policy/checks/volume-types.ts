@@ -1,0 +1,33 @@
+// PSS restricted "Volume Types".
+// Reads: spec.volumes[*].
+// Allowed: volumes whose source is configMap, csi, downwardAPI, emptyDir, ephemeral,
+// persistentVolumeClaim, projected or secret.
+import { Check, Violation } from '../check';
+import { PssLevel } from '../model';
+import { PodView } from '../pod-view';
+
+const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+export class VolumeTypesCheck extends Check {
+  public readonly info = {
+    id: 'volume-types',
+    title: 'Only restricted volume types',
+    description: 'Volume types other than the pod-scoped ones (hostPath, nfs, cloud disks, ...) reach outside the pod\'s sandbox.',
+    remediation: 'Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes.',
+    mapping: { nist800190: ['4.5.5'], pss: { level: PssLevel.RESTRICTED, control: 'Volume Types' }, step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    const volumes = pod.spec.volumes;
+    if (!Array.isArray(volumes)) return;
+    volumes.forEach((v: any, i: number) => {
+      if (!v || typeof v !== 'object') return;
+      for (const key of Object.keys(v)) {
+        if (key !== 'name' && v[key] !== undefined && v[key] !== null && !ALLOWED.has(key)) {
+          out.push({ path: `${pod.specPath}.volumes[${i}].${key}`, message: `volume "${v.name}" must not use volume type ${key}` });
+        }
+      }
+    });
+  }
+}

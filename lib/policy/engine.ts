@@ -1,0 +1,223 @@
+import { Check, CheckContext, ObjectIndex, Violation } from './check';
+import { ALL_CHECKS, checkById } from './checks';
+import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
+import { Packs } from './packs';
+import { Pack } from './packs/pack';
+import { podViewOf } from './pod-view';
+import { Report, ReportRule } from './report/report';
+import { suppressionsOf } from './suppressions';
+
+/**
+ * One document to evaluate, with where it came from.
+ */
+export interface ManifestDocument {
+  /** The parsed object (anything: bad input becomes an `invalid-manifest` finding). */
+  readonly manifest: any;
+  /**
+   * The file it was read from or will be written to.
+   * @default - unknown
+   */
+  readonly file?: string;
+  /**
+   * Zero-based index of the document in `file`.
+   * @default - unknown
+   */
+  readonly documentIndex?: number;
+  /**
+   * One-based line where the document starts in `file`.
+   * @default - unknown
+   */
+  readonly line?: number;
+  /**
+   * Construct path of the ApiObject that produced it.
+   * @default - none
+   */
+  readonly constructPath?: string;
+  /**
+   * Suppressions beyond the manifest's own annotations: rule id to reason.
+   * @default - only the annotations
+   */
+  readonly suppressions?: { [ruleId: string]: string };
+  /**
+   * Set when the document could not be parsed: the engine reports it as an
+   * `invalid-manifest` finding instead of evaluating it.
+   * @default - the document parsed
+   */
+  readonly parseError?: string;
+}
+
+/**
+ * Options of the policy engine.
+ */
+export interface PolicyEngineOptions {
+  /**
+   * The rule pack.
+   * @default Packs.DEFAULT
+   */
+  readonly pack?: Pack;
+  /**
+   * Registries (optionally with a path prefix, e.g. "ghcr.io/acme") images may come from.
+   * @default - the trusted-registry rule is not applicable
+   */
+  readonly trustedRegistries?: string[];
+}
+
+/** The engine's own rule: a document that is not a Kubernetes object. Always an error. */
+export const INVALID_MANIFEST_RULE: RuleInfo = {
+  id: 'invalid-manifest',
+  title: 'Document is a Kubernetes object',
+  description: 'Every document must parse and carry apiVersion, kind and metadata.name; anything else cannot be checked and is never passed silently.',
+  remediation: 'Fix the YAML syntax, or add apiVersion, kind and metadata.name.',
+  mapping: { nist800190: [], step: 1 },
+};
+
+interface PreparedRule {
+  readonly rule: ReportRule;
+  readonly check?: Check;
+}
+
+/**
+ * The policy engine: plain manifest JSON in, a report out. Knows nothing of cdk8s,
+ * so it checks any YAML (Helm output included) the same way Guard checks an app.
+ */
+export class PolicyEngine {
+  /** Rule metadata of every built-in rule, the engine's own `invalid-manifest` included. */
+  public static rules(): RuleInfo[] {
+    return [INVALID_MANIFEST_RULE, ...ALL_CHECKS.map(c => c.info)];
+  }
+
+  /** The pack in use. */
+  public readonly pack: Pack;
+  private readonly prepared: PreparedRule[];
+  private readonly trustedRegistries: string[];
+
+  constructor(options: PolicyEngineOptions = {}) {
+    this.pack = options.pack ?? Packs.DEFAULT;
+    this.trustedRegistries = [...(options.trustedRegistries ?? [])];
+    this.prepared = [{ rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR } }];
+    for (const [id, severity] of Object.entries(this.pack.rules)) {
+      const check = checkById(id);
+      if (!check) {
+        throw new Error(`pack "${this.pack.name}" names unknown rule "${id}"; known rules: ${ALL_CHECKS.map(c => c.info.id).join(', ')}`);
+      }
+      if (!Object.values(Severity).includes(severity)) {
+        throw new Error(`pack "${this.pack.name}" gives rule "${id}" severity "${severity}"; use error, warning or info`);
+      }
+      this.prepared.push({ rule: { ...check.info, severity }, check });
+    }
+  }
+
+  /** Evaluates plain manifests (no source information). */
+  public evaluate(manifests: any[]): Report {
+    return this.evaluateDocuments(manifests.map((manifest, documentIndex) => ({ manifest, documentIndex })));
+  }
+
+  /** Evaluates documents with their source information and extra suppressions. */
+  public evaluateDocuments(documents: ManifestDocument[]): Report {
+    const ctx: CheckContext = {
+      trustedRegistries: this.trustedRegistries,
+      index: new ObjectIndex(documents.map(d => d.manifest)),
+    };
+    const rules = this.prepared.map(p => p.rule);
+    const objects: ObjectRef[] = [];
+    const statuses: RuleStatus[][] = [];
+    const findings: Finding[] = [];
+    const violations: Violation[] = [];
+
+    for (const doc of documents) {
+      const manifest = doc.manifest;
+      const ref = objectRefOf(doc);
+      objects.push(ref);
+      const row: RuleStatus[] = new Array(this.prepared.length).fill(RuleStatus.NOT_APPLICABLE);
+      statuses.push(row);
+
+      const problem = doc.parseError ?? manifestProblem(manifest);
+      if (problem) {
+        row[0] = RuleStatus.NON_COMPLIANT;
+        findings.push({
+          ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object: ref, path: '',
+          message: `${where(doc)}: ${problem}`, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
+        });
+        continue;
+      }
+      row[0] = RuleStatus.COMPLIANT;
+
+      const pod = podViewOf(manifest);
+      const suppressions = suppressionsOf(manifest, doc.suppressions);
+      for (let i = 1; i < this.prepared.length; i++) {
+        const { rule, check } = this.prepared[i];
+        const c = check!;
+        try {
+          if (c.appliesTo === 'pods') {
+            if (!pod || !c.isConfigured(ctx)) continue;
+            c.evaluatePod(pod, manifest, ctx, violations);
+          } else {
+            if (!c.appliesTo.includes(manifest.kind) || !c.isConfigured(ctx)) continue;
+            c.evaluateObject(manifest, ctx, violations);
+          }
+        } catch (e) {
+          // A field of an unexpected type: say so rather than crash or pass.
+          violations.length = 0;
+          row[0] = RuleStatus.NON_COMPLIANT;
+          findings.push({
+            ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object: ref, path: '',
+            message: `${where(doc)}: rule "${rule.id}" cannot read this object (${(e as Error).message})`,
+            remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
+          });
+          continue;
+        }
+        if (violations.length === 0) {
+          row[i] = RuleStatus.COMPLIANT;
+          continue;
+        }
+        const suppression = suppressions.get(rule.id);
+        const suppressed = !!suppression && !suppression.refused;
+        row[i] = suppressed ? RuleStatus.SUPPRESSED : RuleStatus.NON_COMPLIANT;
+        for (const v of violations) {
+          findings.push({
+            ruleId: rule.id,
+            severity: rule.severity,
+            object: ref,
+            container: v.container,
+            path: v.path,
+            message: suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message,
+            remediation: rule.remediation,
+            suppressed,
+            suppressionReason: suppressed ? suppression!.reason : undefined,
+          });
+        }
+        violations.length = 0;
+      }
+    }
+    return new Report(this.pack.name, rules, objects, statuses, findings);
+  }
+}
+
+function manifestProblem(manifest: any): string | undefined {
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) {
+    return `document is ${Array.isArray(manifest) ? 'a list' : manifest === null ? 'empty' : `a ${typeof manifest}`}, not a Kubernetes object`;
+  }
+  const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
+  if (typeof manifest.metadata?.name !== 'string' && typeof manifest.metadata?.generateName !== 'string') missing.push('metadata.name');
+  return missing.length ? `document is not a Kubernetes object: it has no ${missing.join(', ')}` : undefined;
+}
+
+function where(doc: ManifestDocument): string {
+  const file = doc.file ?? doc.constructPath ?? '(input)';
+  return doc.documentIndex !== undefined ? `${file} document ${doc.documentIndex}` : file;
+}
+
+function objectRefOf(doc: ManifestDocument): ObjectRef {
+  const m = doc.manifest && typeof doc.manifest === 'object' ? doc.manifest : {};
+  const ref: { -readonly [K in keyof ObjectRef]: ObjectRef[K] } = {
+    apiVersion: typeof m.apiVersion === 'string' ? m.apiVersion : '',
+    kind: typeof m.kind === 'string' ? m.kind : '',
+    name: typeof m.metadata?.name === 'string' ? m.metadata.name : (m.metadata?.generateName ?? ''),
+  };
+  if (typeof m.metadata?.namespace === 'string') ref.namespace = m.metadata.namespace;
+  if (doc.file !== undefined) ref.file = doc.file;
+  if (doc.documentIndex !== undefined) ref.documentIndex = doc.documentIndex;
+  if (doc.line !== undefined) ref.line = doc.line;
+  if (doc.constructPath !== undefined) ref.constructPath = doc.constructPath;
+  return ref;
+}

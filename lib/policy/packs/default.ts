@@ -1,0 +1,45 @@
+import { Severity } from '../model';
+import { Pack } from './pack';
+
+const E = Severity.ERROR;
+const W = Severity.WARNING;
+
+/** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
+export const DEFAULT_PACK: Pack = {
+  name: 'default',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, and literal credentials as errors; image pinning, pull policy and ServiceAccount token mounting as warnings.',
+  rules: {
+    'host-process': E,
+    'host-namespaces': E,
+    'privileged-container': E,
+    'capabilities-baseline': E,
+    'host-path-volume': E,
+    'host-port': E,
+    'apparmor': E,
+    'selinux': E,
+    'proc-mount': E,
+    'seccomp-unconfined': E,
+    'sysctls': E,
+    'probe-host': E,
+    'volume-types': E,
+    'privilege-escalation': E,
+    'run-as-non-root': E,
+    'run-as-non-root-user': E,
+    'seccomp-required': E,
+    'capabilities-restricted': E,
+    'read-only-root-filesystem': E,
+    'sensitive-host-path': E,
+    'cpu-requests': E,
+    'cpu-limits': E,
+    'memory-requests': E,
+    'memory-limits': E,
+    'ephemeral-storage-limits': E,
+    'automount-service-account-token': W,
+    'env-credential-literal': E,
+    'secret-literal-data': E,
+    'image-tag': E,
+    'image-digest': W,
+    'image-pull-policy': W,
+    'trusted-registry': E,
+  },
+};

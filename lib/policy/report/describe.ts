@@ -1,0 +1,10 @@
+import { ObjectRef } from '../model';
+
+/** Describes an object for humans: `Deployment shop/api (chart/api/Resource)`. */
+export function describeObject(o: ObjectRef): string {
+  const name = o.namespace ? `${o.namespace}/${o.name}` : o.name;
+  const where: string[] = [];
+  if (o.constructPath) where.push(o.constructPath);
+  if (o.file) where.push(o.documentIndex !== undefined ? `${o.file}#${o.documentIndex}` : o.file);
+  return `${o.kind || '(no kind)'} ${name || '(no name)'}${where.length ? ` (${where.join(', ')})` : ''}`;
+}

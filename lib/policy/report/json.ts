@@ -1,0 +1,13 @@
+import type { Report } from './report';
+
+/** The whole model: rules, every object with the status of every rule, and every finding. */
+export function renderJson(report: Report): string {
+  return JSON.stringify({
+    tool: 'cdk8s-secure',
+    pack: report.pack,
+    summary: report.summary,
+    rules: report.rules,
+    objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),
+    findings: report.findings,
+  }, null, 2) + '\n';
+}

@@ -1,0 +1,41 @@
+import { RuleStatus } from '../model';
+import type { Report } from './report';
+import { describeObject } from './describe';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A summary, a table of every rule with its counts per status, and the findings. */
+export function renderMarkdown(report: Report): string {
+  const s = report.summary;
+  const out: string[] = [
+    '# cdk8s-secure compliance report',
+    '',
+    `Pack **${report.pack}**: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings, ${s.suppressed} suppressed.`,
+    '',
+    '## Rules',
+    '',
+    '| Rule | Severity | Compliant | Non-compliant | Suppressed | Not applicable |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  report.rules.forEach((r, i) => {
+    const c = report.statusCounts(i);
+    out.push(`| \`${r.id}\` ${cell(r.title)} | ${r.severity} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
+  });
+  out.push('', '## Findings', '');
+  if (report.findings.length === 0) {
+    out.push('None.');
+  } else {
+    out.push('| Status | Rule | Object | Container | Field | Message |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of report.findings) {
+      const status = f.suppressed ? `suppressed: ${f.suppressionReason}` : f.severity;
+      out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | ${cell(f.message)} |`);
+    }
+  }
+  out.push('', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |');
+  report.objects.forEach((o, i) => {
+    const counts: { [k: string]: number } = {};
+    for (const status of Object.values(report.statusesOf(i))) counts[status] = (counts[status] ?? 0) + 1;
+    out.push(`| ${cell(describeObject(o))} | ${counts[RuleStatus.COMPLIANT] ?? 0} | ${counts[RuleStatus.NON_COMPLIANT] ?? 0} | ${counts[RuleStatus.SUPPRESSED] ?? 0} | ${counts[RuleStatus.NOT_APPLICABLE] ?? 0} |`);
+  });
+  return out.join('\n') + '\n';
+}

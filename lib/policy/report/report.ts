@@ -1,0 +1,130 @@
+import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
+import { renderJson } from './json';
+import { renderMarkdown } from './markdown';
+import { renderSarif } from './sarif';
+import { renderText } from './text';
+
+/**
+ * A rule as it ran: its metadata and the severity the pack gave it.
+ */
+export interface ReportRule extends RuleInfo {
+  /** Severity in the pack that produced the report. */
+  readonly severity: Severity;
+}
+
+/**
+ * Counts for the summary line `objects=N errors=E warnings=W suppressed=S`.
+ */
+export interface ReportSummary {
+  /** Objects (documents) evaluated. */
+  readonly objects: number;
+  /** Unsuppressed error findings. */
+  readonly errors: number;
+  /** Unsuppressed warning findings. */
+  readonly warnings: number;
+  /** Unsuppressed info findings. */
+  readonly infos: number;
+  /** Findings covered by a suppression with a reason. */
+  readonly suppressed: number;
+}
+
+/**
+ * The output formats every report renders to.
+ */
+export enum ReportFormat {
+  /** Human-readable findings and summary. */
+  TEXT = 'text',
+  /** The whole report model, every rule for every object included. */
+  JSON = 'json',
+  /** SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. */
+  SARIF = 'sarif',
+  /** Markdown, for pull request comments and audit records. */
+  MARKDOWN = 'markdown',
+}
+
+/**
+ * The one report model: rendered into text, JSON, SARIF and Markdown.
+ */
+export class Report {
+  /** Name of the pack that ran. */
+  public readonly pack: string;
+  /** Rules that ran, in pack order. */
+  public readonly rules: ReportRule[];
+  /** Every object evaluated, in input order. */
+  public readonly objects: ObjectRef[];
+  /** Every finding, suppressed ones included. */
+  public readonly findings: Finding[];
+  /** The summary counts. */
+  public readonly summary: ReportSummary;
+  private readonly statuses: RuleStatus[][];
+
+  /**
+   * @param pack name of the pack that ran
+   * @param rules rules in pack order
+   * @param objects objects in input order
+   * @param statuses per object, the status of each rule (aligned with `rules`)
+   * @param findings every finding
+   */
+  constructor(pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: RuleStatus[][], findings: Finding[]) {
+    this.pack = pack;
+    this.rules = rules;
+    this.objects = objects;
+    this.statuses = statuses;
+    this.findings = findings;
+    let errors = 0, warnings = 0, infos = 0, suppressed = 0;
+    for (const f of findings) {
+      if (f.suppressed) suppressed++;
+      else if (f.severity === Severity.ERROR) errors++;
+      else if (f.severity === Severity.WARNING) warnings++;
+      else infos++;
+    }
+    this.summary = { objects: objects.length, errors, warnings, infos, suppressed };
+  }
+
+  /** Whether any unsuppressed error finding exists. */
+  public get hasErrors(): boolean {
+    return this.summary.errors > 0;
+  }
+
+  /** Unsuppressed findings of severity error. */
+  public get errors(): Finding[] {
+    return this.findings.filter(f => !f.suppressed && f.severity === Severity.ERROR);
+  }
+
+  /**
+   * The status of every rule for the object at `objectIndex`, keyed by rule id.
+   */
+  public statusesOf(objectIndex: number): { [ruleId: string]: RuleStatus } {
+    const row = this.statuses[objectIndex];
+    if (!row) throw new Error(`objectIndex ${objectIndex} is out of range (0..${this.objects.length - 1})`);
+    const result: { [ruleId: string]: RuleStatus } = {};
+    this.rules.forEach((r, i) => { result[r.id] = row[i]; });
+    return result;
+  }
+
+  /** How many objects have each status for the rule at `ruleIndex` (in `rules`). */
+  public statusCounts(ruleIndex: number): { [status: string]: number } {
+    const counts: { [status: string]: number } = {
+      [RuleStatus.COMPLIANT]: 0, [RuleStatus.NON_COMPLIANT]: 0, [RuleStatus.SUPPRESSED]: 0, [RuleStatus.NOT_APPLICABLE]: 0,
+    };
+    for (const row of this.statuses) counts[row[ruleIndex]]++;
+    return counts;
+  }
+
+  /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */
+  public summaryLine(): string {
+    const s = this.summary;
+    return `objects=${s.objects} errors=${s.errors} warnings=${s.warnings} suppressed=${s.suppressed}`;
+  }
+
+  /** Renders the report in `format`. */
+  public render(format: ReportFormat): string {
+    switch (format) {
+      case ReportFormat.TEXT: return renderText(this);
+      case ReportFormat.JSON: return renderJson(this);
+      case ReportFormat.SARIF: return renderSarif(this);
+      case ReportFormat.MARKDOWN: return renderMarkdown(this);
+      default: throw new Error(`unknown report format "${format}"; use one of ${Object.values(ReportFormat).join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { Finding, Severity } from '../model';
+import type { Report, ReportRule } from './report';
+
+const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning', info: 'note' };
+// GitHub code scanning ranks security alerts by this property (0.0-10.0).
+const SECURITY_SEVERITY: { [s in Severity]: string } = { error: '8.0', warning: '5.0', info: '2.0' };
+
+function pascal(id: string): string {
+  return id.split('-').map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function tags(rule: ReportRule): string[] {
+  const m = rule.mapping;
+  return [
+    'security',
+    ...m.nist800190.map(s => `nist-800-190/${s}`),
+    ...(m.cis ?? []).map(s => `cis-kubernetes/${s}`),
+    ...(m.pss ? [`pss/${m.pss.level}`] : []),
+    `step/${m.step}`,
+  ];
+}
+
+function helpMarkdown(rule: ReportRule): string {
+  const m = rule.mapping;
+  const rows = [
+    `**${rule.title}**`, '', rule.description, '', `**Fix:** ${rule.remediation}`, '',
+    `- NIST SP 800-190: ${m.nist800190.length ? m.nist800190.join(', ') : '-'}`,
+    `- CIS Kubernetes Benchmark: ${m.cis?.length ? m.cis.join(', ') : '-'}`,
+    `- Pod Security Standards: ${m.pss ? `${m.pss.level} / ${m.pss.control}` : '-'}`,
+  ];
+  return rows.join('\n');
+}
+
+function location(f: Finding): any {
+  const name = f.object.namespace ? `${f.object.namespace}/${f.object.name}` : f.object.name;
+  const loc: any = {
+    logicalLocations: [{ fullyQualifiedName: `${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`, kind: 'resource' }],
+    message: { text: f.path },
+  };
+  if (f.object.file) {
+    loc.physicalLocation = {
+      artifactLocation: { uri: f.object.file.split('\\').join('/') },
+      region: { startLine: f.object.line ?? 1 },
+    };
+  }
+  return loc;
+}
+
+/** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source. */
+export function renderSarif(report: Report): string {
+  const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'cdk8s-secure',
+          informationUri: 'https://www.npmjs.com/package/cdk8s-secure',
+          rules: report.rules.map(r => ({
+            id: r.id,
+            name: pascal(r.id),
+            shortDescription: { text: r.title },
+            fullDescription: { text: r.description },
+            help: { text: `${r.description} Fix: ${r.remediation}`, markdown: helpMarkdown(r) },
+            defaultConfiguration: { level: LEVEL[r.severity] },
+            properties: { 'tags': tags(r), 'security-severity': SECURITY_SEVERITY[r.severity], 'mapping': r.mapping },
+          })),
+        },
+      },
+      results: report.findings.map(f => ({
+        ruleId: f.ruleId,
+        ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+        level: LEVEL[f.severity],
+        message: { text: `${f.message}. Fix: ${f.remediation}` },
+        locations: [location(f)],
+        partialFingerprints: { 'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|') },
+        ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressionReason }] } : {}),
+      })),
+    }],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
