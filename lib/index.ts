@@ -3,3 +3,5 @@ export * from './policy/packs/pack';
 export * from './policy/packs';
 export * from './policy/engine';
 export * from './policy/report/report';
+export * from './workloads';
+export * from './suppressions';

@@ -1,4 +1,4 @@
-import { ObjectRef } from '../model';
+import { Finding, ObjectRef } from '../model';
 
 /** Describes an object for humans: `Deployment shop/api (chart/api/Resource)`. */
 export function describeObject(o: ObjectRef): string {
@@ -7,4 +7,9 @@ export function describeObject(o: ObjectRef): string {
   if (o.constructPath) where.push(o.constructPath);
   if (o.file) where.push(o.documentIndex !== undefined ? `${o.file}#${o.documentIndex}` : o.file);
   return `${o.kind || '(no kind)'} ${name || '(no name)'}${where.length ? ` (${where.join(', ')})` : ''}`;
+}
+
+/** One finding on one line: `[rule-id] message (at path). Fix: remediation` (plus the container where there is one). */
+export function formatFinding(f: Finding): string {
+  return `[${f.ruleId}] ${f.message} (at ${f.path || '(document)'}). Fix: ${f.remediation}`;
 }

@@ -1,0 +1,5 @@
+export * from './props';
+export * from './secure-deployment';
+export * from './secure-stateful-set';
+export * from './secure-job';
+export * from './secure-cron-job';

@@ -1,0 +1,418 @@
+// The one place where the secure pod and container defaults are decided. Every
+// Secure* workload renders its pod spec through `harden()`, so containers added
+// later, through any API, get the same defaults; and every workload checks its own
+// rendered manifest with the policy engine, so a later insecure change fails synth.
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { guardCovers } from '../guard-registry';
+import { looksLikeCredential } from '../policy/checks/env-credential-literal';
+import { PolicyEngine } from '../policy/engine';
+import { Severity } from '../policy/model';
+import { Packs } from '../policy/packs';
+import { parseQuantity } from '../policy/quantity';
+import { formatFinding } from '../policy/report/describe';
+import { parseImageReference } from '../supply-chain/image-reference';
+import { Suppressions } from '../suppressions';
+import { ContainerExemptions, Exemption, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
+
+/** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
+export const DEFAULT_USER = 65532;
+/** The size of the writable /tmp unless told otherwise. */
+export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
+
+const MIN_REASON = 10;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** What a workload's own validation enforces: everything its defaults guarantee. */
+const WORKLOAD_RULES = [
+  ...Object.keys(Packs.PSS_RESTRICTED.rules),
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal',
+  'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
+];
+let workloadEngine: PolicyEngine | undefined;
+function engine(): PolicyEngine {
+  workloadEngine ??= new PolicyEngine({
+    pack: {
+      name: 'secure-workload',
+      description: 'What every Secure* workload checks on its own manifest.',
+      rules: Object.fromEntries(WORKLOAD_RULES.map(id => [id, Severity.ERROR])),
+    },
+  });
+  return workloadEngine;
+}
+
+const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
+  hostNetwork: ['host-namespaces'],
+  hostPid: ['host-namespaces'],
+  hostIpc: ['host-namespaces'],
+  hostPath: ['host-path-volume', 'volume-types'],
+};
+const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] } = {
+  privileged: ['privileged-container', 'privilege-escalation'],
+  hostPort: ['host-port'],
+  cpuLimit: ['cpu-limits'],
+  writableRootFilesystem: ['read-only-root-filesystem'],
+  addCapabilities: [],
+};
+/** Annotation recording added capabilities (no rule fails for NET_BIND_SERVICE, but reviewers should see it). */
+export const ADDED_CAPABILITIES_ANNOTATION = 'cdk8s-secure.io/added-capabilities';
+
+/** Functions that reach the cdk8s-plus container adders without the Secure* overrides. */
+export interface ContainerAdders {
+  readonly container: (props: kplus.ContainerProps) => kplus.Container;
+  readonly initContainer: (props: kplus.ContainerProps) => kplus.Container;
+}
+
+interface WritableMount extends WritablePath {
+  readonly volumeName: string;
+}
+
+function reasonOk(prop: string, exemption: Exemption | undefined): void {
+  if (exemption === undefined) return;
+  const reason = exemption?.reason;
+  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
+    throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) must be at least ${MIN_REASON} characters: say why the weakening is needed`);
+  }
+}
+
+function quantity(prop: string, value: string, example: string): number {
+  const n = parseQuantity(value);
+  if (n === undefined || n < 0) {
+    throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`);
+  }
+  return n;
+}
+
+function atLeast(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
+  if (quantity(limitProp, limit, example) < quantity(requestProp, request, example)) {
+    throw new Error(`'${limitProp}' (${limit}) must be at least '${requestProp}' (${request})`);
+  }
+}
+
+function idOrUndefined(prop: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < 0 || value > 2147483647) {
+    throw new Error(`'${prop}' (${value}) must be a whole number between 1 and 2147483647`);
+  }
+  if (value === 0) {
+    throw new Error(`'${prop}' (0) must not be 0: root is never allowed; use a numeric non-root id such as ${DEFAULT_USER}`);
+  }
+}
+
+function normalisedMountPath(prop: string, path: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new Error(`'${prop}' (${JSON.stringify(path ?? null)}) must be an absolute path such as "/var/cache/app"`);
+  }
+  const normal = '/' + path.split('/').filter(p => p !== '' && p !== '.').join('/');
+  if (normal === '/' || path.split('/').includes('..')) {
+    throw new Error(`'${prop}' (${JSON.stringify(path)}) must be an absolute path below / without ".."`);
+  }
+  return normal;
+}
+
+/** Renders resources exactly as written (cdk8s-plus would round memory to Mi and storage to Gi). */
+function renderResources(r: SecureResources): kplus.k8s.ResourceRequirements {
+  const q = kplus.k8s.Quantity.fromString;
+  const limits: { [name: string]: kplus.k8s.Quantity } = { 'memory': q(r.memory.limit), 'ephemeral-storage': q(r.ephemeralStorage.limit) };
+  if (r.cpu.limit !== undefined) limits.cpu = q(r.cpu.limit);
+  const requests: { [name: string]: kplus.k8s.Quantity } = { cpu: q(r.cpu.request), memory: q(r.memory.request) };
+  if (r.ephemeralStorage.request !== undefined) requests['ephemeral-storage'] = q(r.ephemeralStorage.request);
+  return { limits, requests };
+}
+
+/**
+ * Secure defaults and self-validation for one workload. Internal: the Secure*
+ * classes own one each.
+ */
+export class PodHardening {
+  private readonly user: number;
+  private readonly group: number;
+  private readonly fsGroup: number;
+  private readonly podExemptions: PodExemptions;
+  private readonly writable: WritableMount[] = [];
+  private readonly containerResources = new Map<string, SecureResources>();
+  private readonly containerWritable = new Map<string, WritableMount[]>();
+  private readonly containerNames = new Set<string>();
+  private readonly volumeNames = new Set<string>();
+  private readonly addedCapabilities: string[] = [];
+
+  constructor(private readonly workload: kplus.AbstractPod, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
+    idOrUndefined('user', props.user);
+    idOrUndefined('group', props.group);
+    idOrUndefined('fsGroup', props.fsGroup);
+    this.user = props.user ?? DEFAULT_USER;
+    this.group = props.group ?? DEFAULT_USER;
+    this.fsGroup = props.fsGroup ?? this.group;
+
+    this.podExemptions = props.exemptions ?? {};
+    for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
+      const exemption = this.podExemptions[key];
+      reasonOk(`exemptions.${key}`, exemption);
+      if (exemption) for (const rule of POD_EXEMPTION_RULES[key]) Suppressions.add(workload, rule, exemption.reason);
+    }
+    (props.volumes ?? []).forEach((v, i) => this.checkVolume(`volumes[${i}]`, v));
+
+    this.addWritablePath({ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT }, 'tmpSizeLimit');
+    (props.writablePaths ?? []).forEach((w, i) => this.addWritablePath(w, `writablePaths[${i}]`));
+
+    if (!Array.isArray(props.containers) || props.containers.length === 0) {
+      throw new Error(`'containers' (${JSON.stringify(props.containers ?? null)}) must list at least one container`);
+    }
+    props.containers.forEach(c => this.addContainer(c, false));
+    (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
+
+    workload.node.addValidation({ validate: () => this.validate() });
+  }
+
+  /** The cdk8s-plus pod props the secure props translate to. */
+  public static kplusPodProps(props: SecureWorkloadProps): kplus.WorkloadProps {
+    return {
+      metadata: props.metadata,
+      podMetadata: props.podMetadata,
+      select: props.select,
+      spread: props.spread,
+      volumes: props.volumes,
+      serviceAccount: props.serviceAccount,
+      dockerRegistryAuth: props.dockerRegistryAuth,
+      hostAliases: props.hostAliases,
+      dns: props.dns,
+      isolate: props.isolate,
+      terminationGracePeriod: props.terminationGracePeriod,
+      automountServiceAccountToken: false,
+      hostNetwork: props.exemptions?.hostNetwork ? true : undefined,
+      securityContext: {
+        ensureNonRoot: true,
+        user: props.user ?? DEFAULT_USER,
+        group: props.group ?? DEFAULT_USER,
+        fsGroup: props.fsGroup ?? props.group ?? DEFAULT_USER,
+      },
+    };
+  }
+
+  /** Adds a secure container (or init container) after validating every prop. */
+  public addContainer(props: SecureContainerProps, init: boolean): kplus.Container {
+    const name = props.name ?? 'main';
+    const who = `container "${name}"`;
+    const fail = (message: string): never => { throw new Error(`${who}: ${message}`); };
+    try {
+      this.checkContainer(name, props, init);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    const ex = props.exemptions ?? {};
+    for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) {
+      const exemption = ex[key];
+      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.add(this.workload, rule, `${who}: ${exemption.reason}`);
+    }
+    if (ex.addCapabilities) {
+      this.addedCapabilities.push(`${name}=${ex.addCapabilities.capabilities.join(',')}: ${ex.addCapabilities.reason}`);
+      this.workload.metadata.addAnnotation(ADDED_CAPABILITIES_ANNOTATION, this.addedCapabilities.join('; '));
+    }
+
+    this.containerNames.add(name);
+    this.containerResources.set(name, props.resources);
+    const own: WritableMount[] = [];
+    (props.writablePaths ?? []).forEach((w, i) => own.push(this.writableMount(w, `${who}: 'writablePaths[${i}]'`, name)));
+    this.containerWritable.set(name, own);
+
+    const kplusProps: kplus.ContainerProps = {
+      name,
+      image: props.image,
+      command: props.command,
+      args: props.args,
+      workingDir: props.workingDir,
+      portNumber: props.portNumber,
+      ports: props.ports,
+      envVariables: props.envVariables,
+      envFrom: props.envFrom,
+      readiness: props.readiness,
+      liveness: props.liveness,
+      startup: props.startup,
+      lifecycle: props.lifecycle,
+      volumeMounts: props.volumeMounts,
+      imagePullPolicy: props.imagePullPolicy,
+      restartPolicy: props.restartPolicy,
+      securityContext: {
+        ensureNonRoot: true,
+        user: props.user,
+        group: props.group,
+        privileged: ex.privileged !== undefined,
+        allowPrivilegeEscalation: ex.privileged !== undefined,
+        readOnlyRootFilesystem: ex.writableRootFilesystem === undefined,
+        capabilities: { drop: [kplus.Capability.ALL], add: ex.addCapabilities?.capabilities },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+    };
+    return init ? this.adders.initContainer(kplusProps) : this.adders.container(kplusProps);
+  }
+
+  /**
+   * Refuses a plain cdk8s-plus container without complete resources (cdk8s-plus would
+   * default them silently). The secure defaults are applied to it at synth like to any other.
+   */
+  public checkPlainContainer(method: string, props: kplus.ContainerProps): void {
+    const name = props.name ?? 'main';
+    const r = props.resources;
+    const missing = [
+      ['cpu.request', r?.cpu?.request], ['cpu.limit', r?.cpu?.limit], ['memory.request', r?.memory?.request],
+      ['memory.limit', r?.memory?.limit], ['ephemeralStorage.limit', r?.ephemeralStorage?.limit],
+    ].filter(([, v]) => v === undefined).map(([k]) => `'resources.${k}'`);
+    if (missing.length) {
+      throw new Error(`${method}: container "${name}" must set ${missing.join(', ')}; cdk8s-plus would default them silently. Set them, or use addSecureContainer() which takes quantities and exemptions`);
+    }
+    if (this.containerNames.has(name)) {
+      throw new Error(`${method}: container name "${name}" is already used in this pod; give the container a unique 'name'`);
+    }
+    this.containerNames.add(name);
+  }
+
+  /** Adds a writable emptyDir mounted into every container. */
+  public addWritablePath(w: WritablePath, prop = 'addWritablePath'): void {
+    this.writable.push(this.writableMount(w, `'${prop}'`));
+  }
+
+  /** Applies the secure defaults to a rendered pod spec. Explicit settings are kept (and checked by `validate`). */
+  public harden(spec: any): any {
+    spec.automountServiceAccountToken ??= false;
+    if (this.podExemptions.hostPid) spec.hostPID = true;
+    if (this.podExemptions.hostIpc) spec.hostIPC = true;
+    const sc = spec.securityContext ?? {};
+    spec.securityContext = {
+      ...sc,
+      runAsNonRoot: sc.runAsNonRoot ?? true,
+      runAsUser: sc.runAsUser ?? this.user,
+      runAsGroup: sc.runAsGroup ?? this.group,
+      fsGroup: sc.fsGroup ?? this.fsGroup,
+      seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
+    };
+
+    const volumes: any[] = spec.volumes ?? [];
+    const all: any[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+    for (const w of this.writable) volumes.push(emptyDir(w));
+    for (const c of all) {
+      c.securityContext = hardenContainer(c.securityContext);
+      const resources = this.containerResources.get(c.name);
+      if (resources) c.resources = renderResources(resources);
+      const own = this.containerWritable.get(c.name) ?? [];
+      for (const w of own) volumes.push(emptyDir(w));
+      for (const w of [...this.writable, ...own]) {
+        const mounts: any[] = c.volumeMounts ?? [];
+        if (!mounts.some(m => m.mountPath === w.path)) mounts.push({ name: w.volumeName, mountPath: w.path });
+        c.volumeMounts = mounts;
+      }
+    }
+    spec.volumes = volumes;
+    return spec;
+  }
+
+  /** The workload checks its own manifest, unless a Guard covers it (the Guard then reports, once). */
+  private validate(): string[] {
+    if (guardCovers(this.workload)) return [];
+    const manifest = ApiObject.of(this.workload).toJson();
+    const report = engine().evaluateDocuments([{ manifest, suppressions: Suppressions.of(this.workload) }]);
+    return report.errors.map(formatFinding);
+  }
+
+  private checkContainer(name: string, props: SecureContainerProps, init: boolean): void {
+    if (!DNS_LABEL.test(name) || name.length > 63) {
+      throw new Error(`'name' (${JSON.stringify(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
+    }
+    if (this.containerNames.has(name)) {
+      throw new Error(`'name' (${JSON.stringify(name)}) is already used in this pod; container names must be unique`);
+    }
+    if (typeof props.image !== 'string' || props.image === '') {
+      throw new Error(`'image' (${JSON.stringify(props.image ?? null)}) must be an image reference such as "registry.example.com/app:1.2.3"`);
+    }
+    try {
+      parseImageReference(props.image);
+    } catch (e) {
+      throw new Error(`'image' (${JSON.stringify(props.image)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`);
+    }
+    idOrUndefined('user', props.user);
+    idOrUndefined('group', props.group);
+
+    const ex = props.exemptions ?? {};
+    for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) reasonOk(`exemptions.${key}`, ex[key]);
+    if (ex.addCapabilities) {
+      const caps = ex.addCapabilities.capabilities ?? [];
+      const refused = caps.filter(c => c !== kplus.Capability.NET_BIND_SERVICE);
+      if (caps.length === 0 || refused.length) {
+        throw new Error(`'exemptions.addCapabilities.capabilities' (${JSON.stringify(caps)}) may only contain NET_BIND_SERVICE; every other capability stays dropped`);
+      }
+    }
+    if (props.restartPolicy !== undefined && !init) {
+      throw new Error(`'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`);
+    }
+
+    const r = props.resources;
+    if (!r || !r.cpu || !r.memory || !r.ephemeralStorage) {
+      throw new Error(`'resources' must set cpu, memory and ephemeralStorage, e.g. { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' }, ephemeralStorage: { limit: '256Mi' } }`);
+    }
+    quantity('resources.cpu.request', r.cpu.request, '250m');
+    if (r.cpu.limit === undefined) {
+      if (!ex.cpuLimit) {
+        throw new Error(`'resources.cpu.limit' is missing; set it, or leave it out with 'exemptions.cpuLimit' and a reason`);
+      }
+    } else {
+      atLeast('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
+    }
+    atLeast('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
+    quantity('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
+    if (r.ephemeralStorage.request !== undefined) {
+      atLeast('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
+    }
+
+    (props.ports ?? []).forEach((p, i) => {
+      if (p.hostPort !== undefined && p.hostPort !== 0 && !ex.hostPort) {
+        throw new Error(`'ports[${i}].hostPort' (${p.hostPort}) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`);
+      }
+    });
+    for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
+      if (value?.value !== undefined && value.value !== '' && looksLikeCredential(envName)) {
+        throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
+      }
+    }
+  }
+
+  private checkVolume(prop: string, volume: kplus.Volume): void {
+    let rendered: any;
+    try {
+      rendered = (volume as any)._toKube();
+    } catch {
+      return; // rendered again at synth, where the workload's validation sees it
+    }
+    if (rendered?.hostPath && !this.podExemptions.hostPath) {
+      throw new Error(`'${prop}' ("${volume.name}") is a hostPath volume (${rendered.hostPath.path}); it needs 'exemptions.hostPath' with a reason. Prefer an emptyDir, a Secret, a ConfigMap or a PersistentVolumeClaim`);
+    }
+  }
+
+  private writableMount(w: WritablePath, prop: string, container?: string): WritableMount {
+    const path = normalisedMountPath(`${prop}.path`, w?.path);
+    const size = quantity(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
+    if (size <= 0) throw new Error(`'${prop}.sizeLimit' (${w.sizeLimit}) must be larger than 0`);
+    const clash = [...this.writable, ...(container ? this.containerWritable.get(container) ?? [] : [])].find(x => x.path === path);
+    if (clash) throw new Error(`${prop}.path (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    const slug = path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
+    let volumeName = `writable-${container ? `${container}-` : ''}${slug}`.slice(0, 63).replace(/-+$/, '');
+    for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;
+    this.volumeNames.add(volumeName);
+    return { ...w, path, volumeName };
+  }
+}
+
+function emptyDir(w: WritableMount): kplus.k8s.Volume {
+  return { name: w.volumeName, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(w.sizeLimit), medium: w.inMemory ? 'Memory' : undefined } };
+}
+
+/** The container securityContext defaults: filled where unset, never overriding an explicit value. */
+function hardenContainer(sc: any = {}): any {
+  return {
+    ...sc,
+    allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
+    privileged: sc.privileged ?? false,
+    readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? true,
+    runAsNonRoot: sc.runAsNonRoot ?? true,
+    capabilities: sc.capabilities ?? { drop: ['ALL'] },
+    seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
+  };
+}

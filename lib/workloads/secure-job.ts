@@ -1,0 +1,91 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodHardening } from './pod-hardening';
+import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+
+/**
+ * Props of a SecureJob.
+ */
+export interface SecureJobProps extends SecureWorkloadProps {
+  /**
+   * Time after which the job is terminated.
+   * @default - no deadline
+   */
+  readonly activeDeadline?: Duration;
+  /**
+   * Retries before the job is marked failed.
+   * @default 6
+   */
+  readonly backoffLimit?: number;
+  /**
+   * Time after which a finished job is deleted.
+   * @default - kept
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/**
+ * A Job whose pods meet the Pod Security Standards "restricted" profile with no
+ * extra code: non-root numeric UID/GID 65532, seccomp RuntimeDefault, every capability
+ * dropped, no privilege escalation, read-only root filesystem with a writable /tmp,
+ * no ServiceAccount token, and required resources on every container. It is a
+ * cdk8s-plus `Job`, so the cdk8s-plus API works; containers added through it get
+ * the same defaults, and an insecure change fails synth.
+ */
+export class SecureJob extends kplus.Job {
+  private readonly hardening: PodHardening;
+
+  constructor(scope: Construct, id: string, props: SecureJobProps) {
+    super(scope, id, { ...PodHardening.kplusPodProps(props), activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
+    this.hardening = new PodHardening(this, props, {
+      container: p => super.addContainer(p),
+      initContainer: p => super.addInitContainer(p),
+    });
+  }
+
+  /**
+   * Adds a container with secure defaults, required resources and explicit exemptions.
+   */
+  public addSecureContainer(props: SecureContainerProps): kplus.Container {
+    return this.hardening.addContainer(props, false);
+  }
+
+  /**
+   * Adds an init container (or, with `restartPolicy: ALWAYS`, a native sidecar) with secure defaults.
+   */
+  public addSecureInitContainer(props: SecureContainerProps): kplus.Container {
+    return this.hardening.addContainer(props, true);
+  }
+
+  /**
+   * Adds a plain cdk8s-plus container. Its resources must be complete (cpu, memory,
+   * ephemeral storage); the secure defaults are applied to it at synth.
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.hardening.checkPlainContainer('addContainer', cont);
+    return super.addContainer(cont);
+  }
+
+  /**
+   * Adds a plain cdk8s-plus init container, on the same terms as `addContainer`.
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.hardening.checkPlainContainer('addInitContainer', cont);
+    return super.addInitContainer(cont);
+  }
+
+  /**
+   * Adds a writable emptyDir (with a size limit) mounted into every container.
+   */
+  public addWritablePath(path: WritablePath): void {
+    this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * @internal
+   */
+  public _toPodSpec(): kplus.k8s.PodSpec {
+    return this.hardening.harden(super._toPodSpec());
+  }
+}

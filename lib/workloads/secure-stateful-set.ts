@@ -1,0 +1,119 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodHardening } from './pod-hardening';
+import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+
+/**
+ * Props of a SecureStatefulSet.
+ */
+export interface SecureStatefulSetProps extends SecureWorkloadProps {
+  /**
+   * The headless Service that governs the set.
+   * @default - a headless Service is created
+   */
+  readonly service?: kplus.Service;
+  /**
+   * Number of desired pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Pod management policy.
+   * @default PodManagementPolicy.ORDERED_READY
+   */
+  readonly podManagementPolicy?: kplus.PodManagementPolicy;
+  /**
+   * Update strategy.
+   * @default - rolling update
+   */
+  readonly strategy?: kplus.StatefulSetUpdateStrategy;
+  /**
+   * Minimum time a new pod must be ready before it counts as available.
+   * @default Duration.seconds(0)
+   */
+  readonly minReady?: Duration;
+}
+
+/**
+ * A StatefulSet whose pods meet the Pod Security Standards "restricted" profile with no
+ * extra code: non-root numeric UID/GID 65532, seccomp RuntimeDefault, every capability
+ * dropped, no privilege escalation, read-only root filesystem with a writable /tmp,
+ * no ServiceAccount token, and required resources on every container. It is a
+ * cdk8s-plus `StatefulSet`, so the cdk8s-plus API works; containers added through it get
+ * the same defaults, and an insecure change fails synth.
+ */
+export class SecureStatefulSet extends kplus.StatefulSet {
+  private readonly hardening: PodHardening;
+
+  constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
+    super(scope, id, { ...PodHardening.kplusPodProps(props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
+    this.hardening = new PodHardening(this, props, {
+      container: p => super.addContainer(p),
+      initContainer: p => super.addInitContainer(p),
+    });
+  }
+
+  /**
+   * Adds a container with secure defaults, required resources and explicit exemptions.
+   */
+  public addSecureContainer(props: SecureContainerProps): kplus.Container {
+    return this.hardening.addContainer(props, false);
+  }
+
+  /**
+   * Adds an init container (or, with `restartPolicy: ALWAYS`, a native sidecar) with secure defaults.
+   */
+  public addSecureInitContainer(props: SecureContainerProps): kplus.Container {
+    return this.hardening.addContainer(props, true);
+  }
+
+  /**
+   * Adds a plain cdk8s-plus container. Its resources must be complete (cpu, memory,
+   * ephemeral storage); the secure defaults are applied to it at synth.
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.hardening.checkPlainContainer('addContainer', cont);
+    return super.addContainer(cont);
+  }
+
+  /**
+   * Adds a plain cdk8s-plus init container, on the same terms as `addContainer`.
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    this.hardening.checkPlainContainer('addInitContainer', cont);
+    return super.addInitContainer(cont);
+  }
+
+  /**
+   * Adds a writable emptyDir (with a size limit) mounted into every container.
+   */
+  public addWritablePath(path: WritablePath): void {
+    this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * @internal
+   */
+  public _toPodSpec(): kplus.k8s.PodSpec {
+    return this.hardening.harden(super._toPodSpec());
+  }
+}
+
+/**
+ * cdk8s-plus derives the headless Service from containers passed to its constructor;
+ * secure containers are added after it, so the Service is made here from the props.
+ */
+function headlessService(scope: Construct, id: string, props: SecureStatefulSetProps): kplus.Service {
+  const ports: kplus.ServicePort[] = [];
+  for (const c of [...props.containers ?? [], ...props.initContainers ?? []]) {
+    if (c.portNumber !== undefined) ports.push({ port: c.portNumber, targetPort: c.portNumber });
+    for (const p of c.ports ?? []) ports.push({ port: p.number, targetPort: p.number, protocol: p.protocol, name: p.name });
+  }
+  return new kplus.Service(scope, `${id}Service`, {
+    clusterIP: 'None',
+    type: kplus.ServiceType.CLUSTER_IP,
+    ports,
+    metadata: { namespace: props.metadata?.namespace },
+  });
+}
