@@ -1,3 +1,4 @@
+// The public face of cdk8s-secure: exports only.
 export * from './policy/model';
 export * from './policy/packs/pack';
 export * from './policy/packs';
@@ -5,3 +6,6 @@ export * from './policy/engine';
 export * from './policy/report/report';
 export * from './workloads';
 export * from './suppressions';
+export * from './guard';
+export * from './plugin';
+export * from './testing';

@@ -8,9 +8,12 @@ import { PodView } from '../pod-view';
 /** Env var names that carry credentials, matched on word boundaries (`_`, `-`, `.` and camelCase). */
 export const CREDENTIAL_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|ACCESS_?KEY|SECRET_?KEY|CLIENT_SECRET|CONNECTION_STRING)(?:_|$)/;
 
+/** Names that point at where a credential is (the `_FILE` convention), not at the credential. */
+const REFERENCE_SUFFIX = /_(?:FILE|PATH|DIR|NAME|REF)$/;
+
 export function looksLikeCredential(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-  return CREDENTIAL_NAME.test(words);
+  return CREDENTIAL_NAME.test(words) && !REFERENCE_SUFFIX.test(words);
 }
 
 export class EnvCredentialLiteralCheck extends Check {

@@ -1,12 +1,12 @@
-import { Severity } from '../model';
-import type { Report } from './report';
+import { RuleStatus, Severity } from '../model';
 import { describeObject } from './describe';
+import type { Report } from './report';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
 
-/** Findings grouped by object, then the summary line. */
+/** Findings grouped by object, the status counts of every rule, then the summary line. */
 export function renderText(report: Report): string {
-  const lines: string[] = [`cdk8s-secure: pack "${report.pack}", ${report.rules.length} rules`];
+  const lines: string[] = [`cdk8s-secure compliance report: pack "${report.pack}", ${report.rules.length} rules, ${report.objects.length} objects`];
   let current = '';
   for (const f of report.findings) {
     const object = describeObject(f.object);
@@ -16,11 +16,21 @@ export function renderText(report: Report): string {
     }
     const tag = f.suppressed ? 'SUPPR' : LABEL[f.severity];
     lines.push(`  ${tag} [${f.ruleId}] ${f.message}`);
-    lines.push(`        at ${f.path}`);
-    if (f.suppressed) lines.push(`        suppressed: ${f.suppressionReason}`);
-    else lines.push(`        fix: ${f.remediation}`);
+    lines.push(`        at ${f.path || '(document)'}`);
+    lines.push(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
   }
-  if (report.findings.length === 0) lines.push('', 'no findings');
+  if (report.findings.length === 0) lines.push('', 'No findings.');
+
+  const width = Math.max(...report.rules.map(r => r.id.length));
+  lines.push('', `${'rule'.padEnd(width)}  severity  compliant  non-compliant  suppressed  n/a`);
+  report.rules.forEach((r, i) => {
+    const c = report.statusCounts(i);
+    lines.push([
+      r.id.padEnd(width), r.severity.padEnd(8),
+      String(c[RuleStatus.COMPLIANT]).padStart(9), String(c[RuleStatus.NON_COMPLIANT]).padStart(13),
+      String(c[RuleStatus.SUPPRESSED]).padStart(10), String(c[RuleStatus.NOT_APPLICABLE]).padStart(4),
+    ].join('  '));
+  });
   lines.push('', report.summaryLine());
   return lines.join('\n') + '\n';
 }

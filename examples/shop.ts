@@ -1,0 +1,117 @@
+// A small shop, written as a user of cdk8s-secure would write it: a web frontend, an
+// API, a nightly report job and a PostgreSQL database. No security code beyond the
+// props: the constructs make every pod meet the Pod Security Standards "restricted"
+// profile. The images live in the shop's own registry and are pinned by digest
+// (the digests are the example's own, not those of any published image).
+import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet } from '../lib';
+
+const REGISTRY = 'registry.example.com/shop';
+const image = (name: string, tag: string, digestByte: string) => `${REGISTRY}/${name}:${tag}@sha256:${digestByte.repeat(32)}`;
+
+const SMALL: SecureResources = {
+  cpu: { request: '100m', limit: '500m' },
+  memory: { request: '128Mi', limit: '256Mi' },
+  ephemeralStorage: { request: '64Mi', limit: '256Mi' },
+};
+
+export class ShopChart extends Chart {
+  public readonly frontend: SecureDeployment;
+  public readonly api: SecureDeployment;
+  public readonly report: SecureCronJob;
+  public readonly database: SecureStatefulSet;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'shop', ...props });
+    const metadata = (component: string): ApiObjectMetadata => ({ labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': component } });
+
+    // The database password is created in the cluster by the platform's secret manager;
+    // the app only names it, and it arrives as a read-only file.
+    const dbCredentials = kplus.Secret.fromSecretName(this, 'DbCredentials', 'shop-db-credentials');
+    const dbSecretVolume = (id: string) => kplus.Volume.fromSecret(this, id, dbCredentials, { name: 'db-credentials', defaultMode: 0o400, items: { password: { path: 'password' } } });
+
+    this.database = new SecureStatefulSet(this, 'database', {
+      metadata: metadata('database'),
+      user: 999,
+      group: 999,
+      containers: [{
+        name: 'postgres',
+        image: image('postgres', '16.4', 'a1'),
+        portNumber: 5432,
+        resources: {
+          cpu: { request: '250m', limit: '1' },
+          memory: { request: '512Mi', limit: '1Gi' },
+          ephemeralStorage: { request: '256Mi', limit: '1Gi' },
+        },
+        envVariables: {
+          POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue('/run/secrets/db/password'),
+          PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+        },
+        writablePaths: [{ path: '/var/run/postgresql', sizeLimit: '16Mi' }],
+      }],
+    });
+    const data = new kplus.PersistentVolumeClaim(this, 'database-data', {
+      metadata: metadata('database'),
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storage: Size.gibibytes(10),
+    });
+    const postgres = this.database.containers[0];
+    postgres.mount('/var/lib/postgresql/data', kplus.Volume.fromPersistentVolumeClaim(this, 'database-data-volume', data));
+    postgres.mount('/run/secrets/db', dbSecretVolume('database-db-credentials'), { readOnly: true });
+
+    this.api = new SecureDeployment(this, 'api', {
+      metadata: metadata('api'),
+      replicas: 3,
+      containers: [{
+        name: 'api',
+        image: image('api', '2.3.1', 'b2'),
+        portNumber: 8080,
+        resources: SMALL,
+        readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+        envVariables: {
+          DB_HOST: kplus.EnvValue.fromValue(`${this.database.service.name}`),
+          DB_PASSWORD_FILE: kplus.EnvValue.fromValue('/run/secrets/db/password'),
+        },
+      }],
+    });
+    this.api.containers[0].mount('/run/secrets/db', dbSecretVolume('api-db-credentials'), { readOnly: true });
+
+    this.frontend = new SecureDeployment(this, 'frontend', {
+      metadata: metadata('frontend'),
+      replicas: 2,
+      // The unprivileged nginx image runs as UID 101 and writes its pid and caches under /tmp.
+      user: 101,
+      group: 101,
+      tmpSizeLimit: '128Mi',
+      containers: [{
+        name: 'web',
+        image: image('web', '1.27.2', 'c3'),
+        portNumber: 8080,
+        resources: SMALL,
+        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+      }],
+    });
+    this.frontend.exposeViaService({ name: 'shop-web', ports: [{ port: 80, targetPort: 8080 }] });
+
+    this.report = new SecureCronJob(this, 'nightly-report', {
+      metadata: metadata('report'),
+      schedule: Cron.daily(),
+      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+      activeDeadline: Duration.hours(1),
+      containers: [{
+        name: 'report',
+        image: image('report', '1.0.9', 'd4'),
+        args: ['--since', '24h'],
+        resources: {
+          cpu: { request: '200m', limit: '1' },
+          memory: { request: '256Mi', limit: '512Mi' },
+          ephemeralStorage: { limit: '1Gi' },
+        },
+        envVariables: { DB_HOST: kplus.EnvValue.fromValue(`${this.database.service.name}`) },
+      }],
+      writablePaths: [{ path: '/work', sizeLimit: '512Mi' }],
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { markGuarded } from './guard-registry';
+import { ManifestDocument, PolicyEngine } from './policy/engine';
+import { Pack } from './policy/packs/pack';
+import { formatFinding } from './policy/report/describe';
+import { Report, ReportFormat } from './policy/report/report';
+import { Suppressions } from './suppressions';
+
+const EXTENSIONS: { [f in ReportFormat]: string } = {
+  text: '.txt',
+  json: '.json',
+  sarif: '.sarif',
+  markdown: '.md',
+};
+
+/**
+ * Options of a Guard (and of `Compliance` in tests).
+ */
+export interface GuardOptions {
+  /**
+   * The rule pack.
+   * @default Packs.DEFAULT
+   */
+  readonly pack?: Pack;
+  /**
+   * Registries (optionally with a path prefix) images may come from.
+   * @default - the trusted-registry rule is not applicable
+   */
+  readonly trustedRegistries?: string[];
+  /**
+   * Report formats written beside the manifests (into the App's outdir).
+   * @default - text, JSON, SARIF and Markdown
+   */
+  readonly reportFormats?: ReportFormat[];
+  /**
+   * File name (without extension) of the reports.
+   * @default "compliance"
+   */
+  readonly reportName?: string;
+  /**
+   * Print the text report to stdout at synth.
+   * @default false
+   */
+  readonly printReport?: boolean;
+}
+
+/**
+ * Front door 1: checks every ApiObject under a scope at synth — Secure* constructs,
+ * plain cdk8s-plus, raw ApiObjects, Include and Helm alike. Error findings fail
+ * `app.synth()`, `Testing.synth()` and `cdk8s synth` with one message listing each
+ * finding; the report is written beside the manifests.
+ */
+export class Guard extends Construct {
+  /**
+   * Attaches a Guard to an App or a Chart.
+   */
+  public static attach(scope: IConstruct, options: GuardOptions = {}): Guard {
+    const existing = Guard.of(scope);
+    if (existing && existing.node.scope === scope) {
+      throw new Error(`a Guard is already attached to "${scope.node.path || '(app)'}"; attach one Guard per scope`);
+    }
+    return new Guard(scope, 'SecureGuard', options);
+  }
+
+  /**
+   * The Guard attached to `construct` or to its nearest scope that has one.
+   */
+  public static of(construct: IConstruct): Guard | undefined {
+    for (const scope of [...construct.node.scopes].reverse()) {
+      const guard = scope.node.tryFindChild('SecureGuard');
+      if (guard instanceof Guard) return guard;
+    }
+    return undefined;
+  }
+
+  /** The engine with this Guard's pack and settings. */
+  public readonly engine: PolicyEngine;
+  private readonly options: GuardOptions;
+  private readonly guarded: IConstruct;
+  private lastWritten?: string;
+  private lastReport?: Report;
+
+  private constructor(scope: IConstruct, id: string, options: GuardOptions) {
+    super(scope as Construct, id);
+    this.options = options;
+    this.guarded = scope;
+    this.engine = new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries });
+    markGuarded(scope);
+    this.node.addValidation({ validate: () => this.validateScope() });
+  }
+
+  /** The report of the most recent synth, if there was one. */
+  public get report(): Report | undefined {
+    return this.lastReport;
+  }
+
+  /**
+   * Evaluates every ApiObject under the guarded scope now.
+   */
+  public evaluate(): Report {
+    return this.engine.evaluateDocuments(documentsUnder(this.guarded));
+  }
+
+  private validateScope(): string[] {
+    const report = this.evaluate();
+    this.lastReport = report;
+    this.writeReports(report);
+    return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
+  }
+
+  private writeReports(report: Report): void {
+    // cdk8s validates once per chart during one synth; write and print once per distinct result.
+    const text = report.render(ReportFormat.TEXT);
+    if (text === this.lastWritten) return;
+    this.lastWritten = text;
+    if (this.options.printReport) process.stdout.write(text);
+    const outdir = App.of(this.guarded).outdir;
+    const formats = this.options.reportFormats ?? Object.values(ReportFormat);
+    if (formats.length === 0) return;
+    fs.mkdirSync(outdir, { recursive: true });
+    for (const format of formats) {
+      const file = path.join(outdir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
+      fs.writeFileSync(file, format === ReportFormat.TEXT ? text : report.render(format));
+    }
+  }
+}
+
+/** Every ApiObject under `scope` as a document, with its construct path, file and suppressions. */
+export function documentsUnder(scope: IConstruct): ManifestDocument[] {
+  const app = App.of(scope) as App;
+  const perChart = app.yamlOutputType === undefined || app.yamlOutputType === YamlOutputType.FILE_PER_CHART;
+  const documents: ManifestDocument[] = [];
+  for (const c of scope.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    documents.push({
+      manifest: c.toJson(),
+      constructPath: c.node.path,
+      file: perChart ? `${Names.toDnsLabel(Chart.of(c))}${app.outputFileExtension ?? '.k8s.yaml'}` : undefined,
+      suppressions: Suppressions.of(c),
+    });
+  }
+  return documents;
+}

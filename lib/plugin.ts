@@ -1,0 +1,71 @@
+import { PolicyEngine } from './policy/engine';
+import { Finding } from './policy/model';
+import { Packs } from './policy/packs';
+import { ReportFormat } from './policy/report/report';
+import { loadManifests } from './policy/yaml-loader';
+
+/**
+ * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
+ */
+export interface SecureValidationProps {
+  /**
+   * Name of the built-in pack.
+   * @default "default"
+   */
+  readonly pack?: string;
+  /**
+   * Registries (optionally with a path prefix) images may come from.
+   * @default - the trusted-registry rule is not applicable
+   */
+  readonly trustedRegistries?: string[];
+}
+
+/**
+ * Front door 2: a cdk8s CLI validation plugin. In cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-secure
+ *     version: 0.1.0
+ *     class: SecureValidation
+ *     properties: { pack: strict }
+ * ```
+ *
+ * The CLI runs it on the synthesised manifests; error findings fail `cdk8s synth`.
+ */
+export class SecureValidation {
+  private readonly engine: PolicyEngine;
+
+  constructor(props: SecureValidationProps = {}) {
+    this.engine = new PolicyEngine({ pack: Packs.named(props.pack ?? 'default'), trustedRegistries: props.trustedRegistries });
+  }
+
+  /**
+   * Called by the cdk8s CLI with its `ValidationContext`.
+   */
+  public async validate(context: any): Promise<void> {
+    const report = this.engine.evaluateDocuments(loadManifests([...context.manifests]));
+    const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
+    const byRule = new Map<string, Finding[]>();
+    for (const f of report.findings) {
+      if (f.suppressed) continue;
+      byRule.set(f.ruleId, [...byRule.get(f.ruleId) ?? [], f]);
+    }
+    for (const rule of report.rules) {
+      const findings = byRule.get(rule.id);
+      if (!findings) continue;
+      context.report.addViolation({
+        ruleName: `${rule.id} (${rule.severity})`,
+        recommendation: `${rule.title}. ${rule.description}`,
+        fix: rule.remediation,
+        violatingResources: findings.map(f => ({
+          resourceName: metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name,
+          manifestPath: f.object.file ?? '',
+          locations: [f.container ? `${f.path} (container ${f.container})` : f.path],
+        })),
+      });
+    }
+    context.logger?.log?.(report.render(ReportFormat.TEXT));
+    context.report.submit(report.hasErrors ? 'failure' : 'success', { summary: report.summaryLine(), pack: report.pack });
+  }
+}

@@ -1,0 +1,40 @@
+import { IConstruct } from 'constructs';
+import { documentsUnder, GuardOptions } from './guard';
+import { PolicyEngine } from './policy/engine';
+import { describeObject, formatFinding } from './policy/report/describe';
+import { Report } from './policy/report/report';
+
+/**
+ * Front door 4: compliance assertions for your own jest (or any) test suite.
+ *
+ * @example
+ *   Compliance.assertCompliant(chart); // throws, listing every error finding
+ */
+export class Compliance {
+  /**
+   * Evaluates every ApiObject under `scope` (a Chart, an App or any construct).
+   */
+  public static evaluate(scope: IConstruct, options: GuardOptions = {}): Report {
+    return new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries }).evaluateDocuments(documentsUnder(scope));
+  }
+
+  /**
+   * Throws when any unsuppressed error finding exists under `scope`; the message lists each
+   * finding with its object, rule, container, field and fix.
+   */
+  public static assertCompliant(scope: IConstruct, options: GuardOptions = {}): void {
+    const report = Compliance.evaluate(scope, options);
+    if (!report.hasErrors) return;
+    const lines = report.errors.map(f => `  ${describeObject(f.object)}: ${formatFinding(f)}`);
+    throw new Error(`${report.summary.errors} compliance error(s) under "${scope.node.path || '(app)'}" (pack ${report.pack}):\n${lines.join('\n')}\n${report.summaryLine()}`);
+  }
+
+  /**
+   * The ids of the rules with unsuppressed error findings under `scope`, sorted and unique.
+   */
+  public static failingRules(scope: IConstruct, options: GuardOptions = {}): string[] {
+    return [...new Set(Compliance.evaluate(scope, options).errors.map(f => f.ruleId))].sort();
+  }
+
+  private constructor() {}
+}
