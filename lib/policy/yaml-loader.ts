@@ -59,7 +59,7 @@ export function parseManifests(text: string, file: string): ManifestDocument[] {
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
       const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-      out.push({ manifest: undefined, file, documentIndex, line, parseError: `YAML cannot be parsed${at}: ${err.message.split('\n')[0]}` });
+      out.push({ manifest: undefined, file, documentIndex, line, parseError: `YAML cannot be parsed${at}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
       return;
     }
     const manifest = doc.toJS({ maxAliasCount: 1000 });

@@ -152,7 +152,9 @@ export class PodHardening {
     }
     (props.volumes ?? []).forEach((v, i) => this.checkVolume(`volumes[${i}]`, v));
 
-    this.addWritablePath({ path: '/tmp', sizeLimit: props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT }, 'tmpSizeLimit');
+    const tmpSize = props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT;
+    if (!(quantity('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
+    this.addWritablePath({ path: '/tmp', sizeLimit: tmpSize });
     (props.writablePaths ?? []).forEach((w, i) => this.addWritablePath(w, `writablePaths[${i}]`));
 
     if (!Array.isArray(props.containers) || props.containers.length === 0) {
@@ -212,7 +214,11 @@ export class PodHardening {
     this.containerNames.add(name);
     this.containerResources.set(name, props.resources);
     const own: WritableMount[] = [];
-    (props.writablePaths ?? []).forEach((w, i) => own.push(this.writableMount(w, `${who}: 'writablePaths[${i}]'`, name)));
+    try {
+      (props.writablePaths ?? []).forEach((w, i) => own.push(this.writableMount(w, `writablePaths[${i}]`, name, own)));
+    } catch (e) {
+      fail((e as Error).message);
+    }
     this.containerWritable.set(name, own);
 
     const kplusProps: kplus.ContainerProps = {
@@ -267,8 +273,8 @@ export class PodHardening {
   }
 
   /** Adds a writable emptyDir mounted into every container. */
-  public addWritablePath(w: WritablePath, prop = 'addWritablePath'): void {
-    this.writable.push(this.writableMount(w, `'${prop}'`));
+  public addWritablePath(w: WritablePath, prop = 'writablePath'): void {
+    this.writable.push(this.writableMount(w, prop));
   }
 
   /** Applies the secure defaults to a rendered pod spec. Explicit settings are kept (and checked by `validate`). */
@@ -386,12 +392,13 @@ export class PodHardening {
     }
   }
 
-  private writableMount(w: WritablePath, prop: string, container?: string): WritableMount {
+  private writableMount(w: WritablePath, prop: string, container?: string, containerOwn: WritableMount[] = []): WritableMount {
     const path = normalisedMountPath(`${prop}.path`, w?.path);
     const size = quantity(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
     if (size <= 0) throw new Error(`'${prop}.sizeLimit' (${w.sizeLimit}) must be larger than 0`);
-    const clash = [...this.writable, ...(container ? this.containerWritable.get(container) ?? [] : [])].find(x => x.path === path);
-    if (clash) throw new Error(`${prop}.path (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    if ([...this.writable, ...containerOwn].some(x => x.path === path)) {
+      throw new Error(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    }
     const slug = path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
     let volumeName = `writable-${container ? `${container}-` : ''}${slug}`.slice(0, 63).replace(/-+$/, '');
     for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;

@@ -1,0 +1,43 @@
+// Every check against its pass and fail fixtures (test/fixtures/checks/<rule-id>/*.yaml).
+// A fail fixture lists the exact JSON paths it must be reported at in `# expect:` lines.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ALL_CHECKS } from '../../lib/policy/checks';
+import { PolicyEngine } from '../../lib/policy/engine';
+import { Severity } from '../../lib/policy/model';
+import { parseManifests } from '../../lib/policy/yaml-loader';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'checks');
+const ids = ALL_CHECKS.map(c => c.info.id);
+
+test('every check has a fixture folder, and every folder a check', () => {
+  expect(fs.readdirSync(DIR).sort()).toEqual([...ids].sort());
+});
+
+describe.each(ids)('%s', id => {
+  const engine = new PolicyEngine({
+    pack: { name: `only-${id}`, description: 'one rule', rules: { [id]: Severity.ERROR } },
+    trustedRegistries: ['registry.example.com'],
+  });
+  const files = fs.readdirSync(path.join(DIR, id)).sort();
+
+  test('has pass and fail fixtures', () => {
+    expect(files.some(f => f.startsWith('pass'))).toBe(true);
+    expect(files.some(f => f.startsWith('fail'))).toBe(true);
+  });
+
+  test.each(files)('%s', file => {
+    const text = fs.readFileSync(path.join(DIR, id, file), 'utf8');
+    const report = engine.evaluateDocuments(parseManifests(text, file));
+    expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+    const paths = report.findings.filter(f => f.ruleId === id).map(f => f.path).sort();
+    const expected = [...text.matchAll(/^# expect: (.+)$/gm)].map(m => m[1]).sort();
+    if (file.startsWith('pass')) {
+      expect(expected).toEqual([]);
+      expect(paths).toEqual([]);
+    } else {
+      expect(expected.length).toBeGreaterThan(0);
+      expect(paths).toEqual(expected);
+    }
+  });
+});

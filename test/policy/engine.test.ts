@@ -1,0 +1,166 @@
+import { ALL_CHECKS } from '../../lib/policy/checks';
+import { PolicyEngine } from '../../lib/policy/engine';
+import { RuleStatus, Severity } from '../../lib/policy/model';
+import { Packs } from '../../lib/policy/packs';
+import { ReportFormat } from '../../lib/policy/report/report';
+import { parseManifests } from '../../lib/policy/yaml-loader';
+
+const insecurePod = (annotations: { [k: string]: string } = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'ns', annotations },
+  spec: { hostNetwork: true, containers: [{ name: 'app', image: 'nginx:1.27' }] },
+});
+
+describe('packs', () => {
+  test('which rules run at which severity is pinned', () => {
+    expect(Packs.DEFAULT.rules).toMatchSnapshot();
+    expect(Packs.STRICT.rules).toMatchSnapshot();
+    expect(Packs.PSS_BASELINE.rules).toMatchSnapshot();
+    expect(Packs.PSS_RESTRICTED.rules).toMatchSnapshot();
+  });
+
+  test('the default and strict packs cover every check; strict makes each an error', () => {
+    const ids = ALL_CHECKS.map(c => c.info.id).sort();
+    expect(Object.keys(Packs.DEFAULT.rules).sort()).toEqual(ids);
+    expect(Object.keys(Packs.STRICT.rules).sort()).toEqual(ids);
+    expect(new Set(Object.values(Packs.STRICT.rules))).toEqual(new Set([Severity.ERROR]));
+  });
+
+  test('every rule id is unique kebab-case and every rule is mapped to a step', () => {
+    const rules = PolicyEngine.rules();
+    expect(new Set(rules.map(r => r.id)).size).toBe(rules.length);
+    for (const r of rules) {
+      expect(r.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(r.mapping.step).toBeGreaterThanOrEqual(1);
+      expect(r.mapping.step).toBeLessThanOrEqual(7);
+      expect(r.remediation.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('Packs.named finds built-in packs and names the known ones otherwise', () => {
+    expect(Packs.named('strict')).toBe(Packs.STRICT);
+    expect(() => Packs.named('paranoid')).toThrow('unknown pack "paranoid"; the built-in packs are default, strict, pss-baseline, pss-restricted');
+  });
+
+  test('a pack naming an unknown rule is refused', () => {
+    expect(() => new PolicyEngine({ pack: { name: 'x', description: 'x', rules: { 'no-such-rule': Severity.ERROR } } }))
+      .toThrow('pack "x" names unknown rule "no-such-rule"');
+  });
+});
+
+describe('suppressions', () => {
+  test('an annotation with a reason suppresses the rule, and the finding is still reported', () => {
+    const report = new PolicyEngine().evaluate([insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' })]);
+    const finding = report.findings.find(f => f.ruleId === 'host-namespaces')!;
+    expect(finding).toMatchObject({ suppressed: true, suppressionReason: 'node agent needs the host network', path: 'spec.hostNetwork' });
+    expect(report.statusesOf(0)['host-namespaces']).toBe(RuleStatus.SUPPRESSED);
+    expect(report.summary.suppressed).toBe(1);
+  });
+
+  test('a reason shorter than 10 characters is refused and the finding stays an error', () => {
+    const report = new PolicyEngine().evaluate([insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' })]);
+    const finding = report.findings.find(f => f.ruleId === 'host-namespaces')!;
+    expect(finding.suppressed).toBe(false);
+    expect(finding.message).toBe('pod must not set hostNetwork=true (suppression of "host-namespaces" needs a written reason of at least 10 characters (got "needed"), so it is ignored)');
+    expect(report.statusesOf(0)['host-namespaces']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+});
+
+describe('bad input', () => {
+  test('broken YAML, a scalar document and an object without kind are findings naming file and document', () => {
+    const docs = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkey: [unclosed\n---\njust a string\n---\napiVersion: v1\nmetadata: {name: nokind}\n', 'in.yaml');
+    const report = new PolicyEngine().evaluateDocuments(docs);
+    const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message);
+    expect(invalid).toEqual([
+      'in.yaml document 1: YAML cannot be parsed at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'in.yaml document 2: document is a string, not a Kubernetes object',
+      'in.yaml document 3: document is not a Kubernetes object: it has no kind',
+    ]);
+    expect(report.summary).toMatchObject({ objects: 4, errors: 3 });
+  });
+
+  test('an unknown kind or CRD is not applicable to every rule, and counts as an object', () => {
+    const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { hostNetwork: true } }]);
+    const statuses = Object.entries(report.statusesOf(0)).filter(([id]) => id !== 'invalid-manifest').map(([, s]) => s);
+    expect(new Set(statuses)).toEqual(new Set([RuleStatus.NOT_APPLICABLE]));
+    expect(report.summary).toMatchObject({ objects: 1, errors: 0 });
+  });
+
+  test('a field of an unexpected type is reported, not a crash and not a pass', () => {
+    const report = new PolicyEngine().evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x:1', env: 'oops', ports: 7 }], volumes: 'nope' } }]);
+    expect(report.hasErrors).toBe(true);
+  });
+
+  test('List objects are flattened into their items', () => {
+    const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
+    expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('pod-bearing kinds', () => {
+  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  test.each([
+    ['apps/v1', 'Deployment', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'StatefulSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'DaemonSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'ReplicaSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['v1', 'ReplicationController', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['batch/v1', 'Job', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['batch/v1', 'CronJob', { jobTemplate: { spec: { template } } }, 'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged'],
+    ['v1', 'Pod', template.spec, 'spec.containers[0].securityContext.privileged'],
+  ])('%s %s is visited', (apiVersion, kind, spec, path) => {
+    const report = new PolicyEngine().evaluate([{ apiVersion, kind, metadata: { name: 'x' }, spec }]);
+    expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => f.path)).toEqual([path]);
+  });
+
+  test('a Deployment kind in a foreign API group is not treated as a pod', () => {
+    const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template } }]);
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('reports', () => {
+  const report = new PolicyEngine({ trustedRegistries: ['registry.example.com'] }).evaluateDocuments([
+    { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), file: 'pods.yaml', documentIndex: 0, line: 1 },
+    { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, file: 'pods.yaml', documentIndex: 1, line: 9 },
+  ]);
+
+  test('the summary line counts unsuppressed errors and warnings and suppressed findings', () => {
+    const errors = report.findings.filter(f => !f.suppressed && f.severity === Severity.ERROR).length;
+    const warnings = report.findings.filter(f => !f.suppressed && f.severity === Severity.WARNING).length;
+    expect(report.summaryLine()).toBe(`objects=2 errors=${errors} warnings=${warnings} suppressed=1`);
+    expect(report.render(ReportFormat.TEXT).trimEnd().split('\n').pop()).toBe(report.summaryLine());
+  });
+
+  test('JSON lists every rule for every object with its status', () => {
+    const json = JSON.parse(report.render(ReportFormat.JSON));
+    expect(json.objects).toHaveLength(2);
+    for (const o of json.objects) expect(Object.keys(o.rules).sort()).toEqual(report.rules.map(r => r.id).sort());
+    expect(json.objects[0].rules['host-namespaces']).toBe('suppressed');
+    expect(json.objects[0].rules['privileged-container']).toBe('compliant');
+    expect(json.objects[0].rules['secret-literal-data']).toBe('not-applicable');
+    expect(json.objects[1].rules['run-as-non-root']).toBe('not-applicable');
+  });
+
+  test('SARIF 2.1.0 has rule metadata with help, and results pointing at file and line', () => {
+    const sarif = JSON.parse(report.render(ReportFormat.SARIF));
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(report.rules.map(r => r.id));
+    const rule = run.tool.driver.rules.find((r: any) => r.id === 'host-namespaces');
+    expect(rule.help.markdown).toContain('CIS Kubernetes Benchmark: 5.2.3, 5.2.4, 5.2.5');
+    expect(rule.properties.tags).toEqual(expect.arrayContaining(['security', 'nist-800-190/4.4.2', 'pss/baseline']));
+    expect(run.results).toHaveLength(report.findings.length);
+    const suppressed = run.results.find((r: any) => r.ruleId === 'host-namespaces');
+    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'node agent needs the host network' }]);
+    expect(suppressed.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'pods.yaml' }, region: { startLine: 1 } });
+    expect(run.tool.driver.rules[suppressed.ruleIndex].id).toBe('host-namespaces');
+  });
+
+  test('Markdown has the rule table and the findings with the suppression reason', () => {
+    const md = report.render(ReportFormat.MARKDOWN);
+    expect(md).toContain('| `host-namespaces` No sharing of the host network, PID or IPC namespace | error | 0 | 0 | 1 | 1 |');
+    expect(md).toContain('suppressed: node agent needs the host network');
+  });
+});

@@ -1,0 +1,23 @@
+import { Chart, Cron, Testing } from 'cdk8s';
+import { SecureCronJob, SecureDeployment, SecureJob, SecureResources, SecureStatefulSet, SecureWorkloadProps } from '../../lib';
+
+export const RESOURCES: SecureResources = {
+  cpu: { request: '100m', limit: '500m' },
+  memory: { request: '128Mi', limit: '256Mi' },
+  ephemeralStorage: { limit: '256Mi' },
+};
+
+export const IMAGE = 'registry.example.com/app:1.0.0';
+
+export const KINDS = {
+  Deployment: (chart: Chart, props: SecureWorkloadProps) => new SecureDeployment(chart, 'w', props),
+  StatefulSet: (chart: Chart, props: SecureWorkloadProps) => new SecureStatefulSet(chart, 'w', { ...props }),
+  Job: (chart: Chart, props: SecureWorkloadProps) => new SecureJob(chart, 'w', props),
+  CronJob: (chart: Chart, props: SecureWorkloadProps) => new SecureCronJob(chart, 'w', { ...props, schedule: Cron.daily() }),
+};
+
+/** The pod spec of the single workload of `kind` in the synthesised chart. */
+export function podSpecOf(chart: Chart, kind: string): any {
+  const manifest = Testing.synth(chart).find(m => m.kind === kind);
+  return kind === 'CronJob' ? manifest.spec.jobTemplate.spec.template.spec : manifest.spec.template.spec;
+}

@@ -1,0 +1,131 @@
+// Pins every secure default, for every workload kind: a weakening is a visible diff here.
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Size } from 'cdk8s';
+import { Compliance, Packs } from '../../lib';
+import { IMAGE, KINDS, podSpecOf, RESOURCES } from './helpers';
+
+const HARDENED_CONTAINER_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const PLAIN_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(100) },
+  memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+  ephemeralStorage: { limit: Size.gibibytes(1) },
+};
+
+describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind => {
+  const build = () => {
+    const chart = Testing.chart();
+    const workload = KINDS[kind](chart, {
+      containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, portNumber: 8080 }],
+      initContainers: [
+        { name: 'migrate', image: IMAGE, resources: RESOURCES },
+        { name: 'sidecar', image: IMAGE, resources: RESOURCES, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS },
+      ],
+    });
+    // Added later, through every API.
+    workload.addSecureContainer({ name: 'late', image: IMAGE, resources: RESOURCES });
+    workload.addContainer({ name: 'plain', image: IMAGE, resources: PLAIN_RESOURCES });
+    workload.addInitContainer({ name: 'plain-init', image: IMAGE, resources: PLAIN_RESOURCES });
+    return { chart, workload };
+  };
+
+  test('pod-level defaults', () => {
+    const spec = podSpecOf(build().chart, kind);
+    expect(spec.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      fsGroupChangePolicy: 'Always',
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.hostNetwork).toBe(false);
+    expect(spec.hostPID).toBeUndefined();
+    expect(spec.hostIPC).toBeUndefined();
+  });
+
+  test('every container, init container and native sidecar, however added, is hardened', () => {
+    const spec = podSpecOf(build().chart, kind);
+    const all = [...spec.containers, ...spec.initContainers];
+    expect(all.map((c: any) => c.name)).toEqual(['app', 'late', 'plain', 'migrate', 'sidecar', 'plain-init']);
+    for (const c of all) expect(c.securityContext).toEqual(HARDENED_CONTAINER_CONTEXT);
+    expect(spec.initContainers.find((c: any) => c.name === 'sidecar').restartPolicy).toBe('Always');
+  });
+
+  test('resources are rendered exactly as written, on every container', () => {
+    const spec = podSpecOf(build().chart, kind);
+    const app = spec.containers.find((c: any) => c.name === 'app');
+    expect(app.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' } });
+    for (const c of [...spec.containers, ...spec.initContainers]) {
+      expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
+      expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+    }
+  });
+
+  test('a writable /tmp emptyDir with a size limit is mounted into every container', () => {
+    const spec = podSpecOf(build().chart, kind);
+    expect(spec.volumes).toEqual([{ name: 'writable-tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    for (const c of [...spec.containers, ...spec.initContainers]) {
+      expect(c.volumeMounts).toEqual([{ name: 'writable-tmp', mountPath: '/tmp' }]);
+    }
+  });
+
+  test('the output meets PSS restricted and the default pack with no extra code', () => {
+    const { chart } = build();
+    expect(Compliance.failingRules(chart, { pack: Packs.PSS_RESTRICTED })).toEqual([]);
+    expect(Compliance.failingRules(chart)).toEqual([]);
+  });
+
+  test('an insecure change through a JSON patch fails synth naming the container, the field and the fix', () => {
+    const { chart, workload } = build();
+    const prefix = kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
+    const field = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+    ApiObject.of(workload).addJsonPatch(JsonPatch.replace(`${prefix}/containers/0/securityContext/privileged`, true));
+    expect(() => Testing.synth(chart)).toThrow(
+      `[privileged-container] container "app" must not set securityContext.privileged=true (at ${field}.containers[0].securityContext.privileged). Fix: Remove securityContext.privileged or set it to false.`,
+    );
+  });
+});
+
+test('user, group and fsGroup are overridable per workload and per container', () => {
+  const chart = Testing.chart();
+  KINDS.Deployment(chart, {
+    user: 1000, group: 2000, fsGroup: 3000,
+    containers: [{ name: 'a', image: IMAGE, resources: RESOURCES }, { name: 'b', image: IMAGE, resources: RESOURCES, user: 4000, group: 5000 }],
+  });
+  const spec = podSpecOf(chart, 'Deployment');
+  expect(spec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 2000, fsGroup: 3000 });
+  expect(spec.containers[0].securityContext.runAsUser).toBeUndefined();
+  expect(spec.containers[1].securityContext).toMatchObject({ runAsUser: 4000, runAsGroup: 5000 });
+});
+
+test('more writable paths: pod-wide, per container, in memory, and added later', () => {
+  const chart = Testing.chart();
+  const d = KINDS.Deployment(chart, {
+    tmpSizeLimit: '32Mi',
+    writablePaths: [{ path: '/var/cache/nginx/', sizeLimit: '100Mi' }],
+    containers: [
+      { name: 'a', image: IMAGE, resources: RESOURCES, writablePaths: [{ path: '/run/a', sizeLimit: '1Mi', inMemory: true }] },
+      { name: 'b', image: IMAGE, resources: RESOURCES },
+    ],
+  });
+  d.addWritablePath({ path: '/data', sizeLimit: '1Gi' });
+  const spec = podSpecOf(chart, 'Deployment');
+  expect(spec.volumes).toEqual([
+    { name: 'writable-tmp', emptyDir: { sizeLimit: '32Mi' } },
+    { name: 'writable-var-cache-nginx', emptyDir: { sizeLimit: '100Mi' } },
+    { name: 'writable-data', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'writable-a-run-a', emptyDir: { sizeLimit: '1Mi', medium: 'Memory' } },
+  ]);
+  expect(spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/nginx', '/data', '/run/a']);
+  expect(spec.containers[1].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/nginx', '/data']);
+});
