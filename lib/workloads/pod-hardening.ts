@@ -279,9 +279,10 @@ export class PodHardening {
 
   /** Applies the secure defaults to a rendered pod spec. Explicit settings are kept (and checked by `validate`). */
   public harden(spec: any): any {
+    // `spec` is the cdk8s-plus L1 shape (k8s.PodSpec): field names as in imports/k8s (hostPid, not hostPID).
     spec.automountServiceAccountToken ??= false;
-    if (this.podExemptions.hostPid) spec.hostPID = true;
-    if (this.podExemptions.hostIpc) spec.hostIPC = true;
+    if (this.podExemptions.hostPid) spec.hostPid = true;
+    if (this.podExemptions.hostIpc) spec.hostIpc = true;
     const sc = spec.securityContext ?? {};
     spec.securityContext = {
       ...sc,

@@ -1,0 +1,73 @@
+// Weakenings are possible only with a written reason, and each one shows in the manifest
+// (annotation) and in the report (suppressed finding).
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Compliance, SecureDeployment } from '../../lib';
+import { IMAGE, podSpecOf, RESOURCES } from './helpers';
+
+test('host namespaces, privileged, host port, writable root and no cpu limit, each with its reason', () => {
+  const chart = Testing.chart();
+  const volume = kplus.Volume.fromHostPath(chart, 'v', 'logs', { path: '/var/log/app' });
+  new SecureDeployment(chart, 'agent', {
+    volumes: [volume],
+    exemptions: {
+      hostNetwork: { reason: 'scrapes node-local metrics endpoints' },
+      hostPid: { reason: 'reads /proc of host processes for profiling' },
+      hostPath: { reason: 'tails the application log directory of the node' },
+    },
+    containers: [{
+      name: 'agent',
+      image: IMAGE,
+      resources: { ...RESOURCES, cpu: { request: '100m' } },
+      ports: [{ number: 9100, hostPort: 9100 }],
+      exemptions: {
+        privileged: { reason: 'loads an eBPF program at start' },
+        hostPort: { reason: 'the legacy collector expects port 9100 on each node' },
+        cpuLimit: { reason: 'latency-critical; runs on a dedicated pool' },
+        writableRootFilesystem: { reason: 'vendor image writes into /opt/agent' },
+        addCapabilities: { capabilities: [kplus.Capability.NET_BIND_SERVICE], reason: 'binds port 80 inside the pod' },
+      },
+    }],
+  });
+  const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
+  expect(manifest.metadata.annotations).toEqual({
+    'suppress.cdk8s-secure.io/host-namespaces': 'scrapes node-local metrics endpoints; reads /proc of host processes for profiling',
+    'suppress.cdk8s-secure.io/host-path-volume': 'tails the application log directory of the node',
+    'suppress.cdk8s-secure.io/volume-types': 'tails the application log directory of the node',
+    'suppress.cdk8s-secure.io/privileged-container': 'container "agent": loads an eBPF program at start',
+    'suppress.cdk8s-secure.io/privilege-escalation': 'container "agent": loads an eBPF program at start',
+    'suppress.cdk8s-secure.io/host-port': 'container "agent": the legacy collector expects port 9100 on each node',
+    'suppress.cdk8s-secure.io/cpu-limits': 'container "agent": latency-critical; runs on a dedicated pool',
+    'suppress.cdk8s-secure.io/read-only-root-filesystem': 'container "agent": vendor image writes into /opt/agent',
+    'cdk8s-secure.io/added-capabilities': 'agent=NET_BIND_SERVICE: binds port 80 inside the pod',
+  });
+  const spec = podSpecOf(chart, 'Deployment');
+  expect(spec).toMatchObject({ hostNetwork: true, hostPID: true });
+  expect(spec.hostIPC).toBeUndefined();
+  expect(spec.containers[0].securityContext).toEqual({
+    allowPrivilegeEscalation: true,
+    privileged: true,
+    readOnlyRootFilesystem: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  });
+  expect(spec.containers[0].resources.limits.cpu).toBeUndefined();
+
+  const report = Compliance.evaluate(chart);
+  expect(report.hasErrors).toBe(false);
+  expect([...new Set(report.findings.filter(f => f.suppressed).map(f => f.ruleId))].sort()).toEqual([
+    'cpu-limits', 'host-namespaces', 'host-path-volume', 'host-port', 'privilege-escalation', 'privileged-container', 'read-only-root-filesystem', 'volume-types',
+  ]);
+});
+
+test('an exempted hostPath still fails when it is a sensitive host path', () => {
+  const chart = Testing.chart();
+  const volume = kplus.Volume.fromHostPath(chart, 'v', 'sock', { path: '/var/run/docker.sock' });
+  new SecureDeployment(chart, 'agent', {
+    volumes: [volume],
+    exemptions: { hostPath: { reason: 'talks to the node container runtime' } },
+    containers: [{ name: 'agent', image: IMAGE, resources: RESOURCES }],
+  });
+  expect(() => Testing.synth(chart)).toThrow('[sensitive-host-path] volume "sock" mounts sensitive host path /var/run/docker.sock');
+});
