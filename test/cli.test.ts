@@ -1,0 +1,80 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../lib/cli';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'cli');
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: t => { out += t; }, err: t => { err += t; } });
+  return { code, out, err, lastLine: (out + err).trimEnd().split('\n').pop() };
+}
+
+test('a compliant file exits 0; the last line is the summary', () => {
+  const r = run('check', fixture('secure.yaml'));
+  expect(r.code).toBe(0);
+  expect(r.lastLine).toBe('objects=1 errors=0 warnings=0 suppressed=1');
+});
+
+test('Helm output with errors exits 1 and names each finding', () => {
+  const r = run('check', fixture('insecure-chart.yaml'));
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('DaemonSet monitoring/node-agent (');
+  expect(r.out).toContain('ERROR [sensitive-host-path] volume "docker-sock" mounts sensitive host path /var/run/docker.sock');
+  expect(r.out).toContain('ERROR [secret-literal-data] Secret "agent-token" carries literal stringData (keys: token)');
+  expect(r.lastLine).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
+});
+
+test('a directory is walked; a broken document is an error naming file and document', () => {
+  const r = run('check', FIXTURES);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain(`${fixture('broken.yaml')} document 0: YAML cannot be parsed`);
+  expect(r.lastLine).toMatch(/^objects=4 /);
+});
+
+test('--pack and --trusted-registry change what is checked', () => {
+  expect(run('check', fixture('insecure-chart.yaml'), '--pack', 'pss-baseline').out).not.toContain('[secret-literal-data]');
+  const trusted = run('check', fixture('secure.yaml'), '--trusted-registry', 'ghcr.io/acme');
+  expect(trusted.code).toBe(1);
+  expect(trusted.out).toContain('[trusted-registry] container "app" image "registry.example.com/app:1.0.0" comes from registry.example.com/app, which is not in the trusted registries (ghcr.io/acme)');
+});
+
+test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdout and the summary to stderr', format => {
+  const r = run('check', fixture('insecure-chart.yaml'), `--format=${format}`);
+  expect(r.code).toBe(1);
+  if (format !== 'markdown') expect(() => JSON.parse(r.out)).not.toThrow();
+  expect(r.err.trim()).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
+});
+
+test('--output writes the report to a file', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'r.sarif');
+  const r = run('check', fixture('secure.yaml'), '--format', 'sarif', '--output', file);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe('2.1.0');
+  expect(r.lastLine).toBe('objects=1 errors=0 warnings=0 suppressed=1');
+});
+
+test.each<[string[], string]>([
+  [['check', '/no/such/file.yaml'], 'cdk8s-secure: cannot read /no/such/file.yaml: ENOENT'],
+  [['check'], 'cdk8s-secure: check needs at least one FILE or DIR'],
+  [['check', 'x.yaml', '--format', 'xml'], 'cdk8s-secure: --format "xml" is not one of text, json, sarif, markdown'],
+  [['check', 'x.yaml', '--pack', 'paranoid'], 'cdk8s-secure: unknown pack "paranoid"; the built-in packs are default, strict, pss-baseline, pss-restricted'],
+  [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
+])('%j exits 2 with a clear message', (argv, message) => {
+  const r = run(...argv);
+  expect(r.code).toBe(2);
+  expect(r.err.split('\n')[0]).toBe(message);
+});
+
+test('the installed bin runs the compiled CLI with the same exit codes', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  expect(fs.existsSync(path.join(__dirname, '..', 'build', 'cli.js'))).toBe(true); // `npm test` compiles first
+  expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=1 errors=0 warnings=0 suppressed=1');
+  expect(spawnSync(bin, ['check', fixture('insecure-chart.yaml')]).status).toBe(1);
+  expect(spawnSync(bin, ['check', '/no/such/dir']).status).toBe(2);
+});

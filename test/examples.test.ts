@@ -1,0 +1,88 @@
+// Every example synthesises under Guard with zero error findings, is valid against the
+// upstream Kubernetes schema, and is pinned by one snapshot.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { Compliance, Guard, Packs } from '../lib';
+import { ShopChart } from '../examples/shop';
+import { schemaErrors } from './schema';
+
+const ROOT = path.join(__dirname, '..');
+const EXAMPLES: { [name: string]: (app: App) => unknown } = {
+  shop: app => new ShopChart(app, 'shop'),
+};
+
+describe.each(Object.keys(EXAMPLES))('example %s', name => {
+  const app = Testing.app();
+  const guard = Guard.attach(app, { trustedRegistries: ['registry.example.com/shop'], reportFormats: [] });
+  EXAMPLES[name](app);
+  app.synth();
+  const manifests = app.charts.flatMap(c => c.toJson());
+
+  test('synthesises under Guard with zero error findings', () => {
+    expect(guard.report!.summary.errors).toBe(0);
+    expect(Compliance.failingRules(app, { pack: Packs.PSS_RESTRICTED })).toEqual([]);
+  });
+
+  test('every manifest is valid against the upstream Kubernetes schema', () => {
+    expect(manifests.map(schemaErrors).filter(e => e)).toEqual([]);
+  });
+
+  test('snapshot', () => {
+    expect(manifests).toMatchSnapshot();
+  });
+});
+
+test('the shop: every pod runs as non-root with its secrets as read-only files, and no literal secret value is written', () => {
+  const app = Testing.app();
+  new ShopChart(app, 'shop');
+  const manifests = app.charts.flatMap(c => c.toJson());
+  expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
+  const api = manifests.find(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'api');
+  expect(api.spec.template.spec.volumes).toContainEqual({ name: 'db-credentials', secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+  expect(api.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'db-credentials', mountPath: '/run/secrets/db', readOnly: true });
+});
+
+describe('the real cdk8s CLI with the validation plugin', () => {
+  const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+
+  test('synthesises the example into dist/ and passes the plugin', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
+    const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    expect(stdout).toContain('objects=7 errors=0 warnings=0 suppressed=0');
+    expect(stdout).toContain('Validations ended succesfully');
+    expect(fs.readdirSync(out).sort()).toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'shop.k8s.yaml']);
+  }, 120_000);
+
+  test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-plugin-'));
+    fs.writeFileSync(path.join(dir, 'app.js'), [
+      `const { App, Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
+      `const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});`,
+      'const app = new App();',
+      'const chart = new Chart(app, "bad");',
+      'new kplus.Deployment(chart, "web", { containers: [{ image: "nginx:latest", securityContext: { privileged: true, allowPrivilegeEscalation: true } }] });',
+      'app.synth();',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+      'language: typescript',
+      'app: node app.js',
+      'validations:',
+      `  - package: ${path.join(ROOT, 'build', 'plugin.js')}`,
+      '    version: 0.1.0',
+      '    class: SecureValidation',
+      '    properties: { pack: strict }',
+    ].join('\n'));
+    const r = spawnSync(cli, ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('privileged-container (error)');
+    expect(r.stdout + r.stderr).toContain('ERROR [privileged-container] container "main" must not set securityContext.privileged=true');
+  }, 120_000);
+});
+
+test('the schema check itself rejects an invalid manifest', () => {
+  expect(schemaErrors({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: 'lots' } } }] } } } }))
+    .toContain('resources/limits/cpu must match format "quantity"');
+});
