@@ -7,7 +7,8 @@ import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
-import { Suppressions } from './suppressions';
+import { writeSuppressionAnnotations } from './suppressions';
+import { manifestOf, memoInSynth, trackSynth } from './synth-scope';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',
@@ -80,7 +81,6 @@ export class Guard extends Construct {
   public readonly engine: PolicyEngine;
   private readonly options: GuardOptions;
   private readonly guarded: IConstruct;
-  private lastWritten?: string;
   private lastReport?: Report;
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
@@ -89,6 +89,7 @@ export class Guard extends Construct {
     this.guarded = scope;
     this.engine = new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries });
     markGuarded(scope);
+    trackSynth(this);
     this.node.addValidation({ validate: () => this.validateScope() });
   }
 
@@ -105,21 +106,21 @@ export class Guard extends Construct {
   }
 
   private validateScope(): string[] {
-    const report = this.evaluate();
-    this.lastReport = report;
-    this.writeReports(report);
-    return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
+    // Once per synth, however many times cdk8s validates during it.
+    return memoInSynth(this, this, () => {
+      const report = this.evaluate();
+      this.lastReport = report;
+      this.writeReports(report);
+      return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
+    });
   }
 
   private writeReports(report: Report): void {
-    // cdk8s validates once per chart during one synth; write and print once per distinct result.
-    const text = report.render(ReportFormat.TEXT);
-    if (text === this.lastWritten) return;
-    this.lastWritten = text;
-    if (this.options.printReport) process.stdout.write(text);
-    const outdir = App.of(this.guarded).outdir;
     const formats = this.options.reportFormats ?? Object.values(ReportFormat);
+    const text = this.options.printReport || formats.includes(ReportFormat.TEXT) ? report.render(ReportFormat.TEXT) : '';
+    if (this.options.printReport) process.stdout.write(text);
     if (formats.length === 0) return;
+    const outdir = App.of(this.guarded).outdir;
     fs.mkdirSync(outdir, { recursive: true });
     for (const format of formats) {
       const file = path.join(outdir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
@@ -135,11 +136,12 @@ export function documentsUnder(scope: IConstruct): ManifestDocument[] {
   const documents: ManifestDocument[] = [];
   for (const c of scope.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
+    const suppressions = writeSuppressionAnnotations(c);
     documents.push({
-      manifest: c.toJson(),
+      manifest: manifestOf(c),
       constructPath: c.node.path,
       file: perChart ? `${Names.toDnsLabel(Chart.of(c))}${app.outputFileExtension ?? '.k8s.yaml'}` : undefined,
-      suppressions: Suppressions.of(c),
+      suppressions,
     });
   }
   return documents;

@@ -38,9 +38,7 @@ export class Suppressions {
       scope.node.addValidation({
         validate: () => {
           for (const child of scope.node.findAll()) {
-            if (child instanceof ApiObject) {
-              for (const [id, why] of entries) child.metadata.addAnnotation(suppressionAnnotationKey(id), why);
-            }
+            if (ApiObject.isApiObject(child)) for (const [id, why] of entries) child.metadata.addAnnotation(suppressionAnnotationKey(id), why);
           }
           return [];
         },
@@ -64,4 +62,15 @@ export class Suppressions {
   }
 
   private constructor() {}
+}
+
+/**
+ * Writes the suppression annotations that cover `obj` now. Whoever serialises an object
+ * before the suppressions' own validation has run (a Guard, a workload checking itself)
+ * calls this first, so the JSON they share with the YAML writer carries the annotations.
+ */
+export function writeSuppressionAnnotations(obj: ApiObject): { [ruleId: string]: string } {
+  const suppressions = Suppressions.of(obj);
+  for (const [id, reason] of Object.entries(suppressions)) obj.metadata.addAnnotation(suppressionAnnotationKey(id), reason);
+  return suppressions;
 }

@@ -19,19 +19,21 @@ export interface CheckContext {
   readonly index: ObjectIndex;
 }
 
-/** Lookup of the objects under evaluation by kind, namespace and name. */
+/** Lookup of the objects under evaluation by kind, namespace and name (built on first use). */
 export class ObjectIndex {
-  private readonly byKey = new Map<string, any>();
+  private byKey?: Map<string, any>;
 
-  constructor(manifests: readonly any[]) {
-    for (const m of manifests) {
-      if (m && typeof m === 'object' && typeof m.kind === 'string') {
-        this.byKey.set(ObjectIndex.key(m.kind, m.metadata?.namespace, m.metadata?.name), m);
-      }
-    }
-  }
+  constructor(private readonly manifests: readonly any[]) {}
 
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const m of this.manifests) {
+        if (m && typeof m === 'object' && typeof m.kind === 'string') {
+          this.byKey.set(ObjectIndex.key(m.kind, m.metadata?.namespace, m.metadata?.name), m);
+        }
+      }
+    }
     return this.byKey.get(ObjectIndex.key(kind, namespace, name));
   }
 

@@ -4,8 +4,8 @@ import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { podViewOf } from './pod-view';
-import { Report, ReportRule } from './report/report';
-import { suppressionsOf } from './suppressions';
+import { Report, ReportRule, STATUS_CODES } from './report/report';
+import { AppliedSuppression, suppressionsOf } from './suppressions';
 
 /**
  * One document to evaluate, with where it came from.
@@ -71,6 +71,9 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   mapping: { nist800190: [], step: 1 },
 };
 
+const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED]
+  .map(status => STATUS_CODES.indexOf(status));
+
 interface PreparedRule {
   readonly rule: ReportRule;
   readonly check?: Check;
@@ -118,61 +121,70 @@ export class PolicyEngine {
       trustedRegistries: this.trustedRegistries,
       index: new ObjectIndex(documents.map(d => d.manifest)),
     };
+    // Which rules can say anything is decided once per evaluation, not per object.
+    const podRules: number[] = [];
+    const rulesByKind = new Map<string, number[]>();
+    for (let i = 1; i < this.prepared.length; i++) {
+      const check = this.prepared[i].check!;
+      if (!check.isConfigured(ctx)) continue;
+      if (check.appliesTo === 'pods') {
+        podRules.push(i);
+      } else {
+        for (const kind of check.appliesTo) rulesByKind.set(kind, [...rulesByKind.get(kind) ?? [], i]);
+      }
+    }
+    const podRulesByKind = new Map<string, number[]>();
     const rules = this.prepared.map(p => p.rule);
+    const width = rules.length;
     const objects: ObjectRef[] = [];
-    const statuses: RuleStatus[][] = [];
+    // One byte per object and rule, all NOT_APPLICABLE (code 0) until a rule runs.
+    const statuses = new Uint8Array(documents.length * width);
     const findings: Finding[] = [];
     const violations: Violation[] = [];
 
     for (const doc of documents) {
       const manifest = doc.manifest;
       const ref = objectRefOf(doc);
+      const base = objects.length * width;
       objects.push(ref);
-      const row: RuleStatus[] = new Array(this.prepared.length).fill(RuleStatus.NOT_APPLICABLE);
-      statuses.push(row);
 
       const problem = doc.parseError ?? manifestProblem(manifest);
       if (problem) {
-        row[0] = RuleStatus.NON_COMPLIANT;
-        findings.push({
-          ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object: ref, path: '',
-          message: `${where(doc)}: ${problem}`, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
-        });
+        statuses[base] = NON_COMPLIANT;
+        findings.push(invalid(ref, `${where(doc)}: ${problem}`));
         continue;
       }
-      row[0] = RuleStatus.COMPLIANT;
+      statuses[base] = COMPLIANT;
 
       const pod = podViewOf(manifest);
-      const suppressions = suppressionsOf(manifest, doc.suppressions);
-      for (let i = 1; i < this.prepared.length; i++) {
+      let applicable = rulesByKind.get(manifest.kind);
+      if (pod) {
+        let both = podRulesByKind.get(manifest.kind);
+        if (!both) podRulesByKind.set(manifest.kind, both = [...podRules, ...applicable ?? []]);
+        applicable = both;
+      }
+      if (!applicable) continue;
+      let suppressions: Map<string, AppliedSuppression> | undefined;
+      for (const i of applicable) {
         const { rule, check } = this.prepared[i];
-        const c = check!;
         try {
-          if (c.appliesTo === 'pods') {
-            if (!pod || !c.isConfigured(ctx)) continue;
-            c.evaluatePod(pod, manifest, ctx, violations);
-          } else {
-            if (!c.appliesTo.includes(manifest.kind) || !c.isConfigured(ctx)) continue;
-            c.evaluateObject(manifest, ctx, violations);
-          }
+          if (check!.appliesTo === 'pods') check!.evaluatePod(pod!, manifest, ctx, violations);
+          else check!.evaluateObject(manifest, ctx, violations);
         } catch (e) {
           // A field of an unexpected type: say so rather than crash or pass.
           violations.length = 0;
-          row[0] = RuleStatus.NON_COMPLIANT;
-          findings.push({
-            ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object: ref, path: '',
-            message: `${where(doc)}: rule "${rule.id}" cannot read this object (${(e as Error).message})`,
-            remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
-          });
+          statuses[base] = NON_COMPLIANT;
+          findings.push(invalid(ref, `${where(doc)}: rule "${rule.id}" cannot read this object (${(e as Error).message})`));
           continue;
         }
         if (violations.length === 0) {
-          row[i] = RuleStatus.COMPLIANT;
+          statuses[base + i] = COMPLIANT;
           continue;
         }
+        suppressions ??= suppressionsOf(manifest, doc.suppressions);
         const suppression = suppressions.get(rule.id);
         const suppressed = !!suppression && !suppression.refused;
-        row[i] = suppressed ? RuleStatus.SUPPRESSED : RuleStatus.NON_COMPLIANT;
+        statuses[base + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
         for (const v of violations) {
           findings.push({
             ruleId: rule.id,
@@ -189,8 +201,15 @@ export class PolicyEngine {
         violations.length = 0;
       }
     }
-    return new Report(this.pack.name, rules, objects, statuses, findings);
+    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings);
   }
+}
+
+function invalid(object: ObjectRef, message: string): Finding {
+  return {
+    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: '',
+    message, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
+  };
 }
 
 function manifestProblem(manifest: any): string | undefined {
@@ -209,15 +228,16 @@ function where(doc: ManifestDocument): string {
 
 function objectRefOf(doc: ManifestDocument): ObjectRef {
   const m = doc.manifest && typeof doc.manifest === 'object' ? doc.manifest : {};
-  const ref: { -readonly [K in keyof ObjectRef]: ObjectRef[K] } = {
+  const metadata = m.metadata && typeof m.metadata === 'object' ? m.metadata : {};
+  // One shape for every ref (absent fields are undefined, and dropped from JSON output).
+  return {
     apiVersion: typeof m.apiVersion === 'string' ? m.apiVersion : '',
     kind: typeof m.kind === 'string' ? m.kind : '',
-    name: typeof m.metadata?.name === 'string' ? m.metadata.name : (m.metadata?.generateName ?? ''),
+    name: typeof metadata.name === 'string' ? metadata.name : (typeof metadata.generateName === 'string' ? metadata.generateName : ''),
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    file: doc.file,
+    documentIndex: doc.documentIndex,
+    line: doc.line,
+    constructPath: doc.constructPath,
   };
-  if (typeof m.metadata?.namespace === 'string') ref.namespace = m.metadata.namespace;
-  if (doc.file !== undefined) ref.file = doc.file;
-  if (doc.documentIndex !== undefined) ref.documentIndex = doc.documentIndex;
-  if (doc.line !== undefined) ref.line = doc.line;
-  if (doc.constructPath !== undefined) ref.constructPath = doc.constructPath;
-  return ref;
 }

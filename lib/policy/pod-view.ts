@@ -2,20 +2,23 @@
 // the rules about where pod specs live and how container settings inherit from the
 // pod are decided here and nowhere else.
 
-/** Where the pod template sits in each pod-bearing kind, keyed by `group/kind`. */
-const POD_SPEC_PATHS: { [groupKind: string]: string[] } = {
-  '/Pod': ['spec'],
-  '/PodTemplate': ['template', 'spec'],
-  '/ReplicationController': ['spec', 'template', 'spec'],
-  'apps/Deployment': ['spec', 'template', 'spec'],
-  'apps/StatefulSet': ['spec', 'template', 'spec'],
-  'apps/DaemonSet': ['spec', 'template', 'spec'],
-  'apps/ReplicaSet': ['spec', 'template', 'spec'],
-  'extensions/Deployment': ['spec', 'template', 'spec'],
-  'extensions/DaemonSet': ['spec', 'template', 'spec'],
-  'extensions/ReplicaSet': ['spec', 'template', 'spec'],
-  'batch/Job': ['spec', 'template', 'spec'],
-  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+/** Where the pod template sits in a pod-bearing kind. */
+interface PodLocation {
+  readonly segments: readonly string[];
+  readonly specPath: string;
+  readonly metadataPath: string;
+}
+
+function at(...segments: string[]): PodLocation {
+  return { segments, specPath: segments.join('.'), metadataPath: [...segments.slice(0, -1), 'metadata'].join('.') };
+}
+
+const TEMPLATE = at('spec', 'template', 'spec');
+const POD_LOCATIONS: { [group: string]: { [kind: string]: PodLocation } } = {
+  '': { Pod: at('spec'), PodTemplate: at('template', 'spec'), ReplicationController: TEMPLATE },
+  'apps': { Deployment: TEMPLATE, StatefulSet: TEMPLATE, DaemonSet: TEMPLATE, ReplicaSet: TEMPLATE },
+  'extensions': { Deployment: TEMPLATE, DaemonSet: TEMPLATE, ReplicaSet: TEMPLATE },
+  'batch': { Job: TEMPLATE, CronJob: at('spec', 'jobTemplate', 'spec', 'template', 'spec') },
 };
 
 /** The API group of an apiVersion: "" for core, "apps" for "apps/v1". */
@@ -25,9 +28,15 @@ export function apiGroup(apiVersion: unknown): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** Where the pod sits in a manifest, or undefined when it carries none. */
+function podLocationOf(manifest: any): PodLocation | undefined {
+  const kinds = POD_LOCATIONS[apiGroup(manifest.apiVersion)];
+  return kinds && Object.prototype.hasOwnProperty.call(kinds, manifest.kind) ? kinds[manifest.kind] : undefined;
+}
+
 /** The pod spec path segments for a manifest, or undefined when it carries no pod. */
-export function podSpecPathOf(manifest: any): string[] | undefined {
-  return POD_SPEC_PATHS[`${apiGroup(manifest.apiVersion)}/${manifest.kind}`];
+export function podSpecPathOf(manifest: any): readonly string[] | undefined {
+  return podLocationOf(manifest)?.segments;
 }
 
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
@@ -38,30 +47,71 @@ const CONTAINER_LISTS: Array<[string, ContainerType]> = [
   ['ephemeralContainers', 'ephemeralContainer'],
 ];
 
-/** A value and the JSON path it was read from. */
-export interface Located<T> {
-  readonly value: T | undefined;
-  readonly path: string;
+const LABELS: { [t in ContainerType]: string } = {
+  container: 'container',
+  initContainer: 'init container',
+  ephemeralContainer: 'ephemeral container',
+};
+
+function isObject(value: unknown): value is { [key: string]: any } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export interface ContainerView {
-  readonly name: string;
-  readonly type: ContainerType;
+/** One container as the kubelet sees it. Paths are built only when a check reports. */
+export class ContainerView {
   /** An init container with restartPolicy Always (Kubernetes native sidecar). */
-  readonly nativeSidecar: boolean;
+  public readonly nativeSidecar: boolean;
+  private _path?: string;
+
+  constructor(
+    public readonly name: string,
+    public readonly type: ContainerType,
+    private readonly list: string,
+    private readonly index: number,
+    public readonly spec: any,
+    /** The container's securityContext, or {} when unset. */
+    public readonly securityContext: any,
+    private readonly podSecurityContext: any,
+    private readonly specPath: string,
+  ) {
+    this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
+  }
+
   /** JSON path of the container, e.g. `spec.template.spec.initContainers[1]`. */
-  readonly path: string;
-  readonly spec: any;
-  /** The container's securityContext, or {} when unset. */
-  readonly securityContext: any;
+  public get path(): string {
+    return this._path ??= `${this.specPath}.${this.list}[${this.index}]`;
+  }
+
   /** Human label for messages: `container "api"`, `init container "migrate"`. */
-  readonly label: string;
-  /** runAsNonRoot as the kubelet sees it: the container's value, else the pod's. */
-  readonly runAsNonRoot: Located<boolean>;
-  /** runAsUser as the kubelet sees it. */
-  readonly runAsUser: Located<number>;
-  /** seccompProfile.type as the kubelet sees it. */
-  readonly seccompType: Located<string>;
+  public get label(): string {
+    return `${LABELS[this.type]} "${this.name}"`;
+  }
+
+  /** A securityContext field as the kubelet sees it: the container's value, else the pod's. */
+  public effective(field: 'runAsNonRoot' | 'runAsUser'): any {
+    const own = this.securityContext[field];
+    return own !== undefined ? own : this.podSecurityContext[field];
+  }
+
+  /** The JSON path `effective(field)` was read from. */
+  public effectivePath(field: 'runAsNonRoot' | 'runAsUser'): string {
+    return this.securityContext[field] !== undefined ? `${this.path}.securityContext.${field}` : `${this.specPath}.securityContext.${field}`;
+  }
+
+  /** seccompProfile.type as the kubelet sees it: a container profile wins over the pod's. */
+  public get seccompType(): string | undefined {
+    const own = this.securityContext.seccompProfile;
+    if (isObject(own)) return own.type;
+    const pod = this.podSecurityContext.seccompProfile;
+    return isObject(pod) ? pod.type : undefined;
+  }
+
+  /** The JSON path `seccompType` was read from. */
+  public get seccompTypePath(): string {
+    return isObject(this.securityContext.seccompProfile)
+      ? `${this.path}.securityContext.seccompProfile.type`
+      : `${this.specPath}.securityContext.seccompProfile.type`;
+  }
 }
 
 export interface PodView {
@@ -79,41 +129,22 @@ export interface PodView {
   readonly windows: boolean;
 }
 
-const LABELS: { [t in ContainerType]: string } = {
-  container: 'container',
-  initContainer: 'init container',
-  ephemeralContainer: 'ephemeral container',
-};
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function inherit<T>(container: any, pod: any, field: string, containerPath: string, specPath: string): Located<T> {
-  if (container[field] !== undefined) {
-    return { value: container[field], path: `${containerPath}.securityContext.${field}` };
-  }
-  return { value: pod[field], path: `${specPath}.securityContext.${field}` };
-}
-
 /**
  * Builds the view of the pod carried by a manifest, or undefined when the manifest
  * carries none (not a pod-bearing kind, or the pod spec is missing).
  */
 export function podViewOf(manifest: any): PodView | undefined {
-  const segments = podSpecPathOf(manifest);
-  if (!segments) return undefined;
+  const location = podLocationOf(manifest);
+  if (!location) return undefined;
+  const segments = location.segments;
   let holder: any = manifest;
   for (let i = 0; i < segments.length - 1; i++) {
     holder = holder?.[segments[i]];
   }
   const spec = holder?.[segments[segments.length - 1]];
   if (!isObject(spec)) return undefined;
-
-  const specPath = segments.join('.');
-  const metadataPath = [...segments.slice(0, -1), 'metadata'].join('.');
+  const specPath = location.specPath;
   const securityContext = isObject(spec.securityContext) ? spec.securityContext : {};
-  const podSeccomp = isObject(securityContext.seccompProfile) ? securityContext.seccompProfile : {};
 
   const containers: ContainerView[] = [];
   for (const [list, type] of CONTAINER_LISTS) {
@@ -121,24 +152,9 @@ export function podViewOf(manifest: any): PodView | undefined {
     if (!Array.isArray(items)) continue;
     for (let i = 0; i < items.length; i++) {
       const c = isObject(items[i]) ? items[i] : {};
-      const path = `${specPath}.${list}[${i}]`;
       const sc = isObject(c.securityContext) ? c.securityContext : {};
       const name = typeof c.name === 'string' ? c.name : `#${i}`;
-      const seccomp = isObject(sc.seccompProfile) ? sc.seccompProfile : undefined;
-      containers.push({
-        name,
-        type,
-        nativeSidecar: type === 'initContainer' && c.restartPolicy === 'Always',
-        path,
-        spec: c,
-        securityContext: sc,
-        label: `${LABELS[type]} "${name}"`,
-        runAsNonRoot: inherit<boolean>(sc, securityContext, 'runAsNonRoot', path, specPath),
-        runAsUser: inherit<number>(sc, securityContext, 'runAsUser', path, specPath),
-        seccompType: seccomp
-          ? { value: seccomp.type, path: `${path}.securityContext.seccompProfile.type` }
-          : { value: podSeccomp.type, path: `${specPath}.securityContext.seccompProfile.type` },
-      });
+      containers.push(new ContainerView(name, type, list, i, c, sc, securityContext, specPath));
     }
   }
 
@@ -146,7 +162,7 @@ export function podViewOf(manifest: any): PodView | undefined {
     specPath,
     spec,
     metadata: isObject(holder.metadata) ? holder.metadata : {},
-    metadataPath,
+    metadataPath: location.metadataPath,
     securityContext,
     containers,
     windows: spec.os?.name === 'windows',

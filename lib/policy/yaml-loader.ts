@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { ManifestDocument } from './engine';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -44,25 +44,56 @@ function walk(dir: string): string[] {
   return out;
 }
 
+/** A document marker: `---` at the start of a line, alone or followed by white space. */
+const DOCUMENT_START = /^---(?:[ \t]|$)/;
+
+/**
+ * Splits a YAML stream at its document markers, keeping each document's first line.
+ * Splitting first (rather than parsing the stream in one go) keeps one broken document
+ * from hiding the others, and gives each document its line number.
+ */
+function splitDocuments(text: string): Array<{ text: string; line: number }> {
+  const lines = text.split(/\r?\n/);
+  const docs: Array<{ text: string; line: number }> = [];
+  let start = 0;
+  let current: string[] = [];
+  const flush = () => {
+    if (current.some(l => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'))) docs.push({ text: current.join('\n'), line: start + 1 });
+  };
+  lines.forEach((line, i) => {
+    if (DOCUMENT_START.test(line)) {
+      flush();
+      start = i;
+      current = [line.slice(3)];
+    } else if (line === '...') {
+      flush();
+      start = i + 1;
+      current = [];
+    } else {
+      current.push(line);
+    }
+  });
+  flush();
+  return docs;
+}
+
 /**
  * Parses every document of a YAML (or JSON) text. Empty documents are skipped; a
  * broken one becomes a document with `parseError`; `kind: *List` objects are
  * flattened into their items.
  */
 export function parseManifests(text: string, file: string): ManifestDocument[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  const parsed = Array.isArray(docs) ? docs : [docs];
   const out: ManifestDocument[] = [];
-  parsed.forEach((doc, documentIndex) => {
-    const line = lineCounter.linePos(doc.range[0]).line;
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-      out.push({ manifest: undefined, file, documentIndex, line, parseError: `YAML cannot be parsed${at}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+  splitDocuments(text).forEach(({ text: source, line }, documentIndex) => {
+    let manifest: any;
+    try {
+      manifest = load(source, { schema: CORE_SCHEMA, filename: file });
+    } catch (e) {
+      const mark = (e as YAMLException).mark;
+      const at = mark ? ` at line ${line + mark.line}, column ${mark.column + 1}` : '';
+      out.push({ manifest: undefined, file, documentIndex, line, parseError: `YAML cannot be parsed${at}: ${(e as YAMLException).reason ?? (e as Error).message}` });
       return;
     }
-    const manifest = doc.toJS({ maxAliasCount: 1000 });
     if (manifest === null || manifest === undefined) return;
     if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
       for (const item of manifest.items) out.push({ manifest: item, file, documentIndex, line });

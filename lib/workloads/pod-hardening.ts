@@ -12,7 +12,8 @@ import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
 import { parseImageReference } from '../supply-chain/image-reference';
-import { Suppressions } from '../suppressions';
+import { Suppressions, writeSuppressionAnnotations } from '../suppressions';
+import { manifestOf, memoInSynth, trackSynth } from '../synth-scope';
 import { ContainerExemptions, Exemption, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -163,7 +164,8 @@ export class PodHardening {
     props.containers.forEach(c => this.addContainer(c, false));
     (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
 
-    workload.node.addValidation({ validate: () => this.validate() });
+    trackSynth(workload);
+    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => this.validate()) });
   }
 
   /** The cdk8s-plus pod props the secure props translate to. */
@@ -315,8 +317,9 @@ export class PodHardening {
   /** The workload checks its own manifest, unless a Guard covers it (the Guard then reports, once). */
   private validate(): string[] {
     if (guardCovers(this.workload)) return [];
-    const manifest = ApiObject.of(this.workload).toJson();
-    const report = engine().evaluateDocuments([{ manifest, suppressions: Suppressions.of(this.workload) }]);
+    const obj = ApiObject.of(this.workload);
+    const suppressions = writeSuppressionAnnotations(obj);
+    const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions }]);
     return report.errors.map(formatFinding);
   }
 

@@ -73,7 +73,7 @@ describe('bad input', () => {
     const report = new PolicyEngine().evaluateDocuments(docs);
     const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message);
     expect(invalid).toEqual([
-      'in.yaml document 1: YAML cannot be parsed at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'in.yaml document 1: YAML cannot be parsed at line 6, column 1: unexpected end of the stream within a flow collection',
       'in.yaml document 2: document is a string, not a Kubernetes object',
       'in.yaml document 3: document is not a Kubernetes object: it has no kind',
     ]);

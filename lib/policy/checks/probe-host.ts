@@ -6,11 +6,8 @@ import { Check, Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 
-const HANDLERS: Array<[string, string]> = [
-  ['livenessProbe', 'livenessProbe'],
-  ['readinessProbe', 'readinessProbe'],
-  ['startupProbe', 'startupProbe'],
-];
+const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'];
+const KINDS = ['httpGet', 'tcpSocket'];
 
 export class ProbeHostCheck extends Check {
   public readonly info = {
@@ -24,11 +21,10 @@ export class ProbeHostCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      const handlers: Array<[any, string]> = HANDLERS.map(([field, label]) => [c.spec[field], label]);
-      handlers.push([c.spec.lifecycle?.postStart, 'lifecycle.postStart'], [c.spec.lifecycle?.preStop, 'lifecycle.preStop']);
-      for (const [handler, label] of handlers) {
+      for (const label of HANDLERS) {
+        const handler = label.startsWith('lifecycle.') ? c.spec.lifecycle?.[label.slice(10)] : c.spec[label];
         if (!handler || typeof handler !== 'object') continue;
-        for (const kind of ['httpGet', 'tcpSocket']) {
+        for (const kind of KINDS) {
           const host = handler[kind]?.host;
           if (host !== undefined && host !== '') {
             out.push({ container: c.name, path: `${c.path}.${label}.${kind}.host`, message: `${c.label} must not set ${label}.${kind}.host (${host})` });

@@ -18,9 +18,11 @@ export class RunAsNonRootCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      if (c.runAsNonRoot.value !== true) {
-        const detail = c.runAsNonRoot.value === false ? `it is false at ${c.runAsNonRoot.path}` : 'neither the container nor the pod sets it';
-        out.push({ container: c.name, path: c.runAsNonRoot.path, message: `${c.label} must run with securityContext.runAsNonRoot=true (${detail})` });
+      const value = c.effective('runAsNonRoot');
+      if (value !== true) {
+        const path = c.effectivePath('runAsNonRoot');
+        const detail = value === false ? `it is false at ${path}` : 'neither the container nor the pod sets it';
+        out.push({ container: c.name, path, message: `${c.label} must run with securityContext.runAsNonRoot=true (${detail})` });
       }
     }
   }

@@ -22,10 +22,11 @@ export class SeccompRequiredCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     if (pod.windows) return;
     for (const c of pod.containers) {
-      const type = c.seccompType.value;
+      const type = c.seccompType;
       if (!ALLOWED.has(type as string)) {
-        const detail = type === undefined ? 'neither the container nor the pod sets one' : `it is ${type} at ${c.seccompType.path}`;
-        out.push({ container: c.name, path: c.seccompType.path, message: `${c.label} must run with seccompProfile.type RuntimeDefault or Localhost (${detail})` });
+        const path = c.seccompTypePath;
+        const detail = type === undefined ? 'neither the container nor the pod sets one' : `it is ${type} at ${path}`;
+        out.push({ container: c.name, path, message: `${c.label} must run with seccompProfile.type RuntimeDefault or Localhost (${detail})` });
       }
     }
   }

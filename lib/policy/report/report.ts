@@ -4,6 +4,9 @@ import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderText } from './text';
 
+/** Status codes of the compact status table: the index is the code. */
+export const STATUS_CODES: readonly RuleStatus[] = [RuleStatus.NOT_APPLICABLE, RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED];
+
 /**
  * A rule as it ran: its metadata and the severity the pack gave it.
  */
@@ -56,20 +59,20 @@ export class Report {
   public readonly findings: Finding[];
   /** The summary counts. */
   public readonly summary: ReportSummary;
-  private readonly statuses: RuleStatus[][];
+  private readonly statuses: Uint8Array;
 
   /**
    * @param pack name of the pack that ran
    * @param rules rules in pack order
    * @param objects objects in input order
-   * @param statuses per object, the status of each rule (aligned with `rules`)
+   * @param statuses per object, the status code of each rule (aligned with `rules`; see `STATUS_CODES`), flattened
    * @param findings every finding
    */
-  constructor(pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: RuleStatus[][], findings: Finding[]) {
+  constructor(pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: number[], findings: Finding[]) {
     this.pack = pack;
     this.rules = rules;
     this.objects = objects;
-    this.statuses = statuses;
+    this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
     this.findings = findings;
     let errors = 0, warnings = 0, infos = 0, suppressed = 0;
     for (const f of findings) {
@@ -95,20 +98,22 @@ export class Report {
    * The status of every rule for the object at `objectIndex`, keyed by rule id.
    */
   public statusesOf(objectIndex: number): { [ruleId: string]: RuleStatus } {
-    const row = this.statuses[objectIndex];
-    if (!row) throw new Error(`objectIndex ${objectIndex} is out of range (0..${this.objects.length - 1})`);
+    if (!(objectIndex >= 0 && objectIndex < this.objects.length)) {
+      throw new Error(`objectIndex ${objectIndex} is out of range (0..${this.objects.length - 1})`);
+    }
     const result: { [ruleId: string]: RuleStatus } = {};
-    this.rules.forEach((r, i) => { result[r.id] = row[i]; });
+    const base = objectIndex * this.rules.length;
+    this.rules.forEach((r, i) => { result[r.id] = STATUS_CODES[this.statuses[base + i]]; });
     return result;
   }
 
   /** How many objects have each status for the rule at `ruleIndex` (in `rules`). */
   public statusCounts(ruleIndex: number): { [status: string]: number } {
-    const counts: { [status: string]: number } = {
-      [RuleStatus.COMPLIANT]: 0, [RuleStatus.NON_COMPLIANT]: 0, [RuleStatus.SUPPRESSED]: 0, [RuleStatus.NOT_APPLICABLE]: 0,
-    };
-    for (const row of this.statuses) counts[row[ruleIndex]]++;
-    return counts;
+    const counts = [0, 0, 0, 0];
+    for (let o = ruleIndex; o < this.statuses.length; o += this.rules.length) counts[this.statuses[o]]++;
+    const result: { [status: string]: number } = {};
+    STATUS_CODES.forEach((status, code) => { result[status] = counts[code]; });
+    return result;
   }
 
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */

@@ -1,0 +1,44 @@
+// `npm run bench`: prints figures, never pass/fail. Every run is a fresh process; each
+// figure is the median of BENCH_RUNS runs (default 3) with min and max.
+//   BENCH_SIZES=1000,5000,10000 BENCH_RUNS=3 CLI_OBJECTS=5000 npm run bench
+'use strict';
+const { execFileSync } = require('child_process');
+const path = require('path');
+
+const sizes = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const cliObjects = Number(process.env.CLI_OBJECTS ?? 5000);
+
+const caseOf = (script, args) => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+const stats = values => {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+};
+const fmt = (st, digits = 0) => `${st.median.toFixed(digits)} (${st.min.toFixed(digits)}-${st.max.toFixed(digits)})`;
+
+console.log(`Synth to YAML: plain cdk8s-plus-28 Deployments hardened by hand vs SecureDeployments with Guard (${runs} runs each, fresh processes)`);
+console.log('N       plain ms (min-max)        secure+Guard ms (min-max)  time x  plain RSS MB   secure RSS MB  RSS x');
+const secureMedians = {};
+for (const n of sizes) {
+  const plain = [], hardened = [];
+  for (let r = 0; r < runs; r++) {
+    // Interleaved, so drift in machine load hits both sides alike.
+    plain.push(caseOf('synth-case.js', ['plain', String(n)]));
+    hardened.push(caseOf('synth-case.js', ['secure', String(n)]));
+  }
+  const pt = stats(plain.map(x => x.ms)), st = stats(hardened.map(x => x.ms));
+  const pr = stats(plain.map(x => x.rssMb)), sr = stats(hardened.map(x => x.rssMb));
+  secureMedians[n] = st.median;
+  console.log([String(n).padEnd(6), fmt(pt).padEnd(25), fmt(st).padEnd(26), (st.median / pt.median).toFixed(2).padEnd(7), fmt(pr).padEnd(14), fmt(sr).padEnd(14), (sr.median / pr.median).toFixed(2)].join(' '));
+}
+for (let i = 1; i < sizes.length; i++) {
+  const [a, b] = [sizes[i - 1], sizes[i]];
+  console.log(`growth: secure N=${b} takes ${(secureMedians[b] / secureMedians[a]).toFixed(2)}x N=${a} (linear would be ${(b / a).toFixed(2)}x)`);
+}
+
+console.log(`\nCLI on a ${cliObjects}-object YAML file (${runs} runs each, fresh processes)`);
+const cli = Array.from({ length: runs }, () => caseOf('cli-case.js', [String(cliObjects)]));
+console.log(`parse only:        ${fmt(stats(cli.map(x => x.parseMs)))} ms`);
+console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} ms`);
+console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);
+console.log(`peak RSS:          ${fmt(stats(cli.map(x => x.rssMb)))} MB`);
