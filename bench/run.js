@@ -3,6 +3,8 @@
 //   BENCH_SIZES=1000,5000,10000 BENCH_RUNS=3 CLI_OBJECTS=5000 npm run bench
 'use strict';
 const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
@@ -37,7 +39,9 @@ for (let i = 1; i < sizes.length; i++) {
 }
 
 console.log(`\nCLI on a ${cliObjects}-object YAML file (${runs} runs each, fresh processes)`);
-const cli = Array.from({ length: runs }, () => caseOf('cli-case.js', [String(cliObjects)]));
+const yamlFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-')), 'objects.yaml');
+execFileSync(process.execPath, [path.join(__dirname, 'gen-yaml.js'), String(cliObjects), yamlFile]);
+const cli = Array.from({ length: runs }, () => caseOf('cli-case.js', [yamlFile]));
 console.log(`parse only:        ${fmt(stats(cli.map(x => x.parseMs)))} ms`);
 console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} ms`);
 console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);

@@ -216,9 +216,13 @@ function manifestProblem(manifest: any): string | undefined {
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) {
     return `document is ${Array.isArray(manifest) ? 'a list' : manifest === null ? 'empty' : `a ${typeof manifest}`}, not a Kubernetes object`;
   }
+  const hasName = typeof manifest.metadata?.name === 'string' || typeof manifest.metadata?.generateName === 'string';
+  if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && typeof manifest.kind === 'string' && manifest.kind !== '' && hasName) {
+    return undefined;
+  }
   const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
-  if (typeof manifest.metadata?.name !== 'string' && typeof manifest.metadata?.generateName !== 'string') missing.push('metadata.name');
-  return missing.length ? `document is not a Kubernetes object: it has no ${missing.join(', ')}` : undefined;
+  if (!hasName) missing.push('metadata.name');
+  return `document is not a Kubernetes object: it has no ${missing.join(', ')}`;
 }
 
 function where(doc: ManifestDocument): string {

@@ -147,7 +147,9 @@ export function podViewOf(manifest: any): PodView | undefined {
   const securityContext = isObject(spec.securityContext) ? spec.securityContext : {};
 
   const containers: ContainerView[] = [];
-  for (const [list, type] of CONTAINER_LISTS) {
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = CONTAINER_LISTS[l][0];
+    const type = CONTAINER_LISTS[l][1];
     const items = spec[list];
     if (!Array.isArray(items)) continue;
     for (let i = 0; i < items.length; i++) {

@@ -101,8 +101,9 @@ export function parseImageReference(reference: string): ImageReferenceParts {
  */
 export function isFromTrustedRegistry(parts: ImageReferenceParts, trusted: readonly string[]): boolean {
   const full = `${parts.registry}/${parts.repository}`;
-  return trusted.some(entry => {
-    const prefix = entry.replace(/\/+$/, '');
-    return full === prefix || full.startsWith(prefix + '/');
-  });
+  for (const entry of trusted) {
+    const prefix = entry.endsWith('/') ? entry.replace(/\/+$/, '') : entry;
+    if (full === prefix || (full.startsWith(prefix) && full.charCodeAt(prefix.length) === 47 /* "/" */)) return true;
+  }
+  return false;
 }

@@ -25,11 +25,12 @@ export class CapabilitiesBaselineCheck extends Check {
     for (const c of pod.containers) {
       const add = c.securityContext.capabilities?.add;
       if (!Array.isArray(add)) continue;
-      add.forEach((cap: unknown, i: number) => {
+      for (let i = 0; i < add.length; i++) {
+        const cap = add[i];
         if (typeof cap !== 'string' || !BASELINE_CAPABILITIES.has(cap)) {
           out.push({ container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`, message: `${c.label} must not add capability ${JSON.stringify(cap)}` });
         }
-      });
+      }
     }
   }
 }

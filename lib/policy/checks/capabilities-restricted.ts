@@ -25,11 +25,12 @@ export class CapabilitiesRestrictedCheck extends Check {
       }
       const add = caps?.add;
       if (Array.isArray(add)) {
-        add.forEach((cap: unknown, i: number) => {
+        for (let i = 0; i < add.length; i++) {
+          const cap = add[i];
           if (cap !== 'NET_BIND_SERVICE') {
             out.push({ container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`, message: `${c.label} may add only NET_BIND_SERVICE, not ${JSON.stringify(cap)}` });
           }
-        });
+        }
       }
     }
   }

@@ -30,11 +30,12 @@ export class EnvCredentialLiteralCheck extends Check {
     for (const c of pod.containers) {
       const env = c.spec.env;
       if (!Array.isArray(env)) continue;
-      env.forEach((e: any, i: number) => {
+      for (let i = 0; i < env.length; i++) {
+        const e = env[i];
         if (e && typeof e.name === 'string' && typeof e.value === 'string' && e.value !== '' && looksLikeCredential(e.name)) {
           out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} looks like a credential but has a literal value; mount it from a Secret instead` });
         }
-      });
+      }
     }
   }
 }

@@ -18,10 +18,11 @@ export class HostPathVolumeCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const volumes = pod.spec.volumes;
     if (!Array.isArray(volumes)) return;
-    volumes.forEach((v: any, i: number) => {
+    for (let i = 0; i < volumes.length; i++) {
+      const v = volumes[i];
       if (v && v.hostPath !== undefined && v.hostPath !== null) {
         out.push({ path: `${pod.specPath}.volumes[${i}].hostPath`, message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})` });
       }
-    });
+    }
   }
 }

@@ -19,11 +19,12 @@ export class HostPortCheck extends Check {
     for (const c of pod.containers) {
       const ports = c.spec.ports;
       if (!Array.isArray(ports)) continue;
-      ports.forEach((p: any, i: number) => {
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i];
         if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
           out.push({ container: c.name, path: `${c.path}.ports[${i}].hostPort`, message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})` });
         }
-      });
+      }
     }
   }
 }

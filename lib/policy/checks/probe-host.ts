@@ -6,7 +6,14 @@ import { Check, Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 
-const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'];
+/** [field of the container, field below it (or ''), label for messages]. */
+const HANDLERS: Array<[string, string, string]> = [
+  ['livenessProbe', '', 'livenessProbe'],
+  ['readinessProbe', '', 'readinessProbe'],
+  ['startupProbe', '', 'startupProbe'],
+  ['lifecycle', 'postStart', 'lifecycle.postStart'],
+  ['lifecycle', 'preStop', 'lifecycle.preStop'],
+];
 const KINDS = ['httpGet', 'tcpSocket'];
 
 export class ProbeHostCheck extends Check {
@@ -21,8 +28,9 @@ export class ProbeHostCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      for (const label of HANDLERS) {
-        const handler = label.startsWith('lifecycle.') ? c.spec.lifecycle?.[label.slice(10)] : c.spec[label];
+      for (let h = 0; h < HANDLERS.length; h++) {
+        const [field, sub, label] = HANDLERS[h];
+        const handler = sub ? c.spec[field]?.[sub] : c.spec[field];
         if (!handler || typeof handler !== 'object') continue;
         for (const kind of KINDS) {
           const host = handler[kind]?.host;

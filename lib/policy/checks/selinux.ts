@@ -9,8 +9,9 @@ import { PodView } from '../pod-view';
 
 const ALLOWED_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
-function inspect(options: any, path: string, who: string, container: string | undefined, out: Violation[]): void {
+function inspect(options: any, at: () => string, who: string, container: string | undefined, out: Violation[]): void {
   if (!options || typeof options !== 'object') return;
+  const path = at();
   if (options.type !== undefined && !ALLOWED_TYPES.has(options.type)) {
     out.push({ container, path: `${path}.type`, message: `${who} must not set seLinuxOptions.type=${options.type}; allowed: container_t, container_init_t, container_kvm_t, container_engine_t` });
   }
@@ -32,9 +33,11 @@ export class SeLinuxCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    inspect(pod.securityContext.seLinuxOptions, `${pod.specPath}.securityContext.seLinuxOptions`, 'pod', undefined, out);
+    const podOptions = pod.securityContext.seLinuxOptions;
+    if (podOptions) inspect(podOptions, () => `${pod.specPath}.securityContext.seLinuxOptions`, 'pod', undefined, out);
     for (const c of pod.containers) {
-      inspect(c.securityContext.seLinuxOptions, `${c.path}.securityContext.seLinuxOptions`, c.label, c.name, out);
+      const options = c.securityContext.seLinuxOptions;
+      if (options) inspect(options, () => `${c.path}.securityContext.seLinuxOptions`, c.label, c.name, out);
     }
   }
 }

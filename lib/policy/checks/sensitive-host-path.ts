@@ -42,11 +42,12 @@ export class SensitiveHostPathCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const volumes = pod.spec.volumes;
     if (!Array.isArray(volumes)) return;
-    volumes.forEach((v: any, i: number) => {
+    for (let i = 0; i < volumes.length; i++) {
+      const v = volumes[i];
       const path = v?.hostPath?.path;
       if (typeof path === 'string' && isSensitiveHostPath(path)) {
         out.push({ path: `${pod.specPath}.volumes[${i}].hostPath.path`, message: `volume "${v.name}" mounts sensitive host path ${path}` });
       }
-    });
+    }
   }
 }

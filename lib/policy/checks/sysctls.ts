@@ -31,10 +31,11 @@ export class SysctlsCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const sysctls = pod.securityContext.sysctls;
     if (!Array.isArray(sysctls)) return;
-    sysctls.forEach((s: any, i: number) => {
+    for (let i = 0; i < sysctls.length; i++) {
+      const s = sysctls[i];
       if (!s || !SAFE_SYSCTLS.has(s.name)) {
         out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(s?.name)}; only the safe set is allowed` });
       }
-    });
+    }
   }
 }

@@ -21,13 +21,14 @@ export class VolumeTypesCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const volumes = pod.spec.volumes;
     if (!Array.isArray(volumes)) return;
-    volumes.forEach((v: any, i: number) => {
-      if (!v || typeof v !== 'object') return;
-      for (const key of Object.keys(v)) {
+    for (let i = 0; i < volumes.length; i++) {
+      const v = volumes[i];
+      if (!v || typeof v !== 'object') continue;
+      for (const key in v) {
         if (key !== 'name' && v[key] !== undefined && v[key] !== null && !ALLOWED.has(key)) {
           out.push({ path: `${pod.specPath}.volumes[${i}].${key}`, message: `volume "${v.name}" must not use volume type ${key}` });
         }
       }
-    });
+    }
   }
 }
