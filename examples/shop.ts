@@ -6,7 +6,7 @@
 import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet } from '../lib';
+import { SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet } from '../lib';
 
 const REGISTRY = 'registry.example.com/shop';
 const image = (name: string, tag: string, digestByte: string) => `${REGISTRY}/${name}:${tag}@sha256:${digestByte.repeat(32)}`;
@@ -28,14 +28,14 @@ export class ShopChart extends Chart {
     const metadata = (component: string): ApiObjectMetadata => ({ labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': component } });
 
     // The database password is created in the cluster by the platform's secret manager;
-    // the app only names it, and it arrives as a read-only file.
-    const dbCredentials = kplus.Secret.fromSecretName(this, 'DbCredentials', 'shop-db-credentials');
-    const dbSecretVolume = (id: string) => kplus.Volume.fromSecret(this, id, dbCredentials, { name: 'db-credentials', defaultMode: 0o400, items: { password: { path: 'password' } } });
+    // the app only names it, and it arrives as a read-only file at /run/secrets/db/password.
+    const dbPassword = () => SecretMount.fromSecretName('shop-db-credentials', { keys: ['password'], path: '/run/secrets/db' });
 
     this.database = new SecureStatefulSet(this, 'database', {
       metadata: metadata('database'),
       user: 999,
       group: 999,
+      secrets: [dbPassword()],
       containers: [{
         name: 'postgres',
         image: image('postgres', '16.4', 'a1'),
@@ -59,11 +59,11 @@ export class ShopChart extends Chart {
     });
     const postgres = this.database.containers[0];
     postgres.mount('/var/lib/postgresql/data', kplus.Volume.fromPersistentVolumeClaim(this, 'database-data-volume', data));
-    postgres.mount('/run/secrets/db', dbSecretVolume('database-db-credentials'), { readOnly: true });
 
     this.api = new SecureDeployment(this, 'api', {
       metadata: metadata('api'),
       replicas: 3,
+      secrets: [dbPassword()],
       containers: [{
         name: 'api',
         image: image('api', '2.3.1', 'b2'),
@@ -76,7 +76,6 @@ export class ShopChart extends Chart {
         },
       }],
     });
-    this.api.containers[0].mount('/run/secrets/db', dbSecretVolume('api-db-credentials'), { readOnly: true });
 
     this.frontend = new SecureDeployment(this, 'frontend', {
       metadata: metadata('frontend'),

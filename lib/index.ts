@@ -5,6 +5,7 @@ export * from './policy/packs';
 export * from './policy/engine';
 export * from './policy/report/report';
 export * from './workloads';
+export * from './secrets';
 export * from './suppressions';
 export * from './guard';
 export * from './plugin';

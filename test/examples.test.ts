@@ -5,18 +5,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { Compliance, Guard, Packs } from '../lib';
+import { Compliance, Guard, Packs, Severity } from '../lib';
+import { BillingChart } from '../examples/billing';
 import { ShopChart } from '../examples/shop';
 import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLES: { [name: string]: (app: App) => unknown } = {
   shop: app => new ShopChart(app, 'shop'),
+  billing: app => new BillingChart(app, 'billing'),
 };
+const TRUSTED = ['registry.example.com/shop', 'registry.example.com/billing'];
 
 describe.each(Object.keys(EXAMPLES))('example %s', name => {
   const app = Testing.app();
-  const guard = Guard.attach(app, { trustedRegistries: ['registry.example.com/shop'], reportFormats: [] });
+  const guard = Guard.attach(app, { trustedRegistries: TRUSTED, reportFormats: [] });
   EXAMPLES[name](app);
   app.synth();
   const manifests = app.charts.flatMap(c => c.toJson());
@@ -35,14 +38,24 @@ describe.each(Object.keys(EXAMPLES))('example %s', name => {
   });
 });
 
-test('the shop: every pod runs as non-root with its secrets as read-only files, and no literal secret value is written', () => {
+test('no synthesised manifest of any example contains a literal secret value', () => {
   const app = Testing.app();
-  new ShopChart(app, 'shop');
+  for (const build of Object.values(EXAMPLES)) build(app);
   const manifests = app.charts.flatMap(c => c.toJson());
   expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
-  const api = manifests.find(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'api');
-  expect(api.spec.template.spec.volumes).toContainEqual({ name: 'db-credentials', secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
-  expect(api.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'db-credentials', mountPath: '/run/secrets/db', readOnly: true });
+  const report = Compliance.evaluate(app, { pack: { name: 'secrets', description: 'literal secrets', rules: { 'secret-literal-data': Severity.ERROR, 'env-credential-literal': Severity.ERROR, 'secret-env': Severity.ERROR } } });
+  expect(report.findings).toEqual([]);
+  expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(6);
+});
+
+test('the shop API reads its database password from a read-only file', () => {
+  const app = Testing.app();
+  new ShopChart(app, 'shop');
+  const api = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'api');
+  const spec = api.spec.template.spec;
+  expect(spec.volumes).toContainEqual({ name: 'secret-shop-db-credentials', secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+  expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'secret-shop-db-credentials', mountPath: '/run/secrets/db', readOnly: true });
+  expect(spec.containers[0].env).toContainEqual({ name: 'DB_PASSWORD_FILE', value: '/run/secrets/db/password' });
 });
 
 describe('the real cdk8s CLI with the validation plugin', () => {
@@ -51,9 +64,9 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=7 errors=0 warnings=0 suppressed=0');
+    expect(stdout).toContain('objects=12 errors=0 warnings=0 suppressed=0');
     expect(stdout).toContain('Validations ended succesfully');
-    expect(fs.readdirSync(out).sort()).toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'shop.k8s.yaml']);
   }, 120_000);
 
   test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {

@@ -2,8 +2,9 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
 import { looksLikeCredential } from '../policy/checks/env-credential-literal';
 import { PolicyEngine } from '../policy/engine';
@@ -12,9 +13,10 @@ import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
 import { parseImageReference } from '../supply-chain/image-reference';
+import { SecretMount } from '../secrets/secret-mount';
 import { Suppressions, writeSuppressionAnnotations } from '../suppressions';
 import { manifestOf, memoInSynth, trackSynth } from '../synth-scope';
-import { ContainerExemptions, Exemption, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
+import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
 export const DEFAULT_USER = 65532;
@@ -53,8 +55,12 @@ const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] 
   hostPort: ['host-port'],
   cpuLimit: ['cpu-limits'],
   writableRootFilesystem: ['read-only-root-filesystem'],
+  secretsInEnv: ['secret-env'],
   addCapabilities: [],
 };
+/** Where the projected Kubernetes API token appears, as with the automatic mount. */
+export const KUBERNETES_API_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const MIN_TOKEN_SECONDS = 600;
 /** Annotation recording added capabilities (no rule fails for NET_BIND_SERVICE, but reviewers should see it). */
 export const ADDED_CAPABILITIES_ANNOTATION = 'cdk8s-secure.io/added-capabilities';
 
@@ -136,6 +142,10 @@ export class PodHardening {
   private readonly containerNames = new Set<string>();
   private readonly volumeNames = new Set<string>();
   private readonly addedCapabilities: string[] = [];
+  private readonly secretMounts: Array<{ mount: SecretMount; volumeName: string }> = [];
+  /** Pod-wide mount paths and what is mounted there, so no two mounts share a path. */
+  private readonly mountPaths = new Map<string, string>();
+  private readonly apiAccess?: KubernetesApiAccess;
 
   constructor(private readonly workload: kplus.AbstractPod, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
     idOrUndefined('user', props.user);
@@ -146,6 +156,17 @@ export class PodHardening {
     this.fsGroup = props.fsGroup ?? this.group;
 
     this.podExemptions = props.exemptions ?? {};
+    this.apiAccess = props.kubernetesApiAccess;
+    if (this.apiAccess) {
+      const seconds = (this.apiAccess.expiration ?? Duration.minutes(10)).toSeconds();
+      if (seconds < MIN_TOKEN_SECONDS) {
+        throw new Error(`'kubernetesApiAccess.expiration' (${seconds}s) must be at least ${MIN_TOKEN_SECONDS}s; the kubelet refuses shorter projected tokens`);
+      }
+      if (this.apiAccess.audience !== undefined && (typeof this.apiAccess.audience !== 'string' || this.apiAccess.audience.trim() === '')) {
+        throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(this.apiAccess.audience)}) must be a non-empty audience, or be left out for the API server`);
+      }
+      this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
+    }
     for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
       const exemption = this.podExemptions[key];
       reasonOk(`exemptions.${key}`, exemption);
@@ -157,6 +178,7 @@ export class PodHardening {
     if (!(quantity('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
     this.addWritablePath({ path: '/tmp', sizeLimit: tmpSize });
     (props.writablePaths ?? []).forEach((w, i) => this.addWritablePath(w, `writablePaths[${i}]`));
+    (props.secrets ?? []).forEach((m, i) => this.addSecretMount(m, `secrets[${i}]`));
 
     if (!Array.isArray(props.containers) || props.containers.length === 0) {
       throw new Error(`'containers' (${JSON.stringify(props.containers ?? null)}) must list at least one container`);
@@ -165,18 +187,22 @@ export class PodHardening {
     (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
 
     trackSynth(workload);
-    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => this.validate()) });
+    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
   }
 
   /** The cdk8s-plus pod props the secure props translate to. */
-  public static kplusPodProps(props: SecureWorkloadProps): kplus.WorkloadProps {
+  public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
+    // API access needs a ServiceAccount of its own; it is made beside the workload (cdk8s-plus
+    // takes it in its constructor, before the workload exists as a scope).
+    const serviceAccount = props.serviceAccount
+      ?? (props.kubernetesApiAccess ? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } }) : undefined);
     return {
       metadata: props.metadata,
       podMetadata: props.podMetadata,
       select: props.select,
       spread: props.spread,
       volumes: props.volumes,
-      serviceAccount: props.serviceAccount,
+      serviceAccount,
       dockerRegistryAuth: props.dockerRegistryAuth,
       hostAliases: props.hostAliases,
       dns: props.dns,
@@ -271,7 +297,25 @@ export class PodHardening {
     if (this.containerNames.has(name)) {
       throw new Error(`${method}: container name "${name}" is already used in this pod; give the container a unique 'name'`);
     }
+    const secretEnv = Object.entries(props.envVariables ?? {}).find(([, v]) => v?.valueFrom?.secretKeyRef);
+    if (secretEnv) {
+      throw new Error(`${method}: container "${name}" reads Secret "${secretEnv[1].valueFrom.secretKeyRef.name}" into env ${secretEnv[0]}; mount secrets as files with SecretMount, or use addSecureContainer() with 'exemptions.secretsInEnv'`);
+    }
     this.containerNames.add(name);
+  }
+
+  /** Adds a secret delivered as read-only files. */
+  public addSecretMount(mount: SecretMount, prop = 'secretMount'): void {
+    if (!(mount instanceof SecretMount)) {
+      throw new Error(`'${prop}' must be a SecretMount, e.g. SecretMount.fromSecretName('db-credentials')`);
+    }
+    const path = normalisedMountPath(`${prop}.path`, mount.path);
+    this.claimPath(path, `secret "${mount.name}"`, `'${prop}.path'`);
+    const slug = mount.name.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    let volumeName = `secret-${slug}`.slice(0, 63).replace(/-+$/, '');
+    for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;
+    this.volumeNames.add(volumeName);
+    this.secretMounts.push({ mount, volumeName });
   }
 
   /** Adds a writable emptyDir mounted into every container. */
@@ -298,6 +342,8 @@ export class PodHardening {
     const volumes: any[] = spec.volumes ?? [];
     const all: any[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
     for (const w of this.writable) volumes.push(emptyDir(w));
+    for (const { mount, volumeName } of this.secretMounts) volumes.push(mount._toVolume(volumeName));
+    if (this.apiAccess) volumes.push(apiTokenVolume(this.apiAccess));
     for (const c of all) {
       c.securityContext = hardenContainer(c.securityContext);
       const resources = this.containerResources.get(c.name);
@@ -308,6 +354,14 @@ export class PodHardening {
         const mounts: any[] = c.volumeMounts ?? [];
         if (!mounts.some(m => m.mountPath === w.path)) mounts.push({ name: w.volumeName, mountPath: w.path });
         c.volumeMounts = mounts;
+      }
+      for (const { mount, volumeName } of this.secretMounts) {
+        if (!mount.containers || mount.containers.includes(c.name)) {
+          c.volumeMounts = [...c.volumeMounts ?? [], { name: volumeName, mountPath: mount.path, readOnly: true }];
+        }
+      }
+      if (this.apiAccess && (!this.apiAccess.containers || this.apiAccess.containers.includes(c.name))) {
+        c.volumeMounts = [...c.volumeMounts ?? [], { name: API_TOKEN_VOLUME, mountPath: KUBERNETES_API_TOKEN_PATH, readOnly: true }];
       }
     }
     spec.volumes = volumes;
@@ -321,6 +375,35 @@ export class PodHardening {
     const suppressions = writeSuppressionAnnotations(obj);
     const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions }]);
     return report.errors.map(formatFinding);
+  }
+
+  /** Records that `what` is mounted at `path` in every container; `prop` names it in errors. */
+  private claimPath(path: string, what: string, prop: string): void {
+    const existing = this.mountPaths.get(path) ?? ([...this.containerWritable.values()].flat().some(w => w.path === path) ? 'a container\'s writable path' : undefined);
+    if (existing) {
+      throw new Error(`${prop} (${JSON.stringify(path)}) collides with ${existing} mounted there; choose another path`);
+    }
+    this.mountPaths.set(path, what);
+  }
+
+  /** Containers named by secret mounts and API access must exist (checked at synth: containers may be added later). */
+  private checkReferences(): string[] {
+    const problems: string[] = [];
+    const named = (prop: string, names: string[] | undefined) => {
+      for (const n of names ?? []) {
+        if (!this.containerNames.has(n)) problems.push(`'${prop}' names container "${n}", which this workload does not have (it has ${[...this.containerNames].join(', ')})`);
+      }
+    };
+    this.secretMounts.forEach(({ mount }) => named(`SecretMount "${mount.name}".containers`, mount.containers));
+    named('kubernetesApiAccess.containers', this.apiAccess?.containers);
+    // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.
+    for (const c of [...this.workload.containers, ...this.workload.initContainers]) {
+      for (const m of c.mounts) {
+        const existing = this.mountPaths.get(m.path);
+        if (existing) problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
+      }
+    }
+    return problems;
   }
 
   private checkContainer(name: string, props: SecureContainerProps, init: boolean): void {
@@ -377,6 +460,24 @@ export class PodHardening {
         throw new Error(`'ports[${i}].hostPort' (${p.hostPort}) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`);
       }
     });
+    (props.volumeMounts ?? []).forEach((m, i) => {
+      const existing = this.mountPaths.get(normalisedMountPath(`volumeMounts[${i}].path`, m.path));
+      if (existing) throw new Error(`'volumeMounts[${i}].path' (${JSON.stringify(m.path)}) collides with ${existing} mounted there; choose another path`);
+    });
+    if (!ex.secretsInEnv) {
+      for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
+        const ref = value?.valueFrom?.secretKeyRef;
+        if (ref) {
+          throw new Error(`'envVariables.${envName}' reads Secret "${ref.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
+        }
+      }
+      (props.envFrom ?? []).forEach((e, i) => {
+        const secretRef = (e as any)._toKube?.().secretRef;
+        if (secretRef) {
+          throw new Error(`'envFrom[${i}]' reads Secret "${secretRef.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
+        }
+      });
+    }
     for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
       if (value?.value !== undefined && value.value !== '' && looksLikeCredential(envName)) {
         throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
@@ -400,8 +501,13 @@ export class PodHardening {
     const path = normalisedMountPath(`${prop}.path`, w?.path);
     const size = quantity(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
     if (size <= 0) throw new Error(`'${prop}.sizeLimit' (${w.sizeLimit}) must be larger than 0`);
-    if ([...this.writable, ...containerOwn].some(x => x.path === path)) {
+    if (containerOwn.some(x => x.path === path)) {
       throw new Error(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    }
+    if (!container) {
+      this.claimPath(path, 'a writable path', `'${prop}.path'`);
+    } else if (this.mountPaths.has(path)) {
+      throw new Error(`'${prop}.path' (${JSON.stringify(w.path)}) collides with ${this.mountPaths.get(path)} mounted there; choose another path`);
     }
     const slug = path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '');
     let volumeName = `writable-${container ? `${container}-` : ''}${slug}`.slice(0, 63).replace(/-+$/, '');
@@ -425,5 +531,22 @@ function hardenContainer(sc: any = {}): any {
     runAsNonRoot: sc.runAsNonRoot ?? true,
     capabilities: sc.capabilities ?? { drop: ['ALL'] },
     seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
+  };
+}
+
+const API_TOKEN_VOLUME = 'kube-api-access';
+
+/** The projected volume the kubelet would mount automatically, but bound, short-lived and explicit. */
+function apiTokenVolume(access: KubernetesApiAccess): kplus.k8s.Volume {
+  return {
+    name: API_TOKEN_VOLUME,
+    projected: {
+      defaultMode: 0o440,
+      sources: [
+        { serviceAccountToken: { path: 'token', audience: access.audience, expirationSeconds: (access.expiration ?? Duration.minutes(10)).toSeconds() } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
   };
 }

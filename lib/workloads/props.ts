@@ -1,5 +1,6 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { SecretMount } from '../secrets/secret-mount';
 
 /**
  * CPU request and limit, as Kubernetes quantities ("250m", "0.5", "2").
@@ -119,10 +120,38 @@ export interface ContainerExemptions {
    */
   readonly writableRootFilesystem?: Exemption;
   /**
+   * Read Secrets into environment variables (`EnvValue.fromSecretValue`, `Env.fromSecret`).
+   * Prefer files: environment variables leak into child processes, crash dumps and logs.
+   * @default - secrets only as files (SecretMount)
+   */
+  readonly secretsInEnv?: Exemption;
+  /**
    * Add capabilities (only NET_BIND_SERVICE).
    * @default - every capability dropped, none added
    */
   readonly addCapabilities?: CapabilityExemption;
+}
+
+/**
+ * Access to the Kubernetes API through a projected, audience-bound, short-lived token of a
+ * dedicated ServiceAccount (the automatic token mount stays off).
+ */
+export interface KubernetesApiAccess {
+  /**
+   * Audience the token is bound to (for a system other than the API server, e.g. "vault").
+   * @default - the API server's own audience
+   */
+  readonly audience?: string;
+  /**
+   * Token lifetime; the kubelet renews it before it expires. At least 10 minutes.
+   * @default Duration.minutes(10)
+   */
+  readonly expiration?: Duration;
+  /**
+   * Names of the containers that get the token.
+   * @default - every container and init container
+   */
+  readonly containers?: string[];
 }
 
 /**
@@ -286,9 +315,19 @@ export interface SecureWorkloadProps {
   readonly volumes?: kplus.Volume[];
   /**
    * ServiceAccount. Its token is never mounted automatically.
-   * @default - the namespace's default ServiceAccount
+   * @default - a dedicated ServiceAccount when `kubernetesApiAccess` is set, else the namespace's default
    */
   readonly serviceAccount?: kplus.IServiceAccount;
+  /**
+   * Secrets delivered as read-only files.
+   * @default - none
+   */
+  readonly secrets?: SecretMount[];
+  /**
+   * Give the containers a projected, audience-bound, short-lived token for the Kubernetes API.
+   * @default - no token at all
+   */
+  readonly kubernetesApiAccess?: KubernetesApiAccess;
   /**
    * Secret with registry credentials.
    * @default - none

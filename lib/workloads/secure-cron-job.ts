@@ -1,6 +1,7 @@
 import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
 import { SecureContainerProps, WritablePath } from './props';
 import { SecureJobProps } from './secure-job';
@@ -55,7 +56,7 @@ export class SecureCronJob extends kplus.CronJob {
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(props), schedule: props.schedule, timeZone: props.timeZone, concurrencyPolicy: props.concurrencyPolicy, startingDeadline: props.startingDeadline, suspend: props.suspend, successfulJobsRetained: props.successfulJobsRetained, failedJobsRetained: props.failedJobsRetained, activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
+    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), schedule: props.schedule, timeZone: props.timeZone, concurrencyPolicy: props.concurrencyPolicy, startingDeadline: props.startingDeadline, suspend: props.suspend, successfulJobsRetained: props.successfulJobsRetained, failedJobsRetained: props.failedJobsRetained, activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
     this.hardening = new PodHardening(this, props, {
       container: p => super.addContainer(p),
       initContainer: p => super.addInitContainer(p),
@@ -98,6 +99,13 @@ export class SecureCronJob extends kplus.CronJob {
    */
   public addWritablePath(path: WritablePath): void {
     this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * Adds a secret delivered as read-only files into every container (or those the mount names).
+   */
+  public addSecretMount(mount: SecretMount): void {
+    this.hardening.addSecretMount(mount);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
@@ -42,7 +43,7 @@ export class SecureDeployment extends kplus.Deployment {
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(props), replicas: props.replicas, strategy: props.strategy, minReady: props.minReady, progressDeadline: props.progressDeadline });
+    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), replicas: props.replicas, strategy: props.strategy, minReady: props.minReady, progressDeadline: props.progressDeadline });
     this.hardening = new PodHardening(this, props, {
       container: p => super.addContainer(p),
       initContainer: p => super.addInitContainer(p),
@@ -85,6 +86,13 @@ export class SecureDeployment extends kplus.Deployment {
    */
   public addWritablePath(path: WritablePath): void {
     this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * Adds a secret delivered as read-only files into every container (or those the mount names).
+   */
+  public addSecretMount(mount: SecretMount): void {
+    this.hardening.addSecretMount(mount);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
@@ -37,7 +38,7 @@ export class SecureJob extends kplus.Job {
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(props), activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
+    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
     this.hardening = new PodHardening(this, props, {
       container: p => super.addContainer(p),
       initContainer: p => super.addInitContainer(p),
@@ -80,6 +81,13 @@ export class SecureJob extends kplus.Job {
    */
   public addWritablePath(path: WritablePath): void {
     this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * Adds a secret delivered as read-only files into every container (or those the mount names).
+   */
+  public addSecretMount(mount: SecretMount): void {
+    this.hardening.addSecretMount(mount);
   }
 
   /**

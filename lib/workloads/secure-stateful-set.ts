@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
@@ -47,7 +48,7 @@ export class SecureStatefulSet extends kplus.StatefulSet {
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
+    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
     this.hardening = new PodHardening(this, props, {
       container: p => super.addContainer(p),
       initContainer: p => super.addInitContainer(p),
@@ -90,6 +91,13 @@ export class SecureStatefulSet extends kplus.StatefulSet {
    */
   public addWritablePath(path: WritablePath): void {
     this.hardening.addWritablePath(path);
+  }
+
+  /**
+   * Adds a secret delivered as read-only files into every container (or those the mount names).
+   */
+  public addSecretMount(mount: SecretMount): void {
+    this.hardening.addSecretMount(mount);
   }
 
   /**

@@ -47,7 +47,7 @@ test.each<[string, () => unknown, string]>([
   ['writable path with ..', deploy({ writablePaths: [{ path: '/tmp/../etc', sizeLimit: '1Mi' }] }),
     `'writablePaths[0].path' ("/tmp/../etc") must be an absolute path below / without ".."`],
   ['writable path twice', deploy({ writablePaths: [{ path: '/tmp/', sizeLimit: '1Mi' }] }),
-    `'writablePaths[0].path' ("/tmp/") is already a writable path; each path is mounted once`],
+    `'writablePaths[0].path' ("/tmp") collides with a writable path mounted there; choose another path`],
   ['writable path without size', deploy({ writablePaths: [{ path: '/cache', sizeLimit: '0' }] }),
     `'writablePaths[0].sizeLimit' (0) must be larger than 0`],
 ])('%s', (_name, construct, message) => {

@@ -27,6 +27,7 @@ import { RunAsNonRootCheck } from './run-as-non-root';
 import { RunAsNonRootUserCheck } from './run-as-non-root-user';
 import { SeccompRequiredCheck } from './seccomp-required';
 import { SeccompUnconfinedCheck } from './seccomp-unconfined';
+import { SecretEnvCheck } from './secret-env';
 import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
@@ -68,6 +69,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new AutomountServiceAccountTokenCheck(),
   new EnvCredentialLiteralCheck(),
   new SecretLiteralDataCheck(),
+  new SecretEnvCheck(),
   // Images
   new ImageTagCheck(),
   new ImageDigestCheck(),

@@ -37,6 +37,7 @@ export const DEFAULT_PACK: Pack = {
     'automount-service-account-token': W,
     'env-credential-literal': E,
     'secret-literal-data': E,
+    'secret-env': W,
     'image-tag': E,
     'image-digest': W,
     'image-pull-policy': W,

@@ -1,0 +1,66 @@
+// Billing: secrets from an external secret manager, never in the manifests.
+// - The worker's payment-provider key is synchronised by the External Secrets Operator from
+//   the platform's ClusterSecretStore and mounted as a read-only file.
+// - The export job reads warehouse credentials straight from Vault through the Secrets
+//   Store CSI driver.
+// - The worker reads its feature flags from the Kubernetes API with a projected,
+//   short-lived token of its own ServiceAccount; no other pod gets a token.
+import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  CsiProvider, ExternalSecret, SecretMount, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
+} from '../lib';
+
+const IMAGE = (name: string, digestByte: string) => `registry.example.com/billing/${name}:3.1.0@sha256:${digestByte.repeat(32)}`;
+const RESOURCES: SecureResources = {
+  cpu: { request: '100m', limit: '500m' },
+  memory: { request: '128Mi', limit: '256Mi' },
+  ephemeralStorage: { limit: '256Mi' },
+};
+
+export class BillingChart extends Chart {
+  public readonly paymentKey: ExternalSecret;
+  public readonly warehouse: SecretProviderClass;
+  public readonly worker: SecureDeployment;
+  public readonly exporter: SecureCronJob;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'billing', ...props });
+
+    this.paymentKey = new ExternalSecret(this, 'payment-key', {
+      store: { name: 'platform-vault', kind: SecretStoreKind.CLUSTER_SECRET_STORE },
+      refreshInterval: Duration.minutes(15),
+      data: [{ key: 'api-key', remoteKey: 'billing/payment-provider', property: 'api_key' }],
+    });
+
+    this.warehouse = new SecretProviderClass(this, 'warehouse', {
+      provider: CsiProvider.vault({
+        roleName: 'billing-export',
+        vaultAddress: 'https://vault.platform.svc:8200',
+        objects: [
+          { fileName: 'username', secretPath: 'database/creds/warehouse-export', secretKey: 'username' },
+          { fileName: 'password', secretPath: 'database/creds/warehouse-export', secretKey: 'password' },
+        ],
+      }),
+    });
+
+    this.worker = new SecureDeployment(this, 'worker', {
+      replicas: 2,
+      secrets: [SecretMount.fromExternalSecret(this.paymentKey, { path: '/run/secrets/payment' })],
+      kubernetesApiAccess: { expiration: Duration.minutes(15) },
+      containers: [{
+        name: 'worker',
+        image: IMAGE('worker', 'e5'),
+        resources: RESOURCES,
+        envVariables: { PAYMENT_API_KEY_FILE: kplus.EnvValue.fromValue('/run/secrets/payment/api-key') },
+      }],
+    });
+
+    this.exporter = new SecureCronJob(this, 'export', {
+      schedule: Cron.schedule({ minute: '30', hour: '2' }),
+      secrets: [SecretMount.fromSecretProviderClass(this.warehouse, { path: '/run/secrets/warehouse' })],
+      containers: [{ name: 'export', image: IMAGE('export', 'f6'), resources: RESOURCES }],
+    });
+  }
+}

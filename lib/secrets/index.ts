@@ -1,0 +1,3 @@
+export * from './secret-mount';
+export * from './external-secret';
+export * from './secret-provider-class';
