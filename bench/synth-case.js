@@ -36,10 +36,18 @@ function plain(chart, i) {
     }],
   });
   d.containers[0].mount('/tmp', tmp);
+  d.scheduling.attract(kplus.Node.labeled(
+    kplus.NodeLabelQuery.is('cdk8s-secure.io/node-pool', 'apps'),
+    kplus.NodeLabelQuery.is('cdk8s-secure.io/pool-sensitivity', 'internal'),
+  ));
+  d.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is('cdk8s-secure.io/node-pool', 'apps', { effect: kplus.TaintEffect.NO_SCHEDULE })));
 }
 
+let pool;
 function hardened(chart, i) {
+  pool ??= new secure.NodePool(chart, 'apps', { sensitivity: secure.Sensitivity.INTERNAL });
   new secure.SecureDeployment(chart, `w${i}`, {
+    nodePool: pool,
     containers: [{
       name: 'app',
       image: IMAGE,

@@ -3,11 +3,13 @@
 //   the platform's ClusterSecretStore and mounted as a read-only file.
 // - The export job reads warehouse credentials straight from Vault through the Secrets
 //   Store CSI driver.
+// - Both run on the billing pool, sandboxed by gVisor (a kernel of their own per pod).
 // - The worker reads its feature flags from the Kubernetes API with a projected,
 //   short-lived token of its own ServiceAccount; no other pod gets a token.
 import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PlatformChart } from './platform';
 import {
   CsiProvider, ExternalSecret, SecretMount, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
 } from '../lib';
@@ -25,8 +27,8 @@ export class BillingChart extends Chart {
   public readonly worker: SecureDeployment;
   public readonly exporter: SecureCronJob;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { namespace: 'billing', ...props });
+  constructor(scope: Construct, id: string, platform: PlatformChart, props: ChartProps = {}) {
+    super(scope, id, { namespace: platform.billingNamespace.name, ...props });
 
     this.paymentKey = new ExternalSecret(this, 'payment-key', {
       store: { name: 'platform-vault', kind: SecretStoreKind.CLUSTER_SECRET_STORE },
@@ -47,6 +49,7 @@ export class BillingChart extends Chart {
 
     this.worker = new SecureDeployment(this, 'worker', {
       replicas: 2,
+      nodePool: platform.billingPool,
       secrets: [SecretMount.fromExternalSecret(this.paymentKey, { path: '/run/secrets/payment' })],
       kubernetesApiAccess: { expiration: Duration.minutes(15) },
       containers: [{
@@ -59,6 +62,8 @@ export class BillingChart extends Chart {
 
     this.exporter = new SecureCronJob(this, 'export', {
       schedule: Cron.schedule({ minute: '30', hour: '2' }),
+      // Runs in the pool's gVisor sandbox like every workload there: it parses files customers upload.
+      nodePool: platform.billingPool,
       secrets: [SecretMount.fromSecretProviderClass(this.warehouse, { path: '/run/secrets/warehouse' })],
       containers: [{ name: 'export', image: IMAGE('export', 'f6'), resources: RESOURCES }],
     });

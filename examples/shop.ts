@@ -7,6 +7,7 @@ import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet } from '../lib';
+import { PlatformChart } from './platform';
 
 const REGISTRY = 'registry.example.com/shop';
 const image = (name: string, tag: string, digestByte: string) => `${REGISTRY}/${name}:${tag}@sha256:${digestByte.repeat(32)}`;
@@ -23,8 +24,10 @@ export class ShopChart extends Chart {
   public readonly report: SecureCronJob;
   public readonly database: SecureStatefulSet;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { namespace: 'shop', ...props });
+  constructor(scope: Construct, id: string, platform: PlatformChart, props: ChartProps = {}) {
+    super(scope, id, { namespace: platform.shopNamespace.name, ...props });
+    // The public frontend and the payment API never share nodes: each pool has one sensitivity.
+    const payments = platform.paymentsPool;
     const metadata = (component: string): ApiObjectMetadata => ({ labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': component } });
 
     // The database password is created in the cluster by the platform's secret manager;
@@ -33,6 +36,7 @@ export class ShopChart extends Chart {
 
     this.database = new SecureStatefulSet(this, 'database', {
       metadata: metadata('database'),
+      nodePool: payments,
       user: 999,
       group: 999,
       secrets: [dbPassword()],
@@ -63,6 +67,7 @@ export class ShopChart extends Chart {
     this.api = new SecureDeployment(this, 'api', {
       metadata: metadata('api'),
       replicas: 3,
+      nodePool: payments,
       secrets: [dbPassword()],
       containers: [{
         name: 'api',
@@ -80,6 +85,7 @@ export class ShopChart extends Chart {
     this.frontend = new SecureDeployment(this, 'frontend', {
       metadata: metadata('frontend'),
       replicas: 2,
+      nodePool: platform.webPool,
       // The unprivileged nginx image runs as UID 101 and writes its pid and caches under /tmp.
       user: 101,
       group: 101,
@@ -97,6 +103,7 @@ export class ShopChart extends Chart {
     this.report = new SecureCronJob(this, 'nightly-report', {
       metadata: metadata('report'),
       schedule: Cron.daily(),
+      nodePool: payments,
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       activeDeadline: Duration.hours(1),
       containers: [{

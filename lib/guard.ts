@@ -7,8 +7,9 @@ import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
-import { writeSuppressionAnnotations } from './suppressions';
-import { manifestOf, memoInSynth, trackSynth } from './synth-scope';
+import { Suppressions } from './suppressions';
+import { manifestOf } from './manifest';
+import { memoInSynth, trackSynth } from './synth-scope';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',
@@ -136,12 +137,11 @@ export function documentsUnder(scope: IConstruct): ManifestDocument[] {
   const documents: ManifestDocument[] = [];
   for (const c of scope.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
-    const suppressions = writeSuppressionAnnotations(c);
     documents.push({
       manifest: manifestOf(c),
       constructPath: c.node.path,
       file: perChart ? `${Names.toDnsLabel(Chart.of(c))}${app.outputFileExtension ?? '.k8s.yaml'}` : undefined,
-      suppressions,
+      suppressions: Suppressions.of(c),
     });
   }
   return documents;

@@ -6,6 +6,8 @@ export * from './policy/engine';
 export * from './policy/report/report';
 export * from './workloads';
 export * from './secrets';
+export * from './scheduling';
+export * from './namespace';
 export * from './suppressions';
 export * from './guard';
 export * from './plugin';

@@ -5,7 +5,7 @@
 // (user code is not running), and validations may reuse what they computed. Outside a
 // synth (Testing.synth(chart), chart.toJson()) nothing is cached, so a later change is
 // always seen.
-import { ApiObject, App } from 'cdk8s';
+import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 const memos = new WeakMap<App, Map<unknown, unknown>>();
@@ -49,24 +49,4 @@ export function memoInSynth<T>(construct: IConstruct, key: unknown, compute: () 
   if (!memo) return compute();
   if (!memo.has(key)) memo.set(key, compute());
   return memo.get(key) as T;
-}
-
-const sharedJson = new WeakSet<ApiObject>();
-
-/**
- * The manifest of `obj`. During a synth, the JSON is computed once and shared between the
- * checks and the YAML cdk8s writes (so every object is serialised once, not twice);
- * outside a synth it is computed afresh on every call, as cdk8s does.
- */
-export function manifestOf(obj: ApiObject): any {
-  if (!sharedJson.has(obj)) {
-    sharedJson.add(obj);
-    const original = obj.toJson.bind(obj);
-    Object.defineProperty(obj, 'toJson', {
-      configurable: true,
-      writable: true,
-      value: () => memoInSynth(obj, obj, original),
-    });
-  }
-  return obj.toJson();
 }

@@ -7,14 +7,20 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { Compliance, Guard, Packs, Severity } from '../lib';
 import { BillingChart } from '../examples/billing';
+import { PlatformChart } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
 import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLES: { [name: string]: (app: App) => unknown } = {
-  shop: app => new ShopChart(app, 'shop'),
-  billing: app => new BillingChart(app, 'billing'),
+  shop: app => new ShopChart(app, 'shop', platformOf(app)),
+  billing: app => new BillingChart(app, 'billing', platformOf(app)),
 };
+
+/** The app's PlatformChart (namespaces and node pools), made on first use. */
+function platformOf(app: App): PlatformChart {
+  return (app.node.tryFindChild('platform') as PlatformChart | undefined) ?? new PlatformChart(app, 'platform');
+}
 const TRUSTED = ['registry.example.com/shop', 'registry.example.com/billing'];
 
 describe.each(Object.keys(EXAMPLES))('example %s', name => {
@@ -50,7 +56,7 @@ test('no synthesised manifest of any example contains a literal secret value', (
 
 test('the shop API reads its database password from a read-only file', () => {
   const app = Testing.app();
-  new ShopChart(app, 'shop');
+  new ShopChart(app, 'shop', platformOf(app));
   const api = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'api');
   const spec = api.spec.template.spec;
   expect(spec.volumes).toContainEqual({ name: 'secret-shop-db-credentials', secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
@@ -64,9 +70,9 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=12 errors=0 warnings=0 suppressed=0');
+    expect(stdout).toContain('objects=24 errors=0 warnings=0 suppressed=0');
     expect(stdout).toContain('Validations ended succesfully');
-    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'platform.k8s.yaml', 'shop.k8s.yaml']);
   }, 120_000);
 
   test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {

@@ -1,10 +1,10 @@
 // Validates manifests against the upstream schemas: kubernetes-models for Kubernetes kinds,
 // @kubernetes-models/external-secrets for ExternalSecret. A custom resource without an
 // upstream model package is listed in NO_UPSTREAM_MODEL and covered by its own structural
-// tests instead (test/secrets.test.ts).
+// tests instead (test/secrets.test.ts, test/scheduling.test.ts).
 import { apiGroup } from '../lib/policy/pod-view';
 
-export const NO_UPSTREAM_MODEL = new Set(['secrets-store.csi.x-k8s.io/v1 SecretProviderClass']);
+export const NO_UPSTREAM_MODEL = new Set(['secrets-store.csi.x-k8s.io/v1 SecretProviderClass', 'karpenter.sh/v1 NodePool']);
 
 function modelFor(apiVersion: string, kind: string): any {
   const group = apiGroup(apiVersion);

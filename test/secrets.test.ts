@@ -3,14 +3,16 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AwsObjectType, Compliance, CsiProvider, ExternalSecret, ExternalSecretsApiVersion, SecretMount, SecretProviderClass, SecretStoreKind, SecureDeployment,
 } from '../lib';
-import { IMAGE, podSpecOf, RESOURCES } from './workloads/helpers';
+import { IMAGE, podSpecOf, RESOURCES, testPool } from './workloads/helpers';
+
+const inChart = (build: (chart: any) => unknown) => build(Testing.chart());
 
 const container = { name: 'app', image: IMAGE, resources: RESOURCES };
 
 describe('SecretMount', () => {
   test('an existing Secret: read-only files, mode 0400, readable through the fsGroup, only the listed keys', () => {
     const chart = Testing.chart();
-    new SecureDeployment(chart, 'd', { secrets: [SecretMount.fromSecretName('db-credentials', { keys: ['password'] })], containers: [container, { ...container, name: 'side' }] });
+    new SecureDeployment(chart, 'd', { nodePool: testPool(chart), secrets: [SecretMount.fromSecretName('db-credentials', { keys: ['password'] })], containers: [container, { ...container, name: 'side' }] });
     const spec = podSpecOf(chart, 'Deployment');
     expect(spec.volumes).toContainEqual({ name: 'secret-db-credentials', secret: { secretName: 'db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
     for (const c of spec.containers) {
@@ -22,7 +24,7 @@ describe('SecretMount', () => {
 
   test('only the named containers get the mount, and added later through addSecretMount', () => {
     const chart = Testing.chart();
-    const d = new SecureDeployment(chart, 'd', { containers: [container, { ...container, name: 'side' }] });
+    const d = new SecureDeployment(chart, 'd', { nodePool: testPool(chart), containers: [container, { ...container, name: 'side' }] });
     d.addSecretMount(SecretMount.fromSecretName('tls', { path: '/etc/tls', containers: ['side'] }));
     const spec = podSpecOf(chart, 'Deployment');
     expect(spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp']);
@@ -37,7 +39,7 @@ describe('SecretMount', () => {
       data: [{ key: 'password', remoteKey: 'shop/db', property: 'password' }, { key: 'username', remoteKey: 'shop/db', property: 'user', version: '3' }],
       targetName: 'db',
     });
-    new SecureDeployment(chart, 'd', { secrets: [SecretMount.fromExternalSecret(es, { keys: ['password'] })], containers: [container] });
+    new SecureDeployment(chart, 'd', { nodePool: testPool(chart), secrets: [SecretMount.fromExternalSecret(es, { keys: ['password'] })], containers: [container] });
     const manifest = Testing.synth(chart).find(m => m.kind === 'ExternalSecret');
     expect(manifest.apiVersion).toBe('external-secrets.io/v1');
     expect(manifest.spec).toEqual({
@@ -73,7 +75,7 @@ describe('SecretMount', () => {
     const chart = Testing.chart();
     const spc = new SecretProviderClass(chart, 'spc', { provider: provider() });
     expect(spc.fileNames).toEqual(files);
-    new SecureDeployment(chart, 'd', { secrets: [SecretMount.fromSecretProviderClass(spc, { path: '/run/secrets/x' })], containers: [container] });
+    new SecureDeployment(chart, 'd', { nodePool: testPool(chart), secrets: [SecretMount.fromSecretProviderClass(spc, { path: '/run/secrets/x' })], containers: [container] });
     const manifests = Testing.synth(chart);
     const m = manifests.find(x => x.kind === 'SecretProviderClass');
     expect(m.apiVersion).toBe('secrets-store.csi.x-k8s.io/v1');
@@ -88,7 +90,7 @@ describe('SecretMount', () => {
 describe('Kubernetes API access', () => {
   test('a dedicated ServiceAccount and a projected, bound, short-lived token; automount stays off', () => {
     const chart = Testing.chart();
-    new SecureDeployment(chart, 'd', { kubernetesApiAccess: { audience: 'vault' }, containers: [container] });
+    new SecureDeployment(chart, 'd', { nodePool: testPool(chart), kubernetesApiAccess: { audience: 'vault' }, containers: [container] });
     const manifests = Testing.synth(chart);
     const sa = manifests.find(m => m.kind === 'ServiceAccount');
     expect(sa.automountServiceAccountToken).toBe(false);
@@ -116,16 +118,16 @@ describe('secrets in the environment', () => {
 
   test('are refused without an exemption', () => {
     const chart = Testing.chart();
-    expect(() => new SecureDeployment(chart, 'd', { containers: [{ ...container, envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 'password' }) } }] }))
+    expect(() => new SecureDeployment(chart, 'd', { nodePool: testPool(chart), containers: [{ ...container, envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 'password' }) } }] }))
       .toThrow(`container "app": 'envVariables.DB_PASSWORD' reads Secret "db" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
     const chart2 = Testing.chart();
-    expect(() => new SecureDeployment(chart2, 'd', { containers: [{ ...container, envFrom: [kplus.Env.fromSecret(secret(chart2))] }] }))
+    expect(() => new SecureDeployment(chart2, 'd', { nodePool: testPool(chart2), containers: [{ ...container, envFrom: [kplus.Env.fromSecret(secret(chart2))] }] }))
       .toThrow(`container "app": 'envFrom[0]' reads Secret "db" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
   });
 
   test('with an exemption, are annotated and reported as suppressed', () => {
     const chart = Testing.chart();
-    new SecureDeployment(chart, 'd', {
+    new SecureDeployment(chart, 'd', { nodePool: testPool(chart),
       containers: [{ ...container, envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 'password' }) }, exemptions: { secretsInEnv: { reason: 'vendor image reads only DB_PASSWORD' } } }],
     });
     const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
@@ -136,7 +138,7 @@ describe('secrets in the environment', () => {
 
   test('a plain cdk8s-plus container reading a Secret into env is refused', () => {
     const chart = Testing.chart();
-    const d = new SecureDeployment(chart, 'd', { containers: [container] });
+    const d = new SecureDeployment(chart, 'd', { nodePool: testPool(chart), containers: [container] });
     expect(() => d.addContainer({ name: 'side', image: IMAGE, resources: { cpu: { request: kplus.Cpu.millis(1), limit: kplus.Cpu.millis(1) }, memory: { request: require('cdk8s').Size.mebibytes(1), limit: require('cdk8s').Size.mebibytes(1) }, ephemeralStorage: { limit: require('cdk8s').Size.gibibytes(1) } }, envVariables: { TOKEN: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 't' }) } }))
       .toThrow(`addContainer: container "side" reads Secret "db" into env TOKEN; mount secrets as files with SecretMount, or use addSecureContainer() with 'exemptions.secretsInEnv'`);
   });
@@ -152,11 +154,11 @@ describe('bad input', () => {
     }, `SecretMount "test-es-c89550c9": 'keys' (["pasword"]) names "pasword", which the source does not provide; it provides password, username`],
     ['a key that is not a file name', () => SecretMount.fromSecretName('db', { keys: ['../etc/passwd'] }),
       `'keys[0]' ("../etc/passwd") must be a file name: letters, digits, ".", "_" and "-", without "/"`],
-    ['a mount path that is not absolute', () => new SecureDeployment(chart(), 'd', { secrets: [SecretMount.fromSecretName('db', { path: 'secrets/db' })], containers: [container] }),
+    ['a mount path that is not absolute', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), secrets: [SecretMount.fromSecretName('db', { path: 'secrets/db' })], containers: [container] })),
       `'secrets[0].path' ("secrets/db") must be an absolute path such as "/var/cache/app"`],
-    ['a mount path that collides with a writable path', () => new SecureDeployment(chart(), 'd', { secrets: [SecretMount.fromSecretName('db', { path: '/tmp' })], containers: [container] }),
+    ['a mount path that collides with a writable path', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), secrets: [SecretMount.fromSecretName('db', { path: '/tmp' })], containers: [container] })),
       `'secrets[0].path' ("/tmp") collides with a writable path mounted there; choose another path`],
-    ['two secrets at one path', () => new SecureDeployment(chart(), 'd', { secrets: [SecretMount.fromSecretName('a', { path: '/run/secrets/x' }), SecretMount.fromSecretName('b', { path: '/run/secrets/x' })], containers: [container] }),
+    ['two secrets at one path', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), secrets: [SecretMount.fromSecretName('a', { path: '/run/secrets/x' }), SecretMount.fromSecretName('b', { path: '/run/secrets/x' })], containers: [container] })),
       `'secrets[1].path' ("/run/secrets/x") collides with secret "a" mounted there; choose another path`],
     ['a Vault provider without a role', () => CsiProvider.vault({ roleName: '', objects: [{ fileName: 'p', secretPath: 'secret/data/x', secretKey: 'p' }] }),
       `'roleName' ("") is required by the CSI provider`],
@@ -174,7 +176,7 @@ describe('bad input', () => {
       const c = chart();
       SecretMount.fromSecretProviderClass(new SecretProviderClass(c, 'spc', { provider: CsiProvider.gcp({ secrets: [{ fileName: 'k', resourceName: 'projects/p/secrets/s/versions/1' }] }) }), { keys: ['k'] });
     }, `SecretMount.fromSecretProviderClass: 'keys' (["k"]) cannot select files of a CSI volume; list only the objects you need in the SecretProviderClass`],
-    ['a token shorter than 10 minutes', () => new SecureDeployment(chart(), 'd', { kubernetesApiAccess: { expiration: require('cdk8s').Duration.minutes(5) }, containers: [container] }),
+    ['a token shorter than 10 minutes', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), kubernetesApiAccess: { expiration: require('cdk8s').Duration.minutes(5) }, containers: [container] })),
       `'kubernetesApiAccess.expiration' (300s) must be at least 600s; the kubelet refuses shorter projected tokens`],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
@@ -182,13 +184,13 @@ describe('bad input', () => {
 
   test('a mount for a container the workload does not have fails synth', () => {
     const c = chart();
-    new SecureDeployment(c, 'd', { secrets: [SecretMount.fromSecretName('db', { containers: ['ap'] })], containers: [container] });
+    new SecureDeployment(c, 'd', { nodePool: testPool(c), secrets: [SecretMount.fromSecretName('db', { containers: ['ap'] })], containers: [container] });
     expect(() => Testing.synth(c)).toThrow(`'SecretMount "db".containers' names container "ap", which this workload does not have (it has app)`);
   });
 
   test('a later cdk8s-plus mount on a secret path fails synth', () => {
     const c = chart();
-    const d = new SecureDeployment(c, 'd', { secrets: [SecretMount.fromSecretName('db')], containers: [container] });
+    const d = new SecureDeployment(c, 'd', { nodePool: testPool(c), secrets: [SecretMount.fromSecretName('db')], containers: [container] });
     d.containers[0].mount('/run/secrets/db', kplus.Volume.fromEmptyDir(c, 'v', 'scratch'));
     expect(() => Testing.synth(c)).toThrow('container "app" mounts volume "scratch" at /run/secrets/db, where secret "db" is mounted; choose another path');
   });

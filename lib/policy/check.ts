@@ -1,5 +1,5 @@
 import { RuleInfo } from './model';
-import { PodView } from './pod-view';
+import { PodView, podViewOf } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -19,26 +19,72 @@ export interface CheckContext {
   readonly index: ObjectIndex;
 }
 
-/** Lookup of the objects under evaluation by kind, namespace and name (built on first use). */
+/** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
 export class ObjectIndex {
   private byKey?: Map<string, any>;
+  private byKindNamespace?: Map<string, any[]>;
+  private pools?: Map<string, Map<string, any[]>>;
+  private readonly views = new Map<any, PodView | undefined>();
 
   constructor(private readonly manifests: readonly any[]) {}
 
+  /** The pod view of `manifest`, built once per evaluation however many rules ask. */
+  public podView(manifest: any): PodView | undefined {
+    let view = this.views.get(manifest);
+    if (view === undefined && !this.views.has(manifest)) {
+      view = podViewOf(manifest);
+      this.views.set(manifest, view);
+    }
+    return view;
+  }
+
+  /** The object of `kind` called `name` in `namespace`. */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     if (!this.byKey) {
       this.byKey = new Map();
-      for (const m of this.manifests) {
-        if (m && typeof m === 'object' && typeof m.kind === 'string') {
-          this.byKey.set(ObjectIndex.key(m.kind, m.metadata?.namespace, m.metadata?.name), m);
-        }
-      }
+      for (const m of this.objects()) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
     }
-    return this.byKey.get(ObjectIndex.key(kind, namespace, name));
+    return this.byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`);
   }
 
-  private static key(kind: string, namespace: string | undefined, name: string | undefined): string {
-    return `${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`;
+  /** Every object of `kind` in `namespace` ("" for objects that name none). */
+  public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
+    if (!this.byKindNamespace) {
+      this.byKindNamespace = new Map();
+      for (const m of this.objects()) {
+        const key = `${m.kind}\u0000${m.metadata?.namespace ?? ''}`;
+        const list = this.byKindNamespace.get(key);
+        if (list) list.push(m);
+        else this.byKindNamespace.set(key, [m]);
+      }
+    }
+    return this.byKindNamespace.get(`${kind}\u0000${namespace ?? ''}`) ?? [];
+  }
+
+  /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */
+  public poolSensitivities(poolOf: (pod: PodView) => { pool?: string; sensitivity?: string }): Map<string, Map<string, any[]>> {
+    if (!this.pools) {
+      this.pools = new Map();
+      for (const m of this.objects()) {
+        const view = this.podView(m);
+        if (!view) continue;
+        const { pool, sensitivity } = poolOf(view);
+        if (!pool) continue;
+        let bySensitivity = this.pools.get(pool);
+        if (!bySensitivity) this.pools.set(pool, bySensitivity = new Map());
+        const key = sensitivity ?? '(none)';
+        const list = bySensitivity.get(key);
+        if (list) list.push(m);
+        else bySensitivity.set(key, [m]);
+      }
+    }
+    return this.pools;
+  }
+
+  private *objects(): Iterable<any> {
+    for (const m of this.manifests) {
+      if (m && typeof m === 'object' && typeof m.kind === 'string') yield m;
+    }
   }
 }
 

@@ -3,7 +3,6 @@ import { ALL_CHECKS, checkById } from './checks';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { podViewOf } from './pod-view';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { AppliedSuppression, suppressionsOf } from './suppressions';
 
@@ -156,7 +155,7 @@ export class PolicyEngine {
       }
       statuses[base] = COMPLIANT;
 
-      const pod = podViewOf(manifest);
+      const pod = ctx.index.podView(manifest);
       let applicable = rulesByKind.get(manifest.kind);
       if (pod) {
         let both = podRulesByKind.get(manifest.kind);

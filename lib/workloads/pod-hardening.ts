@@ -13,9 +13,14 @@ import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
 import { parseImageReference } from '../supply-chain/image-reference';
+import { NodePool } from '../scheduling/node-pool';
+import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
+import { SandboxRuntimeClass } from '../scheduling/runtime-class';
+import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
-import { Suppressions, writeSuppressionAnnotations } from '../suppressions';
-import { manifestOf, memoInSynth, trackSynth } from '../synth-scope';
+import { Suppressions } from '../suppressions';
+import { manifestOf } from '../manifest';
+import { memoInSynth, trackSynth } from '../synth-scope';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -49,6 +54,7 @@ const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostPid: ['host-namespaces'],
   hostIpc: ['host-namespaces'],
   hostPath: ['host-path-volume', 'volume-types'],
+  sharedNodes: ['dedicated-node-pool'],
 };
 const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] } = {
   privileged: ['privileged-container', 'privilege-escalation'],
@@ -146,8 +152,10 @@ export class PodHardening {
   /** Pod-wide mount paths and what is mounted there, so no two mounts share a path. */
   private readonly mountPaths = new Map<string, string>();
   private readonly apiAccess?: KubernetesApiAccess;
+  private readonly nodePool?: NodePool;
+  private readonly runtimeClass?: SandboxRuntimeClass;
 
-  constructor(private readonly workload: kplus.AbstractPod, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
+  constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
     idOrUndefined('user', props.user);
     idOrUndefined('group', props.group);
     idOrUndefined('fsGroup', props.fsGroup);
@@ -173,6 +181,8 @@ export class PodHardening {
       if (exemption) for (const rule of POD_EXEMPTION_RULES[key]) Suppressions.add(workload, rule, exemption.reason);
     }
     (props.volumes ?? []).forEach((v, i) => this.checkVolume(`volumes[${i}]`, v));
+    this.nodePool = props.nodePool;
+    this.runtimeClass = this.placeOnPool(props);
 
     const tmpSize = props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT;
     if (!(quantity('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
@@ -327,6 +337,8 @@ export class PodHardening {
   public harden(spec: any): any {
     // `spec` is the cdk8s-plus L1 shape (k8s.PodSpec): field names as in imports/k8s (hostPid, not hostPID).
     spec.automountServiceAccountToken ??= false;
+    if (this.runtimeClass) spec.runtimeClassName = this.runtimeClass.name;
+    if (this.nodePool) this.pinToPool(spec, this.nodePool);
     if (this.podExemptions.hostPid) spec.hostPid = true;
     if (this.podExemptions.hostIpc) spec.hostIpc = true;
     const sc = spec.securityContext ?? {};
@@ -368,13 +380,60 @@ export class PodHardening {
     return spec;
   }
 
+  /** Requires the pool's nodes (every selector term) and tolerates exactly the pool's taint. */
+  private pinToPool(spec: any, pool: NodePool): void {
+    const expressions = Object.entries(pool.nodeLabels).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    const affinity = spec.affinity ?? {};
+    const nodeAffinity = affinity.nodeAffinity ?? {};
+    const required = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    const terms = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+    spec.affinity = {
+      ...affinity,
+      nodeAffinity: {
+        ...nodeAffinity,
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: terms.map((t: any) => ({ ...t, matchExpressions: [...t.matchExpressions ?? [], ...expressions] })),
+        },
+      },
+    };
+    spec.tolerations = [...spec.tolerations ?? [], { key: pool.taintKey, operator: 'Equal', value: pool.taintValue, effect: 'NoSchedule' }];
+  }
+
   /** The workload checks its own manifest, unless a Guard covers it (the Guard then reports, once). */
   private validate(): string[] {
     if (guardCovers(this.workload)) return [];
     const obj = ApiObject.of(this.workload);
-    const suppressions = writeSuppressionAnnotations(obj);
-    const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions }]);
+    const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions: Suppressions.of(obj) }]);
     return report.errors.map(formatFinding);
+  }
+
+  /** Validates and records the pool, sensitivity and sandbox; returns the RuntimeClass the pods use. */
+  private placeOnPool(props: SecureWorkloadProps): SandboxRuntimeClass | undefined {
+    const pool = props.nodePool;
+    if (props.sensitivity !== undefined && sensitivityRank(props.sensitivity) < 0) {
+      throw new Error(`'sensitivity' (${JSON.stringify(props.sensitivity)}) must be one of ${Object.values(Sensitivity).join(', ')}`);
+    }
+    if (!pool) {
+      if (!props.exemptions?.sharedNodes) {
+        throw new Error(`'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' and a reason`);
+      }
+    } else {
+      if (!(pool instanceof NodePool)) throw new Error(`'nodePool' must be a NodePool`);
+      if (props.exemptions?.sharedNodes) {
+        throw new Error(`'exemptions.sharedNodes' contradicts 'nodePool' ("${pool.poolName}"); remove one`);
+      }
+      pool._place(this.workload, props.sensitivity ?? pool.sensitivity);
+      this.workload.podMetadata.addLabel(POOL_LABEL, pool.poolName);
+    }
+    const sensitivity = props.sensitivity ?? pool?.sensitivity;
+    if (sensitivity) this.workload.podMetadata.addLabel(SENSITIVITY_LABEL, sensitivity);
+    if (props.runtimeClass && pool && props.runtimeClass !== pool.runtimeClass) {
+      const selected = props.runtimeClass.nodeSelector?.[POOL_LABEL];
+      if (pool.runtimeClass || (selected !== undefined && selected !== pool.poolName)) {
+        throw new Error(`'runtimeClass' ("${props.runtimeClass.name}") does not run on node pool "${pool.poolName}"${pool.runtimeClass ? `, whose workloads all use "${pool.runtimeClass.name}"` : ''}; use the pool's sandbox, or a RuntimeClass whose nodes are the pool's`);
+      }
+    }
+    return props.runtimeClass ?? pool?.runtimeClass;
   }
 
   /** Records that `what` is mounted at `path` in every container; `prop` names it in errors. */
@@ -396,6 +455,12 @@ export class PodHardening {
     };
     this.secretMounts.forEach(({ mount }) => named(`SecretMount "${mount.name}".containers`, mount.containers));
     named('kubernetesApiAccess.containers', this.apiAccess?.containers);
+    if (this.nodePool) {
+      const others = this.workload.scheduling._toKube().tolerations ?? [];
+      if (others.length) {
+        problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
+      }
+    }
     // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.
     for (const c of [...this.workload.containers, ...this.workload.initContainers]) {
       for (const m of c.mounts) {

@@ -1,5 +1,8 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { NodePool } from '../scheduling/node-pool';
+import { SandboxRuntimeClass } from '../scheduling/runtime-class';
+import { Sensitivity } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 
 /**
@@ -87,6 +90,11 @@ export interface PodExemptions {
    * @default - not shared
    */
   readonly hostIpc?: Exemption;
+  /**
+   * Run on shared nodes instead of a dedicated NodePool.
+   * @default - `nodePool` is required
+   */
+  readonly sharedNodes?: Exemption;
   /**
    * Allow hostPath volumes. Sensitive host paths (/, /etc, runtime sockets, ...) still fail
    * the `sensitive-host-path` rule unless suppressed separately.
@@ -283,6 +291,22 @@ export interface SecureContainerProps {
 export interface SecureWorkloadProps {
   /** The pod's containers: at least one. */
   readonly containers: SecureContainerProps[];
+  /**
+   * The dedicated pool the pods run on: they select its nodes and tolerate its taint, and
+   * tolerate nothing else.
+   * @default - required, unless `exemptions.sharedNodes` gives a reason to run on shared nodes
+   */
+  readonly nodePool?: NodePool;
+  /**
+   * Sensitivity of the workload's data; it may not be above the pool's.
+   * @default - the pool's sensitivity
+   */
+  readonly sensitivity?: Sensitivity;
+  /**
+   * Run the pods in a sandbox RuntimeClass (gVisor, Kata).
+   * @default - the pool's runtime class, else the node's default runtime
+   */
+  readonly runtimeClass?: SandboxRuntimeClass;
   /**
    * Init containers (and native sidecars, with `restartPolicy: ALWAYS`).
    * @default - none

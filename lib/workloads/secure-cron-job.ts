@@ -112,6 +112,8 @@ export class SecureCronJob extends kplus.CronJob {
    * @internal
    */
   public _toPodSpec(): kplus.k8s.PodSpec {
+    // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
+    if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
     return this.hardening.harden(super._toPodSpec());
   }
 }

@@ -99,6 +99,8 @@ export class SecureDeployment extends kplus.Deployment {
    * @internal
    */
   public _toPodSpec(): kplus.k8s.PodSpec {
+    // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
+    if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
     return this.hardening.harden(super._toPodSpec());
   }
 }

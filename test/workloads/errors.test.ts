@@ -2,10 +2,12 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Guard, SecureContainerProps, SecureDeployment, SecureWorkloadProps, Suppressions } from '../../lib';
-import { IMAGE, RESOURCES } from './helpers';
+import { IMAGE, RESOURCES, testPool } from './helpers';
 
-const deploy = (props: Partial<SecureWorkloadProps>, container: Partial<SecureContainerProps> = {}) => () =>
-  new SecureDeployment(Testing.chart(), 'd', { containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, ...container }], ...props });
+const deploy = (props: Partial<SecureWorkloadProps>, container: Partial<SecureContainerProps> = {}) => () => {
+  const chart = Testing.chart();
+  return new SecureDeployment(chart, 'd', { nodePool: testPool(chart), containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, ...container }], ...props });
+};
 
 test.each<[string, () => unknown, string]>([
   ['memory limit below request', deploy({}, { resources: { ...RESOURCES, memory: { request: '128Mi', limit: '64Mi' } } }),
@@ -40,7 +42,7 @@ test.each<[string, () => unknown, string]>([
     `container "App_1": 'name' ("App_1") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
   ['restartPolicy on a regular container', deploy({}, { restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }),
     `container "app": 'restartPolicy' (Always) is only for init containers (native sidecars); regular containers follow the pod's restart policy`],
-  ['no containers', () => new SecureDeployment(Testing.chart(), 'd', { containers: [] }),
+  ['no containers', deploy({ containers: [] }),
     `'containers' ([]) must list at least one container`],
   ['relative writable path', deploy({ writablePaths: [{ path: 'cache', sizeLimit: '1Mi' }] }),
     `'writablePaths[0].path' ("cache") must be an absolute path such as "/var/cache/app"`],
@@ -62,18 +64,18 @@ test.each<[string, () => unknown, string]>([
 test('a hostPath volume needs exemptions.hostPath', () => {
   const chart = Testing.chart();
   const volume = kplus.Volume.fromHostPath(chart, 'v', 'logs', { path: '/var/log/app' });
-  expect(() => new SecureDeployment(chart, 'd', { volumes: [volume], containers: [{ image: IMAGE, resources: RESOURCES }] }))
+  expect(() => new SecureDeployment(chart, 'd', { nodePool: testPool(chart), volumes: [volume], containers: [{ image: IMAGE, resources: RESOURCES }] }))
     .toThrow(`'volumes[0]' ("logs") is a hostPath volume (/var/log/app); it needs 'exemptions.hostPath' with a reason. Prefer an emptyDir, a Secret, a ConfigMap or a PersistentVolumeClaim`);
 });
 
 test('duplicate container names are refused, through either API', () => {
-  const d = new SecureDeployment(Testing.chart(), 'd', { containers: [{ name: 'app', image: IMAGE, resources: RESOURCES }] });
+  const d = deploy({})();
   expect(() => d.addSecureContainer({ name: 'app', image: IMAGE, resources: RESOURCES }))
     .toThrow(`container "app": 'name' ("app") is already used in this pod; container names must be unique`);
 });
 
 test('a plain cdk8s-plus container without complete resources is refused (no silent defaults)', () => {
-  const d = new SecureDeployment(Testing.chart(), 'd', { containers: [{ name: 'app', image: IMAGE, resources: RESOURCES }] });
+  const d = deploy({})();
   expect(() => d.addContainer({ name: 'side', image: IMAGE }))
     .toThrow(`addContainer: container "side" must set 'resources.cpu.request', 'resources.cpu.limit', 'resources.memory.request', 'resources.memory.limit', 'resources.ephemeralStorage.limit'; cdk8s-plus would default them silently. Set them, or use addSecureContainer() which takes quantities and exemptions`);
 });

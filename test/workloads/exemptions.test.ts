@@ -3,12 +3,12 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Compliance, SecureDeployment } from '../../lib';
-import { IMAGE, podSpecOf, RESOURCES } from './helpers';
+import { IMAGE, podSpecOf, RESOURCES, testPool } from './helpers';
 
 test('host namespaces, privileged, host port, writable root and no cpu limit, each with its reason', () => {
   const chart = Testing.chart();
   const volume = kplus.Volume.fromHostPath(chart, 'v', 'logs', { path: '/var/log/app' });
-  new SecureDeployment(chart, 'agent', {
+  new SecureDeployment(chart, 'agent', { nodePool: testPool(chart),
     volumes: [volume],
     exemptions: {
       hostNetwork: { reason: 'scrapes node-local metrics endpoints' },
@@ -64,7 +64,7 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
 test('an exempted hostPath still fails when it is a sensitive host path', () => {
   const chart = Testing.chart();
   const volume = kplus.Volume.fromHostPath(chart, 'v', 'sock', { path: '/var/run/docker.sock' });
-  new SecureDeployment(chart, 'agent', {
+  new SecureDeployment(chart, 'agent', { nodePool: testPool(chart),
     volumes: [volume],
     exemptions: { hostPath: { reason: 'talks to the node container runtime' } },
     containers: [{ name: 'agent', image: IMAGE, resources: RESOURCES }],

@@ -6,6 +6,7 @@ import { AutomountServiceAccountTokenCheck } from './automount-service-account-t
 import { CapabilitiesBaselineCheck } from './capabilities-baseline';
 import { CapabilitiesRestrictedCheck } from './capabilities-restricted';
 import { CpuLimitsCheck } from './cpu-limits';
+import { DedicatedNodePoolCheck } from './dedicated-node-pool';
 import { CpuRequestsCheck } from './cpu-requests';
 import { EnvCredentialLiteralCheck } from './env-credential-literal';
 import { EphemeralStorageLimitsCheck } from './ephemeral-storage-limits';
@@ -18,6 +19,10 @@ import { ImagePullPolicyCheck } from './image-pull-policy';
 import { ImageTagCheck } from './image-tag';
 import { MemoryLimitsCheck } from './memory-limits';
 import { MemoryRequestsCheck } from './memory-requests';
+import { NamespaceLimitRangeCheck } from './namespace-limit-range';
+import { NamespaceNetworkPolicyCheck } from './namespace-network-policy';
+import { NamespacePssCheck } from './namespace-pss';
+import { NamespaceResourceQuotaCheck } from './namespace-resource-quota';
 import { PrivilegeEscalationCheck } from './privilege-escalation';
 import { PrivilegedContainerCheck } from './privileged-container';
 import { ProbeHostCheck } from './probe-host';
@@ -31,6 +36,7 @@ import { SecretEnvCheck } from './secret-env';
 import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
+import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
 import { VolumeTypesCheck } from './volume-types';
@@ -59,12 +65,18 @@ export const ALL_CHECKS: readonly Check[] = [
   // Host protection beyond PSS
   new ReadOnlyRootFilesystemCheck(),
   new SensitiveHostPathCheck(),
+  new DedicatedNodePoolCheck(),
+  new SensitivityConflictCheck(),
+  new NamespaceNetworkPolicyCheck(),
+  new NamespacePssCheck(),
   // Resource limits
   new CpuRequestsCheck(),
   new CpuLimitsCheck(),
   new MemoryRequestsCheck(),
   new MemoryLimitsCheck(),
   new EphemeralStorageLimitsCheck(),
+  new NamespaceLimitRangeCheck(),
+  new NamespaceResourceQuotaCheck(),
   // Secrets
   new AutomountServiceAccountTokenCheck(),
   new EnvCredentialLiteralCheck(),

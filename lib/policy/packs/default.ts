@@ -7,7 +7,7 @@ const W = Severity.WARNING;
 /** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
 export const DEFAULT_PACK: Pack = {
   name: 'default',
-  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, and literal credentials as errors; image pinning, pull policy and ServiceAccount token mounting as warnings.',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts and literal credentials as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools and namespace guard rails as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -29,11 +29,17 @@ export const DEFAULT_PACK: Pack = {
     'capabilities-restricted': E,
     'read-only-root-filesystem': E,
     'sensitive-host-path': E,
+    'dedicated-node-pool': W,
+    'sensitivity-conflict': E,
+    'namespace-network-policy': W,
+    'namespace-pss': W,
     'cpu-requests': E,
     'cpu-limits': E,
     'memory-requests': E,
     'memory-limits': E,
     'ephemeral-storage-limits': E,
+    'namespace-limit-range': W,
+    'namespace-resource-quota': W,
     'automount-service-account-token': W,
     'env-credential-literal': E,
     'secret-literal-data': E,

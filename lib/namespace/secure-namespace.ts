@@ -1,0 +1,340 @@
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { manifestOf } from '../manifest';
+import { PssLevel } from '../policy/model';
+import { podViewOf } from '../policy/pod-view';
+import { parseQuantity } from '../policy/quantity';
+import { memoInSynth, trackSynth } from '../synth-scope';
+
+const PSA = 'pod-security.kubernetes.io';
+
+/**
+ * Pod Security Admission labels of the namespace.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export interface PodSecurityLabels {
+  /**
+   * Level for enforce, audit and warn.
+   * @default PssLevel.RESTRICTED
+   */
+  readonly level?: PssLevel;
+  /**
+   * Pinned policy version, so a cluster upgrade does not change what is admitted.
+   * @default "v1.28"
+   */
+  readonly version?: string;
+}
+
+/**
+ * Container resources as Kubernetes quantities.
+ */
+export interface ContainerLimits {
+  /** CPU, e.g. "500m". */
+  readonly cpu: string;
+  /** Memory, e.g. "256Mi". */
+  readonly memory: string;
+  /** Ephemeral storage, e.g. "1Gi". */
+  readonly ephemeralStorage: string;
+}
+
+/**
+ * The namespace's LimitRange for containers.
+ */
+export interface NamespaceLimitRange {
+  /** Requests given to containers that set none. */
+  readonly defaultRequest: ContainerLimits;
+  /** Limits given to containers that set none. */
+  readonly defaultLimit: ContainerLimits;
+  /** The largest limits a container may set. */
+  readonly max: ContainerLimits;
+}
+
+/**
+ * The namespace's ResourceQuota (quantities and object counts).
+ */
+export interface NamespaceQuota {
+  /** Sum of cpu requests. */
+  readonly requestsCpu: string;
+  /** Sum of cpu limits. */
+  readonly limitsCpu: string;
+  /** Sum of memory requests. */
+  readonly requestsMemory: string;
+  /** Sum of memory limits. */
+  readonly limitsMemory: string;
+  /** Sum of ephemeral-storage requests. */
+  readonly requestsEphemeralStorage: string;
+  /** Sum of ephemeral-storage limits. */
+  readonly limitsEphemeralStorage: string;
+  /** Pods. */
+  readonly pods: number;
+  /**
+   * Services.
+   * @default 20
+   */
+  readonly services?: number;
+  /**
+   * Secrets.
+   * @default 50
+   */
+  readonly secrets?: number;
+  /**
+   * ConfigMaps.
+   * @default 50
+   */
+  readonly configMaps?: number;
+  /**
+   * PersistentVolumeClaims.
+   * @default 10
+   */
+  readonly persistentVolumeClaims?: number;
+}
+
+/** Defaults for a namespace of a few small services; every field is configurable. */
+export const DEFAULT_LIMIT_RANGE: NamespaceLimitRange = {
+  defaultRequest: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+  defaultLimit: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
+  max: { cpu: '4', memory: '8Gi', ephemeralStorage: '8Gi' },
+};
+export const DEFAULT_QUOTA: NamespaceQuota = {
+  requestsCpu: '8', limitsCpu: '16',
+  requestsMemory: '16Gi', limitsMemory: '32Gi',
+  requestsEphemeralStorage: '20Gi', limitsEphemeralStorage: '40Gi',
+  pods: 50,
+};
+
+/**
+ * Props of a SecureNamespace.
+ */
+export interface SecureNamespaceProps {
+  /** Namespace name (a DNS label). Use it as your charts' `namespace`. */
+  readonly name: string;
+  /**
+   * Pod Security Admission labels.
+   * @default - enforce, audit and warn "restricted", version v1.28
+   */
+  readonly podSecurity?: PodSecurityLabels;
+  /**
+   * Deny all ingress and egress by default (workloads then open what they need, e.g. with
+   * cdk8s-plus `connections.allowFrom/allowTo`).
+   * @default true
+   */
+  readonly defaultDeny?: boolean;
+  /**
+   * Allow egress to the cluster DNS (kube-dns in kube-system, UDP and TCP 53); without it a
+   * default-deny namespace cannot resolve names.
+   * @default true
+   */
+  readonly allowDns?: boolean;
+  /**
+   * LimitRange for containers.
+   * @default DEFAULT_LIMIT_RANGE
+   */
+  readonly limitRange?: NamespaceLimitRange;
+  /**
+   * ResourceQuota. Synth fails when the namespace's workloads request more.
+   * @default DEFAULT_QUOTA
+   */
+  readonly quota?: NamespaceQuota;
+  /**
+   * Further metadata (labels, annotations) of the Namespace.
+   * @default - PSA labels only
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+const RESOURCES = [
+  ['cpu', 'cpu'], ['memory', 'memory'], ['ephemeralStorage', 'ephemeral-storage'],
+] as const;
+
+/**
+ * A Namespace with its guard rails: Pod Security Admission enforcing "restricted" (audit and
+ * warn too, version pinned), a default-deny NetworkPolicy with an egress allow for cluster
+ * DNS, a LimitRange and a ResourceQuota. Synth fails when the namespace's workloads request
+ * more than the quota allows, with the numbers.
+ */
+export class SecureNamespace extends Construct {
+  /** The namespace name. */
+  public readonly name: string;
+  /** The Namespace object. */
+  public readonly namespace: ApiObject;
+  private readonly quota: NamespaceQuota;
+
+  constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
+    super(scope, id);
+    if (typeof props.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
+      throw new Error(`'name' (${JSON.stringify(props.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
+    }
+    this.name = props.name;
+    const level = props.podSecurity?.level ?? PssLevel.RESTRICTED;
+    const version = props.podSecurity?.version ?? 'v1.28';
+    if (!/^(latest|v1\.\d+)$/.test(version)) {
+      throw new Error(`'podSecurity.version' (${JSON.stringify(version)}) must be "latest" or a Kubernetes minor version such as "v1.28"`);
+    }
+    const limits = props.limitRange ?? DEFAULT_LIMIT_RANGE;
+    this.quota = props.quota ?? DEFAULT_QUOTA;
+    this.checkLimits(limits);
+    this.checkQuota(this.quota);
+
+    const labels: { [key: string]: string } = { ...props.metadata?.labels };
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      labels[`${PSA}/${mode}`] = level;
+      labels[`${PSA}/${mode}-version`] = version;
+    }
+    this.namespace = new kplus.k8s.KubeNamespace(this, 'Resource', { metadata: { ...props.metadata, name: this.name, labels } });
+
+    const metadata = (suffix: string) => ({ name: `${this.name}-${suffix}`, namespace: this.name });
+    if (props.defaultDeny ?? true) {
+      new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+        metadata: metadata('default-deny'),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      });
+    }
+    if (props.allowDns ?? true) {
+      new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
+        metadata: metadata('allow-dns'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [{
+            to: [{
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            }],
+            ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(53) }],
+          }],
+        },
+      });
+    }
+    const q = kplus.k8s.Quantity.fromString;
+    const asQuantities = (l: ContainerLimits) => ({ 'cpu': q(l.cpu), 'memory': q(l.memory), 'ephemeral-storage': q(l.ephemeralStorage) });
+    new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: metadata('limits'),
+      spec: { limits: [{ type: 'Container', defaultRequest: asQuantities(limits.defaultRequest), default: asQuantities(limits.defaultLimit), max: asQuantities(limits.max) }] },
+    });
+    const quota = this.quota;
+    const count = (n: number) => q(String(n));
+    new kplus.k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: metadata('quota'),
+      spec: {
+        hard: {
+          'requests.cpu': q(quota.requestsCpu),
+          'limits.cpu': q(quota.limitsCpu),
+          'requests.memory': q(quota.requestsMemory),
+          'limits.memory': q(quota.limitsMemory),
+          'requests.ephemeral-storage': q(quota.requestsEphemeralStorage),
+          'limits.ephemeral-storage': q(quota.limitsEphemeralStorage),
+          'pods': count(quota.pods),
+          'services': count(quota.services ?? 20),
+          'secrets': count(quota.secrets ?? 50),
+          'configmaps': count(quota.configMaps ?? 50),
+          'persistentvolumeclaims': count(quota.persistentVolumeClaims ?? 10),
+        },
+      },
+    });
+    trackSynth(this);
+    this.node.addValidation({ validate: () => memoInSynth(this, this, () => this.checkWorkloadsFitQuota()) });
+  }
+
+  private checkLimits(l: NamespaceLimitRange): void {
+    for (const [field, resource] of RESOURCES) {
+      const values = (['defaultRequest', 'defaultLimit', 'max'] as const).map(k => {
+        const value = l[k]?.[field];
+        const n = parseQuantity(value);
+        if (n === undefined) throw new Error(`'limitRange.${k}.${field}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity`);
+        return n;
+      });
+      if (values[0] > values[1] || values[1] > values[2]) {
+        throw new Error(`'limitRange' ${resource}: defaultRequest (${l.defaultRequest[field]}) <= defaultLimit (${l.defaultLimit[field]}) <= max (${l.max[field]}) does not hold`);
+      }
+    }
+  }
+
+  private checkQuota(quota: NamespaceQuota): void {
+    for (const key of ['requestsCpu', 'limitsCpu', 'requestsMemory', 'limitsMemory', 'requestsEphemeralStorage', 'limitsEphemeralStorage'] as const) {
+      if (parseQuantity(quota[key]) === undefined) throw new Error(`'quota.${key}' (${JSON.stringify(quota[key] ?? null)}) is not a Kubernetes quantity`);
+    }
+    for (const key of ['pods', 'services', 'secrets', 'configMaps', 'persistentVolumeClaims'] as const) {
+      const n = quota[key];
+      if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new Error(`'quota.${key}' (${n}) must be a whole number`);
+    }
+  }
+
+  /** The namespace's pod-bearing objects, summed (requests and limits times replicas) against the quota. */
+  private checkWorkloadsFitQuota(): string[] {
+    const totals: { [key: string]: number } = {};
+    const parts: { [key: string]: Array<{ amount: number; text: string }> } = {};
+    let pods = 0;
+    for (const c of this.node.root.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || c.metadata.namespace !== this.name) continue;
+      const manifest = manifestOf(c);
+      const pod = podViewOf(manifest);
+      if (!pod) continue;
+      const replicas = replicasOf(manifest);
+      pods += replicas;
+      for (const section of ['requests', 'limits']) {
+        for (const [, resource] of RESOURCES) {
+          const key = `${section}.${resource}`;
+          const perPod = podResource(pod, section, resource);
+          if (perPod === 0) continue;
+          totals[key] = (totals[key] ?? 0) + perPod * replicas;
+          (parts[key] ??= []).push({ amount: perPod * replicas, text: `${manifest.metadata.name} ${replicas} x ${format(perPod, resource)}` });
+        }
+      }
+    }
+    const hard: { [key: string]: string } = {
+      'requests.cpu': this.quota.requestsCpu, 'limits.cpu': this.quota.limitsCpu,
+      'requests.memory': this.quota.requestsMemory, 'limits.memory': this.quota.limitsMemory,
+      'requests.ephemeral-storage': this.quota.requestsEphemeralStorage, 'limits.ephemeral-storage': this.quota.limitsEphemeralStorage,
+    };
+    const problems: string[] = [];
+    for (const [key, allowed] of Object.entries(hard)) {
+      const total = totals[key] ?? 0;
+      if (total > parseQuantity(allowed)! * (1 + 1e-9)) {
+        problems.push(`the ResourceQuota of namespace "${this.name}" allows ${key} ${allowed}, but its workloads need ${format(total, key.split('.')[1])} (${largest(parts[key])}); raise the quota or lower the workloads' resources`);
+      }
+    }
+    if (pods > this.quota.pods) {
+      problems.push(`the ResourceQuota of namespace "${this.name}" allows ${this.quota.pods} pods, but its workloads run ${pods}; raise 'quota.pods' or lower the replicas`);
+    }
+    return problems;
+  }
+}
+
+function replicasOf(m: any): number {
+  switch (m.kind) {
+    case 'Deployment': case 'StatefulSet': case 'ReplicaSet': case 'ReplicationController':
+      return m.spec?.replicas ?? 1;
+    case 'Job':
+      return m.spec?.parallelism ?? 1;
+    case 'CronJob':
+      return m.spec?.jobTemplate?.spec?.parallelism ?? 1;
+    default:
+      return 1;
+  }
+}
+
+/** What one pod needs of `resource`: regular containers and native sidecars together, or the largest init container. */
+function podResource(pod: ReturnType<typeof podViewOf> & object, section: string, resource: string): number {
+  let running = 0;
+  let init = 0;
+  for (const c of pod.containers) {
+    const value = parseQuantity(c.spec.resources?.[section]?.[resource] ?? '0') ?? 0;
+    if (c.type === 'container' || c.nativeSidecar) running += value;
+    else if (c.type === 'initContainer') init = Math.max(init, value);
+  }
+  return Math.max(running, init);
+}
+
+function format(n: number, resource: string): string {
+  if (resource === 'cpu') return n < 1 ? `${Math.round(n * 1000)}m` : `${+n.toFixed(3)}`;
+  const mi = n / 2 ** 20;
+  return mi >= 1024 ? `${+(mi / 1024).toFixed(2)}Gi` : `${+mi.toFixed(1)}Mi`;
+}
+
+/** The five largest contributors, largest first, and how many more there are. */
+function largest(parts: Array<{ amount: number; text: string }>): string {
+  const sorted = [...parts].sort((a, b) => b.amount - a.amount);
+  const shown = sorted.slice(0, 5).map(p => p.text).join(', ');
+  return sorted.length > 5 ? `${shown} and ${sorted.length - 5} more` : shown;
+}

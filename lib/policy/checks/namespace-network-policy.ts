@@ -1,0 +1,36 @@
+// Default-deny network policy in the workload's namespace (NIST SP 800-190 4.3.3, 4.4.2; CIS 5.3.2).
+// Reads: the pod's metadata.namespace, and every NetworkPolicy in that namespace among the
+// objects checked. Allowed: a policy with an empty podSelector denies ingress (policyTypes has
+// Ingress, no ingress rules) and one denies egress (policyTypes has Egress, no egress rules).
+import { Check, CheckContext, Violation } from '../check';
+import { PodView } from '../pod-view';
+
+function selectsAll(policy: any): boolean {
+  const s = policy?.spec?.podSelector;
+  return !!s && typeof s === 'object' && Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
+}
+
+function denies(policy: any, type: 'Ingress' | 'Egress'): boolean {
+  const rules = policy.spec[type === 'Ingress' ? 'ingress' : 'egress'];
+  return selectsAll(policy) && Array.isArray(policy.spec.policyTypes) && policy.spec.policyTypes.includes(type) && (!Array.isArray(rules) || rules.length === 0);
+}
+
+export class NamespaceNetworkPolicyCheck extends Check {
+  public readonly info = {
+    id: 'namespace-network-policy',
+    title: 'Namespace denies traffic by default',
+    description: 'Without a default-deny NetworkPolicy every pod can reach every other pod and the internet; a compromised container can then move laterally.',
+    remediation: 'Add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] to the namespace, and allow what each workload needs (SecureNamespace does this).',
+    mapping: { nist800190: ['4.3.3', '4.4.2'], cis: ['5.3.2'], step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+    const namespace = manifest.metadata?.namespace;
+    const policies = ctx.index.inNamespace('NetworkPolicy', namespace);
+    const missing = (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
+    if (missing.length) {
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
+    }
+  }
+}

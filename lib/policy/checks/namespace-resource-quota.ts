@@ -1,0 +1,24 @@
+// ResourceQuota in the workload's namespace (step 6).
+// Reads: the pod's metadata.namespace and every ResourceQuota in that namespace among the
+// objects checked. Allowed: at least one with spec.hard.
+import { Check, CheckContext, Violation } from '../check';
+import { PodView } from '../pod-view';
+
+export class NamespaceResourceQuotaCheck extends Check {
+  public readonly info = {
+    id: 'namespace-resource-quota',
+    title: 'Namespace has a ResourceQuota',
+    description: 'A ResourceQuota caps what a namespace can take from the cluster in cpu, memory, storage and object counts, so one team or one compromise cannot starve the rest.',
+    remediation: 'Add a ResourceQuota with hard limits for cpu, memory, ephemeral storage and pods to the namespace (SecureNamespace does this).',
+    mapping: { nist800190: [], step: 6 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+    const namespace = manifest.metadata?.namespace;
+    const quotas = ctx.index.inNamespace('ResourceQuota', namespace);
+    if (!quotas.some(q => q?.spec?.hard && Object.keys(q.spec.hard).length > 0)) {
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no ResourceQuota among the objects checked` });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Sensitivity grouping (NIST SP 800-190 4.3.4, 4.5.2).
+// Reads, across every object checked: the pool each pod selects (cdk8s-secure.io/node-pool),
+// the pool's sensitivity (cdk8s-secure.io/pool-sensitivity in the same terms) and the pod
+// template label cdk8s-secure.io/sensitivity. Allowed: all pods on one pool carry the same
+// sensitivity, and none is above the pool's.
+import { Check, CheckContext, Violation } from '../check';
+import { PodView } from '../pod-view';
+import { SENSITIVITY_LABEL } from '../../scheduling/labels';
+import { sensitivityRank } from '../../scheduling/sensitivity';
+import { placementOf } from './pool';
+
+export class SensitivityConflictCheck extends Check {
+  public readonly info = {
+    id: 'sensitivity-conflict',
+    title: 'No mixed sensitivity on a node pool',
+    description: 'Containers of different sensitivity must not share a kernel: a compromise of the public frontend must not put the payment service\'s node at risk.',
+    remediation: 'Give each sensitivity its own node pool, and keep every workload\'s sensitivity at or below its pool\'s.',
+    mapping: { nist800190: ['4.3.4', '4.5.2'], step: 4 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+    const { pool, poolSensitivity, sensitivity } = placementOf(pod);
+    if (!pool) return;
+    const labelPath = `${pod.metadataPath}.labels["${SENSITIVITY_LABEL}"]`;
+    if (sensitivity && poolSensitivity && sensitivityRank(sensitivity) > sensitivityRank(poolSensitivity)) {
+      out.push({ path: labelPath, message: `pod sensitivity "${sensitivity}" is above the sensitivity of node pool "${pool}" ("${poolSensitivity}")` });
+    }
+    const usage = ctx.index.poolSensitivities(placementOf).get(pool);
+    if (usage && usage.size > 1) {
+      const others = [...usage.entries()]
+        .filter(([level]) => level !== (sensitivity ?? '(none)'))
+        .map(([level, objects]) => `${objects.filter(o => o !== manifest).map(describe).join(', ')} (${level})`);
+      out.push({ path: labelPath, message: `node pool "${pool}" also runs ${others.join('; ')}, while this pod is "${sensitivity ?? '(none)'}"; workloads of different sensitivity must not share a pool` });
+    }
+  }
+}
+
+function describe(m: any): string {
+  return `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`;
+}

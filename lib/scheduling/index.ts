@@ -1,0 +1,3 @@
+export * from './sensitivity';
+export * from './node-pool';
+export * from './runtime-class';

@@ -1,0 +1,36 @@
+// Kubernetes label, annotation and taint syntax, and the labels the library uses.
+// Pure (no cdk8s), so the engine reads the same keys.
+
+/** Node label (and pod node selector) naming a dedicated pool. */
+export const POOL_LABEL = 'cdk8s-secure.io/node-pool';
+/** Node label with the pool's sensitivity. */
+export const POOL_SENSITIVITY_LABEL = 'cdk8s-secure.io/pool-sensitivity';
+/** Pod label with the workload's declared sensitivity. */
+export const SENSITIVITY_LABEL = 'cdk8s-secure.io/sensitivity';
+
+const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a valid label (or taint) key, or undefined. */
+export function labelKeyProblem(key: string): string | undefined {
+  if (typeof key !== 'string' || key === '') return 'it is empty';
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return `its prefix "${prefix}" must be a lowercase DNS subdomain of at most 253 characters`;
+  }
+  if (name.length > 63 || !NAME.test(name)) {
+    return `its name "${name}" must be 1-63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Why `value` is not a valid label (or taint) value, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (typeof value !== 'string') return 'it is not a string';
+  if (value === '') return undefined;
+  if (value.length > 63 || !NAME.test(value)) {
+    return 'it must be at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+import { Chart, Testing } from 'cdk8s';
+import { Compliance, NodePool, PssLevel, SecureDeployment, SecureNamespace, Sensitivity } from '../lib';
+import { IMAGE, RESOURCES } from './workloads/helpers';
+
+const container = { name: 'app', image: IMAGE, resources: RESOURCES };
+
+test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by default', () => {
+  const chart = Testing.chart();
+  new SecureNamespace(chart, 'ns', { name: 'shop' });
+  const byKind = Object.fromEntries(Testing.synth(chart).map(m => [`${m.kind}/${m.metadata.name}`, m]));
+  expect(byKind['Namespace/shop'].metadata.labels).toEqual({
+    'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.28',
+    'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.28',
+  });
+  expect(byKind['NetworkPolicy/shop-default-deny'].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  expect(byKind['NetworkPolicy/shop-allow-dns'].spec).toEqual({
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    }],
+  });
+  expect(byKind['LimitRange/shop-limits'].spec.limits).toEqual([{
+    type: 'Container',
+    defaultRequest: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+    default: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+    max: { 'cpu': '4', 'memory': '8Gi', 'ephemeral-storage': '8Gi' },
+  }]);
+  expect(byKind['ResourceQuota/shop-quota'].spec.hard).toEqual({
+    'requests.cpu': '8', 'limits.cpu': '16', 'requests.memory': '16Gi', 'limits.memory': '32Gi',
+    'requests.ephemeral-storage': '20Gi', 'limits.ephemeral-storage': '40Gi',
+    'pods': '50', 'services': '20', 'secrets': '50', 'configmaps': '50', 'persistentvolumeclaims': '10',
+  });
+  for (const m of Object.values(byKind).filter((x: any) => x.kind !== 'Namespace')) expect((m as any).metadata.namespace).toBe('shop');
+});
+
+test('everything is configurable, and workloads in the namespace pass the namespace rules', () => {
+  const app = Testing.app();
+  const platform = new Chart(app, 'platform');
+  new SecureNamespace(platform, 'ns', { name: 'lab', podSecurity: { level: PssLevel.BASELINE, version: 'latest' }, defaultDeny: false, allowDns: false });
+  const labels = Testing.synth(platform)[0].metadata.labels;
+  expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  expect(labels['pod-security.kubernetes.io/warn-version']).toBe('latest');
+  expect(Testing.synth(platform).map(m => m.kind)).toEqual(['Namespace', 'LimitRange', 'ResourceQuota']);
+
+  const secure = new Chart(app, 'secure');
+  new SecureNamespace(secure, 'ns', { name: 'shop' });
+  const apps = new Chart(app, 'apps', { namespace: 'shop' });
+  new SecureDeployment(apps, 'api', { nodePool: new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL }), containers: [container] });
+  const report = Compliance.evaluate(app);
+  const failing = (ns: string) => [...new Set(report.findings.filter(f => f.object.namespace === ns || f.object.name === ns).map(f => f.ruleId))].sort();
+  expect(failing('shop')).toEqual(['image-digest']);
+  expect(failing('lab')).toEqual(['namespace-pss']);
+});
+
+test('cdk8s-plus connections open what a workload needs on top of the default deny', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'shop' });
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop' });
+  const pool = new NodePool(chart, 'pool', { sensitivity: Sensitivity.INTERNAL });
+  const web = new SecureDeployment(chart, 'web', { nodePool: pool, containers: [{ ...container, name: 'web', portNumber: 8080 }] });
+  const api = new SecureDeployment(chart, 'api', { nodePool: pool, containers: [{ ...container, name: 'api', portNumber: 8080 }] });
+  api.connections.allowFrom(web);
+  const policies = chart.toJson().filter(m => m.kind === 'NetworkPolicy');
+  expect(policies.length).toBeGreaterThan(0);
+  expect(policies.every(p => p.metadata.namespace === 'shop')).toBe(true);
+});
+
+test('a quota smaller than what the namespace\'s workloads request fails synth with the numbers', () => {
+  const app = Testing.app();
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', {
+    name: 'shop',
+    quota: { requestsCpu: '250m', limitsCpu: '16', requestsMemory: '16Gi', limitsMemory: '32Gi', requestsEphemeralStorage: '1Gi', limitsEphemeralStorage: '40Gi', pods: 2 },
+  });
+  const apps = new Chart(app, 'apps', { namespace: 'shop' });
+  const pool = new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL });
+  new SecureDeployment(apps, 'api', { nodePool: pool, replicas: 3, containers: [container] });
+  expect(() => app.synth()).toThrow(/the ResourceQuota of namespace "shop" allows requests.cpu 250m, but its workloads need 300m \(apps-api-c8\w+ 3 x 100m\); raise the quota or lower the workloads' resources/);
+  expect(() => app.synth()).toThrow('the ResourceQuota of namespace "shop" allows 2 pods, but its workloads run 3; raise \'quota.pods\' or lower the replicas');
+});
+
+test.each<[string, () => unknown, string]>([
+  ['a name that is not a DNS label', () => new SecureNamespace(Testing.chart(), 'n', { name: 'Shop' }),
+    `'name' ("Shop") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
+  ['an unpinned PSA version', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', podSecurity: { version: '1.28' } }),
+    `'podSecurity.version' ("1.28") must be "latest" or a Kubernetes minor version such as "v1.28"`],
+  ['a LimitRange whose default exceeds its max', () => new SecureNamespace(Testing.chart(), 'n', {
+    name: 'shop',
+    limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' }, defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },
+  }), `'limitRange' cpu: defaultRequest (100m) <= defaultLimit (8) <= max (4) does not hold`],
+  ['a quota that is not a quantity', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', quota: { requestsCpu: 'eight', limitsCpu: '16', requestsMemory: '1Gi', limitsMemory: '1Gi', requestsEphemeralStorage: '1Gi', limitsEphemeralStorage: '1Gi', pods: 5 } }),
+    `'quota.requestsCpu' ("eight") is not a Kubernetes quantity`],
+])('%s', (_name, fn, message) => {
+  expect(fn).toThrow(message);
+});
