@@ -9,9 +9,9 @@
 import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PlatformChart } from './platform';
+import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 import {
-  CsiProvider, ExternalSecret, SecretMount, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
+  CsiProvider, ExternalSecret, LogShipper, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
 } from '../lib';
 
 const IMAGE = (name: string, digestByte: string) => `registry.example.com/billing/${name}:3.1.0@sha256:${digestByte.repeat(32)}`;
@@ -67,5 +67,8 @@ export class BillingChart extends Chart {
       secrets: [SecretMount.fromSecretProviderClass(this.warehouse, { path: '/run/secrets/warehouse' })],
       containers: [{ name: 'export', image: IMAGE('export', 'f6'), resources: RESOURCES }],
     });
+
+    new LogShipper(this.worker, 'logs', { workload: this.worker, output: platform.logs, image: FLUENT_BIT_IMAGE });
+    Suppressions.add(this.exporter, 'log-shipper', 'prints to stdout, collected by the node agent; native sidecars need Kubernetes 1.29');
   }
 }

@@ -3,7 +3,10 @@
 // namespace of its own.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+import { LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+
+/** Fluent Bit, mirrored into the platform registry and pinned (the digest is the example's own). */
+export const FLUENT_BIT_IMAGE = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'0f'.repeat(32)}`;
 
 export class PlatformChart extends Chart {
   /** Internet-facing frontends. */
@@ -12,8 +15,13 @@ export class PlatformChart extends Chart {
   public readonly paymentsPool: NodePool;
   /** Billing exports: confidential, and sandboxed with gVisor since they parse customer files. */
   public readonly billingPool: NodePool;
+  /** Platform services (the events shipper). */
+  public readonly opsPool: NodePool;
   public readonly shopNamespace: SecureNamespace;
   public readonly billingNamespace: SecureNamespace;
+  public readonly observabilityNamespace: SecureNamespace;
+  /** The central log server every shipper sends to, over TLS with verification. */
+  public readonly logs: LogOutput;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -31,7 +39,10 @@ export class PlatformChart extends Chart {
         cpuLimit: '64',
       },
     });
+    this.opsPool = new NodePool(this, 'ops', { sensitivity: Sensitivity.INTERNAL });
+    this.logs = LogOutput.forward({ host: 'logs.platform.example.com' });
     this.shopNamespace = new SecureNamespace(this, 'shop-namespace', { name: 'shop' });
+    this.observabilityNamespace = new SecureNamespace(this, 'observability-namespace', { name: 'observability' });
     this.billingNamespace = new SecureNamespace(this, 'billing-namespace', {
       name: 'billing',
       quota: {

@@ -6,8 +6,8 @@
 import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet } from '../lib';
-import { PlatformChart } from './platform';
+import { LogShipper, SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet, Suppressions } from '../lib';
+import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 
 const REGISTRY = 'registry.example.com/shop';
 const image = (name: string, tag: string, digestByte: string) => `${REGISTRY}/${name}:${tag}@sha256:${digestByte.repeat(32)}`;
@@ -119,5 +119,12 @@ export class ShopChart extends Chart {
       }],
       writablePaths: [{ path: '/work', sizeLimit: '512Mi' }],
     });
+
+    // The API, the frontend and the database write log files that a Fluent Bit sidecar ships
+    // to the central server (nginx is told to log to /var/log/app by its configuration).
+    for (const workload of [this.api, this.frontend, this.database]) {
+      new LogShipper(workload, 'logs', { workload, output: platform.logs, image: FLUENT_BIT_IMAGE });
+    }
+    Suppressions.add(this.report, 'log-shipper', 'prints to stdout, collected by the node agent; native sidecars need Kubernetes 1.29');
   }
 }

@@ -4,6 +4,7 @@ import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { markGuarded } from './guard-registry';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
+import { imageRecord } from './policy/image-record';
 import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
@@ -47,6 +48,12 @@ export interface GuardOptions {
    * @default false
    */
   readonly printReport?: boolean;
+  /**
+   * Write `images.json` beside the manifests: every image the app runs, whether it is pinned
+   * by digest, and which workloads use it.
+   * @default true
+   */
+  readonly imageRecord?: boolean;
 }
 
 /**
@@ -109,11 +116,19 @@ export class Guard extends Construct {
   private validateScope(): string[] {
     // Once per synth, however many times cdk8s validates during it.
     return memoInSynth(this, this, () => {
-      const report = this.evaluate();
+      const documents = documentsUnder(this.guarded);
+      const report = this.engine.evaluateDocuments(documents);
       this.lastReport = report;
       this.writeReports(report);
+      if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
       return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     });
+  }
+
+  private writeImageRecord(documents: ManifestDocument[]): void {
+    const outdir = App.of(this.guarded).outdir;
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
   }
 
   private writeReports(report: Report): void {

@@ -5,8 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
+import { loadAll } from 'js-yaml';
 import { Compliance, Guard, Packs, Severity } from '../lib';
 import { BillingChart } from '../examples/billing';
+import { ObservabilityChart } from '../examples/observability';
 import { PlatformChart } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
 import { schemaErrors } from './schema';
@@ -15,13 +17,14 @@ const ROOT = path.join(__dirname, '..');
 const EXAMPLES: { [name: string]: (app: App) => unknown } = {
   shop: app => new ShopChart(app, 'shop', platformOf(app)),
   billing: app => new BillingChart(app, 'billing', platformOf(app)),
+  observability: app => new ObservabilityChart(app, 'observability', platformOf(app)),
 };
 
 /** The app's PlatformChart (namespaces and node pools), made on first use. */
 function platformOf(app: App): PlatformChart {
   return (app.node.tryFindChild('platform') as PlatformChart | undefined) ?? new PlatformChart(app, 'platform');
 }
-const TRUSTED = ['registry.example.com/shop', 'registry.example.com/billing'];
+const TRUSTED = ['registry.example.com/shop', 'registry.example.com/billing', 'registry.example.com/platform'];
 
 describe.each(Object.keys(EXAMPLES))('example %s', name => {
   const app = Testing.app();
@@ -51,7 +54,7 @@ test('no synthesised manifest of any example contains a literal secret value', (
   expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
   const report = Compliance.evaluate(app, { pack: { name: 'secrets', description: 'literal secrets', rules: { 'secret-literal-data': Severity.ERROR, 'env-credential-literal': Severity.ERROR, 'secret-env': Severity.ERROR } } });
   expect(report.findings).toEqual([]);
-  expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(6);
+  expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(7);
 });
 
 test('the shop API reads its database password from a read-only file', () => {
@@ -70,9 +73,21 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=24 errors=0 warnings=0 suppressed=0');
+    expect(stdout).toContain('objects=38 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
-    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'platform.k8s.yaml', 'shop.k8s.yaml']);
+    // The image record lists exactly the images of the synthesised manifests.
+    const record = JSON.parse(fs.readFileSync(path.join(out, 'images.json'), 'utf8'));
+    const images = new Set<string>();
+    for (const file of fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml'))) {
+      for (const m of loadAll(fs.readFileSync(path.join(out, file), 'utf8')) as any[]) {
+        const spec = m?.spec?.template?.spec ?? m?.spec?.jobTemplate?.spec?.template?.spec;
+        for (const c of [...spec?.containers ?? [], ...spec?.initContainers ?? []]) images.add(c.image);
+      }
+    }
+    expect(record.images.map((i: any) => i.reference).sort()).toEqual([...images].sort());
+    expect(record.images.every((i: any) => i.pinned)).toBe(true);
+    expect(images.size).toBe(7); // postgres, api, web, report, worker, export and fluent-bit
+    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'images.json', 'observability.k8s.yaml', 'platform.k8s.yaml', 'shop.k8s.yaml']);
   }, 120_000);
 
   test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {

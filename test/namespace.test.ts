@@ -51,7 +51,7 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   new SecureDeployment(apps, 'api', { nodePool: new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL }), containers: [container] });
   const report = Compliance.evaluate(app);
   const failing = (ns: string) => [...new Set(report.findings.filter(f => f.object.namespace === ns || f.object.name === ns).map(f => f.ruleId))].sort();
-  expect(failing('shop')).toEqual(['image-digest']);
+  expect(failing('shop')).toEqual(['image-digest', 'log-shipper']);
   expect(failing('lab')).toEqual(['namespace-pss']);
 });
 

@@ -1,4 +1,5 @@
 export * from './props';
+export * from './secure-workload';
 export * from './secure-deployment';
 export * from './secure-stateful-set';
 export * from './secure-job';

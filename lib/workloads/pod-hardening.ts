@@ -2,7 +2,7 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
@@ -67,6 +67,8 @@ const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] 
 /** Where the projected Kubernetes API token appears, as with the automatic mount. */
 export const KUBERNETES_API_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const MIN_TOKEN_SECONDS = 600;
+/** Pod template annotation listing each container's image reference: `name=image,name=image`. */
+export const IMAGES_ANNOTATION = 'cdk8s-secure.io/images';
 /** Annotation recording added capabilities (no rule fails for NET_BIND_SERVICE, but reviewers should see it). */
 export const ADDED_CAPABILITIES_ANNOTATION = 'cdk8s-secure.io/added-capabilities';
 
@@ -196,6 +198,11 @@ export class PodHardening {
     props.containers.forEach(c => this.addContainer(c, false));
     (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
 
+    // The build's record of input images, in the pod template itself (rendered at synth, so
+    // containers added later are listed too).
+    workload.podMetadata.addAnnotation(IMAGES_ANNOTATION, Lazy.any({
+      produce: () => [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${c.image}`).join(','),
+    }));
     trackSynth(workload);
     workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
   }
@@ -364,7 +371,7 @@ export class PodHardening {
       for (const w of own) volumes.push(emptyDir(w));
       for (const w of [...this.writable, ...own]) {
         const mounts: any[] = c.volumeMounts ?? [];
-        if (!mounts.some(m => m.mountPath === w.path)) mounts.push({ name: w.volumeName, mountPath: w.path });
+        if (!mounts.some(m => m.mountPath === w.path)) mounts.push({ name: w.volumeName, mountPath: w.path, readOnly: w.readOnlyIn?.includes(c.name) ? true : undefined });
         c.volumeMounts = mounts;
       }
       for (const { mount, volumeName } of this.secretMounts) {

@@ -175,6 +175,11 @@ export interface WritablePath {
    * @default false
    */
   readonly inMemory?: boolean;
+  /**
+   * Names of containers that only read the directory (mounted read-only there).
+   * @default - writable in every container
+   */
+  readonly readOnlyIn?: string[];
 }
 
 /**

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
+import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, WritablePath } from './props';
 import { SecureJobProps } from './secure-job';
 
@@ -52,7 +53,9 @@ export interface SecureCronJobProps extends SecureJobProps {
  * cdk8s-plus `CronJob`, so the cdk8s-plus API works; containers added through it get
  * the same defaults, and an insecure change fails synth.
  */
-export class SecureCronJob extends kplus.CronJob {
+export class SecureCronJob extends kplus.CronJob implements ISecureWorkload {
+  /** Pods run to completion. */
+  public readonly runsToCompletion = true;
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {

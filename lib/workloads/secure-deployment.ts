@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
+import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
 /**
@@ -39,7 +40,9 @@ export interface SecureDeploymentProps extends SecureWorkloadProps {
  * cdk8s-plus `Deployment`, so the cdk8s-plus API works; containers added through it get
  * the same defaults, and an insecure change fails synth.
  */
-export class SecureDeployment extends kplus.Deployment {
+export class SecureDeployment extends kplus.Deployment implements ISecureWorkload {
+  /** Pods run until replaced. */
+  public readonly runsToCompletion = false;
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {

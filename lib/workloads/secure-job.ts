@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
+import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
 /**
@@ -34,7 +35,9 @@ export interface SecureJobProps extends SecureWorkloadProps {
  * cdk8s-plus `Job`, so the cdk8s-plus API works; containers added through it get
  * the same defaults, and an insecure change fails synth.
  */
-export class SecureJob extends kplus.Job {
+export class SecureJob extends kplus.Job implements ISecureWorkload {
+  /** Pods run to completion. */
+  public readonly runsToCompletion = true;
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
+import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 
 /**
@@ -44,7 +45,9 @@ export interface SecureStatefulSetProps extends SecureWorkloadProps {
  * cdk8s-plus `StatefulSet`, so the cdk8s-plus API works; containers added through it get
  * the same defaults, and an insecure change fails synth.
  */
-export class SecureStatefulSet extends kplus.StatefulSet {
+export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkload {
+  /** Pods run until replaced. */
+  public readonly runsToCompletion = false;
   private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {

@@ -17,6 +17,7 @@ import { HostProcessCheck } from './host-process';
 import { ImageDigestCheck } from './image-digest';
 import { ImagePullPolicyCheck } from './image-pull-policy';
 import { ImageTagCheck } from './image-tag';
+import { LogShipperCheck } from './log-shipper';
 import { MemoryLimitsCheck } from './memory-limits';
 import { MemoryRequestsCheck } from './memory-requests';
 import { NamespaceLimitRangeCheck } from './namespace-limit-range';
@@ -87,6 +88,8 @@ export const ALL_CHECKS: readonly Check[] = [
   new ImageDigestCheck(),
   new ImagePullPolicyCheck(),
   new TrustedRegistryCheck(),
+  // Persistent logging
+  new LogShipperCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

@@ -48,5 +48,6 @@ export const DEFAULT_PACK: Pack = {
     'image-digest': W,
     'image-pull-policy': W,
     'trusted-registry': E,
+    'log-shipper': W,
   },
 };

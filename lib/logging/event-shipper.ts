@@ -1,0 +1,111 @@
+import { Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { NodePool } from '../scheduling/node-pool';
+import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-hardening';
+import { Exemption, SecureResources } from '../workloads/props';
+import { SecureDeployment } from '../workloads/secure-deployment';
+import {
+  FLUENT_BIT_CONFIG_DIR, FLUENT_BIT_CONFIG_FILE, FLUENT_BIT_HEALTH_PATH, FLUENT_BIT_HTTP_PORT, FLUENT_BIT_STATE_DIR, renderFluentBitConfig,
+} from './fluent-bit-config';
+import { LogOutput } from './log-output';
+import { checkPinned, DEFAULT_SHIPPER_RESOURCES } from './log-shipper';
+
+/**
+ * Props of an EventShipper.
+ */
+export interface EventShipperProps {
+  /** The central log server (the same as the workloads' log shippers). */
+  readonly output: LogOutput;
+  /** Fluent Bit image (3.x, with the kubernetes_events input), pinned by digest. */
+  readonly image: string;
+  /**
+   * The node pool it runs on.
+   * @default - required unless `sharedNodes` gives a reason
+   */
+  readonly nodePool?: NodePool;
+  /**
+   * Run on shared nodes.
+   * @default - a node pool is required
+   */
+  readonly sharedNodes?: Exemption;
+  /**
+   * Resources of the shipper.
+   * @default DEFAULT_SHIPPER_RESOURCES
+   */
+  readonly resources?: SecureResources;
+  /**
+   * How often the API is polled for new events.
+   * @default Duration.seconds(5)
+   */
+  readonly interval?: Duration;
+}
+
+/**
+ * Ships the cluster's lifecycle events (pod scheduled, started, killed, back-off/crash-looping,
+ * OOM-killed, image pulled, ...) to the central log server: a Fluent Bit Deployment with the
+ * `kubernetes_events` input, read-only RBAC on events, and a projected short-lived API token.
+ * It is a SecureDeployment, hardened like every workload.
+ */
+export class EventShipper extends Construct {
+  /** The Deployment. */
+  public readonly deployment: SecureDeployment;
+  /** Its dedicated ServiceAccount. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: EventShipperProps) {
+    super(scope, id);
+    checkPinned(props.image);
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { automountToken: false });
+    const config = new kplus.ConfigMap(this, 'Config', {
+      data: {
+        [FLUENT_BIT_CONFIG_FILE]: renderFluentBitConfig({
+          input: {
+            name: 'kubernetes_events',
+            db: `${FLUENT_BIT_STATE_DIR}/events.db`,
+            kube_url: 'https://kubernetes.default.svc',
+            kube_ca_file: `${KUBERNETES_API_TOKEN_PATH}/ca.crt`,
+            kube_token_file: `${KUBERNETES_API_TOKEN_PATH}/token`,
+            interval_sec: (props.interval ?? Duration.seconds(5)).toSeconds(),
+          },
+          addFields: { source: 'kubernetes-events', shipper_pod: '${POD_NAME}' },
+          output: props.output,
+          memBufLimit: '5MB',
+        }),
+      },
+    });
+    for (const [what, reason] of Object.entries(props.output.tlsExemptions)) config.metadata.addAnnotation(`cdk8s-secure.io/${what}`, reason);
+
+    this.deployment = new SecureDeployment(this, 'Deployment', {
+      replicas: 1,
+      nodePool: props.nodePool,
+      exemptions: props.sharedNodes ? { sharedNodes: props.sharedNodes } : undefined,
+      serviceAccount: this.serviceAccount,
+      kubernetesApiAccess: {},
+      containers: [{
+        name: 'event-shipper',
+        image: props.image,
+        args: ['-c', `${FLUENT_BIT_CONFIG_DIR}/${FLUENT_BIT_CONFIG_FILE}`],
+        user: 65532,
+        group: 65532,
+        resources: props.resources ?? DEFAULT_SHIPPER_RESOURCES,
+        ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
+        readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
+        envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
+        volumeMounts: [{ path: FLUENT_BIT_CONFIG_DIR, volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'event-shipper-config', defaultMode: 0o440 }), readOnly: true }],
+        writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
+      }],
+    });
+
+    const role = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
+      rules: [
+        { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: Chart.of(this).namespace ?? 'default' }],
+    });
+  }
+}

@@ -1,0 +1,53 @@
+// The Fluent Bit configuration (YAML format) for the log shipper and the events shipper:
+// one renderer, so both ship the same way.
+import { dump } from 'js-yaml';
+import { LogOutput } from './log-output';
+
+/** Where the HTTP server (health endpoint) listens. */
+export const FLUENT_BIT_HTTP_PORT = 2020;
+/** Health endpoint, answered while the pipeline is healthy (needs http_server and health_check). */
+export const FLUENT_BIT_HEALTH_PATH = '/api/v1/health';
+/** Directory of the configuration file (a ConfigMap). */
+export const FLUENT_BIT_CONFIG_DIR = '/fluent-bit/etc';
+/** The configuration file name. */
+export const FLUENT_BIT_CONFIG_FILE = 'fluent-bit.yaml';
+/** Writable directory for offset databases and buffers (an emptyDir). */
+export const FLUENT_BIT_STATE_DIR = '/fluent-bit/state';
+
+export interface FluentBitPipeline {
+  /** The input section (tail, kubernetes_events, ...). */
+  readonly input: { [key: string]: any };
+  /** Fields added to every record, values may use ${ENV} substitution. */
+  readonly addFields: { [key: string]: string };
+  readonly output: LogOutput;
+  /** Memory buffer per input before back-pressure, e.g. "5MB". */
+  readonly memBufLimit: string;
+}
+
+/** The whole configuration file as text. */
+export function renderFluentBitConfig(p: FluentBitPipeline): string {
+  const config = {
+    service: {
+      'flush': 1,
+      'log_level': 'info',
+      'http_server': 'on',
+      'http_listen': '0.0.0.0',
+      'http_port': FLUENT_BIT_HTTP_PORT,
+      'health_check': 'on',
+      'storage.path': `${FLUENT_BIT_STATE_DIR}/buffer`,
+    },
+    pipeline: {
+      inputs: [{ ...p.input, 'tag': 'app', 'mem_buf_limit': p.memBufLimit, 'storage.type': 'memory' }],
+      filters: [{
+        name: 'record_modifier',
+        match: '*',
+        record: Object.entries(p.addFields).map(([k, v]) => `${k} ${v}`),
+      }],
+      outputs: [(() => {
+        const out = p.output.toFluentBit('*');
+        return { name: out.name, ...out.properties };
+      })()],
+    },
+  };
+  return dump(config, { lineWidth: -1, noRefs: true });
+}

@@ -1,0 +1,3 @@
+export * from './log-output';
+export * from './log-shipper';
+export * from './event-shipper';

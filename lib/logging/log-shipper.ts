@@ -1,0 +1,164 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { parseImageReference } from '../supply-chain/image-reference';
+import { SecureResources } from '../workloads/props';
+import { ISecureWorkload } from '../workloads/secure-workload';
+import {
+  FLUENT_BIT_CONFIG_DIR, FLUENT_BIT_CONFIG_FILE, FLUENT_BIT_HEALTH_PATH, FLUENT_BIT_HTTP_PORT, FLUENT_BIT_STATE_DIR, renderFluentBitConfig,
+} from './fluent-bit-config';
+import { LogOutput } from './log-output';
+
+/** Pod template annotation naming the log shipper container (read by the `log-shipper` rule). */
+export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
+/** Name of the shipper container. */
+export const LOG_SHIPPER_CONTAINER = 'log-shipper';
+/** Resources of the shipper unless told otherwise. */
+export const DEFAULT_SHIPPER_RESOURCES: SecureResources = {
+  cpu: { request: '50m', limit: '200m' },
+  memory: { request: '64Mi', limit: '128Mi' },
+  ephemeralStorage: { limit: '128Mi' },
+};
+/** Configuration files are readable by the pod's group only. */
+const CONFIG_MODE = 0o440;
+
+/**
+ * Options of a log shipper.
+ */
+export interface LogShipperOptions {
+  /** The central log server. */
+  readonly output: LogOutput;
+  /** Fluent Bit image (3.x), pinned by digest, e.g. from your mirror of fluent/fluent-bit. */
+  readonly image: string;
+  /**
+   * Directory the app writes its `*.log` files to (a shared emptyDir).
+   * @default "/var/log/app"
+   */
+  readonly logPath?: string;
+  /**
+   * Size limit of the shared log directory.
+   * @default "256Mi"
+   */
+  readonly logSizeLimit?: string;
+  /**
+   * The app container whose name and image label the records.
+   * @default - the workload's first container
+   */
+  readonly container?: string;
+  /**
+   * Run the shipper as a native sidecar (an init container with restartPolicy Always), which
+   * starts before the app and stops after it. Needs Kubernetes 1.29+ (beta, on by default), or
+   * 1.28 with the SidecarContainers feature gate. Jobs and CronJobs always use it: a regular
+   * sidecar never exits, so the Job would never complete.
+   * @default - false for Deployments and StatefulSets, true for Jobs and CronJobs
+   */
+  readonly nativeSidecar?: boolean;
+  /**
+   * Resources of the shipper container.
+   * @default DEFAULT_SHIPPER_RESOURCES
+   */
+  readonly resources?: SecureResources;
+  /**
+   * Memory Fluent Bit buffers before it pauses reading.
+   * @default "5MB"
+   */
+  readonly memBufLimit?: string;
+}
+
+/**
+ * Props of a LogShipper.
+ */
+export interface LogShipperProps extends LogShipperOptions {
+  /** The Secure* workload whose logs are shipped. */
+  readonly workload: ISecureWorkload;
+}
+
+/**
+ * A hardened Fluent Bit sidecar that tails the app's log files from a shared emptyDir and
+ * ships them to a central server, each record labelled with pod, namespace, container and
+ * image (with its digest). Its configuration is a ConfigMap in Fluent Bit's YAML format; its
+ * readiness probe is Fluent Bit's health endpoint. It meets every rule the app does.
+ */
+export class LogShipper extends Construct {
+  /** The Fluent Bit configuration. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The shipper container. */
+  public readonly container: kplus.Container;
+
+  constructor(scope: Construct, id: string, props: LogShipperProps) {
+    super(scope, id);
+    const workload = props.workload;
+    checkPinned(props.image);
+    const logPath = props.logPath ?? '/var/log/app';
+    const native = props.nativeSidecar ?? workload.runsToCompletion;
+    if (workload.runsToCompletion && !native) {
+      throw new Error(`'nativeSidecar' (false) would keep the Job from ever completing: a regular sidecar never exits. Leave it on (native sidecars need Kubernetes 1.29+, or 1.28 with the SidecarContainers feature gate)`);
+    }
+    const app = props.container
+      ? workload.containers.find(c => c.name === props.container)
+      : workload.containers[0];
+    if (!app) {
+      throw new Error(`'container' (${JSON.stringify(props.container ?? null)}) names no container of ${workload.node.path}; it has ${workload.containers.map(c => c.name).join(', ') || 'none yet'}`);
+    }
+
+    this.configMap = new kplus.ConfigMap(this, 'Config', {
+      data: {
+        [FLUENT_BIT_CONFIG_FILE]: renderFluentBitConfig({
+          input: {
+            'name': 'tail',
+            'path': `${logPath.replace(/\/+$/, '')}/*.log`,
+            'db': `${FLUENT_BIT_STATE_DIR}/tail.db`,
+            'db.locking': 'true',
+            'skip_long_lines': 'on',
+            'refresh_interval': 5,
+          },
+          addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: app.image },
+          output: props.output,
+          memBufLimit: props.memBufLimit ?? '5MB',
+        }),
+      },
+    });
+    for (const [what, reason] of Object.entries(props.output.tlsExemptions)) {
+      this.configMap.metadata.addAnnotation(`cdk8s-secure.io/${what}`, reason);
+    }
+
+    // The app writes the directory; the shipper only reads it.
+    workload.addWritablePath({ path: logPath, sizeLimit: props.logSizeLimit ?? '256Mi', readOnlyIn: [LOG_SHIPPER_CONTAINER] });
+    const shipper = {
+      name: LOG_SHIPPER_CONTAINER,
+      image: props.image,
+      args: ['-c', `${FLUENT_BIT_CONFIG_DIR}/${FLUENT_BIT_CONFIG_FILE}`],
+      // The upstream image runs as root unless told otherwise.
+      user: 65532,
+      group: 65532,
+      resources: props.resources ?? DEFAULT_SHIPPER_RESOURCES,
+      ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
+      readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
+      envVariables: {
+        POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+        POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+      },
+      volumeMounts: [{
+        path: FLUENT_BIT_CONFIG_DIR,
+        volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'log-shipper-config', defaultMode: CONFIG_MODE }),
+        readOnly: true,
+      }],
+      writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
+      restartPolicy: native ? kplus.ContainerRestartPolicy.ALWAYS : undefined,
+    };
+    this.container = native ? workload.addSecureInitContainer(shipper) : workload.addSecureContainer(shipper);
+    workload.podMetadata.addAnnotation(LOG_SHIPPER_ANNOTATION, LOG_SHIPPER_CONTAINER);
+  }
+}
+
+/** Throws unless `image` is a valid reference pinned by digest. */
+export function checkPinned(image: string): void {
+  let digest: string | undefined;
+  try {
+    digest = parseImageReference(image).digest;
+  } catch (e) {
+    throw new Error(`'image' (${JSON.stringify(image ?? null)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`);
+  }
+  if (!digest) {
+    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:...), so the shipper that sees every log line is exactly the image you reviewed`);
+  }
+}

@@ -1,0 +1,38 @@
+// Logs leave the container (the seven steps: 7, persistent logging).
+// Reads: the pod template annotation cdk8s-secure.io/log-shipper and the containers and init
+// containers of the pod. Allowed: the annotation names one of the pod's containers, or a
+// container runs a known log shipper image (fluent-bit, fluentd, vector, promtail, filebeat,
+// otel collector).
+import { Check, Violation } from '../check';
+import { PodView } from '../pod-view';
+import { imageOf } from './image';
+
+const ANNOTATION = 'cdk8s-secure.io/log-shipper';
+const SHIPPERS = new Set(['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'otel-collector']);
+
+export class LogShipperCheck extends Check {
+  public readonly info = {
+    id: 'log-shipper',
+    title: 'Logs are shipped off the pod',
+    description: 'Containers are ephemeral: logs kept only in the container or on the node vanish with it, and an attacker inside can erase them. Ship them to a central server as they are written.',
+    remediation: 'Attach a LogShipper (Fluent Bit sidecar) to the workload, or suppress with a reason when a node-level agent collects its stdout.',
+    mapping: { nist800190: [], step: 7 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    const named = pod.metadata.annotations?.[ANNOTATION];
+    if (typeof named === 'string' && pod.containers.some(c => c.name === named && c.type !== 'ephemeralContainer')) return;
+    for (const c of pod.containers) {
+      if (c.type === 'ephemeralContainer') continue;
+      const image = imageOf(c);
+      if (image instanceof Error) continue;
+      const base = image.repository.slice(image.repository.lastIndexOf('/') + 1);
+      if (SHIPPERS.has(base)) return;
+    }
+    out.push({
+      path: `${pod.metadataPath}.annotations["${ANNOTATION}"]`,
+      message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: its logs stay on the node and vanish with the container',
+    });
+  }
+}

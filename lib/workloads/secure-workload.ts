@@ -1,0 +1,22 @@
+import { ApiObjectMetadataDefinition } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { SecureContainerProps, WritablePath } from './props';
+
+/**
+ * What every Secure* workload offers to constructs that extend it (a log shipper, say).
+ */
+export interface ISecureWorkload extends IConstruct {
+  /** Metadata of the pod template. */
+  readonly podMetadata: ApiObjectMetadataDefinition;
+  /** The pod's regular containers. */
+  readonly containers: kplus.Container[];
+  /** Whether the pods run to completion (Job, CronJob) rather than forever. */
+  readonly runsToCompletion: boolean;
+  /** Adds a container with secure defaults. */
+  addSecureContainer(props: SecureContainerProps): kplus.Container;
+  /** Adds an init container or native sidecar with secure defaults. */
+  addSecureInitContainer(props: SecureContainerProps): kplus.Container;
+  /** Adds a writable emptyDir mounted into every container. */
+  addWritablePath(path: WritablePath): void;
+}

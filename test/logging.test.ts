@@ -1,0 +1,160 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { load } from 'js-yaml';
+import { Compliance, EventShipper, Guard, LogOutput, LogShipper, NodePool, Packs, SecureDeployment, SecureJob, Sensitivity } from '../lib';
+import { IMAGE, podSpecOf, RESOURCES, testPool } from './workloads/helpers';
+
+const FLUENT_BIT = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
+const container = { name: 'app', image: `${IMAGE}@sha256:${'cd'.repeat(32)}`, resources: RESOURCES };
+
+function shipped(output: LogOutput, build: (chart: Chart) => any = c => new SecureDeployment(c, 'api', { nodePool: testPool(c), containers: [container] })) {
+  const chart = Testing.chart();
+  const workload = build(chart);
+  new LogShipper(workload, 'logs', { workload, output, image: FLUENT_BIT });
+  const manifests = Testing.synth(chart);
+  const configMap = manifests.find(m => m.kind === 'ConfigMap');
+  return { chart, manifests, configMap, config: load(configMap.data['fluent-bit.yaml']) as any };
+}
+
+describe('the Fluent Bit configuration, for each output', () => {
+  test.each<[string, LogOutput, object]>([
+    ['forward', LogOutput.forward({ host: 'logs.example.com' }), { name: 'forward', host: 'logs.example.com', port: 24224 }],
+    ['http', LogOutput.http({ host: 'ingest.example.com', uri: '/v1/logs' }), { name: 'http', host: 'ingest.example.com', port: 443, uri: '/v1/logs', format: 'json_lines' }],
+    ['elasticsearch', LogOutput.elasticsearch({ host: 'es.example.com', index: 'shop' }), { name: 'es', host: 'es.example.com', port: 9200, index: 'shop' }],
+    ['opensearch', LogOutput.opensearch({ host: 'os.example.com' }), { name: 'opensearch', host: 'os.example.com', port: 9200, index: 'logs' }],
+    ['loki', LogOutput.loki({ host: 'loki.example.com', labels: { cluster: 'prod' } }), { name: 'loki', host: 'loki.example.com', port: 3100, labels: 'job=fluent-bit, cluster=prod' }],
+    ['syslog', LogOutput.syslog({ host: 'siem.example.com' }), { name: 'syslog', host: 'siem.example.com', port: 6514, mode: 'tls', syslog_format: 'rfc5424' }],
+  ])('%s', (_name, output, expected) => {
+    const { config } = shipped(output);
+    expect(config.service).toMatchObject({ http_server: 'on', health_check: 'on', http_port: 2020 });
+    expect(config.pipeline.inputs).toEqual([{
+      'name': 'tail', 'path': '/var/log/app/*.log', 'db': '/fluent-bit/state/tail.db', 'db.locking': 'true',
+      'skip_long_lines': 'on', 'refresh_interval': 5, 'tag': 'app', 'mem_buf_limit': '5MB', 'storage.type': 'memory',
+    }]);
+    expect(config.pipeline.filters).toEqual([{
+      name: 'record_modifier', match: '*',
+      record: ['pod ${POD_NAME}', 'namespace ${POD_NAMESPACE}', 'container app', `image ${container.image}`],
+    }]);
+    expect(config.pipeline.outputs).toHaveLength(1);
+    expect(config.pipeline.outputs[0]).toMatchObject({ ...expected, 'match': '*', 'tls': 'on', 'tls.verify': 'on' });
+  });
+
+  test('turning TLS or verification off takes a reason, recorded on the ConfigMap', () => {
+    const { configMap, config } = shipped(LogOutput.forward({ host: '127.0.0.1', port: 24224, disableTls: { reason: 'node-local collector on the loopback' } }));
+    expect(config.pipeline.outputs[0]).toMatchObject({ 'tls': 'off', 'tls.verify': 'off' });
+    expect(configMap.metadata.annotations).toEqual({ 'cdk8s-secure.io/tls-disabled': 'node-local collector on the loopback' });
+    const verify = shipped(LogOutput.loki({ host: 'loki', skipVerify: { reason: 'self-signed lab certificate' }, caFile: '/etc/ca/ca.crt' })).config.pipeline.outputs[0];
+    expect(verify).toMatchObject({ 'tls': 'on', 'tls.verify': 'off', 'tls.ca_file': '/etc/ca/ca.crt' });
+  });
+});
+
+describe('the sidecar', () => {
+  test('is hardened like the app, shares the log directory read-only, and is probed on the health endpoint', () => {
+    const { chart } = shipped(LogOutput.forward({ host: 'logs.example.com' }));
+    const spec = podSpecOf(chart, 'Deployment');
+    const shipper = spec.containers.find((c: any) => c.name === 'log-shipper');
+    const app = spec.containers.find((c: any) => c.name === 'app');
+    expect(shipper.image).toBe(FLUENT_BIT);
+    expect(shipper.args).toEqual(['-c', '/fluent-bit/etc/fluent-bit.yaml']);
+    expect(shipper.securityContext).toEqual({
+      runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(shipper.readinessProbe).toMatchObject({ httpGet: { path: '/api/v1/health', port: 2020 } });
+    expect(shipper.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' } });
+    expect(shipper.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'writable-var-log-app', mountPath: '/var/log/app', readOnly: true },
+      { name: 'log-shipper-config', mountPath: '/fluent-bit/etc', readOnly: true },
+      { name: 'writable-log-shipper-fluent-bit-state', mountPath: '/fluent-bit/state' },
+    ]));
+    expect(app.volumeMounts).toContainEqual({ name: 'writable-var-log-app', mountPath: '/var/log/app' });
+    expect(spec.volumes).toContainEqual({ name: 'writable-var-log-app', emptyDir: { sizeLimit: '256Mi' } });
+    expect(Testing.synth(chart).find(m => m.kind === 'Deployment').spec.template.metadata.annotations['cdk8s-secure.io/log-shipper']).toBe('log-shipper');
+    expect(Compliance.failingRules(chart, { pack: Packs.STRICT, trustedRegistries: ['registry.example.com'] }))
+      .toEqual(['namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
+  });
+
+  test('a Job gets a native sidecar, so it can complete; a regular one is refused', () => {
+    const { chart } = shipped(LogOutput.forward({ host: 'logs.example.com' }), c => new SecureJob(c, 'job', { nodePool: testPool(c), containers: [container] }));
+    const spec = podSpecOf(chart, 'Job');
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(spec.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['log-shipper', 'Always']]);
+    expect(Compliance.failingRules(chart, { pack: Packs.PSS_RESTRICTED })).toEqual([]);
+
+    const other = Testing.chart();
+    const job = new SecureJob(other, 'job', { nodePool: testPool(other), containers: [container] });
+    expect(() => new LogShipper(job, 'logs', { workload: job, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT, nativeSidecar: false }))
+      .toThrow(`'nativeSidecar' (false) would keep the Job from ever completing: a regular sidecar never exits. Leave it on (native sidecars need Kubernetes 1.29+, or 1.28 with the SidecarContainers feature gate)`);
+  });
+
+  test('a Deployment can opt in to the native sidecar', () => {
+    const chart = Testing.chart();
+    const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container] });
+    new LogShipper(d, 'logs', { workload: d, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT, nativeSidecar: true });
+    expect(podSpecOf(chart, 'Deployment').initContainers.map((c: any) => c.name)).toEqual(['log-shipper']);
+  });
+});
+
+describe('bad input', () => {
+  const attach = (options: any, chart = Testing.chart()) => {
+    const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container] });
+    return () => new LogShipper(d, 'logs', { workload: d, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT, ...options });
+  };
+  test.each<[string, () => unknown, string]>([
+    ['an output without a host', () => LogOutput.forward({ host: '' }), `LogOutput.forward: 'host' ("") must be the log server's host name or IP address`],
+    ['a port out of range', () => LogOutput.loki({ host: 'loki', port: 70000 }), `LogOutput.loki: 'port' (70000) must be a whole number from 1 to 65535`],
+    ['a short reason to drop TLS', () => LogOutput.http({ host: 'h', disableTls: { reason: 'lab' } }), `'disableTls.reason' ("lab") must be at least 10 characters: say why logs may travel without it`],
+    ['a relative log path', attach({ logPath: 'logs' }), `'writablePath.path' ("logs") must be an absolute path such as "/var/cache/app"`],
+    ['a log path that collides with another mount', attach({ logPath: '/tmp' }), `'writablePath.path' ("/tmp") collides with a writable path mounted there; choose another path`],
+    ['a shipper image not pinned by digest', attach({ image: 'fluent/fluent-bit:3.1' }), `'image' ("fluent/fluent-bit:3.1") must be pinned by digest (repo:tag@sha256:...), so the shipper that sees every log line is exactly the image you reviewed`],
+    ['a container the workload does not have', attach({ container: 'web' }), `'container' ("web") names no container of test/api; it has app`],
+  ])('%s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
+
+test('the events shipper: Fluent Bit with the kubernetes_events input, read-only RBAC, a projected token', () => {
+  const chart = Testing.chart();
+  new EventShipper(chart, 'events', { output: LogOutput.forward({ host: 'logs.example.com' }), image: FLUENT_BIT, nodePool: new NodePool(chart, 'ops', { sensitivity: Sensitivity.INTERNAL }) });
+  const manifests = Testing.synth(chart);
+  const role = manifests.find(m => m.kind === 'ClusterRole');
+  expect(role.rules).toEqual([
+    { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+  ]);
+  const sa = manifests.find(m => m.kind === 'ServiceAccount');
+  expect(manifests.find(m => m.kind === 'ClusterRoleBinding')).toMatchObject({
+    roleRef: { kind: 'ClusterRole', name: role.metadata.name },
+    subjects: [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'default' }],
+  });
+  const config = load(manifests.find(m => m.kind === 'ConfigMap').data['fluent-bit.yaml']) as any;
+  expect(config.pipeline.inputs[0]).toMatchObject({
+    name: 'kubernetes_events', kube_token_file: '/var/run/secrets/kubernetes.io/serviceaccount/token', kube_ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+  });
+  const spec = podSpecOf(chart, 'Deployment');
+  expect(spec.serviceAccountName).toBe(sa.metadata.name);
+  expect(spec.automountServiceAccountToken).toBe(false);
+  expect(spec.volumes.find((v: any) => v.name === 'kube-api-access')).toBeDefined();
+  expect(Compliance.failingRules(chart, { pack: Packs.PSS_RESTRICTED })).toEqual([]);
+  expect(Compliance.evaluate(chart).findings.filter(f => f.ruleId === 'log-shipper')).toEqual([]);
+});
+
+test('the image record: every image, pinned or not, with the workloads that use it, and in each pod template', () => {
+  const app = Testing.app();
+  Guard.attach(app, { reportFormats: [] });
+  const chart = new Chart(app, 'c');
+  const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container, { ...container, name: 'side', image: IMAGE }] });
+  new LogShipper(d, 'logs', { workload: d, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT });
+  app.synth();
+  const record = JSON.parse(fs.readFileSync(path.join(app.outdir, 'images.json'), 'utf8'));
+  const name = (Testing.synth(chart).find(m => m.kind === 'Deployment')).metadata.name;
+  expect(record.images.map((i: any) => [i.reference, i.pinned, i.usedBy.map((u: any) => u.container)])).toEqual([
+    [IMAGE, false, ['side']],
+    [container.image, true, ['app']],
+    [FLUENT_BIT, true, ['log-shipper']],
+  ]);
+  expect(record.images[1]).toMatchObject({ registry: 'registry.example.com', repository: 'app', tag: '1.0.0', digest: `sha256:${'cd'.repeat(32)}`, usedBy: [{ kind: 'Deployment', name, constructPath: 'c/api/Resource' }] });
+  expect(Testing.synth(chart).find(m => m.kind === 'Deployment').spec.template.metadata.annotations['cdk8s-secure.io/images'])
+    .toBe(`app=${container.image},side=${IMAGE},log-shipper=${FLUENT_BIT}`);
+});
