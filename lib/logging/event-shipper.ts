@@ -5,9 +5,7 @@ import { NodePool } from '../scheduling/node-pool';
 import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-hardening';
 import { Exemption, SecureResources } from '../workloads/props';
 import { SecureDeployment } from '../workloads/secure-deployment';
-import {
-  FLUENT_BIT_CONFIG_DIR, FLUENT_BIT_CONFIG_FILE, FLUENT_BIT_HEALTH_PATH, FLUENT_BIT_HTTP_PORT, FLUENT_BIT_STATE_DIR, renderFluentBitConfig,
-} from './fluent-bit-config';
+import { FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
 import { LogOutput } from './log-output';
 import { checkPinned, DEFAULT_SHIPPER_RESOURCES } from './log-shipper';
 
@@ -57,24 +55,19 @@ export class EventShipper extends Construct {
     super(scope, id);
     checkPinned(props.image);
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { automountToken: false });
-    const config = new kplus.ConfigMap(this, 'Config', {
-      data: {
-        [FLUENT_BIT_CONFIG_FILE]: renderFluentBitConfig({
-          input: {
-            name: 'kubernetes_events',
-            db: `${FLUENT_BIT_STATE_DIR}/events.db`,
-            kube_url: 'https://kubernetes.default.svc',
-            kube_ca_file: `${KUBERNETES_API_TOKEN_PATH}/ca.crt`,
-            kube_token_file: `${KUBERNETES_API_TOKEN_PATH}/token`,
-            interval_sec: (props.interval ?? Duration.seconds(5)).toSeconds(),
-          },
-          addFields: { source: 'kubernetes-events', shipper_pod: '${POD_NAME}' },
-          output: props.output,
-          memBufLimit: '5MB',
-        }),
+    const config = fluentBitConfigMap(this, 'Config', {
+      input: {
+        name: 'kubernetes_events',
+        db: `${FLUENT_BIT_STATE_DIR}/events.db`,
+        kube_url: 'https://kubernetes.default.svc',
+        kube_ca_file: `${KUBERNETES_API_TOKEN_PATH}/ca.crt`,
+        kube_token_file: `${KUBERNETES_API_TOKEN_PATH}/token`,
+        interval_sec: (props.interval ?? Duration.seconds(5)).toSeconds(),
       },
+      addFields: { source: 'kubernetes-events', shipper_pod: '${POD_NAME}' },
+      output: props.output,
+      memBufLimit: '5MB',
     });
-    for (const [what, reason] of Object.entries(props.output.tlsExemptions)) config.metadata.addAnnotation(`cdk8s-secure.io/${what}`, reason);
 
     this.deployment = new SecureDeployment(this, 'Deployment', {
       replicas: 1,
@@ -82,19 +75,7 @@ export class EventShipper extends Construct {
       exemptions: props.sharedNodes ? { sharedNodes: props.sharedNodes } : undefined,
       serviceAccount: this.serviceAccount,
       kubernetesApiAccess: {},
-      containers: [{
-        name: 'event-shipper',
-        image: props.image,
-        args: ['-c', `${FLUENT_BIT_CONFIG_DIR}/${FLUENT_BIT_CONFIG_FILE}`],
-        user: 65532,
-        group: 65532,
-        resources: props.resources ?? DEFAULT_SHIPPER_RESOURCES,
-        ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
-        readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
-        envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
-        volumeMounts: [{ path: FLUENT_BIT_CONFIG_DIR, volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', config, { name: 'event-shipper-config', defaultMode: 0o440 }), readOnly: true }],
-        writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
-      }],
+      containers: [fluentBitContainer(this, 'event-shipper', props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, config)],
     });
 
     const role = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {

@@ -1,6 +1,9 @@
 // The Fluent Bit configuration (YAML format) for the log shipper and the events shipper:
 // one renderer, so both ship the same way.
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { LogOutput } from './log-output';
 
 /** Where the HTTP server (health endpoint) listens. */
@@ -50,4 +53,41 @@ export function renderFluentBitConfig(p: FluentBitPipeline): string {
     },
   };
   return dump(config, { lineWidth: -1, noRefs: true });
+}
+
+/**
+ * The ConfigMap holding a pipeline's configuration; reasons given for weakening TLS are
+ * annotated on it, so they show in review.
+ */
+export function fluentBitConfigMap(scope: Construct, id: string, pipeline: FluentBitPipeline): kplus.ConfigMap {
+  const configMap = new kplus.ConfigMap(scope, id, { data: { [FLUENT_BIT_CONFIG_FILE]: renderFluentBitConfig(pipeline) } });
+  for (const [what, reason] of Object.entries(pipeline.output.tlsExemptions)) configMap.metadata.addAnnotation(`cdk8s-secure.io/${what}`, reason);
+  return configMap;
+}
+
+/**
+ * A Fluent Bit container reading `configMap`: numeric non-root user (the upstream image runs as
+ * root unless told otherwise), its state on an emptyDir, probed on the health endpoint.
+ */
+export function fluentBitContainer(scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap): SecureContainerProps {
+  return {
+    name,
+    image,
+    args: ['-c', `${FLUENT_BIT_CONFIG_DIR}/${FLUENT_BIT_CONFIG_FILE}`],
+    user: 65532,
+    group: 65532,
+    resources,
+    ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
+    readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
+    envVariables: {
+      POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+      POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+    },
+    volumeMounts: [{
+      path: FLUENT_BIT_CONFIG_DIR,
+      volume: kplus.Volume.fromConfigMap(scope, 'ConfigVolume', configMap, { name: `${name}-config`, defaultMode: 0o440 }),
+      readOnly: true,
+    }],
+    writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
+  };
 }

@@ -1,11 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseImageReference } from '../supply-chain/image-reference';
-import { SecureResources } from '../workloads/props';
+import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
-import {
-  FLUENT_BIT_CONFIG_DIR, FLUENT_BIT_CONFIG_FILE, FLUENT_BIT_HEALTH_PATH, FLUENT_BIT_HTTP_PORT, FLUENT_BIT_STATE_DIR, renderFluentBitConfig,
-} from './fluent-bit-config';
+import { FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
 import { LogOutput } from './log-output';
 
 /** Pod template annotation naming the log shipper container (read by the `log-shipper` rule). */
@@ -18,8 +16,6 @@ export const DEFAULT_SHIPPER_RESOURCES: SecureResources = {
   memory: { request: '64Mi', limit: '128Mi' },
   ephemeralStorage: { limit: '128Mi' },
 };
-/** Configuration files are readable by the pod's group only. */
-const CONFIG_MODE = 0o440;
 
 /**
  * Options of a log shipper.
@@ -100,49 +96,24 @@ export class LogShipper extends Construct {
       throw new Error(`'container' (${JSON.stringify(props.container ?? null)}) names no container of ${workload.node.path}; it has ${workload.containers.map(c => c.name).join(', ') || 'none yet'}`);
     }
 
-    this.configMap = new kplus.ConfigMap(this, 'Config', {
-      data: {
-        [FLUENT_BIT_CONFIG_FILE]: renderFluentBitConfig({
-          input: {
-            'name': 'tail',
-            'path': `${logPath.replace(/\/+$/, '')}/*.log`,
-            'db': `${FLUENT_BIT_STATE_DIR}/tail.db`,
-            'db.locking': 'true',
-            'skip_long_lines': 'on',
-            'refresh_interval': 5,
-          },
-          addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: app.image },
-          output: props.output,
-          memBufLimit: props.memBufLimit ?? '5MB',
-        }),
+    this.configMap = fluentBitConfigMap(this, 'Config', {
+      input: {
+        'name': 'tail',
+        'path': `${logPath.replace(/\/+$/, '')}/*.log`,
+        'db': `${FLUENT_BIT_STATE_DIR}/tail.db`,
+        'db.locking': 'true',
+        'skip_long_lines': 'on',
+        'refresh_interval': 5,
       },
+      addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: app.image },
+      output: props.output,
+      memBufLimit: props.memBufLimit ?? '5MB',
     });
-    for (const [what, reason] of Object.entries(props.output.tlsExemptions)) {
-      this.configMap.metadata.addAnnotation(`cdk8s-secure.io/${what}`, reason);
-    }
 
     // The app writes the directory; the shipper only reads it.
     workload.addWritablePath({ path: logPath, sizeLimit: props.logSizeLimit ?? '256Mi', readOnlyIn: [LOG_SHIPPER_CONTAINER] });
-    const shipper = {
-      name: LOG_SHIPPER_CONTAINER,
-      image: props.image,
-      args: ['-c', `${FLUENT_BIT_CONFIG_DIR}/${FLUENT_BIT_CONFIG_FILE}`],
-      // The upstream image runs as root unless told otherwise.
-      user: 65532,
-      group: 65532,
-      resources: props.resources ?? DEFAULT_SHIPPER_RESOURCES,
-      ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
-      readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
-      envVariables: {
-        POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
-        POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
-      },
-      volumeMounts: [{
-        path: FLUENT_BIT_CONFIG_DIR,
-        volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'log-shipper-config', defaultMode: CONFIG_MODE }),
-        readOnly: true,
-      }],
-      writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
+    const shipper: SecureContainerProps = {
+      ...fluentBitContainer(this, LOG_SHIPPER_CONTAINER, props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, this.configMap),
       restartPolicy: native ? kplus.ContainerRestartPolicy.ALWAYS : undefined,
     };
     this.container = native ? workload.addSecureInitContainer(shipper) : workload.addSecureContainer(shipper);
