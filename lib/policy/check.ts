@@ -25,6 +25,7 @@ export class ObjectIndex {
   private byKindNamespace?: Map<string, any[]>;
   private pools?: Map<string, Map<string, any[]>>;
   private readonly views = new Map<any, PodView | undefined>();
+  private readonly answers = new Map<string, unknown>();
 
   constructor(private readonly manifests: readonly any[]) {}
 
@@ -45,6 +46,14 @@ export class ObjectIndex {
       for (const m of this.objects()) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
     }
     return this.byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`);
+  }
+
+  /** `compute()` once per evaluation for `key` (e.g. a fact about a namespace that every pod in it asks). */
+  public cached<T>(key: string, compute: () => T): T {
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const value = compute();
+    this.answers.set(key, value);
+    return value;
   }
 
   /** Every object of `kind` in `namespace` ("" for objects that name none). */

@@ -7,6 +7,8 @@ import { PodView } from '../pod-view';
 import { POOL_LABEL } from '../../scheduling/labels';
 import { placementOf } from './pool';
 
+const NONE: any[] = [];
+
 export class DedicatedNodePoolCheck extends Check {
   public readonly info = {
     id: 'dedicated-node-pool',
@@ -18,7 +20,7 @@ export class DedicatedNodePoolCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    const tolerations: any[] = Array.isArray(pod.spec.tolerations) ? pod.spec.tolerations : [];
+    const tolerations: any[] = Array.isArray(pod.spec.tolerations) ? pod.spec.tolerations : NONE;
     for (let i = 0; i < tolerations.length; i++) {
       const t = tolerations[i];
       if (t && !t.key && t.operator === 'Exists') {
@@ -30,7 +32,10 @@ export class DedicatedNodePoolCheck extends Check {
       out.push({ path: `${pod.specPath}.affinity.nodeAffinity`, message: `pod is not pinned to a node pool: no nodeSelector or required node affinity on ${POOL_LABEL}` });
       return;
     }
-    const tolerated = tolerations.some(t => t?.key === POOL_LABEL && (t.operator === 'Exists' || t.value === pool) && (!t.effect || t.effect === 'NoSchedule'));
+    let tolerated = false;
+    for (const t of tolerations) {
+      if (t?.key === POOL_LABEL && (t.operator === 'Exists' || t.value === pool) && (!t.effect || t.effect === 'NoSchedule')) tolerated = true;
+    }
     if (!tolerated) {
       out.push({ path: `${pod.specPath}.tolerations`, message: `pod selects node pool "${pool}" but does not tolerate its taint ${POOL_LABEL}=${pool}:NoSchedule, so it cannot be scheduled there` });
     }

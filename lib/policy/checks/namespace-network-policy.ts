@@ -27,8 +27,10 @@ export class NamespaceNetworkPolicyCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const policies = ctx.index.inNamespace('NetworkPolicy', namespace);
-    const missing = (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
+    const missing = ctx.index.cached(`network-policy\u0000${namespace ?? ''}`, () => {
+      const policies = ctx.index.inNamespace('NetworkPolicy', namespace);
+      return (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
+    });
     if (missing.length) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
     }

@@ -12,6 +12,8 @@ export interface PodPlacement {
   readonly sensitivity?: string;
 }
 
+const NONE: any[] = [];
+
 /** The single value every term requires for `key`, or undefined. */
 function required(spec: any, key: string): string | undefined {
   const selected = spec.nodeSelector?.[key];
@@ -20,9 +22,15 @@ function required(spec: any, key: string): string | undefined {
   if (!Array.isArray(terms) || terms.length === 0) return undefined;
   let value: string | undefined;
   for (const term of terms) {
-    const match = (term?.matchExpressions ?? []).find((e: any) => e?.key === key && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1);
-    if (!match || (value !== undefined && value !== match.values[0])) return undefined;
-    value = match.values[0];
+    let found: string | undefined;
+    for (const e of term?.matchExpressions ?? NONE) {
+      if (e?.key === key && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) {
+        found = e.values[0];
+        break;
+      }
+    }
+    if (found === undefined || (value !== undefined && value !== found)) return undefined;
+    value = found;
   }
   return value;
 }
