@@ -1,5 +1,5 @@
 import { RuleInfo } from './model';
-import { PodView, podViewOf } from './pod-view';
+import { PodView } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -24,43 +24,42 @@ export class ObjectIndex {
   private byKey?: Map<string, any>;
   private byKindNamespace?: Map<string, any[]>;
   private pools?: Map<string, Map<string, any[]>>;
-  private readonly views = new Map<any, PodView | undefined>();
-  private readonly answers = new Map<string, unknown>();
+  private readonly answers = new Map<string, Map<string, unknown>>();
 
-  constructor(private readonly manifests: readonly any[]) {}
+  /**
+   * @param manifests every document's object (anything, for broken input)
+   * @param views the pod view of each manifest (aligned), or undefined where it carries no pod
+   */
+  constructor(private readonly manifests: readonly any[], private readonly views: readonly (PodView | undefined)[]) {}
 
-  /** The pod view of `manifest`, built once per evaluation however many rules ask. */
-  public podView(manifest: any): PodView | undefined {
-    let view = this.views.get(manifest);
-    if (view === undefined && !this.views.has(manifest)) {
-      view = podViewOf(manifest);
-      this.views.set(manifest, view);
-    }
-    return view;
+  /** `compute()` once per evaluation for `topic` and `namespace` (a fact every pod of the namespace asks). */
+  public cached<T>(topic: string, namespace: string | undefined, compute: () => T): T {
+    let byNamespace = this.answers.get(topic);
+    if (!byNamespace) this.answers.set(topic, byNamespace = new Map());
+    const key = namespace ?? '';
+    if (byNamespace.has(key)) return byNamespace.get(key) as T;
+    const value = compute();
+    byNamespace.set(key, value);
+    return value;
   }
 
   /** The object of `kind` called `name` in `namespace`. */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     if (!this.byKey) {
       this.byKey = new Map();
-      for (const m of this.objects()) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+      for (const m of this.manifests) {
+        if (isObject(m)) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+      }
     }
     return this.byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`);
-  }
-
-  /** `compute()` once per evaluation for `key` (e.g. a fact about a namespace that every pod in it asks). */
-  public cached<T>(key: string, compute: () => T): T {
-    if (this.answers.has(key)) return this.answers.get(key) as T;
-    const value = compute();
-    this.answers.set(key, value);
-    return value;
   }
 
   /** Every object of `kind` in `namespace` ("" for objects that name none). */
   public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
     if (!this.byKindNamespace) {
       this.byKindNamespace = new Map();
-      for (const m of this.objects()) {
+      for (const m of this.manifests) {
+        if (!isObject(m)) continue;
         const key = `${m.kind}\u0000${m.metadata?.namespace ?? ''}`;
         const list = this.byKindNamespace.get(key);
         if (list) list.push(m);
@@ -74,8 +73,8 @@ export class ObjectIndex {
   public poolSensitivities(poolOf: (pod: PodView) => { pool?: string; sensitivity?: string }): Map<string, Map<string, any[]>> {
     if (!this.pools) {
       this.pools = new Map();
-      for (const m of this.objects()) {
-        const view = this.podView(m);
+      for (let i = 0; i < this.manifests.length; i++) {
+        const view = this.views[i];
         if (!view) continue;
         const { pool, sensitivity } = poolOf(view);
         if (!pool) continue;
@@ -83,18 +82,16 @@ export class ObjectIndex {
         if (!bySensitivity) this.pools.set(pool, bySensitivity = new Map());
         const key = sensitivity ?? '(none)';
         const list = bySensitivity.get(key);
-        if (list) list.push(m);
-        else bySensitivity.set(key, [m]);
+        if (list) list.push(this.manifests[i]);
+        else bySensitivity.set(key, [this.manifests[i]]);
       }
     }
     return this.pools;
   }
+}
 
-  private *objects(): Iterable<any> {
-    for (const m of this.manifests) {
-      if (m && typeof m === 'object' && typeof m.kind === 'string') yield m;
-    }
-  }
+function isObject(m: any): boolean {
+  return !!m && typeof m === 'object' && typeof m.kind === 'string';
 }
 
 /**

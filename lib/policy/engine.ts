@@ -3,6 +3,7 @@ import { ALL_CHECKS, checkById } from './checks';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
+import { podViewOf } from './pod-view';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { AppliedSuppression, suppressionsOf } from './suppressions';
 
@@ -116,10 +117,9 @@ export class PolicyEngine {
 
   /** Evaluates documents with their source information and extra suppressions. */
   public evaluateDocuments(documents: ManifestDocument[]): Report {
-    const ctx: CheckContext = {
-      trustedRegistries: this.trustedRegistries,
-      index: new ObjectIndex(documents.map(d => d.manifest)),
-    };
+    const manifests = documents.map(d => d.manifest);
+    const views = manifests.map(m => (m && typeof m === 'object' && !Array.isArray(m) ? podViewOf(m) : undefined));
+    const ctx: CheckContext = { trustedRegistries: this.trustedRegistries, index: new ObjectIndex(manifests, views) };
     // Which rules can say anything is decided once per evaluation, not per object.
     const podRules: number[] = [];
     const rulesByKind = new Map<string, number[]>();
@@ -141,7 +141,8 @@ export class PolicyEngine {
     const findings: Finding[] = [];
     const violations: Violation[] = [];
 
-    for (const doc of documents) {
+    for (let d = 0; d < documents.length; d++) {
+      const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objectRefOf(doc);
       const base = objects.length * width;
@@ -155,7 +156,7 @@ export class PolicyEngine {
       }
       statuses[base] = COMPLIANT;
 
-      const pod = ctx.index.podView(manifest);
+      const pod = views[d];
       let applicable = rulesByKind.get(manifest.kind);
       if (pod) {
         let both = podRulesByKind.get(manifest.kind);

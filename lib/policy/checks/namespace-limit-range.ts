@@ -16,7 +16,7 @@ export class NamespaceLimitRangeCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const covered = ctx.index.cached(`limit-range\u0000${namespace ?? ''}`, () => ctx.index.inNamespace('LimitRange', namespace)
+    const covered = ctx.index.cached('limit-range', namespace, () => ctx.index.inNamespace('LimitRange', namespace)
       .some(r => Array.isArray(r?.spec?.limits) && r.spec.limits.some((l: any) => l?.type === 'Container')));
     if (!covered) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no LimitRange for containers among the objects checked` });

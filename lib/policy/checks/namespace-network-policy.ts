@@ -27,7 +27,7 @@ export class NamespaceNetworkPolicyCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const missing = ctx.index.cached(`network-policy\u0000${namespace ?? ''}`, () => {
+    const missing = ctx.index.cached('network-policy', namespace, () => {
       const policies = ctx.index.inNamespace('NetworkPolicy', namespace);
       return (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
     });

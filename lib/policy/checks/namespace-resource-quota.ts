@@ -16,7 +16,7 @@ export class NamespaceResourceQuotaCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const covered = ctx.index.cached(`resource-quota\u0000${namespace ?? ''}`, () => ctx.index.inNamespace('ResourceQuota', namespace)
+    const covered = ctx.index.cached('resource-quota', namespace, () => ctx.index.inNamespace('ResourceQuota', namespace)
       .some(q => q?.spec?.hard && Object.keys(q.spec.hard).length > 0));
     if (!covered) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no ResourceQuota among the objects checked` });
