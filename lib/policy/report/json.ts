@@ -1,6 +1,6 @@
 import type { Report } from './report';
 
-/** The whole model: rules, every object with the status of every rule, and every finding. */
+/** The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines, and large). */
 export function renderJson(report: Report): string {
   return JSON.stringify({
     tool: 'cdk8s-secure',
@@ -9,5 +9,5 @@ export function renderJson(report: Report): string {
     rules: report.rules,
     objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),
     findings: report.findings,
-  }, null, 2) + '\n';
+  }) + '\n';
 }

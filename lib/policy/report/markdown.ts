@@ -33,9 +33,8 @@ export function renderMarkdown(report: Report): string {
   }
   out.push('', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |');
   report.objects.forEach((o, i) => {
-    const counts: { [k: string]: number } = {};
-    for (const status of Object.values(report.statusesOf(i))) counts[status] = (counts[status] ?? 0) + 1;
-    out.push(`| ${cell(describeObject(o))} | ${counts[RuleStatus.COMPLIANT] ?? 0} | ${counts[RuleStatus.NON_COMPLIANT] ?? 0} | ${counts[RuleStatus.SUPPRESSED] ?? 0} | ${counts[RuleStatus.NOT_APPLICABLE] ?? 0} |`);
+    const c = report.objectStatusCounts(i);
+    out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
   });
   return out.join('\n') + '\n';
 }

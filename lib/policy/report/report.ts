@@ -116,6 +116,16 @@ export class Report {
     return result;
   }
 
+  /** How many rules have each status for the object at `objectIndex`. */
+  public objectStatusCounts(objectIndex: number): { [status: string]: number } {
+    const counts = [0, 0, 0, 0];
+    const base = objectIndex * this.rules.length;
+    for (let i = 0; i < this.rules.length; i++) counts[this.statuses[base + i]]++;
+    const result: { [status: string]: number } = {};
+    STATUS_CODES.forEach((status, code) => { result[status] = counts[code]; });
+    return result;
+  }
+
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */
   public summaryLine(): string {
     const s = this.summary;

@@ -79,5 +79,5 @@ export function renderSarif(report: Report): string {
       })),
     }],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return JSON.stringify(sarif) + '\n';
 }
