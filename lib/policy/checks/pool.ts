@@ -12,28 +12,45 @@ export interface PodPlacement {
   readonly sensitivity?: string;
 }
 
-const NONE: any[] = [];
-
-/** The single value every term requires for `key`, or undefined. */
-function required(spec: any, key: string): string | undefined {
-  const selected = spec.nodeSelector?.[key];
-  if (typeof selected === 'string') return selected;
+/**
+ * The single value every node selector term (or the nodeSelector) requires for each of
+ * `keys`, in one pass over the terms.
+ */
+function required(spec: any, keys: readonly string[]): Array<string | undefined> {
+  const result: Array<string | undefined> = new Array(keys.length);
+  const selector = spec.nodeSelector;
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!Array.isArray(terms) || terms.length === 0) return undefined;
-  let value: string | undefined;
-  for (const term of terms) {
-    let found: string | undefined;
-    for (const e of term?.matchExpressions ?? NONE) {
-      if (e?.key === key && e.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) {
-        found = e.values[0];
-        break;
-      }
+  const hasTerms = Array.isArray(terms) && terms.length > 0;
+  for (let k = 0; k < keys.length; k++) {
+    const selected = selector?.[keys[k]];
+    if (typeof selected === 'string') {
+      result[k] = selected;
+      continue;
     }
-    if (found === undefined || (value !== undefined && value !== found)) return undefined;
-    value = found;
+    if (!hasTerms) continue;
+    let value: string | undefined;
+    let everyTerm = true;
+    for (let t = 0; t < terms.length && everyTerm; t++) {
+      const expressions = terms[t]?.matchExpressions;
+      let found: string | undefined;
+      if (Array.isArray(expressions)) {
+        for (let e = 0; e < expressions.length; e++) {
+          const x = expressions[e];
+          if (x && x.key === keys[k] && x.operator === 'In' && Array.isArray(x.values) && x.values.length === 1) {
+            found = x.values[0];
+            break;
+          }
+        }
+      }
+      if (found === undefined || (value !== undefined && value !== found)) everyTerm = false;
+      else value = found;
+    }
+    if (everyTerm) result[k] = value;
   }
-  return value;
+  return result;
 }
+
+const KEYS = [POOL_LABEL, POOL_SENSITIVITY_LABEL];
 
 const placements = new WeakMap<PodView, PodPlacement>();
 
@@ -41,11 +58,8 @@ const placements = new WeakMap<PodView, PodPlacement>();
 export function placementOf(pod: PodView): PodPlacement {
   let placement = placements.get(pod);
   if (!placement) {
-    placement = {
-      pool: required(pod.spec, POOL_LABEL),
-      poolSensitivity: required(pod.spec, POOL_SENSITIVITY_LABEL),
-      sensitivity: pod.metadata.labels?.[SENSITIVITY_LABEL],
-    };
+    const [pool, poolSensitivity] = required(pod.spec, KEYS);
+    placement = { pool, poolSensitivity, sensitivity: pod.metadata.labels?.[SENSITIVITY_LABEL] };
     placements.set(pod, placement);
   }
   return placement;
