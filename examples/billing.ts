@@ -14,7 +14,7 @@ import {
   CsiProvider, ExternalSecret, LogShipper, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
 } from '../lib';
 
-const IMAGE = (name: string, digestByte: string) => `registry.example.com/billing/${name}:3.1.0@sha256:${digestByte.repeat(32)}`;
+const IMAGE = (name: string) => `registry.example.com/billing/${name}:3.1.0`;
 const RESOURCES: SecureResources = {
   cpu: { request: '100m', limit: '500m' },
   memory: { request: '128Mi', limit: '256Mi' },
@@ -54,7 +54,7 @@ export class BillingChart extends Chart {
       kubernetesApiAccess: { expiration: Duration.minutes(15) },
       containers: [{
         name: 'worker',
-        image: IMAGE('worker', 'e5'),
+        image: IMAGE('worker'),
         resources: RESOURCES,
         envVariables: { PAYMENT_API_KEY_FILE: kplus.EnvValue.fromValue('/run/secrets/payment/api-key') },
       }],
@@ -65,7 +65,7 @@ export class BillingChart extends Chart {
       // Runs in the pool's gVisor sandbox like every workload there: it parses files customers upload.
       nodePool: platform.billingPool,
       secrets: [SecretMount.fromSecretProviderClass(this.warehouse, { path: '/run/secrets/warehouse' })],
-      containers: [{ name: 'export', image: IMAGE('export', 'f6'), resources: RESOURCES }],
+      containers: [{ name: 'export', image: IMAGE('export'), resources: RESOURCES }],
     });
 
     new LogShipper(this.worker, 'logs', { workload: this.worker, output: platform.logs, image: FLUENT_BIT_IMAGE });

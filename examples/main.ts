@@ -4,11 +4,12 @@ import { App } from 'cdk8s';
 import { Guard } from '../lib';
 import { BillingChart } from './billing';
 import { ObservabilityChart } from './observability';
-import { PlatformChart } from './platform';
+import { imagePolicy, PlatformChart } from './platform';
 import { ShopChart } from './shop';
 
 const app = new App();
-Guard.attach(app, { trustedRegistries: ['registry.example.com/shop', 'registry.example.com/billing', 'registry.example.com/platform'] });
+Guard.attach(app);
+imagePolicy(app);
 const platform = new PlatformChart(app, 'platform');
 new ShopChart(app, 'shop', platform);
 new BillingChart(app, 'billing', platform);

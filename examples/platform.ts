@@ -1,12 +1,24 @@
 // What the platform team owns: the namespaces with their guard rails, and one dedicated
 // node pool per sensitivity. Cluster-scoped objects live in this chart, which has no
 // namespace of its own.
-import { Chart } from 'cdk8s';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+import { ImagePolicy, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
 
-/** Fluent Bit, mirrored into the platform registry and pinned (the digest is the example's own). */
-export const FLUENT_BIT_IMAGE = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'0f'.repeat(32)}`;
+/** Fluent Bit, mirrored into the platform registry; pinned through the image lock. */
+export const FLUENT_BIT_IMAGE = 'registry.example.com/platform/fluent-bit:3.1.9';
+
+/** The registries the apps may pull from. */
+export const TRUSTED_REGISTRIES = ['registry.example.com/shop', 'registry.example.com/billing', 'registry.example.com/platform'];
+
+/**
+ * Trusted registries only, every image pinned through the lock file that CI refreshes when
+ * images are rebuilt (set `maxAgeDays` to make stale images fail synth).
+ */
+export function imagePolicy(app: App): ImagePolicy {
+  return new ImagePolicy(app, 'images', { trustedRegistries: TRUSTED_REGISTRIES, lockFile: path.join(__dirname, 'images.lock.json') });
+}
 
 export class PlatformChart extends Chart {
   /** Internet-facing frontends. */

@@ -1,8 +1,9 @@
 // A small shop, written as a user of cdk8s-secure would write it: a web frontend, an
 // API, a nightly report job and a PostgreSQL database. No security code beyond the
 // props: the constructs make every pod meet the Pod Security Standards "restricted"
-// profile. The images live in the shop's own registry and are pinned by digest
-// (the digests are the example's own, not those of any published image).
+// profile. The images live in the shop's own registry and are referenced by tag; the
+// ImagePolicy pins them to the digests in examples/images.lock.json at synth (the digests
+// are the example's own, not those of any published image).
 import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -10,7 +11,7 @@ import { LogShipper, SecretMount, SecureCronJob, SecureDeployment, SecureResourc
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 
 const REGISTRY = 'registry.example.com/shop';
-const image = (name: string, tag: string, digestByte: string) => `${REGISTRY}/${name}:${tag}@sha256:${digestByte.repeat(32)}`;
+const image = (name: string, tag: string) => `${REGISTRY}/${name}:${tag}`;
 
 const SMALL: SecureResources = {
   cpu: { request: '100m', limit: '500m' },
@@ -42,7 +43,7 @@ export class ShopChart extends Chart {
       secrets: [dbPassword()],
       containers: [{
         name: 'postgres',
-        image: image('postgres', '16.4', 'a1'),
+        image: image('postgres', '16.4'),
         portNumber: 5432,
         resources: {
           cpu: { request: '250m', limit: '1' },
@@ -71,7 +72,7 @@ export class ShopChart extends Chart {
       secrets: [dbPassword()],
       containers: [{
         name: 'api',
-        image: image('api', '2.3.1', 'b2'),
+        image: image('api', '2.3.1'),
         portNumber: 8080,
         resources: SMALL,
         readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
@@ -92,7 +93,7 @@ export class ShopChart extends Chart {
       tmpSizeLimit: '128Mi',
       containers: [{
         name: 'web',
-        image: image('web', '1.27.2', 'c3'),
+        image: image('web', '1.27.2'),
         portNumber: 8080,
         resources: SMALL,
         readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
@@ -108,7 +109,7 @@ export class ShopChart extends Chart {
       activeDeadline: Duration.hours(1),
       containers: [{
         name: 'report',
-        image: image('report', '1.0.9', 'd4'),
+        image: image('report', '1.0.9'),
         args: ['--since', '24h'],
         resources: {
           cpu: { request: '200m', limit: '1' },

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { markGuarded } from './guard-registry';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
+import { ImagePolicy } from './supply-chain/image-policy';
 import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
@@ -85,8 +86,6 @@ export class Guard extends Construct {
     return undefined;
   }
 
-  /** The engine with this Guard's pack and settings. */
-  public readonly engine: PolicyEngine;
   private readonly options: GuardOptions;
   private readonly guarded: IConstruct;
   private lastReport?: Report;
@@ -95,7 +94,6 @@ export class Guard extends Construct {
     super(scope as Construct, id);
     this.options = options;
     this.guarded = scope;
-    this.engine = new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries });
     markGuarded(scope);
     trackSynth(this);
     this.node.addValidation({ validate: () => this.validateScope() });
@@ -110,14 +108,26 @@ export class Guard extends Construct {
    * Evaluates every ApiObject under the guarded scope now.
    */
   public evaluate(): Report {
-    return this.engine.evaluateDocuments(documentsUnder(this.guarded));
+    return this.engine().evaluateDocuments(documentsUnder(this.guarded));
+  }
+
+  /** The engine with this Guard's pack, and the trusted registries and image lock of the ImagePolicy that covers its scope. */
+  private engine(): PolicyEngine {
+    const policy = ImagePolicy.of(this);
+    return new PolicyEngine({
+      pack: this.options.pack,
+      trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
+      imageLock: policy?.lock,
+      maxImageAgeDays: policy?.maxAgeDays,
+      now: policy?.now.toISOString(),
+    });
   }
 
   private validateScope(): string[] {
     // Once per synth, however many times cdk8s validates during it.
     return memoInSynth(this, this, () => {
       const documents = documentsUnder(this.guarded);
-      const report = this.engine.evaluateDocuments(documents);
+      const report = this.engine().evaluateDocuments(documents);
       this.lastReport = report;
       this.writeReports(report);
       if (this.options.imageRecord ?? true) this.writeImageRecord(documents);

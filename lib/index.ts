@@ -10,6 +10,7 @@ export * from './secrets';
 export * from './scheduling';
 export * from './namespace';
 export * from './logging';
+export * from './supply-chain';
 export * from './suppressions';
 export * from './guard';
 export * from './plugin';

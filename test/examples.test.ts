@@ -9,7 +9,7 @@ import { loadAll } from 'js-yaml';
 import { Compliance, Guard, Packs, Severity } from '../lib';
 import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
-import { PlatformChart } from '../examples/platform';
+import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
 import { schemaErrors } from './schema';
 
@@ -22,9 +22,12 @@ const EXAMPLES: { [name: string]: (app: App) => unknown } = {
 
 /** The app's PlatformChart (namespaces and node pools), made on first use. */
 function platformOf(app: App): PlatformChart {
-  return (app.node.tryFindChild('platform') as PlatformChart | undefined) ?? new PlatformChart(app, 'platform');
+  const existing = app.node.tryFindChild('platform') as PlatformChart | undefined;
+  if (existing) return existing;
+  imagePolicy(app);
+  return new PlatformChart(app, 'platform');
 }
-const TRUSTED = ['registry.example.com/shop', 'registry.example.com/billing', 'registry.example.com/platform'];
+const TRUSTED = TRUSTED_REGISTRIES;
 
 describe.each(Object.keys(EXAMPLES))('example %s', name => {
   const app = Testing.app();

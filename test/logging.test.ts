@@ -107,7 +107,7 @@ describe('bad input', () => {
     ['a short reason to drop TLS', () => LogOutput.http({ host: 'h', disableTls: { reason: 'lab' } }), `'disableTls.reason' ("lab") must be at least 10 characters: say why logs may travel without it`],
     ['a relative log path', attach({ logPath: 'logs' }), `'writablePath.path' ("logs") must be an absolute path such as "/var/cache/app"`],
     ['a log path that collides with another mount', attach({ logPath: '/tmp' }), `'writablePath.path' ("/tmp") collides with a writable path mounted there; choose another path`],
-    ['a shipper image not pinned by digest', attach({ image: 'fluent/fluent-bit:3.1' }), `'image' ("fluent/fluent-bit:3.1") must be pinned by digest (repo:tag@sha256:...), so the shipper that sees every log line is exactly the image you reviewed`],
+    ['a shipper image not pinned by digest', attach({ image: 'fluent/fluent-bit:3.1' }), `'image' ("fluent/fluent-bit:3.1") must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), so the shipper that sees every log line is exactly the image you reviewed`],
     ['a container the workload does not have', attach({ container: 'web' }), `'container' ("web") names no container of test/api; it has app`],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);

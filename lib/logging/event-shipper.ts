@@ -2,6 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NodePool } from '../scheduling/node-pool';
+import { ImagePolicy } from '../supply-chain/image-policy';
 import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-hardening';
 import { Exemption, SecureResources } from '../workloads/props';
 import { SecureDeployment } from '../workloads/secure-deployment';
@@ -53,7 +54,7 @@ export class EventShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: EventShipperProps) {
     super(scope, id);
-    checkPinned(props.image);
+    checkPinned(props.image, ImagePolicy.of(this));
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { automountToken: false });
     const config = fluentBitConfigMap(this, 'Config', {
       input: {

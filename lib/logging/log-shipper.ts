@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
@@ -83,7 +84,7 @@ export class LogShipper extends Construct {
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
     const workload = props.workload;
-    checkPinned(props.image);
+    checkPinned(props.image, ImagePolicy.of(workload));
     const logPath = props.logPath ?? '/var/log/app';
     const native = props.nativeSidecar ?? workload.runsToCompletion;
     if (workload.runsToCompletion && !native) {
@@ -105,7 +106,8 @@ export class LogShipper extends Construct {
         'skip_long_lines': 'on',
         'refresh_interval': 5,
       },
-      addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: app.image },
+      // The image as it runs: with the digest the ImagePolicy's lock pins it to.
+      addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: ImagePolicy.of(workload)?.resolve(app.image).image ?? app.image },
       output: props.output,
       memBufLimit: props.memBufLimit ?? '5MB',
     });
@@ -121,15 +123,15 @@ export class LogShipper extends Construct {
   }
 }
 
-/** Throws unless `image` is a valid reference pinned by digest. */
-export function checkPinned(image: string): void {
+/** Throws unless `image` is a valid reference pinned by digest, in itself or through the ImagePolicy's lock. */
+export function checkPinned(image: string, policy?: ImagePolicy): void {
   let digest: string | undefined;
   try {
     digest = parseImageReference(image).digest;
   } catch (e) {
     throw new Error(`'image' (${JSON.stringify(image ?? null)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`);
   }
-  if (!digest) {
-    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:...), so the shipper that sees every log line is exactly the image you reviewed`);
+  if (!digest && !policy?.resolve(image).pinned) {
+    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), so the shipper that sees every log line is exactly the image you reviewed`);
   }
 }

@@ -1,4 +1,5 @@
 import { RuleInfo } from './model';
+import { ImageLock } from '../supply-chain/image-lock';
 import { PodView } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
@@ -17,6 +18,12 @@ export interface CheckContext {
   readonly trustedRegistries: readonly string[];
   /** Every object under evaluation, for rules that look across objects. */
   readonly index: ObjectIndex;
+  /** The image lock, if one was given. */
+  readonly imageLock?: ImageLock;
+  /** The maximum image age in days, if one was given. */
+  readonly maxImageAgeDays?: number;
+  /** The time image ages are measured at. */
+  readonly now: Date;
 }
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */

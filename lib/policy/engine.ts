@@ -1,5 +1,6 @@
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
+import { ImageLock } from '../supply-chain/image-lock';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
@@ -60,6 +61,21 @@ export interface PolicyEngineOptions {
    * @default - the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * The image lock: build times for the image-max-age rule.
+   * @default - the image-max-age rule is not applicable
+   */
+  readonly imageLock?: ImageLock;
+  /**
+   * The maximum image age in days (needs `imageLock`).
+   * @default - the image-max-age rule is not applicable
+   */
+  readonly maxImageAgeDays?: number;
+  /**
+   * The time image ages are measured at, ISO 8601.
+   * @default - now
+   */
+  readonly now?: string;
 }
 
 /** The engine's own rule: a document that is not a Kubernetes object. Always an error. */
@@ -93,10 +109,12 @@ export class PolicyEngine {
   public readonly pack: Pack;
   private readonly prepared: PreparedRule[];
   private readonly trustedRegistries: string[];
+  private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
     this.pack = options.pack ?? Packs.DEFAULT;
     this.trustedRegistries = [...(options.trustedRegistries ?? [])];
+    this.options = options;
     this.prepared = [{ rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR } }];
     for (const [id, severity] of Object.entries(this.pack.rules)) {
       const check = checkById(id);
@@ -119,7 +137,13 @@ export class PolicyEngine {
   public evaluateDocuments(documents: ManifestDocument[]): Report {
     const manifests = documents.map(d => d.manifest);
     const views = manifests.map(m => (m && typeof m === 'object' && !Array.isArray(m) ? podViewOf(m) : undefined));
-    const ctx: CheckContext = { trustedRegistries: this.trustedRegistries, index: new ObjectIndex(manifests, views) };
+    const ctx: CheckContext = {
+      trustedRegistries: this.trustedRegistries,
+      index: new ObjectIndex(manifests, views),
+      imageLock: this.options.imageLock,
+      maxImageAgeDays: this.options.maxImageAgeDays,
+      now: this.options.now ? new Date(this.options.now) : new Date(),
+    };
     // Which rules can say anything is decided once per evaluation, not per object.
     const podRules: number[] = [];
     const rulesByKind = new Map<string, number[]>();

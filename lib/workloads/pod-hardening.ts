@@ -18,6 +18,7 @@ import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
+import { ImagePolicy } from '../supply-chain/image-policy';
 import { Suppressions } from '../suppressions';
 import { manifestOf } from '../manifest';
 import { memoInSynth, trackSynth } from '../synth-scope';
@@ -62,6 +63,7 @@ const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] 
   cpuLimit: ['cpu-limits'],
   writableRootFilesystem: ['read-only-root-filesystem'],
   secretsInEnv: ['secret-env'],
+  tagOnlyImage: ['image-digest'],
   addCapabilities: [],
 };
 /** Where the projected Kubernetes API token appears, as with the automatic mount. */
@@ -155,6 +157,7 @@ export class PodHardening {
   private readonly mountPaths = new Map<string, string>();
   private readonly apiAccess?: KubernetesApiAccess;
   private readonly nodePool?: NodePool;
+  private readonly tagOnly = new Set<string>();
   private readonly runtimeClass?: SandboxRuntimeClass;
 
   constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
@@ -201,7 +204,10 @@ export class PodHardening {
     // The build's record of input images, in the pod template itself (rendered at synth, so
     // containers added later are listed too).
     workload.podMetadata.addAnnotation(IMAGES_ANNOTATION, Lazy.any({
-      produce: () => [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${c.image}`).join(','),
+      produce: () => {
+        const policy = ImagePolicy.of(workload);
+        return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${policy ? policy.resolve(c.image).image : c.image}`).join(',');
+      },
     }));
     trackSynth(workload);
     workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
@@ -257,6 +263,7 @@ export class PodHardening {
     }
 
     this.containerNames.add(name);
+    if (ex.tagOnlyImage) this.tagOnly.add(name);
     this.containerResources.set(name, props.resources);
     const own: WritableMount[] = [];
     try {
@@ -363,8 +370,15 @@ export class PodHardening {
     for (const w of this.writable) volumes.push(emptyDir(w));
     for (const { mount, volumeName } of this.secretMounts) volumes.push(mount._toVolume(volumeName));
     if (this.apiAccess) volumes.push(apiTokenVolume(this.apiAccess));
+    const policy = ImagePolicy.of(this.workload);
     for (const c of all) {
       c.securityContext = hardenContainer(c.securityContext);
+      if (policy) {
+        // Pinned images never need re-pulling; a tag must be, or a rebuilt image is never picked up.
+        const resolved = policy.resolve(c.image);
+        c.image = resolved.image;
+        c.imagePullPolicy = resolved.pinned ? 'IfNotPresent' : 'Always';
+      }
       const resources = this.containerResources.get(c.name);
       if (resources) c.resources = renderResources(resources);
       const own = this.containerWritable.get(c.name) ?? [];
@@ -466,6 +480,12 @@ export class PodHardening {
       const others = this.workload.scheduling._toKube().tolerations ?? [];
       if (others.length) {
         problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
+      }
+    }
+    const policy = ImagePolicy.of(this.workload);
+    if (policy) {
+      for (const c of [...this.workload.initContainers, ...this.workload.containers]) {
+        for (const problem of policy.check(c.image, this.tagOnly.has(c.name))) problems.push(`container "${c.name}": ${problem}`);
       }
     }
     // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.

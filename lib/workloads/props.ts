@@ -128,6 +128,12 @@ export interface ContainerExemptions {
    */
   readonly writableRootFilesystem?: Exemption;
   /**
+   * Run an image by tag although the ImagePolicy requires digests (it is then pulled Always,
+   * so a rebuilt tag is really re-pulled).
+   * @default - digests required where an ImagePolicy says so
+   */
+  readonly tagOnlyImage?: Exemption;
+  /**
    * Read Secrets into environment variables (`EnvValue.fromSecretValue`, `Env.fromSecret`).
    * Prefer files: environment variables leak into child processes, crash dumps and logs.
    * @default - secrets only as files (SecretMount)

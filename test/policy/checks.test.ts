@@ -6,6 +6,9 @@ import { ALL_CHECKS } from '../../lib/policy/checks';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
+import { ImageLock } from '../../lib/supply-chain/image-lock';
+
+const NOW = '2026-11-29T00:00:00Z';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'checks');
 const ids = ALL_CHECKS.map(c => c.info.id);
@@ -18,6 +21,9 @@ describe.each(ids)('%s', id => {
   const engine = new PolicyEngine({
     pack: { name: `only-${id}`, description: 'one rule', rules: { [id]: Severity.ERROR } },
     trustedRegistries: ['registry.example.com'],
+    imageLock: ImageLock.fromFile(path.join(__dirname, '..', 'fixtures', 'image-lock', 'images.lock.json'), new Date(NOW)),
+    maxImageAgeDays: 30,
+    now: NOW,
   });
   const files = fs.readdirSync(path.join(DIR, id)).sort();
 

@@ -15,6 +15,7 @@ import { HostPathVolumeCheck } from './host-path-volume';
 import { HostPortCheck } from './host-port';
 import { HostProcessCheck } from './host-process';
 import { ImageDigestCheck } from './image-digest';
+import { ImageMaxAgeCheck } from './image-max-age';
 import { ImagePullPolicyCheck } from './image-pull-policy';
 import { ImageTagCheck } from './image-tag';
 import { LogShipperCheck } from './log-shipper';
@@ -88,6 +89,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new ImageDigestCheck(),
   new ImagePullPolicyCheck(),
   new TrustedRegistryCheck(),
+  new ImageMaxAgeCheck(),
   // Persistent logging
   new LogShipperCheck(),
 ];

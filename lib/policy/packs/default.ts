@@ -48,6 +48,7 @@ export const DEFAULT_PACK: Pack = {
     'image-digest': W,
     'image-pull-policy': W,
     'trusted-registry': E,
+    'image-max-age': E,
     'log-shipper': W,
   },
 };

@@ -1,0 +1,36 @@
+// Images are rebuilt often enough (NIST SP 800-190 4.2.2; step 2).
+// Reads: {containers,initContainers,ephemeralContainers}[*].image, and the image lock and
+// maximum age the engine is given. Allowed: the image's tag is in the lock with a build time
+// no older than the maximum age. Not applicable without a lock and a maximum age.
+import { Check, CheckContext, Violation } from '../check';
+import { PodView } from '../pod-view';
+
+export class ImageMaxAgeCheck extends Check {
+  public readonly info = {
+    id: 'image-max-age',
+    title: 'Image rebuilt within the maximum age',
+    description: 'An image that is not rebuilt keeps the vulnerabilities of its base image and packages from the day it was built; a maximum age makes rebuilding a habit.',
+    remediation: 'Rebuild the image, then refresh the image lock (cdk8s-secure images refresh) so the new digest and build time are used.',
+    mapping: { nist800190: ['4.2.2'], step: 2 },
+  };
+  public readonly appliesTo = 'pods' as const;
+
+  public isConfigured(ctx: CheckContext): boolean {
+    return !!ctx.imageLock && ctx.maxImageAgeDays !== undefined;
+  }
+
+  public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
+    const lock = ctx.imageLock!;
+    const max = ctx.maxImageAgeDays!;
+    for (const c of pod.containers) {
+      const image = c.spec.image;
+      if (typeof image !== 'string') continue;
+      const age = lock.ageInDays(image, ctx.now);
+      if (age === undefined) {
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" is not in the image lock, so its age is unknown (maximum ${max} days)` });
+      } else if (age > max) {
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), more than the maximum age of ${max} days` });
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Construct, IConstruct } from 'constructs';
+import { ImageLock } from './image-lock';
+import { isFromTrustedRegistry, parseImageReference } from './image-reference';
+
+/**
+ * Props of an ImagePolicy.
+ */
+export interface ImagePolicyProps {
+  /** Registries (optionally with a path prefix, e.g. "ghcr.io/acme") images may come from. */
+  readonly trustedRegistries: string[];
+  /**
+   * Every image must be pinned by digest, through the lock or in its reference. A container
+   * may still run a tag with `exemptions.tagOnlyImage` and a reason (it is then pulled Always).
+   * @default true
+   */
+  readonly requireDigest?: boolean;
+  /**
+   * The image lock file (JSON): tag to digest and build time. Tags are resolved through it at synth.
+   * @default - no lock: references must carry their digest
+   */
+  readonly lockFile?: string;
+  /**
+   * Images built longer ago than this fail synth (their build time comes from the lock).
+   * @default - no maximum age
+   */
+  readonly maxAgeDays?: number;
+  /**
+   * The time ages are measured at, ISO 8601 (for reproducible synths in tests).
+   * @default - now
+   */
+  readonly now?: string;
+}
+
+/** What an image reference becomes under the policy. */
+export interface ResolvedImage {
+  /** The reference to write: pinned by digest where the lock knows the tag. */
+  readonly image: string;
+  /** Whether it is pinned by digest. */
+  readonly pinned: boolean;
+}
+
+const policies = new WeakMap<IConstruct, ImagePolicy>();
+
+/**
+ * The images an App or Chart may run: trusted registries only, pinned by digest (tags resolved
+ * through an image lock at synth), and no older than a maximum age. Secure* workloads under
+ * its scope are rendered with the locked digests (pulled IfNotPresent; tag-only images are
+ * pulled Always), and synth fails on an untrusted, unlocked or stale image, naming it.
+ */
+export class ImagePolicy extends Construct {
+  /** The policy that covers `construct`: the nearest one on its scopes. */
+  public static of(construct: IConstruct): ImagePolicy | undefined {
+    for (const scope of [...construct.node.scopes].reverse()) {
+      const policy = policies.get(scope);
+      if (policy) return policy;
+    }
+    return undefined;
+  }
+
+  /** The trusted registries. */
+  public readonly trustedRegistries: string[];
+  /** Whether digests are required. */
+  public readonly requireDigest: boolean;
+  /** The maximum age in days, if any. */
+  public readonly maxAgeDays?: number;
+  /** The lock, if a lock file was given. */
+  public readonly lock?: ImageLock;
+  /** The time ages are measured at. */
+  public readonly now: Date;
+  private readonly lockFile?: string;
+
+  constructor(scope: Construct, id: string, props: ImagePolicyProps) {
+    super(scope, id);
+    if (policies.has(scope)) throw new Error(`an ImagePolicy already covers "${scope.node.path || '(app)'}"; one per scope`);
+    if (!Array.isArray(props.trustedRegistries) || props.trustedRegistries.length === 0) {
+      throw new Error(`'trustedRegistries' (${JSON.stringify(props.trustedRegistries ?? null)}) must name at least one registry, e.g. ["registry.example.com"]`);
+    }
+    if (props.maxAgeDays !== undefined && (!Number.isInteger(props.maxAgeDays) || props.maxAgeDays < 1)) {
+      throw new Error(`'maxAgeDays' (${props.maxAgeDays}) must be a whole number of days, at least 1`);
+    }
+    this.now = props.now ? new Date(props.now) : new Date();
+    if (Number.isNaN(this.now.getTime())) throw new Error(`'now' (${JSON.stringify(props.now)}) must be an ISO 8601 date-time`);
+    if (props.maxAgeDays !== undefined && !props.lockFile) {
+      throw new Error(`'maxAgeDays' (${props.maxAgeDays}) needs a 'lockFile': the build times of images come from the lock`);
+    }
+    this.trustedRegistries = props.trustedRegistries;
+    this.requireDigest = props.requireDigest ?? true;
+    this.maxAgeDays = props.maxAgeDays;
+    this.lockFile = props.lockFile;
+    this.lock = props.lockFile ? ImageLock.fromFile(props.lockFile, this.now) : undefined;
+    policies.set(scope, this);
+  }
+
+  /**
+   * What `image` must become, or the problems that forbid it. `tagOnlyAllowed` is set when the
+   * container has a written exemption for running a tag.
+   */
+  public check(image: string, tagOnlyAllowed: boolean = false): string[] {
+    let parts;
+    try {
+      parts = parseImageReference(image);
+    } catch (e) {
+      return [(e as Error).message];
+    }
+    const problems: string[] = [];
+    if (!isFromTrustedRegistry(parts, this.trustedRegistries)) {
+      problems.push(`image "${image}" is not from a trusted registry (${this.trustedRegistries.join(', ')})`);
+    }
+    const locked = parts.tag ? this.lock?.lookup(image) : undefined;
+    if (parts.digest && locked && locked.digest !== parts.digest) {
+      problems.push(`image "${image}" is pinned to ${parts.digest}, but the image lock ${this.lockFile} has ${locked.digest} for that tag; refresh the lock or fix the reference`);
+    }
+    if (!parts.digest && !locked && this.requireDigest && !tagOnlyAllowed) {
+      problems.push(`image "${image}" has no digest and is not in the image lock${this.lockFile ? ` ${this.lockFile}` : ''}; add it to the lock (cdk8s-secure images refresh), pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
+    }
+    if (this.maxAgeDays !== undefined) {
+      const age = this.lock!.ageInDays(image, this.now);
+      if (age === undefined) {
+        if (parts.digest || locked || !tagOnlyAllowed) problems.push(`the age of image "${image}" is unknown: it is not in the image lock ${this.lockFile}, and the policy has a maximum age of ${this.maxAgeDays} days`);
+      } else if (age > this.maxAgeDays) {
+        problems.push(`image "${image}" was built ${age} days ago (${this.lock!.lookup(image)!.created}), more than the maximum age of ${this.maxAgeDays} days; rebuild it and refresh the lock`);
+      }
+    }
+    return problems;
+  }
+
+  /** The reference to render for `image`: the locked digest added where the lock knows the tag. */
+  public resolve(image: string): ResolvedImage {
+    let parts;
+    try {
+      parts = parseImageReference(image);
+    } catch {
+      return { image, pinned: false };
+    }
+    if (parts.digest) return { image, pinned: true };
+    const locked = this.lock?.lookup(image);
+    return locked ? { image: `${image}@${locked.digest}`, pinned: true } : { image, pinned: false };
+  }
+}

@@ -1,0 +1,4 @@
+// The parser (image-reference.ts) stays internal: its error class extends Error, which jsii
+// cannot expose to other languages.
+export * from './image-lock';
+export * from './image-policy';

@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { Compliance, Guard, ImageLock, ImagePolicy, SecureDeployment } from '../lib';
+import { RESOURCES, testPool } from './workloads/helpers';
+
+const LOCK = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');
+const NOW = '2026-11-29T00:00:00Z';
+const APP_DIGEST = `sha256:${'1'.repeat(64)}`;
+
+function writeLock(content: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'images.lock.json');
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+describe('ImageLock', () => {
+  test('reads tags, digests and build times, keyed by registry/repository:tag', () => {
+    const lock = ImageLock.fromFile(LOCK, new Date(NOW));
+    expect(lock.lookup('registry.example.com/app:1.0.0')).toEqual({ reference: 'registry.example.com/app:1.0.0', digest: APP_DIGEST, created: '2026-11-20T08:00:00.000Z' });
+    expect(lock.lookup(`registry.example.com/app:1.0.0@${APP_DIGEST}`)?.digest).toBe(APP_DIGEST);
+    expect(lock.ageInDays('registry.example.com/legacy:2.0.0', new Date(NOW))).toBe(119);
+    expect(lock.lookup('registry.example.com/app:9.9.9')).toBeUndefined();
+  });
+
+  test.each<[string, string, RegExp | string]>([
+    ['not JSON', '{"images": ', /^.+images\.lock\.json: not valid JSON \(/],
+    ['no images object', '{"image": {}}', 'images.lock.json: must be an object with "images"'],
+    ['an entry without a digest', '{"images": {"r.io/a:1": {"created": "2026-11-01T00:00:00Z"}}}', 'images.lock.json: entry "r.io/a:1": "digest" (null) must be "sha256:" followed by 64 lowercase hex characters'],
+    ['a malformed build time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "yesterday"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("yesterday") must be an ISO 8601 date-time such as "2026-11-01T10:00:00Z"'],
+    ['a build time in the future', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2027-01-01T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a:1": "created" (2027-01-01T00:00:00Z) is in the future; the lock is wrong or the clock is'],
+    ['an entry without a tag', `{"images": {"r.io/a": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a": must be a tag reference (registry/repository:tag) without a digest'],
+  ])('refuses %s, naming the file and the entry', (_name, content, message) => {
+    expect(() => ImageLock.fromFile(writeLock(content), new Date(NOW))).toThrow(message);
+  });
+});
+
+describe('ImagePolicy', () => {
+  const build = (image: string, extra: object = {}, policy: object = {}) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com'], lockFile: LOCK, now: NOW, ...policy });
+    new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'api', image, resources: RESOURCES, ...extra }] });
+    return { app, chart };
+  };
+  const podOf = (chart: Chart) => Testing.synth(chart).find(m => m.kind === 'Deployment').spec.template.spec;
+
+  test('tags resolve through the lock; pinned images are pulled IfNotPresent', () => {
+    const { chart } = build('registry.example.com/app:1.0.0');
+    expect(podOf(chart).containers[0]).toMatchObject({ image: `registry.example.com/app:1.0.0@${APP_DIGEST}`, imagePullPolicy: 'IfNotPresent' });
+    expect(Compliance.failingRules(chart)).toEqual([]);
+  });
+
+  test('an image missing from the lock fails synth when digests are required', () => {
+    const { chart } = build('registry.example.com/app:2.0.0');
+    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock (cdk8s-secure images refresh), pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
+  });
+
+  test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {
+    const { chart } = build('registry.example.com/app:2.0.0', { exemptions: { tagOnlyImage: { reason: 'nightly preview image, rebuilt hourly' } } });
+    const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
+    expect(manifest.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.example.com/app:2.0.0', imagePullPolicy: 'Always' });
+    expect(manifest.metadata.annotations['suppress.cdk8s-secure.io/image-digest']).toBe('container "api": nightly preview image, rebuilt hourly');
+  });
+
+  test('a stale image fails synth, naming the image and its age', () => {
+    const { chart } = build('registry.example.com/legacy:2.0.0', {}, { maxAgeDays: 30 });
+    expect(() => Testing.synth(chart)).toThrow('container "api": image "registry.example.com/legacy:2.0.0" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days; rebuild it and refresh the lock');
+    expect(() => Testing.synth(build('registry.example.com/app:1.0.0', {}, { maxAgeDays: 30 }).chart)).not.toThrow();
+  });
+
+  test('untrusted registries and digests that contradict the lock fail synth', () => {
+    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow('container "api": image "ghcr.io/evil/app:1.0.0@sha256:1111111111111111111111111111111111111111111111111111111111111111" is not from a trusted registry (registry.example.com)');
+    expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`is pinned to sha256:${'9'.repeat(64)}, but the image lock ${LOCK} has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
+  });
+
+  test('the Guard reads the policy: trusted registries and the image-max-age rule', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')) });
+    Guard.attach(app, { reportFormats: [] });
+    new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com'], lockFile: LOCK, now: NOW, maxAgeDays: 200 });
+    const chart = new Chart(app, 'c');
+    new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'api', image: 'registry.example.com/legacy:2.0.0', resources: RESOURCES }] });
+    app.synth();
+    const statuses = Guard.of(chart)!.report!.statusesOf(0);
+    expect(statuses['trusted-registry']).toBe('compliant');
+    expect(statuses['image-max-age']).toBe('compliant');
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['no trusted registries', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: [] }), `'trustedRegistries' ([]) must name at least one registry, e.g. ["registry.example.com"]`],
+    ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }), `'maxAgeDays' (30) needs a 'lockFile': the build times of images come from the lock`],
+    ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }), '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
+  ])('refuses %s', (_name, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
