@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ImagePolicy, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+import { ImageAdmissionPolicy, ImagePolicy, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
 
 /** Fluent Bit, mirrored into the platform registry; pinned through the image lock. */
 export const FLUENT_BIT_IMAGE = 'registry.example.com/platform/fluent-bit:3.1.9';
@@ -52,6 +52,9 @@ export class PlatformChart extends Chart {
       },
     });
     this.opsPool = new NodePool(this, 'ops', { sensitivity: Sensitivity.INTERNAL });
+    // The cluster enforces what synth checked: the same registry allowlist, digests required.
+    const images = ImagePolicy.of(this);
+    if (images) new ImageAdmissionPolicy(this, 'image-admission', { policy: images });
     this.logs = LogOutput.forward({ host: 'logs.platform.example.com' });
     this.shopNamespace = new SecureNamespace(this, 'shop-namespace', { name: 'shop' });
     this.observabilityNamespace = new SecureNamespace(this, 'observability-namespace', { name: 'observability' });

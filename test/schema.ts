@@ -14,6 +14,11 @@ function modelFor(apiVersion: string, kind: string): any {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1')[kind];
   }
+  if (group === 'admissionregistration.k8s.io' && version === 'v1beta1' && kind.startsWith('ValidatingAdmissionPolicy')) {
+    // kubernetes-models 4.x no longer ships the v1beta1 policy; its v1 schema has every field we emit.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('kubernetes-models/admissionregistration.k8s.io/v1')[kind];
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`)[kind];
 }

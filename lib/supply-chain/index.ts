@@ -2,3 +2,4 @@
 // cannot expose to other languages.
 export * from './image-lock';
 export * from './image-policy';
+export * from './image-admission-policy';
