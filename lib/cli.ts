@@ -5,10 +5,18 @@ import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
+import { ImageLock } from './supply-chain/image-lock';
+import { refreshLock } from './supply-chain/refresh';
 
 const USAGE = `Usage:
   cdk8s-secure check FILE|DIR... [--format text|json|sarif|markdown] [--pack NAME]
                                  [--trusted-registry REGISTRY]... [--output FILE]
+                                 [--image-lock FILE --max-image-age-days N]
+  cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]...
+                                 ask each image's registry for the current digest of its
+                                 tag and its build time, rewrite the lock (default
+                                 images.lock.json), print what changed; exit 1 and leave
+                                 the lock unchanged when any image cannot be resolved
   cdk8s-secure rules             print the rule table (RULES.md)
   cdk8s-secure --help | --version
 
@@ -37,6 +45,8 @@ interface CheckArgs {
   pack: string;
   trustedRegistries: string[];
   output?: string;
+  imageLock?: string;
+  maxImageAgeDays?: number;
 }
 
 function parseCheckArgs(args: string[]): CheckArgs {
@@ -61,12 +71,22 @@ function parseCheckArgs(args: string[]): CheckArgs {
       case '--pack': parsed.pack = value(); break;
       case '--trusted-registry': parsed.trustedRegistries.push(value()); break;
       case '--output': parsed.output = value(); break;
+      case '--image-lock': parsed.imageLock = value(); break;
+      case '--max-image-age-days': {
+        const days = Number(value());
+        if (!Number.isInteger(days) || days < 1) throw new UsageError(`--max-image-age-days "${args[i]}" must be a whole number of days, at least 1`);
+        parsed.maxImageAgeDays = days;
+        break;
+      }
       default:
         if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}`);
         parsed.inputs.push(arg);
     }
   }
   if (parsed.inputs.length === 0) throw new UsageError('check needs at least one FILE or DIR');
+  if ((parsed.imageLock === undefined) !== (parsed.maxImageAgeDays === undefined)) {
+    throw new UsageError('--image-lock and --max-image-age-days go together');
+  }
   return parsed;
 }
 
@@ -78,8 +98,16 @@ function check(args: string[], io: CliOutput): number {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  let imageLock: ImageLock | undefined;
+  if (opts.imageLock) {
+    try {
+      imageLock = ImageLock.fromFile(opts.imageLock);
+    } catch (e) {
+      throw new UnreadableInputError((e as Error).message);
+    }
+  }
   const documents = loadManifests(opts.inputs);
-  const report = new PolicyEngine({ pack, trustedRegistries: opts.trustedRegistries }).evaluateDocuments(documents);
+  const report = new PolicyEngine({ pack, trustedRegistries: opts.trustedRegistries, imageLock, maxImageAgeDays: opts.maxImageAgeDays }).evaluateDocuments(documents);
   const rendered = report.render(opts.format);
   if (opts.output) {
     fs.writeFileSync(opts.output, rendered);
@@ -93,15 +121,52 @@ function check(args: string[], io: CliOutput): number {
   return report.hasErrors ? 1 : 0;
 }
 
+async function refresh(args: string[], io: CliOutput): Promise<number> {
+  let lock = 'images.lock.json';
+  const insecureRegistries: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${args[i - 1]} needs a value`);
+      return v;
+    };
+    if (args[i] === '--lock') lock = value();
+    else if (args[i] === '--insecure-registry') insecureRegistries.push(value());
+    else throw new UsageError(`unknown option ${args[i]}`);
+  }
+  if (!fs.existsSync(lock)) {
+    io.err(`cdk8s-secure: cannot read ${lock}: ENOENT\n`);
+    return 2;
+  }
+  try {
+    const result = await refreshLock(lock, { insecureRegistries });
+    io.out(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}\n`);
+    return 0;
+  } catch (e) {
+    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
 /**
- * Runs the CLI with `argv` (without node and script) and returns the exit code.
+ * Runs the CLI with `argv` (without node and script) and returns the exit code (a promise
+ * for commands that reach the network).
  */
-export function main(argv: string[], io: CliOutput = STDIO): number {
+export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
         return check(rest, io);
+      case 'images':
+        if (rest[0] !== 'refresh') throw new UsageError(`unknown images command "${rest[0] ?? ''}"; use "images refresh"`);
+        return refresh(rest.slice(1), io).catch(e => {
+          if (e instanceof UsageError) {
+            io.err(`cdk8s-secure: ${e.message}\n\n${USAGE}\n`);
+            return 2;
+          }
+          throw e;
+        });
       case 'rules':
         io.out(renderRulesMarkdown());
         return 0;

@@ -3,6 +3,7 @@ import { Finding } from './policy/model';
 import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { loadManifests } from './policy/yaml-loader';
+import { ImageLock } from './supply-chain/image-lock';
 
 /**
  * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
@@ -18,6 +19,16 @@ export interface SecureValidationProps {
    * @default - the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * Path of the image lock file, for the image-max-age rule.
+   * @default - the rule is not applicable
+   */
+  readonly imageLock?: string;
+  /**
+   * Maximum image age in days (with `imageLock`).
+   * @default - the rule is not applicable
+   */
+  readonly maxImageAgeDays?: number;
 }
 
 /**
@@ -37,7 +48,12 @@ export class SecureValidation {
   private readonly engine: PolicyEngine;
 
   constructor(props: SecureValidationProps = {}) {
-    this.engine = new PolicyEngine({ pack: Packs.named(props.pack ?? 'default'), trustedRegistries: props.trustedRegistries });
+    this.engine = new PolicyEngine({
+      pack: Packs.named(props.pack ?? 'default'),
+      trustedRegistries: props.trustedRegistries,
+      imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
+      maxImageAgeDays: props.maxImageAgeDays,
+    });
   }
 
   /**

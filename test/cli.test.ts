@@ -58,6 +58,14 @@ test('--output writes the report to a file', () => {
   expect(r.lastLine).toBe('objects=5 errors=0 warnings=0 suppressed=2');
 });
 
+test('--image-lock with --max-image-age-days reports images older than the maximum', () => {
+  const lock = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');
+  const r = run('check', path.join(__dirname, 'fixtures', 'checks', 'image-max-age', 'fail.yaml'), '--image-lock', lock, '--max-image-age-days', '30');
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/ERROR \[image-max-age\] container "a" image "registry.example.com\/legacy:2.0.0" was built \d+ days ago \(2026-08-01T08:00:00.000Z\), more than the maximum age of 30 days/);
+  expect(run('check', 'x.yaml', '--image-lock', lock).err.split('\n')[0]).toBe('cdk8s-secure: --image-lock and --max-image-age-days go together');
+});
+
 test.each<[string[], string]>([
   [['check', '/no/such/file.yaml'], 'cdk8s-secure: cannot read /no/such/file.yaml: ENOENT'],
   [['check'], 'cdk8s-secure: check needs at least one FILE or DIR'],

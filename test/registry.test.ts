@@ -1,0 +1,124 @@
+// `images refresh` against a real registry (Debian's docker-registry, the CNCF distribution
+// registry) on 127.0.0.1, with images built by umoci at chosen `created` times and pushed by
+// skopeo. `bash .ci/run` installs all three; elsewhere: apt-get install docker-registry umoci skopeo.
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { ImagePolicy, SecureDeployment } from '../lib';
+import { main } from '../lib/cli';
+import { RESOURCES, testPool } from './workloads/helpers';
+
+const TOOLS = ['docker-registry', 'umoci', 'skopeo'];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-'));
+let registry: ChildProcess;
+let port: number;
+const host = () => `127.0.0.1:${port}`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = server.address() as net.AddressInfo;
+      server.close(() => resolve(p));
+    }).on('error', reject);
+  });
+}
+
+/** Builds an empty image with the given build time and pushes it as repository:tag; returns the pushed digest. */
+function push(repository: string, tag: string, created: string): string {
+  const layout = path.join(work, `${repository.replace(/\//g, '_')}-${tag}-${Date.now()}`);
+  execFileSync('umoci', ['init', '--layout', layout]);
+  execFileSync('umoci', ['new', '--image', `${layout}:img`]);
+  execFileSync('umoci', ['config', '--image', `${layout}:img`, '--created', created, '--config.user', '65532']);
+  const digestFile = path.join(work, 'digest');
+  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:img`, `docker://${host()}/${repository}:${tag}`]);
+  return fs.readFileSync(digestFile, 'utf8').trim();
+}
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: t => { out += t; }, err: t => { err += t; } });
+  return { code, out, err };
+}
+
+function writeLock(images: { [ref: string]: { digest: string; created: string } }): string {
+  const file = path.join(work, `images-${Math.random().toString(36).slice(2)}.lock.json`);
+  fs.writeFileSync(file, JSON.stringify({ images }, null, 2) + '\n');
+  return file;
+}
+
+beforeAll(async () => {
+  const missing = TOOLS.filter(t => { try { execFileSync('which', [t]); return false; } catch { return true; } });
+  if (missing.length) throw new Error(`the registry tests need ${missing.join(', ')}: apt-get install docker-registry umoci skopeo (bash .ci/run does)`);
+  port = await freePort();
+  fs.writeFileSync(path.join(work, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(work, 'storage')}\nhttp:\n  addr: ${host()}\nlog:\n  level: error\n`);
+  registry = spawn('docker-registry', ['serve', path.join(work, 'config.yml')], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`http://${host()}/v2/`)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`docker-registry did not start on ${host()}`);
+}, 30_000);
+
+afterAll(() => {
+  registry?.kill();
+});
+
+const OLD = `sha256:${'0'.repeat(64)}`;
+
+test('a rebuilt tag: the new digest and build time are picked up and printed', async () => {
+  const digest = push('shop/api', '2.3.1', '2026-11-20T08:00:00Z');
+  const lock = writeLock({ [`${host()}/shop/api:2.3.1`]: { digest: OLD, created: '2026-10-01T00:00:00Z' } });
+  const r = await run('images', 'refresh', '--lock', lock);
+  expect(r.code).toBe(0);
+  expect(r.out).toBe(`updated   ${host()}/shop/api:2.3.1 ${OLD} -> ${digest} (built 2026-11-20T08:00:00.000Z)\n1 of 1 image(s) updated in ${lock}\n`);
+  expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toEqual({ images: { [`${host()}/shop/api:2.3.1`]: { digest, created: '2026-11-20T08:00:00.000Z' } } });
+  // A second run finds nothing new.
+  expect((await run('images', 'refresh', '--lock', lock)).out).toBe(`unchanged ${host()}/shop/api:2.3.1 ${digest}\n0 of 1 image(s) updated in ${lock}\n`);
+}, 60_000);
+
+test('a stale image: after the refresh, synth fails on the maximum age, naming the image and its age', async () => {
+  const digest = push('shop/report', '1.0.9', '2026-09-01T00:00:00Z');
+  const lock = writeLock({ [`${host()}/shop/report:1.0.9`]: { digest: OLD, created: '2026-08-01T00:00:00Z' } });
+  expect((await run('images', 'refresh', '--lock', lock)).code).toBe(0);
+  const app = Testing.app();
+  new ImagePolicy(app, 'images', { trustedRegistries: [host()], lockFile: lock, maxAgeDays: 30, now: '2026-11-29T00:00:00Z' });
+  const chart = new Chart(app, 'c');
+  new SecureDeployment(chart, 'report', { nodePool: testPool(chart), containers: [{ name: 'report', image: `${host()}/shop/report:1.0.9`, resources: RESOURCES }] });
+  expect(() => Testing.synth(chart)).toThrow(`container "report": image "${host()}/shop/report:1.0.9" was built 89 days ago (2026-09-01T00:00:00.000Z), more than the maximum age of 30 days; rebuild it and refresh the lock`);
+  expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+}, 60_000);
+
+test('an unknown tag: a clear error, and the lock is left unchanged', async () => {
+  push('shop/web', '1.27.2', '2026-11-25T00:00:00Z');
+  const lock = writeLock({
+    [`${host()}/shop/web:1.27.2`]: { digest: OLD, created: '2026-11-01T00:00:00Z' },
+    [`${host()}/shop/web:9.9.9`]: { digest: OLD, created: '2026-11-01T00:00:00Z' },
+  });
+  const before = fs.readFileSync(lock, 'utf8');
+  const r = await run('images', 'refresh', '--lock', lock);
+  expect(r.code).toBe(1);
+  expect(r.err).toBe(`cdk8s-secure: ${lock} was left unchanged; 1 of 2 image(s) could not be resolved:\n  ${host()}/shop/web:9.9.9: tag "9.9.9" does not exist in ${host()}/shop/web\n`);
+  expect(fs.readFileSync(lock, 'utf8')).toBe(before);
+}, 60_000);
+
+test('an unreachable registry: a clear error, and the lock is left unchanged', async () => {
+  const closed = await freePort();
+  const lock = writeLock({ [`127.0.0.1:${closed}/shop/api:1.0`]: { digest: OLD, created: '2026-11-01T00:00:00Z' } });
+  const before = fs.readFileSync(lock, 'utf8');
+  const r = await run('images', 'refresh', '--lock', lock);
+  expect(r.code).toBe(1);
+  expect(r.err).toContain(`${lock} was left unchanged; 1 of 1 image(s) could not be resolved:\n  127.0.0.1:${closed}/shop/api:1.0: registry 127.0.0.1:${closed} is unreachable (ECONNREFUSED)`);
+  expect(fs.readFileSync(lock, 'utf8')).toBe(before);
+}, 60_000);
+
+test('refresh without a lock file exits 2', async () => {
+  const r = await run('images', 'refresh', '--lock', path.join(work, 'none.json'));
+  expect(r.code).toBe(2);
+  expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(work, 'none.json')}: ENOENT\n`);
+});
