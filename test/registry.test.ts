@@ -11,11 +11,16 @@ import { ImagePolicy, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
 import { RESOURCES, testPool } from './workloads/helpers';
 
-const TOOLS = ['docker-registry', 'umoci', 'skopeo'];
+const OLD = `sha256:${'0'.repeat(64)}`;
+const TOOLS = ['docker-registry', 'umoci', 'skopeo', 'openssl'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-'));
 let registry: ChildProcess;
 let port: number;
 const host = () => `127.0.0.1:${port}`;
+/** A second registry that requires Bearer tokens, as Docker Hub, GHCR and Harbor do, and its token service. */
+let securedRegistry: ChildProcess;
+let tokenService: ChildProcess;
+let securedPort: number;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,14 +32,44 @@ function freePort(): Promise<number> {
 }
 
 /** Builds an empty image with the given build time and pushes it as repository:tag; returns the pushed digest. */
-function push(repository: string, tag: string, created: string): string {
+function push(repository: string, tag: string, created: string, target = host()): string {
   const layout = path.join(work, `${repository.replace(/\//g, '_')}-${tag}-${Date.now()}`);
   execFileSync('umoci', ['init', '--layout', layout]);
   execFileSync('umoci', ['new', '--image', `${layout}:img`]);
   execFileSync('umoci', ['config', '--image', `${layout}:img`, '--created', created, '--config.user', '65532']);
   const digestFile = path.join(work, 'digest');
-  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:img`, `docker://${host()}/${repository}:${tag}`]);
+  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:img`, `docker://${target}/${repository}:${tag}`]);
   return fs.readFileSync(digestFile, 'utf8').trim();
+}
+
+async function waitFor(address: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      const status = (await fetch(`http://${address}/v2/`)).status;
+      if (status === 200 || status === 401) return;
+    } catch { /* not up yet */ }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`docker-registry did not start on ${address}`);
+}
+
+function startRegistry(name: string, listen: string, extra = ''): ChildProcess {
+  const config = path.join(work, `${name}.yml`);
+  fs.writeFileSync(config, `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(work, `${name}-storage`)}\nhttp:\n  addr: ${listen}\nlog:\n  level: error\n${extra}`);
+  return spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+}
+
+/** The token service (test/registry/token-service.js) in its own process; resolves with its port. */
+async function startTokenService(): Promise<{ process: ChildProcess; port: number; certFile: string }> {
+  const keyFile = path.join(work, 'token.key');
+  const certFile = path.join(work, 'token.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=cdk8s-secure-test-token'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [path.join(__dirname, 'registry', 'token-service.js'), keyFile, certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', d => resolve(Number(String(d).trim())));
+    child.once('exit', code => reject(new Error(`token service exited with ${code}`)));
+  });
+  return { process: child, port: p, certFile };
 }
 
 async function run(...argv: string[]) {
@@ -54,22 +89,33 @@ beforeAll(async () => {
   const missing = TOOLS.filter(t => { try { execFileSync('which', [t]); return false; } catch { return true; } });
   if (missing.length) throw new Error(`the registry tests need ${missing.join(', ')}: apt-get install docker-registry umoci skopeo (bash .ci/run does)`);
   port = await freePort();
-  fs.writeFileSync(path.join(work, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(work, 'storage')}\nhttp:\n  addr: ${host()}\nlog:\n  level: error\n`);
-  registry = spawn('docker-registry', ['serve', path.join(work, 'config.yml')], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    try {
-      if ((await fetch(`http://${host()}/v2/`)).ok) return;
-    } catch { /* not up yet */ }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`docker-registry did not start on ${host()}`);
+  registry = startRegistry('open', host());
+  const token = await startTokenService();
+  tokenService = token.process;
+  securedPort = await freePort();
+  securedRegistry = startRegistry('secured', `127.0.0.1:${securedPort}`,
+    `auth:\n  token:\n    realm: http://127.0.0.1:${token.port}/token\n    service: test-registry\n    issuer: cdk8s-secure-test\n    rootcertbundle: ${token.certFile}\n`);
+  await waitFor(host());
+  await waitFor(`127.0.0.1:${securedPort}`);
 }, 30_000);
 
 afterAll(() => {
   registry?.kill();
+  securedRegistry?.kill();
+  tokenService?.kill();
 });
 
-const OLD = `sha256:${'0'.repeat(64)}`;
+test('a registry that requires Bearer tokens: the challenge is answered and the tag resolved', async () => {
+  const secured = `127.0.0.1:${securedPort}`;
+  expect((await fetch(`http://${secured}/v2/`)).status).toBe(401);
+  const digest = push('team/app', '1.0', '2026-11-11T00:00:00Z', secured);
+  const lock = writeLock({ [`${secured}/team/app:1.0`]: { digest: OLD, created: '2026-10-01T00:00:00Z' } });
+  const r = await run('images', 'refresh', '--lock', lock);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(fs.readFileSync(lock, 'utf8')).images[`${secured}/team/app:1.0`]).toEqual({ digest, created: '2026-11-11T00:00:00.000Z' });
+}, 60_000);
+
 
 test('a rebuilt tag: the new digest and build time are picked up and printed', async () => {
   const digest = push('shop/api', '2.3.1', '2026-11-20T08:00:00Z');
