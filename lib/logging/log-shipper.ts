@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
@@ -7,8 +8,6 @@ import { ISecureWorkload } from '../workloads/secure-workload';
 import { FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
 import { LogOutput } from './log-output';
 
-/** Pod template annotation naming the log shipper container (read by the `log-shipper` rule). */
-export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
 /** Name of the shipper container. */
 export const LOG_SHIPPER_CONTAINER = 'log-shipper';
 /** Resources of the shipper unless told otherwise. */

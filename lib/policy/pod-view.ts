@@ -34,11 +34,6 @@ function podLocationOf(manifest: any): PodLocation | undefined {
   return kinds && Object.prototype.hasOwnProperty.call(kinds, manifest.kind) ? kinds[manifest.kind] : undefined;
 }
 
-/** The pod spec path segments for a manifest, or undefined when it carries no pod. */
-export function podSpecPathOf(manifest: any): readonly string[] | undefined {
-  return podLocationOf(manifest)?.segments;
-}
-
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
 
 const CONTAINER_LISTS: Array<[string, ContainerType]> = [

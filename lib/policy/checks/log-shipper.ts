@@ -7,7 +7,8 @@ import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { imageOf } from './image';
 
-const ANNOTATION = 'cdk8s-secure.io/log-shipper';
+/** Pod template annotation naming the log shipper container (written by LogShipper). */
+export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
 const SHIPPERS = new Set(['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'otel-collector']);
 
 export class LogShipperCheck extends Check {
@@ -21,7 +22,7 @@ export class LogShipperCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    const named = pod.metadata.annotations?.[ANNOTATION];
+    const named = pod.metadata.annotations?.[LOG_SHIPPER_ANNOTATION];
     if (typeof named === 'string' && pod.containers.some(c => c.name === named && c.type !== 'ephemeralContainer')) return;
     for (const c of pod.containers) {
       if (c.type === 'ephemeralContainer') continue;
@@ -31,7 +32,7 @@ export class LogShipperCheck extends Check {
       if (SHIPPERS.has(base)) return;
     }
     out.push({
-      path: `${pod.metadataPath}.annotations["${ANNOTATION}"]`,
+      path: `${pod.metadataPath}.annotations["${LOG_SHIPPER_ANNOTATION}"]`,
       message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: its logs stay on the node and vanish with the container',
     });
   }
