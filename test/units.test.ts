@@ -12,6 +12,10 @@ test.each<[string, object]>([
   ['localhost/app:dev', { registry: 'localhost', repository: 'app', tag: 'dev' }],
   [`ghcr.io/acme/api:2.0@sha256:${HEX}`, { registry: 'ghcr.io', repository: 'acme/api', tag: '2.0', digest: `sha256:${HEX}` }],
   [`quay.io/a/b/c@sha256:${HEX}`, { registry: 'quay.io', repository: 'a/b/c', digest: `sha256:${HEX}` }],
+  ['docker.io/nginx', { registry: 'docker.io', repository: 'library/nginx' }],
+  ['acme/api', { registry: 'docker.io', repository: 'acme/api' }],
+  ['a__b/c-d.e_f:1', { registry: 'docker.io', repository: 'a__b/c-d.e_f', tag: '1' }],
+  [`app@sha512:${'b'.repeat(128)}`, { registry: 'docker.io', repository: 'library/app', digest: `sha512:${'b'.repeat(128)}` }],
 ])('parses %s', (ref, parts) => {
   expect(parseImageReference(ref)).toEqual(parts);
 });
@@ -23,6 +27,14 @@ test.each<[string, string]>([
   ['app:-bad', 'image reference "app:-bad" is not valid: tag "-bad" must be 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"'],
   ['Nginx', 'image reference "Nginx" is not valid: repository "Nginx" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"'],
   ['my app', 'image reference "my app" is not valid: it contains white space or is too long'],
+  // An algorithm named like an Object.prototype member is refused, not looked up.
+  ['app@constructor:abc', 'image reference "app@constructor:abc" is not valid: digest "constructor:abc" must be "sha256:" followed by 64 lowercase hex characters'],
+  [`app@sha512:${HEX}`, `digest "sha512:${HEX}" must be "sha512:" followed by 128 lowercase hex characters`],
+  ['acme//api', 'repository "acme//api" must be lowercase path components'],
+  ['acme/api/', 'repository "acme/api/" must be lowercase path components'],
+  ['acme/a--', 'repository "acme/a--" must be lowercase path components'],
+  ['reg.io/a___b', 'repository "a___b" must be lowercase path components'],
+  ['bad_host.io/app', 'registry "bad_host.io" is not a valid host[:port]'],
 ])('refuses %j', (ref, message) => {
   expect(() => parseImageReference(ref)).toThrow(message);
 });
@@ -34,6 +46,11 @@ test('trusted registries match on registry and path boundaries', () => {
   expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme-evil/api:1'), trusted)).toBe(false);
   expect(isFromTrustedRegistry(parseImageReference('registry.example.com.evil.io/x:1'), trusted)).toBe(false);
   expect(isFromTrustedRegistry(parseImageReference('nginx:1'), ['docker.io/library'])).toBe(true);
+  expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme/api:1'), ['ghcr.io/acme/'])).toBe(true);
+  expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme/api:1'), ['ghcr.io/acme/api'])).toBe(true);
+  expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme/api:1'), ['ghcr.io/acme/api/x'])).toBe(false);
+  expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme/api:1'), ['ghcr.io/ac'])).toBe(false);
+  expect(isFromTrustedRegistry(parseImageReference('ghcr.io/acme/api:1'), ['ghcr'])).toBe(false);
 });
 
 test.each<[string, number | undefined]>([

@@ -28,9 +28,11 @@ export interface CheckContext {
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
 export class ObjectIndex {
-  private byKey?: Map<string, any>;
-  private byKindNamespace?: Map<string, any[]>;
-  private pools?: Map<string, Map<string, any[]>>;
+  // Built on first use, but declared up front: an object that gains fields later changes
+  // shape, and V8 then deoptimises every function that has seen the old shape.
+  private byKey: Map<string, any> | undefined = undefined;
+  private byKindNamespace: Map<string, Map<string, any[]>> | undefined = undefined;
+  private pools: Map<string, Map<string, any[]>> | undefined = undefined;
   private readonly answers = new Map<string, Map<string, unknown>>();
 
   /**
@@ -39,15 +41,20 @@ export class ObjectIndex {
    */
   constructor(private readonly manifests: readonly any[], private readonly views: readonly (PodView | undefined)[]) {}
 
-  /** `compute()` once per evaluation for `topic` and `namespace` (a fact every pod of the namespace asks). */
-  public cached<T>(topic: string, namespace: string | undefined, compute: () => T): T {
+  /**
+   * `compute(index, namespace)` once per evaluation for `topic` and `namespace` (a fact every
+   * pod of the namespace asks). Pass a function that captures nothing, so asking costs no allocation.
+   */
+  public cached<T>(topic: string, namespace: string | undefined, compute: (index: ObjectIndex, namespace: string | undefined) => T): T {
     let byNamespace = this.answers.get(topic);
     if (!byNamespace) this.answers.set(topic, byNamespace = new Map());
     const key = namespace ?? '';
-    if (byNamespace.has(key)) return byNamespace.get(key) as T;
-    const value = compute();
-    byNamespace.set(key, value);
-    return value;
+    let value = byNamespace.get(key) as T | undefined;
+    if (value === undefined && !byNamespace.has(key)) {
+      value = compute(this, namespace);
+      byNamespace.set(key, value);
+    }
+    return value as T;
   }
 
   /** The object of `kind` called `name` in `namespace`. */
@@ -67,23 +74,25 @@ export class ObjectIndex {
       this.byKindNamespace = new Map();
       for (const m of this.manifests) {
         if (!isObject(m)) continue;
-        const key = `${m.kind}\u0000${m.metadata?.namespace ?? ''}`;
-        const list = this.byKindNamespace.get(key);
+        let byNamespace = this.byKindNamespace.get(m.kind);
+        if (!byNamespace) this.byKindNamespace.set(m.kind, byNamespace = new Map());
+        const ns = m.metadata?.namespace ?? '';
+        const list = byNamespace.get(ns);
         if (list) list.push(m);
-        else this.byKindNamespace.set(key, [m]);
+        else byNamespace.set(ns, [m]);
       }
     }
-    return this.byKindNamespace.get(`${kind}\u0000${namespace ?? ''}`) ?? [];
+    return this.byKindNamespace.get(kind)?.get(namespace ?? '') ?? NONE;
   }
 
   /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */
-  public poolSensitivities(poolOf: (pod: PodView) => { pool?: string; sensitivity?: string }): Map<string, Map<string, any[]>> {
+  public poolSensitivities(): Map<string, Map<string, any[]>> {
     if (!this.pools) {
       this.pools = new Map();
       for (let i = 0; i < this.manifests.length; i++) {
         const view = this.views[i];
         if (!view) continue;
-        const { pool, sensitivity } = poolOf(view);
+        const { pool, sensitivity } = view.placement;
         if (!pool) continue;
         let bySensitivity = this.pools.get(pool);
         if (!bySensitivity) this.pools.set(pool, bySensitivity = new Map());
@@ -96,6 +105,8 @@ export class ObjectIndex {
     return this.pools;
   }
 }
+
+const NONE: readonly any[] = [];
 
 function isObject(m: any): boolean {
   return !!m && typeof m === 'object' && typeof m.kind === 'string';

@@ -1,24 +1,30 @@
 // The one walk over pod-bearing objects. Every check reads pods through this view, so
 // the rules about where pod specs live and how container settings inherit from the
-// pod are decided here and nowhere else.
+// pod are decided here and nowhere else. Facts several rules need (a container's parsed
+// image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
+import { ImageReferenceParts, parseImageReference } from '../supply-chain/image-reference';
+import { PodPlacement, placementOfSpec } from './checks/pool';
+
+// Performance note: the engine reads these fields for every object it checks, so the
+// reads below are written out as named property accesses (`spec.containers`), never as
+// `spec[name]` with a name that varies: V8 serves a varying key through a slow generic
+// lookup, and those lookups were a measurable share of the engine's time.
 
 /** Where the pod template sits in a pod-bearing kind. */
 interface PodLocation {
-  readonly segments: readonly string[];
   readonly specPath: string;
   readonly metadataPath: string;
+  /** The object holding the pod's `metadata` and `spec`, if the manifest has one. */
+  readonly holder: (manifest: any) => any;
 }
 
-function at(...segments: string[]): PodLocation {
-  return { segments, specPath: segments.join('.'), metadataPath: [...segments.slice(0, -1), 'metadata'].join('.') };
-}
-
-const TEMPLATE = at('spec', 'template', 'spec');
-const POD_LOCATIONS: { [group: string]: { [kind: string]: PodLocation } } = {
-  '': { Pod: at('spec'), PodTemplate: at('template', 'spec'), ReplicationController: TEMPLATE },
-  'apps': { Deployment: TEMPLATE, StatefulSet: TEMPLATE, DaemonSet: TEMPLATE, ReplicaSet: TEMPLATE },
-  'extensions': { Deployment: TEMPLATE, DaemonSet: TEMPLATE, ReplicaSet: TEMPLATE },
-  'batch': { Job: TEMPLATE, CronJob: at('spec', 'jobTemplate', 'spec', 'template', 'spec') },
+const POD: PodLocation = { specPath: 'spec', metadataPath: 'metadata', holder: m => m };
+const POD_TEMPLATE: PodLocation = { specPath: 'template.spec', metadataPath: 'template.metadata', holder: m => m.template };
+const TEMPLATE: PodLocation = { specPath: 'spec.template.spec', metadataPath: 'spec.template.metadata', holder: m => m.spec?.template };
+const JOB_TEMPLATE: PodLocation = {
+  specPath: 'spec.jobTemplate.spec.template.spec',
+  metadataPath: 'spec.jobTemplate.spec.template.metadata',
+  holder: m => m.spec?.jobTemplate?.spec?.template,
 };
 
 /** The API group of an apiVersion: "" for core, "apps" for "apps/v1". */
@@ -30,17 +36,31 @@ export function apiGroup(apiVersion: unknown): string {
 
 /** Where the pod sits in a manifest, or undefined when it carries none. */
 function podLocationOf(manifest: any): PodLocation | undefined {
-  const kinds = POD_LOCATIONS[apiGroup(manifest.apiVersion)];
-  return kinds && Object.prototype.hasOwnProperty.call(kinds, manifest.kind) ? kinds[manifest.kind] : undefined;
+  const kind = manifest.kind;
+  switch (kind) {
+    case 'Pod':
+    case 'PodTemplate':
+    case 'ReplicationController':
+      if (apiGroup(manifest.apiVersion) !== '') return undefined;
+      return kind === 'Pod' ? POD : kind === 'PodTemplate' ? POD_TEMPLATE : TEMPLATE;
+    case 'Deployment':
+    case 'DaemonSet':
+    case 'ReplicaSet': {
+      const group = apiGroup(manifest.apiVersion);
+      return group === 'apps' || group === 'extensions' ? TEMPLATE : undefined;
+    }
+    case 'StatefulSet':
+      return apiGroup(manifest.apiVersion) === 'apps' ? TEMPLATE : undefined;
+    case 'Job':
+    case 'CronJob':
+      if (apiGroup(manifest.apiVersion) !== 'batch') return undefined;
+      return kind === 'Job' ? TEMPLATE : JOB_TEMPLATE;
+    default:
+      return undefined;
+  }
 }
 
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
-
-const CONTAINER_LISTS: Array<[string, ContainerType]> = [
-  ['containers', 'container'],
-  ['initContainers', 'initContainer'],
-  ['ephemeralContainers', 'ephemeralContainer'],
-];
 
 const LABELS: { [t in ContainerType]: string } = {
   container: 'container',
@@ -56,7 +76,9 @@ function isObject(value: unknown): value is { [key: string]: any } {
 export class ContainerView {
   /** An init container with restartPolicy Always (Kubernetes native sidecar). */
   public readonly nativeSidecar: boolean;
-  private _path?: string;
+  // Computed on first use; initialised here so every view has one shape (see ObjectIndex).
+  private _path: string | undefined = undefined;
+  private _image: ImageReferenceParts | Error | undefined = undefined;
 
   constructor(
     public readonly name: string,
@@ -77,6 +99,18 @@ export class ContainerView {
     return this._path ??= `${this.specPath}.${this.list}[${this.index}]`;
   }
 
+  /** The parsed image, or the parse error (which only the image-tag rule reports). */
+  public get image(): ImageReferenceParts | Error {
+    if (this._image === undefined) {
+      try {
+        this._image = parseImageReference(this.spec.image);
+      } catch (e) {
+        this._image = e as Error;
+      }
+    }
+    return this._image;
+  }
+
   /** Human label for messages: `container "api"`, `init container "migrate"`. */
   public get label(): string {
     return `${LABELS[this.type]} "${this.name}"`;
@@ -84,13 +118,18 @@ export class ContainerView {
 
   /** A securityContext field as the kubelet sees it: the container's value, else the pod's. */
   public effective(field: 'runAsNonRoot' | 'runAsUser'): any {
-    const own = this.securityContext[field];
-    return own !== undefined ? own : this.podSecurityContext[field];
+    if (field === 'runAsNonRoot') {
+      const own = this.securityContext.runAsNonRoot;
+      return own !== undefined ? own : this.podSecurityContext.runAsNonRoot;
+    }
+    const own = this.securityContext.runAsUser;
+    return own !== undefined ? own : this.podSecurityContext.runAsUser;
   }
 
   /** The JSON path `effective(field)` was read from. */
   public effectivePath(field: 'runAsNonRoot' | 'runAsUser'): string {
-    return this.securityContext[field] !== undefined ? `${this.path}.securityContext.${field}` : `${this.specPath}.securityContext.${field}`;
+    const own = field === 'runAsNonRoot' ? this.securityContext.runAsNonRoot : this.securityContext.runAsUser;
+    return own !== undefined ? `${this.path}.securityContext.${field}` : `${this.specPath}.securityContext.${field}`;
   }
 
   /** seccompProfile.type as the kubelet sees it: a container profile wins over the pod's. */
@@ -109,19 +148,29 @@ export class ContainerView {
   }
 }
 
-export interface PodView {
-  /** JSON path of the pod spec. */
-  readonly specPath: string;
-  readonly spec: any;
-  /** The pod template's (or Pod's) metadata, or {} when unset. */
-  readonly metadata: any;
-  readonly metadataPath: string;
-  /** The pod-level securityContext, or {} when unset. */
-  readonly securityContext: any;
-  /** Every container: regular, init (native sidecars included) and ephemeral. */
-  readonly containers: ContainerView[];
-  /** `spec.os.name: windows`: exempt from Linux-only restricted controls. */
-  readonly windows: boolean;
+/** The pod a manifest carries, as the kubelet sees it. */
+export class PodView {
+  private _placement: PodPlacement | undefined = undefined;
+
+  constructor(
+    /** JSON path of the pod spec. */
+    public readonly specPath: string,
+    public readonly spec: any,
+    /** The pod template's (or Pod's) metadata, or {} when unset. */
+    public readonly metadata: any,
+    public readonly metadataPath: string,
+    /** The pod-level securityContext, or {} when unset. */
+    public readonly securityContext: any,
+    /** Every container: regular, init (native sidecars included) and ephemeral. */
+    public readonly containers: ContainerView[],
+    /** `spec.os.name: windows`: exempt from Linux-only restricted controls. */
+    public readonly windows: boolean,
+  ) {}
+
+  /** The node pool the pod is pinned to, that pool's sensitivity and the pod's own. */
+  public get placement(): PodPlacement {
+    return this._placement ??= placementOfSpec(this.spec, this.metadata);
+  }
 }
 
 /**
@@ -131,37 +180,27 @@ export interface PodView {
 export function podViewOf(manifest: any): PodView | undefined {
   const location = podLocationOf(manifest);
   if (!location) return undefined;
-  const segments = location.segments;
-  let holder: any = manifest;
-  for (let i = 0; i < segments.length - 1; i++) {
-    holder = holder?.[segments[i]];
-  }
-  const spec = holder?.[segments[segments.length - 1]];
+  const holder = location.holder(manifest);
+  const spec = isObject(holder) ? holder.spec : undefined;
   if (!isObject(spec)) return undefined;
   const specPath = location.specPath;
   const securityContext = isObject(spec.securityContext) ? spec.securityContext : {};
 
   const containers: ContainerView[] = [];
-  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
-    const list = CONTAINER_LISTS[l][0];
-    const type = CONTAINER_LISTS[l][1];
-    const items = spec[list];
-    if (!Array.isArray(items)) continue;
-    for (let i = 0; i < items.length; i++) {
-      const c = isObject(items[i]) ? items[i] : {};
-      const sc = isObject(c.securityContext) ? c.securityContext : {};
-      const name = typeof c.name === 'string' ? c.name : `#${i}`;
-      containers.push(new ContainerView(name, type, list, i, c, sc, securityContext, specPath));
-    }
-  }
+  addContainers(containers, spec.containers, 'containers', 'container', securityContext, specPath);
+  addContainers(containers, spec.initContainers, 'initContainers', 'initContainer', securityContext, specPath);
+  addContainers(containers, spec.ephemeralContainers, 'ephemeralContainers', 'ephemeralContainer', securityContext, specPath);
 
-  return {
-    specPath,
-    spec,
-    metadata: isObject(holder.metadata) ? holder.metadata : {},
-    metadataPath: location.metadataPath,
-    securityContext,
-    containers,
-    windows: spec.os?.name === 'windows',
-  };
+  return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : {}, location.metadataPath,
+    securityContext, containers, spec.os?.name === 'windows');
+}
+
+function addContainers(into: ContainerView[], items: unknown, list: string, type: ContainerType, podSecurityContext: any, specPath: string): void {
+  if (!Array.isArray(items)) return;
+  for (let i = 0; i < items.length; i++) {
+    const c = isObject(items[i]) ? items[i] : {};
+    const sc = isObject(c.securityContext) ? c.securityContext : {};
+    const name = typeof c.name === 'string' ? c.name : `#${i}`;
+    into.push(new ContainerView(name, type, list, i, c, sc, podSecurityContext, specPath));
+  }
 }

@@ -26,23 +26,28 @@ export interface AppliedSuppression {
   readonly refused?: string;
 }
 
+const NONE: ReadonlyMap<string, AppliedSuppression> = new Map();
+
 /** Reads the suppression annotations of a manifest, merged with `extra` (which wins). */
-export function suppressionsOf(manifest: any, extra?: { [ruleId: string]: string }): Map<string, AppliedSuppression> {
-  const result = new Map<string, AppliedSuppression>();
+export function suppressionsOf(manifest: any, extra?: { [ruleId: string]: string }): ReadonlyMap<string, AppliedSuppression> {
+  let result: Map<string, AppliedSuppression> | undefined;
   const annotations = manifest?.metadata?.annotations;
   if (annotations && typeof annotations === 'object') {
-    for (const key of Object.keys(annotations)) {
+    for (const key in annotations) {
       if (key.startsWith(SUPPRESSION_ANNOTATION_PREFIX)) {
-        add(result, key.slice(SUPPRESSION_ANNOTATION_PREFIX.length), annotations[key]);
+        result = add(result, key.slice(SUPPRESSION_ANNOTATION_PREFIX.length), annotations[key]);
       }
     }
   }
-  for (const [ruleId, reason] of Object.entries(extra ?? {})) {
-    add(result, ruleId, reason);
+  if (extra) {
+    for (const ruleId of Object.keys(extra)) result = add(result, ruleId, extra[ruleId]);
   }
-  return result;
+  // Most objects suppress nothing: they share one empty map.
+  return result ?? NONE;
 }
 
-function add(into: Map<string, AppliedSuppression>, ruleId: string, reason: unknown): void {
-  into.set(ruleId, { reason: String(reason ?? ''), refused: suppressionProblem(ruleId, reason) });
+function add(into: Map<string, AppliedSuppression> | undefined, ruleId: string, reason: unknown): Map<string, AppliedSuppression> {
+  const map = into ?? new Map<string, AppliedSuppression>();
+  map.set(ruleId, { reason: String(reason ?? ''), refused: suppressionProblem(ruleId, reason) });
+  return map;
 }

@@ -2,7 +2,6 @@
 // github.com/distribution/reference). Pure: the policy engine uses it too.
 
 const DEFAULT_REGISTRY = 'docker.io';
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 const DIGEST_HEX: { [algorithm: string]: RegExp } = {
@@ -38,14 +37,21 @@ export class ImageReferenceError extends Error {
   }
 }
 
+/** A valid digest, tested first so the common case does no slicing. */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** One repository path component, matched in place (sticky) up to the next "/" or the end. */
+const COMPONENT_AT = /[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?=\/|$)/y;
+const WHITE_SPACE = /\s/;
+
 /**
- * Parses `reference` or throws an ImageReferenceError naming the problem.
+ * Parses `reference` or throws an ImageReferenceError naming the problem. The policy engine
+ * calls this for every container it checks, so it slices only the parts it returns.
  */
 export function parseImageReference(reference: string): ImageReferenceParts {
   if (typeof reference !== 'string' || reference.length === 0) {
     throw new ImageReferenceError(String(reference), 'it is empty');
   }
-  if (reference.length > 4096 || /\s/.test(reference)) {
+  if (reference.length > 4096 || WHITE_SPACE.test(reference)) {
     throw new ImageReferenceError(reference, 'it contains white space or is too long');
   }
   let name = reference;
@@ -54,16 +60,7 @@ export function parseImageReference(reference: string): ImageReferenceParts {
   if (at >= 0) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    const colon = digest.indexOf(':');
-    const algorithm = colon > 0 ? digest.slice(0, colon) : '';
-    const hex = digest.slice(colon + 1);
-    const pattern = DIGEST_HEX[algorithm];
-    if (!pattern) {
-      throw new ImageReferenceError(reference, `digest "${digest}" must be "sha256:" followed by 64 lowercase hex characters`);
-    }
-    if (!pattern.test(hex)) {
-      throw new ImageReferenceError(reference, `digest "${digest}" must be "${algorithm}:" followed by ${algorithm === 'sha256' ? 64 : 128} lowercase hex characters`);
-    }
+    if (!DIGEST.test(digest)) throw digestError(reference, digest);
   }
 
   let tag: string | undefined;
@@ -76,23 +73,40 @@ export function parseImageReference(reference: string): ImageReferenceParts {
     }
   }
 
-  const components = name.split('/');
   let registry = DEFAULT_REGISTRY;
-  const first = components[0];
-  if (components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
-    registry = first;
-    components.shift();
-    if (!REGISTRY.test(registry)) {
-      throw new ImageReferenceError(reference, `registry "${registry}" is not a valid host[:port]`);
+  let repositoryStart = 0;
+  const firstSlash = name.indexOf('/');
+  if (firstSlash >= 0) {
+    const first = name.slice(0, firstSlash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
+      registry = first;
+      repositoryStart = firstSlash + 1;
+      if (!REGISTRY.test(registry)) {
+        throw new ImageReferenceError(reference, `registry "${registry}" is not a valid host[:port]`);
+      }
     }
   }
-  if (components.length === 0 || components.some(c => !COMPONENT.test(c))) {
-    throw new ImageReferenceError(reference, `repository "${components.join('/')}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
+  const repository = repositoryStart === 0 ? name : name.slice(repositoryStart);
+  for (let position = repositoryStart; ;) {
+    COMPONENT_AT.lastIndex = position;
+    if (!COMPONENT_AT.test(name)) {
+      throw new ImageReferenceError(reference, `repository "${repository}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
+    }
+    if (COMPONENT_AT.lastIndex === name.length) break;
+    position = COMPONENT_AT.lastIndex + 1;
   }
-  if (registry === DEFAULT_REGISTRY && components.length === 1) {
-    components.unshift('library');
+  const qualified = registry === DEFAULT_REGISTRY && !repository.includes('/') ? `library/${repository}` : repository;
+  return { registry, repository: qualified, tag, digest };
+}
+
+/** Why `digest` is not a valid digest. */
+function digestError(reference: string, digest: string): ImageReferenceError {
+  const colon = digest.indexOf(':');
+  const algorithm = colon > 0 ? digest.slice(0, colon) : '';
+  if (!Object.prototype.hasOwnProperty.call(DIGEST_HEX, algorithm)) {
+    return new ImageReferenceError(reference, `digest "${digest}" must be "sha256:" followed by 64 lowercase hex characters`);
   }
-  return { registry, repository: components.join('/'), tag, digest };
+  return new ImageReferenceError(reference, `digest "${digest}" must be "${algorithm}:" followed by ${algorithm === 'sha256' ? 64 : 128} lowercase hex characters`);
 }
 
 /**
@@ -100,10 +114,15 @@ export function parseImageReference(reference: string): ImageReferenceParts {
  * ("registry.example.com") or a registry with a path prefix ("ghcr.io/acme").
  */
 export function isFromTrustedRegistry(parts: ImageReferenceParts, trusted: readonly string[]): boolean {
-  const full = `${parts.registry}/${parts.repository}`;
+  const { registry, repository } = parts;
   for (const entry of trusted) {
     const prefix = entry.endsWith('/') ? entry.replace(/\/+$/, '') : entry;
-    if (full === prefix || (full.startsWith(prefix) && full.charCodeAt(prefix.length) === 47 /* "/" */)) return true;
+    // The image is registry + "/" + repository; the entry must match it up to a "/" or the end.
+    if (prefix === registry) return true;
+    if (prefix.length > registry.length && prefix.startsWith(registry) && prefix.charCodeAt(registry.length) === 47 /* "/" */) {
+      const path = prefix.slice(registry.length + 1);
+      if (repository === path || (repository.startsWith(path) && repository.charCodeAt(path.length) === 47)) return true;
+    }
   }
   return false;
 }

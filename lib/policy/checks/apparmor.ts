@@ -33,7 +33,7 @@ export class AppArmorCheck extends Check {
     }
     const annotations = pod.metadata.annotations;
     if (!annotations || typeof annotations !== 'object') return;
-    for (const key of Object.keys(annotations)) {
+    for (const key in annotations) {
       if (!key.startsWith(ANNOTATION_PREFIX)) continue;
       const value = annotations[key];
       if (value !== 'runtime/default' && !(typeof value === 'string' && value.startsWith('localhost/'))) {

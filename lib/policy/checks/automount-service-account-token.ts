@@ -18,14 +18,13 @@ export class AutomountServiceAccountTokenCheck extends Check {
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const value = pod.spec.automountServiceAccountToken;
     if (value === false) return;
-    const path = `${pod.specPath}.automountServiceAccountToken`;
     if (value === true) {
-      out.push({ path, message: 'pod must not set automountServiceAccountToken=true' });
+      out.push({ path: `${pod.specPath}.automountServiceAccountToken`, message: 'pod must not set automountServiceAccountToken=true' });
       return;
     }
     const accountName = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
     const account = ctx.index.get('ServiceAccount', manifest.metadata?.namespace, accountName);
     if (account?.automountServiceAccountToken === false) return;
-    out.push({ path, message: `pod must set automountServiceAccountToken=false (ServiceAccount "${accountName}" does not turn it off either)` });
+    out.push({ path: `${pod.specPath}.automountServiceAccountToken`, message: `pod must set automountServiceAccountToken=false (ServiceAccount "${accountName}" does not turn it off either)` });
   }
 }

@@ -9,6 +9,6 @@ export class CpuRequestsCheck extends ResourceCheck {
       description: 'Without a CPU request the scheduler cannot place the pod fairly and the container is first to be starved.',
       remediation: 'Set resources.requests.cpu on every container.',
       mapping: { nist800190: [], step: 6 },
-    }, 'cpu', 'requests');
+    }, 'cpu', 'requests', r => r.requests?.cpu);
   }
 }

@@ -5,7 +5,6 @@
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { POOL_LABEL } from '../../scheduling/labels';
-import { placementOf } from './pool';
 
 const NONE: any[] = [];
 
@@ -27,7 +26,7 @@ export class DedicatedNodePoolCheck extends Check {
         out.push({ path: `${pod.specPath}.tolerations[${i}]`, message: 'pod tolerates every taint (operator Exists without a key), so it can run on any node' });
       }
     }
-    const { pool } = placementOf(pod);
+    const { pool } = pod.placement;
     if (!pool) {
       out.push({ path: `${pod.specPath}.affinity.nodeAffinity`, message: `pod is not pinned to a node pool: no nodeSelector or required node affinity on ${POOL_LABEL}` });
       return;

@@ -9,6 +9,6 @@ export class EphemeralStorageLimitsCheck extends ResourceCheck {
       description: 'Without an ephemeral-storage limit a container can fill the node\'s disk with logs and scratch files.',
       remediation: 'Set resources.limits.ephemeral-storage on every container.',
       mapping: { nist800190: [], step: 6 },
-    }, 'ephemeral-storage', 'limits');
+    }, 'ephemeral-storage', 'limits', r => r.limits?.['ephemeral-storage']);
   }
 }

@@ -5,8 +5,6 @@ import { Check, Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 
-const FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
-
 export class HostNamespacesCheck extends Check {
   public readonly info = {
     id: 'host-namespaces',
@@ -18,10 +16,13 @@ export class HostNamespacesCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const field of FIELDS) {
-      if (pod.spec[field] === true) {
-        out.push({ path: `${pod.specPath}.${field}`, message: `pod must not set ${field}=true` });
-      }
-    }
+    const spec = pod.spec;
+    if (spec.hostNetwork === true) report(pod, 'hostNetwork', out);
+    if (spec.hostPID === true) report(pod, 'hostPID', out);
+    if (spec.hostIPC === true) report(pod, 'hostIPC', out);
   }
+}
+
+function report(pod: PodView, field: string, out: Violation[]): void {
+  out.push({ path: `${pod.specPath}.${field}`, message: `pod must not set ${field}=true` });
 }

@@ -3,7 +3,6 @@
 // Allowed: references with @sha256:<64 hex>.
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { imageOf } from './image';
 
 export class ImageDigestCheck extends Check {
   public readonly info = {
@@ -17,7 +16,7 @@ export class ImageDigestCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      const image = imageOf(c);
+      const image = c.image;
       if (!(image instanceof Error) && !image.digest) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)` });
       }

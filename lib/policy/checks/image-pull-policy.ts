@@ -4,7 +4,6 @@
 // (explicit, or the API default for "latest" and untagged images).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { imageOf } from './image';
 
 export class ImagePullPolicyCheck extends Check {
   public readonly info = {
@@ -18,7 +17,7 @@ export class ImagePullPolicyCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      const image = imageOf(c);
+      const image = c.image;
       if (image instanceof Error || image.digest) continue;
       const effective = c.spec.imagePullPolicy ?? (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');
       if (effective !== 'Always') {

@@ -3,7 +3,6 @@
 // Allowed: a valid reference pinned by digest, or with a tag other than "latest".
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { imageOf } from './image';
 
 export class ImageTagCheck extends Check {
   public readonly info = {
@@ -17,12 +16,11 @@ export class ImageTagCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
-      const image = imageOf(c);
-      const path = `${c.path}.image`;
+      const image = c.image;
       if (image instanceof Error) {
-        out.push({ container: c.name, path, message: `${c.label}: ${image.message}` });
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label}: ${image.message}` });
       } else if (!image.digest && (image.tag === undefined || image.tag === 'latest')) {
-        out.push({ container: c.name, path, message: `${c.label} image "${c.spec.image}" must name a version tag other than "latest" or a digest` });
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must name a version tag other than "latest" or a digest` });
       }
     }
   }

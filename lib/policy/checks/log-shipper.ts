@@ -5,11 +5,28 @@
 // otel collector).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { imageOf } from './image';
 
 /** Pod template annotation naming the log shipper container (written by LogShipper). */
 export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
-const SHIPPERS = new Set(['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'otel-collector']);
+const SHIPPERS = ['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'otel-collector'];
+
+/** Whether the last path component of `repository` is a known shipper (compared in place, no slicing). */
+function isShipper(repository: string): boolean {
+  for (let i = 0; i < SHIPPERS.length; i++) {
+    const name = SHIPPERS[i];
+    const start = repository.length - name.length;
+    if (start >= 0 && repository.endsWith(name) && (start === 0 || repository.charCodeAt(start - 1) === 47 /* "/" */)) return true;
+  }
+  return false;
+}
+
+// One path per place a pod template can sit (a handful), not one string per finding.
+const ANNOTATION_PATHS = new Map<string, string>();
+function annotationPathOf(metadataPath: string): string {
+  let path = ANNOTATION_PATHS.get(metadataPath);
+  if (path === undefined) ANNOTATION_PATHS.set(metadataPath, path = `${metadataPath}.annotations["${LOG_SHIPPER_ANNOTATION}"]`);
+  return path;
+}
 
 export class LogShipperCheck extends Check {
   public readonly info = {
@@ -26,13 +43,12 @@ export class LogShipperCheck extends Check {
     if (typeof named === 'string' && pod.containers.some(c => c.name === named && c.type !== 'ephemeralContainer')) return;
     for (const c of pod.containers) {
       if (c.type === 'ephemeralContainer') continue;
-      const image = imageOf(c);
+      const image = c.image;
       if (image instanceof Error) continue;
-      const base = image.repository.slice(image.repository.lastIndexOf('/') + 1);
-      if (SHIPPERS.has(base)) return;
+      if (isShipper(image.repository)) return;
     }
     out.push({
-      path: `${pod.metadataPath}.annotations["${LOG_SHIPPER_ANNOTATION}"]`,
+      path: annotationPathOf(pod.metadataPath),
       message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: its logs stay on the node and vanish with the container',
     });
   }

@@ -9,6 +9,6 @@ export class MemoryLimitsCheck extends ResourceCheck {
       description: 'Without a memory limit one container can exhaust the node\'s memory and bring its neighbours down.',
       remediation: 'Set resources.limits.memory on every container.',
       mapping: { nist800190: [], step: 6 },
-    }, 'memory', 'limits');
+    }, 'memory', 'limits', r => r.limits?.memory);
   }
 }

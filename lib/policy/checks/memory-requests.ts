@@ -9,6 +9,6 @@ export class MemoryRequestsCheck extends ResourceCheck {
       description: 'Without a memory request the scheduler overcommits the node and the container is first to be evicted.',
       remediation: 'Set resources.requests.memory on every container.',
       mapping: { nist800190: [], step: 6 },
-    }, 'memory', 'requests');
+    }, 'memory', 'requests', r => r.requests?.memory);
   }
 }

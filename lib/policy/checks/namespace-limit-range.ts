@@ -1,8 +1,13 @@
 // LimitRange in the workload's namespace (NIST SP 800-190 4.4.3; step 6).
 // Reads: the pod's metadata.namespace and every LimitRange in that namespace among the objects
 // checked. Allowed: one with a limit of type Container.
-import { Check, CheckContext, Violation } from '../check';
+import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
+
+function hasContainerLimitRange(index: ObjectIndex, namespace: string | undefined): boolean {
+  return index.inNamespace('LimitRange', namespace)
+    .some(r => Array.isArray(r?.spec?.limits) && r.spec.limits.some((l: any) => l?.type === 'Container'));
+}
 
 export class NamespaceLimitRangeCheck extends Check {
   public readonly info = {
@@ -16,8 +21,7 @@ export class NamespaceLimitRangeCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const covered = ctx.index.cached('limit-range', namespace, () => ctx.index.inNamespace('LimitRange', namespace)
-      .some(r => Array.isArray(r?.spec?.limits) && r.spec.limits.some((l: any) => l?.type === 'Container')));
+    const covered = ctx.index.cached('limit-range', namespace, hasContainerLimitRange);
     if (!covered) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no LimitRange for containers among the objects checked` });
     }

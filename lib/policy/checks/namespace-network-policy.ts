@@ -2,7 +2,7 @@
 // Reads: the pod's metadata.namespace, and every NetworkPolicy in that namespace among the
 // objects checked. Allowed: a policy with an empty podSelector denies ingress (policyTypes has
 // Ingress, no ingress rules) and one denies egress (policyTypes has Egress, no egress rules).
-import { Check, CheckContext, Violation } from '../check';
+import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
 
 function selectsAll(policy: any): boolean {
@@ -13,6 +13,12 @@ function selectsAll(policy: any): boolean {
 function denies(policy: any, type: 'Ingress' | 'Egress'): boolean {
   const rules = policy.spec[type === 'Ingress' ? 'ingress' : 'egress'];
   return selectsAll(policy) && Array.isArray(policy.spec.policyTypes) && policy.spec.policyTypes.includes(type) && (!Array.isArray(rules) || rules.length === 0);
+}
+
+/** The directions no default-deny NetworkPolicy in the namespace covers. */
+function undeniedDirections(index: ObjectIndex, namespace: string | undefined): Array<'Ingress' | 'Egress'> {
+  const policies = index.inNamespace('NetworkPolicy', namespace);
+  return (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
 }
 
 export class NamespaceNetworkPolicyCheck extends Check {
@@ -27,10 +33,7 @@ export class NamespaceNetworkPolicyCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const missing = ctx.index.cached('network-policy', namespace, () => {
-      const policies = ctx.index.inNamespace('NetworkPolicy', namespace);
-      return (['Ingress', 'Egress'] as const).filter(type => !policies.some(p => denies(p, type)));
-    });
+    const missing = ctx.index.cached('network-policy', namespace, undeniedDirections);
     if (missing.length) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
     }

@@ -1,8 +1,12 @@
 // ResourceQuota in the workload's namespace (step 6).
 // Reads: the pod's metadata.namespace and every ResourceQuota in that namespace among the
 // objects checked. Allowed: at least one with spec.hard.
-import { Check, CheckContext, Violation } from '../check';
+import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
+
+function hasResourceQuota(index: ObjectIndex, namespace: string | undefined): boolean {
+  return index.inNamespace('ResourceQuota', namespace).some(q => q?.spec?.hard && Object.keys(q.spec.hard).length > 0);
+}
 
 export class NamespaceResourceQuotaCheck extends Check {
   public readonly info = {
@@ -16,8 +20,7 @@ export class NamespaceResourceQuotaCheck extends Check {
 
   public evaluatePod(_pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const covered = ctx.index.cached('resource-quota', namespace, () => ctx.index.inNamespace('ResourceQuota', namespace)
-      .some(q => q?.spec?.hard && Object.keys(q.spec.hard).length > 0));
+    const covered = ctx.index.cached('resource-quota', namespace, hasResourceQuota);
     if (!covered) {
       out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no ResourceQuota among the objects checked` });
     }

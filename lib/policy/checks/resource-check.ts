@@ -8,10 +8,16 @@ import { PodView } from '../pod-view';
 export abstract class ResourceCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
+  /**
+   * @param read reads the value from a container's `resources` (or undefined). Each rule
+   * passes its own arrow function with named reads (`r => r.limits?.cpu`): one shared
+   * `resources[section][resource]` would be a generic lookup for V8 (see pod-view.ts).
+   */
   protected constructor(
     public readonly info: RuleInfo,
     private readonly resource: 'cpu' | 'memory' | 'ephemeral-storage',
     private readonly section: 'requests' | 'limits',
+    private readonly read: (resources: any) => unknown,
   ) {
     super();
   }
@@ -19,7 +25,8 @@ export abstract class ResourceCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
       if (c.type === 'ephemeralContainer') continue;
-      const value = c.spec.resources?.[this.section]?.[this.resource];
+      const resources = c.spec.resources;
+      const value = resources && typeof resources === 'object' ? this.read(resources) : undefined;
       if (value === undefined || value === null || value === '') {
         out.push({
           container: c.name,

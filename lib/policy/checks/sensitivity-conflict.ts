@@ -7,7 +7,6 @@ import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { SENSITIVITY_LABEL } from '../../scheduling/labels';
 import { sensitivityRank } from '../../scheduling/sensitivity';
-import { placementOf } from './pool';
 
 export class SensitivityConflictCheck extends Check {
   public readonly info = {
@@ -20,20 +19,23 @@ export class SensitivityConflictCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
-    const { pool, poolSensitivity, sensitivity } = placementOf(pod);
+    const { pool, poolSensitivity, sensitivity } = pod.placement;
     if (!pool) return;
-    const labelPath = `${pod.metadataPath}.labels["${SENSITIVITY_LABEL}"]`;
     if (sensitivity && poolSensitivity && sensitivityRank(sensitivity) > sensitivityRank(poolSensitivity)) {
-      out.push({ path: labelPath, message: `pod sensitivity "${sensitivity}" is above the sensitivity of node pool "${pool}" ("${poolSensitivity}")` });
+      out.push({ path: labelPathOf(pod), message: `pod sensitivity "${sensitivity}" is above the sensitivity of node pool "${pool}" ("${poolSensitivity}")` });
     }
-    const usage = ctx.index.poolSensitivities(placementOf).get(pool);
+    const usage = ctx.index.poolSensitivities().get(pool);
     if (usage && usage.size > 1) {
       const others = [...usage.entries()]
         .filter(([level]) => level !== (sensitivity ?? '(none)'))
         .map(([level, objects]) => `${objects.filter(o => o !== manifest).map(describe).join(', ')} (${level})`);
-      out.push({ path: labelPath, message: `node pool "${pool}" also runs ${others.join('; ')}, while this pod is "${sensitivity ?? '(none)'}"; workloads of different sensitivity must not share a pool` });
+      out.push({ path: labelPathOf(pod), message: `node pool "${pool}" also runs ${others.join('; ')}, while this pod is "${sensitivity ?? '(none)'}"; workloads of different sensitivity must not share a pool` });
     }
   }
+}
+
+function labelPathOf(pod: PodView): string {
+  return `${pod.metadataPath}.labels["${SENSITIVITY_LABEL}"]`;
 }
 
 function describe(m: any): string {

@@ -5,7 +5,6 @@
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { isFromTrustedRegistry } from '../../supply-chain/image-reference';
-import { imageOf } from './image';
 
 export class TrustedRegistryCheck extends Check {
   public readonly info = {
@@ -23,7 +22,7 @@ export class TrustedRegistryCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
     for (const c of pod.containers) {
-      const image = imageOf(c);
+      const image = c.image;
       if (!(image instanceof Error) && !isFromTrustedRegistry(image, ctx.trustedRegistries)) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" comes from ${image.registry}/${image.repository}, which is not in the trusted registries (${ctx.trustedRegistries.join(', ')})` });
       }
