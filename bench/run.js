@@ -19,7 +19,7 @@ const stats = values => {
 const fmt = (st, digits = 0) => `${st.median.toFixed(digits)} (${st.min.toFixed(digits)}-${st.max.toFixed(digits)})`;
 
 console.log(`Synth to YAML: plain cdk8s-plus-28 Deployments hardened by hand vs SecureDeployments with Guard (${runs} runs each, fresh processes)`);
-console.log('N       plain ms (min-max)        secure+Guard ms (min-max)  time x  plain RSS MB   secure RSS MB  RSS x');
+console.log('N       plain ms (min-max)        secure+Guard ms (min-max)  time x  plain RSS MB   secure RSS MB  RSS x  YAML MB plain / secure');
 const secureMedians = {};
 for (const n of sizes) {
   const plain = [], hardened = [];
@@ -31,7 +31,7 @@ for (const n of sizes) {
   const pt = stats(plain.map(x => x.ms)), st = stats(hardened.map(x => x.ms));
   const pr = stats(plain.map(x => x.rssMb)), sr = stats(hardened.map(x => x.rssMb));
   secureMedians[n] = st.median;
-  console.log([String(n).padEnd(6), fmt(pt).padEnd(25), fmt(st).padEnd(26), (st.median / pt.median).toFixed(2).padEnd(7), fmt(pr).padEnd(14), fmt(sr).padEnd(14), (sr.median / pr.median).toFixed(2)].join(' '));
+  console.log([String(n).padEnd(6), fmt(pt).padEnd(25), fmt(st).padEnd(26), (st.median / pt.median).toFixed(2).padEnd(7), fmt(pr).padEnd(14), fmt(sr).padEnd(14), (sr.median / pr.median).toFixed(2).padEnd(6), `${plain[0].yamlMb.toFixed(2)} / ${hardened[0].yamlMb.toFixed(2)}`].join(' '));
 }
 for (let i = 1; i < sizes.length; i++) {
   const [a, b] = [sizes[i - 1], sizes[i]];

@@ -5,7 +5,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { App, Chart, Size } = require('cdk8s');
+const { ApiObject, App, Chart, JsonPatch, Size } = require('cdk8s');
 const kplus = require('cdk8s-plus-28');
 const secure = require('../build');
 
@@ -41,6 +41,14 @@ function plain(chart, i) {
     kplus.NodeLabelQuery.is('cdk8s-secure.io/pool-sensitivity', 'internal'),
   ));
   d.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is('cdk8s-secure.io/node-pool', 'apps', { effect: kplus.TaintEffect.NO_SCHEDULE })));
+  // The rest of what the secure side writes, so both sides serialise the same YAML: the pool
+  // and sensitivity labels, the image record, the written suppression, and the pod-level
+  // seccomp profile (kplus has no prop for it, hence the patch).
+  d.podMetadata.addLabel('cdk8s-secure.io/node-pool', 'apps');
+  d.podMetadata.addLabel('cdk8s-secure.io/sensitivity', 'internal');
+  d.podMetadata.addAnnotation('cdk8s-secure.io/images', `app=${IMAGE}`);
+  d.metadata.addAnnotation('suppress.cdk8s-secure.io/log-shipper', 'bench workloads log to stdout only');
+  ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 }
 
 let pool;

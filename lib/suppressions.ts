@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './policy/engine';
 import { suppressionAnnotationKey, suppressionProblem } from './policy/suppressions';
+import { memoInSynth, trackSynth } from './synth-scope';
 
 const registry = new WeakMap<IConstruct, Map<string, string>>();
 let knownRuleIds: Set<string> | undefined;
@@ -34,14 +35,16 @@ export class Suppressions {
       own = new Map();
       registry.set(scope, own);
       const entries = own;
-      // Written at synth, so ApiObjects added to the subtree later are covered too.
+      // Written at synth, so ApiObjects added to the subtree later are covered too; once per
+      // synth, although cdk8s runs every validation 1 + (number of charts) times.
+      trackSynth(scope);
       scope.node.addValidation({
-        validate: () => {
+        validate: () => memoInSynth(scope, entries, () => {
           for (const child of scope.node.findAll()) {
             if (ApiObject.isApiObject(child)) for (const [id, why] of entries) child.metadata.addAnnotation(suppressionAnnotationKey(id), why);
           }
           return [];
-        },
+        }),
       });
     }
     const previous = own.get(ruleId);

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Compliance, NodePool, PssLevel, SecureDeployment, SecureNamespace, Sensitivity } from '../lib';
 import { IMAGE, RESOURCES } from './workloads/helpers';
 
@@ -79,6 +80,29 @@ test('a quota smaller than what the namespace\'s workloads request fails synth w
   new SecureDeployment(apps, 'api', { nodePool: pool, replicas: 3, containers: [container] });
   expect(() => app.synth()).toThrow(/the ResourceQuota of namespace "shop" allows requests.cpu 250m, but its workloads need 300m \(apps-api-c8\w+ 3 x 100m\); raise the quota or lower the workloads' resources/);
   expect(() => app.synth()).toThrow('the ResourceQuota of namespace "shop" allows 2 pods, but its workloads run 3; raise \'quota.pods\' or lower the replicas');
+});
+
+test('the quota message names the five largest contributors; an init container counts when it needs more than the app', () => {
+  const app = Testing.app();
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', {
+    name: 'shop',
+    quota: { requestsCpu: '8', limitsCpu: '16', requestsMemory: '1Gi', limitsMemory: '32Gi', requestsEphemeralStorage: '20Gi', limitsEphemeralStorage: '40Gi', pods: 50 },
+  });
+  const apps = new Chart(app, 'apps', { namespace: 'shop' });
+  const pool = new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL });
+  for (let i = 1; i <= 6; i++) {
+    new SecureDeployment(apps, `w${i}`, { nodePool: pool, replicas: i, containers: [container] });
+  }
+  // A raw Pod: its init container (900Mi) needs more than its app container (100Mi), so 900Mi counts.
+  new kplus.k8s.KubePod(apps, 'migrate', {
+    metadata: { name: 'migrate' },
+    spec: {
+      initContainers: [{ name: 'init', image: IMAGE, resources: { requests: { memory: kplus.k8s.Quantity.fromString('900Mi') } } }],
+      containers: [{ name: 'app', image: IMAGE, resources: { requests: { memory: kplus.k8s.Quantity.fromString('100Mi') } } }],
+    },
+  });
+  // 21 replicas x 128Mi + 900Mi = 3588Mi = 3.5Gi.
+  expect(() => app.synth()).toThrow(/allows requests.memory 1Gi, but its workloads need 3.5Gi \(migrate 1 x 900Mi, apps-w6-c8\w+ 6 x 128Mi, apps-w5-c8\w+ 5 x 128Mi, apps-w4-c8\w+ 4 x 128Mi, apps-w3-c8\w+ 3 x 128Mi and 2 more\)/);
 });
 
 test.each<[string, () => unknown, string]>([

@@ -263,7 +263,9 @@ export class SecureNamespace extends Construct {
   /** The namespace's pod-bearing objects, summed (requests and limits times replicas) against the quota. */
   private checkWorkloadsFitQuota(): string[] {
     const totals: { [key: string]: number } = {};
-    const parts: { [key: string]: Array<{ amount: number; text: string }> } = {};
+    // Contributors are kept as numbers and described only when a message needs them.
+    const parts: { [key: string]: Contribution[] } = {};
+    const quantities = new QuantityCache();
     let pods = 0;
     for (const c of this.node.root.node.findAll()) {
       if (!ApiObject.isApiObject(c) || c.metadata.namespace !== this.name) continue;
@@ -272,14 +274,12 @@ export class SecureNamespace extends Construct {
       if (!pod) continue;
       const replicas = replicasOf(manifest);
       pods += replicas;
-      for (const section of ['requests', 'limits']) {
-        for (const [, resource] of RESOURCES) {
-          const key = `${section}.${resource}`;
-          const perPod = podResource(pod, section, resource);
-          if (perPod === 0) continue;
-          totals[key] = (totals[key] ?? 0) + perPod * replicas;
-          (parts[key] ??= []).push({ amount: perPod * replicas, text: `${manifest.metadata.name} ${replicas} x ${format(perPod, resource)}` });
-        }
+      const perPod = podResources(pod, quantities);
+      for (let k = 0; k < QUOTA_KEYS.length; k++) {
+        if (perPod[k] === 0) continue;
+        const key = QUOTA_KEYS[k];
+        totals[key] = (totals[key] ?? 0) + perPod[k] * replicas;
+        (parts[key] ??= []).push({ amount: perPod[k] * replicas, name: manifest.metadata.name, replicas, perPod: perPod[k], resource: key.slice(key.indexOf('.') + 1) });
       }
     }
     const hard: { [key: string]: string } = {
@@ -314,16 +314,54 @@ function replicasOf(m: any): number {
   }
 }
 
-/** What one pod needs of `resource`: regular containers and native sidecars together, or the largest init container. */
-function podResource(pod: ReturnType<typeof podViewOf> & object, section: string, resource: string): number {
-  let running = 0;
-  let init = 0;
-  for (const c of pod.containers) {
-    const value = parseQuantity(c.spec.resources?.[section]?.[resource] ?? '0') ?? 0;
-    if (c.type === 'container' || c.nativeSidecar) running += value;
-    else if (c.type === 'initContainer') init = Math.max(init, value);
+/** The quota keys, in the order podResources returns them. */
+const QUOTA_KEYS = ['requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage'];
+
+interface Contribution {
+  readonly amount: number;
+  readonly name: string;
+  readonly replicas: number;
+  readonly perPod: number;
+  readonly resource: string;
+}
+
+/** Quantities parsed once per check: workloads repeat the same few values thousands of times. */
+class QuantityCache {
+  private readonly values = new Map<unknown, number>();
+
+  public valueOf(quantity: unknown): number {
+    if (quantity === undefined || quantity === null) return 0;
+    let value = this.values.get(quantity);
+    if (value === undefined) {
+      value = (typeof quantity === 'string' ? parseQuantity(quantity) : undefined) ?? 0;
+      this.values.set(quantity, value);
+    }
+    return value;
   }
-  return Math.max(running, init);
+}
+
+/**
+ * What one pod needs, in QUOTA_KEYS order: for each resource, its regular containers and
+ * native sidecars together, or its largest init container if that is more.
+ */
+function podResources(pod: ReturnType<typeof podViewOf> & object, quantities: QuantityCache): number[] {
+  const running = [0, 0, 0, 0, 0, 0];
+  const init = [0, 0, 0, 0, 0, 0];
+  for (const c of pod.containers) {
+    if (c.type === 'ephemeralContainer') continue;
+    const target = c.type === 'container' || c.nativeSidecar ? running : init;
+    const resources = c.spec.resources;
+    const requests = resources?.requests;
+    const limits = resources?.limits;
+    const values = [
+      quantities.valueOf(requests?.cpu), quantities.valueOf(requests?.memory), quantities.valueOf(requests?.['ephemeral-storage']),
+      quantities.valueOf(limits?.cpu), quantities.valueOf(limits?.memory), quantities.valueOf(limits?.['ephemeral-storage']),
+    ];
+    for (let k = 0; k < values.length; k++) {
+      target[k] = target === running ? target[k] + values[k] : Math.max(target[k], values[k]);
+    }
+  }
+  return running.map((r, k) => Math.max(r, init[k]));
 }
 
 function format(n: number, resource: string): string {
@@ -333,8 +371,8 @@ function format(n: number, resource: string): string {
 }
 
 /** The five largest contributors, largest first, and how many more there are. */
-function largest(parts: Array<{ amount: number; text: string }>): string {
+function largest(parts: Contribution[]): string {
   const sorted = [...parts].sort((a, b) => b.amount - a.amount);
-  const shown = sorted.slice(0, 5).map(p => p.text).join(', ');
+  const shown = sorted.slice(0, 5).map(p => `${p.name} ${p.replicas} x ${format(p.perPod, p.resource)}`).join(', ');
   return sorted.length > 5 ? `${shown} and ${sorted.length - 5} more` : shown;
 }

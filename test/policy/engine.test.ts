@@ -3,6 +3,7 @@ import { PolicyEngine } from '../../lib/policy/engine';
 import { RuleStatus, Severity } from '../../lib/policy/model';
 import { Packs } from '../../lib/policy/packs';
 import { ReportFormat } from '../../lib/policy/report/report';
+import { load, CORE_SCHEMA } from 'js-yaml';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
 const insecurePod = (annotations: { [k: string]: string } = {}) => ({
@@ -95,6 +96,23 @@ describe('bad input', () => {
   test('List objects are flattened into their items', () => {
     const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
     expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  test('the loader\'s compaction (JSON rebuild, interned strings) changes no value', () => {
+    const text = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: values, labels: {a: "1"}}',
+      'data: {int: "7", str: plain, quoted: "x: y", unicode: "\u00e9\u2603", empty: ""}',
+      'binaryData: null', 'extra: {n: 12, f: 1.5, neg: -3, big: 12345678901234, t: true, nul: null, list: [1, "two", [3], {four: 4}], emptyList: [], emptyMap: {}}',
+    ].join('\n');
+    const [doc] = parseManifests(text, 'values.yaml');
+    expect(doc.manifest).toEqual(load(text, { schema: CORE_SCHEMA }));
+  });
+
+  test('.inf and .nan survive loading (JSON has no such numbers, so those documents are not rebuilt)', () => {
+    const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: floats}\nextra: {up: .inf, down: -.Inf, nan: .NaN}\n', 'f.yaml');
+    expect(doc.manifest.extra.up).toBe(Infinity);
+    expect(doc.manifest.extra.down).toBe(-Infinity);
+    expect(doc.manifest.extra.nan).toBeNaN();
   });
 });
 
