@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Compliance, NodePool, PssLevel, SecureDeployment, SecureNamespace, Sensitivity } from '../lib';
+import { DEFAULT_QUOTA, NamespaceQuota } from '../lib/namespace/secure-namespace';
 import { IMAGE, RESOURCES } from './workloads/helpers';
 
 const container = { name: 'app', image: IMAGE, resources: RESOURCES };
@@ -69,27 +70,23 @@ test('cdk8s-plus connections open what a workload needs on top of the default de
   expect(policies.every(p => p.metadata.namespace === 'shop')).toBe(true);
 });
 
-test('a quota smaller than what the namespace\'s workloads request fails synth with the numbers', () => {
+/** An app with namespace "shop" (the default quota with `quota` over it) and a chart and pool for its workloads. */
+function shopWithQuota(quota: Partial<NamespaceQuota>) {
   const app = Testing.app();
-  new SecureNamespace(new Chart(app, 'platform'), 'ns', {
-    name: 'shop',
-    quota: { requestsCpu: '250m', limitsCpu: '16', requestsMemory: '16Gi', limitsMemory: '32Gi', requestsEphemeralStorage: '1Gi', limitsEphemeralStorage: '40Gi', pods: 2 },
-  });
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop', quota: { ...DEFAULT_QUOTA, ...quota } });
   const apps = new Chart(app, 'apps', { namespace: 'shop' });
-  const pool = new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL });
+  return { app, apps, pool: new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL }) };
+}
+
+test('a quota smaller than what the namespace\'s workloads request fails synth with the numbers', () => {
+  const { app, apps, pool } = shopWithQuota({ requestsCpu: '250m', requestsEphemeralStorage: '1Gi', pods: 2 });
   new SecureDeployment(apps, 'api', { nodePool: pool, replicas: 3, containers: [container] });
   expect(() => app.synth()).toThrow(/the ResourceQuota of namespace "shop" allows requests.cpu 250m, but its workloads need 300m \(apps-api-c8\w+ 3 x 100m\); raise the quota or lower the workloads' resources/);
   expect(() => app.synth()).toThrow('the ResourceQuota of namespace "shop" allows 2 pods, but its workloads run 3; raise \'quota.pods\' or lower the replicas');
 });
 
 test('the quota message names the five largest contributors; an init container counts when it needs more than the app', () => {
-  const app = Testing.app();
-  new SecureNamespace(new Chart(app, 'platform'), 'ns', {
-    name: 'shop',
-    quota: { requestsCpu: '8', limitsCpu: '16', requestsMemory: '1Gi', limitsMemory: '32Gi', requestsEphemeralStorage: '20Gi', limitsEphemeralStorage: '40Gi', pods: 50 },
-  });
-  const apps = new Chart(app, 'apps', { namespace: 'shop' });
-  const pool = new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL });
+  const { app, apps, pool } = shopWithQuota({ requestsMemory: '1Gi' });
   for (let i = 1; i <= 6; i++) {
     new SecureDeployment(apps, `w${i}`, { nodePool: pool, replicas: i, containers: [container] });
   }
