@@ -60,6 +60,26 @@ function podLocationOf(manifest: any): PodLocation | undefined {
   }
 }
 
+// Parsed image references, shared by every view in the process. Clusters run the same few
+// hundred images (and the same sidecars) across thousands of workloads, and the parse is the
+// largest single cost of checking a container. Bounded: emptied when it reaches the limit.
+const PARSED_IMAGES = new Map<unknown, ImageReferenceParts | Error>();
+const PARSED_IMAGES_LIMIT = 20_000;
+
+function parsedImage(reference: unknown): ImageReferenceParts | Error {
+  let parsed = PARSED_IMAGES.get(reference);
+  if (parsed === undefined) {
+    try {
+      parsed = Object.freeze(parseImageReference(reference as string));
+    } catch (e) {
+      parsed = e as Error;
+    }
+    if (PARSED_IMAGES.size >= PARSED_IMAGES_LIMIT) PARSED_IMAGES.clear();
+    PARSED_IMAGES.set(reference, parsed);
+  }
+  return parsed;
+}
+
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
 
 const LABELS: { [t in ContainerType]: string } = {
@@ -101,14 +121,7 @@ export class ContainerView {
 
   /** The parsed image, or the parse error (which only the image-tag rule reports). */
   public get image(): ImageReferenceParts | Error {
-    if (this._image === undefined) {
-      try {
-        this._image = parseImageReference(this.spec.image);
-      } catch (e) {
-        this._image = e as Error;
-      }
-    }
-    return this._image;
+    return this._image ??= parsedImage(this.spec.image);
   }
 
   /** Human label for messages: `container "api"`, `init container "migrate"`. */
@@ -184,23 +197,36 @@ export function podViewOf(manifest: any): PodView | undefined {
   const spec = isObject(holder) ? holder.spec : undefined;
   if (!isObject(spec)) return undefined;
   const specPath = location.specPath;
-  const securityContext = isObject(spec.securityContext) ? spec.securityContext : {};
+  const securityContext = isObject(spec.securityContext) ? spec.securityContext : EMPTY;
 
-  const containers: ContainerView[] = [];
-  addContainers(containers, spec.containers, 'containers', 'container', securityContext, specPath);
-  addContainers(containers, spec.initContainers, 'initContainers', 'initContainer', securityContext, specPath);
-  addContainers(containers, spec.ephemeralContainers, 'ephemeralContainers', 'ephemeralContainer', securityContext, specPath);
+  const regular = spec.containers;
+  const init = spec.initContainers;
+  const ephemeral = spec.ephemeralContainers;
+  // Sized up front: an array grown by push reserves room for 16 elements, for the 1 or 2 a pod has.
+  const containers = new Array<ContainerView>(lengthOf(regular) + lengthOf(init) + lengthOf(ephemeral));
+  let next = addContainers(containers, 0, regular, 'containers', 'container', securityContext, specPath);
+  next = addContainers(containers, next, init, 'initContainers', 'initContainer', securityContext, specPath);
+  addContainers(containers, next, ephemeral, 'ephemeralContainers', 'ephemeralContainer', securityContext, specPath);
 
-  return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : {}, location.metadataPath,
+  return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : EMPTY, location.metadataPath,
     securityContext, containers, spec.os?.name === 'windows');
 }
 
-function addContainers(into: ContainerView[], items: unknown, list: string, type: ContainerType, podSecurityContext: any, specPath: string): void {
-  if (!Array.isArray(items)) return;
-  for (let i = 0; i < items.length; i++) {
-    const c = isObject(items[i]) ? items[i] : {};
-    const sc = isObject(c.securityContext) ? c.securityContext : {};
-    const name = typeof c.name === 'string' ? c.name : `#${i}`;
-    into.push(new ContainerView(name, type, list, i, c, sc, podSecurityContext, specPath));
-  }
+function lengthOf(items: unknown): number {
+  return Array.isArray(items) ? items.length : 0;
 }
+
+/** Fills `into` from index `at` with views of `items`; returns the next free index. */
+function addContainers(into: ContainerView[], at: number, items: unknown, list: string, type: ContainerType, podSecurityContext: any, specPath: string): number {
+  if (!Array.isArray(items)) return at;
+  for (let i = 0; i < items.length; i++) {
+    const c = isObject(items[i]) ? items[i] : EMPTY;
+    const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
+    const name = typeof c.name === 'string' ? c.name : `#${i}`;
+    into[at++] = new ContainerView(name, type, list, i, c, sc, podSecurityContext, specPath);
+  }
+  return at;
+}
+
+/** What a missing object reads as: nothing to allocate per view, and nothing a rule can change. */
+const EMPTY: any = Object.freeze({});

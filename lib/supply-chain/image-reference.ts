@@ -4,10 +4,7 @@
 const DEFAULT_REGISTRY = 'docker.io';
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
-const DIGEST_HEX: { [algorithm: string]: RegExp } = {
-  sha256: /^[a-f0-9]{64}$/,
-  sha512: /^[a-f0-9]{128}$/,
-};
+const DIGEST_ALGORITHMS = new Set(['sha256', 'sha512']);
 
 /**
  * A parsed container image reference.
@@ -37,30 +34,39 @@ export class ImageReferenceError extends Error {
   }
 }
 
-/** A valid digest, tested first so the common case does no slicing. */
-const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-/** One repository path component, matched in place (sticky) up to the next "/" or the end. */
-const COMPONENT_AT = /[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?=\/|$)/y;
 const WHITE_SPACE = /\s/;
 
 /**
- * Parses `reference` or throws an ImageReferenceError naming the problem. The policy engine
- * calls this for every container it checks, so it slices only the parts it returns.
+ * Parses `reference` or throws an ImageReferenceError naming the problem.
+ *
+ * The policy engine parses the image of every container it checks, so this is written for
+ * speed: digests and repository components are checked by scanning character codes rather
+ * than by regular expressions, and only the parts returned are sliced out.
  */
 export function parseImageReference(reference: string): ImageReferenceParts {
   if (typeof reference !== 'string' || reference.length === 0) {
     throw new ImageReferenceError(String(reference), 'it is empty');
   }
-  if (reference.length > 4096 || WHITE_SPACE.test(reference)) {
+  if (reference.length > 4096) {
     throw new ImageReferenceError(reference, 'it contains white space or is too long');
   }
+  try {
+    return parseParts(reference);
+  } catch (e) {
+    // White space makes some part invalid wherever it is; name it rather than that part.
+    if (WHITE_SPACE.test(reference)) throw new ImageReferenceError(reference, 'it contains white space or is too long');
+    throw e;
+  }
+}
+
+function parseParts(reference: string): ImageReferenceParts {
   let name = reference;
   let digest: string | undefined;
   const at = name.indexOf('@');
   if (at >= 0) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!DIGEST.test(digest)) throw digestError(reference, digest);
+    if (!isDigest(digest)) throw digestError(reference, digest);
   }
 
   let tag: string | undefined;
@@ -87,23 +93,63 @@ export function parseImageReference(reference: string): ImageReferenceParts {
     }
   }
   const repository = repositoryStart === 0 ? name : name.slice(repositoryStart);
-  for (let position = repositoryStart; ;) {
-    COMPONENT_AT.lastIndex = position;
-    if (!COMPONENT_AT.test(name)) {
-      throw new ImageReferenceError(reference, `repository "${repository}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
-    }
-    if (COMPONENT_AT.lastIndex === name.length) break;
-    position = COMPONENT_AT.lastIndex + 1;
+  if (!isRepositoryPath(name, repositoryStart)) {
+    throw new ImageReferenceError(reference, `repository "${repository}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
   }
   const qualified = registry === DEFAULT_REGISTRY && !repository.includes('/') ? `library/${repository}` : repository;
   return { registry, repository: qualified, tag, digest };
+}
+
+/** "sha256:" and 64, or "sha512:" and 128, lowercase hex characters. */
+function isDigest(digest: string): boolean {
+  const hexLength = digest.startsWith('sha256:') ? 64 : digest.startsWith('sha512:') ? 128 : 0;
+  if (hexLength === 0 || digest.length !== 7 + hexLength) return false;
+  for (let i = 7; i < digest.length; i++) {
+    const c = digest.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** A lowercase letter or a digit at `i` (false past the end). */
+function isAlphaNumeric(text: string, i: number): boolean {
+  const c = text.charCodeAt(i); // NaN past the end
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Whether `name` from `start` is "/"-separated components, each matching
+ * `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*` (the distribution/reference grammar).
+ */
+function isRepositoryPath(name: string, start: number): boolean {
+  let i = start;
+  for (;;) {
+    if (!isAlphaNumeric(name, i)) return false;
+    while (isAlphaNumeric(name, i)) i++;
+    while (i < name.length && name.charCodeAt(i) !== 47 /* "/" */) {
+      const c = name.charCodeAt(i);
+      if (c === 46 /* "." */) {
+        i++;
+      } else if (c === 95 /* "_" */) {
+        i += name.charCodeAt(i + 1) === 95 ? 2 : 1;
+      } else if (c === 45 /* "-" */) {
+        while (name.charCodeAt(i) === 45) i++;
+      } else {
+        return false;
+      }
+      if (!isAlphaNumeric(name, i)) return false;
+      while (isAlphaNumeric(name, i)) i++;
+    }
+    if (i === name.length) return true;
+    i++; // past the "/"
+  }
 }
 
 /** Why `digest` is not a valid digest. */
 function digestError(reference: string, digest: string): ImageReferenceError {
   const colon = digest.indexOf(':');
   const algorithm = colon > 0 ? digest.slice(0, colon) : '';
-  if (!Object.prototype.hasOwnProperty.call(DIGEST_HEX, algorithm)) {
+  if (!DIGEST_ALGORITHMS.has(algorithm)) {
     return new ImageReferenceError(reference, `digest "${digest}" must be "sha256:" followed by 64 lowercase hex characters`);
   }
   return new ImageReferenceError(reference, `digest "${digest}" must be "${algorithm}:" followed by ${algorithm === 'sha256' ? 64 : 128} lowercase hex characters`);
