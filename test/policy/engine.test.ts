@@ -98,7 +98,7 @@ describe('bad input', () => {
     expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
   });
 
-  test('the loader\'s string interning changes no value', () => {
+  test('the loader\'s copy (interned strings, compact objects) changes no value', () => {
     const text = [
       'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: values, labels: {a: "1"}}',
       'data: {int: "7", str: plain, quoted: "x: y", unicode: "\u00e9\u2603", empty: ""}',
@@ -106,6 +106,13 @@ describe('bad input', () => {
     ].join('\n');
     const [doc] = parseManifests(text, 'values.yaml');
     expect(doc.manifest).toEqual(load(text, { schema: CORE_SCHEMA }));
+  });
+
+  test('a "__proto__" key stays an own property when the loader copies a document', () => {
+    const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata: {__proto__: {polluted: "yes"}}\n', 'p.yaml');
+    expect(Object.getPrototypeOf(doc.manifest.data)).toBe(Object.prototype);
+    expect(Object.keys(doc.manifest.data)).toEqual(['__proto__']);
+    expect(({} as any).polluted).toBeUndefined();
   });
 
   test('.inf and .nan survive loading', () => {
