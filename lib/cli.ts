@@ -7,16 +7,21 @@ import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
 import { ImageLock } from './supply-chain/image-lock';
 import { refreshLock } from './supply-chain/refresh';
+import { credentialLookup, CredentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
 const USAGE = `Usage:
   cdk8s-secure check FILE|DIR... [--format text|json|sarif|markdown] [--pack NAME]
                                  [--trusted-registry REGISTRY]... [--output FILE]
                                  [--image-lock FILE --max-image-age-days N]
-  cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]...
+  cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]... [--registry-auth-file FILE]
                                  ask each image's registry for the current digest of its
                                  tag and its build time, rewrite the lock (default
                                  images.lock.json), print what changed; exit 1 and leave
-                                 the lock unchanged when any image cannot be resolved
+                                 the lock unchanged when any image cannot be resolved.
+                                 Credentials: the auth file given, else the first of
+                                 $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
+                                 $DOCKER_CONFIG/config.json (~/.docker/config.json) that
+                                 exists ("auths", "credHelpers", "credsStore")
   cdk8s-secure rules             print the rule table (RULES.md)
   cdk8s-secure --help | --version
 
@@ -123,6 +128,7 @@ function check(args: string[], io: CliOutput): number {
 
 async function refresh(args: string[], io: CliOutput): Promise<number> {
   let lock = 'images.lock.json';
+  let authFile: string | undefined;
   const insecureRegistries: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const value = () => {
@@ -132,14 +138,27 @@ async function refresh(args: string[], io: CliOutput): Promise<number> {
     };
     if (args[i] === '--lock') lock = value();
     else if (args[i] === '--insecure-registry') insecureRegistries.push(value());
+    else if (args[i] === '--registry-auth-file') authFile = value();
     else throw new UsageError(`unknown option ${args[i]}`);
   }
   if (!fs.existsSync(lock)) {
     io.err(`cdk8s-secure: cannot read ${lock}: ENOENT\n`);
     return 2;
   }
+  if (authFile !== undefined && !fs.existsSync(authFile)) {
+    io.err(`cdk8s-secure: cannot read the registry auth file ${authFile}: ENOENT\n`);
+    return 2;
+  }
+  let credentials: CredentialLookup;
   try {
-    const result = await refreshLock(lock, { insecureRegistries });
+    credentials = credentialLookup(authFile);
+  } catch (e) {
+    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const credentialSources = authFile ?? defaultAuthFiles().join(', ');
+  try {
+    const result = await refreshLock(lock, { insecureRegistries, credentials, credentialSources });
     io.out(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}\n`);
     return 0;
   } catch (e) {

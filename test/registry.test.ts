@@ -12,6 +12,8 @@ import { main } from '../lib/cli';
 import { RESOURCES, testPool } from './workloads/helpers';
 
 const OLD = `sha256:${'0'.repeat(64)}`;
+/** The one account of the token service, which alone may pull (and push) private/* repositories. */
+const ACCOUNT = 'ci-bot:pa55-w0rd';
 const TOOLS = ['docker-registry', 'umoci', 'skopeo', 'openssl'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-'));
 let registry: ChildProcess;
@@ -32,13 +34,13 @@ function freePort(): Promise<number> {
 }
 
 /** Builds an empty image with the given build time and pushes it as repository:tag; returns the pushed digest. */
-function push(repository: string, tag: string, created: string, target = host()): string {
+function push(repository: string, tag: string, created: string, target = host(), creds?: string): string {
   const layout = path.join(work, `${repository.replace(/\//g, '_')}-${tag}-${Date.now()}`);
   execFileSync('umoci', ['init', '--layout', layout]);
   execFileSync('umoci', ['new', '--image', `${layout}:img`]);
   execFileSync('umoci', ['config', '--image', `${layout}:img`, '--created', created, '--config.user', '65532']);
   const digestFile = path.join(work, 'digest');
-  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', '--digestfile', digestFile, `oci:${layout}:img`, `docker://${target}/${repository}:${tag}`]);
+  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), '--digestfile', digestFile, `oci:${layout}:img`, `docker://${target}/${repository}:${tag}`]);
   return fs.readFileSync(digestFile, 'utf8').trim();
 }
 
@@ -64,7 +66,7 @@ async function startTokenService(): Promise<{ process: ChildProcess; port: numbe
   const keyFile = path.join(work, 'token.key');
   const certFile = path.join(work, 'token.crt');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=cdk8s-secure-test-token'], { stdio: 'ignore' });
-  const child = spawn(process.execPath, [path.join(__dirname, 'registry', 'token-service.js'), keyFile, certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'registry', 'token-service.js'), keyFile, certFile, ACCOUNT], { stdio: ['ignore', 'pipe', 'inherit'] });
   const p = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', d => resolve(Number(String(d).trim())));
     child.once('exit', code => reject(new Error(`token service exited with ${code}`)));
@@ -116,6 +118,83 @@ test('a registry that requires Bearer tokens: the challenge is answered and the 
   expect(JSON.parse(fs.readFileSync(lock, 'utf8')).images[`${secured}/team/app:1.0`]).toEqual({ digest, created: '2026-11-11T00:00:00.000Z' });
 }, 60_000);
 
+
+/** Writes a registry auth file (docker config.json format) and returns its path. */
+function authFile(config: object): string {
+  const file = path.join(work, `auth-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe('a private repository (credentials from a docker/podman auth file)', () => {
+  const secured = () => `127.0.0.1:${securedPort}`;
+  let digest: string;
+  let lock: () => string;
+  beforeAll(() => {
+    digest = push('private/billing', '4.2', '2026-11-21T00:00:00Z', secured(), ACCOUNT);
+    lock = () => writeLock({ [`${secured()}/private/billing:4.2`]: { digest: OLD, created: '2026-10-01T00:00:00Z' } });
+  }, 60_000);
+
+  test('"auths" with base64 user:password: the token is asked for with them and the tag resolved', async () => {
+    const file = lock();
+    const auth = authFile({ auths: { [secured()]: { auth: Buffer.from(ACCOUNT).toString('base64') } } });
+    const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', auth);
+    expect(r.err).toBe('');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).images[`${secured()}/private/billing:4.2`]).toEqual({ digest, created: '2026-11-21T00:00:00.000Z' });
+  }, 60_000);
+
+  test('a credential helper (credHelpers) is run with the docker-credential-helpers protocol', async () => {
+    const bin = fs.mkdtempSync(path.join(work, 'bin-'));
+    const [user, password] = ACCOUNT.split(':');
+    // A helper as docker-credential-pass or -ecr-login would be: the server on stdin, JSON out.
+    fs.writeFileSync(path.join(bin, 'docker-credential-cdk8stest'), `#!/bin/sh
+[ "$1" = get ] || exit 2
+read server
+if [ "$server" = "${secured()}" ]; then echo '{"ServerURL":"'$server'","Username":"${user}","Secret":"${password}"}'; else echo "credentials not found in native keychain"; exit 1; fi
+`, { mode: 0o755 });
+    const file = lock();
+    const previous = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${previous}`;
+    try {
+      const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', authFile({ credHelpers: { [secured()]: 'cdk8stest' } }));
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+    } finally {
+      process.env.PATH = previous;
+    }
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).images[`${secured()}/private/billing:4.2`].digest).toBe(digest);
+  }, 60_000);
+
+  test('no credentials: the error says the registry needs some and where they were looked for', async () => {
+    const file = lock();
+    const auth = authFile({});
+    const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', auth);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${secured()}/private/billing:4.2: registry ${secured()} needs credentials to pull ${secured()}/private/billing, and none were found (looked in ${auth}); log in with docker login or skopeo login, or pass --registry-auth-file`);
+  }, 60_000);
+
+  test('a wrong password: the token service\'s refusal names the user and the file, never the password', async () => {
+    const file = lock();
+    const auth = authFile({ auths: { [`https://${secured()}`]: { username: 'ci-bot', password: 'wrong' } } });
+    const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', auth);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`refused user "ci-bot" (from ${auth} (auths["https://${secured()}"])); log in again or fix the stored password`);
+    expect(r.err).not.toContain('wrong');
+  }, 60_000);
+
+  test('an auth file that is not JSON, or holds an identity token, is refused before any request (exit 2)', async () => {
+    const broken = path.join(work, 'broken-auth.json');
+    fs.writeFileSync(broken, '{"auths": ');
+    const r = await run('images', 'refresh', '--lock', lock(), '--registry-auth-file', broken);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^cdk8s-secure: the registry auth file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON: `));
+    const oauth = authFile({ auths: { [secured()]: { identitytoken: 'refresh-token' } } });
+    const t = await run('images', 'refresh', '--lock', lock(), '--registry-auth-file', oauth);
+    expect(t.code).toBe(1);
+    expect(t.err).toContain('holds an identity token (OAuth refresh token), which images refresh does not exchange');
+    expect((await run('images', 'refresh', '--lock', lock(), '--registry-auth-file', path.join(work, 'nope.json'))).err).toBe(`cdk8s-secure: cannot read the registry auth file ${path.join(work, 'nope.json')}: ENOENT\n`);
+  }, 60_000);
+});
 
 test('a rebuilt tag: the new digest and build time are picked up and printed', async () => {
   const digest = push('shop/api', '2.3.1', '2026-11-20T08:00:00Z');

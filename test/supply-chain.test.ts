@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Compliance, Guard, ImageLock, ImagePolicy, SecureDeployment } from '../lib';
+import { credentialLookup, defaultAuthFiles } from '../lib/supply-chain/registry-auth';
 import { RESOURCES, testPool } from './workloads/helpers';
 
 const LOCK = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');
@@ -93,5 +94,49 @@ describe('ImagePolicy', () => {
     ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }), '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
   ])('refuses %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
+  });
+});
+
+describe('registry credentials (images refresh)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-'));
+  const file = (config: unknown) => {
+    const f = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(f, typeof config === 'string' ? config : JSON.stringify(config));
+    return f;
+  };
+  const basic = (s: string) => Buffer.from(s).toString('base64');
+
+  test('Docker Hub credentials are found under its legacy index URL; others under host or URL', () => {
+    const f = file({ auths: { 'https://index.docker.io/v1/': { auth: basic('hub:t0ken') }, 'https://ghcr.io': { username: 'me', password: 'pat' } } });
+    const lookup = credentialLookup(f);
+    expect(lookup('docker.io')).toEqual({ username: 'hub', password: 't0ken', source: `${f} (auths["https://index.docker.io/v1/"])` });
+    expect(lookup('ghcr.io')).toEqual({ username: 'me', password: 'pat', source: `${f} (auths["https://ghcr.io"])` });
+    expect(lookup('quay.io')).toBeUndefined();
+  });
+
+  test('a password may contain ":"; an "auth" without one is refused naming the entry', () => {
+    expect(credentialLookup(file({ auths: { 'r.io': { auth: basic('u:a:b') } } }))('r.io')?.password).toBe('a:b');
+    const f = file({ auths: { 'r.io': { auth: basic('nocolon') } } });
+    expect(() => credentialLookup(f)('r.io')).toThrow(`${f} (auths["r.io"]): "auth" must be base64 of "user:password"`);
+  });
+
+  test('files that are not an auth config are refused at once', () => {
+    const list = file([]);
+    expect(() => credentialLookup(list)).toThrow(`the registry auth file ${list} must hold a JSON object with "auths", "credHelpers" or "credsStore"`);
+    const broken = file('{');
+    expect(() => credentialLookup(broken)).toThrow(`the registry auth file ${broken} is not JSON`);
+  });
+
+  test('a credential helper that is not installed is named; a helper name cannot smuggle a path', () => {
+    const f = file({ credsStore: 'not-installed-anywhere' });
+    expect(() => credentialLookup(f, { PATH: dir })('r.io')).toThrow(`credential helper docker-credential-not-installed-anywhere (credsStore in ${f}) is not installed (docker-credential-not-installed-anywhere is not on PATH)`);
+    expect(() => credentialLookup(file({ credHelpers: { 'r.io': '../../bin/sh' } }))('r.io')).toThrow('"../../bin/sh" is not a credential helper name');
+  });
+
+  test('the default auth files, in the order podman, skopeo and docker use them', () => {
+    expect(defaultAuthFiles({ REGISTRY_AUTH_FILE: '/a.json', XDG_RUNTIME_DIR: '/run/user/1', DOCKER_CONFIG: '/d' })).toEqual(['/a.json', '/run/user/1/containers/auth.json', '/d/config.json']);
+    expect(defaultAuthFiles({})).toEqual([path.join(os.homedir(), '.docker', 'config.json')]);
+    // None exists: every registry is anonymous.
+    expect(credentialLookup(undefined, { DOCKER_CONFIG: path.join(dir, 'none') })('r.io')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 // registries such as Docker Hub, GHCR and Harbor use.
 import { createHash } from 'crypto';
 import { parseImageReference } from './image-reference';
+import { basicAuthorization, CredentialLookup, RegistryCredentials } from './registry-auth';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -25,6 +26,10 @@ export interface RegistryClientOptions {
   readonly insecureRegistries?: readonly string[];
   /** Per-request timeout. */
   readonly timeoutMs?: number;
+  /** Credentials per registry host (see registry-auth.ts); anonymous when absent. */
+  readonly credentials?: CredentialLookup;
+  /** Where credentials were looked for, for the message when a registry needs some and none were found. */
+  readonly credentialSources?: string;
 }
 
 /** Thrown with a message that names the image and what went wrong. */
@@ -44,27 +49,46 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
   const host = parts.registry === 'docker.io' ? 'registry-1.docker.io' : parts.registry;
   const scheme = isLoopback(parts.registry) || options.insecureRegistries?.includes(parts.registry) ? 'http' : 'https';
   const base = `${scheme}://${host}/v2/${parts.repository}`;
-  let token: string | undefined;
-
-  const get = async (url: string, accept: string): Promise<Response> => {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let response: Response;
+  const repository = `${parts.registry}/${parts.repository}`;
+  let credentials: RegistryCredentials | undefined;
+  let credentialsRead = false;
+  const credentialsFor = () => {
+    if (!credentialsRead) {
+      credentialsRead = true;
       try {
-        response = await fetch(url, {
-          headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-        });
+        credentials = options.credentials?.(parts.registry);
       } catch (e) {
-        const cause = (e as any)?.cause?.code ?? (e as Error).name ?? (e as Error).message;
-        throw new RegistryError(`${reference}: registry ${parts.registry} is unreachable (${cause})`);
+        throw new RegistryError(`${reference}: ${(e as Error).message}`);
       }
-      if (response.status === 401 && attempt === 0) {
-        token = await bearerToken(response.headers.get('www-authenticate'), reference, options);
-        continue;
-      }
-      return response;
     }
-    throw new RegistryError(`${reference}: registry ${parts.registry} refused the credentials it asked for`);
+    return credentials;
+  };
+  let authorization: string | undefined;
+
+  const send = async (url: string, accept: string): Promise<Response> => {
+    try {
+      return await fetch(url, {
+        headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+    } catch (e) {
+      const cause = (e as any)?.cause?.code ?? (e as Error).name ?? (e as Error).message;
+      throw new RegistryError(`${reference}: registry ${parts.registry} is unreachable (${cause})`);
+    }
+  };
+  /** A GET that answers one authentication challenge, then reports a refusal by who was refused. */
+  const get = async (url: string, accept: string): Promise<Response> => {
+    let response = await send(url, accept);
+    if (response.status === 401) {
+      authorization = await answerChallenge(response.headers.get('www-authenticate'), reference, credentialsFor(), options);
+      response = await send(url, accept);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new RegistryError(credentials
+        ? `${reference}: user "${credentials.username}" (from ${credentials.source}) may not pull ${repository}`
+        : `${reference}: registry ${parts.registry} needs credentials to pull ${repository}, and none were found${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`);
+    }
+    return response;
   };
 
   const manifestResponse = await get(`${base}/manifests/${parts.tag}`, MANIFEST_TYPES);
@@ -95,10 +119,20 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
   return { digest, created: new Date(config.created).toISOString() };
 }
 
-/** Answers a `WWW-Authenticate: Bearer realm=…,service=…,scope=…` challenge with an anonymous token request. */
-async function bearerToken(challenge: string | null, reference: string, options: RegistryClientOptions): Promise<string> {
+/**
+ * The Authorization header that answers a 401's challenge: `Basic` with the credentials, or
+ * for `Bearer realm=…,service=…,scope=…` a token from the realm (asked with the credentials
+ * when there are some, anonymously otherwise).
+ */
+async function answerChallenge(challenge: string | null, reference: string, credentials: RegistryCredentials | undefined, options: RegistryClientOptions): Promise<string> {
+  if (challenge && /^Basic\b/i.test(challenge)) {
+    if (!credentials) {
+      throw new RegistryError(`${reference}: the registry asks for a user name and password, and none were found${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`);
+    }
+    return basicAuthorization(credentials);
+  }
   if (!challenge || !/^Bearer /i.test(challenge)) {
-    throw new RegistryError(`${reference}: the registry requires authentication (${challenge ?? 'no challenge'}), which only the Bearer token scheme supports here`);
+    throw new RegistryError(`${reference}: the registry requires authentication (${challenge ?? 'no challenge'}) by a scheme other than Basic or Bearer`);
   }
   const params: { [key: string]: string } = {};
   for (const m of challenge.slice(7).matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
@@ -108,13 +142,19 @@ async function bearerToken(challenge: string | null, reference: string, options:
   if (params.scope) url.searchParams.set('scope', params.scope);
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
+    response = await fetch(url, {
+      headers: credentials ? { Authorization: basicAuthorization(credentials) } : {},
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
   } catch (e) {
     throw new RegistryError(`${reference}: token service ${url.host} is unreachable (${(e as any)?.cause?.code ?? (e as Error).message})`);
+  }
+  if ((response.status === 401 || response.status === 403) && credentials) {
+    throw new RegistryError(`${reference}: token service ${url.host} refused user "${credentials.username}" (from ${credentials.source}); log in again or fix the stored password`);
   }
   if (!response.ok) throw new RegistryError(`${reference}: token service answered ${response.status}`);
   const json = await response.json() as any;
   const token = json.token ?? json.access_token;
   if (typeof token !== 'string') throw new RegistryError(`${reference}: token service answered without a token`);
-  return token;
+  return `Bearer ${token}`;
 }
