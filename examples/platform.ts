@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ImageAdmissionPolicy, ImagePolicy, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+import { ImageAdmissionPolicy, ImagePolicy, ImageSignaturePolicy, ImageSigner, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
 
 /** Fluent Bit, mirrored into the platform registry; pinned through the image lock. */
 export const FLUENT_BIT_IMAGE = 'registry.example.com/platform/fluent-bit:3.1.9';
@@ -54,7 +54,17 @@ export class PlatformChart extends Chart {
     this.opsPool = new NodePool(this, 'ops', { sensitivity: Sensitivity.INTERNAL });
     // The cluster enforces what synth checked: the same registry allowlist, digests required.
     const images = ImagePolicy.of(this);
-    if (images) new ImageAdmissionPolicy(this, 'image-admission', { policy: images });
+    if (images) {
+      new ImageAdmissionPolicy(this, 'image-admission', { policy: images });
+      // And only images the release workflow signed (keyless, through GitHub's OIDC issuer).
+      new ImageSignaturePolicy(this, 'image-signatures', {
+        policy: images,
+        signers: [ImageSigner.keyless({
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: 'https://github.com/example/platform/.github/workflows/release.yml@refs/heads/main',
+        })],
+      });
+    }
     this.logs = LogOutput.forward({ host: 'logs.platform.example.com' });
     this.shopNamespace = new SecureNamespace(this, 'shop-namespace', { name: 'shop' });
     this.observabilityNamespace = new SecureNamespace(this, 'observability-namespace', { name: 'observability' });

@@ -1,5 +1,6 @@
 // Validates manifests against the upstream schemas: kubernetes-models for Kubernetes kinds,
-// @kubernetes-models/external-secrets for ExternalSecret. A custom resource without an
+// @kubernetes-models/external-secrets for ExternalSecret, @kubernetes-models/kyverno for
+// Kyverno's ClusterPolicy. A custom resource without an
 // upstream model package is listed in NO_UPSTREAM_MODEL and covered by its own structural
 // tests instead (test/secrets.test.ts, test/scheduling.test.ts).
 import { apiGroup } from '../lib/policy/pod-view';
@@ -13,6 +14,10 @@ function modelFor(apiVersion: string, kind: string): any {
     // The package's newest schema is v1beta1; the v1 ExternalSecret keeps every field we emit.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1')[kind];
+  }
+  if (group === 'kyverno.io') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`@kubernetes-models/kyverno/kyverno.io/${version}`)[kind];
   }
   if (group === 'admissionregistration.k8s.io' && version === 'v1beta1' && kind.startsWith('ValidatingAdmissionPolicy')) {
     // kubernetes-models 4.x no longer ships the v1beta1 policy; its v1 schema has every field we emit.

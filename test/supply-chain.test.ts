@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { Compliance, Guard, ImageLock, ImagePolicy, SecureDeployment } from '../lib';
+import { AdmissionAction, Compliance, Guard, ImageLock, ImagePolicy, ImageSignaturePolicy, ImageSigner, SecureDeployment } from '../lib';
 import { credentialLookup, defaultAuthFiles } from '../lib/supply-chain/registry-auth';
 import { RESOURCES, testPool } from './workloads/helpers';
 
@@ -138,5 +138,64 @@ describe('registry credentials (images refresh)', () => {
     expect(defaultAuthFiles({})).toEqual([path.join(os.homedir(), '.docker', 'config.json')]);
     // None exists: every registry is anonymous.
     expect(credentialLookup(undefined, { DOCKER_CONFIG: path.join(dir, 'none') })('r.io')).toBeUndefined();
+  });
+});
+
+describe('ImageSignaturePolicy (Kyverno verifyImages)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ClusterPolicy } = require('@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy');
+  const KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM\n5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==\n-----END PUBLIC KEY-----';
+  const KEYLESS = { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
+  const setup = () => {
+    const app = Testing.app();
+    const policy = new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com/shop', 'ghcr.io/acme/'], requireDigest: false });
+    return { chart: new Chart(app, 'platform'), policy };
+  };
+
+  test('every trusted registry\'s images must be signed by one of the signers, by digest; valid against Kyverno\'s schema', () => {
+    const { chart, policy } = setup();
+    new ImageSignaturePolicy(chart, 'sig', { policy, signers: [ImageSigner.keyless(KEYLESS), ImageSigner.publicKey(KEY)] });
+    const [cp] = Testing.synth(chart);
+    expect(() => new ClusterPolicy(cp).validate()).not.toThrow();
+    expect(cp.spec.validationFailureAction).toBe('Enforce');
+    expect(cp.spec.rules[0].match).toEqual({ any: [{ resources: { kinds: ['Pod'] } }] });
+    expect(cp.spec.rules[0].verifyImages).toEqual([{
+      imageReferences: ['registry.example.com/shop/*', 'ghcr.io/acme/*'],
+      attestors: [{
+        count: 1,
+        entries: [
+          { keyless: { ...KEYLESS, rekor: { url: 'https://rekor.sigstore.dev' } } },
+          { keys: { publicKeys: `${KEY}\n`, rekor: { ignoreTlog: true, url: 'https://rekor.sigstore.dev' } } },
+        ],
+      }],
+      mutateDigest: true,
+      verifyDigest: true,
+      required: true,
+    }]);
+  });
+
+  test('AUDIT records instead of rejecting; a key can require its own transparency log', () => {
+    const { chart, policy } = setup();
+    new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.AUDIT, signers: [ImageSigner.publicKey(KEY, 'https://rekor.internal.example.com')] });
+    const [cp] = Testing.synth(chart);
+    expect(cp.spec.validationFailureAction).toBe('Audit');
+    expect(cp.spec.rules[0].verifyImages[0].attestors[0].entries[0].keys.rekor).toEqual({ url: 'https://rekor.internal.example.com' });
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['no signers', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, signers: [] }); },
+      `ImageSignaturePolicy platform/sig: 'signers' is empty; name at least one ImageSigner (a cosign public key or a keyless identity)`],
+    ['WARN', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.WARN, signers: [ImageSigner.publicKey(KEY)] }); },
+      `'action' WARN has no Kyverno equivalent for image verification; use DENY (Enforce) or AUDIT (Audit)`],
+    ['a timeout over the webhook limit', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, webhookTimeoutSeconds: 60, signers: [ImageSigner.publicKey(KEY)] }); },
+      `'webhookTimeoutSeconds' (60) must be a whole number from 1 to 30 (the API server's webhook limit)`],
+    ['a key that is not PEM', () => ImageSigner.publicKey('ssh-ed25519 AAAA'),
+      `ImageSigner.publicKey: 'publicKeyPem' ("ssh-ed25519 AAAA"...) is not a PEM public key; pass the contents of cosign.pub`],
+    ['an issuer that is not https', () => ImageSigner.keyless({ ...KEYLESS, issuer: 'http://issuer.example.com' }),
+      `ImageSigner.keyless: 'issuer' ("http://issuer.example.com") must be an https:// URL`],
+    ['a subject of wildcards only', () => ImageSigner.keyless({ ...KEYLESS, subject: '*' }),
+      `ImageSigner.keyless: 'subject' ("*") must name the signer (e.g. the release workflow's URL); only wildcards would trust anyone https://token.actions.githubusercontent.com vouches for`],
+  ])('%s is refused with the prop and the fix', (_name, fn, message) => {
+    expect(fn).toThrow(message);
   });
 });

@@ -3,3 +3,4 @@
 export * from './image-lock';
 export * from './image-policy';
 export * from './image-admission-policy';
+export * from './image-signature-policy';
