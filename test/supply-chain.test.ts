@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -179,6 +180,10 @@ describe('ImageSignaturePolicy (Kyverno verifyImages)', () => {
     new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.AUDIT, signers: [ImageSigner.publicKey(KEY, 'https://rekor.internal.example.com')] });
     const [cp] = Testing.synth(chart);
     expect(cp.spec.validationFailureAction).toBe('Audit');
+    // The description names a key by its fingerprint (every P-256 PEM starts alike).
+    const der = Buffer.from(KEY.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const fingerprint = createHash('sha256').update(der).digest('hex').slice(0, 16);
+    expect(cp.metadata.annotations['policies.kyverno.io/description']).toBe(`Every image from registry.example.com/shop, ghcr.io/acme/ must be signed by public key sha256:${fingerprint} and referenced by digest.`);
     expect(cp.spec.rules[0].verifyImages[0].attestors[0].entries[0].keys.rekor).toEqual({ url: 'https://rekor.internal.example.com' });
   });
 

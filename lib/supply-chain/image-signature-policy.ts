@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AdmissionAction } from './image-admission-policy';
@@ -47,7 +48,9 @@ export class ImageSigner {
     const keys: { [key: string]: unknown } = { publicKeys: `${pem}\n` };
     if (rekorUrl !== undefined) keys.rekor = { url: httpsUrl('ImageSigner.publicKey', 'rekorUrl', rekorUrl) };
     else keys.rekor = { ignoreTlog: true, url: SIGSTORE_REKOR_URL };
-    return new ImageSigner(`public key ${pem.split(/\r?\n/)[1]?.slice(0, 12)}...`, { keys });
+    // Named by fingerprint: every P-256 key's PEM starts with the same characters.
+    const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    return new ImageSigner(`public key sha256:${createHash('sha256').update(der).digest('hex').slice(0, 16)}`, { keys });
   }
 
   /** Images signed keylessly by `subject` as vouched for by `issuer` (`cosign sign` with OIDC). */
