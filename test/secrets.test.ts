@@ -1,9 +1,13 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { load as yamlLoad } from 'js-yaml';
 import {
-  AwsObjectType, Compliance, CsiProvider, ExternalSecret, ExternalSecretsApiVersion, SecretMount, SecretProviderClass, SecretStoreKind, SecureDeployment,
+  AwsObjectType, AzureObjectType, Compliance, CsiProvider, ExternalSecret, ExternalSecretsApiVersion, SecretMount, SecretProviderClass, SecretStoreKind, SecureDeployment,
 } from '../lib';
 import { IMAGE, podSpecOf, RESOURCES, testPool } from './workloads/helpers';
+
+const TENANT = '00000000-0000-0000-0000-0000000000aa';
+const CLIENT = '00000000-0000-0000-0000-0000000000bb';
 
 const inChart = (build: (chart: any) => unknown) => build(Testing.chart());
 
@@ -71,6 +75,8 @@ describe('SecretMount', () => {
       'aws', { region: 'eu-west-1', usePodIdentity: 'true', objects: '[{"objectName":"prod/db","objectType":"secretsmanager","objectAlias":"db"}]' }, ['db']],
     ['gcp', () => CsiProvider.gcp({ secrets: [{ fileName: 'key', resourceName: 'projects/p/secrets/s/versions/latest' }] }),
       'gcp', { secrets: '[{"resourceName":"projects/p/secrets/s/versions/latest","fileName":"key"}]' }, ['key']],
+    ['azure', () => CsiProvider.azure({ keyVaultName: 'shop-kv', tenantId: TENANT, workloadIdentityClientId: CLIENT, objects: [{ fileName: 'db', objectName: 'db-password', objectType: AzureObjectType.SECRET }] }),
+      'azure', { keyvaultName: 'shop-kv', tenantId: TENANT, usePodIdentity: 'false', clientID: CLIENT, objects: '{"array":["{\\"objectName\\":\\"db-password\\",\\"objectType\\":\\"secret\\",\\"objectAlias\\":\\"db\\",\\"objectVersion\\":\\"\\"}"]}' }, ['db']],
   ])('a %s SecretProviderClass and its CSI volume', (_name, provider, providerName, parameters, files) => {
     const chart = Testing.chart();
     const spc = new SecretProviderClass(chart, 'spc', { provider: provider() });
@@ -166,6 +172,14 @@ describe('bad input', () => {
       `'objects[0].secretPath' (null) is required by the CSI provider`],
     ['an AWS provider with nothing to mount', () => CsiProvider.aws({ objects: [] }),
       `'objects' ([]) must list at least one secret to mount`],
+    ['an Azure provider with two identities', () => CsiProvider.azure({ keyVaultName: 'kv1', tenantId: TENANT, workloadIdentityClientId: CLIENT, managedIdentityClientId: CLIENT, objects: [{ fileName: 'p', objectName: 'p', objectType: AzureObjectType.SECRET }] }),
+      `give exactly one of 'workloadIdentityClientId' (AKS workload identity, recommended) and 'managedIdentityClientId' (a node identity); got 2`],
+    ['an Azure tenant that is not a GUID', () => CsiProvider.azure({ keyVaultName: 'kv1', tenantId: 'contoso.onmicrosoft.com', workloadIdentityClientId: CLIENT, objects: [{ fileName: 'p', objectName: 'p', objectType: AzureObjectType.SECRET }] }),
+      `'tenantId' ("contoso.onmicrosoft.com") must be a GUID, e.g. 00000000-0000-0000-0000-000000000000`],
+    ['an invalid key vault name', () => CsiProvider.azure({ keyVaultName: 'my--vault', tenantId: TENANT, workloadIdentityClientId: CLIENT, objects: [{ fileName: 'p', objectName: 'p', objectType: AzureObjectType.SECRET }] }),
+      `'keyVaultName' ("my--vault") must be a key vault name: 3-24 letters, digits and hyphens, starting with a letter`],
+    ['an unknown Azure object type', () => CsiProvider.azure({ keyVaultName: 'kv1', tenantId: TENANT, managedIdentityClientId: CLIENT, objects: [{ fileName: 'p', objectName: 'p', objectType: 'blob' as any }] }),
+      `'objects[0].objectType' ("blob") must be secret, key, cert`],
     ['a malformed GCP resource name', () => CsiProvider.gcp({ secrets: [{ fileName: 'k', resourceName: 'my-secret' }] }),
       `'secrets[0].resourceName' ("my-secret") must be projects/PROJECT/secrets/NAME/versions/VERSION`],
     ['an ExternalSecret without a store', () => new ExternalSecret(chart(), 'es', { store: undefined as any, data: [{ key: 'k', remoteKey: 'r' }] }),
@@ -194,4 +208,20 @@ describe('bad input', () => {
     d.containers[0].mount('/run/secrets/db', kplus.Volume.fromEmptyDir(c, 'v', 'scratch'));
     expect(() => Testing.synth(c)).toThrow('container "app" mounts volume "scratch" at /run/secrets/db, where secret "db" is mounted; choose another path');
   });
+});
+
+test('the Azure provider\'s objects parameter reads back as the provider parses it (YAML holding a list of YAML documents)', () => {
+  const provider = CsiProvider.azure({
+    keyVaultName: 'billing-kv', tenantId: TENANT, managedIdentityClientId: CLIENT, cloudName: 'AzureUSGovernmentCloud',
+    objects: [
+      { fileName: 'api-key', objectName: 'api-key', objectType: AzureObjectType.SECRET, objectVersion: '0123abcd' },
+      { fileName: 'tls.crt', objectName: 'billing-tls', objectType: AzureObjectType.CERT },
+    ],
+  });
+  expect(provider.parameters).toMatchObject({ keyvaultName: 'billing-kv', usePodIdentity: 'false', useVMManagedIdentity: 'true', userAssignedIdentityID: CLIENT, cloudName: 'AzureUSGovernmentCloud' });
+  const outer = yamlLoad(provider.parameters.objects) as { array: string[] };
+  expect(outer.array.map(doc => yamlLoad(doc))).toEqual([
+    { objectName: 'api-key', objectType: 'secret', objectAlias: 'api-key', objectVersion: '0123abcd' },
+    { objectName: 'billing-tls', objectType: 'cert', objectAlias: 'tls.crt', objectVersion: '' },
+  ]);
 });

@@ -95,6 +95,70 @@ export interface GcpCsiOptions {
 }
 
 /**
+ * What an Azure Key Vault object is.
+ */
+export enum AzureObjectType {
+  /** A Key Vault secret. */
+  SECRET = 'secret',
+  /** A Key Vault key (the public key is written, PEM). */
+  KEY = 'key',
+  /** A Key Vault certificate (the certificate is written, PEM). */
+  CERT = 'cert',
+}
+
+/**
+ * A secret read by the Azure Key Vault CSI provider.
+ */
+export interface AzureSecretObject {
+  /** File name in the mount (the provider's `objectAlias`). */
+  readonly fileName: string;
+  /** Name of the object in the key vault. */
+  readonly objectName: string;
+  /** Secret, key or certificate. */
+  readonly objectType: AzureObjectType;
+  /**
+   * Version of the object.
+   * @default - the latest
+   */
+  readonly objectVersion?: string;
+}
+
+/**
+ * Options of the Azure Key Vault CSI provider. The provider authenticates as an Azure
+ * identity: give exactly one of `workloadIdentityClientId` (AKS workload identity, the
+ * recommended way) and `managedIdentityClientId` (a user-assigned identity of the nodes).
+ * @see https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage
+ */
+export interface AzureCsiOptions {
+  /** Name of the key vault. */
+  readonly keyVaultName: string;
+  /** ID (GUID) of the Microsoft Entra tenant the key vault belongs to. */
+  readonly tenantId: string;
+  /** Secrets to mount. */
+  readonly objects: AzureSecretObject[];
+  /**
+   * Client ID of the managed identity federated with the pod's ServiceAccount (AKS workload identity).
+   * @default - none; then `managedIdentityClientId` is required
+   */
+  readonly workloadIdentityClientId?: string;
+  /**
+   * Client ID of a user-assigned managed identity of the nodes. Every pod on those nodes can
+   * use it, so prefer workload identity.
+   * @default - none; then `workloadIdentityClientId` is required
+   */
+  readonly managedIdentityClientId?: string;
+  /**
+   * Azure cloud of the key vault, e.g. "AzureUSGovernmentCloud".
+   * @default - the provider's default (AzurePublicCloud)
+   */
+  readonly cloudName?: string;
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** Key vault names: 3-24 letters, digits and hyphens, starting with a letter, no "--", not ending in "-". */
+const KEY_VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+
+/**
  * A provider of the Secrets Store CSI driver, with its parameters.
  */
 export class CsiProvider {
@@ -144,6 +208,41 @@ export class CsiProvider {
     });
   }
 
+  /** Azure Key Vault. */
+  public static azure(options: AzureCsiOptions): CsiProvider {
+    if (typeof options.keyVaultName !== 'string' || !KEY_VAULT_NAME.test(options.keyVaultName)) {
+      throw new Error(`'keyVaultName' (${JSON.stringify(options.keyVaultName ?? null)}) must be a key vault name: 3-24 letters, digits and hyphens, starting with a letter`);
+    }
+    guid('tenantId', options.tenantId);
+    const identities = [options.workloadIdentityClientId, options.managedIdentityClientId].filter(i => i !== undefined);
+    if (identities.length !== 1) {
+      throw new Error(`give exactly one of 'workloadIdentityClientId' (AKS workload identity, recommended) and 'managedIdentityClientId' (a node identity); got ${identities.length}`);
+    }
+    if (options.workloadIdentityClientId !== undefined) guid('workloadIdentityClientId', options.workloadIdentityClientId);
+    if (options.managedIdentityClientId !== undefined) guid('managedIdentityClientId', options.managedIdentityClientId);
+    const objects = listOf('objects', options.objects);
+    objects.forEach((o, i) => {
+      required(`objects[${i}].objectName`, o.objectName);
+      if (!Object.values(AzureObjectType).includes(o.objectType)) {
+        throw new Error(`'objects[${i}].objectType' (${JSON.stringify(o.objectType ?? null)}) must be ${Object.values(AzureObjectType).join(', ')}`);
+      }
+    });
+    return new CsiProvider('azure', objects.map(o => o.fileName), {
+      keyvaultName: options.keyVaultName,
+      tenantId: options.tenantId,
+      usePodIdentity: 'false',
+      ...(options.workloadIdentityClientId !== undefined
+        ? { clientID: options.workloadIdentityClientId }
+        : { useVMManagedIdentity: 'true', userAssignedIdentityID: options.managedIdentityClientId! }),
+      ...(options.cloudName ? { cloudName: options.cloudName } : {}),
+      // The provider reads `objects` as YAML holding `array`, a list of YAML documents, one per
+      // object; JSON is YAML at both levels.
+      objects: JSON.stringify({
+        array: objects.map(o => JSON.stringify({ objectName: o.objectName, objectType: o.objectType, objectAlias: o.fileName, objectVersion: o.objectVersion ?? '' })),
+      }),
+    });
+  }
+
   private constructor(
     /** The provider name the driver dispatches on. */
     public readonly name: string,
@@ -157,6 +256,12 @@ export class CsiProvider {
 function required(prop: string, value: unknown): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) is required by the CSI provider`);
+  }
+}
+
+function guid(prop: string, value: unknown): void {
+  if (typeof value !== 'string' || !GUID.test(value)) {
+    throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) must be a GUID, e.g. 00000000-0000-0000-0000-000000000000`);
   }
 }
 
