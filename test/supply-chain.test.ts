@@ -134,6 +134,16 @@ describe('registry credentials (images refresh)', () => {
     expect(() => credentialLookup(file({ credHelpers: { 'r.io': '../../bin/sh' } }))('r.io')).toThrow('"../../bin/sh" is not a credential helper name');
   });
 
+  test('a credential helper runs once per registry, however many images ask', () => {
+    const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
+    const calls = path.join(bin, 'calls');
+    fs.writeFileSync(path.join(bin, 'docker-credential-counting'), `#!/bin/sh\nread server\necho "$server" >> ${calls}\necho '{"Username":"u","Secret":"s"}'\n`, { mode: 0o755 });
+    const lookup = credentialLookup(file({ credsStore: 'counting' }), { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    for (let i = 0; i < 3; i++) expect(lookup('r.io')).toMatchObject({ username: 'u', password: 's' });
+    expect(lookup('q.io')?.username).toBe('u');
+    expect(fs.readFileSync(calls, 'utf8')).toBe('r.io\nq.io\n');
+  });
+
   test('the default auth files, in the order podman, skopeo and docker use them', () => {
     expect(defaultAuthFiles({ REGISTRY_AUTH_FILE: '/a.json', XDG_RUNTIME_DIR: '/run/user/1', DOCKER_CONFIG: '/d' })).toEqual(['/a.json', '/run/user/1/containers/auth.json', '/d/config.json']);
     expect(defaultAuthFiles({})).toEqual([path.join(os.homedir(), '.docker', 'config.json')]);

@@ -64,7 +64,7 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
   const helpers = isObject(config.credHelpers) ? config.credHelpers : {};
   const store = typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined;
 
-  return (registry: string) => {
+  const lookup = (registry: string): RegistryCredentials | undefined => {
     const keys = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
     const helper = keys.map(k => helpers[k]).find(h => typeof h === 'string' && h !== '');
     if (helper) return fromHelper(helper, keys[0], `credential helper docker-credential-${helper} (credHelpers in ${chosen})`, env);
@@ -77,6 +77,22 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
     }
     if (store) return fromHelper(store, keys[0], `credential helper docker-credential-${store} (credsStore in ${chosen})`, env);
     return undefined;
+  };
+
+  // One answer per registry: a lock lists many images of one registry, and a credential
+  // helper is a process to run. Errors are remembered too, and thrown again.
+  const answers = new Map<string, RegistryCredentials | undefined | RegistryAuthError>();
+  return (registry: string) => {
+    if (!answers.has(registry)) {
+      try {
+        answers.set(registry, lookup(registry));
+      } catch (e) {
+        answers.set(registry, e instanceof RegistryAuthError ? e : new RegistryAuthError((e as Error).message));
+      }
+    }
+    const answer = answers.get(registry);
+    if (answer instanceof RegistryAuthError) throw answer;
+    return answer;
   };
 }
 

@@ -50,18 +50,15 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
   const scheme = isLoopback(parts.registry) || options.insecureRegistries?.includes(parts.registry) ? 'http' : 'https';
   const base = `${scheme}://${host}/v2/${parts.repository}`;
   const repository = `${parts.registry}/${parts.repository}`;
+  // Looked up only when the registry challenges: the lookup may run a credential helper (it
+  // remembers its answer per registry).
   let credentials: RegistryCredentials | undefined;
-  let credentialsRead = false;
   const credentialsFor = () => {
-    if (!credentialsRead) {
-      credentialsRead = true;
-      try {
-        credentials = options.credentials?.(parts.registry);
-      } catch (e) {
-        throw new RegistryError(`${reference}: ${(e as Error).message}`);
-      }
+    try {
+      return credentials = options.credentials?.(parts.registry);
+    } catch (e) {
+      throw new RegistryError(`${reference}: ${(e as Error).message}`);
     }
-    return credentials;
   };
   let authorization: string | undefined;
 
@@ -86,7 +83,7 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
     if (response.status === 401 || response.status === 403) {
       throw new RegistryError(credentials
         ? `${reference}: user "${credentials.username}" (from ${credentials.source}) may not pull ${repository}`
-        : `${reference}: registry ${parts.registry} needs credentials to pull ${repository}, and none were found${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`);
+        : `${reference}: registry ${parts.registry} needs credentials to pull ${repository}, and none were found${noCredentialsHint(options)}`);
     }
     return response;
   };
@@ -119,6 +116,11 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
   return { digest, created: new Date(config.created).toISOString() };
 }
 
+/** Where credentials were looked for, and how to provide some. */
+function noCredentialsHint(options: RegistryClientOptions): string {
+  return `${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`;
+}
+
 /**
  * The Authorization header that answers a 401's challenge: `Basic` with the credentials, or
  * for `Bearer realm=…,service=…,scope=…` a token from the realm (asked with the credentials
@@ -127,7 +129,7 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
 async function answerChallenge(challenge: string | null, reference: string, credentials: RegistryCredentials | undefined, options: RegistryClientOptions): Promise<string> {
   if (challenge && /^Basic\b/i.test(challenge)) {
     if (!credentials) {
-      throw new RegistryError(`${reference}: the registry asks for a user name and password, and none were found${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`);
+      throw new RegistryError(`${reference}: the registry asks for a user name and password, and none were found${noCredentialsHint(options)}`);
     }
     return basicAuthorization(credentials);
   }
