@@ -31,7 +31,8 @@ export class ObjectIndex {
   // Built on first use, but declared up front: an object that gains fields later changes
   // shape, and V8 then deoptimises every function that has seen the old shape.
   private byKey: Map<string, any> | undefined = undefined;
-  private byKindNamespace: Map<string, Map<string, any[]>> | undefined = undefined;
+  /** Kind to namespace to objects, for the kinds rules have asked about. */
+  private readonly byKindNamespace = new Map<string, Map<string, any[]>>();
   private pools: Map<string, Map<string, any[]>> | undefined = undefined;
   private readonly answers = new Map<string, Map<string, unknown>>();
 
@@ -70,19 +71,19 @@ export class ObjectIndex {
 
   /** Every object of `kind` in `namespace` ("" for objects that name none). */
   public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
-    if (!this.byKindNamespace) {
-      this.byKindNamespace = new Map();
+    // Indexed per kind asked about (rules ask about a few small kinds), not for every object.
+    let byNamespace = this.byKindNamespace.get(kind);
+    if (!byNamespace) {
+      this.byKindNamespace.set(kind, byNamespace = new Map());
       for (const m of this.manifests) {
-        if (!isObject(m)) continue;
-        let byNamespace = this.byKindNamespace.get(m.kind);
-        if (!byNamespace) this.byKindNamespace.set(m.kind, byNamespace = new Map());
+        if (!isObject(m) || m.kind !== kind) continue;
         const ns = m.metadata?.namespace ?? '';
         const list = byNamespace.get(ns);
         if (list) list.push(m);
         else byNamespace.set(ns, [m]);
       }
     }
-    return this.byKindNamespace.get(kind)?.get(namespace ?? '') ?? NONE;
+    return byNamespace.get(namespace ?? '') ?? NONE;
   }
 
   /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */

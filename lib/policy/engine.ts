@@ -174,6 +174,9 @@ export class PolicyEngine {
     // One byte per object and rule, all NOT_APPLICABLE (code 0) until a rule runs.
     const statuses = new Uint8Array(documents.length * width);
     const findings: Finding[] = [];
+    // Rules append to one array for the whole evaluation; each rule's violations are those
+    // past the length before it ran. Emptying the array instead (length = 0) makes V8 drop
+    // its storage, and every object with a finding then allocated a new one.
     const violations: Violation[] = [];
 
     for (let d = 0; d < documents.length; d++) {
@@ -203,17 +206,18 @@ export class PolicyEngine {
       for (const i of applicable) {
         const prepared = this.prepared[i];
         const rule = prepared.rule;
+        const first = violations.length;
         try {
           if (prepared.pods) prepared.evaluate!.call(prepared.check!, pod, manifest, ctx, violations);
           else prepared.evaluate!.call(prepared.check!, manifest, ctx, violations);
         } catch (e) {
           // A field of an unexpected type: say so rather than crash or pass.
-          violations.length = 0;
+          violations.length = first;
           statuses[base] = NON_COMPLIANT;
           findings.push(invalid(ref, `${where(doc)}: rule "${rule.id}" cannot read this object (${(e as Error).message})`));
           continue;
         }
-        if (violations.length === 0) {
+        if (violations.length === first) {
           statuses[base + i] = COMPLIANT;
           continue;
         }
@@ -221,7 +225,8 @@ export class PolicyEngine {
         const suppression = suppressions.get(rule.id);
         const suppressed = !!suppression && !suppression.refused;
         statuses[base + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
-        for (const v of violations) {
+        for (let n = first; n < violations.length; n++) {
+          const v = violations[n];
           findings.push({
             ruleId: rule.id,
             severity: rule.severity,
@@ -234,7 +239,6 @@ export class PolicyEngine {
             suppressionReason: suppressed ? suppression!.reason : undefined,
           });
         }
-        violations.length = 0;
       }
     }
     return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings);

@@ -34,6 +34,17 @@ export function apiGroup(apiVersion: unknown): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * Whether `apiVersion` belongs to API `group` ("" for core, "apps" for "apps/v1"). Compared
+ * in place: slicing the group out would allocate a string for every object checked.
+ */
+function inGroup(apiVersion: unknown, group: string): boolean {
+  if (typeof apiVersion !== 'string') return group === '';
+  const slash = apiVersion.indexOf('/');
+  if (group === '') return slash < 0;
+  return slash === group.length && apiVersion.startsWith(group);
+}
+
 /** Where the pod sits in a manifest, or undefined when it carries none. */
 function podLocationOf(manifest: any): PodLocation | undefined {
   const kind = manifest.kind;
@@ -41,19 +52,19 @@ function podLocationOf(manifest: any): PodLocation | undefined {
     case 'Pod':
     case 'PodTemplate':
     case 'ReplicationController':
-      if (apiGroup(manifest.apiVersion) !== '') return undefined;
+      if (!inGroup(manifest.apiVersion, '')) return undefined;
       return kind === 'Pod' ? POD : kind === 'PodTemplate' ? POD_TEMPLATE : TEMPLATE;
     case 'Deployment':
     case 'DaemonSet':
     case 'ReplicaSet': {
-      const group = apiGroup(manifest.apiVersion);
-      return group === 'apps' || group === 'extensions' ? TEMPLATE : undefined;
+      const apiVersion = manifest.apiVersion;
+      return inGroup(apiVersion, 'apps') || inGroup(apiVersion, 'extensions') ? TEMPLATE : undefined;
     }
     case 'StatefulSet':
-      return apiGroup(manifest.apiVersion) === 'apps' ? TEMPLATE : undefined;
+      return inGroup(manifest.apiVersion, 'apps') ? TEMPLATE : undefined;
     case 'Job':
     case 'CronJob':
-      if (apiGroup(manifest.apiVersion) !== 'batch') return undefined;
+      if (!inGroup(manifest.apiVersion, 'batch')) return undefined;
       return kind === 'Job' ? TEMPLATE : JOB_TEMPLATE;
     default:
       return undefined;

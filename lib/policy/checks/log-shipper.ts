@@ -28,6 +28,14 @@ function annotationPathOf(metadataPath: string): string {
   return path;
 }
 
+/** Whether the pod has a regular or init container called `name` (a loop: a closure would be allocated per pod). */
+function hasContainer(pod: PodView, name: string): boolean {
+  for (const c of pod.containers) {
+    if (c.name === name && c.type !== 'ephemeralContainer') return true;
+  }
+  return false;
+}
+
 export class LogShipperCheck extends Check {
   public readonly info = {
     id: 'log-shipper',
@@ -40,7 +48,7 @@ export class LogShipperCheck extends Check {
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const named = pod.metadata.annotations?.[LOG_SHIPPER_ANNOTATION];
-    if (typeof named === 'string' && pod.containers.some(c => c.name === named && c.type !== 'ephemeralContainer')) return;
+    if (typeof named === 'string' && hasContainer(pod, named)) return;
     for (const c of pod.containers) {
       if (c.type === 'ephemeralContainer') continue;
       const image = c.image;
