@@ -93,6 +93,32 @@ describe('bad input', () => {
     expect(report.hasErrors).toBe(true);
   });
 
+  test('findings come in document order, then pack rule order, whatever kinds are interleaved', () => {
+    // The engine runs rule by rule over each kind's documents; the report must not show it.
+    const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ns' }, stringData: { password: 'hunter2' } });
+    // The rules guard every read, so only a getter that throws makes one fail part-way.
+    const broken = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'broken' }, spec: { containers: [{ name: 'a', image: 'x:1' }] } };
+    Object.defineProperty(broken.spec, 'automountServiceAccountToken', { enumerable: true, get: () => { throw new Error('unreadable'); } });
+    const docs = [insecurePod(), secret('s1'), broken, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, secret('s2'), { ...insecurePod(), metadata: { name: 'p2', namespace: 'ns' } }];
+    const report = new PolicyEngine().evaluate(docs);
+    const order = report.rules.map(r => r.id);
+    const objectOf = (f: { object: { name: string } }) => docs.findIndex(d => d.metadata.name === f.object.name);
+    // A rule that cannot read an object is reported as invalid-manifest, in that rule's place.
+    const ruleOf = (f: { ruleId: string; message: string }) => /rule "([a-z-]+)" cannot read/.exec(f.message)?.[1] ?? f.ruleId;
+    const keys = report.findings.map(f => [objectOf(f), order.indexOf(ruleOf(f))]);
+    expect(new Set(keys.map(([d]) => d))).toEqual(new Set([0, 1, 2, 4, 5]));
+    for (let n = 1; n < keys.length; n++) {
+      const [[d0, r0], [d1, r1]] = [keys[n - 1], keys[n]];
+      expect(d0 < d1 || (d0 === d1 && r0 <= r1)).toBe(true);
+    }
+    const brokenFindings = report.findings.filter(f => f.object.name === 'broken');
+    const failed = brokenFindings.findIndex(f => f.ruleId === 'invalid-manifest');
+    expect(brokenFindings[failed].message).toBe('(input) document 2: rule "automount-service-account-token" cannot read this object (unreadable)');
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(brokenFindings.length - 1);
+    expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+
   test('List objects are flattened into their items', () => {
     const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
     expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
