@@ -6,7 +6,7 @@ import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { podViewOf } from './pod-view';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { AppliedSuppression, suppressionsOf } from './suppressions';
+import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
  * One document to evaluate, with where it came from.
@@ -92,6 +92,8 @@ const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus
 
 interface PreparedRule {
   readonly rule: ReportRule;
+  /** The annotation that suppresses the rule. */
+  readonly suppressionKey: string;
   readonly check: Check | undefined;
   /** Whether the check reads pods (evaluatePod) rather than objects (evaluateObject). */
   readonly pods: boolean;
@@ -125,7 +127,13 @@ export class PolicyEngine {
     this.pack = options.pack ?? Packs.DEFAULT;
     this.trustedRegistries = [...(options.trustedRegistries ?? [])];
     this.options = options;
-    this.prepared = [{ rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR }, check: undefined, pods: false, evaluate: undefined }];
+    this.prepared = [{
+      rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR },
+      suppressionKey: suppressionAnnotationKey(INVALID_MANIFEST_RULE.id),
+      check: undefined,
+      pods: false,
+      evaluate: undefined,
+    }];
     for (const [id, severity] of Object.entries(this.pack.rules)) {
       const check = checkById(id);
       if (!check) {
@@ -135,7 +143,13 @@ export class PolicyEngine {
         throw new Error(`pack "${this.pack.name}" gives rule "${id}" severity "${severity}"; use error, warning or info`);
       }
       const pods = check.appliesTo === 'pods';
-      this.prepared.push({ rule: { ...check.info, severity }, check, pods, evaluate: pods ? check.evaluatePod : check.evaluateObject });
+      this.prepared.push({
+        rule: { ...check.info, severity },
+        suppressionKey: suppressionAnnotationKey(id),
+        check,
+        pods,
+        evaluate: pods ? check.evaluatePod : check.evaluateObject,
+      });
     }
   }
 
@@ -212,7 +226,6 @@ export class PolicyEngine {
     // past the length before it ran. Emptying the array instead (length = 0) makes V8 drop
     // its storage, and every object with a finding then allocated a new one.
     const violations: Violation[] = [];
-    let suppressionsByDocument: (ReadonlyMap<string, AppliedSuppression> | undefined)[] | undefined;
     for (const [applicable, group] of groups) {
       for (const i of applicable) {
         const prepared = this.prepared[i];
@@ -239,9 +252,7 @@ export class PolicyEngine {
             statuses[d * width + i] = COMPLIANT;
             continue;
           }
-          suppressionsByDocument ??= new Array(documents.length);
-          const suppressions = suppressionsByDocument[d] ??= suppressionsOf(manifest, documents[d].suppressions);
-          const suppression = suppressions.get(rule.id);
+          const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey);
           const suppressed = !!suppression && !suppression.refused;
           statuses[d * width + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
           for (let n = first; n < violations.length; n++) {

@@ -26,28 +26,19 @@ export interface AppliedSuppression {
   readonly refused?: string;
 }
 
-const NONE: ReadonlyMap<string, AppliedSuppression> = new Map();
-
-/** Reads the suppression annotations of a manifest, merged with `extra` (which wins). */
-export function suppressionsOf(manifest: any, extra?: { [ruleId: string]: string }): ReadonlyMap<string, AppliedSuppression> {
-  let result: Map<string, AppliedSuppression> | undefined;
-  const annotations = manifest?.metadata?.annotations;
-  if (annotations && typeof annotations === 'object') {
-    for (const key in annotations) {
-      if (key.startsWith(SUPPRESSION_ANNOTATION_PREFIX)) {
-        result = add(result, key.slice(SUPPRESSION_ANNOTATION_PREFIX.length), annotations[key]);
-      }
-    }
+/**
+ * The suppression of `ruleId` on `manifest`, or undefined when there is none. `extra`
+ * (suppressions given beside the manifest) wins over the manifest's annotation.
+ * Looked up per finding, by key: most objects have no finding to suppress.
+ */
+export function suppressionOf(manifest: any, extra: { [ruleId: string]: string } | undefined, ruleId: string, annotationKey: string): AppliedSuppression | undefined {
+  let reason: unknown;
+  if (extra && Object.prototype.hasOwnProperty.call(extra, ruleId)) {
+    reason = extra[ruleId];
+  } else {
+    const annotations = manifest?.metadata?.annotations;
+    if (!annotations || typeof annotations !== 'object' || !Object.prototype.hasOwnProperty.call(annotations, annotationKey)) return undefined;
+    reason = annotations[annotationKey];
   }
-  if (extra) {
-    for (const ruleId of Object.keys(extra)) result = add(result, ruleId, extra[ruleId]);
-  }
-  // Most objects suppress nothing: they share one empty map.
-  return result ?? NONE;
-}
-
-function add(into: Map<string, AppliedSuppression> | undefined, ruleId: string, reason: unknown): Map<string, AppliedSuppression> {
-  const map = into ?? new Map<string, AppliedSuppression>();
-  map.set(ruleId, { reason: String(reason ?? ''), refused: suppressionProblem(ruleId, reason) });
-  return map;
+  return { reason: String(reason ?? ''), refused: suppressionProblem(ruleId, reason) };
 }

@@ -66,6 +66,20 @@ describe('suppressions', () => {
     expect(finding.message).toBe('pod must not set hostNetwork=true (suppression of "host-namespaces" needs a written reason of at least 10 characters (got "needed"), so it is ignored)');
     expect(report.statusesOf(0)['host-namespaces']).toBe(RuleStatus.NON_COMPLIANT);
   });
+
+  test('suppressions given beside a document win over its annotations, and apply only to their rule', () => {
+    const report = new PolicyEngine().evaluateDocuments([
+      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' }), suppressions: { 'host-namespaces': 'node agent needs the host network' } },
+      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), suppressions: { 'host-namespaces': 'short' } },
+      { manifest: { ...insecurePod(), metadata: { name: 'p', annotations: 'not a map' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
+    ]);
+    const of = (d: number, rule: string) => report.findings.find(f => f.ruleId === rule && report.objects.indexOf(f.object) === d)!;
+    expect(of(0, 'host-namespaces')).toMatchObject({ suppressed: true, suppressionReason: 'node agent needs the host network' });
+    expect(of(1, 'host-namespaces').suppressed).toBe(false);
+    expect(of(1, 'host-namespaces').message).toMatch(/got "short"\), so it is ignored\)$/);
+    expect(of(2, 'image-digest')).toMatchObject({ suppressed: true, suppressionReason: 'tags are pinned by the image lock' });
+    expect(of(2, 'host-namespaces').suppressed).toBe(false);
+  });
 });
 
 describe('bad input', () => {
