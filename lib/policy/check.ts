@@ -123,12 +123,15 @@ export abstract class Check {
   /** Checks of pods apply to every pod-bearing kind; others name the kinds they read. */
   public abstract readonly appliesTo: 'pods' | readonly string[];
 
-  /** Evaluates a pod (for `appliesTo: 'pods'`). */
+  /**
+   * Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out`. Only append:
+   * `out` holds earlier violations of other objects and rules, which the engine has read.
+   */
   public evaluatePod(_pod: PodView, _manifest: any, _ctx: CheckContext, _out: Violation[]): void {
     return;
   }
 
-  /** Evaluates an object of one of the kinds in `appliesTo`. */
+  /** Evaluates an object of one of the kinds in `appliesTo`, appending to `out` as `evaluatePod` does. */
   public evaluateObject(_manifest: any, _ctx: CheckContext, _out: Violation[]): void {
     return;
   }
