@@ -4,7 +4,7 @@ import { RuleStatus, Severity } from '../../lib/policy/model';
 import { Packs } from '../../lib/policy/packs';
 import { ReportFormat } from '../../lib/policy/report/report';
 import { load, CORE_SCHEMA } from 'js-yaml';
-import { parseManifests } from '../../lib/policy/yaml-loader';
+import { parseManifests, splitDocuments } from '../../lib/policy/yaml-loader';
 
 const insecurePod = (annotations: { [k: string]: string } = {}) => ({
   apiVersion: 'v1',
@@ -131,6 +131,42 @@ describe('bad input', () => {
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(brokenFindings.length - 1);
     expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+
+  test('the document splitter agrees with splitting into lines and joining them, on every kind of line', () => {
+    // The plain way to split a stream, as the loader did before it sliced the text instead.
+    const byLines = (text: string) => {
+      const docs: Array<{ text: string; line: number }> = [];
+      let start = 0;
+      let current: string[] = [];
+      const flush = () => {
+        if (current.some(l => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'))) docs.push({ text: current.join('\n'), line: start + 1 });
+      };
+      text.split(/\r?\n/).forEach((line, i) => {
+        if (/^---(?:[ \t]|$)/.test(line)) {
+          flush();
+          start = i;
+          current = [line.slice(3)];
+        } else if (line === '...') {
+          flush();
+          start = i + 1;
+          current = [];
+        } else {
+          current.push(line);
+        }
+      });
+      flush();
+      return docs;
+    };
+    const kinds = ['---', '--- ', '--- {a: 1}', '--- # c', '---\tx', '----', ' ---', '...', '....', '', '  ', '# c', '  # c', '%YAML 1.2', 'a: 1', '  b: [1, 2]', '- x', '\ty: "z"', '--- \r', 'a\rb'];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const streams = ['', '\n', '---', '---\n', '...', 'a: 1', 'a: 1\n', '\n---\n\n', 'a: 1\r\n---\r\nb: 2\r\n'];
+    for (let n = 0; n < 2000; n++) {
+      const lines = Array.from({ length: random(12) }, () => kinds[random(kinds.length)]);
+      streams.push(lines.join(random(4) === 0 ? '\r\n' : '\n') + (random(2) ? '\n' : ''));
+    }
+    for (const stream of streams) expect(splitDocuments(stream)).toEqual(byLines(stream));
   });
 
   test('List objects are flattened into their items', () => {
