@@ -87,6 +87,9 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   mapping: { nist800190: [], step: 1 },
 };
 
+/** Documents per block of the rule loop (see `evaluateDocuments`): 32-256 measured alike. */
+const BLOCK = 64;
+
 const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED]
   .map(status => STATUS_CODES.indexOf(status));
 
@@ -218,13 +221,18 @@ export class PolicyEngine {
       else groups.set(applicable, [d]);
     }
 
-    // Rule by rule over the documents it applies to, rather than document by document:
-    // checking is bound by memory reads, and one rule reads the same few fields of every
-    // document in turn, which the memory system serves far better than forty rules'
-    // different fields of one document after another.
+    // Rule by rule over a block of documents, then the next block. Checking is bound by
+    // memory reads: one rule reads the same few fields of every document in turn, which the
+    // memory system serves far better than forty rules' different fields of one document
+    // after another; and a block's documents (64 x ~3 KB) stay in the CPU's cache while every
+    // rule runs over them, where a pass of each rule over all documents reads them from
+    // memory forty times (and manifests built by constructs are scattered across the heap).
     const run = new RuleRun(documents, manifests, views, ctx, objects, statuses, width, found, foundIn);
     for (const [applicable, group] of groups) {
-      for (const i of applicable) run.evaluate(this.prepared[i], i, group);
+      for (let from = 0; from < group.length; from += BLOCK) {
+        const to = Math.min(group.length, from + BLOCK);
+        for (const i of applicable) run.evaluate(this.prepared[i], i, group, from, to);
+      }
     }
     const findings = inDocumentOrder(found, foundIn, documents.length);
     return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings);
@@ -255,11 +263,11 @@ class RuleRun {
     private readonly foundIn: number[],
   ) {}
 
-  /** Runs `prepared` (the rule at `i` in the report) on the documents at `group`. */
-  public evaluate(prepared: PreparedRule, i: number, group: readonly number[]): void {
+  /** Runs `prepared` (the rule at `i` in the report) on the documents at `group[from..to)`. */
+  public evaluate(prepared: PreparedRule, i: number, group: readonly number[], from: number, to: number): void {
     const { check, evaluate, pods, rule } = prepared;
     const { documents, manifests, views, ctx, violations, statuses, width } = this;
-    for (let g = 0; g < group.length; g++) {
+    for (let g = from; g < to; g++) {
       const d = group[g];
       const manifest = manifests[d];
       const first = violations.length;

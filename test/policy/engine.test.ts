@@ -133,6 +133,24 @@ describe('bad input', () => {
     expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.NON_COMPLIANT);
   });
 
+  test('findings stay in document order across the blocks the engine checks documents in', () => {
+    // 200 documents: more than one block of the rule loop, with kinds interleaved.
+    const docs = Array.from({ length: 200 }, (_, n) => n % 3 === 0
+      ? { apiVersion: 'v1', kind: 'Secret', metadata: { name: `s${n}`, namespace: 'ns' }, stringData: { password: 'hunter2' } }
+      : { ...insecurePod(), metadata: { name: `p${n}`, namespace: 'ns' } });
+    const report = new PolicyEngine().evaluate(docs);
+    const order = report.rules.map(r => r.id);
+    const keys = report.findings.map(f => [report.objects.indexOf(f.object), order.indexOf(f.ruleId)]);
+    expect(new Set(keys.map(([d]) => d)).size).toBe(200);
+    for (let n = 1; n < keys.length; n++) {
+      const [[d0, r0], [d1, r1]] = [keys[n - 1], keys[n]];
+      expect(d0 < d1 || (d0 === d1 && r0 <= r1)).toBe(true);
+    }
+    // Every pod has the same findings, whichever block it was checked in.
+    const rulesOf = (d: number) => report.findings.filter(f => f.object === report.objects[d]).map(f => f.ruleId).join();
+    expect(new Set(docs.map((_, d) => d).filter(d => d % 3 !== 0).map(rulesOf)).size).toBe(1);
+  });
+
   test('the document splitter agrees with splitting into lines and joining them, on every kind of line', () => {
     // The plain way to split a stream, as the loader did before it sliced the text instead.
     const byLines = (text: string) => {
