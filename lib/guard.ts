@@ -160,12 +160,19 @@ export function documentsUnder(scope: IConstruct): ManifestDocument[] {
   const app = App.of(scope) as App;
   const perChart = app.yamlOutputType === undefined || app.yamlOutputType === YamlOutputType.FILE_PER_CHART;
   const documents: ManifestDocument[] = [];
+  // One file name per chart (the name hashes the chart's path), not one per object.
+  const files = new Map<Chart, string>();
+  const fileOf = (chart: Chart) => {
+    let file = files.get(chart);
+    if (file === undefined) files.set(chart, file = `${Names.toDnsLabel(chart)}${app.outputFileExtension ?? '.k8s.yaml'}`);
+    return file;
+  };
   for (const c of scope.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     documents.push({
       manifest: manifestOf(c),
       constructPath: c.node.path,
-      file: perChart ? `${Names.toDnsLabel(Chart.of(c))}${app.outputFileExtension ?? '.k8s.yaml'}` : undefined,
+      file: perChart ? fileOf(Chart.of(c)) : undefined,
       suppressions: Suppressions.of(c),
     });
   }
