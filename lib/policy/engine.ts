@@ -240,10 +240,10 @@ export class PolicyEngine {
 }
 
 /**
- * One rule over the documents it applies to, writing statuses and findings. A function of
- * its own, called once per rule: V8 optimises it on the first rule's loop and reuses that
- * code for the next, where one long loop in `evaluateDocuments` fell back to the
- * interpreter whenever a later rule showed it a new shape.
+ * One rule over a block of the documents it applies to, writing statuses and findings. A
+ * method of its own, called for each rule and block: V8 optimises it on the first calls and
+ * reuses that code for the rest, where one long loop in `evaluateDocuments` fell back to
+ * the interpreter whenever a later rule showed it a new shape.
  */
 class RuleRun {
   // Rules append to one array for the whole evaluation; each call's violations are those
