@@ -89,6 +89,8 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
 
 /** Documents per block of the rule loop (see `evaluateDocuments`): 32-256 measured alike. */
 const BLOCK = 64;
+/** How many violations the engine keeps before it empties its array (see `RuleRun`). */
+const VIOLATIONS_KEPT = 1024;
 
 const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED]
   .map(status => STATUS_CODES.indexOf(status));
@@ -246,9 +248,10 @@ export class PolicyEngine {
  * the interpreter whenever a later rule showed it a new shape.
  */
 class RuleRun {
-  // Rules append to one array for the whole evaluation; each call's violations are those
-  // past the length before it ran. Emptying the array instead (length = 0) makes V8 drop
-  // its storage, and every object with a finding then allocated a new one.
+  // Rules append to one array; each call's violations are those past the length before it
+  // ran. Emptying the array after every object (length = 0) made V8 drop its storage, and
+  // every object with a finding then allocated a new one; it is emptied only once it holds
+  // more than VIOLATIONS_KEPT.
   private readonly violations: Violation[] = [];
 
   constructor(
@@ -303,6 +306,8 @@ class RuleRun {
         });
       }
     }
+    // Every violation so far is now a finding: let a long evaluation's go, now and then.
+    if (violations.length > VIOLATIONS_KEPT) violations.length = 0;
   }
 
   private report(d: number, finding: Finding): void {
