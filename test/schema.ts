@@ -3,12 +3,11 @@
 // Kyverno's ClusterPolicy. A custom resource without an
 // upstream model package is listed in NO_UPSTREAM_MODEL and covered by its own structural
 // tests instead (test/secrets.test.ts, test/scheduling.test.ts).
-import { apiGroup } from '../lib/policy/pod-view';
-
 export const NO_UPSTREAM_MODEL = new Set(['secrets-store.csi.x-k8s.io/v1 SecretProviderClass', 'karpenter.sh/v1 NodePool']);
 
 function modelFor(apiVersion: string, kind: string): any {
-  const group = apiGroup(apiVersion);
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.split('/').pop()!;
   if (group === 'external-secrets.io') {
     // The package's newest schema is v1beta1; the v1 ExternalSecret keeps every field we emit.

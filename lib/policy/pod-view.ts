@@ -27,13 +27,6 @@ const JOB_TEMPLATE: PodLocation = {
   holder: m => m.spec?.jobTemplate?.spec?.template,
 };
 
-/** The API group of an apiVersion: "" for core, "apps" for "apps/v1". */
-export function apiGroup(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /**
  * Whether `apiVersion` belongs to API `group` ("" for core, "apps" for "apps/v1"). Compared
  * in place: slicing the group out would allocate a string for every object checked.
