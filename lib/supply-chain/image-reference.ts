@@ -4,7 +4,9 @@
 const DEFAULT_REGISTRY = 'docker.io';
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
-const DIGEST_ALGORITHMS = new Set(['sha256', 'sha512']);
+// Digest algorithms and the number of hex characters of each. A Map, so that an algorithm
+// named like an Object.prototype member ("constructor") is not found.
+const DIGEST_HEX_LENGTHS = new Map([['sha256', 64], ['sha512', 128]]);
 
 /**
  * A parsed container image reference.
@@ -100,11 +102,12 @@ function parseParts(reference: string): ImageReferenceParts {
   return { registry, repository: qualified, tag, digest };
 }
 
-/** "sha256:" and 64, or "sha512:" and 128, lowercase hex characters. */
+/** A known algorithm, ":" and as many lowercase hex characters as the algorithm's digests have. */
 function isDigest(digest: string): boolean {
-  const hexLength = digest.startsWith('sha256:') ? 64 : digest.startsWith('sha512:') ? 128 : 0;
-  if (hexLength === 0 || digest.length !== 7 + hexLength) return false;
-  for (let i = 7; i < digest.length; i++) {
+  const colon = digest.indexOf(':');
+  const hexLength = colon > 0 ? DIGEST_HEX_LENGTHS.get(digest.slice(0, colon)) : undefined;
+  if (hexLength === undefined || digest.length !== colon + 1 + hexLength) return false;
+  for (let i = colon + 1; i < digest.length; i++) {
     const c = digest.charCodeAt(i);
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
   }
@@ -149,10 +152,11 @@ function isRepositoryPath(name: string, start: number): boolean {
 function digestError(reference: string, digest: string): ImageReferenceError {
   const colon = digest.indexOf(':');
   const algorithm = colon > 0 ? digest.slice(0, colon) : '';
-  if (!DIGEST_ALGORITHMS.has(algorithm)) {
+  const hexLength = DIGEST_HEX_LENGTHS.get(algorithm);
+  if (hexLength === undefined) {
     return new ImageReferenceError(reference, `digest "${digest}" must be "sha256:" followed by 64 lowercase hex characters`);
   }
-  return new ImageReferenceError(reference, `digest "${digest}" must be "${algorithm}:" followed by ${algorithm === 'sha256' ? 64 : 128} lowercase hex characters`);
+  return new ImageReferenceError(reference, `digest "${digest}" must be "${algorithm}:" followed by ${hexLength} lowercase hex characters`);
 }
 
 /**
