@@ -145,10 +145,6 @@ async function refresh(args: string[], io: CliOutput): Promise<number> {
     io.err(`cdk8s-secure: cannot read ${lock}: ENOENT\n`);
     return 2;
   }
-  if (authFile !== undefined && !fs.existsSync(authFile)) {
-    io.err(`cdk8s-secure: cannot read the registry auth file ${authFile}: ENOENT\n`);
-    return 2;
-  }
   let credentials: CredentialLookup;
   try {
     credentials = credentialLookup(authFile);
