@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { PolicyEngine } from './policy/engine';
 import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
 import { ImageLock } from './supply-chain/image-lock';
@@ -13,6 +14,10 @@ const USAGE = `Usage:
   cdk8s-secure check FILE|DIR... [--format text|json|sarif|markdown] [--pack NAME]
                                  [--trusted-registry REGISTRY]... [--output FILE]
                                  [--image-lock FILE --max-image-age-days N]
+                                 [--suppressions all|none|FILE]
+                                 which in-manifest suppressions count (default all): none
+                                 refuses every one; FILE lists the allowed ones as YAML,
+                                 allow: [{rule: RULE|"*", namespace?, kind?, name?}]
   cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]... [--registry-auth-file FILE]
                                  ask each image's registry for the current digest of its
                                  tag and its build time, rewrite the lock (default
@@ -52,6 +57,7 @@ interface CheckArgs {
   output?: string;
   imageLock?: string;
   maxImageAgeDays?: number;
+  suppressions?: string;
 }
 
 function parseCheckArgs(args: string[]): CheckArgs {
@@ -77,6 +83,7 @@ function parseCheckArgs(args: string[]): CheckArgs {
       case '--trusted-registry': parsed.trustedRegistries.push(value()); break;
       case '--output': parsed.output = value(); break;
       case '--image-lock': parsed.imageLock = value(); break;
+      case '--suppressions': parsed.suppressions = value(); break;
       case '--max-image-age-days': {
         const days = Number(value());
         if (!Number.isInteger(days) || days < 1) throw new UsageError(`--max-image-age-days "${args[i]}" must be a whole number of days, at least 1`);
@@ -111,8 +118,17 @@ function check(args: string[], io: CliOutput): number {
       throw new UnreadableInputError((e as Error).message);
     }
   }
+  let suppressionPolicy: SuppressionPolicy | undefined;
+  if (opts.suppressions !== undefined) {
+    try {
+      suppressionPolicy = SuppressionPolicy.fromString(opts.suppressions);
+    } catch (e) {
+      throw new UnreadableInputError(`--suppressions: ${(e as Error).message}`);
+    }
+  }
   const documents = loadManifests(opts.inputs);
-  const report = new PolicyEngine({ pack, trustedRegistries: opts.trustedRegistries, imageLock, maxImageAgeDays: opts.maxImageAgeDays }).evaluateDocuments(documents);
+  const { trustedRegistries, maxImageAgeDays } = opts;
+  const report = new PolicyEngine({ pack, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const rendered = report.render(opts.format);
   if (opts.output) {
     fs.writeFileSync(opts.output, rendered);
