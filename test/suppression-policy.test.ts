@@ -177,14 +177,14 @@ describe('the suppression policy', () => {
     const policy = write(`bad-${Math.random().toString(36).slice(2)}.yaml`, content);
     const r = run('check', write('one.yaml', dump(selfSuppressingAgent())), '--suppressions', policy);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toContain(`cdk8s-secure: --suppressions: suppression policy ${policy}`);
+    expect(r.err.split('\n')[0]).toContain(`cdk8s-secure: suppression policy ${policy}`);
     expect(r.err.split('\n')[0]).toContain(message);
   });
 
   test('a policy file that does not exist exits 2', () => {
     const r = run('check', write('two.yaml', dump(selfSuppressingAgent())), '--suppressions', path.join(work, 'nope.yaml'));
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`cdk8s-secure: --suppressions: cannot read the suppression policy ${path.join(work, 'nope.yaml')}: ENOENT\n`);
+    expect(r.err).toBe(`cdk8s-secure: cannot read the suppression policy ${path.join(work, 'nope.yaml')}: ENOENT\n`);
   });
 
   test('Guard: with SuppressionPolicy.none() a construct\'s own exemption fails synth', () => {
