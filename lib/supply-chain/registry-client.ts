@@ -249,7 +249,7 @@ class Session {
       request.on('close', () => clearTimeout(timer));
       request.on('error', e => {
         const code = (e as NodeJS.ErrnoException).code ?? e.message;
-        fail(url.hostname === this.registryHost ? `registry ${this.registry} is unreachable (${code})` : `${url.host} is unreachable (${code})`);
+        fail(url.host === this.base.host ? `registry ${this.registry} is unreachable (${code})` : `${url.host} is unreachable (${code})`);
       });
     });
   }
@@ -308,7 +308,10 @@ export async function resolveTag(reference: string, options: RegistryClientOptio
   if (!manifest.config || typeof manifest.config !== 'object') throw session.fail('the manifest has no image config');
   const config = parseJson(await fetchByDigest(session, 'blobs', manifest.config, 'application/json, */*', 'image config', MAX_CONFIG_BYTES));
   if (!config || typeof config !== 'object') throw session.fail('the image config is not a JSON object');
-  if (typeof config.created !== 'string') throw session.fail('the image config has no "created" time, so its age cannot be known');
+  if (config.created === undefined) throw session.fail('the image config has no "created" time, so its age cannot be known');
+  if (typeof config.created !== 'string') {
+    throw session.fail(`the image config's "created" (${JSON.stringify(config.created)}) is not a date-time, so its age cannot be known`);
+  }
   return { digest, created: config.created };
 }
 
