@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import { PolicyEngine } from './policy/engine';
 import { Packs } from './policy/packs';
+import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
@@ -11,7 +12,8 @@ import { credentialLookup, CredentialLookup, defaultAuthFiles } from './supply-c
 
 const USAGE = `Usage:
   cdk8s-secure check FILE|DIR... [--format text|json|sarif|markdown] [--pack NAME]
-                                 [--trusted-registry REGISTRY]... [--output FILE]
+                                 [--pss-version v1.N|latest] [--trusted-registry REGISTRY]...
+                                 [--output FILE]
                                  [--image-lock FILE --max-image-age-days N]
   cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]... [--registry-auth-file FILE]
                                  ask each image's registry for the current digest of its
@@ -29,7 +31,10 @@ check exits 0 when there is no unsuppressed error finding, 1 when there is,
 and 2 when an input cannot be read or the arguments are wrong. Its last line
 is the summary "objects=N errors=E warnings=W suppressed=S" (on stderr when
 the report itself goes to stdout in a machine format).
-Packs: ${Packs.all().map(p => p.name).join(', ')}.`;
+Packs: ${Packs.all().map(p => p.name).join(', ')}.
+--pss-version is the Pod Security Admission policy version the Pod Security
+Standards rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest (v1.${NEWEST_PSS_MINOR});
+default ${DEFAULT_PSS_VERSION}.`;
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -48,6 +53,7 @@ interface CheckArgs {
   inputs: string[];
   format: ReportFormat;
   pack: string;
+  pssVersion?: string;
   trustedRegistries: string[];
   output?: string;
   imageLock?: string;
@@ -74,6 +80,16 @@ function parseCheckArgs(args: string[]): CheckArgs {
         break;
       }
       case '--pack': parsed.pack = value(); break;
+      case '--pss-version': {
+        const version = value();
+        try {
+          parsePssVersion(version, '--pss-version');
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        parsed.pssVersion = version;
+        break;
+      }
       case '--trusted-registry': parsed.trustedRegistries.push(value()); break;
       case '--output': parsed.output = value(); break;
       case '--image-lock': parsed.imageLock = value(); break;
@@ -112,7 +128,9 @@ function check(args: string[], io: CliOutput): number {
     }
   }
   const documents = loadManifests(opts.inputs);
-  const report = new PolicyEngine({ pack, trustedRegistries: opts.trustedRegistries, imageLock, maxImageAgeDays: opts.maxImageAgeDays }).evaluateDocuments(documents);
+  const report = new PolicyEngine({
+    pack, pssVersion: opts.pssVersion, trustedRegistries: opts.trustedRegistries, imageLock, maxImageAgeDays: opts.maxImageAgeDays,
+  }).evaluateDocuments(documents);
   const rendered = report.render(opts.format);
   if (opts.output) {
     fs.writeFileSync(opts.output, rendered);
