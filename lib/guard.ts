@@ -10,6 +10,7 @@ import { Pack } from './policy/packs/pack';
 import { parsePssVersion } from './policy/pss-version';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { Suppressions } from './suppressions';
 import { manifestOf } from './manifest';
 import { memoInSynth, trackSynth } from './synth-scope';
@@ -63,6 +64,13 @@ export interface GuardOptions {
    * @default true
    */
   readonly imageRecord?: boolean;
+  /**
+   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
+   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
+   * unsuppressed error and are listed as refused in the reports.
+   * @default SuppressionPolicy.all()
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
 }
 
 /**
@@ -131,6 +139,7 @@ export class Guard extends Construct {
       imageLock: policy?.lock,
       maxImageAgeDays: policy?.maxAgeDays,
       now: policy?.now.toISOString(),
+      suppressionPolicy: this.options.suppressionPolicy,
     });
   }
 
