@@ -140,7 +140,7 @@ test('-- ends the options: what follows is a file even when it starts with a das
   try {
     const r = run('check', '--pack=strict', '--', '--help');
     expect(r.out).toContain('--help#');
-    expect(r.lastLine).toMatch(/^objects=5 /);
+    expect(r.lastLine).toMatch(/^objects=6 /);
   } finally {
     process.chdir(cwd);
   }
@@ -159,7 +159,7 @@ test('"-" reads stdin, in order with the other inputs; findings name it <stdin>'
   const r = spawnSync(bin, ['check', fixture('secure.yaml'), '-'], { input: fs.readFileSync(fixture('insecure-chart.yaml')), encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stdout).toContain('DaemonSet monitoring/node-agent (<stdin>#0)');
-  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=7 errors=\d+ warnings=\d+ suppressed=2$/);
+  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=8 errors=\d+ warnings=\d+ suppressed=2$/);
 });
 
 test('a reader that closes the pipe early ends the output without a stack trace', () => {
