@@ -6,6 +6,7 @@ import { PolicyEngine } from './policy/engine';
 import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
 import { ImageLock } from './supply-chain/image-lock';
 import { refreshLock } from './supply-chain/refresh';
@@ -38,6 +39,10 @@ const CHECK: CommandSpec<Handler> = {
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
+    'suppressions': {
+      value: 'POLICY', default: 'all',
+      help: 'which in-manifest suppressions count: all, none, or those a policy FILE allows (allow: [{rule, namespace?, kind?, name?}])',
+    },
   },
   details: `${EXIT_CODES}\nThe last line is the summary "objects=N errors=E warnings=W suppressed=S"\n`
     + '(on stderr when the report itself goes to stdout in a machine format).',
@@ -83,10 +88,11 @@ function check(args: ParsedArgs, io: CliOutput): number {
     throw args.fail(`--max-image-age-days "${maxAge}" must be a whole number of days, at least 1`);
   }
   const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
+  const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, trustedRegistries, imageLock, maxImageAgeDays }).evaluateDocuments(documents);
+  const report = new PolicyEngine({ pack, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format);
   const output = args.value('output');
