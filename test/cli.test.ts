@@ -17,7 +17,7 @@ function run(...argv: string[]) {
 test('a compliant file exits 0; the last line is the summary', () => {
   const r = run('check', fixture('secure.yaml'));
   expect(r.code).toBe(0);
-  expect(r.lastLine).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(r.lastLine).toBe('objects=6 errors=0 warnings=0 suppressed=2');
 });
 
 test('Helm output with errors exits 1 and names each finding', () => {
@@ -33,7 +33,7 @@ test('a directory is walked; a broken document is an error naming file and docum
   const r = run('check', FIXTURES);
   expect(r.code).toBe(1);
   expect(r.out).toContain(`${fixture('broken.yaml')} document 0: YAML cannot be parsed`);
-  expect(r.lastLine).toMatch(/^objects=8 /);
+  expect(r.lastLine).toMatch(/^objects=9 /);
 });
 
 test('--pack and --trusted-registry change what is checked', () => {
@@ -65,7 +65,7 @@ test('--output writes the report to a file', () => {
   const r = run('check', fixture('secure.yaml'), '--format', 'sarif', '--output', file);
   expect(r.code).toBe(0);
   expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe('2.1.0');
-  expect(r.lastLine).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(r.lastLine).toBe('objects=6 errors=0 warnings=0 suppressed=2');
 });
 
 test('--image-lock with --max-image-age-days reports images older than the maximum', () => {
@@ -155,7 +155,7 @@ test('-- ends the options: what follows is a file even when it starts with a das
   try {
     const r = run('check', '--pack=strict', '--', '--help');
     expect(r.out).toContain('--help#');
-    expect(r.lastLine).toMatch(/^objects=5 /);
+    expect(r.lastLine).toMatch(/^objects=6 /);
   } finally {
     process.chdir(cwd);
   }
@@ -164,7 +164,7 @@ test('-- ends the options: what follows is a file even when it starts with a das
 test('the installed bin runs the compiled CLI with the same exit codes', () => {
   const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
   expect(fs.existsSync(path.join(__dirname, '..', 'build', 'cli.js'))).toBe(true); // `npm test` compiles first
-  expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
   expect(spawnSync(bin, ['check', fixture('insecure-chart.yaml')]).status).toBe(1);
   expect(spawnSync(bin, ['check', '/no/such/dir']).status).toBe(2);
 });
@@ -174,7 +174,7 @@ test('"-" reads stdin, in order with the other inputs; findings name it <stdin>'
   const r = spawnSync(bin, ['check', fixture('secure.yaml'), '-'], { input: fs.readFileSync(fixture('insecure-chart.yaml')), encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stdout).toContain('DaemonSet monitoring/node-agent (<stdin>#0)');
-  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=7 errors=\d+ warnings=\d+ suppressed=2$/);
+  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=8 errors=\d+ warnings=\d+ suppressed=2$/);
 });
 
 test('a reader that closes the pipe early ends the output without a stack trace', () => {

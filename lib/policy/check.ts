@@ -88,6 +88,12 @@ export class ObjectIndex {
     return byNamespace.get(namespace ?? '') ?? NONE;
   }
 
+  /** Every object of `kind`, whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
+  public ofKind(kind: string): any[] {
+    this.inNamespace(kind, undefined);
+    return [...this.byKindNamespace.get(kind)!.values()].flat();
+  }
+
   /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */
   public poolSensitivities(): Map<string, Map<string, any[]>> {
     if (!this.pools) {

@@ -31,7 +31,7 @@ const JOB_TEMPLATE: PodLocation = {
  * Whether `apiVersion` belongs to API `group` ("" for core, "apps" for "apps/v1"). Compared
  * in place: slicing the group out would allocate a string for every object checked.
  */
-function inGroup(apiVersion: unknown, group: string): boolean {
+export function inGroup(apiVersion: unknown, group: string): boolean {
   if (typeof apiVersion !== 'string') return group === '';
   const slash = apiVersion.indexOf('/');
   if (group === '') return slash < 0;
