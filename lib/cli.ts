@@ -5,6 +5,7 @@ import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } f
 import { PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
+import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
@@ -36,6 +37,10 @@ const CHECK: CommandSpec<Handler> = {
   options: {
     'format': { value: 'FORMAT', choices: Object.values(ReportFormat), default: ReportFormat.TEXT, help: 'report format' },
     'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
+    'pss-version': {
+      value: 'VERSION', default: DEFAULT_PSS_VERSION,
+      help: `Pod Security Admission policy version the PSS rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest`,
+    },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
@@ -109,12 +114,18 @@ function check(args: ParsedArgs, io: CliOutput): number {
   if (maxImageAgeDays !== undefined && !(Number.isInteger(maxImageAgeDays) && maxImageAgeDays >= 1)) {
     throw args.fail(`--max-image-age-days "${maxAge}" must be a whole number of days, at least 1`);
   }
+  const pssVersion = args.value('pss-version')!;
+  try {
+    parsePssVersion(pssVersion, '--pss-version');
+  } catch (e) {
+    throw args.fail((e as Error).message);
+  }
   const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
   const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format);
   const output = args.value('output');

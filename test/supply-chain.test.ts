@@ -98,7 +98,8 @@ describe('ImagePolicy', () => {
     const chart = new Chart(app, 'c');
     new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'api', image: 'registry.example.com/legacy:2.0.0', resources: RESOURCES }] });
     app.synth();
-    const statuses = Guard.of(chart)!.report!.statusesOf(0);
+    const report = Guard.of(chart)!.report!;
+    const statuses = report.statusesOf(report.objects.findIndex(o => o.kind === 'Deployment'));
     expect(statuses['trusted-registry']).toBe('compliant');
     expect(statuses['image-max-age']).toBe('compliant');
   });
