@@ -7,8 +7,10 @@ import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Pack } from './policy/packs/pack';
+import { parsePssVersion } from './policy/pss-version';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { Suppressions } from './suppressions';
 import { manifestOf } from './manifest';
 import { memoInSynth, trackSynth } from './synth-scope';
@@ -35,6 +37,13 @@ export interface GuardOptions {
    */
   readonly trustedRegistries?: string[];
   /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
+   * enforce-version label names.
+   * @default "v1.28" (what SecureNamespace labels)
+   */
+  readonly pssVersion?: string;
+  /**
    * Report formats written beside the manifests (into the App's outdir).
    * @default - text, JSON, SARIF and Markdown
    */
@@ -55,6 +64,13 @@ export interface GuardOptions {
    * @default true
    */
   readonly imageRecord?: boolean;
+  /**
+   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
+   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
+   * unsuppressed error and are listed as refused in the reports.
+   * @default SuppressionPolicy.all()
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
 }
 
 /**
@@ -92,6 +108,8 @@ export class Guard extends Construct {
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
+    // A bad version fails here, where it was given, not at synth.
+    if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     this.options = options;
     this.guarded = scope;
     markGuarded(scope);
@@ -116,10 +134,12 @@ export class Guard extends Construct {
     const policy = ImagePolicy.of(this);
     return new PolicyEngine({
       pack: this.options.pack,
+      pssVersion: this.options.pssVersion,
       trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
       imageLock: policy?.lock,
       maxImageAgeDays: policy?.maxAgeDays,
       now: policy?.now.toISOString(),
+      suppressionPolicy: this.options.suppressionPolicy,
     });
   }
 

@@ -1,7 +1,9 @@
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
 import { Packs } from './policy/packs';
+import { escapeText } from './policy/report/escape';
 import { ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
 import { ImageLock } from './supply-chain/image-lock';
 
@@ -14,6 +16,12 @@ export interface SecureValidationProps {
    * @default "default"
    */
   readonly pack?: string;
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest").
+   * @default "v1.28"
+   */
+  readonly pssVersion?: string;
   /**
    * Registries (optionally with a path prefix) images may come from.
    * @default - the trusted-registry rule is not applicable
@@ -29,6 +37,12 @@ export interface SecureValidationProps {
    * @default - the rule is not applicable
    */
   readonly maxImageAgeDays?: number;
+  /**
+   * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
+   * file (`allow: [{ rule, namespace?, kind?, name? }]`).
+   * @default "all"
+   */
+  readonly suppressionPolicy?: string;
 }
 
 /**
@@ -50,9 +64,11 @@ export class SecureValidation {
   constructor(props: SecureValidationProps = {}) {
     this.engine = new PolicyEngine({
       pack: Packs.named(props.pack ?? 'default'),
+      pssVersion: props.pssVersion,
       trustedRegistries: props.trustedRegistries,
       imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
       maxImageAgeDays: props.maxImageAgeDays,
+      suppressionPolicy: props.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(props.suppressionPolicy),
     });
   }
 
@@ -75,13 +91,15 @@ export class SecureValidation {
         recommendation: `${rule.title}. ${rule.description}`,
         fix: rule.remediation,
         violatingResources: findings.map(f => ({
-          resourceName: metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name,
+          resourceName: escapeText(metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name),
           manifestPath: f.object.file ?? '',
-          locations: [f.container ? `${f.path} (container ${f.container})` : f.path],
+          locations: [escapeText(f.container ? `${f.path} (container ${f.container})` : f.path)],
         })),
       });
     }
     context.logger?.log?.(report.render(ReportFormat.TEXT));
-    context.report.submit(report.hasErrors ? 'failure' : 'success', { summary: report.summaryLine(), pack: report.pack });
+    context.report.submit(report.hasErrors ? 'failure' : 'success', {
+      summary: report.summaryLine(), pack: report.pack, pssVersion: report.pssVersion,
+    });
   }
 }

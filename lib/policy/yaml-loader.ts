@@ -15,10 +15,20 @@ export class UnreadableInputError extends Error {
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-/** Expands files and directories (recursively) into the manifest files they hold, sorted. */
+/** The operand that names standard input, as in kubectl and most Unix tools. */
+export const STDIN = '-';
+/** What findings call standard input in place of a file name. */
+export const STDIN_NAME = '<stdin>';
+
+/** Expands files and directories (recursively) into the manifest files they hold, sorted; `-` (stdin) stays as it is. */
 export function manifestFiles(inputs: string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
+    if (input === STDIN) {
+      if (files.includes(STDIN)) throw new UnreadableInputError('"-" (stdin) can be read only once');
+      files.push(STDIN);
+      continue;
+    }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(input);
@@ -146,18 +156,19 @@ export function loadManifests(inputs: string[]): ManifestDocument[] {
   for (const file of manifestFiles(inputs)) {
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = fs.readFileSync(file === STDIN ? 0 : file);
     } catch (e) {
-      throw new UnreadableInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UnreadableInputError(`cannot read ${file === STDIN ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    const name = file === STDIN ? STDIN_NAME : file;
     const text = decodeYamlBytes(bytes);
     if (text === undefined) {
       // go-yaml refuses the stream ("invalid leading UTF-8 octet"), and so kubectl.
       const parseError = 'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)';
-      out.push({ manifest: undefined, file, documentIndex: 0, line: 1, parseError });
+      out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
       continue;
     }
-    for (const document of parseManifests(text, file)) out.push(document);
+    for (const document of parseManifests(text, name)) out.push(document);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
+import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
 import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
@@ -29,13 +30,12 @@ export const DEFAULT_USER = 65532;
 /** The size of the writable /tmp unless told otherwise. */
 export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
 
-const MIN_REASON = 10;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** What a workload's own validation enforces: everything its defaults guarantee. */
 const WORKLOAD_RULES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 let workloadEngine: PolicyEngine | undefined;
@@ -56,6 +56,7 @@ const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostIpc: ['host-namespaces'],
   hostPath: ['host-path-volume', 'volume-types'],
   sharedNodes: ['dedicated-node-pool'],
+  defaultServiceAccount: ['default-service-account'],
 };
 const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] } = {
   privileged: ['privileged-container', 'privilege-escalation'],
@@ -87,9 +88,8 @@ interface WritableMount extends WritablePath {
 function reasonOk(prop: string, exemption: Exemption | undefined): void {
   if (exemption === undefined) return;
   const reason = exemption?.reason;
-  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
-    throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) must be at least ${MIN_REASON} characters: say why the weakening is needed`);
-  }
+  const problem = constructReasonProblem(reason);
+  if (problem) throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) ${problem}: say why the weakening is needed`);
 }
 
 function quantity(prop: string, value: string, example: string): number {
@@ -215,17 +215,13 @@ export class PodHardening {
 
   /** The cdk8s-plus pod props the secure props translate to. */
   public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
-    // API access needs a ServiceAccount of its own; it is made beside the workload (cdk8s-plus
-    // takes it in its constructor, before the workload exists as a scope).
-    const serviceAccount = props.serviceAccount
-      ?? (props.kubernetesApiAccess ? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } }) : undefined);
     return {
       metadata: props.metadata,
       podMetadata: props.podMetadata,
       select: props.select,
       spread: props.spread,
       volumes: props.volumes,
-      serviceAccount,
+      serviceAccount: serviceAccountOf(scope, id, props),
       dockerRegistryAuth: props.dockerRegistryAuth,
       hostAliases: props.hostAliases,
       dns: props.dns,
@@ -611,6 +607,26 @@ export class PodHardening {
 
 function emptyDir(w: WritableMount): kplus.k8s.Volume {
   return { name: w.volumeName, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(w.sizeLimit), medium: w.inMemory ? 'Memory' : undefined } };
+}
+
+/**
+ * The workload's own ServiceAccount (token automount off), made beside the workload: cdk8s-plus
+ * takes it in its constructor, before the workload exists as a scope. Pods never share the
+ * namespace's "default" one, so a role granted to one workload is held by that workload alone.
+ */
+function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadProps): kplus.IServiceAccount | undefined {
+  const given = props.serviceAccount;
+  const exemption = props.exemptions?.defaultServiceAccount;
+  if (exemption) {
+    if (given && given.name !== 'default') {
+      throw new Error(`'exemptions.defaultServiceAccount' contradicts 'serviceAccount' ("${given.name}"); remove one`);
+    }
+    return given;
+  }
+  if (given?.name === 'default') {
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+  }
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

@@ -1,12 +1,16 @@
 import { RuleStatus, Severity } from '../model';
 import { describeObject } from './describe';
+import { escapeText } from './escape';
 import type { Report } from './report';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
 
 /** Findings grouped by object, the status counts of every rule, then the summary line. */
 export function renderText(report: Report): string {
-  const lines: string[] = [`cdk8s-secure compliance report: pack "${report.pack}", ${report.rules.length} rules, ${report.objects.length} objects`];
+  const lines: string[] = [
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+      + `${report.rules.length} rules, ${report.objects.length} objects`,
+  ];
   let current = '';
   for (const f of report.findings) {
     const object = describeObject(f.object);
@@ -32,5 +36,5 @@ export function renderText(report: Report): string {
     ].join('  '));
   });
   lines.push('', report.summaryLine());
-  return lines.join('\n') + '\n';
+  return lines.map(escapeText).join('\n') + '\n';
 }
