@@ -9,7 +9,7 @@ import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
-import { loadManifests } from './policy/yaml-loader';
+import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
 import { ImageLock, lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
@@ -122,13 +122,15 @@ function check(args: ParsedArgs, io: CliOutput): number {
   }
   const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
   const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
-  const documents = loadManifests([...args.operands]);
+  const output = args.value('output');
+  const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
+  if (output) refuseOverwritingAnInput(output, files, args);
+  const documents = readManifestFiles(files);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
   const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format);
-  const output = args.value('output');
   if (output) {
     try {
       fs.writeFileSync(output, rendered);
@@ -141,6 +143,18 @@ function check(args: ParsedArgs, io: CliOutput): number {
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;
+}
+
+/** `--output` must not name one of the files being checked: the report would replace the manifest. */
+function refuseOverwritingAnInput(output: string, files: string[], args: ParsedArgs): void {
+  let target: string;
+  try {
+    target = fs.realpathSync(output);
+  } catch {
+    return; // it does not exist yet, so it is not an input
+  }
+  const input = files.find(file => file !== STDIN && fs.realpathSync(file) === target);
+  if (input !== undefined) throw args.fail(`--output ${output} is the input ${input}; write the report to another file`);
 }
 
 function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {

@@ -20,8 +20,36 @@ export const STDIN = '-';
 /** What findings call standard input in place of a file name. */
 export const STDIN_NAME = '<stdin>';
 
-/** Expands files and directories (recursively) into the manifest files they hold, sorted; `-` (stdin) stays as it is. */
-export function manifestFiles(inputs: string[]): string[] {
+/** Receives what the loader skipped and why (the CLI prints it as a warning). */
+export type LoadWarning = (message: string) => void;
+
+/**
+ * The largest input read: V8 cannot hold a longer string, and a device or pipe that never
+ * ends (`/dev/zero`) must not grow the process until it dies.
+ */
+export const MAX_INPUT_BYTES = 500 * 1024 * 1024;
+
+/** What a file that is neither regular nor a directory is, for messages. */
+function specialKind(stat: fs.Stats): string | undefined {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return stat.isFile() || stat.isDirectory() ? undefined : 'not a regular file';
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/**
+ * Expands files and directories (recursively) into the manifest files they hold, sorted; `-`
+ * (stdin) stays as it is. A path named on its own is read if it is a regular file or a pipe
+ * (`<(helm template .)`); a device or socket is refused. In directories only regular files are
+ * read: FIFOs, sockets and devices are skipped with a warning, symbolic links to directories
+ * are followed unless they lead back to a directory already being walked (a loop, reported).
+ */
+export function manifestFiles(inputs: string[], warn: LoadWarning = () => undefined): string[] {
   const files: string[] = [];
   for (const input of inputs) {
     if (input === STDIN) {
@@ -33,27 +61,100 @@ export function manifestFiles(inputs: string[]): string[] {
     try {
       stat = fs.statSync(input);
     } catch (e) {
-      throw new UnreadableInputError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UnreadableInputError(`cannot read ${input}: ${errorCode(e)}`);
     }
     if (stat.isDirectory()) {
-      const found = walk(input);
-      if (found.length === 0) throw new UnreadableInputError(`${input} holds no .yaml, .yml or .json files`);
-      files.push(...found);
-    } else {
-      files.push(input);
+      const before = files.length;
+      walk(input, files, [realpath(input)], warn);
+      if (files.length === before) throw new UnreadableInputError(`${input} holds no .yaml, .yml or .json files`);
+      continue;
     }
+    const special = stat.isFIFO() ? undefined : specialKind(stat);
+    if (special) throw new UnreadableInputError(`cannot read ${input}: it is ${special}, not a regular file, a directory or a pipe`);
+    files.push(input);
   }
   return files;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
-    else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) out.push(full);
+function realpath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch (e) {
+    throw new UnreadableInputError(`cannot read ${file}: ${errorCode(e)}`);
   }
-  return out;
+}
+
+/** Appends the manifest files under `dir` to `out`; `ancestors` are the real paths being walked. */
+function walk(dir: string, out: string[], ancestors: string[], warn: LoadWarning): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new UnreadableInputError(`cannot read ${dir}: ${errorCode(e)}`);
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    let stat: fs.Stats;
+    try {
+      stat = entry.isSymbolicLink() ? fs.statSync(full) : fs.lstatSync(full);
+    } catch (e) {
+      if (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) || entry.isSymbolicLink()) warn(`skipped ${full}: ${errorCode(e)}`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const real = realpath(full);
+      if (ancestors.includes(real)) {
+        warn(`skipped ${full}: a symbolic link back to ${real}, which is being read already`);
+        continue;
+      }
+      walk(full, out, [...ancestors, real], warn);
+    } else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) {
+      const special = specialKind(stat);
+      if (special) warn(`skipped ${full}: it is ${special}, not a regular file`);
+      else out.push(full);
+    }
+  }
+}
+
+/** Reads a file (or stdin, or a pipe) into memory, refusing more than MAX_INPUT_BYTES. */
+function readInput(file: string): Buffer {
+  const name = file === STDIN ? 'stdin' : file;
+  let fd: number | undefined;
+  try {
+    fd = file === STDIN ? 0 : fs.openSync(file, 'r');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024 * 1024, MAX_INPUT_BYTES + 1 - total));
+      const read = readSome(fd, chunk);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_INPUT_BYTES) throw new UnreadableInputError(`cannot read ${name}: it holds more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof UnreadableInputError) throw e;
+    throw new UnreadableInputError(`cannot read ${name}: ${errorCode(e)}`);
+  } finally {
+    if (fd !== undefined && fd !== 0) fs.closeSync(fd);
+  }
+}
+
+/** fs.readSync, waiting out EAGAIN (stdin that is a non-blocking pipe); 0 at the end. */
+function readSome(fd: number, into: Buffer): number {
+  for (;;) {
+    try {
+      return fs.readSync(fd, into, 0, into.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if ((e as NodeJS.ErrnoException).code === 'EOF') return 0;
+      throw e;
+    }
+  }
 }
 
 /** One document of a YAML stream as sigs.k8s.io/yaml converts it, or why it cannot be. */
@@ -150,18 +251,18 @@ export function decodeYamlBytes(bytes: Buffer): string | undefined {
   }
 }
 
-/** Reads and parses every manifest file under `inputs`. */
-export function loadManifests(inputs: string[]): ManifestDocument[] {
+/** Reads and parses every manifest file under `inputs` (see `manifestFiles`). */
+export function loadManifests(inputs: string[], warn?: LoadWarning): ManifestDocument[] {
+  return readManifestFiles(manifestFiles(inputs, warn));
+}
+
+/** Reads and parses the manifest files `manifestFiles` found. */
+export function readManifestFiles(files: string[]): ManifestDocument[] {
   const out: ManifestDocument[] = [];
-  for (const file of manifestFiles(inputs)) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file === STDIN ? 0 : file);
-    } catch (e) {
-      throw new UnreadableInputError(`cannot read ${file === STDIN ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+  for (const file of files) {
     const name = file === STDIN ? STDIN_NAME : file;
-    const text = decodeYamlBytes(bytes);
+    // The bytes are not kept: a large file's buffer can go while its text is parsed.
+    const text = decodeYamlBytes(readInput(file));
     if (text === undefined) {
       // go-yaml refuses the stream ("invalid leading UTF-8 octet"), and so kubectl.
       const parseError = 'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)';
