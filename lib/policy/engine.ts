@@ -4,7 +4,7 @@ import { ImageLock } from '../supply-chain/image-lock';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { PodView, podViewOf } from './pod-view';
+import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { SuppressionPolicy } from './suppression-policy';
@@ -229,7 +229,8 @@ export class PolicyEngine {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
-      const problem = doc.parseError ?? manifestProblem(manifest);
+      // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
+      const problem = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
       if (problem) {
         statuses[d * width] = NON_COMPLIANT;
         found.push(invalid(ref, `${where(doc)}: ${problem}`));
@@ -305,10 +306,16 @@ class RuleRun {
         if (pods) evaluate!.call(check!, views[d], manifest, ctx, violations);
         else evaluate!.call(check!, manifest, ctx, violations);
       } catch (e) {
-        // A field of an unexpected type: say so rather than crash or pass.
+        // A defect of this rule on this object: the rule fails here (an error, never a pass),
+        // and the object and every other rule and object keep their own verdicts.
         violations.length = first;
-        statuses[d * width] = NON_COMPLIANT;
-        this.report(d, invalid(this.objects[d], `${where(documents[d])}: rule "${rule.id}" cannot read this object (${(e as Error).message})`));
+        statuses[d * width + i] = NON_COMPLIANT;
+        this.report(d, {
+          ruleId: rule.id, severity: Severity.ERROR, object: this.objects[d], path: '', suppressed: false,
+          message: `${where(documents[d])}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
+            + 'this is a defect of the rule, not of the manifest',
+          remediation: rule.remediation,
+        });
         continue;
       }
       if (violations.length === first) {

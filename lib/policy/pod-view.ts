@@ -43,25 +43,49 @@ function podLocationOf(manifest: any): PodLocation | undefined {
   const kind = manifest.kind;
   switch (kind) {
     case 'Pod':
+      return manifest.apiVersion === 'v1' ? POD : undefined;
     case 'PodTemplate':
+      return manifest.apiVersion === 'v1' ? POD_TEMPLATE : undefined;
     case 'ReplicationController':
-      if (!inGroup(manifest.apiVersion, '')) return undefined;
-      return kind === 'Pod' ? POD : kind === 'PodTemplate' ? POD_TEMPLATE : TEMPLATE;
+      return manifest.apiVersion === 'v1' ? TEMPLATE : undefined;
     case 'Deployment':
     case 'DaemonSet':
-    case 'ReplicaSet': {
-      const apiVersion = manifest.apiVersion;
-      return inGroup(apiVersion, 'apps') || inGroup(apiVersion, 'extensions') ? TEMPLATE : undefined;
-    }
+    case 'ReplicaSet':
     case 'StatefulSet':
-      return inGroup(manifest.apiVersion, 'apps') ? TEMPLATE : undefined;
+      return manifest.apiVersion === 'apps/v1' ? TEMPLATE : undefined;
     case 'Job':
+      return manifest.apiVersion === 'batch/v1' ? TEMPLATE : undefined;
     case 'CronJob':
-      if (!inGroup(manifest.apiVersion, 'batch')) return undefined;
-      return kind === 'Job' ? TEMPLATE : JOB_TEMPLATE;
+      return manifest.apiVersion === 'batch/v1' ? JOB_TEMPLATE : undefined;
     default:
       return undefined;
   }
+}
+
+/** The apiVersion Kubernetes 1.28 serves each built-in pod-bearing kind under. */
+const SERVED: { [kind: string]: string } = {
+  Pod: 'v1', PodTemplate: 'v1', ReplicationController: 'v1',
+  Deployment: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1',
+  Job: 'batch/v1', CronJob: 'batch/v1',
+};
+
+/**
+ * Why a built-in pod-bearing kind carries no pod the rules can read, or undefined: the kind
+ * under an apiVersion Kubernetes does not serve it at (the API server answers "no matches for
+ * kind"), or no pod spec where the kind keeps it. A kind of that name in a group with a dot
+ * is a custom resource, not this kind.
+ */
+export function podSpecProblem(manifest: any): string | undefined {
+  const kind = manifest.kind;
+  const served = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SERVED, kind) ? SERVED[kind] : undefined;
+  if (served === undefined) return undefined;
+  const apiVersion = manifest.apiVersion;
+  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (group.includes('.')) return undefined;
+  const location = podLocationOf(manifest);
+  if (!location) return `kind ${kind} is not served under apiVersion "${apiVersion}"; Kubernetes 1.28 serves it as ${served}`;
+  if (isObject(location.holder(manifest)?.spec)) return undefined;
+  return `${kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few

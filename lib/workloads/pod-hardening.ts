@@ -6,11 +6,11 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
-import { looksLikeCredential } from '../policy/checks/env-credential-literal';
+import { isLiteralCredentialValue, looksLikeCredential } from '../policy/checks/env-credential-literal';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
-import { parseQuantity } from '../policy/quantity';
+import { parseQuantity, unboundedAmount, zeroMeaning } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
 import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
@@ -100,8 +100,20 @@ function quantity(prop: string, value: string, example: string): number {
   return n;
 }
 
+/**
+ * A resource request or limit: a quantity above 0, since Kubernetes takes a limit of 0 as no
+ * limit and a request of 0 as none (the resource rules say the same of the manifest).
+ */
+function amount(prop: string, value: string, example: string): number {
+  if (unboundedAmount(value) === 'zero') {
+    const meaning = zeroMeaning(prop.endsWith('.limit') ? 'limits' : 'requests');
+    throw new Error(`'${prop}' (${JSON.stringify(value)}) is 0, which Kubernetes takes as ${meaning}; use e.g. "${example}"`);
+  }
+  return quantity(prop, value, example);
+}
+
 function atLeast(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
-  if (quantity(limitProp, limit, example) < quantity(requestProp, request, example)) {
+  if (amount(limitProp, limit, example) < amount(requestProp, request, example)) {
     throw new Error(`'${limitProp}' (${limit}) must be at least '${requestProp}' (${request})`);
   }
 }
@@ -529,7 +541,7 @@ export class PodHardening {
     if (!r || !r.cpu || !r.memory || !r.ephemeralStorage) {
       throw new Error(`'resources' must set cpu, memory and ephemeralStorage, e.g. { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' }, ephemeralStorage: { limit: '256Mi' } }`);
     }
-    quantity('resources.cpu.request', r.cpu.request, '250m');
+    amount('resources.cpu.request', r.cpu.request, '250m');
     if (r.cpu.limit === undefined) {
       if (!ex.cpuLimit) {
         throw new Error(`'resources.cpu.limit' is missing; set it, or leave it out with 'exemptions.cpuLimit' and a reason`);
@@ -538,7 +550,7 @@ export class PodHardening {
       atLeast('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
     }
     atLeast('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
-    quantity('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
+    amount('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
     if (r.ephemeralStorage.request !== undefined) {
       atLeast('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
     }
@@ -567,7 +579,7 @@ export class PodHardening {
       });
     }
     for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-      if (value?.value !== undefined && value.value !== '' && looksLikeCredential(envName)) {
+      if (value?.value !== undefined && isLiteralCredentialValue(value.value) && looksLikeCredential(envName)) {
         throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
       }
     }

@@ -120,20 +120,25 @@ describe('bad input', () => {
     const report = new PolicyEngine().evaluate(docs);
     const order = report.rules.map(r => r.id);
     const objectOf = (f: { object: { name: string } }) => docs.findIndex(d => d.metadata.name === f.object.name);
-    // A rule that cannot read an object is reported as invalid-manifest, in that rule's place.
-    const ruleOf = (f: { ruleId: string; message: string }) => /rule "([a-z-]+)" cannot read/.exec(f.message)?.[1] ?? f.ruleId;
-    const keys = report.findings.map(f => [objectOf(f), order.indexOf(ruleOf(f))]);
+    const keys = report.findings.map(f => [objectOf(f), order.indexOf(f.ruleId)]);
     expect(new Set(keys.map(([d]) => d))).toEqual(new Set([0, 1, 2, 4, 5]));
     for (let n = 1; n < keys.length; n++) {
       const [[d0, r0], [d1, r1]] = [keys[n - 1], keys[n]];
       expect(d0 < d1 || (d0 === d1 && r0 <= r1)).toBe(true);
     }
     const brokenFindings = report.findings.filter(f => f.object.name === 'broken');
-    const failed = brokenFindings.findIndex(f => f.ruleId === 'invalid-manifest');
-    expect(brokenFindings[failed].message).toBe('(input) document 2: rule "automount-service-account-token" cannot read this object (unreadable)');
+    // A rule that throws fails on that object only, as a defect of the rule, in its own place.
+    const failed = brokenFindings.findIndex(f => f.ruleId === 'automount-service-account-token');
+    expect(brokenFindings[failed]).toMatchObject({
+      severity: Severity.ERROR,
+      message: '(input) document 2: rule "automount-service-account-token" could not check this object (unreadable); '
+        + 'this is a defect of the rule, not of the manifest',
+    });
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(brokenFindings.length - 1);
-    expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.NON_COMPLIANT);
+    expect(report.statusesOf(2)['automount-service-account-token']).toBe(RuleStatus.NON_COMPLIANT);
+    expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.COMPLIANT);
+    expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
   });
 
   test('findings stay in document order across the blocks the engine checks documents in', () => {
@@ -290,4 +295,50 @@ describe('YAML as Kubernetes reads it', () => {
     for (let i = 1; i < 9; i++) text += `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]\n`;
     expect(parseManifests(text, 'bomb.yaml').map(d => d.parseError)).toEqual(['YAML cannot be parsed at line 1: document contains excessive aliasing']);
   });
+});
+
+describe('Kubernetes semantics, not raw fields', () => {
+  test('a resource amount of 0 bounds nothing, and one that is not a quantity is named', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
+      spec: { containers: [{ name: 'app', image: 'x:1', 
+        resources: { requests: { cpu: '0', memory: '128Mi' }, limits: { cpu: 0, memory: 'lots' } } }] },
+    };
+    const messages = new PolicyEngine().evaluate([pod]).findings.filter(f => /^(cpu|memory)-/.test(f.ruleId)).map(f => f.message);
+    expect(messages).toEqual([
+      'container "app" sets resources.requests.cpu to 0, which Kubernetes takes as a request of nothing; set an amount above 0',
+      'container "app" sets resources.limits.cpu to 0, which Kubernetes takes as no limit; set an amount above 0',
+      'container "app" sets resources.limits.memory to "lots", which is not a Kubernetes quantity (e.g. "500m", "256Mi")',
+    ]);
+  });
+});
+
+test('a NetworkPolicy without spec is the default-deny for ingress Kubernetes makes of it, and breaks no rule', () => {
+  const docs = [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bare', namespace: 'ns' } },
+    ...Array.from({ length: 3 }, (_, n) => ({ ...insecurePod(), metadata: { name: `p${n}`, namespace: 'ns' } })),
+  ];
+  const report = new PolicyEngine().evaluate(docs);
+  expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+  expect(report.findings.filter(f => f.ruleId === 'namespace-network-policy').map(f => f.message)).toEqual(Array(3).fill(
+    'namespace "ns" has no default-deny NetworkPolicy for Egress among the objects checked'));
+});
+
+test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or without its pod spec, is an error, never n/a', () => {
+  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  const docs = [
+    { apiVersion: 'v1', kind: 'Deployment', metadata: { name: 'core' }, spec: { template } },
+    { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet', metadata: { name: 'old' }, spec: { template } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typo' }, spec: { tmplate: template } },
+    { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' }, spec: { jobTemplate: { spec: { template: 'x' } } } },
+    { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'crd' }, spec: { template } },
+  ];
+  const invalid = new PolicyEngine({ pack: Packs.STRICT }).evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => f.message)).toEqual([
+    '(input) document 0: kind Deployment is not served under apiVersion "v1"; Kubernetes 1.28 serves it as apps/v1',
+    '(input) document 1: kind DaemonSet is not served under apiVersion "extensions/v1beta1"; Kubernetes 1.28 serves it as apps/v1',
+    '(input) document 2: Deployment has no pod spec at spec.template.spec (Kubernetes requires one: is a field on the way misspelled?)',
+    '(input) document 3: CronJob has no pod spec at spec.jobTemplate.spec.template.spec '
+      + '(Kubernetes requires one: is a field on the way misspelled?)',
+  ]);
 });

@@ -1,7 +1,8 @@
 // No credentials as literal env values (NIST SP 800-190 4.1.4, CIS 5.4.1).
 // Reads: {containers,initContainers,ephemeralContainers}[*].env[*].{name,value}.
 // Allowed: env vars whose name looks like a credential take their value from valueFrom
-// (a Secret), never a literal value; an empty literal is allowed.
+// (a Secret), never a literal value; an empty literal is allowed, and so is a value built from
+// `$(VAR)` references to other variables (Kubernetes expands them; `$$(VAR)` is a literal).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 
@@ -14,6 +15,27 @@ const REFERENCE_SUFFIX = /_(?:FILE|PATH|DIR|NAME|REF)$/;
 export function looksLikeCredential(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   return CREDENTIAL_NAME.test(words) && !REFERENCE_SUFFIX.test(words);
+}
+
+/**
+ * Whether an env value, as Kubernetes expands it, writes a credential into the manifest: a
+ * non-empty value that refers to no other variable. `$(NAME)` is a reference (its value comes
+ * from NAME, e.g. a secretKeyRef variable); `$$` is an escaped `$`, so `$$(NAME)` is literal text.
+ */
+export function isLiteralCredentialValue(value: string): boolean {
+  if (value === '') return false;
+  for (let i = value.indexOf('$'); i >= 0 && i < value.length - 1; i = value.indexOf('$', i)) {
+    if (value[i + 1] === '$') {
+      i += 2;
+      continue;
+    }
+    if (value[i + 1] === '(') {
+      const close = value.indexOf(')', i + 2);
+      if (close > i + 2) return false;
+    }
+    i++;
+  }
+  return true;
 }
 
 export class EnvCredentialLiteralCheck extends Check {
@@ -32,7 +54,8 @@ export class EnvCredentialLiteralCheck extends Check {
       if (!Array.isArray(env)) continue;
       for (let i = 0; i < env.length; i++) {
         const e = env[i];
-        if (e && typeof e.name === 'string' && typeof e.value === 'string' && e.value !== '' && looksLikeCredential(e.name)) {
+        if (e && typeof e.name === 'string' && typeof e.value === 'string' 
+          && isLiteralCredentialValue(e.value) && looksLikeCredential(e.name)) {
           out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} looks like a credential but has a literal value; mount it from a Secret instead` });
         }
       }
