@@ -7,6 +7,7 @@ import { Pack } from './packs/pack';
 import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
+import { structureProblems, StructureProblem } from './structure';
 import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
@@ -97,8 +98,11 @@ export interface PolicyEngineOptions {
 export const INVALID_MANIFEST_RULE: RuleInfo = {
   id: 'invalid-manifest',
   title: 'Document is a Kubernetes object',
-  description: 'Every document must parse and carry apiVersion, kind and metadata.name; anything else cannot be checked and is never passed silently.',
-  remediation: 'Fix the YAML syntax, or add apiVersion, kind and metadata.name.',
+  description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name, and a built-in '
+    + 'pod-bearing kind must have the apiVersion Kubernetes 1.28 serves it at, its pod spec, and only the fields and value types '
+    + 'of the Kubernetes schema; anything else cannot be checked (Kubernetes would refuse it) and is never passed silently.',
+  remediation: 'Fix the YAML syntax, add apiVersion, kind and metadata.name, and use the apiVersion, fields and value types '
+    + 'Kubernetes defines for the kind.',
   mapping: { nist800190: [], step: 1 },
 };
 
@@ -237,6 +241,16 @@ export class PolicyEngine {
         foundIn.push(d);
         continue;
       }
+      // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
+      const structure = views[d] ? structureProblems(manifest) : NO_PROBLEMS;
+      if (structure.length > 0) {
+        statuses[d * width] = NON_COMPLIANT;
+        for (const p of structure) {
+          found.push(invalid(ref, `${where(doc)}: ${p.message}`, p.path));
+          foundIn.push(d);
+        }
+        continue;
+      }
       statuses[d * width] = COMPLIANT;
       let applicable = rulesByKind.get(manifest.kind);
       if (views[d]) {
@@ -368,9 +382,11 @@ function inDocumentOrder(findings: Finding[], documents: number[], documentCount
   return ordered;
 }
 
-function invalid(object: ObjectRef, message: string): Finding {
+const NO_PROBLEMS: StructureProblem[] = [];
+
+function invalid(object: ObjectRef, message: string, path = ''): Finding {
   return {
-    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: '',
+    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path,
     message, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
   };
 }

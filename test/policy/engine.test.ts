@@ -74,7 +74,7 @@ describe('suppressions', () => {
     const report = new PolicyEngine().evaluateDocuments([
       { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' }), suppressions: { 'host-namespaces': 'node agent needs the host network' } },
       { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), suppressions: { 'host-namespaces': 'short' } },
-      { manifest: { ...insecurePod(), metadata: { name: 'p', annotations: 'not a map' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
+      { manifest: { ...insecurePod(), metadata: { name: 'p' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
     ]);
     const of = (d: number, rule: string) => report.findings.find(f => f.ruleId === rule && report.objects.indexOf(f.object) === d)!;
     expect(of(0, 'host-namespaces')).toMatchObject({ suppressed: true, suppressionReason: 'node agent needs the host network' });
@@ -341,4 +341,39 @@ test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or witho
     '(input) document 3: CronJob has no pod spec at spec.jobTemplate.spec.template.spec '
       + '(Kubernetes requires one: is a field on the way misspelled?)',
   ]);
+});
+
+describe('strict structure, as the API server\'s strict field validation', () => {
+  const text = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d, labels: {version: 1}}', 'spec:', '  selector: {matchLabels: {app: a}}',
+    '  template:', '    metadata: {labels: {app: a}}', '    spec:', '      hostNetwork: "false"', '      containers:', '      - name: app',
+    '        image: "x:1"', '        securityContext: {privilegd: true, runAsUser: "0"}', '        resources: {limits: {cpu: 1, memory: 1Gi}}',
+    '      volumes: [{name: v, emptyDir: {sizeLimit: 1}}]',
+  ].join('\n');
+
+  test('unknown fields and values of the wrong type are invalid-manifest errors naming the field', () => {
+    const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'd.yaml'));
+    expect(report.findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+      ['invalid-manifest', 'metadata.labels["version"]',
+        'd.yaml document 0: metadata.labels["version"] is a number (1); Kubernetes wants a string there'],
+      ['invalid-manifest', 'spec.template.spec.hostNetwork',
+        'd.yaml document 0: spec.template.spec.hostNetwork is a string ("false"); Kubernetes wants a boolean (true or false) there'],
+      ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.privilegd',
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.privilegd is not a field of SecurityContext; '
+        + 'Kubernetes\' strict field validation refuses it'],
+      ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a number there'],
+    ]);
+  });
+
+  test('fields a later Kubernetes added (read by later PSS versions) and quantities written as numbers are accepted', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
+      spec: {
+        securityContext: { appArmorProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'app', image: 'x:1', resources: { limits: { cpu: 2 } } }],
+      },
+    };
+    expect(new PolicyEngine().evaluate([pod]).findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+  });
 });
