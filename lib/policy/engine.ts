@@ -206,17 +206,21 @@ export class PolicyEngine {
       if (check.isConfigured(ctx)) for (const id of check.overrides(ctx)) overridden.add(id);
     }
     const podRules: number[] = [];
+    const customRules: number[] = [];
     const rulesByKind = new Map<string, number[]>();
     for (let i = 1; i < this.prepared.length; i++) {
       const check = this.prepared[i].check!;
       if (!check.isConfigured(ctx) || overridden.has(check.info.id)) continue;
       if (this.prepared[i].pods) {
         podRules.push(i);
+      } else if (check.appliesTo === 'custom-resources') {
+        customRules.push(i);
       } else {
         for (const kind of check.appliesTo) rulesByKind.set(kind, [...rulesByKind.get(kind) ?? [], i]);
       }
     }
     const podRulesByKind = new Map<string, number[]>();
+    const customRulesByKind = new Map<string, number[]>();
     const rules = this.prepared.map(p => p.rule);
     const width = rules.length;
     const objects = new Array<ObjectRef>(documents.length);
@@ -256,6 +260,10 @@ export class PolicyEngine {
       if (views[d]) {
         let both = podRulesByKind.get(manifest.kind);
         if (!both) podRulesByKind.set(manifest.kind, both = [...podRules, ...applicable ?? []]);
+        applicable = both;
+      } else if (customRules.length > 0 && isCustomResource(manifest.apiVersion)) {
+        let both = customRulesByKind.get(manifest.kind);
+        if (!both) customRulesByKind.set(manifest.kind, both = [...customRules, ...applicable ?? []]);
         applicable = both;
       }
       if (!applicable) continue;
@@ -383,6 +391,13 @@ function inDocumentOrder(findings: Finding[], documents: number[], documentCount
 }
 
 const NO_PROBLEMS: StructureProblem[] = [];
+
+/** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */
+function isCustomResource(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const dot = apiVersion.indexOf('.');
+  return dot >= 0 && dot < slash && !apiVersion.slice(0, slash).endsWith('k8s.io');
+}
 
 function invalid(object: ObjectRef, message: string, path = ''): Finding {
   return {

@@ -100,8 +100,11 @@ describe('bad input', () => {
 
   test('an unknown kind or CRD is not applicable to every rule, and counts as an object', () => {
     const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { hostNetwork: true } }]);
-    const statuses = Object.entries(report.statusesOf(0)).filter(([id]) => id !== 'invalid-manifest').map(([, s]) => s);
+    const statuses = Object.entries(report.statusesOf(0))
+      .filter(([id]) => !['invalid-manifest', 'pod-template-not-checked'].includes(id)).map(([, s]) => s);
     expect(new Set(statuses)).toEqual(new Set([RuleStatus.NOT_APPLICABLE]));
+    // It embeds no containers, so nothing of it goes unchecked.
+    expect(report.statusesOf(0)['pod-template-not-checked']).toBe(RuleStatus.COMPLIANT);
     expect(report.summary).toMatchObject({ objects: 1, errors: 0 });
   });
 
@@ -197,9 +200,10 @@ describe('pod-bearing kinds', () => {
     expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => f.path)).toEqual([path]);
   });
 
-  test('a Deployment kind in a foreign API group is not treated as a pod', () => {
+  test('a Deployment kind in a foreign API group is not treated as a pod, and its pod is reported as not checked', () => {
     const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template } }]);
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map(f => [f.ruleId, f.severity, f.path]))
+      .toEqual([['pod-template-not-checked', Severity.INFO, 'spec.template.spec.containers']]);
   });
 });
 
@@ -375,5 +379,36 @@ describe('strict structure, as the API server\'s strict field validation', () =>
       },
     };
     expect(new PolicyEngine().evaluate([pod]).findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+  });
+});
+
+test('pods inside well-known custom resources are checked like built-in ones', () => {
+  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  const docs = [
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template } },
+    { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'k' }, spec: { template } },
+    { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'rev' }, spec: template.spec },
+    { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'j' }, spec: { jobTargetRef: { template } } },
+    { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name: 'dc' }, spec: { template } },
+  ];
+  const report = new PolicyEngine().evaluate(docs);
+  expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => `${f.object.kind} ${f.path}`)).toEqual([
+    'Rollout spec.template.spec.containers[0].securityContext.privileged',
+    'Service spec.template.spec.containers[0].securityContext.privileged',
+    'Revision spec.containers[0].securityContext.privileged',
+    'ScaledJob spec.jobTargetRef.template.spec.containers[0].securityContext.privileged',
+    'DeploymentConfig spec.template.spec.containers[0].securityContext.privileged',
+  ]);
+  expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+});
+
+test('an unknown custom resource that embeds containers is reported as not checked, an info in the default pack', () => {
+  const crd = { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' },
+    spec: { pod: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } };
+  const [finding] = new PolicyEngine().evaluate([crd]).findings;
+  expect(finding).toMatchObject({
+    ruleId: 'pod-template-not-checked', severity: Severity.INFO, path: 'spec.pod.spec.containers',
+    message: 'Worker (example.com/v1) embeds containers at spec.pod.spec.containers, but the engine does not know where this kind '
+      + 'keeps its pod spec: its pod is not checked',
   });
 });
