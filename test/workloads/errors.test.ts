@@ -52,6 +52,22 @@ test.each<[string, () => unknown, string]>([
     `'writablePaths[0].path' ("/tmp") collides with a writable path mounted there; choose another path`],
   ['writable path without size', deploy({ writablePaths: [{ path: '/cache', sizeLimit: '0' }] }),
     `'writablePaths[0].sizeLimit' (0) must be larger than 0`],
+  ['a quantity with spaces around it (the API server refuses it)', deploy({}, { resources: { ...RESOURCES, memory: { request: ' 256Mi ', limit: '256Mi' } } }),
+    `container "app": 'resources.memory.request' (" 256Mi ") is not a Kubernetes quantity; use e.g. "256Mi"`],
+  ['memory in thousandths of a byte', deploy({}, { resources: { ...RESOURCES, memory: { request: '100m', limit: '256Mi' } } }),
+    `container "app": 'resources.memory.request' ("100m") is 0.1 bytes, not a whole number of bytes ("m" means thousandths); use e.g. "256Mi"`],
+  ['ephemeral storage in thousandths of a byte', deploy({}, { resources: { ...RESOURCES, ephemeralStorage: { limit: '1500m' } } }),
+    `container "app": 'resources.ephemeralStorage.limit' ("1500m") is 1.5 bytes, not a whole number of bytes ("m" means thousandths); use e.g. "256Mi"`],
+  ['writable path size in thousandths of a byte', deploy({ writablePaths: [{ path: '/cache', sizeLimit: '64m' }] }),
+    `'writablePaths[0].sizeLimit' ("64m") is 0.064 bytes, not a whole number of bytes ("m" means thousandths); use e.g. "64Mi"`],
+  ['portNumber above 65535', deploy({}, { portNumber: 70000 }), `container "app": 'portNumber' (70000) must be a whole number from 1 to 65535`],
+  ['negative portNumber', deploy({}, { portNumber: -1 }), `container "app": 'portNumber' (-1) must be a whole number from 1 to 65535`],
+  ['fractional portNumber', deploy({}, { portNumber: 1.5 }), `container "app": 'portNumber' (1.5) must be a whole number from 1 to 65535`],
+  ['port number out of range', deploy({}, { ports: [{ number: 0 }] }), `container "app": 'ports[0].number' (0) must be a whole number from 1 to 65535`],
+  ['host port out of range', deploy({}, { ports: [{ number: 80, hostPort: 65536 }], exemptions: { hostPort: { reason: 'legacy agent on the node' } } }),
+    `container "app": 'ports[0].hostPort' (65536) must be a whole number from 1 to 65535`],
+  ['a null container', deploy({ containers: [null as any] }), `'containers[0]' (null) must be a container: { name, image, resources }`],
+  ['a null init container', deploy({ initContainers: ['web' as any] }), `'initContainers[0]' ("web") must be a container: { name, image, resources }`],
 ])('%s', (_name, construct, message) => {
   expect(construct).toThrow(message);
   try {
@@ -90,4 +106,37 @@ test('a second Guard on the same scope is refused', () => {
   const app = Testing.app();
   Guard.attach(app);
   expect(() => Guard.attach(app)).toThrow('a Guard is already attached to "(app)"; attach one Guard per scope');
+});
+
+describe('mounts added later through cdk8s-plus', () => {
+  const synth = (mount: (d: SecureDeployment) => void) => () => {
+    const chart = Testing.chart();
+    const d = new SecureDeployment(chart, 'd', {
+      nodePool: testPool(chart),
+      writablePaths: [{ path: '/cache', sizeLimit: '1Mi' }],
+      containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, writablePaths: [{ path: '/data', sizeLimit: '1Gi' }] }],
+    });
+    mount(d);
+    return Testing.synth(chart);
+  };
+  const scratch = (c: any, name = 'scratch') => kplus.Volume.fromEmptyDir(c, name, name);
+
+  test.each<[string, (d: SecureDeployment) => void, string]>([
+    ['over a container\'s writable path (its sized emptyDir would be dropped)', d => d.containers[0].mount('/data', scratch(d)),
+      'container "app" mounts volume "scratch" at /data, where a writable path is mounted; choose another path'],
+    ['over a pod writable path written with a trailing slash', d => d.containers[0].mount('/cache/', scratch(d)),
+      'container "app" mounts volume "scratch" at /cache/, where a writable path is mounted; choose another path'],
+    ['twice on one path', d => { d.containers[0].mount('/srv', scratch(d)); d.containers[0].mount('/srv', scratch(d, 'other')); },
+      'container "app" mounts volume "other" at /srv, where volume "scratch" is mounted; choose another path'],
+    ['at a relative path', d => d.containers[0].mount('srv', scratch(d)),
+      'container "app" mounts volume "scratch": \'path\' ("srv") must be an absolute path such as "/var/cache/app"'],
+  ])('%s fails synth', (_name, mount, message) => {
+    expect(synth(mount)).toThrow(message);
+  });
+
+  test('a mount on a path of its own is kept beside every writable path', () => {
+    const manifests = synth(d => d.containers[0].mount('/srv', scratch(d)))();
+    const app = manifests.find(m => m.kind === 'Deployment').spec.template.spec.containers[0];
+    expect(app.volumeMounts.map((m: any) => m.mountPath).sort()).toEqual(['/cache', '/data', '/srv', '/tmp']);
+  });
 });
