@@ -7,7 +7,7 @@
 import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LogShipper, SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet, Suppressions } from '../lib';
+import { LogShipper, NetworkAccess, SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet, Suppressions } from '../lib';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 
 const REGISTRY = 'registry.example.com/shop';
@@ -120,6 +120,13 @@ export class ShopChart extends Chart {
       }],
       writablePaths: [{ path: '/work', sizeLimit: '512Mi' }],
     });
+
+    // Who talks to whom; the namespace denies everything else. Each call writes the egress
+    // policy of one side and the ingress policy of the other, for the app ports only.
+    NetworkAccess.allowFromNamespace(this.frontend, { namespace: platform.ingressNamespace });
+    this.frontend.connections.allowTo(this.api);
+    this.api.connections.allowTo(this.database);
+    this.report.connections.allowTo(this.database);
 
     // The API, the frontend and the database write log files that a Fluent Bit sidecar ships
     // to the central server (nginx is told to log to /var/log/app by its configuration).

@@ -3,7 +3,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import { NetworkAccess } from '../network/network-access';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
+import { ISecureWorkload } from '../workloads/secure-workload';
 import { LogOutput } from './log-output';
 
 /** Where the HTTP server (health endpoint) listens. */
@@ -77,7 +79,9 @@ export function fluentBitContainer(scope: Construct, name: string, image: string
     user: 65532,
     group: 65532,
     resources,
-    ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
+    // No declared port: cdk8s-plus would open every declared port to every peer of
+    // connections.allowFrom and expose it through Services. Probes come from the node, which
+    // NetworkPolicies always admit.
     readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
     envVariables: {
       POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
@@ -90,4 +94,16 @@ export function fluentBitContainer(scope: Construct, name: string, image: string
     }],
     writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
   };
+}
+
+/**
+ * Lets the workload's pods reach the log server: an egress NetworkPolicy to its declared
+ * destination, or, when only a DNS name is known, the recorded need, which the
+ * `egress-reachable` rule reports where a default-deny policy blocks it.
+ */
+export function allowOutput(workload: ISecureWorkload, output: LogOutput): void {
+  if (!(workload instanceof kplus.Workload)) throw new Error(`${workload.node.path} is not a cdk8s-plus workload; a log shipper needs a Secure* workload`);
+  const need = { name: output.description, port: output.port };
+  if (output.destination) NetworkAccess.allowTo(workload, output.destination, need);
+  else NetworkAccess.requireEgress(workload, need);
 }

@@ -1,3 +1,4 @@
+import { EgressDestination } from '../network/egress-destination';
 import { Exemption } from '../workloads/props';
 
 const HOST = /^(?=.{1,253}$)([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
@@ -35,6 +36,12 @@ export interface LogServerOptions extends LogTlsOptions {
    * @default - the protocol's usual port
    */
   readonly port?: number;
+  /**
+   * Where the server is, as a NetworkPolicy can name it (a DNS name cannot be a peer): the
+   * shippers then get an egress NetworkPolicy to it on `port`.
+   * @default - none: under a default-deny namespace the `egress-reachable` rule fails synth and says how to declare it
+   */
+  readonly destination?: EgressDestination;
 }
 
 /** Options of a Fluentd/Fluent Bit forward output. */
@@ -122,6 +129,8 @@ export class LogOutput {
   public readonly host: string;
   /** Port of the log server. */
   public readonly port: number;
+  /** Where the server is for NetworkPolicies, when declared. */
+  public readonly destination?: EgressDestination;
   /** Reasons given for weakening TLS, for the record in the configuration's annotations. */
   public readonly tlsExemptions: { [what: string]: string };
   private readonly plugin: string;
@@ -154,6 +163,15 @@ export class LogOutput {
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
+    if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
+      throw new Error(`LogOutput.${plugin === 'es' ? 'elasticsearch' : plugin}: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)`);
+    }
+    this.destination = options.destination;
+  }
+
+  /** The server in words, e.g. "log server logs.example.com:24224 (forward)". */
+  public get description(): string {
+    return `log server ${this.host}:${this.port} (${this.plugin})`;
   }
 
   /** The Fluent Bit output section for records matching `match`. */

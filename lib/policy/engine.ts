@@ -237,7 +237,7 @@ export class PolicyEngine {
       }
     }
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings);
+    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings)._withManifests(manifests);
   }
 }
 

@@ -7,7 +7,7 @@ const W = Severity.WARNING;
 /** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
 export const DEFAULT_PACK: Pack = {
   name: 'default',
-  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts and literal credentials as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools and namespace guard rails as warnings.',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal credentials and unreachable Services and declared destinations as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools and namespace guard rails as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -33,6 +33,7 @@ export const DEFAULT_PACK: Pack = {
     'sensitivity-conflict': E,
     'namespace-network-policy': W,
     'namespace-pss': W,
+    'service-reachable': E,
     'cpu-requests': E,
     'cpu-limits': E,
     'memory-requests': E,
@@ -50,5 +51,6 @@ export const DEFAULT_PACK: Pack = {
     'trusted-registry': E,
     'image-max-age': E,
     'log-shipper': W,
+    'egress-reachable': E,
   },
 };
