@@ -9,6 +9,7 @@ import { ImagePolicy } from './supply-chain/image-policy';
 import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { Suppressions } from './suppressions';
 import { manifestOf } from './manifest';
 import { memoInSynth, trackSynth } from './synth-scope';
@@ -55,6 +56,13 @@ export interface GuardOptions {
    * @default true
    */
   readonly imageRecord?: boolean;
+  /**
+   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
+   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
+   * unsuppressed error and are listed as refused in the reports.
+   * @default SuppressionPolicy.all()
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
 }
 
 /**
@@ -120,6 +128,7 @@ export class Guard extends Construct {
       imageLock: policy?.lock,
       maxImageAgeDays: policy?.maxAgeDays,
       now: policy?.now.toISOString(),
+      suppressionPolicy: this.options.suppressionPolicy,
     });
   }
 

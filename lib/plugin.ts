@@ -1,7 +1,9 @@
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
 import { Packs } from './policy/packs';
+import { escapeText } from './policy/report/escape';
 import { ReportFormat } from './policy/report/report';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
 import { ImageLock } from './supply-chain/image-lock';
 
@@ -29,6 +31,12 @@ export interface SecureValidationProps {
    * @default - the rule is not applicable
    */
   readonly maxImageAgeDays?: number;
+  /**
+   * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
+   * file (`allow: [{ rule, namespace?, kind?, name? }]`).
+   * @default "all"
+   */
+  readonly suppressionPolicy?: string;
 }
 
 /**
@@ -53,6 +61,7 @@ export class SecureValidation {
       trustedRegistries: props.trustedRegistries,
       imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
       maxImageAgeDays: props.maxImageAgeDays,
+      suppressionPolicy: props.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(props.suppressionPolicy),
     });
   }
 
@@ -75,9 +84,9 @@ export class SecureValidation {
         recommendation: `${rule.title}. ${rule.description}`,
         fix: rule.remediation,
         violatingResources: findings.map(f => ({
-          resourceName: metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name,
+          resourceName: escapeText(metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name),
           manifestPath: f.object.file ?? '',
-          locations: [f.container ? `${f.path} (container ${f.container})` : f.path],
+          locations: [escapeText(f.container ? `${f.path} (container ${f.container})` : f.path)],
         })),
       });
     }

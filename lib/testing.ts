@@ -15,7 +15,8 @@ export class Compliance {
    * Evaluates every ApiObject under `scope` (a Chart, an App or any construct).
    */
   public static evaluate(scope: IConstruct, options: GuardOptions = {}): Report {
-    return new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries }).evaluateDocuments(documentsUnder(scope));
+    return new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries, suppressionPolicy: options.suppressionPolicy })
+      .evaluateDocuments(documentsUnder(scope));
   }
 
   /**
