@@ -89,10 +89,10 @@ export class EventShipper extends Construct {
       exemptions: props.sharedNodes ? { sharedNodes: props.sharedNodes } : undefined,
       serviceAccount: this.serviceAccount,
       kubernetesApiAccess: {},
-      containers: [fluentBitContainer(this, 'event-shipper', props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, config)],
+      containers: [fluentBitContainer(this, 'event-shipper', props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, config, props.output)],
     });
 
-    allowOutput(this.deployment, props.output);
+    allowOutput(this.deployment, props.output, 'event-shipper');
     const apiServer = { name: 'Kubernetes API server', port: props.apiServerPort ?? 443 };
     if (props.apiServer) NetworkAccess.allowTo(this.deployment, props.apiServer, apiServer);
     else NetworkAccess.requireEgress(this.deployment, apiServer);

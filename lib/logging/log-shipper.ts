@@ -115,12 +115,12 @@ export class LogShipper extends Construct {
     // The app writes the directory; the shipper only reads it.
     workload.addWritablePath({ path: logPath, sizeLimit: props.logSizeLimit ?? '256Mi', readOnlyIn: [LOG_SHIPPER_CONTAINER] });
     const shipper: SecureContainerProps = {
-      ...fluentBitContainer(this, LOG_SHIPPER_CONTAINER, props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, this.configMap),
+      ...fluentBitContainer(this, LOG_SHIPPER_CONTAINER, props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, this.configMap, props.output),
       restartPolicy: native ? kplus.ContainerRestartPolicy.ALWAYS : undefined,
     };
     this.container = native ? workload.addSecureInitContainer(shipper) : workload.addSecureContainer(shipper);
     workload.podMetadata.addAnnotation(LOG_SHIPPER_ANNOTATION, LOG_SHIPPER_CONTAINER);
-    allowOutput(workload, props.output);
+    allowOutput(workload, props.output, LOG_SHIPPER_CONTAINER);
   }
 }
 
