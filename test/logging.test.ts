@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { load } from 'js-yaml';
 import { Compliance, EventShipper, Guard, LogOutput, LogShipper, NodePool, Packs, SecureDeployment, SecureJob, Sensitivity } from '../lib';
-import { IMAGE, podSpecOf, RESOURCES, testPool } from './workloads/helpers';
+import { IMAGE, podSpecOf, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
 
 const FLUENT_BIT = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
 const container = { name: 'app', image: `${IMAGE}@sha256:${'cd'.repeat(32)}`, resources: RESOURCES };
@@ -161,14 +161,6 @@ test('the image record: every image, pinned or not, with the workloads that use 
 
 describe('log output authentication', () => {
   const secret = (key: string) => ({ secretName: 'logs-credentials', key });
-  const messageOf = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return 'nothing thrown';
-  };
 
   test.each<[string, LogOutput, object, string[]]>([
     ['loki tenant and basic auth', LogOutput.loki({ host: 'loki', tenantId: 'shop', basicAuth: { user: 'shipper', password: secret('password') } }),
@@ -219,6 +211,6 @@ describe('log output authentication', () => {
     ['a client certificate without TLS', () => LogOutput.syslog({ host: 's', clientCertificate: { secretName: 'tls' }, disableTls: { reason: 'node-local collector on the loopback' } }),
       'LogOutput.syslog: \'clientCertificate\' authenticates over TLS; remove \'disableTls\''],
   ])('%s is refused', (_name, construct, message) => {
-    expect(messageOf(construct)).toBe(message);
+    expect(thrownMessage(construct)).toBe(message);
   });
 });

@@ -5,18 +5,10 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   Compliance, EgressDestination, EventShipper, Guard, LogOutput, LogShipper, NetworkAccess, SecureDeployment, SecureNamespace, SecureStatefulSet,
 } from '../lib';
-import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
+import { IMAGE, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
 
 const FLUENT_BIT = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
 const app = (name: string, port: number) => ({ name, image: `${IMAGE}@sha256:${'cd'.repeat(32)}`, resources: RESOURCES, portNumber: port });
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'nothing thrown';
-};
 const policies = (chart: Chart) => Testing.synth(chart).filter(m => m.kind === 'NetworkPolicy');
 
 describe('connections and exposure admit the app ports, never a sidecar\'s', () => {
@@ -132,7 +124,7 @@ describe('admitting another namespace (an ingress controller) in one call', () =
     ['an except outside the CIDR', () => EgressDestination.cidr('10.0.0.0/24', ['10.0.1.0/25']), 'EgressDestination.cidr: \'except\' entry "10.0.1.0/25" must be a CIDR strictly inside 10.0.0.0/24'],
     ['a destination that is not one', () => LogOutput.http({ host: 'h', destination: '10.0.0.0/8' as any }), 'LogOutput.http: \'destination\' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)'],
   ])('%s is refused', (_name, construct, message) => {
-    expect(thrown(construct)).toBe(message);
+    expect(thrownMessage(construct)).toBe(message);
   });
 });
 
