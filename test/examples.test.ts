@@ -83,6 +83,15 @@ test('the example\'s connectivity is exactly what it needs: ingress, app ports, 
   ].sort());
 });
 
+test('each database replica keeps its own data volume, mounted read-write', () => {
+  const app = Testing.app();
+  new ShopChart(app, 'shop', platformOf(app));
+  const db = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'StatefulSet');
+  expect(db.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }]);
+  expect(db.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+  expect(app.charts.flatMap(c => c.toJson()).filter(m => m.kind === 'PersistentVolumeClaim')).toEqual([]);
+});
+
 test('the shop API reads its database password from a read-only file', () => {
   const app = Testing.app();
   new ShopChart(app, 'shop', platformOf(app));
@@ -99,7 +108,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=55 errors=0 warnings=0 suppressed=2');
+    expect(stdout).toContain('objects=54 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
     const record = JSON.parse(fs.readFileSync(path.join(out, 'images.json'), 'utf8'));

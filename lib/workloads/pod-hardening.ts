@@ -101,7 +101,7 @@ function quantity(prop: string, value: string, example: string): number {
 }
 
 /** A quantity of bytes (memory, storage): "100m" would be a tenth of a byte, a slip for "100Mi". */
-function bytes(prop: string, value: string, example: string): number {
+export function bytes(prop: string, value: string, example: string): number {
   const n = quantity(prop, value, example);
   if (!Number.isInteger(n)) {
     throw new Error(`'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`);
@@ -364,6 +364,13 @@ export class PodHardening {
     for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;
     this.volumeNames.add(volumeName);
     this.secretMounts.push({ mount, volumeName });
+  }
+
+  /** Reserves `path` for a mount the workload renders itself (a claim template); returns it normalised. */
+  public claimMountPath(path: string, what: string, prop: string): string {
+    const normal = normalisedMountPath(prop, path);
+    this.claimPath(normal, what, `'${prop}'`);
+    return normal;
   }
 
   /** Adds a writable emptyDir mounted into every container. */
