@@ -154,12 +154,13 @@ test("README's new-project app synthesises with the Guard and the validation plu
   ].join('\n'));
   const synth = run(process.execPath, [path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], app);
   expect([synth.status, synth.stderr]).toEqual([0, '']);
-  expect(synth.stdout).toContain('objects=1 errors=0');
+  // The Deployment and its own ServiceAccount.
+  expect(synth.stdout).toContain('objects=2 errors=0');
   expect(fs.existsSync(path.join(app, 'dist', 'shop.k8s.yaml'))).toBe(true);
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);
-  expect(check.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=1 errors=0 warnings=\d+ suppressed=0$/);
+  expect(check.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=2 errors=0 warnings=\d+ suppressed=0$/);
   const version = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['--version'], app);
   expect(version.stdout).toBe(`${OWN.version}\n`);
 });

@@ -7,7 +7,10 @@ const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', i
 
 /** Findings grouped by object, the status counts of every rule, then the summary line. */
 export function renderText(report: Report): string {
-  const lines: string[] = [`cdk8s-secure compliance report: pack "${report.pack}", ${report.rules.length} rules, ${report.objects.length} objects`];
+  const lines: string[] = [
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+      + `${report.rules.length} rules, ${report.objects.length} objects`,
+  ];
   let current = '';
   for (const f of report.findings) {
     const object = describeObject(f.object);
