@@ -42,7 +42,8 @@ test('the synth summary is the summary line and one line per rule with warnings,
   expect(lines[0]).toBe(`cdk8s-secure: ${report.summaryLine()} (pack "default")`);
   const warningRules = new Set(report.findings.filter(f => f.severity === 'warning').map(f => f.ruleId));
   expect(lines.length).toBe(1 + warningRules.size);
-  expect(lines).toContain('  warning [log-shipper] Pod web/p1: pod has no log shipper: its logs stay on the node and vanish with the container (and 2 more)');
+  expect(lines).toContain('  warning [log-shipper] Pod web/p1: pod has no log shipper: its logs stay on the node and vanish with the container'
+    + ' (and 2 more)');
 });
 
 test('the Guard prints its summary to stderr at synth; printSummary: false silences it', () => {
