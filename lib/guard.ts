@@ -7,6 +7,7 @@ import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Pack } from './policy/packs/pack';
+import { parsePssVersion } from './policy/pss-version';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
 import { renderSynthSummary } from './policy/report/text';
@@ -36,6 +37,13 @@ export interface GuardOptions {
    * @default - the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
+   * enforce-version label names.
+   * @default "v1.28" (what SecureNamespace labels)
+   */
+  readonly pssVersion?: string;
   /**
    * Report formats written beside the manifests (into the App's outdir).
    * @default - text, JSON, SARIF and Markdown
@@ -107,6 +115,8 @@ export class Guard extends Construct {
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
+    // A bad version fails here, where it was given, not at synth.
+    if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     this.options = options;
     this.guarded = scope;
     markGuarded(scope);
@@ -131,6 +141,7 @@ export class Guard extends Construct {
     const policy = ImagePolicy.of(this);
     return new PolicyEngine({
       pack: this.options.pack,
+      pssVersion: this.options.pssVersion,
       trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
       imageLock: policy?.lock,
       maxImageAgeDays: policy?.maxAgeDays,

@@ -158,16 +158,17 @@ test("README's new-project app synthesises with the Guard and the validation plu
   expect(synth.status).toBe(0);
   // The Guard's summary at synth on stderr: the counts, then one line per rule with warnings.
   const [summary, ...warnings] = synth.stderr.trimEnd().split('\n');
-  const warningCount = Number(/^cdk8s-secure: objects=1 errors=0 warnings=(\d+) suppressed=0 \(pack "default"\)$/.exec(summary)?.[1]);
+  const warningCount = Number(/^cdk8s-secure: objects=2 errors=0 warnings=(\d+) suppressed=0 \(pack "default"\)$/.exec(summary)?.[1]);
   expect(warnings.length).toBeGreaterThan(0);
   expect(warnings.length).toBeLessThanOrEqual(warningCount);
   expect(warnings.filter(w => !/^  warning \[[a-z-]+\] shop\/api\/Resource: /.test(w))).toEqual([]);
-  expect(synth.stdout).toContain('objects=1 errors=0');
+  // The Deployment and its own ServiceAccount.
+  expect(synth.stdout).toContain('objects=2 errors=0');
   expect(fs.existsSync(path.join(app, 'dist', 'shop.k8s.yaml'))).toBe(true);
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);
-  expect(check.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=1 errors=0 warnings=\d+ suppressed=0$/);
+  expect(check.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=2 errors=0 warnings=\d+ suppressed=0$/);
   const version = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['--version'], app);
   expect(version.stdout).toBe(`${OWN.version}\n`);
 });

@@ -138,6 +138,10 @@ test('the events shipper: Fluent Bit with the kubernetes_events input, read-only
   expect(spec.volumes.find((v: any) => v.name === 'kube-api-access')).toBeDefined();
   expect(Compliance.failingRules(chart, { pack: Packs.PSS_RESTRICTED })).toEqual([]);
   expect(Compliance.evaluate(chart).findings.filter(f => f.ruleId === 'log-shipper')).toEqual([]);
+  // Its RBAC and identity pass every orchestrator rule with no exemption.
+  const strict = Compliance.evaluate(chart, { pack: Packs.STRICT });
+  expect(strict.findings.filter(f => /^(rbac-|default-service-account)/.test(f.ruleId))).toEqual([]);
+  expect(strict.findings.filter(f => f.suppressed)).toEqual([]);
 });
 
 test('the image record: every image, pinned or not, with the workloads that use it, and in each pod template', () => {

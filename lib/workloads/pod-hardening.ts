@@ -35,7 +35,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** What a workload's own validation enforces: everything its defaults guarantee. */
 const WORKLOAD_RULES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 let workloadEngine: PolicyEngine | undefined;
@@ -56,6 +56,7 @@ const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostIpc: ['host-namespaces'],
   hostPath: ['host-path-volume', 'volume-types'],
   sharedNodes: ['dedicated-node-pool'],
+  defaultServiceAccount: ['default-service-account'],
 };
 const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] } = {
   privileged: ['privileged-container', 'privilege-escalation'],
@@ -214,17 +215,13 @@ export class PodHardening {
 
   /** The cdk8s-plus pod props the secure props translate to. */
   public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
-    // API access needs a ServiceAccount of its own; it is made beside the workload (cdk8s-plus
-    // takes it in its constructor, before the workload exists as a scope).
-    const serviceAccount = props.serviceAccount
-      ?? (props.kubernetesApiAccess ? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } }) : undefined);
     return {
       metadata: props.metadata,
       podMetadata: props.podMetadata,
       select: props.select,
       spread: props.spread,
       volumes: props.volumes,
-      serviceAccount,
+      serviceAccount: serviceAccountOf(scope, id, props),
       dockerRegistryAuth: props.dockerRegistryAuth,
       hostAliases: props.hostAliases,
       dns: props.dns,
@@ -610,6 +607,26 @@ export class PodHardening {
 
 function emptyDir(w: WritableMount): kplus.k8s.Volume {
   return { name: w.volumeName, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(w.sizeLimit), medium: w.inMemory ? 'Memory' : undefined } };
+}
+
+/**
+ * The workload's own ServiceAccount (token automount off), made beside the workload: cdk8s-plus
+ * takes it in its constructor, before the workload exists as a scope. Pods never share the
+ * namespace's "default" one, so a role granted to one workload is held by that workload alone.
+ */
+function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadProps): kplus.IServiceAccount | undefined {
+  const given = props.serviceAccount;
+  const exemption = props.exemptions?.defaultServiceAccount;
+  if (exemption) {
+    if (given && given.name !== 'default') {
+      throw new Error(`'exemptions.defaultServiceAccount' contradicts 'serviceAccount' ("${given.name}"); remove one`);
+    }
+    return given;
+  }
+  if (given?.name === 'default') {
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+  }
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

@@ -36,6 +36,12 @@ test.each<[string, () => unknown, string]>([
     `container "app": 'ports[0].hostPort' (80) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`],
   ['literal credential in env', deploy({}, { envVariables: { DB_PASSWORD: kplus.EnvValue.fromValue('hunter2') } }),
     `container "app": 'envVariables.DB_PASSWORD' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`],
+  ['the default ServiceAccount', deploy({ serviceAccount: kplus.ServiceAccount.fromServiceAccountName(Testing.chart(), 'sa', 'default') }),
+    `'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`],
+  ['another ServiceAccount with the default exemption', deploy({
+    serviceAccount: kplus.ServiceAccount.fromServiceAccountName(Testing.chart(), 'sa', 'api'),
+    exemptions: { defaultServiceAccount: { reason: 'legacy cluster policy' } },
+  }), `'exemptions.defaultServiceAccount' contradicts 'serviceAccount' ("api"); remove one`],
   ['malformed image', deploy({}, { image: 'registry:5000/App:latest' }),
     `container "app": 'image' ("registry:5000/App:latest") is not valid: repository "App" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`],
   ['container name not a DNS label', deploy({}, { name: 'App_1' }),

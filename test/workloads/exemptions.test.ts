@@ -1,8 +1,8 @@
 // Weakenings are possible only with a written reason, and each one shows in the manifest
 // (annotation) and in the report (suppressed finding).
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Compliance, SecureDeployment } from '../../lib';
+import { Compliance, Packs, SecureDeployment } from '../../lib';
 import { IMAGE, podSpecOf, RESOURCES, testPool } from './helpers';
 
 test('host namespaces, privileged, host port, writable root and no cpu limit, each with its reason', () => {
@@ -56,8 +56,9 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
 
   const report = Compliance.evaluate(chart);
   expect(report.hasErrors).toBe(false);
+  // volume-types reports the hostPath volume: as in PSA's restricted profile it replaces host-path-volume, which does not run.
   expect([...new Set(report.findings.filter(f => f.suppressed).map(f => f.ruleId))].sort()).toEqual([
-    'cpu-limits', 'host-namespaces', 'host-path-volume', 'host-port', 'privilege-escalation', 'privileged-container', 'read-only-root-filesystem', 'volume-types',
+    'cpu-limits', 'host-namespaces', 'host-port', 'privilege-escalation', 'privileged-container', 'read-only-root-filesystem', 'volume-types',
   ]);
 });
 
@@ -70,4 +71,26 @@ test('an exempted hostPath still fails when it is a sensitive host path', () => 
     containers: [{ name: 'agent', image: IMAGE, resources: RESOURCES }],
   });
   expect(() => Testing.synth(chart)).toThrow('[sensitive-host-path] volume "sock" mounts sensitive host path /var/run/docker.sock');
+});
+
+test('the default ServiceAccount only with a reason, which shows as a suppression', () => {
+  const chart = Testing.chart();
+  new SecureDeployment(chart, 'legacy', { nodePool: testPool(chart),
+    exemptions: { defaultServiceAccount: { reason: 'the cluster binds its audit role to default' } },
+    containers: [{ name: 'app', image: IMAGE, resources: RESOURCES }],
+  });
+  const manifests = Testing.synth(chart);
+  expect(manifests.filter(m => m.kind === 'ServiceAccount')).toEqual([]);
+  expect(podSpecOf(chart, 'Deployment').serviceAccountName).toBeUndefined();
+  const report = Compliance.evaluate(chart, { pack: Packs.STRICT });
+  expect(report.findings.filter(f => f.ruleId === 'default-service-account')).toMatchObject([
+    { suppressed: true, suppressionReason: 'the cluster binds its audit role to default' },
+  ]);
+});
+
+test('a JSON patch back to the default ServiceAccount fails synth', () => {
+  const chart = Testing.chart();
+  const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'app', image: IMAGE, resources: RESOURCES }] });
+  ApiObject.of(d).addJsonPatch(JsonPatch.remove('/spec/template/spec/serviceAccountName'));
+  expect(() => Testing.synth(chart)).toThrow(`[default-service-account] pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own`);
 });

@@ -29,6 +29,7 @@ import { PrivilegeEscalationCheck } from './privilege-escalation';
 import { PrivilegedContainerCheck } from './privileged-container';
 import { ProbeHostCheck } from './probe-host';
 import { ProcMountCheck } from './proc-mount';
+import { ProcMountRestrictedCheck } from './proc-mount-restricted';
 import { ReadOnlyRootFilesystemCheck } from './read-only-root-filesystem';
 import { RunAsNonRootCheck } from './run-as-non-root';
 import { RunAsNonRootUserCheck } from './run-as-non-root-user';
@@ -42,6 +43,15 @@ import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
 import { VolumeTypesCheck } from './volume-types';
+import { DefaultServiceAccountCheck } from './default-service-account';
+import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
+import { RbacCreatePodsCheck } from './rbac-create-pods';
+import { RbacDefaultServiceAccountBindingCheck } from './rbac-default-service-account-binding';
+import { RbacEscalationVerbsCheck } from './rbac-escalation-verbs';
+import { RbacNodeProxyCheck } from './rbac-node-proxy';
+import { RbacPodExecCheck } from './rbac-pod-exec';
+import { RbacSecretReadCheck } from './rbac-secret-read';
+import { RbacWildcardCheck } from './rbac-wildcard';
 
 export const ALL_CHECKS: readonly Check[] = [
   // Pod Security Standards: baseline
@@ -64,6 +74,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RunAsNonRootUserCheck(),
   new SeccompRequiredCheck(),
   new CapabilitiesRestrictedCheck(),
+  new ProcMountRestrictedCheck(),
   // Host protection beyond PSS
   new ReadOnlyRootFilesystemCheck(),
   new SensitiveHostPathCheck(),
@@ -92,6 +103,16 @@ export const ALL_CHECKS: readonly Check[] = [
   new ImageMaxAgeCheck(),
   // Persistent logging
   new LogShipperCheck(),
+  // The orchestrator: RBAC and identity
+  new RbacWildcardCheck(),
+  new RbacSecretReadCheck(),
+  new RbacPodExecCheck(),
+  new RbacEscalationVerbsCheck(),
+  new RbacNodeProxyCheck(),
+  new RbacCreatePodsCheck(),
+  new RbacClusterAdminBindingCheck(),
+  new RbacDefaultServiceAccountBindingCheck(),
+  new DefaultServiceAccountCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

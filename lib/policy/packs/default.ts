@@ -7,7 +7,7 @@ const W = Severity.WARNING;
 /** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
 export const DEFAULT_PACK: Pack = {
   name: 'default',
-  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts and literal credentials as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools and namespace guard rails as warnings.',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal credentials and cluster-admin bindings as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules and the default ServiceAccount as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -27,6 +27,7 @@ export const DEFAULT_PACK: Pack = {
     'run-as-non-root-user': E,
     'seccomp-required': E,
     'capabilities-restricted': E,
+    'proc-mount-restricted': E,
     'read-only-root-filesystem': E,
     'sensitive-host-path': E,
     'dedicated-node-pool': W,
@@ -50,5 +51,14 @@ export const DEFAULT_PACK: Pack = {
     'trusted-registry': E,
     'image-max-age': E,
     'log-shipper': W,
+    'rbac-wildcard': W,
+    'rbac-secret-read': W,
+    'rbac-pod-exec': W,
+    'rbac-escalation-verbs': W,
+    'rbac-node-proxy': W,
+    'rbac-create-pods': W,
+    'rbac-cluster-admin-binding': E,
+    'rbac-default-service-account-binding': W,
+    'default-service-account': W,
   },
 };

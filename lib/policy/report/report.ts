@@ -1,4 +1,5 @@
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
+import { DEFAULT_PSS_VERSION } from '../pss-version';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -63,6 +64,8 @@ export interface RenderOptions {
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  public readonly pssVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -79,9 +82,13 @@ export class Report {
    * @param objects objects in input order
    * @param statuses per object, the status code of each rule (aligned with `rules`; see `STATUS_CODES`), flattened
    * @param findings every finding
+   * @param pssVersion the policy version the PSS rules were checked at
    */
-  constructor(pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: number[], findings: Finding[]) {
+  constructor(
+    pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: number[], findings: Finding[], pssVersion: string = DEFAULT_PSS_VERSION,
+  ) {
     this.pack = pack;
+    this.pssVersion = pssVersion;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);

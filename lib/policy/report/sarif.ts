@@ -85,6 +85,8 @@ export function renderSarif(report: Report): string {
           })),
         },
       },
+      // SARIF's place for facts about the run (2.1.0 section 3.19.20).
+      properties: { pack: report.pack, pssVersion: report.pssVersion },
       results: report.findings.map(f => ({
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),

@@ -18,7 +18,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * rules, then the machine summary line. `verbose` adds the status counts of every rule.
  */
 export function renderText(report: Report, verbose = false): string {
-  const lines: string[] = [`cdk8s-secure compliance report: pack "${report.pack}", ${report.rules.length} rules, ${report.objects.length} objects`];
+  const lines: string[] = [
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+      + `${report.rules.length} rules, ${report.objects.length} objects`,
+  ];
   let current = '';
   for (const f of report.findings) {
     const object = describeObject(f.object);
