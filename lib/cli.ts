@@ -8,6 +8,7 @@ import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
+import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
@@ -44,6 +45,7 @@ const CHECK: CommandSpec<Handler> = {
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -128,7 +130,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const trustedRegistries = args.values('trusted-registry');
   const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
-  const rendered = report.render(format);
+  const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
   if (output) {
     try {
@@ -226,7 +228,7 @@ function failed(e: unknown, io: CliOutput): number {
  */
 export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
   try {
-    const invocation = resolve('cdk8s-secure', require('../package.json').version, COMMANDS, argv);
+    const invocation = resolve('cdk8s-secure', VERSION, COMMANDS, argv);
     if ('print' in invocation) {
       io.out(`${invocation.print}\n`);
       return 0;
