@@ -7,6 +7,8 @@ import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
+import { escapeText } from './policy/report/escape';
+import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
@@ -43,6 +45,7 @@ const CHECK: CommandSpec<Handler> = {
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -127,7 +130,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const trustedRegistries = args.values('trusted-registry');
   const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
-  const rendered = report.render(format);
+  const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
   if (output) {
     try {
@@ -175,7 +178,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm'),
+    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -183,9 +186,28 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
     return 0;
   } catch (e) {
     if (e instanceof LockInputError) throw e;
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    io.err(`cdk8s-secure: ${escapeLines((e as Error).message)}\n`);
     return 1;
   }
+}
+
+/** The host name `--token-realm` names (a port, if given, does not matter: hosts are trusted, not ports). */
+function realmHost(value: string, args: ParsedArgs): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname !== '/' || url.search || url.username || value.includes('/')) {
+    throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  }
+  return url.hostname;
+}
+
+/** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeText).join('\n');
 }
 
 function rules(_args: ParsedArgs, io: CliOutput): number {
@@ -196,7 +218,7 @@ function rules(_args: ParsedArgs, io: CliOutput): number {
 /** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
 function failed(e: unknown, io: CliOutput): number {
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  io.err(`cdk8s-secure: ${escapeLines(message)}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
   return 2;
 }
 
@@ -206,7 +228,7 @@ function failed(e: unknown, io: CliOutput): number {
  */
 export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
   try {
-    const invocation = resolve('cdk8s-secure', require('../package.json').version, COMMANDS, argv);
+    const invocation = resolve('cdk8s-secure', VERSION, COMMANDS, argv);
     if ('print' in invocation) {
       io.out(`${invocation.print}\n`);
       return 0;
