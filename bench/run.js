@@ -46,3 +46,9 @@ console.log(`parse only:        ${fmt(stats(cli.map(x => x.parseMs)))} ms`);
 console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} ms`);
 console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);
 console.log(`peak RSS:          ${fmt(stats(cli.map(x => x.rssMb)))} MB`);
+
+console.log(`\nReachability: service-reachable and egress-reachable over N workloads (each with a Service, connections and a log server; ${runs} runs each)`);
+for (const n of sizes) {
+  const r = Array.from({ length: runs }, () => caseOf('reachability-case.js', [String(n)]));
+  console.log(`N=${String(n).padEnd(6)} ${String(r[0].objects).padEnd(6)} objects: rules ${fmt(stats(r.map(x => x.rulesMs)))} ms; matrix of ${r[0].matrixGroups} groups ${fmt(stats(r.map(x => x.matrixMs)))} ms`);
+}
