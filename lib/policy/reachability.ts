@@ -167,7 +167,8 @@ export class NetworkModel {
       } else if (m.kind === 'NetworkPolicy' && isObject(m.spec)) {
         const spec = m.spec;
         const egress = Array.isArray(spec.egress) ? spec.egress : undefined;
-        const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
+        // An empty policyTypes is defaulted like a missing one, as the API server does.
+        const types = Array.isArray(spec.policyTypes) && spec.policyTypes.length ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
         const policy: Policy = {
           namespace,
           podSelector: spec.podSelector ?? {},
