@@ -543,8 +543,14 @@ describe('adding an image is one command, and the errors name it', () => {
     const check = () => run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json');
     const before = JSON.parse((await check()).out).findings.find((f: any) => f.ruleId === 'image-max-age');
     expect(before.message).toBe(`container "web" image "${web()}" is not in the image lock, so its age is unknown (maximum 30 days); `
-      + `add it with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+    const digestFinding = (report: any) => report.findings.find((f: any) => f.ruleId === 'image-digest').message;
+    const pinHint = `container "web" image "${web()}" must be pinned by digest (@sha256:...)`;
+    expect(digestFinding(JSON.parse((await check()).out))).toBe(`${pinHint}; it is not in the image lock: `
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
     expect((await run(...commandIn(before.message))).code).toBe(0);
-    expect(JSON.parse((await check()).out).findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
+    const after = JSON.parse((await check()).out);
+    expect(after.findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
+    expect(digestFinding(after)).toBe(pinHint);
   });
 });
