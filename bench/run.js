@@ -47,6 +47,12 @@ console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} m
 console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);
 console.log(`peak RSS:          ${fmt(stats(cli.map(x => x.rssMb)))} MB`);
 
+const refreshImages = Number(process.env.REFRESH_IMAGES ?? 3000);
+console.log(`\nimages refresh against a loopback registry with 5 ms latency (${runs} runs each, fresh processes)`);
+const many = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['many', String(refreshImages)]));
+console.log(`${refreshImages} images:       ${fmt(stats(many.map(x => x.ms)))} ms, peak RSS ${fmt(stats(many.map(x => x.rssMb)))} MB, exit ${many.map(x => x.exitCode).join(',')}`);
+const endless = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['endless']));
+console.log(`endless manifest:  refused in ${fmt(stats(endless.map(x => x.ms)))} ms, peak RSS ${fmt(stats(endless.map(x => x.rssMb)))} MB, exit ${endless.map(x => x.exitCode).join(',')}`);
 console.log(`\nReachability: service-reachable and egress-reachable over N workloads (each with a Service, connections and a log server; ${runs} runs each)`);
 for (const n of sizes) {
   const r = Array.from({ length: runs }, () => caseOf('reachability-case.js', [String(n)]));
