@@ -22,7 +22,7 @@ export class HostPortCheck extends Check {
       for (let i = 0; i < ports.length; i++) {
         const p = ports[i];
         if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
-          out.push({ container: c.name, path: `${c.path}.ports[${i}].hostPort`, message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})` });
+          out.push({ container: c.name, path: `${c.path}.ports[${i}].hostPort`, message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort}); expose the port through a Service instead` });
         }
       }
     }
