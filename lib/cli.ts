@@ -5,7 +5,7 @@ import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
-import { ImageLock } from './supply-chain/image-lock';
+import { engineOptionsFromSettings } from './scope-check';
 import { refreshLock } from './supply-chain/refresh';
 import { credentialLookup, CredentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
@@ -97,22 +97,20 @@ function parseCheckArgs(args: string[]): CheckArgs {
 
 function check(args: string[], io: CliOutput): number {
   const opts = parseCheckArgs(args);
-  let pack;
   try {
-    pack = Packs.named(opts.pack);
+    Packs.named(opts.pack);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  let imageLock: ImageLock | undefined;
-  if (opts.imageLock) {
-    try {
-      imageLock = ImageLock.fromFile(opts.imageLock);
-    } catch (e) {
-      throw new UnreadableInputError((e as Error).message);
-    }
+  let options;
+  try {
+    // The arguments are valid by now: what can still fail is reading the image lock.
+    options = engineOptionsFromSettings({ pack: opts.pack, trustedRegistries: opts.trustedRegistries, imageLock: opts.imageLock, maxImageAgeDays: opts.maxImageAgeDays });
+  } catch (e) {
+    throw new UnreadableInputError((e as Error).message);
   }
   const documents = loadManifests(opts.inputs);
-  const report = new PolicyEngine({ pack, trustedRegistries: opts.trustedRegistries, imageLock, maxImageAgeDays: opts.maxImageAgeDays }).evaluateDocuments(documents);
+  const report = new PolicyEngine(options).evaluateDocuments(documents);
   const rendered = report.render(opts.format);
   if (opts.output) {
     fs.writeFileSync(opts.output, rendered);

@@ -1,16 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { markGuarded } from './guard-registry';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
-import { ImagePolicy } from './supply-chain/image-policy';
-import { Pack } from './policy/packs/pack';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
-import { Suppressions } from './suppressions';
-import { manifestOf } from './manifest';
+import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { memoInSynth, trackSynth } from './synth-scope';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
@@ -23,17 +20,7 @@ const EXTENSIONS: { [f in ReportFormat]: string } = {
 /**
  * Options of a Guard (and of `Compliance` in tests).
  */
-export interface GuardOptions {
-  /**
-   * The rule pack.
-   * @default Packs.DEFAULT
-   */
-  readonly pack?: Pack;
-  /**
-   * Registries (optionally with a path prefix) images may come from.
-   * @default - the trusted-registry rule is not applicable
-   */
-  readonly trustedRegistries?: string[];
+export interface GuardOptions extends ScopeCheckOptions {
   /**
    * Report formats written beside the manifests (into the App's outdir).
    * @default - text, JSON, SARIF and Markdown
@@ -108,26 +95,15 @@ export class Guard extends Construct {
    * Evaluates every ApiObject under the guarded scope now.
    */
   public evaluate(): Report {
-    return this.engine().evaluateDocuments(documentsUnder(this.guarded));
-  }
-
-  /** The engine with this Guard's pack, and the trusted registries and image lock of the ImagePolicy that covers its scope. */
-  private engine(): PolicyEngine {
-    const policy = ImagePolicy.of(this);
-    return new PolicyEngine({
-      pack: this.options.pack,
-      trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
-      imageLock: policy?.lock,
-      maxImageAgeDays: policy?.maxAgeDays,
-      now: policy?.now.toISOString(),
-    });
+    const { options, documents } = scopeCheck(this.guarded, this.options);
+    return new PolicyEngine(options).evaluateDocuments(documents);
   }
 
   private validateScope(): string[] {
     // Once per synth, however many times cdk8s validates during it.
     return memoInSynth(this, this, () => {
-      const documents = documentsUnder(this.guarded);
-      const report = this.engine().evaluateDocuments(documents);
+      const { options, documents } = scopeCheck(this.guarded, this.options);
+      const report = new PolicyEngine(options).evaluateDocuments(documents);
       this.lastReport = report;
       this.writeReports(report);
       if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
@@ -153,28 +129,4 @@ export class Guard extends Construct {
       fs.writeFileSync(file, format === ReportFormat.TEXT ? text : report.render(format));
     }
   }
-}
-
-/** Every ApiObject under `scope` as a document, with its construct path, file and suppressions. */
-export function documentsUnder(scope: IConstruct): ManifestDocument[] {
-  const app = App.of(scope) as App;
-  const perChart = app.yamlOutputType === undefined || app.yamlOutputType === YamlOutputType.FILE_PER_CHART;
-  const documents: ManifestDocument[] = [];
-  // One file name per chart (the name hashes the chart's path), not one per object.
-  const files = new Map<Chart, string>();
-  const fileOf = (chart: Chart) => {
-    let file = files.get(chart);
-    if (file === undefined) files.set(chart, file = `${Names.toDnsLabel(chart)}${app.outputFileExtension ?? '.k8s.yaml'}`);
-    return file;
-  };
-  for (const c of scope.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) continue;
-    documents.push({
-      manifest: manifestOf(c),
-      constructPath: c.node.path,
-      file: perChart ? fileOf(Chart.of(c)) : undefined,
-      suppressions: Suppressions.of(c),
-    });
-  }
-  return documents;
 }

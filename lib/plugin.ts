@@ -1,35 +1,13 @@
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
-import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { loadManifests } from './policy/yaml-loader';
-import { ImageLock } from './supply-chain/image-lock';
+import { CheckSettings, engineOptionsFromSettings } from './scope-check';
 
 /**
  * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
  */
-export interface SecureValidationProps {
-  /**
-   * Name of the built-in pack.
-   * @default "default"
-   */
-  readonly pack?: string;
-  /**
-   * Registries (optionally with a path prefix) images may come from.
-   * @default - the trusted-registry rule is not applicable
-   */
-  readonly trustedRegistries?: string[];
-  /**
-   * Path of the image lock file, for the image-max-age rule.
-   * @default - the rule is not applicable
-   */
-  readonly imageLock?: string;
-  /**
-   * Maximum image age in days (with `imageLock`).
-   * @default - the rule is not applicable
-   */
-  readonly maxImageAgeDays?: number;
-}
+export interface SecureValidationProps extends CheckSettings {}
 
 /**
  * Front door 2: a cdk8s CLI validation plugin. In cdk8s.yaml:
@@ -48,12 +26,7 @@ export class SecureValidation {
   private readonly engine: PolicyEngine;
 
   constructor(props: SecureValidationProps = {}) {
-    this.engine = new PolicyEngine({
-      pack: Packs.named(props.pack ?? 'default'),
-      trustedRegistries: props.trustedRegistries,
-      imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
-      maxImageAgeDays: props.maxImageAgeDays,
-    });
+    this.engine = new PolicyEngine(engineOptionsFromSettings(props));
   }
 
   /**

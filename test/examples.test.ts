@@ -1,6 +1,6 @@
 // Every example synthesises under Guard with zero error findings, is valid against the
 // upstream Kubernetes schema, and is pinned by one snapshot.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,6 +11,7 @@ import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
 import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
+import { synthWithPlugin } from './cdk8s-cli';
 import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
@@ -94,25 +95,14 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   }, 120_000);
 
   test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-plugin-'));
-    fs.writeFileSync(path.join(dir, 'app.js'), [
+    const r = synthWithPlugin([
       `const { App, Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
       `const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});`,
       'const app = new App();',
       'const chart = new Chart(app, "bad");',
       'new kplus.Deployment(chart, "web", { containers: [{ image: "nginx:latest", securityContext: { privileged: true, allowPrivilegeEscalation: true } }] });',
       'app.synth();',
-    ].join('\n'));
-    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
-      'language: typescript',
-      'app: node app.js',
-      'validations:',
-      `  - package: ${path.join(ROOT, 'build', 'plugin.js')}`,
-      '    version: 0.1.0',
-      '    class: SecureValidation',
-      '    properties: { pack: strict }',
-    ].join('\n'));
-    const r = spawnSync(cli, ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    ], '{ pack: strict }');
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('privileged-container (error)');
     expect(r.stdout + r.stderr).toContain('ERROR [privileged-container] container "main" must not set securityContext.privileged=true');

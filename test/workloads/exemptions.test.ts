@@ -40,6 +40,10 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
     'suppress.cdk8s-secure.io/cpu-limits': 'container "agent": latency-critical; runs on a dedicated pool',
     'suppress.cdk8s-secure.io/read-only-root-filesystem': 'container "agent": vendor image writes into /opt/agent',
     'cdk8s-secure.io/added-capabilities': 'agent=NET_BIND_SERVICE: binds port 80 inside the pod',
+    'cdk8s-secure.io/guarantees': 'apparmor,automount-service-account-token,capabilities-baseline,capabilities-restricted,cpu-limits,cpu-requests,'
+      + 'dedicated-node-pool,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,host-process,memory-limits,'
+      + 'memory-requests,privilege-escalation,privileged-container,probe-host,proc-mount,read-only-root-filesystem,run-as-non-root,'
+      + 'run-as-non-root-user,seccomp-required,seccomp-unconfined,secret-env,selinux,sensitive-host-path,sysctls,volume-types',
   });
   const spec = podSpecOf(chart, 'Deployment');
   expect(spec).toMatchObject({ hostNetwork: true, hostPID: true });
