@@ -1,35 +1,15 @@
-// Front door 3: `cdk8s-secure check FILE|DIR...` for any Kubernetes YAML (Helm output too).
+// Front door 3: `cdk8s-secure check FILE|DIR|-...` for any Kubernetes YAML (Helm output too). The commands are
+// declarations; cli-args.ts decides the argument conventions for all of them.
 import * as fs from 'fs';
+import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import { PolicyEngine } from './policy/engine';
 import { Packs } from './policy/packs';
 import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
-import { loadManifests, UnreadableInputError } from './policy/yaml-loader';
+import { loadManifests } from './policy/yaml-loader';
 import { engineOptionsFromSettings } from './scope-check';
 import { refreshLock } from './supply-chain/refresh';
 import { credentialLookup, CredentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
-
-const USAGE = `Usage:
-  cdk8s-secure check FILE|DIR... [--format text|json|sarif|markdown] [--pack NAME]
-                                 [--trusted-registry REGISTRY]... [--output FILE]
-                                 [--image-lock FILE --max-image-age-days N]
-  cdk8s-secure images refresh [--lock FILE] [--insecure-registry HOST]... [--registry-auth-file FILE]
-                                 ask each image's registry for the current digest of its
-                                 tag and its build time, rewrite the lock (default
-                                 images.lock.json), print what changed; exit 1 and leave
-                                 the lock unchanged when any image cannot be resolved.
-                                 Credentials: the auth file given, else the first of
-                                 $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
-                                 $DOCKER_CONFIG/config.json (~/.docker/config.json) that
-                                 exists ("auths", "credHelpers", "credsStore")
-  cdk8s-secure rules             print the rule table (RULES.md)
-  cdk8s-secure --help | --version
-
-check exits 0 when there is no unsuppressed error finding, 1 when there is,
-and 2 when an input cannot be read or the arguments are wrong. Its last line
-is the summary "objects=N errors=E warnings=W suppressed=S" (on stderr when
-the report itself goes to stdout in a machine format).
-Packs: ${Packs.all().map(p => p.name).join(', ')}.`;
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -42,107 +22,102 @@ const STDIO: CliOutput = {
   err: t => process.stderr.write(t),
 };
 
-class UsageError extends Error {}
+type Handler = (args: ParsedArgs, io: CliOutput) => number | Promise<number>;
 
-interface CheckArgs {
-  inputs: string[];
-  format: ReportFormat;
-  pack: string;
-  trustedRegistries: string[];
-  output?: string;
-  imageLock?: string;
-  maxImageAgeDays?: number;
-}
+const EXIT_CODES = 'Exit codes: 0 no unsuppressed error finding, 1 error findings, 2 unreadable input or wrong arguments.';
 
-function parseCheckArgs(args: string[]): CheckArgs {
-  const parsed: CheckArgs = { inputs: [], format: ReportFormat.TEXT, pack: 'default', trustedRegistries: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--format': {
-        const f = value();
-        if (!(Object.values(ReportFormat) as string[]).includes(f)) {
-          throw new UsageError(`--format "${f}" is not one of ${Object.values(ReportFormat).join(', ')}`);
-        }
-        parsed.format = f as ReportFormat;
-        break;
-      }
-      case '--pack': parsed.pack = value(); break;
-      case '--trusted-registry': parsed.trustedRegistries.push(value()); break;
-      case '--output': parsed.output = value(); break;
-      case '--image-lock': parsed.imageLock = value(); break;
-      case '--max-image-age-days': {
-        const days = Number(value());
-        if (!Number.isInteger(days) || days < 1) throw new UsageError(`--max-image-age-days "${args[i]}" must be a whole number of days, at least 1`);
-        parsed.maxImageAgeDays = days;
-        break;
-      }
-      default:
-        if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}`);
-        parsed.inputs.push(arg);
+const CHECK: CommandSpec<Handler> = {
+  name: 'check',
+  summary: 'check Kubernetes YAML (files, directories walked for .yaml/.yml/.json, "-" for stdin) against a rule pack',
+  operands: 'FILE|DIR|-...',
+  minOperands: 1,
+  options: {
+    'format': { value: 'FORMAT', choices: Object.values(ReportFormat), default: ReportFormat.TEXT, help: 'report format' },
+    'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
+    'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
+    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
+    'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
+    'suppressions': {
+      value: 'POLICY', default: 'all',
+      help: 'which in-manifest suppressions count: all, none, or those a policy FILE allows (allow: [{rule, namespace?, kind?, name?}])',
+    },
+  },
+  details: `${EXIT_CODES}\nThe last line is the summary "objects=N errors=E warnings=W suppressed=S"\n`
+    + '(on stderr when the report itself goes to stdout in a machine format).',
+  run: check,
+};
+
+const IMAGES: CommandGroup<Handler> = {
+  name: 'images',
+  summary: 'keep the image lock current',
+  commands: [{
+    name: 'refresh',
+    summary: 'ask each image\'s registry for the current digest of its tag and its build time, and rewrite the lock',
+    options: {
+      'lock': { value: 'FILE', default: 'images.lock.json', help: 'the image lock to refresh' },
+      'insecure-registry': { value: 'HOST', repeatable: true, help: 'reach this registry over plain HTTP (loopback registries always are)' },
+      'registry-auth-file': { value: 'FILE', help: 'registry credentials (docker/podman auth file format)' },
+    },
+    details: [
+      'Prints what changed. Exits 1 and leaves the lock unchanged when any image cannot be resolved; 2 on wrong arguments',
+      'or an unreadable lock. Credentials: the auth file given, else the first of $REGISTRY_AUTH_FILE,',
+      '$XDG_RUNTIME_DIR/containers/auth.json, $DOCKER_CONFIG/config.json (~/.docker/config.json) that exists',
+      '("auths", "credHelpers", "credsStore").',
+    ].join('\n'),
+    run: refresh,
+  }],
+};
+
+const RULES: CommandSpec<Handler> = {
+  name: 'rules',
+  summary: 'print the rule table (RULES.md): every rule, its severity per pack and its NIST, CIS and PSS mapping',
+  options: {},
+  run: rules,
+};
+
+const COMMANDS: ReadonlyArray<Command<Handler>> = [CHECK, IMAGES, RULES];
+
+function check(args: ParsedArgs, io: CliOutput): number {
+  const imageLockFile = args.value('image-lock');
+  const maxAge = args.value('max-image-age-days');
+  if ((imageLockFile === undefined) !== (maxAge === undefined)) throw args.fail('--image-lock and --max-image-age-days go together');
+  const maxImageAgeDays = maxAge === undefined ? undefined : Number(maxAge);
+  if (maxImageAgeDays !== undefined && !(Number.isInteger(maxImageAgeDays) && maxImageAgeDays >= 1)) {
+    throw args.fail(`--max-image-age-days "${maxAge}" must be a whole number of days, at least 1`);
+  }
+  const options = engineOptionsFromSettings({
+    pack: args.value('pack'),
+    trustedRegistries: args.values('trusted-registry'),
+    imageLock: imageLockFile,
+    maxImageAgeDays,
+    suppressionPolicy: args.value('suppressions'),
+  });
+  const report = new PolicyEngine(options).evaluateDocuments(loadManifests([...args.operands]));
+  const format = args.value('format') as ReportFormat;
+  const rendered = report.render(format);
+  const output = args.value('output');
+  if (output) {
+    try {
+      fs.writeFileSync(output, rendered);
+    } catch (e) {
+      throw new Error(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-  }
-  if (parsed.inputs.length === 0) throw new UsageError('check needs at least one FILE or DIR');
-  if ((parsed.imageLock === undefined) !== (parsed.maxImageAgeDays === undefined)) {
-    throw new UsageError('--image-lock and --max-image-age-days go together');
-  }
-  return parsed;
-}
-
-function check(args: string[], io: CliOutput): number {
-  const opts = parseCheckArgs(args);
-  try {
-    Packs.named(opts.pack);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  let options;
-  try {
-    // The arguments are valid by now: what can still fail is reading the image lock.
-    options = engineOptionsFromSettings({ pack: opts.pack, trustedRegistries: opts.trustedRegistries, imageLock: opts.imageLock, maxImageAgeDays: opts.maxImageAgeDays });
-  } catch (e) {
-    throw new UnreadableInputError((e as Error).message);
-  }
-  const documents = loadManifests(opts.inputs);
-  const report = new PolicyEngine(options).evaluateDocuments(documents);
-  const rendered = report.render(opts.format);
-  if (opts.output) {
-    fs.writeFileSync(opts.output, rendered);
-    io.out(`report written to ${opts.output}\n${report.summaryLine()}\n`);
-  } else if (opts.format === ReportFormat.TEXT) {
-    io.out(rendered);
+    io.out(`report written to ${output}\n${report.summaryLine()}\n`);
   } else {
     io.out(rendered);
-    io.err(`${report.summaryLine()}\n`);
+    if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;
 }
 
-async function refresh(args: string[], io: CliOutput): Promise<number> {
-  let lock = 'images.lock.json';
-  let authFile: string | undefined;
-  const insecureRegistries: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${args[i - 1]} needs a value`);
-      return v;
-    };
-    if (args[i] === '--lock') lock = value();
-    else if (args[i] === '--insecure-registry') insecureRegistries.push(value());
-    else if (args[i] === '--registry-auth-file') authFile = value();
-    else throw new UsageError(`unknown option ${args[i]}`);
-  }
+async function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
+  const lock = args.value('lock')!;
   if (!fs.existsSync(lock)) {
     io.err(`cdk8s-secure: cannot read ${lock}: ENOENT\n`);
     return 2;
   }
+  const authFile = args.value('registry-auth-file');
   let credentials: CredentialLookup;
   try {
     credentials = credentialLookup(authFile);
@@ -152,7 +127,7 @@ async function refresh(args: string[], io: CliOutput): Promise<number> {
   }
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   try {
-    const result = await refreshLock(lock, { insecureRegistries, credentials, credentialSources });
+    const result = await refreshLock(lock, { insecureRegistries: args.values('insecure-registry'), credentials, credentialSources });
     io.out(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}\n`);
     return 0;
   } catch (e) {
@@ -161,48 +136,32 @@ async function refresh(args: string[], io: CliOutput): Promise<number> {
   }
 }
 
+function rules(_args: ParsedArgs, io: CliOutput): number {
+  io.out(renderRulesMarkdown());
+  return 0;
+}
+
+/** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
+function failed(e: unknown, io: CliOutput): number {
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  return 2;
+}
+
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code (a promise
  * for commands that reach the network).
  */
 export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
-  const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'check':
-        return check(rest, io);
-      case 'images':
-        if (rest[0] !== 'refresh') throw new UsageError(`unknown images command "${rest[0] ?? ''}"; use "images refresh"`);
-        return refresh(rest.slice(1), io).catch(e => {
-          if (e instanceof UsageError) {
-            io.err(`cdk8s-secure: ${e.message}\n\n${USAGE}\n`);
-            return 2;
-          }
-          throw e;
-        });
-      case 'rules':
-        io.out(renderRulesMarkdown());
-        return 0;
-      case '--version':
-        io.out(`${require('../package.json').version}\n`);
-        return 0;
-      case '--help':
-      case '-h':
-      case 'help':
-        io.out(`${USAGE}\n`);
-        return 0;
-      default:
-        throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
+    const invocation = resolve('cdk8s-secure', require('../package.json').version, COMMANDS, argv);
+    if ('print' in invocation) {
+      io.out(`${invocation.print}\n`);
+      return 0;
     }
+    const code = invocation.command.run(invocation.args, io);
+    return typeof code === 'number' ? code : code.catch(e => failed(e, io));
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`cdk8s-secure: ${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof UnreadableInputError) {
-      io.err(`cdk8s-secure: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
+    return failed(e, io);
   }
 }

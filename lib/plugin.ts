@@ -1,5 +1,6 @@
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
+import { escapeText } from './policy/report/escape';
 import { ReportFormat } from './policy/report/report';
 import { loadManifests } from './policy/yaml-loader';
 import { CheckSettings, engineOptionsFromSettings } from './scope-check';
@@ -48,9 +49,9 @@ export class SecureValidation {
         recommendation: `${rule.title}. ${rule.description}`,
         fix: rule.remediation,
         violatingResources: findings.map(f => ({
-          resourceName: metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name,
+          resourceName: escapeText(metadata[f.object.name]?.path ? `${f.object.name} (${metadata[f.object.name].path})` : f.object.name),
           manifestPath: f.object.file ?? '',
-          locations: [f.container ? `${f.path} (container ${f.container})` : f.path],
+          locations: [escapeText(f.container ? `${f.path} (container ${f.container})` : f.path)],
         })),
       });
     }

@@ -9,6 +9,7 @@ import { manifestOf } from './manifest';
 import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
 import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
+import { SuppressionPolicy } from './policy/suppression-policy';
 import { ImageLock } from './supply-chain/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Suppressions } from './suppressions';
@@ -28,6 +29,13 @@ export interface ScopeCheckOptions {
    * @default - those of the ImagePolicy that covers the scope; without one the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
+   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
+   * unsuppressed error and are listed as refused in the reports.
+   * @default SuppressionPolicy.all()
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
 }
 
 /**
@@ -54,6 +62,12 @@ export interface CheckSettings {
    * @default - the image-max-age rule is not applicable
    */
   readonly maxImageAgeDays?: number;
+  /**
+   * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
+   * file (`allow: [{ rule, namespace?, kind?, name? }]`).
+   * @default "all"
+   */
+  readonly suppressionPolicy?: string;
 }
 
 /** The pack of a scope no Guard covers: only the rules each object's manifest guarantees. */
@@ -97,7 +111,7 @@ export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}): 
       imageChecks: own === policy ? undefined : imageChecks,
     });
   }
-  return { options: engineOptions({ ...settings.get(policy), pack: options.pack }), documents };
+  return { options: engineOptions({ ...settings.get(policy), pack: options.pack, suppressionPolicy: options.suppressionPolicy }), documents };
 }
 
 function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptions): ImageCheckOptions {
@@ -125,6 +139,7 @@ export function engineOptionsFromSettings(settings: CheckSettings): PolicyEngine
     trustedRegistries: settings.trustedRegistries,
     imageLock: settings.imageLock !== undefined ? ImageLock.fromFile(settings.imageLock) : undefined,
     maxImageAgeDays: settings.maxImageAgeDays,
+    suppressionPolicy: settings.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(settings.suppressionPolicy),
   });
 }
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './policy/engine';
-import { suppressionAnnotationKey, suppressionProblem } from './policy/suppressions';
+import { constructReasonProblem, suppressionAnnotationKey } from './policy/suppressions';
 import { memoInSynth, trackSynth } from './synth-scope';
 
 const registry = new WeakMap<IConstruct, Map<string, string>>();
@@ -19,16 +19,16 @@ export class Suppressions {
    *
    * @param scope the construct whose subtree the suppression covers
    * @param ruleId the rule to suppress, e.g. "host-port"
-   * @param reason why: at least 10 characters
+   * @param reason why: at least 10 letters or digits, one line of plain text
    */
   public static add(scope: IConstruct, ruleId: string, reason: string): void {
     knownRuleIds ??= new Set(PolicyEngine.rules().map(r => r.id));
     if (!knownRuleIds.has(ruleId)) {
       throw new Error(`Suppressions.add: unknown rule "${ruleId}"; known rules: ${[...knownRuleIds].join(', ')}`);
     }
-    const problem = suppressionProblem(ruleId, reason);
+    const problem = constructReasonProblem(reason);
     if (problem) {
-      throw new Error(`Suppressions.add: ${problem}`);
+      throw new Error(`Suppressions.add: the reason for "${ruleId}" (${JSON.stringify(reason ?? null)}) ${problem}`);
     }
     let own = registry.get(scope);
     if (!own) {

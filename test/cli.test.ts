@@ -68,9 +68,24 @@ test('--image-lock with --max-image-age-days reports images older than the maxim
 
 test.each<[string[], string]>([
   [['check', '/no/such/file.yaml'], 'cdk8s-secure: cannot read /no/such/file.yaml: ENOENT'],
-  [['check'], 'cdk8s-secure: check needs at least one FILE or DIR'],
+  [['check'], 'cdk8s-secure: check needs at least one FILE, DIR or -'],
   [['check', 'x.yaml', '--format', 'xml'], 'cdk8s-secure: --format "xml" is not one of text, json, sarif, markdown'],
-  [['check', 'x.yaml', '--pack', 'paranoid'], 'cdk8s-secure: unknown pack "paranoid"; the built-in packs are default, strict, pss-baseline, pss-restricted'],
+  [['check', 'x.yaml', '--pack', 'paranoid'], 'cdk8s-secure: --pack "paranoid" is not one of default, strict, pss-baseline, pss-restricted'],
+  [['check', 'x.yaml', '--pack=default', '--pack', 'strict'], 'cdk8s-secure: --pack given more than once'],
+  [['check', 'x.yaml', '--output'], 'cdk8s-secure: --output needs a value (FILE)'],
+  [['check', 'x.yaml', '--output', '--pack', 'strict'], 'cdk8s-secure: --output needs a value (FILE)'],
+  [['check', 'x.yaml', '--format='], 'cdk8s-secure: --format needs a value (FORMAT)'],
+  [['check', 'x.yaml', '-v'], 'cdk8s-secure: unknown option -v'],
+  [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
+  [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
+  [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
+  [['images'], 'cdk8s-secure: no command given; use one of refresh'],
+  [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
+  [['images', 'refresh', '--lock'], 'cdk8s-secure: --lock needs a value (FILE)'],
+  [['images', 'refresh', 'extra'], 'cdk8s-secure: refresh takes no operands, got "extra"'],
+  [['rules', '--pack', 'strict'], 'cdk8s-secure: unknown option --pack'],
+  [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
+  [['--colour'], 'cdk8s-secure: unknown option --colour'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
   [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
 ])('%j exits 2 with a clear message', (argv, message) => {
@@ -79,10 +94,77 @@ test.each<[string[], string]>([
   expect(r.err.split('\n')[0]).toBe(message);
 });
 
+test.each([
+  [['--help'], 'Usage: cdk8s-secure COMMAND [OPTIONS]'],
+  [['-h'], 'Usage: cdk8s-secure COMMAND [OPTIONS]'],
+  [['check', '--help'], 'Usage: cdk8s-secure check [OPTIONS] [--] FILE|DIR|-...'],
+  [['check', 'x.yaml', '--format', 'xml', '-h'], 'Usage: cdk8s-secure check [OPTIONS] [--] FILE|DIR|-...'],
+  [['images', '--help'], 'Usage: cdk8s-secure images COMMAND [OPTIONS]'],
+  [['images', 'refresh', '--help'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
+  [['rules', '-h'], 'Usage: cdk8s-secure rules [OPTIONS]'],
+])('%j prints its help and exits 0', (argv, first) => {
+  const r = run(...argv);
+  expect(r.code).toBe(0);
+  expect(r.err).toBe('');
+  expect(r.out.split('\n')[0]).toBe(first);
+  expect(r.out).toContain('--help, -h');
+});
+
+test('check --help lists every option with its values and default, and the exit codes', () => {
+  const help = run('check', '--help').out;
+  expect(help).toContain('--format FORMAT              report format (one of text, json, sarif, markdown; default text)');
+  expect(help).toContain('--trusted-registry REGISTRY  only images from these registries (or repository prefixes) are trusted (repeatable)');
+  expect(help).toContain('Exit codes: 0 no unsuppressed error finding, 1 error findings, 2 unreadable input or wrong arguments.');
+  expect(run('--help').out).toContain('  images      keep the image lock current');
+  expect(run('--help').out).toContain('  --version   print the version and exit 0');
+  expect(run('images', '--help').out).not.toContain('--version');
+});
+
+test('images refresh takes --flag=value like every command; an unreadable lock exits 2', async () => {
+  let err = '';
+  const code = await main(['images', 'refresh', '--lock=/no/such/images.lock.json'], { out: () => undefined, err: t => { err += t; } });
+  expect(code).toBe(2);
+  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT\n');
+});
+
+test('--version prints the package version', () => {
+  const r = run('--version');
+  expect(r).toMatchObject({ code: 0, out: `${require('../package.json').version}\n`, err: '' });
+});
+
+test('-- ends the options: what follows is a file even when it starts with a dash', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+  fs.copyFileSync(fixture('secure.yaml'), path.join(dir, '--help'));
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const r = run('check', '--pack=strict', '--', '--help');
+    expect(r.out).toContain('--help#');
+    expect(r.lastLine).toMatch(/^objects=5 /);
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
 test('the installed bin runs the compiled CLI with the same exit codes', () => {
   const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
   expect(fs.existsSync(path.join(__dirname, '..', 'build', 'cli.js'))).toBe(true); // `npm test` compiles first
   expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=5 errors=0 warnings=0 suppressed=2');
   expect(spawnSync(bin, ['check', fixture('insecure-chart.yaml')]).status).toBe(1);
   expect(spawnSync(bin, ['check', '/no/such/dir']).status).toBe(2);
+});
+
+test('"-" reads stdin, in order with the other inputs; findings name it <stdin>', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync(bin, ['check', fixture('secure.yaml'), '-'], { input: fs.readFileSync(fixture('insecure-chart.yaml')), encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  expect(r.stdout).toContain('DaemonSet monitoring/node-agent (<stdin>#0)');
+  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=7 errors=\d+ warnings=\d+ suppressed=2$/);
+});
+
+test('a reader that closes the pipe early ends the output without a stack trace', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync('bash', ['-c', `"${bin}" rules | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.stdout.trim()).toBe('0');
 });

@@ -104,7 +104,7 @@ describe('bad input', () => {
   test.each<[string, () => unknown, string]>([
     ['an output without a host', () => LogOutput.forward({ host: '' }), `LogOutput.forward: 'host' ("") must be the log server's host name or IP address`],
     ['a port out of range', () => LogOutput.loki({ host: 'loki', port: 70000 }), `LogOutput.loki: 'port' (70000) must be a whole number from 1 to 65535`],
-    ['a short reason to drop TLS', () => LogOutput.http({ host: 'h', disableTls: { reason: 'lab' } }), `'disableTls.reason' ("lab") must be at least 10 characters: say why logs may travel without it`],
+    ['a short reason to drop TLS', () => LogOutput.http({ host: 'h', disableTls: { reason: 'lab' } }), `'disableTls.reason' ("lab") must have at least 10 letters or digits (spaces, punctuation and invisible characters do not count): say why logs may travel without it`],
     ['a relative log path', attach({ logPath: 'logs' }), `'writablePath.path' ("logs") must be an absolute path such as "/var/cache/app"`],
     ['a log path that collides with another mount', attach({ logPath: '/tmp' }), `'writablePath.path' ("/tmp") collides with a writable path mounted there; choose another path`],
     ['a shipper image not pinned by digest', attach({ image: 'fluent/fluent-bit:3.1' }), `'image' ("fluent/fluent-bit:3.1") must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), so the shipper that sees every log line is exactly the image you reviewed`],

@@ -1,7 +1,7 @@
+import { constructReasonProblem } from '../policy/suppressions';
 import { Exemption } from '../workloads/props';
 
 const HOST = /^(?=.{1,253}$)([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
-const MIN_REASON = 10;
 
 /**
  * TLS towards the log server. On, with certificate verification, unless a reason is given.
@@ -142,9 +142,8 @@ export class LogOutput {
     for (const [key, label] of [['disableTls', 'tls-disabled'], ['skipVerify', 'tls-verify-disabled']] as const) {
       const exemption = options[key];
       if (exemption === undefined) continue;
-      if (typeof exemption.reason !== 'string' || exemption.reason.trim().length < MIN_REASON) {
-        throw new Error(`'${key}.reason' (${JSON.stringify(exemption.reason ?? null)}) must be at least ${MIN_REASON} characters: say why logs may travel without it`);
-      }
+      const problem = constructReasonProblem(exemption.reason);
+      if (problem) throw new Error(`'${key}.reason' (${JSON.stringify(exemption.reason ?? null)}) ${problem}: say why logs may travel without it`);
       this.tlsExemptions[label] = exemption.reason;
     }
     this.plugin = plugin;

@@ -7,6 +7,7 @@ import { Pack } from './packs/pack';
 import { PodView, podViewOf } from './pod-view';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
+import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -89,6 +90,12 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
    * @default Packs.DEFAULT
    */
   readonly pack?: Pack;
+  /**
+   * Which suppressions (annotations in the manifests, and those given beside them) count;
+   * refused ones leave their findings as they are and are listed as refused in reports.
+   * @default SuppressionPolicy.all() - every suppression with a valid reason counts
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
 }
 
 /** The engine's own rule: a document that is not a Kubernetes object. Always an error. */
@@ -283,7 +290,7 @@ export class PolicyEngine {
     // after another; and a block's documents (64 x ~3 KB) stay in the CPU's cache while every
     // rule runs over them, where a pass of each rule over all documents reads them from
     // memory forty times (and manifests built by constructs are scattered across the heap).
-    const run = new RuleRun(documents, manifests, views, objects, statuses, width, found, foundIn);
+    const run = new RuleRun(documents, manifests, views, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
     for (const setting of settings.values()) {
       for (const byKind of setting.lists.values()) {
         for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values()]) {
@@ -347,6 +354,7 @@ class RuleRun {
     private readonly documents: ManifestDocument[],
     private readonly manifests: any[],
     private readonly views: (PodView | undefined)[],
+    private readonly suppressionPolicy: SuppressionPolicy | undefined,
     private readonly objects: ObjectRef[],
     private readonly statuses: Uint8Array,
     private readonly width: number,
@@ -376,7 +384,8 @@ class RuleRun {
         statuses[d * width + i] = COMPLIANT;
         continue;
       }
-      const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey);
+      const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
+        this.suppressionPolicy, this.objects[d]);
       const suppressed = !!suppression && !suppression.refused;
       statuses[d * width + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
       for (let n = first; n < violations.length; n++) {
@@ -390,7 +399,8 @@ class RuleRun {
           message: suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message,
           remediation: rule.remediation,
           suppressed,
-          suppressionReason: suppressed ? suppression!.reason : undefined,
+          suppressionReason: suppression?.reason,
+          suppressionRefused: suppression?.refused,
         });
       }
     }

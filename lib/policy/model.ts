@@ -129,10 +129,15 @@ export interface Finding {
   /** Whether a suppression with a reason covers the finding. */
   readonly suppressed: boolean;
   /**
-   * The written reason of the suppression.
-   * @default - not suppressed
+   * The written reason of the suppression, honoured or refused.
+   * @default - no suppression names the rule
    */
   readonly suppressionReason?: string;
+  /**
+   * Why the suppression that names the rule is refused (its reason, or the suppression policy).
+   * @default - no suppression was refused
+   */
+  readonly suppressionRefused?: string;
 }
 
 /**

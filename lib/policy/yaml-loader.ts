@@ -13,10 +13,20 @@ export class UnreadableInputError extends Error {
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-/** Expands files and directories (recursively) into the manifest files they hold, sorted. */
+/** The operand that names standard input, as in kubectl and most Unix tools. */
+export const STDIN = '-';
+/** What findings call standard input in place of a file name. */
+export const STDIN_NAME = '<stdin>';
+
+/** Expands files and directories (recursively) into the manifest files they hold, sorted; `-` (stdin) stays as it is. */
 export function manifestFiles(inputs: string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
+    if (input === STDIN) {
+      if (files.includes(STDIN)) throw new UnreadableInputError('"-" (stdin) can be read only once');
+      files.push(STDIN);
+      continue;
+    }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(input);
@@ -164,11 +174,11 @@ export function loadManifests(inputs: string[]): ManifestDocument[] {
   for (const file of manifestFiles(inputs)) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = fs.readFileSync(file === STDIN ? 0 : file, 'utf8');
     } catch (e) {
-      throw new UnreadableInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UnreadableInputError(`cannot read ${file === STDIN ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    out.push(...parseManifests(text, file));
+    out.push(...parseManifests(text, file === STDIN ? STDIN_NAME : file));
   }
   return out;
 }

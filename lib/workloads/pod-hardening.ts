@@ -11,6 +11,7 @@ import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
 import { formatFinding } from '../policy/report/describe';
+import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
 import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
@@ -29,7 +30,6 @@ export const DEFAULT_USER = 65532;
 /** The size of the writable /tmp unless told otherwise. */
 export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
 
-const MIN_REASON = 10;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -84,9 +84,8 @@ interface WritableMount extends WritablePath {
 function reasonOk(prop: string, exemption: Exemption | undefined): void {
   if (exemption === undefined) return;
   const reason = exemption?.reason;
-  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
-    throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) must be at least ${MIN_REASON} characters: say why the weakening is needed`);
-  }
+  const problem = constructReasonProblem(reason);
+  if (problem) throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) ${problem}: say why the weakening is needed`);
 }
 
 function quantity(prop: string, value: string, example: string): number {

@@ -59,7 +59,7 @@ export interface SecureResources {
  * and shows in every report as a suppression.
  */
 export interface Exemption {
-  /** Why the weakening is needed: at least 10 characters. */
+  /** Why the weakening is needed: at least 10 letters or digits, one line of plain text (control characters are refused). */
   readonly reason: string;
 }
 

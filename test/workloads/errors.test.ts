@@ -29,7 +29,7 @@ test.each<[string, () => unknown, string]>([
   ['fractional group', deploy({ group: 1.5 }),
     `'group' (1.5) must be a whole number between 1 and 2147483647`],
   ['short exemption reason', deploy({ exemptions: { hostNetwork: { reason: 'because' } } }),
-    `'exemptions.hostNetwork.reason' ("because") must be at least 10 characters: say why the weakening is needed`],
+    `'exemptions.hostNetwork.reason' ("because") must have at least 10 letters or digits (spaces, punctuation and invisible characters do not count): say why the weakening is needed`],
   ['capability other than NET_BIND_SERVICE', deploy({}, { exemptions: { addCapabilities: { capabilities: [kplus.Capability.SYS_ADMIN], reason: 'mounts filesystems at start' } } }),
     `container "app": 'exemptions.addCapabilities.capabilities' (["SYS_ADMIN"]) may only contain NET_BIND_SERVICE; every other capability stays dropped`],
   ['host port without exemption', deploy({}, { ports: [{ number: 8080, hostPort: 80 }] }),
@@ -82,7 +82,7 @@ test('a plain cdk8s-plus container without complete resources is refused (no sil
 
 test('Suppressions refuse a short reason and an unknown rule', () => {
   const chart = Testing.chart();
-  expect(() => Suppressions.add(chart, 'host-port', 'legacy')).toThrow('Suppressions.add: suppression of "host-port" needs a written reason of at least 10 characters (got "legacy")');
+  expect(() => Suppressions.add(chart, 'host-port', 'legacy')).toThrow('Suppressions.add: the reason for "host-port" ("legacy") must have at least 10 letters or digits (spaces, punctuation and invisible characters do not count)');
   expect(() => Suppressions.add(chart, 'host-prot', 'legacy agent binds the node port')).toThrow('Suppressions.add: unknown rule "host-prot"; known rules: invalid-manifest, host-process');
 });
 

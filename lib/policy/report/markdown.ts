@@ -1,8 +1,10 @@
 import { RuleStatus } from '../model';
 import type { Report } from './report';
 import { describeObject } from './describe';
+import { escapeText } from './escape';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Pipes would end the cell and "<" could open HTML in a pull request comment (line breaks are escaped with the rest).
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
 /** A summary, a table of every rule with its counts per status, and the findings. */
 export function renderMarkdown(report: Report): string {
@@ -27,7 +29,7 @@ export function renderMarkdown(report: Report): string {
   } else {
     out.push('| Status | Rule | Object | Container | Field | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of report.findings) {
-      const status = f.suppressed ? `suppressed: ${f.suppressionReason}` : f.severity;
+      const status = f.suppressed ? `suppressed: ${f.suppressionReason}` : f.suppressionRefused ? `${f.severity} (suppression refused)` : f.severity;
       out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | ${cell(f.message)} |`);
     }
   }
@@ -36,5 +38,5 @@ export function renderMarkdown(report: Report): string {
     const c = report.objectStatusCounts(i);
     out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
   });
-  return out.join('\n') + '\n';
+  return out.map(escapeText).join('\n') + '\n';
 }

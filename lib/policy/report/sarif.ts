@@ -1,4 +1,5 @@
 import { Finding, Severity } from '../model';
+import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
 
 const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning', info: 'note' };
@@ -34,8 +35,8 @@ function helpMarkdown(rule: ReportRule): string {
 function location(f: Finding): any {
   const name = f.object.namespace ? `${f.object.namespace}/${f.object.name}` : f.object.name;
   const loc: any = {
-    logicalLocations: [{ fullyQualifiedName: `${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`, kind: 'resource' }],
-    message: { text: f.path },
+    logicalLocations: [{ fullyQualifiedName: escapeText(`${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`), kind: 'resource' }],
+    message: { text: escapeText(f.path) },
   };
   if (f.object.file) {
     loc.physicalLocation = {
@@ -72,10 +73,13 @@ export function renderSarif(report: Report): string {
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
-        message: { text: `${f.message}. Fix: ${f.remediation}` },
+        message: { text: escapeText(`${f.message}. Fix: ${f.remediation}`) },
         locations: [location(f)],
         partialFingerprints: { 'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|') },
-        ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressionReason }] } : {}),
+        // A refused suppression is SARIF's "rejected" one: the result stays open.
+        ...(f.suppressionReason !== undefined
+          ? { suppressions: [{ kind: 'inSource', status: f.suppressed ? 'accepted' : 'rejected', justification: escapeText(f.suppressionReason) }] }
+          : {}),
       })),
     }],
   };

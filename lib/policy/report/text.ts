@@ -1,5 +1,6 @@
 import { RuleStatus, Severity } from '../model';
 import { describeObject } from './describe';
+import { escapeText } from './escape';
 import type { Report } from './report';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
@@ -32,5 +33,5 @@ export function renderText(report: Report): string {
     ].join('  '));
   });
   lines.push('', report.summaryLine());
-  return lines.join('\n') + '\n';
+  return lines.map(escapeText).join('\n') + '\n';
 }

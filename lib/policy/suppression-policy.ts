@@ -1,0 +1,129 @@
+// Which in-manifest suppressions count. A suppression annotation is written by whoever wrote
+// the manifest, and a third-party chart can annotate its own privileged pod; the CI owner
+// decides, with this policy, whose suppressions are honoured. A refused suppression leaves
+// the finding as it is and is listed as refused in every report.
+import * as fs from 'fs';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { ALL_CHECKS } from './checks';
+import { ObjectRef } from './model';
+
+/**
+ * One kind of suppression a policy honours: a rule, optionally only on some objects.
+ */
+export interface SuppressionAllowance {
+  /** The rule id whose suppressions are honoured, or "*" for every rule. */
+  readonly rule: string;
+  /**
+   * Only on objects in this namespace (`metadata.namespace` as written in the manifest).
+   * @default - in any namespace, and on objects without one
+   */
+  readonly namespace?: string;
+  /**
+   * Only on objects of this kind, e.g. "DaemonSet".
+   * @default - any kind
+   */
+  readonly kind?: string;
+  /**
+   * Only on the object of this `metadata.name`.
+   * @default - any name
+   */
+  readonly name?: string;
+}
+
+const FIELDS = ['rule', 'namespace', 'kind', 'name'] as const;
+const ENTRY = '{ rule, namespace?, kind?, name? }';
+const FILE_FORMAT = 'allow: [{ rule: <rule id or "*">, namespace?: <namespace>, kind?: <kind>, name?: <name> }, ...]';
+
+/**
+ * The suppressions the engine honours: all (the default), none, or those a list allows.
+ */
+export class SuppressionPolicy {
+  /** Every suppression with a valid reason counts (the default: your own constructs' exemptions are suppressions). */
+  public static all(): SuppressionPolicy {
+    return new SuppressionPolicy('all', undefined);
+  }
+
+  /** No suppression counts: every finding stays, and the suppressions are listed as refused. */
+  public static none(): SuppressionPolicy {
+    return new SuppressionPolicy('none', []);
+  }
+
+  /**
+   * Only the suppressions `allowances` name count.
+   *
+   * @param allowances the rules (optionally per namespace, kind and name) whose suppressions are honoured
+   * @param description how reports name the policy
+   */
+  public static allow(allowances: SuppressionAllowance[], description: string = 'the allowed suppressions'): SuppressionPolicy {
+    if (!Array.isArray(allowances)) {
+      throw new Error(`SuppressionPolicy.allow: 'allowances' (${JSON.stringify(allowances ?? null)}) must be a list of ${ENTRY}`);
+    }
+    return new SuppressionPolicy(description, allowances.map((a, i) => checkedAllowance(a, `SuppressionPolicy.allow: 'allowances[${i}]'`)));
+  }
+
+  /**
+   * Reads a policy file (YAML or JSON): `allow:` lists the allowed suppressions, each
+   * `{ rule, namespace?, kind?, name? }`. Errors name the file and the entry.
+   */
+  public static fromFile(file: string): SuppressionPolicy {
+    let data: any;
+    try {
+      data = load(fs.readFileSync(file, 'utf8'), { schema: CORE_SCHEMA, filename: file });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(`cannot read the suppression policy ${file}: ${code ?? (e as Error).message}`);
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data) || !Array.isArray(data.allow) || Object.keys(data).some(k => k !== 'allow')) {
+      throw new Error(`suppression policy ${file}: must be a map with only "allow": ${FILE_FORMAT}`);
+    }
+    const allowances = data.allow.map((a: unknown, i: number) => checkedAllowance(a, `suppression policy ${file}: allow[${i}]`));
+    return new SuppressionPolicy(file, allowances);
+  }
+
+  /**
+   * The policy a command line or plugin property names: "all", "none" or the path of a policy file.
+   */
+  public static fromString(value: string): SuppressionPolicy {
+    if (value === 'all') return SuppressionPolicy.all();
+    if (value === 'none') return SuppressionPolicy.none();
+    return SuppressionPolicy.fromFile(value);
+  }
+
+  /** How reports name the policy: "all", "none" or the policy file. */
+  public readonly description: string;
+  private readonly allowances: readonly SuppressionAllowance[] | undefined;
+
+  private constructor(description: string, allowances: SuppressionAllowance[] | undefined) {
+    this.description = description;
+    this.allowances = allowances;
+  }
+
+  /**
+   * Why the policy refuses a suppression of `ruleId` on `object`, or undefined when it honours it.
+   */
+  public refusal(ruleId: string, object: ObjectRef): string | undefined {
+    if (!this.allowances) return undefined;
+    const allowed = this.allowances.some(a => (a.rule === '*' || a.rule === ruleId)
+      && (a.namespace === undefined || a.namespace === object.namespace)
+      && (a.kind === undefined || a.kind === object.kind)
+      && (a.name === undefined || a.name === object.name));
+    return allowed ? undefined : `the suppression of "${ruleId}" is not allowed by the suppression policy (${this.description})`;
+  }
+}
+
+function checkedAllowance(entry: any, where: string): SuppressionAllowance {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`${where} must be a map: ${ENTRY}`);
+  const unknown = Object.keys(entry).find(k => !(FIELDS as readonly string[]).includes(k));
+  if (unknown !== undefined) throw new Error(`${where} has the unknown field "${unknown}"; the fields are ${FIELDS.join(', ')}`);
+  for (const field of FIELDS) {
+    const value = entry[field];
+    if ((value !== undefined || field === 'rule') && (typeof value !== 'string' || value === '')) {
+      throw new Error(`${where}: "${field}" (${JSON.stringify(value ?? null)}) must be a non-empty string`);
+    }
+  }
+  if (entry.rule !== '*' && !ALL_CHECKS.some(c => c.info.id === entry.rule)) {
+    const ids = ALL_CHECKS.map(c => c.info.id).join(', ');
+    throw new Error(`${where}: "rule" (${JSON.stringify(entry.rule)}) is not a rule; use "*" or one of ${ids}`);
+  }
+  return { rule: entry.rule, namespace: entry.namespace, kind: entry.kind, name: entry.name };
+}

@@ -1,0 +1,174 @@
+// A new user's path, end to end: `npm pack` a clean copy of this tree (its prepack builds), install the
+// tarball into a scratch cdk8s app offline from the npm cache `npm ci` filled, synthesise README's
+// new-project app with the Guard and the validation plugin, run the installed CLI, and guard an app
+// written against cdk8s-plus-33.
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const LOCK: { [key: string]: any } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages;
+const TARBALL = `${OWN.name}-${OWN.version}.tgz`;
+const APP_PACKAGES = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-plus-33'];
+
+let work: string;
+let app: string;
+let packed: string[];
+
+function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function ok(r: SpawnSyncReturns<string>): string {
+  if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** A copy of the working tree as a clone has it (tracked and new files, nothing git ignores), sharing node_modules. */
+function cleanCopy(dest: string): void {
+  const files = ok(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT)).split('\0').filter(Boolean);
+  for (const file of files) {
+    if (!fs.existsSync(path.join(ROOT, file))) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(dest, file));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dest, 'node_modules'));
+}
+
+/** Lock entries of a package (its bundled files included) and of what it needs, as this project's lock pins them. */
+function lockEntries(name: string, into: { [key: string]: any }, prefix = 'node_modules/'): void {
+  const key = `node_modules/${name}`;
+  if (into[`${prefix}${name}`]) return;
+  if (!LOCK[key]) throw new Error(`${name} is not in package-lock.json`);
+  for (const [k, entry] of Object.entries(LOCK)) {
+    if (k !== key && !k.startsWith(`${key}/`)) continue;
+    const { dev, devOptional, peer, ...kept } = entry;
+    into[`${prefix}${k.slice('node_modules/'.length)}`] = prefix === 'node_modules/' ? kept : { ...kept, inBundle: true };
+  }
+  const bundled: string[] = LOCK[key].bundleDependencies ?? [];
+  for (const dep of Object.keys(LOCK[key].dependencies ?? {})) if (!bundled.includes(dep)) lockEntries(dep, into, prefix);
+}
+
+/** A scratch app that depends on cdk8s, cdk8s-plus-28 and -33 and the tarball, with a lock so that `npm ci --offline` can install it. */
+function scratchApp(dir: string): void {
+  const dependencies: { [name: string]: string } = { [OWN.name]: `file:${TARBALL}` };
+  const packages: { [key: string]: any } = { '': { name: 'adoption-app', dependencies } };
+  for (const name of APP_PACKAGES) {
+    dependencies[name] = LOCK[`node_modules/${name}`].version;
+    lockEntries(name, packages);
+  }
+  const tarball = fs.readFileSync(path.join(dir, TARBALL));
+  packages[`node_modules/${OWN.name}`] = {
+    version: OWN.version,
+    resolved: `file:${TARBALL}`,
+    integrity: `sha512-${crypto.createHash('sha512').update(tarball).digest('base64')}`,
+    dependencies: OWN.dependencies,
+    bundleDependencies: OWN.bundleDependencies,
+    peerDependencies: OWN.peerDependencies,
+    bin: OWN.bin,
+    engines: OWN.engines,
+  };
+  for (const dep of OWN.bundleDependencies) {
+    const bundled: { [key: string]: any } = {};
+    lockEntries(dep, bundled, `node_modules/${OWN.name}/node_modules/`);
+    for (const entry of Object.values(bundled)) {
+      delete entry.resolved;
+      delete entry.integrity;
+    }
+    Object.assign(packages, bundled);
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'adoption-app', private: true, dependencies }, null, 2));
+  fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'adoption-app', lockfileVersion: 3, requires: true, packages }, null, 2));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2020', module: 'commonjs', lib: ['es2020'], strict: true, types: [], outDir: 'out' },
+    include: ['*.ts'],
+  }));
+}
+
+/** The TypeScript block of README's "A new project" section, as a user copies it. */
+function readmeNewProjectApp(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### A new project\n'));
+  return /```ts\n([\s\S]*?)```/.exec(section)![1];
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'adoption-'));
+  const clone = path.join(work, 'clone');
+  cleanCopy(clone);
+  app = path.join(work, 'app');
+  fs.mkdirSync(app);
+  ok(run('npm', ['pack', '--pack-destination', app, '--no-audit', '--no-fund'], clone));
+  packed = ok(run('tar', ['tzf', path.join(app, TARBALL)], app)).trim().split('\n').map(f => f.replace(/^package\//, ''));
+  scratchApp(app);
+  ok(run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], app));
+  fs.writeFileSync(path.join(app, 'main.ts'), readmeNewProjectApp());
+  fs.writeFileSync(path.join(app, 'plus33.ts'), [
+    "import { App, Chart } from 'cdk8s';",
+    "import * as kplus from 'cdk8s-plus-33';",
+    "import { Guard } from 'cdk8s-secure';",
+    '',
+    "const app = new App({ outdir: 'dist33' });",
+    'Guard.attach(app);',
+    "const chart = new Chart(app, 'web', { namespace: 'web' });",
+    "new kplus.Deployment(chart, 'site', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });",
+    'app.synth();',
+    '',
+  ].join('\n'));
+  ok(run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app));
+}, 600_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('the package is built and licensed, and carries no source maps, leftovers or sources', () => {
+  expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'API.md', 'RULES.md', '.jsii', 'bin/cdk8s-secure',
+    'build/index.js', 'build/index.d.ts', 'build/cli.js', 'build/plugin.js', 'node_modules/js-yaml/index.js']));
+  expect(fs.readFileSync(path.join(app, 'node_modules', OWN.name, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+  expect(packed.filter(f => /\.map$|\.tmp\.|\.tsbuildinfo$|^(lib|test|examples|bench|scripts|dist)\/|(?<!\.d)\.ts$/.test(f))).toEqual([]);
+});
+
+test('every file README links to is in the package', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)].map(m => m[1]).filter(l => !/^https?:/.test(l));
+  expect(links.length).toBeGreaterThan(0);
+  expect(links.filter(l => !packed.includes(l))).toEqual([]);
+});
+
+test("README's new-project app synthesises with the Guard and the validation plugin from the installed package", () => {
+  fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
+    'language: typescript',
+    'app: node out/main.js',
+    'output: dist',
+    'validations:',
+    `  - package: ./node_modules/${OWN.name}/build/plugin.js`,
+    `    version: ${OWN.version}`,
+    '    class: SecureValidation',
+    '',
+  ].join('\n'));
+  const synth = run(process.execPath, [path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], app);
+  expect([synth.status, synth.stderr]).toEqual([0, '']);
+  expect(synth.stdout).toContain('objects=1 errors=0');
+  expect(fs.existsSync(path.join(app, 'dist', 'shop.k8s.yaml'))).toBe(true);
+
+  const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
+  expect(check.status).toBe(0);
+  expect(check.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=1 errors=0 warnings=\d+ suppressed=0$/);
+  const version = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['--version'], app);
+  expect(version.stdout).toBe(`${OWN.version}\n`);
+});
+
+test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deployment fails synth', () => {
+  const synth = run(process.execPath, ['out/plus33.js'], app);
+  expect(synth.status).toBe(1);
+  const findings = [...synth.stderr.matchAll(/^ +\[SecureGuard\] (.*)$/gm)].map(m => m[1]);
+  expect(findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1])).toEqual(['seccomp-required', 'capabilities-restricted', 'ephemeral-storage-limits']);
+  expect(findings[2]).toBe('web/site/Resource: [ephemeral-storage-limits] container "main" must set resources.limits.ephemeral-storage '
+    + '(at spec.template.spec.containers[0].resources.limits.ephemeral-storage). Fix: Set resources.limits.ephemeral-storage on every container.');
+});
