@@ -73,6 +73,19 @@ const ROWS: { [name: string]: Row } = {
       path: `${POD}.containers[1].envFrom[0].secretRef`,
     },
   },
+  "another container's exemption: a sidecar with a writable root filesystem (case 4)": {
+    build: chart => {
+      const d = web(chart, {
+        containers: [{ name: 'web', image: IMAGE, resources: RESOURCES, exemptions: { writableRootFilesystem: { reason: 'the vendor image writes into /opt/web' } } }],
+      });
+      d.addContainer({ name: 'sidecar', image: IMAGE, resources: PLAIN_RESOURCES, securityContext: { readOnlyRootFilesystem: false } });
+    },
+    expected: {
+      rule: 'read-only-root-filesystem',
+      message: 'container "sidecar" must set securityContext.readOnlyRootFilesystem=true',
+      path: `${POD}.containers[1].securityContext.readOnlyRootFilesystem`,
+    },
+  },
   'ImagePolicy: an image from an untrusted registry (case 6)': {
     build: chart => {
       new ImagePolicy(chart, 'images', { trustedRegistries: TRUSTED });

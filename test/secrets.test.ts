@@ -139,7 +139,7 @@ describe('secrets in the environment', () => {
       containers: [{ ...container, envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 'password' }) }, exemptions: { secretsInEnv: { reason: 'vendor image reads only DB_PASSWORD' } } }],
     });
     const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
-    expect(manifest.metadata.annotations['suppress.cdk8s-secure.io/secret-env']).toBe('container "app": vendor image reads only DB_PASSWORD');
+    expect(manifest.metadata.annotations['app.container.suppress.cdk8s-secure.io/secret-env']).toBe('vendor image reads only DB_PASSWORD');
     const report = Compliance.evaluate(chart);
     expect(report.findings.filter(f => f.ruleId === 'secret-env').map(f => f.suppressed)).toEqual([true]);
   });

@@ -63,7 +63,7 @@ describe('ImagePolicy', () => {
     const { chart } = build('registry.example.com/app:2.0.0', { exemptions: { tagOnlyImage: { reason: 'nightly preview image, rebuilt hourly' } } });
     const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
     expect(manifest.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.example.com/app:2.0.0', imagePullPolicy: 'Always' });
-    expect(manifest.metadata.annotations['suppress.cdk8s-secure.io/image-digest']).toBe('container "api": nightly preview image, rebuilt hourly');
+    expect(manifest.metadata.annotations['api.container.suppress.cdk8s-secure.io/image-digest']).toBe('nightly preview image, rebuilt hourly');
   });
 
   test('a stale image fails synth, naming the image and its age', () => {

@@ -384,12 +384,14 @@ class RuleRun {
         statuses[d * width + i] = COMPLIANT;
         continue;
       }
-      const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
-        this.suppressionPolicy, this.objects[d]);
-      const suppressed = !!suppression && !suppression.refused;
-      statuses[d * width + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
+      // A suppression covers the findings of its scope: a container's, or the object's.
+      let allSuppressed = true;
       for (let n = first; n < violations.length; n++) {
         const v = violations[n];
+        const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
+          this.suppressionPolicy, this.objects[d], v.container);
+        const suppressed = !!suppression && !suppression.refused;
+        allSuppressed &&= suppressed;
         this.report(d, {
           ruleId: rule.id,
           severity,
@@ -403,6 +405,7 @@ class RuleRun {
           suppressionRefused: suppression?.refused,
         });
       }
+      statuses[d * width + i] = allSuppressed ? SUPPRESSED : NON_COMPLIANT;
     }
     // Every violation so far is now a finding: let a long evaluation's go, now and then.
     if (violations.length > VIOLATIONS_KEPT) violations.length = 0;

@@ -253,7 +253,7 @@ export class PodHardening {
     checkAtConstruction(name, props, CONSTRUCTION_RULES.filter(r => !exempted.has(r)), '');
     for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) {
       const exemption = ex[key];
-      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.add(this.workload, rule, `${who}: ${exemption.reason}`);
+      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.addForContainer(this.workload, name, rule, exemption.reason);
     }
     if (ex.addCapabilities) {
       this.addedCapabilities.push(`${name}=${ex.addCapabilities.capabilities.join(',')}: ${ex.addCapabilities.reason}`);

@@ -52,6 +52,31 @@ describe('packs', () => {
 });
 
 describe('suppressions', () => {
+  test("a container's suppression covers that container's findings only; the pod's and other containers' stay", () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'p', annotations: {
+        'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web',
+        'web.container.suppress.cdk8s-secure.io/host-namespaces': 'a container cannot excuse the pod',
+      } },
+      spec: { hostNetwork: true, containers: [{ name: 'web', image: 'r.io/a:1' }, { name: 'sidecar', image: 'r.io/b:1' }] },
+    };
+    const report = new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]);
+    const of = (rule: string) => report.findings.filter(f => f.ruleId === rule).map(f => `${f.container ?? '(pod)'} ${f.suppressed ? f.suppressionReason : 'unsuppressed'}`);
+    expect(of('read-only-root-filesystem')).toEqual(['web the vendor image writes into /opt/web', 'sidecar unsuppressed']);
+    expect(of('host-namespaces')).toEqual(['(pod) unsuppressed']);
+    expect(report.statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+
+  test("a container's suppression of every finding of a rule makes the rule suppressed", () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'p', annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' } },
+      spec: { containers: [{ name: 'web', image: 'r.io/a:1' }] },
+    };
+    expect(new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]).statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.SUPPRESSED);
+  });
+
   test('an annotation with a reason suppresses the rule, and the finding is still reported', () => {
     const report = new PolicyEngine().evaluate([insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' })]);
     const finding = report.findings.find(f => f.ruleId === 'host-namespaces')!;

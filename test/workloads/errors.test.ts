@@ -84,6 +84,10 @@ test('Suppressions refuse a short reason and an unknown rule', () => {
   const chart = Testing.chart();
   expect(() => Suppressions.add(chart, 'host-port', 'legacy')).toThrow('Suppressions.add: the reason for "host-port" ("legacy") must have at least 10 letters or digits (spaces, punctuation and invisible characters do not count)');
   expect(() => Suppressions.add(chart, 'host-prot', 'legacy agent binds the node port')).toThrow('Suppressions.add: unknown rule "host-prot"; known rules: invalid-manifest, host-process');
+  expect(() => Suppressions.addForContainer(chart, 'Web_1', 'host-port', 'legacy agent binds the node port'))
+    .toThrow(`Suppressions.addForContainer: 'container' ("Web_1") must be a container name (a DNS label)`);
+  expect(() => Suppressions.addForContainer(chart, 'web', 'host-port', 'legacy'))
+    .toThrow('Suppressions.addForContainer: the reason for "host-port" ("legacy") must have at least 10 letters or digits');
 });
 
 test('a second Guard on the same scope is refused', () => {

@@ -34,11 +34,11 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
     'suppress.cdk8s-secure.io/host-namespaces': 'scrapes node-local metrics endpoints; reads /proc of host processes for profiling',
     'suppress.cdk8s-secure.io/host-path-volume': 'tails the application log directory of the node',
     'suppress.cdk8s-secure.io/volume-types': 'tails the application log directory of the node',
-    'suppress.cdk8s-secure.io/privileged-container': 'container "agent": loads an eBPF program at start',
-    'suppress.cdk8s-secure.io/privilege-escalation': 'container "agent": loads an eBPF program at start',
-    'suppress.cdk8s-secure.io/host-port': 'container "agent": the legacy collector expects port 9100 on each node',
-    'suppress.cdk8s-secure.io/cpu-limits': 'container "agent": latency-critical; runs on a dedicated pool',
-    'suppress.cdk8s-secure.io/read-only-root-filesystem': 'container "agent": vendor image writes into /opt/agent',
+    'agent.container.suppress.cdk8s-secure.io/privileged-container': 'loads an eBPF program at start',
+    'agent.container.suppress.cdk8s-secure.io/privilege-escalation': 'loads an eBPF program at start',
+    'agent.container.suppress.cdk8s-secure.io/host-port': 'the legacy collector expects port 9100 on each node',
+    'agent.container.suppress.cdk8s-secure.io/cpu-limits': 'latency-critical; runs on a dedicated pool',
+    'agent.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'vendor image writes into /opt/agent',
     'cdk8s-secure.io/added-capabilities': 'agent=NET_BIND_SERVICE: binds port 80 inside the pod',
     'cdk8s-secure.io/guarantees': 'apparmor,automount-service-account-token,capabilities-baseline,capabilities-restricted,cpu-limits,cpu-requests,'
       + 'dedicated-node-pool,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,host-process,memory-limits,'
