@@ -2,13 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { markGuarded } from './guard-registry';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
-import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
-import { memoInSynth, trackSynth } from './synth-scope';
+import { SynthPass } from './synth-pass';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',
@@ -22,10 +21,17 @@ const EXTENSIONS: { [f in ReportFormat]: string } = {
  */
 export interface GuardOptions extends ScopeCheckOptions {
   /**
-   * Report formats written beside the manifests (into the App's outdir).
+   * Report formats written into `reportDir` after a synth.
    * @default - text, JSON, SARIF and Markdown
    */
   readonly reportFormats?: ReportFormat[];
+  /**
+   * Folder the reports and `images.json` are written to. Never the App's outdir, which holds
+   * only Kubernetes manifests (so `kubectl apply -f dist/` and `cdk8s-secure check dist` see
+   * nothing else).
+   * @default - "compliance" beside the App's outdir (for outdir "dist", "compliance")
+   */
+  readonly reportDir?: string;
   /**
    * File name (without extension) of the reports.
    * @default "compliance"
@@ -37,7 +43,7 @@ export interface GuardOptions extends ScopeCheckOptions {
    */
   readonly printReport?: boolean;
   /**
-   * Write `images.json` beside the manifests: every image the app runs, whether it is pinned
+   * Write `images.json` into `reportDir`: every image the app runs, whether it is pinned
    * by digest, and which workloads use it.
    * @default true
    */
@@ -48,7 +54,7 @@ export interface GuardOptions extends ScopeCheckOptions {
  * Front door 1: checks every ApiObject under a scope at synth — Secure* constructs,
  * plain cdk8s-plus, raw ApiObjects, Include and Helm alike. Error findings fail
  * `app.synth()`, `Testing.synth()` and `cdk8s synth` with one message listing each
- * finding; the report is written beside the manifests.
+ * finding; after a synth the report is written into `reportDir`, beside the manifests.
  */
 export class Guard extends Construct {
   /**
@@ -75,15 +81,26 @@ export class Guard extends Construct {
 
   private readonly options: GuardOptions;
   private readonly guarded: IConstruct;
+  private readonly reportDir: string;
   private lastReport?: Report;
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
     this.options = options;
     this.guarded = scope;
-    markGuarded(scope);
-    trackSynth(this);
-    this.node.addValidation({ validate: () => this.validateScope() });
+    const outdir = App.of(scope).outdir;
+    this.reportDir = options.reportDir ?? defaultReportDir(outdir);
+    checkReportDir(this.reportDir, outdir);
+    SynthPass.of(scope).addGuard({
+      scope,
+      checkOptions: options,
+      evaluated: report => { this.lastReport = report; },
+      written: (report, documents) => {
+        this.lastReport = report;
+        this.writeReports(report);
+        if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
+      },
+    });
   }
 
   /** The report of the most recent synth, if there was one. */
@@ -99,22 +116,9 @@ export class Guard extends Construct {
     return new PolicyEngine(options).evaluateDocuments(documents);
   }
 
-  private validateScope(): string[] {
-    // Once per synth, however many times cdk8s validates during it.
-    return memoInSynth(this, this, () => {
-      const { options, documents } = scopeCheck(this.guarded, this.options);
-      const report = new PolicyEngine(options).evaluateDocuments(documents);
-      this.lastReport = report;
-      this.writeReports(report);
-      if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
-      return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
-    });
-  }
-
   private writeImageRecord(documents: ManifestDocument[]): void {
-    const outdir = App.of(this.guarded).outdir;
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
+    fs.mkdirSync(this.reportDir, { recursive: true });
+    fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
   }
 
   private writeReports(report: Report): void {
@@ -122,10 +126,9 @@ export class Guard extends Construct {
     const text = this.options.printReport || formats.includes(ReportFormat.TEXT) ? report.render(ReportFormat.TEXT) : '';
     if (this.options.printReport) process.stdout.write(text);
     if (formats.length === 0) return;
-    const outdir = App.of(this.guarded).outdir;
-    fs.mkdirSync(outdir, { recursive: true });
+    fs.mkdirSync(this.reportDir, { recursive: true });
     for (const format of formats) {
-      const file = path.join(outdir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
+      const file = path.join(this.reportDir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
       fs.writeFileSync(file, format === ReportFormat.TEXT ? text : report.render(format));
     }
   }

@@ -1,14 +1,24 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
 import { escapeText } from './policy/report/escape';
 import { ReportFormat } from './policy/report/report';
 import { loadManifests } from './policy/yaml-loader';
+import { checkReportDir, defaultReportDir } from './report-dir';
 import { CheckSettings, engineOptionsFromSettings } from './scope-check';
 
 /**
  * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
  */
-export interface SecureValidationProps extends CheckSettings {}
+export interface SecureValidationProps extends CheckSettings {
+  /**
+   * Folder that receives the cdk8s CLI's `construct-metadata.json` once the plugin has read it,
+   * so the manifest folder holds Kubernetes manifests only.
+   * @default - "compliance" beside the manifest folder
+   */
+  readonly reportDir?: string;
+}
 
 /**
  * Front door 2: a cdk8s CLI validation plugin. In cdk8s.yaml:
@@ -25,16 +35,20 @@ export interface SecureValidationProps extends CheckSettings {}
  */
 export class SecureValidation {
   private readonly engine: PolicyEngine;
+  private readonly reportDir?: string;
 
   constructor(props: SecureValidationProps = {}) {
     this.engine = new PolicyEngine(engineOptionsFromSettings(props));
+    this.reportDir = props.reportDir;
   }
 
   /**
    * Called by the cdk8s CLI with its `ValidationContext`.
    */
   public async validate(context: any): Promise<void> {
-    const report = this.engine.evaluateDocuments(loadManifests([...context.manifests]));
+    const manifests: string[] = [...context.manifests];
+    this.moveConstructMetadata(manifests);
+    const report = this.engine.evaluateDocuments(loadManifests(manifests));
     const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
     const byRule = new Map<string, Finding[]>();
     for (const f of report.findings) {
@@ -58,4 +72,25 @@ export class SecureValidation {
     context.logger?.log?.(report.render(ReportFormat.TEXT));
     context.report.submit(report.hasErrors ? 'failure' : 'success', { summary: report.summaryLine(), pack: report.pack });
   }
+
+  /**
+   * The cdk8s CLI writes construct-metadata.json into the manifest folder for validation
+   * plugins and has read it before they run; it is moved beside the folder, with the reports.
+   */
+  private moveConstructMetadata(manifests: string[]): void {
+    if (manifests.length === 0) return;
+    const outdir = manifests.map(m => path.dirname(path.resolve(m))).reduce(commonDirectory);
+    const file = path.join(outdir, 'construct-metadata.json');
+    if (!fs.existsSync(file)) return;
+    const reportDir = this.reportDir ?? defaultReportDir(outdir);
+    checkReportDir(reportDir, outdir);
+    fs.mkdirSync(reportDir, { recursive: true });
+    fs.renameSync(file, path.join(reportDir, 'construct-metadata.json'));
+  }
+}
+
+/** The deepest folder that holds both `a` and `b`. */
+function commonDirectory(a: string, b: string): string {
+  while (path.relative(a, b).startsWith('..')) a = path.dirname(a);
+  return a;
 }

@@ -3,9 +3,9 @@
 // plugin and the CLI hand it the same settings as plain values. An option that changes
 // how checking works (a PSS version, a suppression policy) is resolved here once, and so
 // reaches every front door the same way.
-import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { manifestOf } from './manifest';
+import { currentManifest } from './manifest';
 import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
 import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
@@ -84,21 +84,16 @@ export interface ScopeCheck {
   readonly documents: ManifestDocument[];
 }
 
-/** The engine options and documents for everything under `scope`: the options given, then each object's ImagePolicy. */
-export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}): ScopeCheck {
+/**
+ * The engine options and documents for everything under `scope` (or only `objects`, when
+ * given): the options given, then each object's ImagePolicy. `manifestOf` serialises an object.
+ */
+export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, manifestOf: (obj: ApiObject) => any = currentManifest,
+  objects?: ApiObject[]): ScopeCheck {
   const policy = ImagePolicy.of(scope);
   const settings = new Map<ImagePolicy | undefined, ImageCheckOptions>([[policy, imageChecksOf(policy, options)]]);
-  const app = App.of(scope) as App;
-  const perChart = app.yamlOutputType === undefined || app.yamlOutputType === YamlOutputType.FILE_PER_CHART;
-  // One file name per chart (the name hashes the chart's path), not one per object.
-  const files = new Map<Chart, string>();
-  const fileOf = (chart: Chart) => {
-    let file = files.get(chart);
-    if (file === undefined) files.set(chart, file = `${Names.toDnsLabel(chart)}${app.outputFileExtension ?? '.k8s.yaml'}`);
-    return file;
-  };
   const documents: ManifestDocument[] = [];
-  for (const c of scope.node.findAll()) {
+  for (const c of objects ?? scope.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const own = ImagePolicy.of(c);
     let imageChecks = settings.get(own);
@@ -106,7 +101,6 @@ export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}): 
     documents.push({
       manifest: manifestOf(c),
       constructPath: c.node.path,
-      file: perChart ? fileOf(Chart.of(c)) : undefined,
       suppressions: Suppressions.of(c),
       imageChecks: own === policy ? undefined : imageChecks,
     });

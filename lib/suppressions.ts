@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './policy/engine';
 import { constructReasonProblem, containerSuppressionAnnotationKey, suppressionAnnotationKey } from './policy/suppressions';
-import { memoInSynth, trackSynth } from './synth-scope';
+import { SynthPass } from './synth-pass';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */
 interface Registered {
@@ -77,20 +77,9 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
   }
   let own = registry.get(scope);
   if (!own) {
-    own = new Map();
-    registry.set(scope, own);
-    const entries = own;
-    // Written at synth, so ApiObjects added to the subtree later are covered too; once per
-    // synth, although cdk8s runs every validation 1 + (number of charts) times.
-    trackSynth(scope);
-    scope.node.addValidation({
-      validate: () => memoInSynth(scope, entries, () => {
-        for (const child of scope.node.findAll()) {
-          if (ApiObject.isApiObject(child)) for (const [key, s] of entries) child.metadata.addAnnotation(key, s.reason);
-        }
-        return [];
-      }),
-    });
+    registry.set(scope, own = new Map());
+    // The App's synth pass writes the annotations at synth, so ApiObjects added to the subtree later are covered too.
+    SynthPass.of(scope);
   }
   const key = suppression.container === undefined ? suppressionAnnotationKey(ruleId) : containerSuppressionAnnotationKey(suppression.container, ruleId);
   const previous = own.get(key)?.reason;

@@ -167,7 +167,7 @@ test("README's new-project app synthesises with the Guard and the validation plu
 test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deployment fails synth', () => {
   const synth = run(process.execPath, ['out/plus33.js'], app);
   expect(synth.status).toBe(1);
-  const findings = [...synth.stderr.matchAll(/^ +\[SecureGuard\] (.*)$/gm)].map(m => m[1]);
+  const findings = [...synth.stderr.matchAll(/^ +\[cdk8s-secure\] (.*)$/gm)].map(m => m[1]);
   expect(findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1])).toEqual(['seccomp-required', 'capabilities-restricted', 'ephemeral-storage-limits']);
   expect(findings[2]).toBe('web/site/Resource: [ephemeral-storage-limits] container "main" must set resources.limits.ephemeral-storage '
     + '(at spec.template.spec.containers[0].resources.limits.ephemeral-storage). Fix: Set resources.limits.ephemeral-storage on every container.');

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -26,7 +27,7 @@ test('an insecure plain cdk8s-plus Deployment fails synth with the expected rule
   expect(ids).toEqual([
     'capabilities-restricted', 'ephemeral-storage-limits', 'image-tag', 'read-only-root-filesystem', 'run-as-non-root', 'seccomp-required',
   ]);
-  expect(message).toContain('[SecureGuard] plain/web/Resource: [run-as-non-root] container "main" must run with securityContext.runAsNonRoot=true (it is false at spec.template.spec.containers[0].securityContext.runAsNonRoot) (at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
+  expect(message).toContain('[cdk8s-secure] plain/web/Resource: [run-as-non-root] container "main" must run with securityContext.runAsNonRoot=true (it is false at spec.template.spec.containers[0].securityContext.runAsNonRoot) (at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
 });
 
 test('a JSON-patched SecureDeployment fails synth under Guard once, with the expected rule ids', () => {
@@ -41,8 +42,8 @@ test('a JSON-patched SecureDeployment fails synth under Guard once, with the exp
   const message = synthError(() => app.synth());
   const lines = message.split('\n').slice(1).map(l => l.trim());
   expect(lines.map(l => /: \[([a-z-]+)\] /.exec(l)![1])).toEqual(['host-namespaces', 'capabilities-restricted']);
-  // Reported by the Guard only, not again by the workload's own validation.
-  expect(lines.every(l => l.startsWith('[SecureGuard] c/api/Resource: '))).toBe(true);
+  // Reported once, by the App's synth pass: not again for the workload's own guarantees.
+  expect(lines.every(l => l.startsWith('[cdk8s-secure] c/api/Resource: '))).toBe(true);
 });
 
 test('raw ApiObjects and Include (Helm output) are checked too', () => {
@@ -59,7 +60,8 @@ test('raw ApiObjects and Include (Helm output) are checked too', () => {
 
 test('reports are written beside the manifests, and suppressions set on a construct apply to its subtree', () => {
   const app = Testing.app();
-  Guard.attach(app, { pack: undefined, trustedRegistries: ['registry.example.com'] });
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  Guard.attach(app, { pack: undefined, trustedRegistries: ['registry.example.com'], reportDir });
   const chart = new Chart(app, 'shop');
   const legacy = new Chart(app, 'legacy');
   new kplus.Deployment(legacy, 'old', {
@@ -75,16 +77,18 @@ test('reports are written beside the manifests, and suppressions set on a constr
 
   const yaml = fs.readFileSync(path.join(app.outdir, 'legacy.k8s.yaml'), 'utf8');
   expect(yaml).toContain('suppress.cdk8s-secure.io/ephemeral-storage-limits: legacy app; sized by the namespace LimitRange');
-  const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance.json'), 'utf8'));
+  const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
   expect(json.summary).toMatchObject({ objects: 2, errors: 0, suppressed: 1 });
   // Warnings: neither image is pinned by digest, neither ships its logs, the plain Deployment has no pool, and neither chart has namespace guard rails.
   const warned = (objectName: string) => [...new Set(json.findings.filter((f: any) => !f.suppressed && f.object.name === objectName).map((f: any) => f.ruleId))].sort();
   const names = json.objects.map((o: any) => o.object.name);
   expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
   expect(warned(names.find((n: string) => n.startsWith('shop')))).toEqual(['image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
-  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: 'legacy.k8s.yaml', constructPath: 'legacy/old/Resource' } });
+  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
+  // The outdir holds the manifests only.
+  expect(fs.readdirSync(app.outdir).sort()).toEqual(['legacy.k8s.yaml', 'shop.k8s.yaml']);
   for (const f of Object.values(ReportFormat)) {
-    expect(fs.existsSync(path.join(app.outdir, `compliance.${{ text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' }[f]}`))).toBe(true);
+    expect(fs.existsSync(path.join(reportDir, `compliance.${{ text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' }[f]}`))).toBe(true);
   }
   expect(Guard.of(chart)!.report!.summaryLine()).toBe(`objects=2 errors=0 warnings=${json.summary.warnings} suppressed=1`);
 });
@@ -92,7 +96,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
 test('Compliance.assertCompliant lists every error finding for users\' own tests', () => {
   const chart = Testing.chart();
   new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27', resources: {} as any }] });
-  expect(() => Compliance.assertCompliant(chart)).toThrow(/compliance error\(s\) under "test" \(pack default\):\n {2}Deployment test-web-c8\w+ \(test\/web\/Resource, test.k8s.yaml\): \[seccomp-required\] container "main" must run with seccompProfile.type RuntimeDefault or Localhost/);
+  expect(() => Compliance.assertCompliant(chart)).toThrow(/compliance error\(s\) under "test" \(pack default\):\n {2}Deployment test-web-c8\w+ \(test\/web\/Resource\): \[seccomp-required\] container "main" must run with seccompProfile.type RuntimeDefault or Localhost/);
   const secure = Testing.chart();
   new SecureDeployment(secure, 'api', { nodePool: testPool(secure), containers: [{ image: IMAGE, resources: RESOURCES }] });
   expect(() => Compliance.assertCompliant(secure)).not.toThrow();

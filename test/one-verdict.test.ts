@@ -8,7 +8,7 @@ import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Compliance, Guard, ImagePolicy, Pack, Packs, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
-import { manifestOf } from '../lib/manifest';
+import { currentManifest } from '../lib/manifest';
 import { synthWithPlugin } from './cdk8s-cli';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
@@ -108,7 +108,7 @@ const PACKS: Pack[] = Packs.all();
 function rawManifests(row: Row): any[] {
   const chart = new Chart(Testing.app(), 'row');
   row.build(chart);
-  return chart.node.findAll().filter(ApiObject.isApiObject).map(o => manifestOf(o as ApiObject));
+  return chart.node.findAll().filter(ApiObject.isApiObject).map(o => currentManifest(o as ApiObject));
 }
 
 function writeYaml(manifests: any[]): string {

@@ -56,7 +56,7 @@ describe('ImagePolicy', () => {
 
   test('an image missing from the lock fails synth when digests are required', () => {
     const { chart } = build('registry.example.com/app:2.0.0');
-    expect(() => Testing.synth(chart)).toThrow('[c/api] [image-digest] container "api" image "registry.example.com/app:2.0.0" must be pinned by digest (@sha256:...) (at spec.template.spec.containers[0].image)');
+    expect(() => Testing.synth(chart)).toThrow('[cdk8s-secure] c/api/Resource: [image-digest] container "api" image "registry.example.com/app:2.0.0" must be pinned by digest (@sha256:...) (at spec.template.spec.containers[0].image)');
   });
 
   test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {
@@ -68,12 +68,12 @@ describe('ImagePolicy', () => {
 
   test('a stale image fails synth, naming the image and its age', () => {
     const { chart } = build('registry.example.com/legacy:2.0.0', {}, { maxAgeDays: 30 });
-    expect(() => Testing.synth(chart)).toThrow(`[c/api] [image-max-age] container "api" image "registry.example.com/legacy:2.0.0@sha256:${'2'.repeat(64)}" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days`);
+    expect(() => Testing.synth(chart)).toThrow(`[cdk8s-secure] c/api/Resource: [image-max-age] container "api" image "registry.example.com/legacy:2.0.0@sha256:${'2'.repeat(64)}" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days`);
     expect(() => Testing.synth(build('registry.example.com/app:1.0.0', {}, { maxAgeDays: 30 }).chart)).not.toThrow();
   });
 
   test('untrusted registries and digests that contradict the lock fail synth', () => {
-    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow(`[c/api] [trusted-registry] container "api" image "ghcr.io/evil/app:1.0.0@${APP_DIGEST}" comes from ghcr.io/evil/app, which is not in the trusted registries (registry.example.com)`);
+    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow(`[cdk8s-secure] c/api/Resource: [trusted-registry] container "api" image "ghcr.io/evil/app:1.0.0@${APP_DIGEST}" comes from ghcr.io/evil/app, which is not in the trusted registries (registry.example.com)`);
     expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`[image-digest] container "api" image "registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}" is pinned to sha256:${'9'.repeat(64)}, but the image lock has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
   });
 

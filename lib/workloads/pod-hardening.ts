@@ -5,12 +5,10 @@
 import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { guardCovers } from '../guard-registry';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
-import { formatFinding } from '../policy/report/describe';
 import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
@@ -19,10 +17,9 @@ import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';
-import { GUARANTEES_ONLY_PACK, scopeCheck } from '../scope-check';
 import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
-import { memoInSynth, trackSynth } from '../synth-scope';
+import { SynthPass } from '../synth-pass';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -205,8 +202,9 @@ export class PodHardening {
       },
     }));
     workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => guaranteesValue(this.guarantees()) }));
-    trackSynth(workload);
-    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
+    // Its manifest is checked by the App's synth pass, on what it guarantees (or by the Guard that covers it).
+    SynthPass.of(workload);
+    workload.node.addValidation({ validate: () => this.checkReferences() });
   }
 
   /** The cdk8s-plus pod props the secure props translate to. */
@@ -412,13 +410,6 @@ export class PodHardening {
       },
     };
     spec.tolerations = [...spec.tolerations ?? [], { key: pool.taintKey, operator: 'Equal', value: pool.taintValue, effect: 'NoSchedule' }];
-  }
-
-  /** The workload checks its guarantees on its own manifest, unless a Guard covers it (the Guard then checks them, once). */
-  private validate(): string[] {
-    if (guardCovers(this.workload)) return [];
-    const { options, documents } = scopeCheck(this.workload, { pack: GUARANTEES_ONLY_PACK });
-    return new PolicyEngine(options).evaluateDocuments(documents).errors.map(formatFinding);
   }
 
   /** The rules this workload guarantees: its defaults, its pool, and what its ImagePolicy requires. */
