@@ -59,6 +59,18 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   expect(failing('lab')).toEqual(['namespace-pss']);
 });
 
+test('the namespace\'s PSA version is the version its workloads are checked at: a mismatch is a namespace-pss finding', () => {
+  const app = Testing.app();
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop', pssVersion: 'v1.30' });
+  const versionFindings = (pssVersion?: string) => Compliance.evaluate(app, { pssVersion }).findings
+    .filter(f => f.ruleId === 'namespace-pss').map(f => f.message);
+  expect(versionFindings()).toEqual([
+    'Namespace "shop" enforces the Pod Security Standards at "v1.30", but the rules here check them at v1.28; '
+      + 'pin pod-security.kubernetes.io/enforce-version=v1.28, or check at the namespace\'s version (pssVersion, --pss-version)',
+  ]);
+  expect(versionFindings('v1.30')).toEqual([]);
+});
+
 test('cdk8s-plus connections open what a workload needs on top of the default deny', () => {
   const app = Testing.app();
   const chart = new Chart(app, 'c', { namespace: 'shop' });

@@ -194,6 +194,7 @@ export class PolicyEngine {
       maxImageAgeDays: this.options.maxImageAgeDays,
       now: this.options.now ? new Date(this.options.now) : new Date(),
       pssMinor: this.pss.minor,
+      pssVersion: this.pss.label,
     };
     // Which rules can say anything is decided once per evaluation, not per object.
     const overridden = new Set<string>();
