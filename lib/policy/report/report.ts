@@ -1,5 +1,5 @@
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
-import { DEFAULT_PSS_VERSION } from '../pss-version';
+import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -52,8 +52,10 @@ export enum ReportFormat {
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
-  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at, as given ("v1.28", "latest"). */
   public readonly pssVersion: string;
+  /** The policy whose behaviours that version selects: "latest" is the newest ("v1.37"), and so is a version past it. */
+  public readonly pssPolicyVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -77,6 +79,7 @@ export class Report {
   ) {
     this.pack = pack;
     this.pssVersion = pssVersion;
+    this.pssPolicyVersion = `v1.${parsePssVersion(pssVersion).minor}`;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);

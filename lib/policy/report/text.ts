@@ -1,4 +1,5 @@
 import { RuleStatus, Severity } from '../model';
+import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
@@ -8,7 +9,7 @@ const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', i
 /** Findings grouped by object, the status counts of every rule, then the summary line. */
 export function renderText(report: Report): string {
   const lines: string[] = [
-    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
       + `${report.rules.length} rules, ${report.objects.length} objects`,
   ];
   let current = '';
