@@ -42,6 +42,7 @@ import { SensitiveHostPathCheck } from './sensitive-host-path';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
+import { UlimitsCheck } from './ulimits';
 import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
@@ -67,6 +68,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SeccompUnconfinedCheck(),
   new SysctlsCheck(),
   new ProbeHostCheck(),
+  new UlimitsCheck(),
   // Pod Security Standards: restricted
   new VolumeTypesCheck(),
   new PrivilegeEscalationCheck(),

@@ -21,6 +21,7 @@ export const DEFAULT_PACK: Pack = {
     'seccomp-unconfined': E,
     'sysctls': E,
     'probe-host': E,
+    'ulimits': E,
     'volume-types': E,
     'privilege-escalation': E,
     'run-as-non-root': E,
