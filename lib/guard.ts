@@ -10,6 +10,7 @@ import { Pack } from './policy/packs/pack';
 import { parsePssVersion } from './policy/pss-version';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { renderSynthSummary } from './policy/report/text';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { Suppressions } from './suppressions';
 import { manifestOf } from './manifest';
@@ -71,6 +72,12 @@ export interface GuardOptions {
    * @default SuppressionPolicy.all()
    */
   readonly suppressionPolicy?: SuppressionPolicy;
+  /**
+   * Print the summary line and one line per rule with warnings to stderr at synth (stdout stays
+   * for `cdk8s synth --stdout`).
+   * @default true
+   */
+  readonly printSummary?: boolean;
 }
 
 /**
@@ -150,6 +157,7 @@ export class Guard extends Construct {
       const report = this.engine().evaluateDocuments(documents);
       this.lastReport = report;
       this.writeReports(report);
+      if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
       if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
       return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     });

@@ -90,7 +90,7 @@ test.each<[string[], string]>([
   [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
   [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
-  [['images'], 'cdk8s-secure: no command given; use one of refresh'],
+  [['images'], 'cdk8s-secure: no command given; use one of refresh, add'],
   [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
   [['images', 'refresh', '--lock'], 'cdk8s-secure: --lock needs a value (FILE)'],
   [['images', 'refresh', 'extra'], 'cdk8s-secure: refresh takes no operands, got "extra"'],
@@ -139,7 +139,7 @@ test('images refresh takes --flag=value like every command; an unreadable lock e
   let err = '';
   const code = await main(['images', 'refresh', '--lock=/no/such/images.lock.json'], { out: () => undefined, err: t => { err += t; } });
   expect(code).toBe(2);
-  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT\n');
+  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)\n');
 });
 
 test('--version prints the package version', () => {

@@ -47,6 +47,18 @@ export enum ReportFormat {
 }
 
 /**
+ * How a report is rendered.
+ */
+export interface RenderOptions {
+  /**
+   * Add the status counts of every rule (compliant, non-compliant, suppressed, not applicable)
+   * to the text report; JSON, SARIF and Markdown always carry every rule.
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/**
  * The one report model: rendered into text, JSON, SARIF and Markdown.
  */
 export class Report {
@@ -143,9 +155,9 @@ export class Report {
   }
 
   /** Renders the report in `format`. */
-  public render(format: ReportFormat): string {
+  public render(format: ReportFormat, options: RenderOptions = {}): string {
     switch (format) {
-      case ReportFormat.TEXT: return renderText(this);
+      case ReportFormat.TEXT: return renderText(this, options.verbose);
       case ReportFormat.JSON: return renderJson(this);
       case ReportFormat.SARIF: return renderSarif(this);
       case ReportFormat.MARKDOWN: return renderMarkdown(this);
