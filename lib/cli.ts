@@ -7,6 +7,7 @@ import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
+import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
@@ -178,7 +179,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm'),
+    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -186,9 +187,28 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
     return 0;
   } catch (e) {
     if (e instanceof LockInputError) throw e;
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    io.err(`cdk8s-secure: ${escapeLines((e as Error).message)}\n`);
     return 1;
   }
+}
+
+/** The host name `--token-realm` names (a port, if given, does not matter: hosts are trusted, not ports). */
+function realmHost(value: string, args: ParsedArgs): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname !== '/' || url.search || url.username || value.includes('/')) {
+    throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  }
+  return url.hostname;
+}
+
+/** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeText).join('\n');
 }
 
 function rules(_args: ParsedArgs, io: CliOutput): number {
@@ -199,7 +219,7 @@ function rules(_args: ParsedArgs, io: CliOutput): number {
 /** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
 function failed(e: unknown, io: CliOutput): number {
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  io.err(`cdk8s-secure: ${escapeLines(message)}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
   return 2;
 }
 

@@ -114,15 +114,18 @@ export class ImageLock {
       if (problem) throw new Error(`${where}: ${problem}`);
       entries.push({ reference: key, digest: entry.digest, created: new Date(entry.created).toISOString() });
     }
-    return new ImageLock(entries);
+    return new ImageLock(entries, source);
   }
 
   /** Every locked image. */
   public readonly images: LockedImage[];
+  /** The file (or other source) the lock was read from, for messages that name the command to fix it. */
+  public readonly source: string;
   private readonly byKey: Map<string, LockedImage>;
 
-  private constructor(images: LockedImage[]) {
+  private constructor(images: LockedImage[], source: string) {
     this.images = images;
+    this.source = source;
     this.byKey = new Map(images.map(i => [i.reference, i]));
   }
 

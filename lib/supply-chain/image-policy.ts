@@ -130,11 +130,11 @@ export class ImagePolicy extends Construct {
 
   /** The one command that puts `image` into the lock, for messages. */
   private addCommand(image: string, tag: string | undefined): string {
-    if (tag === undefined) return 'give it a tag and add it to the lock (cdk8s-secure images add IMAGE:TAG)';
+    if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
     const reference = image.split('@')[0];
     return this.lockFile
-      ? `add it to the lock with: cdk8s-secure images add ${reference} --lock ${this.lockFile}`
-      : `create a lock with: cdk8s-secure images add ${reference} (writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
+      ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${this.lockFile}\``
+      : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
   }
 
   /** The reference to render for `image`: the locked digest added where the lock knows the tag. */
