@@ -99,6 +99,24 @@ describe.each([
   });
 });
 
+describe('the four cases of issue 15, at v1.28 and at the newest version', () => {
+  const verdict = (rule: string, file: string, level: 'baseline' | 'restricted', pssVersion: string) => {
+    const text = fs.readFileSync(path.join(DIR, rule, file), 'utf8');
+    const pack = level === 'baseline' ? Packs.PSS_BASELINE : Packs.PSS_RESTRICTED;
+    return new PolicyEngine({ pack, pssVersion }).evaluateDocuments(parseManifests(text, file)).hasErrors ? 'fail' : 'pass';
+  };
+  test.each<[string, string, string, 'baseline' | 'restricted', string, string]>([
+    ['pod-level runAsNonRoot false, every container true', 'run-as-non-root', 'fail-pod-false-containers-true.yaml', 'restricted', 'fail', 'fail'],
+    ['the TCP keepalive sysctls', 'sysctls', 'fail-v1.28-keepalive.yaml', 'baseline', 'fail', 'pass'],
+    ['a probe with httpGet.host', 'probe-host', 'pass-v1.28-host.yaml', 'baseline', 'pass', 'fail'],
+    ['the v1.37 safe sysctls', 'sysctls', 'pass-latest-slow-start.yaml', 'baseline', 'fail', 'pass'],
+    ['procMount Unmasked with hostUsers: false', 'proc-mount', 'pass-latest-user-namespace.yaml', 'baseline', 'fail', 'pass'],
+    ['procMount Unmasked with hostUsers: false', 'proc-mount', 'pass-latest-user-namespace.yaml', 'restricted', 'fail', 'fail'],
+  ])('%s (%s/%s): %s is %s at v1.28 and %s at latest', (_case, rule, file, level, at128, atLatest) => {
+    expect([verdict(rule, file, level, 'v1.28'), verdict(rule, file, level, 'latest')]).toEqual([at128, atLatest]);
+  });
+});
+
 describe('pssVersion', () => {
   const ALLOWED = `use v1.<minor> or latest, e.g. v1.28 (the engine knows the policies of v1.0 to v1.${NEWEST_PSS_MINOR}; `
     + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
