@@ -121,7 +121,8 @@ describe('pssVersion', () => {
   const ALLOWED = `use v1.<minor> or latest, e.g. v1.28 (the engine knows the policies of v1.0 to v1.${NEWEST_PSS_MINOR}; `
     + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
   test.each(['1.28', 'v2.0', 'v1.028', 'Latest', 'v1.', ' v1.28'])('%j is refused with the versions allowed', version => {
-    expect(() => new PolicyEngine({ pssVersion: version })).toThrow(`'pssVersion' (${JSON.stringify(version)}) is not a Pod Security Admission policy version; ${ALLOWED}`);
+    expect(() => new PolicyEngine({ pssVersion: version }))
+      .toThrow(`'pssVersion' (${JSON.stringify(version)}) is not a Pod Security Admission policy version; ${ALLOWED}`);
   });
 
   test('a version past the newest is checked as the newest, as PSA does, and reports say so', () => {
@@ -139,7 +140,8 @@ describe('pssVersion', () => {
     expect(report.render(ReportFormat.TEXT).split('\n')[0]).toBe(
       `cdk8s-secure compliance report: pack "default", Pod Security Standards at latest (policy ${newest}), ${report.rules.length} rules, 1 objects`);
     expect(JSON.parse(report.render(ReportFormat.JSON))).toMatchObject({ pssVersion: 'latest', pssPolicyVersion: newest });
-    expect(JSON.parse(report.render(ReportFormat.SARIF)).runs[0].properties).toEqual({ pack: 'default', pssVersion: 'latest', pssPolicyVersion: newest });
+    expect(JSON.parse(report.render(ReportFormat.SARIF)).runs[0].properties)
+      .toEqual({ pack: 'default', pssVersion: 'latest', pssPolicyVersion: newest });
     expect(report.render(ReportFormat.MARKDOWN)).toContain(`Pack **default**, Pod Security Standards at **latest (policy ${newest})**: 1 objects`);
   });
 
