@@ -62,6 +62,11 @@ export class ObjectIndex {
     return value as T;
   }
 
+  /** Every document's object, in input order (anything, for broken input). */
+  public get objects(): readonly any[] {
+    return this.manifests;
+  }
+
   /** The object of `kind` called `name` in `namespace`. */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     if (!this.byKey) {

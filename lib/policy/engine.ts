@@ -264,7 +264,7 @@ export class PolicyEngine {
       }
     }
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label);
+    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label)._withManifests(manifests);
   }
 }
 

@@ -1,5 +1,7 @@
+import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
+import { connectivityOf } from '../reachability';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -77,6 +79,8 @@ export class Report {
   /** The summary counts. */
   public readonly summary: ReportSummary;
   private readonly statuses: Uint8Array;
+  private manifests: readonly any[] = [];
+  private computedConnectivity: Connectivity | undefined = undefined;
 
   /**
    * @param pack name of the pack that ran
@@ -104,6 +108,20 @@ export class Report {
       else infos++;
     }
     this.summary = { objects: objects.length, errors, warnings, infos, suppressed };
+  }
+
+  /**
+   * Keeps the evaluated manifests, from which `connectivity` is computed when first asked.
+   * @internal
+   */
+  public _withManifests(manifests: readonly any[]): this {
+    this.manifests = manifests;
+    return this;
+  }
+
+  /** Who can reach whom, and on which ports, under the NetworkPolicies of the objects evaluated (computed on first use). */
+  public get connectivity(): Connectivity {
+    return this.computedConnectivity ??= connectivityOf(this.manifests);
   }
 
   /** Whether any unsuppressed error finding exists. */
