@@ -164,7 +164,7 @@ function add(args: ParsedArgs, io: CliOutput): Promise<number> {
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
   const timeout = Number(args.value('timeout'));
-  if (!(timeout > 0 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
+  if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
   if (caFile !== undefined) {
