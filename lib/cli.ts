@@ -7,6 +7,7 @@ import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
+import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
@@ -40,7 +41,7 @@ const CHECK: CommandSpec<Handler> = {
     'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
     'pss-version': {
       value: 'VERSION', default: DEFAULT_PSS_VERSION,
-      help: `Pod Security Admission policy version the PSS rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest`,
+      help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
@@ -127,7 +128,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  const engine = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy });
+  const report = engine.evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
@@ -162,7 +164,7 @@ function add(args: ParsedArgs, io: CliOutput): Promise<number> {
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
   const timeout = Number(args.value('timeout'));
-  if (!(timeout > 0 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
+  if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
   if (caFile !== undefined) {
@@ -177,7 +179,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm'),
+    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -185,9 +187,28 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
     return 0;
   } catch (e) {
     if (e instanceof LockInputError) throw e;
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    io.err(`cdk8s-secure: ${escapeLines((e as Error).message)}\n`);
     return 1;
   }
+}
+
+/** The host name `--token-realm` names (a port, if given, does not matter: hosts are trusted, not ports). */
+function realmHost(value: string, args: ParsedArgs): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname !== '/' || url.search || url.username || value.includes('/')) {
+    throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  }
+  return url.hostname;
+}
+
+/** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeText).join('\n');
 }
 
 function rules(_args: ParsedArgs, io: CliOutput): number {
@@ -198,7 +219,7 @@ function rules(_args: ParsedArgs, io: CliOutput): number {
 /** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
 function failed(e: unknown, io: CliOutput): number {
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  io.err(`cdk8s-secure: ${escapeLines(message)}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
   return 2;
 }
 

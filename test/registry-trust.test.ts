@@ -10,9 +10,12 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { ImagePolicy, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
 import { isLoopbackHost, MAX_MANIFEST_BYTES } from '../lib/supply-chain/registry-client';
 import { REFRESH_CONCURRENCY } from '../lib/supply-chain/refresh';
+import { RESOURCES, testPool } from './workloads/helpers';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-trust-'));
 const PASSWORD = 's3cret-pa55';
@@ -159,14 +162,19 @@ async function run(...argv: string[]) {
   return { code, out, err };
 }
 
-/** Runs a refresh of `images` that must be refused; returns stderr after checking exit 1 and the untouched lock. */
+/**
+ * Runs a refresh of `images` that must be refused, with credentials for the registry unless
+ * `flags` name an auth file; returns stderr after checking exit 1, the untouched lock and that
+ * the password went to no server but the registry itself.
+ */
 async function refused(images: string[], ...flags: string[]): Promise<string> {
   const lock = writeLock(images);
   const before = fs.readFileSync(lock);
-  const r = await run('images', 'refresh', '--lock', lock, ...flags);
+  const r = await run('images', 'refresh', '--lock', lock, ...(flags.includes('--registry-auth-file') ? [] : ['--registry-auth-file', authFile()]), ...flags);
   expect(r.code).toBe(1);
   expect(r.out).toBe('');
   expect(fs.readFileSync(lock).equals(before)).toBe(true);
+  expect(credentialsSentTo().filter(s => s !== 'registry')).toEqual([]);
   return r.err.replace(`cdk8s-secure: ${lock} was left unchanged; 1 of 1 image(s) could not be resolved:\n  `, '');
 }
 
@@ -227,6 +235,20 @@ describe('token realms', () => {
       .toBe(`${registry()}/team/app:1.0: the registry sends for a token to ${origin}, which is not HTTPS; `
         + 'refused (token services are used over HTTPS only, loopback excepted)\n');
     expect(seen.map(s => s.server)).toEqual(['registry']);
+  });
+
+  test('what a registry says is escaped before it reaches the terminal', async () => {
+    // Header values are Latin-1: U+009B is the one-byte form of the terminal's escape sequence introducer.
+    serve({ image: image('2026-11-20T08:00:00Z'), challenge: 'Negotiate \u009b2K\u0085objects=0', token: 'never' });
+    expect(await refused([`${registry()}/team/app:1.0`]))
+      .toBe(`${registry()}/team/app:1.0: the registry requires authentication (Negotiate \\u009b2K\\u0085objects=0) by a scheme other than Basic or Bearer\n`);
+  });
+
+  test.each(['auth.example.com/token', 'https://auth.example.com', 'user@auth.example.com', ''])('--token-realm %j is not a host name: exit 2', async value => {
+    const r = await run('images', 'refresh', '--lock', writeLock([]), '--token-realm', value);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(value === '' ? 'cdk8s-secure: --token-realm needs a value (HOST)'
+      : `cdk8s-secure: --token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
   });
 
   test('a blob redirected to another host gets no Authorization', async () => {
@@ -397,6 +419,18 @@ describe('the lock file', () => {
     }, null, 4));
   });
 
+  test.each<[string, (lock: string) => string[], string]>([
+    ['a directory', () => ['--lock', work], `cannot read ${work}: EISDIR`],
+    ['a symlink to nothing', lock => { fs.rmSync(lock); fs.symlinkSync(path.join(work, 'gone.json'), lock); return ['--lock', lock]; }, 'ENOENT (a symlink to nothing)'],
+    ['a timeout under a second', lock => ['--lock', lock, '--timeout', '0.5'], '--timeout "0.5" must be a number of seconds from 1 to 3600'],
+    ['a timeout that is not a number', lock => ['--lock', lock, '--timeout', 'soon'], '--timeout "soon" must be a number of seconds from 1 to 3600'],
+  ])('%s: exit 2 before any request', async (_, argv, message) => {
+    const r = await run('images', 'refresh', ...argv(writeLock([`${registry()}/team/app:1.0`])));
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toContain(message);
+    expect(seen).toEqual([]);
+  });
+
   test('a lock naming one image twice is refused before any request (exit 2)', async () => {
     const lock = writeLock(['nginx:1.25', 'docker.io/library/nginx:1.25']);
     const r = await run('images', 'refresh', '--lock', lock);
@@ -481,5 +515,54 @@ describe('adding images', () => {
     ].join('\n'));
     expect(Object.keys(JSON.parse(fs.readFileSync(lock, 'utf8')).images)).toEqual([`${registry()}/shop/api:1.0`, `${registry()}/shop/web:1.0`]);
     expect((await run('images', 'refresh', '--from', dir, '--lock', lock)).err.split('\n')[0]).toBe('cdk8s-secure: --from goes with --add-missing');
+  });
+});
+
+describe('adding an image is one command, and the errors name it', () => {
+  const web = () => `${registry()}/shop/web:1.0`;
+  const synth = (lock: string) => {
+    const app = Testing.app();
+    new ImagePolicy(app, 'images', { trustedRegistries: [registry()], lockFile: lock });
+    const chart = new Chart(app, 'c');
+    new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: web(), resources: RESOURCES }] });
+    return Testing.synth(chart);
+  };
+  /** The command a message names, as arguments. */
+  const commandIn = (message: string) => /`cdk8s-secure (images add [^`]+)`/.exec(message)![1].split(' ');
+
+  test('synth', async () => {
+    const img = image('2026-11-20T08:00:00Z');
+    serve({ image: img });
+    const lock = writeLock([`${registry()}/shop/other:1.0`]);
+    let message = '';
+    try {
+      synth(lock);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(commandIn(message)).toEqual(['images', 'add', web(), '--lock', lock]);
+    expect((await run(...commandIn(message))).code).toBe(0);
+    const deployment = synth(lock).find((o: any) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].image).toBe(`${web()}@${img.digest}`);
+  });
+
+  test('check --image-lock', async () => {
+    const created = new Date(Date.now() - 86_400_000).toISOString();
+    serve({ image: image(created) });
+    const lock = writeLock([`${registry()}/shop/other:1.0`]);
+    const manifest = path.join(work, `pod-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(manifest, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: web, image: "${web()}"}]\n`);
+    const check = () => run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json');
+    const before = JSON.parse((await check()).out).findings.find((f: any) => f.ruleId === 'image-max-age');
+    expect(before.message).toBe(`container "web" image "${web()}" is not in the image lock, so its age is unknown (maximum 30 days); `
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+    const digestFinding = (report: any) => report.findings.find((f: any) => f.ruleId === 'image-digest').message;
+    const pinHint = `container "web" image "${web()}" must be pinned by digest (@sha256:...)`;
+    expect(digestFinding(JSON.parse((await check()).out))).toBe(`${pinHint}; it is not in the image lock: `
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+    expect((await run(...commandIn(before.message))).code).toBe(0);
+    const after = JSON.parse((await check()).out);
+    expect(after.findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
+    expect(digestFinding(after)).toBe(pinHint);
   });
 });

@@ -70,7 +70,7 @@ describe('ImagePolicy', () => {
 
   test('an image missing from the lock fails synth when digests are required', () => {
     const { chart } = build('registry.example.com/app:2.0.0');
-    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock with: cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}, pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
+    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock with \`cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}\`, pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
   });
 
   test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {

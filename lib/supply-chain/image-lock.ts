@@ -57,6 +57,24 @@ export interface LockedImage {
   readonly created: string;
 }
 
+/**
+ * How to put `image` into the lock `lockFile`, as a phrase naming the exact command: every
+ * message about an image the lock lacks (synth, the image rules, the CLI) ends with it.
+ */
+export function addToLockHint(image: string, lockFile: string | undefined): string {
+  let tag: string | undefined;
+  try {
+    tag = parseImageReference(image).tag;
+  } catch {
+    tag = undefined;
+  }
+  if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
+  const reference = image.split('@')[0];
+  return lockFile
+    ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${lockFile}\``
+    : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
+}
+
 /** The registry/repository:tag key of a reference, so "nginx:1" and "docker.io/library/nginx:1" meet. */
 export function lockKey(reference: string): string | undefined {
   const parts = parseImageReference(reference);
@@ -114,15 +132,18 @@ export class ImageLock {
       if (problem) throw new Error(`${where}: ${problem}`);
       entries.push({ reference: key, digest: entry.digest, created: new Date(entry.created).toISOString() });
     }
-    return new ImageLock(entries);
+    return new ImageLock(entries, source);
   }
 
   /** Every locked image. */
   public readonly images: LockedImage[];
+  /** The file (or other source) the lock was read from, for messages that name the command to fix it. */
+  public readonly source: string;
   private readonly byKey: Map<string, LockedImage>;
 
-  private constructor(images: LockedImage[]) {
+  private constructor(images: LockedImage[], source: string) {
     this.images = images;
+    this.source = source;
     this.byKey = new Map(images.map(i => [i.reference, i]));
   }
 

@@ -7,7 +7,7 @@ const W = Severity.WARNING;
 /** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
 export const DEFAULT_PACK: Pack = {
   name: 'default',
-  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal credentials and cluster-admin bindings as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules and the default ServiceAccount as warnings.',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal credentials, cluster-admin bindings and unreachable Services and declared destinations as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules and the default ServiceAccount as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -21,6 +21,7 @@ export const DEFAULT_PACK: Pack = {
     'seccomp-unconfined': E,
     'sysctls': E,
     'probe-host': E,
+    'ulimits': E,
     'volume-types': E,
     'privilege-escalation': E,
     'run-as-non-root': E,
@@ -34,6 +35,7 @@ export const DEFAULT_PACK: Pack = {
     'sensitivity-conflict': E,
     'namespace-network-policy': W,
     'namespace-pss': W,
+    'service-reachable': E,
     'cpu-requests': E,
     'cpu-limits': E,
     'memory-requests': E,
@@ -60,5 +62,6 @@ export const DEFAULT_PACK: Pack = {
     'rbac-cluster-admin-binding': E,
     'rbac-default-service-account-binding': W,
     'default-service-account': W,
+    'egress-reachable': E,
   },
 };
