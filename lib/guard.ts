@@ -5,6 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { Report, ReportFormat } from './policy/report/report';
+import { parsePssVersion } from './policy/pss-version';
+import { renderSynthSummary } from './policy/report/text';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
@@ -48,6 +50,12 @@ export interface GuardOptions extends ScopeCheckOptions {
    * @default true
    */
   readonly imageRecord?: boolean;
+  /**
+   * Print the summary line and one line per rule with warnings to stderr at synth (stdout stays
+   * for `cdk8s synth --stdout`).
+   * @default true
+   */
+  readonly printSummary?: boolean;
 }
 
 /**
@@ -86,6 +94,8 @@ export class Guard extends Construct {
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
+    // A bad version fails here, where it was given, not at synth.
+    if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     this.options = options;
     this.guarded = scope;
     const outdir = App.of(scope).outdir;
@@ -94,7 +104,10 @@ export class Guard extends Construct {
     SynthPass.of(scope).addGuard({
       scope,
       checkOptions: options,
-      evaluated: report => { this.lastReport = report; },
+      evaluated: report => {
+        this.lastReport = report;
+        if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
+      },
       written: (report, documents) => {
         this.lastReport = report;
         this.writeReports(report);

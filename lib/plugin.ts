@@ -70,7 +70,9 @@ export class SecureValidation {
       });
     }
     context.logger?.log?.(report.render(ReportFormat.TEXT));
-    context.report.submit(report.hasErrors ? 'failure' : 'success', { summary: report.summaryLine(), pack: report.pack });
+    context.report.submit(report.hasErrors ? 'failure' : 'success', {
+      summary: report.summaryLine(), pack: report.pack, pssVersion: report.pssVersion,
+    });
   }
 
   /**

@@ -30,6 +30,13 @@ export interface ScopeCheckOptions {
    */
   readonly trustedRegistries?: string[];
   /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
+   * enforce-version label names.
+   * @default "v1.28" (what SecureNamespace labels)
+   */
+  readonly pssVersion?: string;
+  /**
    * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
    * annotations of included YAML and Helm output alike. Refused ones fail synth like any
    * unsuppressed error and are listed as refused in the reports.
@@ -52,6 +59,12 @@ export interface CheckSettings {
    * @default - the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest").
+   * @default "v1.28"
+   */
+  readonly pssVersion?: string;
   /**
    * Path of the image lock file, for the image-max-age and image-digest rules.
    * @default - no lock
@@ -105,7 +118,7 @@ export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, m
       imageChecks: own === policy ? undefined : imageChecks,
     });
   }
-  return { options: engineOptions({ ...settings.get(policy), pack: options.pack, suppressionPolicy: options.suppressionPolicy }), documents };
+  return { options: engineOptions({ ...settings.get(policy), pack: options.pack, pssVersion: options.pssVersion, suppressionPolicy: options.suppressionPolicy }), documents };
 }
 
 function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptions): ImageCheckOptions {
@@ -133,6 +146,7 @@ export function engineOptionsFromSettings(settings: CheckSettings): PolicyEngine
     trustedRegistries: settings.trustedRegistries,
     imageLock: settings.imageLock !== undefined ? ImageLock.fromFile(settings.imageLock) : undefined,
     maxImageAgeDays: settings.maxImageAgeDays,
+    pssVersion: settings.pssVersion,
     suppressionPolicy: settings.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(settings.suppressionPolicy),
   });
 }

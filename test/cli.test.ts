@@ -17,7 +17,7 @@ function run(...argv: string[]) {
 test('a compliant file exits 0; the last line is the summary', () => {
   const r = run('check', fixture('secure.yaml'));
   expect(r.code).toBe(0);
-  expect(r.lastLine).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(r.lastLine).toBe('objects=6 errors=0 warnings=0 suppressed=2');
 });
 
 test('Helm output with errors exits 1 and names each finding', () => {
@@ -33,7 +33,7 @@ test('a directory is walked; a broken document is an error naming file and docum
   const r = run('check', FIXTURES);
   expect(r.code).toBe(1);
   expect(r.out).toContain(`${fixture('broken.yaml')} document 0: YAML cannot be parsed`);
-  expect(r.lastLine).toMatch(/^objects=8 /);
+  expect(r.lastLine).toMatch(/^objects=9 /);
 });
 
 test('--pack and --trusted-registry change what is checked', () => {
@@ -41,6 +41,17 @@ test('--pack and --trusted-registry change what is checked', () => {
   const trusted = run('check', fixture('secure.yaml'), '--trusted-registry', 'ghcr.io/acme');
   expect(trusted.code).toBe(1);
   expect(trusted.out).toContain('[trusted-registry] container "app" image "registry.example.com/app:1.0.0" comes from registry.example.com/app, which is not in the trusted registries (ghcr.io/acme)');
+});
+
+test('--pss-version picks the Pod Security Admission version the PSS rules are checked at, and the report names it', () => {
+  const keepalive = path.join(__dirname, 'fixtures', 'checks', 'sysctls', 'fail-v1.28-keepalive.yaml');
+  const at = (version: string) => run('check', keepalive, '--pack', 'pss-baseline', '--pss-version', version);
+  expect(at('v1.28').code).toBe(1);
+  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"');
+  expect(at('v1.29').code).toBe(0);
+  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest (policy v1.37), 14 rules, 1 objects');
+  expect(at('v1.40').code).toBe(0);
+  expect(run('check', keepalive, '--pack', 'pss-baseline').out.split('\n')[0]).toContain('Pod Security Standards at v1.28,');
 });
 
 test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdout and the summary to stderr', format => {
@@ -55,7 +66,7 @@ test('--output writes the report to a file', () => {
   const r = run('check', fixture('secure.yaml'), '--format', 'sarif', '--output', file);
   expect(r.code).toBe(0);
   expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe('2.1.0');
-  expect(r.lastLine).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(r.lastLine).toBe('objects=6 errors=0 warnings=0 suppressed=2');
 });
 
 test('--image-lock with --max-image-age-days reports images older than the maximum', () => {
@@ -79,14 +90,22 @@ test.each<[string[], string]>([
   [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
   [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
-  [['images'], 'cdk8s-secure: no command given; use one of refresh'],
+  [['images'], 'cdk8s-secure: no command given; use one of refresh, add'],
   [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
   [['images', 'refresh', '--lock'], 'cdk8s-secure: --lock needs a value (FILE)'],
   [['images', 'refresh', 'extra'], 'cdk8s-secure: refresh takes no operands, got "extra"'],
   [['rules', '--pack', 'strict'], 'cdk8s-secure: unknown option --pack'],
   [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
   [['--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--__proto__'], 'cdk8s-secure: unknown option --__proto__'],
+  [['check', 'x.yaml', '--constructor=x'], 'cdk8s-secure: unknown option --constructor'],
+  [['check', 'x.yaml', '--verbose=yes'], 'cdk8s-secure: --verbose takes no value'],
+  [['constructor'], 'cdk8s-secure: unknown command "constructor"'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--pss-version', '1.28'],
+    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 '
+    + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
+  [['check', 'x.yaml', '--pss-version'], 'cdk8s-secure: --pss-version needs a value (VERSION)'],
   [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
 ])('%j exits 2 with a clear message', (argv, message) => {
   const r = run(...argv);
@@ -124,7 +143,7 @@ test('images refresh takes --flag=value like every command; an unreadable lock e
   let err = '';
   const code = await main(['images', 'refresh', '--lock=/no/such/images.lock.json'], { out: () => undefined, err: t => { err += t; } });
   expect(code).toBe(2);
-  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT\n');
+  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)\n');
 });
 
 test('--version prints the package version', () => {
@@ -140,7 +159,7 @@ test('-- ends the options: what follows is a file even when it starts with a das
   try {
     const r = run('check', '--pack=strict', '--', '--help');
     expect(r.out).toContain('--help#');
-    expect(r.lastLine).toMatch(/^objects=5 /);
+    expect(r.lastLine).toMatch(/^objects=6 /);
   } finally {
     process.chdir(cwd);
   }
@@ -149,7 +168,7 @@ test('-- ends the options: what follows is a file even when it starts with a das
 test('the installed bin runs the compiled CLI with the same exit codes', () => {
   const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
   expect(fs.existsSync(path.join(__dirname, '..', 'build', 'cli.js'))).toBe(true); // `npm test` compiles first
-  expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=5 errors=0 warnings=0 suppressed=2');
+  expect(execFileSync(bin, ['check', fixture('secure.yaml')], { encoding: 'utf8' }).trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
   expect(spawnSync(bin, ['check', fixture('insecure-chart.yaml')]).status).toBe(1);
   expect(spawnSync(bin, ['check', '/no/such/dir']).status).toBe(2);
 });
@@ -159,7 +178,7 @@ test('"-" reads stdin, in order with the other inputs; findings name it <stdin>'
   const r = spawnSync(bin, ['check', fixture('secure.yaml'), '-'], { input: fs.readFileSync(fixture('insecure-chart.yaml')), encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stdout).toContain('DaemonSet monitoring/node-agent (<stdin>#0)');
-  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=7 errors=\d+ warnings=\d+ suppressed=2$/);
+  expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^objects=8 errors=\d+ warnings=\d+ suppressed=2$/);
 });
 
 test('a reader that closes the pipe early ends the output without a stack trace', () => {

@@ -27,7 +27,8 @@ test('an insecure plain cdk8s-plus Deployment fails synth with the expected rule
   expect(ids).toEqual([
     'capabilities-restricted', 'ephemeral-storage-limits', 'image-tag', 'read-only-root-filesystem', 'run-as-non-root', 'seccomp-required',
   ]);
-  expect(message).toContain('[cdk8s-secure] plain/web/Resource: [run-as-non-root] container "main" must run with securityContext.runAsNonRoot=true (it is false at spec.template.spec.containers[0].securityContext.runAsNonRoot) (at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
+  expect(message).toContain('[cdk8s-secure] plain/web/Resource: [run-as-non-root] container "main" must not set securityContext.runAsNonRoot=false '
+    + '(at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
 });
 
 test('a JSON-patched SecureDeployment fails synth under Guard once, with the expected rule ids', () => {
@@ -78,11 +79,13 @@ test('reports are written beside the manifests, and suppressions set on a constr
   const yaml = fs.readFileSync(path.join(app.outdir, 'legacy.k8s.yaml'), 'utf8');
   expect(yaml).toContain('suppress.cdk8s-secure.io/ephemeral-storage-limits: legacy app; sized by the namespace LimitRange');
   const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
-  expect(json.summary).toMatchObject({ objects: 2, errors: 0, suppressed: 1 });
-  // Warnings: neither image is pinned by digest, neither ships its logs, the plain Deployment has no pool, and neither chart has namespace guard rails.
+  // The SecureDeployment's own ServiceAccount is the third object.
+  expect(json.summary).toMatchObject({ objects: 3, errors: 0, suppressed: 1 });
+  // Warnings: neither image is pinned by digest, neither ships its logs, the plain Deployment has no pool and runs as the
+  // default ServiceAccount, and neither chart has namespace guard rails.
   const warned = (objectName: string) => [...new Set(json.findings.filter((f: any) => !f.suppressed && f.object.name === objectName).map((f: any) => f.ruleId))].sort();
-  const names = json.objects.map((o: any) => o.object.name);
-  expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
+  const names = json.objects.filter((o: any) => o.object.kind === 'Deployment').map((o: any) => o.object.name);
+  expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'default-service-account', 'image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
   expect(warned(names.find((n: string) => n.startsWith('shop')))).toEqual(['image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
   expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
   // The outdir holds the manifests only.
@@ -90,7 +93,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
   for (const f of Object.values(ReportFormat)) {
     expect(fs.existsSync(path.join(reportDir, `compliance.${{ text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' }[f]}`))).toBe(true);
   }
-  expect(Guard.of(chart)!.report!.summaryLine()).toBe(`objects=2 errors=0 warnings=${json.summary.warnings} suppressed=1`);
+  expect(Guard.of(chart)!.report!.summaryLine()).toBe(`objects=3 errors=0 warnings=${json.summary.warnings} suppressed=1`);
 });
 
 test('Compliance.assertCompliant lists every error finding for users\' own tests', () => {

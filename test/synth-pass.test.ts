@@ -41,7 +41,7 @@ describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
     const { app: a, reportDir } = app(yamlOutputType, dependent);
     a.synth();
     const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
-    expect(json.objects).toHaveLength(4);
+    expect(json.objects).toHaveLength(6);
     for (const { object } of json.objects) {
       const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
       expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
@@ -73,7 +73,7 @@ test('a synth serialises each object once for all its checks (cdk8s serialises i
   } finally {
     spy.mockRestore();
   }
-  expect(calls.size).toBe(4);
+  expect(calls.size).toBe(6);
   expect([...new Set(calls.values())]).toEqual([2]);
 });
 

@@ -24,6 +24,10 @@ export interface CheckContext {
   readonly maxImageAgeDays?: number;
   /** The time image ages are measured at. */
   readonly now: Date;
+  /** The Pod Security Admission policy version PSS checks are evaluated at (the minor of v1.<minor>). */
+  readonly pssMinor: number;
+  /** That version as given: "v1.28" or "latest". */
+  readonly pssVersion: string;
 }
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
@@ -58,6 +62,11 @@ export class ObjectIndex {
     return value as T;
   }
 
+  /** Every document's object, in input order (anything, for broken input). */
+  public get objects(): readonly any[] {
+    return this.manifests;
+  }
+
   /** The object of `kind` called `name` in `namespace`. */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     if (!this.byKey) {
@@ -84,6 +93,12 @@ export class ObjectIndex {
       }
     }
     return byNamespace.get(namespace ?? '') ?? NONE;
+  }
+
+  /** Every object of `kind`, whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
+  public ofKind(kind: string): any[] {
+    this.inNamespace(kind, undefined);
+    return [...this.byKindNamespace.get(kind)!.values()].flat();
   }
 
   /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */
@@ -139,5 +154,13 @@ export abstract class Check {
   /** Whether the check can say anything with this configuration (a registry allowlist, say). */
   public isConfigured(_ctx: CheckContext): boolean {
     return true;
+  }
+
+  /**
+   * Ids of rules this one replaces when both run, with this configuration: a Pod Security
+   * Standards restricted control that supersedes a baseline one at the policy version in use.
+   */
+  public overrides(_ctx: CheckContext): readonly string[] {
+    return NONE;
   }
 }

@@ -5,6 +5,7 @@ import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { PodView, podViewOf } from './pod-view';
+import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { SuppressionPolicy } from './suppression-policy';
@@ -91,6 +92,13 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
    */
   readonly pack?: Pack;
   /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at:
+   * "v1.0" to the newest version the engine knows, or "latest".
+   * @default "v1.28" (what SecureNamespace labels)
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
+   */
+  readonly pssVersion?: string;
+  /**
    * Which suppressions (annotations in the manifests, and those given beside them) count;
    * refused ones leave their findings as they are and are listed as refused in reports.
    * @default SuppressionPolicy.all() - every suppression with a valid reason counts
@@ -146,6 +154,9 @@ export class PolicyEngine {
 
   /** The pack in use. */
   public readonly pack: Pack;
+  /** The Pod Security Admission policy version the PSS rules are checked at, as given ("v1.28", "latest"). */
+  public readonly pssVersion: string;
+  private readonly pss: PssVersion;
   private readonly prepared: PreparedRule[];
   /** `prepared[1..packRules)` are the pack's rules, the rest run only where guaranteed. */
   private readonly packRules: number;
@@ -155,6 +166,8 @@ export class PolicyEngine {
 
   constructor(options: PolicyEngineOptions = {}) {
     this.pack = options.pack ?? Packs.DEFAULT;
+    this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
+    this.pssVersion = this.pss.label;
     this.options = options;
     this.prepared = [{
       rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR },
@@ -232,6 +245,8 @@ export class PolicyEngine {
           imageLock: images.imageLock,
           maxImageAgeDays: images.maxImageAgeDays,
           now: images.now ? new Date(images.now) : new Date(),
+          pssMinor: this.pss.minor,
+          pssVersion: this.pss.label,
         };
         settings.set(images, setting = { ctx, configured: prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx)), lists: new Map() });
       }
@@ -245,11 +260,14 @@ export class PolicyEngine {
       let list = byKind[pods ? 1 : 0].get(kind);
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
-        const rules: number[] = [];
-        for (let i = 1; pods && i < prepared.length; i++) if (prepared[i].pods && runs(i)) rules.push(i);
+        const candidates: number[] = [];
+        for (let i = 1; pods && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
         for (let i = 1; i < prepared.length; i++) {
-          if (!prepared[i].pods && runs(i) && (prepared[i].check!.appliesTo as readonly string[]).includes(kind)) rules.push(i);
+          if (!prepared[i].pods && runs(i) && (prepared[i].check!.appliesTo as readonly string[]).includes(kind)) candidates.push(i);
         }
+        // A rule that supersedes another at this PSS version replaces it where both would run.
+        const overridden = new Set(candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)));
+        const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
         byKind[pods ? 1 : 0].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
       }
       return list;
@@ -310,7 +328,7 @@ export class PolicyEngine {
     }
     const rules = columns.map(i => prepared[i].rule);
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings);
+    return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings, this.pss.label)._withManifests(manifests);
   }
 }
 

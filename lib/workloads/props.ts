@@ -101,6 +101,11 @@ export interface PodExemptions {
    * @default - hostPath volumes are refused
    */
   readonly hostPath?: Exemption;
+  /**
+   * Run under the namespace's "default" ServiceAccount, which every pod without one of its own shares.
+   * @default - a ServiceAccount of the workload's own, unless `serviceAccount` is given
+   */
+  readonly defaultServiceAccount?: Exemption;
 }
 
 /**
@@ -349,8 +354,9 @@ export interface SecureWorkloadProps {
    */
   readonly volumes?: kplus.Volume[];
   /**
-   * ServiceAccount. Its token is never mounted automatically.
-   * @default - a dedicated ServiceAccount when `kubernetesApiAccess` is set, else the namespace's default
+   * ServiceAccount the pods run as (never "default" without `exemptions.defaultServiceAccount`).
+   * Its token is never mounted automatically.
+   * @default - a ServiceAccount of the workload's own, token automount off
    */
   readonly serviceAccount?: kplus.IServiceAccount;
   /**

@@ -53,6 +53,13 @@ describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind 
     expect(spec.hostIPC).toBeUndefined();
   });
 
+  test('runs under a ServiceAccount of its own, token automount off', () => {
+    const { chart } = build();
+    const accounts = Testing.synth(chart).filter(m => m.kind === 'ServiceAccount');
+    expect(accounts).toEqual([{ apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false, metadata: { name: accounts[0].metadata.name } }]);
+    expect(podSpecOf(chart, kind).serviceAccountName).toBe(accounts[0].metadata.name);
+  });
+
   test('every container, init container and native sidecar, however added, is hardened', () => {
     const spec = podSpecOf(build().chart, kind);
     const all = [...spec.containers, ...spec.initContainers];

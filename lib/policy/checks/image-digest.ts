@@ -3,6 +3,7 @@
 // Allowed: references with @sha256:<64 hex>; with an image lock, a tagged reference must carry
 // the digest the lock has for its tag.
 import { Check, CheckContext, Violation } from '../check';
+import { addToLockHint } from '../../supply-chain/image-lock';
 import { PodView } from '../pod-view';
 
 export class ImageDigestCheck extends Check {
@@ -19,11 +20,14 @@ export class ImageDigestCheck extends Check {
     for (const c of pod.containers) {
       const image = c.image;
       if (image instanceof Error) continue;
+      const lock = ctx.imageLock;
       if (!image.digest) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)` });
+        // With a lock, the way to a digest is the lock: name the command that adds the image.
+        const hint = lock && !lock.lookup(c.spec.image) ? `; it is not in the image lock: ${addToLockHint(c.spec.image, lock.source)}` : '';
+        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)${hint}` });
         continue;
       }
-      const locked = image.tag && ctx.imageLock ? ctx.imageLock.lookup(c.spec.image) : undefined;
+      const locked = image.tag && lock ? lock.lookup(c.spec.image) : undefined;
       if (locked && locked.digest !== image.digest) {
         out.push({
           container: c.name,

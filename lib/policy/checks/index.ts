@@ -8,6 +8,7 @@ import { CapabilitiesRestrictedCheck } from './capabilities-restricted';
 import { CpuLimitsCheck } from './cpu-limits';
 import { DedicatedNodePoolCheck } from './dedicated-node-pool';
 import { CpuRequestsCheck } from './cpu-requests';
+import { EgressReachableCheck } from './egress-reachable';
 import { EnvCredentialLiteralCheck } from './env-credential-literal';
 import { EphemeralStorageLimitsCheck } from './ephemeral-storage-limits';
 import { HostNamespacesCheck } from './host-namespaces';
@@ -29,6 +30,7 @@ import { PrivilegeEscalationCheck } from './privilege-escalation';
 import { PrivilegedContainerCheck } from './privileged-container';
 import { ProbeHostCheck } from './probe-host';
 import { ProcMountCheck } from './proc-mount';
+import { ProcMountRestrictedCheck } from './proc-mount-restricted';
 import { ReadOnlyRootFilesystemCheck } from './read-only-root-filesystem';
 import { RunAsNonRootCheck } from './run-as-non-root';
 import { RunAsNonRootUserCheck } from './run-as-non-root-user';
@@ -38,10 +40,21 @@ import { SecretEnvCheck } from './secret-env';
 import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
+import { ServiceReachableCheck } from './service-reachable';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
+import { UlimitsCheck } from './ulimits';
 import { VolumeTypesCheck } from './volume-types';
+import { DefaultServiceAccountCheck } from './default-service-account';
+import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
+import { RbacCreatePodsCheck } from './rbac-create-pods';
+import { RbacDefaultServiceAccountBindingCheck } from './rbac-default-service-account-binding';
+import { RbacEscalationVerbsCheck } from './rbac-escalation-verbs';
+import { RbacNodeProxyCheck } from './rbac-node-proxy';
+import { RbacPodExecCheck } from './rbac-pod-exec';
+import { RbacSecretReadCheck } from './rbac-secret-read';
+import { RbacWildcardCheck } from './rbac-wildcard';
 
 export const ALL_CHECKS: readonly Check[] = [
   // Pod Security Standards: baseline
@@ -57,6 +70,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SeccompUnconfinedCheck(),
   new SysctlsCheck(),
   new ProbeHostCheck(),
+  new UlimitsCheck(),
   // Pod Security Standards: restricted
   new VolumeTypesCheck(),
   new PrivilegeEscalationCheck(),
@@ -64,6 +78,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RunAsNonRootUserCheck(),
   new SeccompRequiredCheck(),
   new CapabilitiesRestrictedCheck(),
+  new ProcMountRestrictedCheck(),
   // Host protection beyond PSS
   new ReadOnlyRootFilesystemCheck(),
   new SensitiveHostPathCheck(),
@@ -71,6 +86,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SensitivityConflictCheck(),
   new NamespaceNetworkPolicyCheck(),
   new NamespacePssCheck(),
+  new ServiceReachableCheck(),
   // Resource limits
   new CpuRequestsCheck(),
   new CpuLimitsCheck(),
@@ -92,6 +108,17 @@ export const ALL_CHECKS: readonly Check[] = [
   new ImageMaxAgeCheck(),
   // Persistent logging
   new LogShipperCheck(),
+  // The orchestrator: RBAC and identity
+  new RbacWildcardCheck(),
+  new RbacSecretReadCheck(),
+  new RbacPodExecCheck(),
+  new RbacEscalationVerbsCheck(),
+  new RbacNodeProxyCheck(),
+  new RbacCreatePodsCheck(),
+  new RbacClusterAdminBindingCheck(),
+  new RbacDefaultServiceAccountBindingCheck(),
+  new DefaultServiceAccountCheck(),
+  new EgressReachableCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

@@ -1,0 +1,172 @@
+// How RBAC reads a role, decided once for every RBAC rule: which PolicyRules a Role or
+// ClusterRole grants (an aggregated ClusterRole's come from the ClusterRoles its selectors
+// match, when they are among the objects checked), which role a binding grants, and whether a
+// rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
+// Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
+// aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
+import { Check, CheckContext, ObjectIndex, Violation } from './check';
+import { selectorMatches } from './label-selector';
+import { inGroup } from './pod-view';
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** One PolicyRule a role grants, and where it is written. */
+export class GrantedRule {
+  public readonly apiGroups: readonly string[];
+  public readonly resources: readonly string[];
+  public readonly verbs: readonly string[];
+  public readonly resourceNames: readonly string[];
+  public readonly nonResourceURLs: readonly string[];
+
+  constructor(
+    rule: any,
+    /** JSON path, in the role reported on, of the rule or of the selector that aggregates it. */
+    private readonly at: string,
+    /** For an aggregated rule: the ClusterRole and rule it comes from. */
+    private readonly source?: string,
+  ) {
+    this.apiGroups = strings(rule?.apiGroups);
+    this.resources = strings(rule?.resources);
+    this.verbs = strings(rule?.verbs);
+    this.resourceNames = strings(rule?.resourceNames);
+    this.nonResourceURLs = strings(rule?.nonResourceURLs);
+  }
+
+  /** The JSON path of `field` of the rule (for an aggregated rule, of the selector that brings it in). */
+  public path(field?: string): string {
+    return this.source || !field ? this.at : `${this.at}.${field}`;
+  }
+
+  /** Names the rule after the role's name in a message: `rules[0]`, or `(through ClusterRole "x" rules[0], which it aggregates)`. */
+  public get label(): string {
+    return this.source ? `(through ${this.source}, which it aggregates)` : this.at;
+  }
+
+  /** The verbs of `verbs` the rule grants on `resource` (may be `pods/exec`) in API group `group`. */
+  public grants(group: string, resource: string, verbs: readonly string[]): string[] {
+    if (!this.groupMatches(group) || !this.resourceMatches(resource)) return [];
+    return this.verbs.includes('*') ? [...verbs] : verbs.filter(v => this.verbs.includes(v));
+  }
+
+  private groupMatches(group: string): boolean {
+    return this.apiGroups.includes('*') || this.apiGroups.includes(group);
+  }
+
+  // As the RBAC authorizer matches: "*", the exact resource, or "*/sub" for subresource "sub".
+  private resourceMatches(resource: string): boolean {
+    const slash = resource.indexOf('/');
+    const sub = slash < 0 ? '' : resource.slice(slash + 1);
+    return this.resources.some(r => r === '*' || r === resource || (sub !== '' && r === `*/${sub}`));
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** `create on pods; update, patch on jobs, cronjobs`: resources grouped by the verbs granted on them. */
+export function describeGrants(grants: ReadonlyArray<readonly [string, readonly string[]]>): string {
+  const byVerbs = new Map<string, string[]>();
+  for (const [resource, verbs] of grants) {
+    const key = verbs.join(', ');
+    byVerbs.set(key, [...byVerbs.get(key) ?? [], resource]);
+  }
+  return [...byVerbs].map(([verbs, resources]) => `${verbs} on ${resources.join(', ')}`).join('; ');
+}
+
+/** Whether `manifest` is a Role or ClusterRole of the RBAC API. */
+export function isRole(manifest: any): boolean {
+  return (manifest.kind === 'Role' || manifest.kind === 'ClusterRole') && inGroup(manifest.apiVersion, RBAC_GROUP);
+}
+
+/** `Role "ns/name"` or `ClusterRole "name"`, for messages. */
+export function roleName(role: any): string {
+  const ns = role.kind === 'Role' && role.metadata?.namespace ? `${role.metadata.namespace}/` : '';
+  return `${role.kind} "${ns}${role.metadata?.name}"`;
+}
+
+function clusterRolesByName(index: ObjectIndex): Map<string, any> {
+  const byName = new Map<string, any>();
+  for (const role of index.ofKind('ClusterRole')) {
+    if (isRole(role) && typeof role.metadata?.name === 'string') byName.set(role.metadata.name, role);
+  }
+  return byName;
+}
+
+/**
+ * Every rule `role` grants: its own rules and, for a ClusterRole with an aggregationRule, the
+ * rules of the ClusterRoles among the objects checked whose labels its selectors match (the
+ * aggregation controller copies them in), followed through nested aggregation.
+ */
+export function grantedRules(role: any, index: ObjectIndex): GrantedRule[] {
+  const out: GrantedRule[] = [];
+  const own = role.rules;
+  if (Array.isArray(own)) own.forEach((r, i) => out.push(new GrantedRule(r, `rules[${i}]`)));
+  const selectors = role.kind === 'ClusterRole' ? role.aggregationRule?.clusterRoleSelectors : undefined;
+  if (!Array.isArray(selectors)) return out;
+  const seen = new Set<any>([role]);
+  const visit = (selectorPath: string, aggregating: any) => {
+    const nested = aggregating.aggregationRule?.clusterRoleSelectors;
+    if (!Array.isArray(nested)) return;
+    for (const candidate of index.cached('cluster-roles', undefined, clusterRolesByName).values()) {
+      if (seen.has(candidate) || !nested.some((s: unknown) => selectorMatches(s, candidate.metadata?.labels))) continue;
+      seen.add(candidate);
+      const rules = candidate.rules;
+      if (Array.isArray(rules)) {
+        rules.forEach((r, i) => out.push(new GrantedRule(r, selectorPath, `${roleName(candidate)} rules[${i}]`)));
+      }
+      visit(selectorPath, candidate);
+    }
+  };
+  // Each selector on its own, so a finding points at the selector that brings the rule in.
+  selectors.forEach((s, j) => visit(`aggregationRule.clusterRoleSelectors[${j}]`, { aggregationRule: { clusterRoleSelectors: [s] } }));
+  return out;
+}
+
+/** Whether `manifest` is a RoleBinding or ClusterRoleBinding of the RBAC API. */
+export function isBinding(manifest: any): boolean {
+  return (manifest.kind === 'RoleBinding' || manifest.kind === 'ClusterRoleBinding') && inGroup(manifest.apiVersion, RBAC_GROUP);
+}
+
+/** The role a binding grants, when it is among the objects checked. */
+export function boundRole(binding: any, index: ObjectIndex): any {
+  const ref = binding.roleRef;
+  if (!ref || typeof ref.name !== 'string') return undefined;
+  if (ref.kind === 'ClusterRole') return index.cached('cluster-roles', undefined, clusterRolesByName).get(ref.name);
+  if (ref.kind === 'Role' && binding.kind === 'RoleBinding') {
+    const role = index.get('Role', binding.metadata?.namespace, ref.name);
+    return role && isRole(role) ? role : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a rule grants every verb on every resource of every API group: cluster-admin. */
+export function grantsEverything(rule: GrantedRule): boolean {
+  return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*');
+}
+
+/** The subjects of a binding, each with its JSON path. */
+export function subjectsOf(binding: any): Array<{ subject: any; path: string }> {
+  const subjects = binding.subjects;
+  if (!Array.isArray(subjects)) return [];
+  return subjects.map((subject, i) => ({ subject: subject ?? {}, path: `subjects[${i}]` }));
+}
+
+/** `ServiceAccount "ns/name"`, `Group "name"`, for messages. */
+export function subjectName(subject: any, binding: any): string {
+  const ns = subject.kind === 'ServiceAccount' ? `${subject.namespace ?? binding.metadata?.namespace ?? '(unset)'}/` : '';
+  return `${subject.kind} "${ns}${subject.name}"`;
+}
+
+/** A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included. */
+export abstract class RoleRuleCheck extends Check {
+  public readonly appliesTo: readonly string[] = ['Role', 'ClusterRole'];
+
+  public evaluateObject(manifest: any, ctx: CheckContext, out: Violation[]): void {
+    if (!isRole(manifest)) return;
+    for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(roleName(manifest), rule, out);
+  }
+
+  /** Appends what `rule` of the role called `role` (`ClusterRole "x"`) grants that it should not. */
+  protected abstract evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void;
+}
