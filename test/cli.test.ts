@@ -97,6 +97,10 @@ test.each<[string[], string]>([
   [['rules', '--pack', 'strict'], 'cdk8s-secure: unknown option --pack'],
   [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
   [['--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--__proto__'], 'cdk8s-secure: unknown option --__proto__'],
+  [['check', 'x.yaml', '--constructor=x'], 'cdk8s-secure: unknown option --constructor'],
+  [['check', 'x.yaml', '--verbose=yes'], 'cdk8s-secure: --verbose takes no value'],
+  [['constructor'], 'cdk8s-secure: unknown command "constructor"'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
   [['check', 'x.yaml', '--pss-version', '1.28'],
     'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 '
