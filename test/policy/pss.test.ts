@@ -125,6 +125,12 @@ describe('pssVersion', () => {
       .toThrow(`'pssVersion' (${JSON.stringify(version)}) is not a Pod Security Admission policy version; ${ALLOWED}`);
   });
 
+  test('a long or non-string value is named, cut short', () => {
+    expect(() => new PolicyEngine({ pssVersion: 'v1.28'.repeat(100_000) }))
+      .toThrow(`'pssVersion' ("v1.28v1.28v1.28v1.28v1.28v1.28v1.28v1.2...) is not a Pod Security Admission policy version; ${ALLOWED}`);
+    expect(() => new PolicyEngine({ pssVersion: 1.28 as any })).toThrow(`'pssVersion' (1.28) is not a Pod Security Admission policy version`);
+  });
+
   test('a version past the newest is checked as the newest, as PSA does, and reports say so', () => {
     const report = new PolicyEngine({ pssVersion: 'v1.99' }).evaluate([]);
     expect([report.pssVersion, report.pssPolicyVersion]).toEqual(['v1.99', `v1.${NEWEST_PSS_MINOR}`]);
