@@ -198,7 +198,7 @@ export class PolicyEngine {
     };
     // Which rules can say anything is decided once per evaluation, not per object.
     const overridden = new Set<string>();
-    for (let i = 1; i < this.prepared.length; i++) {
+    for (let i = 1; i < this.prepared.length && this.pack.psaComposition; i++) {
       const check = this.prepared[i].check!;
       if (check.isConfigured(ctx)) for (const id of check.overrides(ctx)) overridden.add(id);
     }

@@ -162,5 +162,8 @@ describe('pssVersion', () => {
     expect(statuses('v1.25')).toMatchObject({ 'capabilities-baseline': 'not-applicable', 'capabilities-restricted': 'compliant' });
     const baseline = new PolicyEngine({ pack: Packs.PSS_BASELINE, pssVersion: 'v1.25' }).evaluate([pod]);
     expect(baseline.statusesOf(0)['capabilities-baseline']).toBe('non-compliant');
+    // A pack without PSA's composition runs both, and is stricter than PSA.
+    const byDefault = new PolicyEngine({ pssVersion: 'v1.25' }).evaluate([pod]).statusesOf(0);
+    expect(byDefault).toMatchObject({ 'capabilities-baseline': 'non-compliant', 'capabilities-restricted': 'compliant' });
   });
 });
