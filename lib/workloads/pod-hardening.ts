@@ -6,7 +6,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
-import { looksLikeCredential } from '../policy/checks/env-credential-literal';
+import { literalCredential } from '../policy/credentials';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
@@ -36,6 +36,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const WORKLOAD_RULES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
   'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
+  'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 let workloadEngine: PolicyEngine | undefined;
@@ -567,8 +568,9 @@ export class PodHardening {
       });
     }
     for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-      if (value?.value !== undefined && value.value !== '' && looksLikeCredential(envName)) {
-        throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
+      const why = typeof value?.value === 'string' ? literalCredential(envName, value.value) : undefined;
+      if (why) {
+        throw new Error(`'envVariables.${envName}' has a literal value but ${why}; mount the secret as a file, or use EnvValue.fromSecretValue()`);
       }
     }
   }
