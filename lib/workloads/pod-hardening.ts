@@ -2,7 +2,7 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
@@ -23,6 +23,7 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { Suppressions } from '../suppressions';
 import { manifestOf } from '../manifest';
 import { memoInSynth, trackSynth } from '../synth-scope';
+import { grantApiAccess } from './api-access';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -180,6 +181,8 @@ export class PodHardening {
         throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(this.apiAccess.audience)}) must be a non-empty audience, or be left out for the API server`);
       }
       this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
+      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) reasonOk(`kubernetesApiAccess.exemptions.${key}`, exemption);
+      grantApiAccess(workload, this.apiAccess, props.metadata?.namespace ?? Chart.of(workload).namespace);
     }
     for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
       const exemption = this.podExemptions[key];
