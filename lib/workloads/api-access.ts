@@ -45,14 +45,16 @@ function strings(prop: string, value: unknown, what: string, allowEmpty = false)
 
 /** The PolicyRule of one permission, validated. */
 function policyRule(prop: string, p: ApiPermission): kplus.k8s.PolicyRule {
-  if (!p || typeof p !== 'object') throw new Error(`'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`);
+  if (!p || typeof p !== 'object') throw new Error(`'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', `
+      + `resources: ['configmaps'], verbs: [ApiVerb.GET] }`);
   if (typeof p.apiGroup !== 'string') {
     throw new Error(`'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`);
   }
   const verbs = strings(`${prop}.verbs`, p.verbs, 'verb');
   const unknown = verbs.filter(v => !VERBS.has(v));
   if (unknown.length) {
-    throw new Error(`'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`);
+    throw new Error(`'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate `
+        + `are never granted`);
   }
   const resources = strings(`${prop}.resources`, p.resources, 'resource');
   const names = p.resourceNames === undefined ? undefined : strings(`${prop}.resourceNames`, p.resourceNames, 'object name');
@@ -72,16 +74,19 @@ export function grantApiAccess(workload: kplus.Workload, access: KubernetesApiAc
   }
   const exemptions = access.exemptions ?? {};
   if (access.audience !== undefined) {
-    throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API server refuses it; leave it out to use 'permissions'`);
+    throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
+        + `server refuses it; leave it out to use 'permissions'`);
   }
   const account = workload.serviceAccount;
   if (!account || account.name === 'default') {
-    throw new Error(`'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without one of its own shares; remove 'exemptions.defaultServiceAccount'`);
+    throw new Error(`'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without `
+        + `one of its own shares; remove 'exemptions.defaultServiceAccount'`);
   }
   const rules = permissions.map((p, i) => policyRule(`kubernetesApiAccess.permissions[${i}]`, p));
   const cluster = exemptions.clusterScope !== undefined;
   if (!cluster && namespace === undefined) {
-    throw new Error(`'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set 'namespace' on the Chart or 'metadata.namespace'`);
+    throw new Error(`'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
+        + `'namespace' on the Chart or 'metadata.namespace'`);
   }
 
   // The rules judge the Role as rendered; each finding maps back to its permission (rules[i]).

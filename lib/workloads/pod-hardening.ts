@@ -629,9 +629,11 @@ function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadPro
     return given;
   }
   if (given?.name === 'default') {
-    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; `
+      + `leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
   }
-  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
+  const metadata = { namespace: props.metadata?.namespace };
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

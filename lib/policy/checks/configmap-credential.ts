@@ -18,8 +18,10 @@ export class ConfigMapCredentialCheck extends Check {
   public readonly info = {
     id: 'configmap-credential',
     title: 'No credentials in ConfigMaps',
-    description: 'A ConfigMap is configuration: readable by every role that may read configuration, shown by kubectl describe, stored unencrypted, and committed with the manifests. A credential in one is in the open.',
-    remediation: 'Move the credential to a Secret created by a secret manager and mount it as a file (SecretMount); keep only its path in the ConfigMap.',
+    description: 'A ConfigMap is configuration: readable by every role that may read configuration, shown by kubectl describe, stored '
+        + 'unencrypted, and committed with the manifests. A credential in one is in the open.',
+    remediation: 'Move the credential to a Secret created by a secret manager and mount it as a file (SecretMount); keep only its path in '
+        + 'the ConfigMap.',
     mapping: { nist800190: ['4.1.4'], cis: ['5.4.1'], step: 5 },
   };
   public readonly appliesTo = ['ConfigMap'];
@@ -34,13 +36,15 @@ export class ConfigMapCredentialCheck extends Check {
         if (typeof value !== 'string') continue;
         const why = literalCredential(key, value);
         if (why) {
-          out.push({ path: keyPath('data', key), message: `${name} key "${key}" has a literal value but ${why}; move it to a Secret and mount it as a file` });
+          out.push({ path: keyPath('data', key), message: `${name} key "${key}" has a literal value but ${why}; move it to a Secret and `
+              + `mount it as a file` });
           continue;
         }
         const settings = credentialSettings(value);
         if (settings.length) {
           const lines = settings.map(([line, setting]) => `${setting} (line ${line})`).join(', ');
-          out.push({ path: keyPath('data', key), message: `${name} file "${key}" sets ${lines} to a literal value; read it from a mounted Secret file instead` });
+          out.push({ path: keyPath('data', key), message: `${name} file "${key}" sets ${lines} to a literal value; read it from a mounted `
+              + `Secret file instead` });
         }
       }
     }
@@ -49,7 +53,8 @@ export class ConfigMapCredentialCheck extends Check {
       for (const key of Object.keys(binary)) {
         if (typeof binary[key] !== 'string') continue;
         const what = credentialInValue(Buffer.from(binary[key], 'base64').toString('latin1'));
-        if (what) out.push({ path: keyPath('binaryData', key), message: `${name} key "${key}" holds ${what}; move it to a Secret and mount it as a file` });
+        if (what) out.push({ path: keyPath('binaryData', key), message: `${name} key "${key}" holds ${what}; move it to a Secret and mount `
+            + `it as a file` });
       }
     }
   }

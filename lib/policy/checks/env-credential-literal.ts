@@ -13,7 +13,8 @@ export class EnvCredentialLiteralCheck extends Check {
   public readonly info = {
     id: 'env-credential-literal',
     title: 'No literal credentials in env',
-    description: 'A credential written into a manifest is in version control, in every copy of the YAML and readable by anyone who can read the workload.',
+    description: 'A credential written into a manifest is in version control, in every copy of the YAML and readable by anyone who can read '
+        + 'the workload.',
     remediation: 'Deliver the credential as a mounted secret file (SecretMount), or at least through env valueFrom.secretKeyRef.',
     mapping: { nist800190: ['4.1.4'], cis: ['5.4.1'], step: 5 },
   };
@@ -28,7 +29,8 @@ export class EnvCredentialLiteralCheck extends Check {
         if (!e || typeof e.name !== 'string' || typeof e.value !== 'string') continue;
         const why = literalCredential(e.name, e.value);
         if (why) {
-          out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} has a literal value but ${why}; mount it from a Secret instead` });
+          out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} has a literal value but `
+              + `${why}; mount it from a Secret instead` });
         }
       }
     }

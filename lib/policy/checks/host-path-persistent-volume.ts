@@ -29,7 +29,9 @@ function hostPathVolumes(index: ObjectIndex): Map<string, HostPathVolume> {
 }
 
 /** The hostPath PersistentVolume a claim called `claim` in `namespace` binds, if any. */
-function boundHostPath(ctx: CheckContext, namespace: string | undefined, matches: (claim: string) => boolean, claimName?: string): HostPathVolume | undefined {
+function boundHostPath(
+  ctx: CheckContext, namespace: string | undefined, matches: (claim: string) => boolean, claimName?: string,
+): HostPathVolume | undefined {
   const volumes = ctx.index.cached('host-path-volumes', undefined, hostPathVolumes);
   if (volumes.size === 0) return undefined;
   if (claimName !== undefined) {
@@ -49,7 +51,8 @@ export class HostPathPersistentVolumeCheck extends Check {
   public readonly info = {
     id: 'host-path-persistent-volume',
     title: 'No hostPath PersistentVolume behind a claim',
-    description: 'A PersistentVolume of type hostPath gives the pod that claims it the node\'s filesystem, as a hostPath volume would, but past Pod Security Admission, which sees only the claim.',
+    description: 'A PersistentVolume of type hostPath gives the pod that claims it the node\'s filesystem, as a hostPath volume would, but '
+        + 'past Pod Security Admission, which sees only the claim.',
     remediation: 'Back the claim with a storage class of network or local volumes, not hostPath.',
     mapping: { nist800190: ['4.5.5'], cis: ['5.2.12'], step: 4 },
   };
@@ -64,7 +67,8 @@ export class HostPathPersistentVolumeCheck extends Check {
         if (typeof claim !== 'string') return;
         const pv = boundHostPath(ctx, namespace, name => name === claim, claim);
         if (pv) {
-          out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${v.name}" claims "${claim}", bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });
+          out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${v.name}" claims "${claim}", `
+              + `bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });
         }
       });
     }
@@ -73,10 +77,12 @@ export class HostPathPersistentVolumeCheck extends Check {
     templates.forEach((t: any, i: number) => {
       const prefix = `${t?.metadata?.name}-${manifest.metadata?.name}-`;
       const pv = boundHostPath(ctx, namespace, name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
-      const named = typeof t?.spec?.volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(t.spec.volumeName) : undefined;
+      const volumeName = t?.spec?.volumeName;
+      const named = typeof volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(volumeName) : undefined;
       const found = named ?? pv;
       if (found) {
-        out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template "${t.metadata.name}" binds PersistentVolume "${found.name}" of type hostPath (${found.path}); use a claim of another storage class` });
+        out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template "${t.metadata.name}" binds PersistentVolume `
+            + `"${found.name}" of type hostPath (${found.path}); use a claim of another storage class` });
       }
     });
   }

@@ -16,7 +16,8 @@ export class IngressTlsCheck extends Check {
   public readonly info = {
     id: 'ingress-tls',
     title: 'Ingress serves over TLS',
-    description: 'An Ingress host without TLS carries its requests, session cookies and credentials in clear text between the client and the cluster.',
+    description: 'An Ingress host without TLS carries its requests, session cookies and credentials in clear text between the client and '
+        + 'the cluster.',
     remediation: 'Add a spec.tls entry (a certificate Secret, e.g. from cert-manager) listing every host of the Ingress.',
     mapping: { nist800190: ['4.3.3'], step: 4 },
   };
@@ -36,7 +37,8 @@ export class IngressTlsCheck extends Check {
     rules.forEach((rule: any, i: number) => {
       const host = rule?.host;
       if (typeof host !== 'string' || host === '') {
-        out.push({ path: `spec.rules[${i}]`, message: `${name} rule ${i} serves every host name, but its tls entries list only some; add a tls entry without hosts or give the rule a host` });
+        out.push({ path: `spec.rules[${i}]`, message: `${name} rule ${i} serves every host name, but its tls entries list only some; add a `
+            + `tls entry without hosts or give the rule a host` });
       } else if (!tls.some((t: any) => t.hosts.some((h: unknown) => covers(h, host)))) {
         out.push({ path: `spec.rules[${i}].host`, message: `${name} serves host "${host}" without TLS; add it to a spec.tls entry` });
       }

@@ -13,7 +13,8 @@ export class LoadBalancerSourceRangesCheck extends Check {
     id: 'load-balancer-source-ranges',
     title: 'LoadBalancer limited to source ranges',
     description: 'A LoadBalancer without source ranges is open to the whole internet by default, whether or not anyone meant it to be.',
-    remediation: 'Set spec.loadBalancerSourceRanges to the networks that may connect (write ["0.0.0.0/0"] only for a service meant for the internet).',
+    remediation: 'Set spec.loadBalancerSourceRanges to the networks that may connect (write ["0.0.0.0/0"] only for a service meant for the '
+        + 'internet).',
     mapping: { nist800190: ['4.3.3', '4.4.2'], step: 4 },
   };
   public readonly appliesTo = ['Service'];
@@ -24,6 +25,7 @@ export class LoadBalancerSourceRangesCheck extends Check {
     const ranges = spec.loadBalancerSourceRanges;
     const annotation = manifest.metadata?.annotations?.[ANNOTATION];
     if ((Array.isArray(ranges) && ranges.length) || (typeof annotation === 'string' && annotation.trim() !== '')) return;
-    out.push({ path: 'spec.loadBalancerSourceRanges', message: `LoadBalancer Service "${manifest.metadata?.name}" sets no loadBalancerSourceRanges, so anyone on the internet can connect; list the networks that may` });
+    out.push({ path: 'spec.loadBalancerSourceRanges', message: `LoadBalancer Service "${manifest.metadata?.name}" sets no `
+        + `loadBalancerSourceRanges, so anyone on the internet can connect; list the networks that may` });
   }
 }
