@@ -3,14 +3,18 @@
 import * as fs from 'fs';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import { PolicyEngine } from './policy/engine';
+import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
+import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
+import { escapeText } from './policy/report/escape';
+import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
-import { ImageLock } from './supply-chain/image-lock';
-import { refreshLock } from './supply-chain/refresh';
-import { credentialLookup, CredentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
+import { ImageLock, lockKey } from './supply-chain/image-lock';
+import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
+import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -35,8 +39,13 @@ const CHECK: CommandSpec<Handler> = {
   options: {
     'format': { value: 'FORMAT', choices: Object.values(ReportFormat), default: ReportFormat.TEXT, help: 'report format' },
     'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
+    'pss-version': {
+      value: 'VERSION', default: DEFAULT_PSS_VERSION,
+      help: `Pod Security Admission policy version the PSS rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest`,
+    },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -49,6 +58,24 @@ const CHECK: CommandSpec<Handler> = {
   run: check,
 };
 
+// What `images refresh` and `images add` share: where the lock is and how registries are reached.
+const REGISTRY_OPTIONS = {
+  'lock': { value: 'FILE', default: 'images.lock.json', help: 'the image lock' },
+  'insecure-registry': { value: 'HOST', repeatable: true, help: 'reach this registry over plain HTTP (loopback registries always are)' },
+  'registry-auth-file': { value: 'FILE', help: 'registry credentials (docker/podman auth file format)' },
+  'token-realm': { value: 'HOST', repeatable: true, help: 'a token service that may receive the credentials besides the registry itself' },
+  'ca-file': { value: 'FILE', help: 'PEM certificates of a private CA, trusted besides the system\'s' },
+  'timeout': { value: 'SECONDS', default: '30', help: 'deadline of each request to a registry, body included' },
+};
+const REGISTRY_DETAILS = [
+  'Exits 1 and leaves the lock unchanged, byte for byte, when any image cannot be resolved or the registry\'s answer',
+  'fails a check (digests are verified against the bytes received; a build time more than 5 minutes in the future is',
+  'refused); 2 on wrong arguments or an unusable lock. Credentials: the auth file given, else the first of',
+  '$REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, $DOCKER_CONFIG/config.json (~/.docker/config.json) that',
+  'exists ("auths", "credHelpers", "credsStore"). They are sent to the registry\'s own host and to token services named',
+  'by --token-realm (and auth.docker.io for Docker Hub) only, never over plain HTTP beyond loopback.',
+].join('\n');
+
 const IMAGES: CommandGroup<Handler> = {
   name: 'images',
   summary: 'keep the image lock current',
@@ -56,17 +83,20 @@ const IMAGES: CommandGroup<Handler> = {
     name: 'refresh',
     summary: 'ask each image\'s registry for the current digest of its tag and its build time, and rewrite the lock',
     options: {
-      'lock': { value: 'FILE', default: 'images.lock.json', help: 'the image lock to refresh' },
-      'insecure-registry': { value: 'HOST', repeatable: true, help: 'reach this registry over plain HTTP (loopback registries always are)' },
-      'registry-auth-file': { value: 'FILE', help: 'registry credentials (docker/podman auth file format)' },
+      ...REGISTRY_OPTIONS,
+      'add-missing': { help: 'also add the tagged images the manifests under --from run and the lock lacks (creating the lock)' },
+      'from': { value: 'DIR', help: 'the synthesised manifests (or any YAML) --add-missing reads (default dist)' },
     },
-    details: [
-      'Prints what changed. Exits 1 and leaves the lock unchanged when any image cannot be resolved; 2 on wrong arguments',
-      'or an unreadable lock. Credentials: the auth file given, else the first of $REGISTRY_AUTH_FILE,',
-      '$XDG_RUNTIME_DIR/containers/auth.json, $DOCKER_CONFIG/config.json (~/.docker/config.json) that exists',
-      '("auths", "credHelpers", "credsStore").',
-    ].join('\n'),
+    details: `Prints what changed. ${REGISTRY_DETAILS}`,
     run: refresh,
+  }, {
+    name: 'add',
+    summary: 'add images (tag references) to the lock with their current digest and build time, creating the lock if needed',
+    operands: 'IMAGE...',
+    minOperands: 1,
+    options: REGISTRY_OPTIONS,
+    details: `The lock's other entries are left as they are. ${REGISTRY_DETAILS}`,
+    run: add,
   }],
 };
 
@@ -87,14 +117,20 @@ function check(args: ParsedArgs, io: CliOutput): number {
   if (maxImageAgeDays !== undefined && !(Number.isInteger(maxImageAgeDays) && maxImageAgeDays >= 1)) {
     throw args.fail(`--max-image-age-days "${maxAge}" must be a whole number of days, at least 1`);
   }
+  const pssVersion = args.value('pss-version')!;
+  try {
+    parsePssVersion(pssVersion, '--pss-version');
+  } catch (e) {
+    throw args.fail((e as Error).message);
+  }
   const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
   const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
-  const rendered = report.render(format);
+  const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
   if (output) {
     try {
@@ -110,29 +146,68 @@ function check(args: ParsedArgs, io: CliOutput): number {
   return report.hasErrors ? 1 : 0;
 }
 
-async function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
+function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
+  if (args.value('from') !== undefined && !args.flag('add-missing')) throw args.fail('--from goes with --add-missing');
+  const used = args.flag('add-missing') ? imageRecord(loadManifests([args.value('from') ?? 'dist'])) : [];
+  // One reference per image: manifests may spell one image two ways (nginx:1, docker.io/library/nginx:1).
+  const tagged = new Map(used.filter(i => i.tag !== undefined).map(i => [lockKey(i.reference)!, i.reference.split('@')[0]]));
+  return updateLock(args, io, { add: [...tagged.values()] });
+}
+
+function add(args: ParsedArgs, io: CliOutput): Promise<number> {
+  const pinned = args.operands.find(image => image.includes('@'));
+  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  return updateLock(args, io, { add: args.operands, onlyAdded: true });
+}
+
+async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
-  if (!fs.existsSync(lock)) {
-    io.err(`cdk8s-secure: cannot read ${lock}: ENOENT\n`);
-    return 2;
+  const timeout = Number(args.value('timeout'));
+  if (!(timeout > 0 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
+  const caFile = args.value('ca-file');
+  let caCertificates: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      caCertificates = fs.readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read --ca-file ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
   const authFile = args.value('registry-auth-file');
-  let credentials: CredentialLookup;
-  try {
-    credentials = credentialLookup(authFile);
-  } catch (e) {
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const credentials = credentialLookup(authFile);
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
+  const options: RefreshOptions = {
+    ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
+    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
+  };
   try {
-    const result = await refreshLock(lock, { insecureRegistries: args.values('insecure-registry'), credentials, credentialSources });
+    const result = await refreshLock(lock, options);
     io.out(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}\n`);
     return 0;
   } catch (e) {
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    if (e instanceof LockInputError) throw e;
+    io.err(`cdk8s-secure: ${escapeLines((e as Error).message)}\n`);
     return 1;
   }
+}
+
+/** The host name `--token-realm` names (a port, if given, does not matter: hosts are trusted, not ports). */
+function realmHost(value: string, args: ParsedArgs): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname !== '/' || url.search || url.username || value.includes('/')) {
+    throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  }
+  return url.hostname;
+}
+
+/** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeText).join('\n');
 }
 
 function rules(_args: ParsedArgs, io: CliOutput): number {
@@ -143,7 +218,7 @@ function rules(_args: ParsedArgs, io: CliOutput): number {
 /** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
 function failed(e: unknown, io: CliOutput): number {
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  io.err(`cdk8s-secure: ${escapeLines(message)}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
   return 2;
 }
 
@@ -153,7 +228,7 @@ function failed(e: unknown, io: CliOutput): number {
  */
 export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
   try {
-    const invocation = resolve('cdk8s-secure', require('../package.json').version, COMMANDS, argv);
+    const invocation = resolve('cdk8s-secure', VERSION, COMMANDS, argv);
     if ('print' in invocation) {
       io.out(`${invocation.print}\n`);
       return 0;

@@ -7,8 +7,10 @@ import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Pack } from './policy/packs/pack';
+import { parsePssVersion } from './policy/pss-version';
 import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
+import { renderSynthSummary } from './policy/report/text';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { Suppressions } from './suppressions';
 import { manifestOf } from './manifest';
@@ -35,6 +37,13 @@ export interface GuardOptions {
    * @default - the trusted-registry rule is not applicable
    */
   readonly trustedRegistries?: string[];
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
+   * enforce-version label names.
+   * @default "v1.28" (what SecureNamespace labels)
+   */
+  readonly pssVersion?: string;
   /**
    * Report formats written beside the manifests (into the App's outdir).
    * @default - text, JSON, SARIF and Markdown
@@ -63,6 +72,12 @@ export interface GuardOptions {
    * @default SuppressionPolicy.all()
    */
   readonly suppressionPolicy?: SuppressionPolicy;
+  /**
+   * Print the summary line and one line per rule with warnings to stderr at synth (stdout stays
+   * for `cdk8s synth --stdout`).
+   * @default true
+   */
+  readonly printSummary?: boolean;
 }
 
 /**
@@ -100,6 +115,8 @@ export class Guard extends Construct {
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
+    // A bad version fails here, where it was given, not at synth.
+    if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     this.options = options;
     this.guarded = scope;
     markGuarded(scope);
@@ -124,6 +141,7 @@ export class Guard extends Construct {
     const policy = ImagePolicy.of(this);
     return new PolicyEngine({
       pack: this.options.pack,
+      pssVersion: this.options.pssVersion,
       trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
       imageLock: policy?.lock,
       maxImageAgeDays: policy?.maxAgeDays,
@@ -139,6 +157,7 @@ export class Guard extends Construct {
       const report = this.engine().evaluateDocuments(documents);
       this.lastReport = report;
       this.writeReports(report);
+      if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
       if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
       return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     });

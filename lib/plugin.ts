@@ -17,6 +17,12 @@ export interface SecureValidationProps {
    */
   readonly pack?: string;
   /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.0" to the newest version the engine knows, or "latest").
+   * @default "v1.28"
+   */
+  readonly pssVersion?: string;
+  /**
    * Registries (optionally with a path prefix) images may come from.
    * @default - the trusted-registry rule is not applicable
    */
@@ -58,6 +64,7 @@ export class SecureValidation {
   constructor(props: SecureValidationProps = {}) {
     this.engine = new PolicyEngine({
       pack: Packs.named(props.pack ?? 'default'),
+      pssVersion: props.pssVersion,
       trustedRegistries: props.trustedRegistries,
       imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
       maxImageAgeDays: props.maxImageAgeDays,
@@ -91,6 +98,8 @@ export class SecureValidation {
       });
     }
     context.logger?.log?.(report.render(ReportFormat.TEXT));
-    context.report.submit(report.hasErrors ? 'failure' : 'success', { summary: report.summaryLine(), pack: report.pack });
+    context.report.submit(report.hasErrors ? 'failure' : 'success', {
+      summary: report.summaryLine(), pack: report.pack, pssVersion: report.pssVersion,
+    });
   }
 }

@@ -15,8 +15,10 @@ export class Compliance {
    * Evaluates every ApiObject under `scope` (a Chart, an App or any construct).
    */
   public static evaluate(scope: IConstruct, options: GuardOptions = {}): Report {
-    return new PolicyEngine({ pack: options.pack, trustedRegistries: options.trustedRegistries, suppressionPolicy: options.suppressionPolicy })
-      .evaluateDocuments(documentsUnder(scope));
+    const engine = new PolicyEngine({
+      pack: options.pack, pssVersion: options.pssVersion, trustedRegistries: options.trustedRegistries, suppressionPolicy: options.suppressionPolicy,
+    });
+    return engine.evaluateDocuments(documentsUnder(scope));
   }
 
   /**

@@ -43,6 +43,16 @@ test('--pack and --trusted-registry change what is checked', () => {
   expect(trusted.out).toContain('[trusted-registry] container "app" image "registry.example.com/app:1.0.0" comes from registry.example.com/app, which is not in the trusted registries (ghcr.io/acme)');
 });
 
+test('--pss-version picks the Pod Security Admission version the PSS rules are checked at, and the report names it', () => {
+  const keepalive = path.join(__dirname, 'fixtures', 'checks', 'sysctls', 'fail-v1.28-keepalive.yaml');
+  const at = (version: string) => run('check', keepalive, '--pack', 'pss-baseline', '--pss-version', version);
+  expect(at('v1.28').code).toBe(1);
+  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"');
+  expect(at('v1.29').code).toBe(0);
+  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest, 13 rules, 1 objects');
+  expect(run('check', keepalive, '--pack', 'pss-baseline').out.split('\n')[0]).toContain('Pod Security Standards at v1.28,');
+});
+
 test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdout and the summary to stderr', format => {
   const r = run('check', fixture('insecure-chart.yaml'), `--format=${format}`);
   expect(r.code).toBe(1);
@@ -79,7 +89,7 @@ test.each<[string[], string]>([
   [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
   [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
-  [['images'], 'cdk8s-secure: no command given; use one of refresh'],
+  [['images'], 'cdk8s-secure: no command given; use one of refresh, add'],
   [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
   [['images', 'refresh', '--lock'], 'cdk8s-secure: --lock needs a value (FILE)'],
   [['images', 'refresh', 'extra'], 'cdk8s-secure: refresh takes no operands, got "extra"'],
@@ -87,6 +97,11 @@ test.each<[string[], string]>([
   [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
   [['--colour'], 'cdk8s-secure: unknown option --colour'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--pss-version', '1.28'],
+    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28'],
+  [['check', 'x.yaml', '--pss-version=v1.40'],
+    'cdk8s-secure: --pss-version ("v1.40") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28'],
+  [['check', 'x.yaml', '--pss-version'], 'cdk8s-secure: --pss-version needs a value (VERSION)'],
   [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
 ])('%j exits 2 with a clear message', (argv, message) => {
   const r = run(...argv);
@@ -124,7 +139,7 @@ test('images refresh takes --flag=value like every command; an unreadable lock e
   let err = '';
   const code = await main(['images', 'refresh', '--lock=/no/such/images.lock.json'], { out: () => undefined, err: t => { err += t; } });
   expect(code).toBe(2);
-  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT\n');
+  expect(err).toBe('cdk8s-secure: cannot read /no/such/images.lock.json: ENOENT; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)\n');
 });
 
 test('--version prints the package version', () => {

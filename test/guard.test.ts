@@ -26,7 +26,8 @@ test('an insecure plain cdk8s-plus Deployment fails synth with the expected rule
   expect(ids).toEqual([
     'capabilities-restricted', 'ephemeral-storage-limits', 'image-tag', 'read-only-root-filesystem', 'run-as-non-root', 'seccomp-required',
   ]);
-  expect(message).toContain('[SecureGuard] plain/web/Resource: [run-as-non-root] container "main" must run with securityContext.runAsNonRoot=true (it is false at spec.template.spec.containers[0].securityContext.runAsNonRoot) (at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
+  expect(message).toContain('[SecureGuard] plain/web/Resource: [run-as-non-root] container "main" must not set securityContext.runAsNonRoot=false '
+    + '(at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
 });
 
 test('a JSON-patched SecureDeployment fails synth under Guard once, with the expected rule ids', () => {

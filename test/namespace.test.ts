@@ -41,7 +41,9 @@ test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by
 test('everything is configurable, and workloads in the namespace pass the namespace rules', () => {
   const app = Testing.app();
   const platform = new Chart(app, 'platform');
-  new SecureNamespace(platform, 'ns', { name: 'lab', podSecurity: { level: PssLevel.BASELINE, version: 'latest' }, defaultDeny: false, allowDns: false });
+  new SecureNamespace(platform, 'ns', {
+    name: 'lab', podSecurity: { level: PssLevel.BASELINE }, pssVersion: 'latest', defaultDeny: false, allowDns: false,
+  });
   const labels = Testing.synth(platform)[0].metadata.labels;
   expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
   expect(labels['pod-security.kubernetes.io/warn-version']).toBe('latest');
@@ -105,8 +107,10 @@ test('the quota message names the five largest contributors; an init container c
 test.each<[string, () => unknown, string]>([
   ['a name that is not a DNS label', () => new SecureNamespace(Testing.chart(), 'n', { name: 'Shop' }),
     `'name' ("Shop") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
-  ['an unpinned PSA version', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', podSecurity: { version: '1.28' } }),
-    `'podSecurity.version' ("1.28") must be "latest" or a Kubernetes minor version such as "v1.28"`],
+  ['a PSA version without its v', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: '1.28' }),
+    `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28`],
+  ['a PSA version newer than the engine knows', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: 'v1.38' }),
+    `'pssVersion' ("v1.38") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28`],
   ['a LimitRange whose default exceeds its max', () => new SecureNamespace(Testing.chart(), 'n', {
     name: 'shop',
     limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' }, defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },

@@ -245,5 +245,5 @@ test('an unreachable registry: a clear error, and the lock is left unchanged', a
 test('refresh without a lock file exits 2', async () => {
   const r = await run('images', 'refresh', '--lock', path.join(work, 'none.json'));
   expect(r.code).toBe(2);
-  expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(work, 'none.json')}: ENOENT\n`);
+  expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(work, 'none.json')}: ENOENT; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)\n`);
 });

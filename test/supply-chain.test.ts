@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { AdmissionAction, Compliance, Guard, ImageLock, ImagePolicy, ImageSignaturePolicy, ImageSigner, SecureDeployment } from '../lib';
 import { credentialLookup, defaultAuthFiles } from '../lib/supply-chain/registry-auth';
+import { CLOCK_SKEW_MINUTES, lockEntryProblem } from '../lib/supply-chain/image-lock';
 import { RESOURCES, testPool } from './workloads/helpers';
 
 const LOCK = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');
@@ -30,11 +31,24 @@ describe('ImageLock', () => {
     ['not JSON', '{"images": ', /^.+images\.lock\.json: not valid JSON \(/],
     ['no images object', '{"image": {}}', 'images.lock.json: must be an object with "images"'],
     ['an entry without a digest', '{"images": {"r.io/a:1": {"created": "2026-11-01T00:00:00Z"}}}', 'images.lock.json: entry "r.io/a:1": "digest" (null) must be "sha256:" followed by 64 lowercase hex characters'],
-    ['a malformed build time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "yesterday"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("yesterday") must be an ISO 8601 date-time such as "2026-11-01T10:00:00Z"'],
-    ['a build time in the future', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2027-01-01T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a:1": "created" (2027-01-01T00:00:00Z) is in the future; the lock is wrong or the clock is'],
+    ['a malformed build time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "yesterday"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("yesterday") must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"'],
+    ['a build time in the future', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2027-01-01T00:00:00Z"}}}`, `images.lock.json: entry "r.io/a:1": "created" (2027-01-01T00:00:00Z) is more than 5 minutes in the future (now ${new Date(NOW).toISOString()}); the image or a clock is wrong`],
+    ['February 30th', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-02-30T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("2026-02-30T00:00:00Z") must be an RFC 3339 date-time'],
+    ['a date without a time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-11-01"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("2026-11-01") must be an RFC 3339 date-time'],
+    ['one image under two names', `{"images": {"nginx:1.25": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}, "index.docker.io/library/nginx:1.25": {}}}`,
+      'images.lock.json: entry "index.docker.io/library/nginx:1.25": names the same image as "nginx:1.25" (both are docker.io/library/nginx:1.25); keep one entry'],
     ['an entry without a tag', `{"images": {"r.io/a": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a": must be a tag reference (registry/repository:tag) without a digest'],
   ])('refuses %s, naming the file and the entry', (_name, content, message) => {
     expect(() => ImageLock.fromFile(writeLock(content), new Date(NOW))).toThrow(message);
+  });
+
+  test(`a build time up to ${CLOCK_SKEW_MINUTES} minutes ahead of the clock is clock skew, not an error`, () => {
+    const at = (minutes: number) => new Date(new Date(NOW).getTime() + minutes * 60_000).toISOString();
+    const lock = (created: string) => `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "${created}"}}}`;
+    expect(ImageLock.fromJson(lock(at(4.9)), 'l', new Date(NOW)).images[0].created).toBe(at(4.9));
+    expect(ImageLock.fromJson(lock('2026-11-29T03:04:00+03:00'), 'l', new Date('2026-11-29T00:00:00Z')).images[0].created).toBe('2026-11-29T00:04:00.000Z');
+    expect(() => ImageLock.fromJson(lock(at(5.1)), 'l', new Date(NOW))).toThrow('is more than 5 minutes in the future');
+    expect(lockEntryProblem(APP_DIGEST, at(5), new Date(NOW))).toBeUndefined();
   });
 });
 
@@ -56,7 +70,7 @@ describe('ImagePolicy', () => {
 
   test('an image missing from the lock fails synth when digests are required', () => {
     const { chart } = build('registry.example.com/app:2.0.0');
-    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock (cdk8s-secure images refresh), pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
+    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock with \`cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}\`, pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
   });
 
   test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {

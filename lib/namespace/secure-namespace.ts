@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { manifestOf } from '../manifest';
 import { PssLevel } from '../policy/model';
 import { podViewOf } from '../policy/pod-view';
+import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
 import { parseQuantity } from '../policy/quantity';
 import { memoInSynth, trackSynth } from '../synth-scope';
 
@@ -19,11 +20,6 @@ export interface PodSecurityLabels {
    * @default PssLevel.RESTRICTED
    */
   readonly level?: PssLevel;
-  /**
-   * Pinned policy version, so a cluster upgrade does not change what is admitted.
-   * @default "v1.28"
-   */
-  readonly version?: string;
 }
 
 /**
@@ -111,9 +107,18 @@ export interface SecureNamespaceProps {
   readonly name: string;
   /**
    * Pod Security Admission labels.
-   * @default - enforce, audit and warn "restricted", version v1.28
+   * @default - enforce, audit and warn "restricted"
    */
   readonly podSecurity?: PodSecurityLabels;
+  /**
+   * The Pod Security Admission policy version written to the enforce-, audit- and warn-version
+   * labels ("v1.0" to the newest version the engine knows, or "latest"), so a cluster upgrade
+   * does not change what is admitted. Give the Guard the same version to check at synth what
+   * the namespace admits.
+   * @default "v1.28"
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
+   */
+  readonly pssVersion?: string;
   /**
    * Deny all ingress and egress by default (workloads then open what they need, e.g. with
    * cdk8s-plus `connections.allowFrom/allowTo`).
@@ -167,10 +172,7 @@ export class SecureNamespace extends Construct {
     }
     this.name = props.name;
     const level = props.podSecurity?.level ?? PssLevel.RESTRICTED;
-    const version = props.podSecurity?.version ?? 'v1.28';
-    if (!/^(latest|v1\.\d+)$/.test(version)) {
-      throw new Error(`'podSecurity.version' (${JSON.stringify(version)}) must be "latest" or a Kubernetes minor version such as "v1.28"`);
-    }
+    const version = parsePssVersion(props.pssVersion ?? DEFAULT_PSS_VERSION, "'pssVersion'").label;
     const limits = props.limitRange ?? DEFAULT_LIMIT_RANGE;
     this.quota = props.quota ?? DEFAULT_QUOTA;
     this.checkLimits(limits);

@@ -24,6 +24,8 @@ export interface CheckContext {
   readonly maxImageAgeDays?: number;
   /** The time image ages are measured at. */
   readonly now: Date;
+  /** The Pod Security Admission policy version PSS checks are evaluated at (the minor of v1.<minor>). */
+  readonly pssMinor: number;
 }
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
@@ -145,5 +147,13 @@ export abstract class Check {
   /** Whether the check can say anything with this configuration (a registry allowlist, say). */
   public isConfigured(_ctx: CheckContext): boolean {
     return true;
+  }
+
+  /**
+   * Ids of rules this one replaces when both run, with this configuration: a Pod Security
+   * Standards restricted control that supersedes a baseline one at the policy version in use.
+   */
+  public overrides(_ctx: CheckContext): readonly string[] {
+    return NONE;
   }
 }

@@ -5,6 +5,7 @@ import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { PodView, podViewOf } from './pod-view';
+import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
@@ -78,6 +79,13 @@ export interface PolicyEngineOptions {
    */
   readonly now?: string;
   /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at:
+   * "v1.0" to the newest version the engine knows, or "latest".
+   * @default "v1.28" (what SecureNamespace labels)
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
+   */
+  readonly pssVersion?: string;
+  /**
    * Which suppressions (annotations in the manifests, and those given beside them) count;
    * refused ones leave their findings as they are and are listed as refused in reports.
    * @default SuppressionPolicy.all() - every suppression with a valid reason counts
@@ -131,12 +139,17 @@ export class PolicyEngine {
 
   /** The pack in use. */
   public readonly pack: Pack;
+  /** The Pod Security Admission policy version the PSS rules are checked at, as given ("v1.28", "latest"). */
+  public readonly pssVersion: string;
+  private readonly pss: PssVersion;
   private readonly prepared: PreparedRule[];
   private readonly trustedRegistries: string[];
   private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
     this.pack = options.pack ?? Packs.DEFAULT;
+    this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
+    this.pssVersion = this.pss.label;
     this.trustedRegistries = [...(options.trustedRegistries ?? [])];
     this.options = options;
     this.prepared = [{
@@ -180,13 +193,19 @@ export class PolicyEngine {
       imageLock: this.options.imageLock,
       maxImageAgeDays: this.options.maxImageAgeDays,
       now: this.options.now ? new Date(this.options.now) : new Date(),
+      pssMinor: this.pss.minor,
     };
     // Which rules can say anything is decided once per evaluation, not per object.
+    const overridden = new Set<string>();
+    for (let i = 1; i < this.prepared.length; i++) {
+      const check = this.prepared[i].check!;
+      if (check.isConfigured(ctx)) for (const id of check.overrides(ctx)) overridden.add(id);
+    }
     const podRules: number[] = [];
     const rulesByKind = new Map<string, number[]>();
     for (let i = 1; i < this.prepared.length; i++) {
       const check = this.prepared[i].check!;
-      if (!check.isConfigured(ctx)) continue;
+      if (!check.isConfigured(ctx) || overridden.has(check.info.id)) continue;
       if (this.prepared[i].pods) {
         podRules.push(i);
       } else {
@@ -244,7 +263,7 @@ export class PolicyEngine {
       }
     }
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings);
+    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label);
   }
 }
 

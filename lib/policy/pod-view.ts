@@ -112,7 +112,6 @@ export class ContainerView {
     public readonly spec: any,
     /** The container's securityContext, or {} when unset. */
     public readonly securityContext: any,
-    private readonly podSecurityContext: any,
     private readonly specPath: string,
   ) {
     this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
@@ -131,37 +130,6 @@ export class ContainerView {
   /** Human label for messages: `container "api"`, `init container "migrate"`. */
   public get label(): string {
     return `${LABELS[this.type]} "${this.name}"`;
-  }
-
-  /** A securityContext field as the kubelet sees it: the container's value, else the pod's. */
-  public effective(field: 'runAsNonRoot' | 'runAsUser'): any {
-    if (field === 'runAsNonRoot') {
-      const own = this.securityContext.runAsNonRoot;
-      return own !== undefined ? own : this.podSecurityContext.runAsNonRoot;
-    }
-    const own = this.securityContext.runAsUser;
-    return own !== undefined ? own : this.podSecurityContext.runAsUser;
-  }
-
-  /** The JSON path `effective(field)` was read from. */
-  public effectivePath(field: 'runAsNonRoot' | 'runAsUser'): string {
-    const own = field === 'runAsNonRoot' ? this.securityContext.runAsNonRoot : this.securityContext.runAsUser;
-    return own !== undefined ? `${this.path}.securityContext.${field}` : `${this.specPath}.securityContext.${field}`;
-  }
-
-  /** seccompProfile.type as the kubelet sees it: a container profile wins over the pod's. */
-  public get seccompType(): string | undefined {
-    const own = this.securityContext.seccompProfile;
-    if (isObject(own)) return own.type;
-    const pod = this.podSecurityContext.seccompProfile;
-    return isObject(pod) ? pod.type : undefined;
-  }
-
-  /** The JSON path `seccompType` was read from. */
-  public get seccompTypePath(): string {
-    return isObject(this.securityContext.seccompProfile)
-      ? `${this.path}.securityContext.seccompProfile.type`
-      : `${this.specPath}.securityContext.seccompProfile.type`;
   }
 }
 
@@ -208,9 +176,9 @@ export function podViewOf(manifest: any): PodView | undefined {
   const ephemeral = spec.ephemeralContainers;
   // Sized up front: an array grown by push reserves room for 16 elements, for the 1 or 2 a pod has.
   const containers = new Array<ContainerView>(lengthOf(regular) + lengthOf(init) + lengthOf(ephemeral));
-  let next = addContainers(containers, 0, regular, 'containers', 'container', securityContext, specPath);
-  next = addContainers(containers, next, init, 'initContainers', 'initContainer', securityContext, specPath);
-  addContainers(containers, next, ephemeral, 'ephemeralContainers', 'ephemeralContainer', securityContext, specPath);
+  let next = addContainers(containers, 0, regular, 'containers', 'container', specPath);
+  next = addContainers(containers, next, init, 'initContainers', 'initContainer', specPath);
+  addContainers(containers, next, ephemeral, 'ephemeralContainers', 'ephemeralContainer', specPath);
 
   return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : EMPTY, location.metadataPath,
     securityContext, containers, spec.os?.name === 'windows');
@@ -221,13 +189,13 @@ function lengthOf(items: unknown): number {
 }
 
 /** Fills `into` from index `at` with views of `items`; returns the next free index. */
-function addContainers(into: ContainerView[], at: number, items: unknown, list: string, type: ContainerType, podSecurityContext: any, specPath: string): number {
+function addContainers(into: ContainerView[], at: number, items: unknown, list: string, type: ContainerType, specPath: string): number {
   if (!Array.isArray(items)) return at;
   for (let i = 0; i < items.length; i++) {
     const c = isObject(items[i]) ? items[i] : EMPTY;
     const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
     const name = typeof c.name === 'string' ? c.name : `#${i}`;
-    into[at++] = new ContainerView(name, type, list, i, c, sc, podSecurityContext, specPath);
+    into[at++] = new ContainerView(name, type, list, i, c, sc, specPath);
   }
   return at;
 }

@@ -5,8 +5,45 @@ import * as fs from 'fs';
 import { parseImageReference } from './image-reference';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** Clock skew tolerated before a build time counts as "in the future". */
-const SKEW_MS = 5 * 60 * 1000;
+/**
+ * How far in the future a build time may lie before it counts as wrong: the clocks of the
+ * build machine, the registry and this machine may disagree by this much.
+ */
+export const CLOCK_SKEW_MINUTES = 5;
+// RFC 3339 date-time, as OCI image configs write `created`.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * The time `text` names, when it is an RFC 3339 date-time of a real calendar day (JavaScript's
+ * Date would read 2026-02-30 as March 2).
+ */
+function parseDateTime(text: unknown): Date | undefined {
+  const m = typeof text === 'string' ? DATE_TIME.exec(text) : null;
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = m[7] === undefined || (Number(m[7]) < 24 && Number(m[8]) < 60);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59 || !offsetOk) return undefined;
+  const date = new Date(text as string);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * What is wrong with a lock entry's digest and build time, or undefined. The lock reader and
+ * `images refresh` (before it writes) both use it, so a refresh never writes a lock that
+ * cannot be read back.
+ */
+export function lockEntryProblem(digest: unknown, created: unknown, now: Date = new Date()): string | undefined {
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+    return `"digest" (${JSON.stringify(digest ?? null)}) must be "sha256:" followed by 64 lowercase hex characters`;
+  }
+  const time = parseDateTime(created);
+  if (!time) return `"created" (${JSON.stringify(created ?? null)}) must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"`;
+  if (time.getTime() > now.getTime() + CLOCK_SKEW_MINUTES * 60_000) {
+    return `"created" (${created}) is more than ${CLOCK_SKEW_MINUTES} minutes in the future (now ${now.toISOString()}); the image or a clock is wrong`;
+  }
+  return undefined;
+}
 
 /**
  * One locked image.
@@ -58,6 +95,7 @@ export class ImageLock {
       throw new Error(`${source}: must be an object with "images": { "<registry/repository:tag>": { "digest": "sha256:…", "created": "<ISO 8601>" } }`);
     }
     const entries: LockedImage[] = [];
+    const written = new Map<string, string>();
     for (const [reference, entry] of Object.entries<any>(data.images)) {
       const where = `${source}: entry "${reference}"`;
       let key: string | undefined;
@@ -67,28 +105,27 @@ export class ImageLock {
         throw new Error(`${where}: ${(e as Error).message}`);
       }
       if (!key || reference.includes('@')) throw new Error(`${where}: must be a tag reference (registry/repository:tag) without a digest`);
-      if (!entry || typeof entry !== 'object') throw new Error(`${where}: must be an object with "digest" and "created"`);
-      if (typeof entry.digest !== 'string' || !DIGEST.test(entry.digest)) {
-        throw new Error(`${where}: "digest" (${JSON.stringify(entry.digest ?? null)}) must be "sha256:" followed by 64 lowercase hex characters`);
+      if (written.has(key)) {
+        throw new Error(`${where}: names the same image as "${written.get(key)}" (both are ${key}); keep one entry`);
       }
-      const created = typeof entry.created === 'string' ? new Date(entry.created) : undefined;
-      if (!created || Number.isNaN(created.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(entry.created)) {
-        throw new Error(`${where}: "created" (${JSON.stringify(entry.created ?? null)}) must be an ISO 8601 date-time such as "2026-11-01T10:00:00Z"`);
-      }
-      if (created.getTime() > now.getTime() + SKEW_MS) {
-        throw new Error(`${where}: "created" (${entry.created}) is in the future; the lock is wrong or the clock is`);
-      }
-      entries.push({ reference: key, digest: entry.digest, created: created.toISOString() });
+      written.set(key, reference);
+      if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`${where}: must be an object with "digest" and "created"`);
+      const problem = lockEntryProblem(entry.digest, entry.created, now);
+      if (problem) throw new Error(`${where}: ${problem}`);
+      entries.push({ reference: key, digest: entry.digest, created: new Date(entry.created).toISOString() });
     }
-    return new ImageLock(entries);
+    return new ImageLock(entries, source);
   }
 
   /** Every locked image. */
   public readonly images: LockedImage[];
+  /** The file (or other source) the lock was read from, for messages that name the command to fix it. */
+  public readonly source: string;
   private readonly byKey: Map<string, LockedImage>;
 
-  private constructor(images: LockedImage[]) {
+  private constructor(images: LockedImage[], source: string) {
     this.images = images;
+    this.source = source;
     this.byKey = new Map(images.map(i => [i.reference, i]));
   }
 

@@ -2,6 +2,8 @@
 // github.com/distribution/reference). Pure: the policy engine uses it too.
 
 const DEFAULT_REGISTRY = 'docker.io';
+// distribution/reference reads Docker Hub's legacy host as the default registry.
+const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REGISTRY = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 // Digest algorithms and the number of hex characters of each. A Map, so that an algorithm
@@ -87,7 +89,7 @@ function parseParts(reference: string): ImageReferenceParts {
   if (firstSlash >= 0) {
     const first = name.slice(0, firstSlash);
     if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
-      registry = first;
+      registry = first === LEGACY_DEFAULT_REGISTRY ? DEFAULT_REGISTRY : first;
       repositoryStart = firstSlash + 1;
       if (!REGISTRY.test(registry)) {
         throw new ImageReferenceError(reference, `registry "${registry}" is not a valid host[:port]`);

@@ -1,5 +1,6 @@
 // Every check against its pass and fail fixtures (test/fixtures/checks/<rule-id>/*.yaml).
-// A fail fixture lists the exact JSON paths it must be reported at in `# expect:` lines.
+// A fail fixture lists the exact JSON paths it must be reported at in `# expect:` lines; a
+// `# pss-version:` line names the Pod Security Admission version it is evaluated at (default v1.28).
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_CHECKS } from '../../lib/policy/checks';
@@ -7,24 +8,19 @@ import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 import { ImageLock } from '../../lib/supply-chain/image-lock';
+import { fixturePssVersion } from './fixtures';
 
 const NOW = '2026-11-29T00:00:00Z';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'checks');
 const ids = ALL_CHECKS.map(c => c.info.id);
+const imageLock = ImageLock.fromFile(path.join(__dirname, '..', 'fixtures', 'image-lock', 'images.lock.json'), new Date(NOW));
 
 test('every check has a fixture folder, and every folder a check', () => {
   expect(fs.readdirSync(DIR).sort()).toEqual([...ids].sort());
 });
 
 describe.each(ids)('%s', id => {
-  const engine = new PolicyEngine({
-    pack: { name: `only-${id}`, description: 'one rule', rules: { [id]: Severity.ERROR } },
-    trustedRegistries: ['registry.example.com'],
-    imageLock: ImageLock.fromFile(path.join(__dirname, '..', 'fixtures', 'image-lock', 'images.lock.json'), new Date(NOW)),
-    maxImageAgeDays: 30,
-    now: NOW,
-  });
   const files = fs.readdirSync(path.join(DIR, id)).sort();
 
   test('has pass and fail fixtures', () => {
@@ -34,6 +30,14 @@ describe.each(ids)('%s', id => {
 
   test.each(files)('%s', file => {
     const text = fs.readFileSync(path.join(DIR, id, file), 'utf8');
+    const engine = new PolicyEngine({
+      pack: { name: `only-${id}`, description: 'one rule', rules: { [id]: Severity.ERROR } },
+      trustedRegistries: ['registry.example.com'],
+      imageLock,
+      maxImageAgeDays: 30,
+      now: NOW,
+      pssVersion: fixturePssVersion(text),
+    });
     const report = engine.evaluateDocuments(parseManifests(text, file));
     expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
     const paths = report.findings.filter(f => f.ruleId === id).map(f => f.path).sort();

@@ -2,16 +2,17 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.capabilities.add.
 // Allowed: undefined, or only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD,
 // NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT (case-sensitive).
-import { Check, Violation } from '../check';
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
 const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
   'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 
-export class CapabilitiesBaselineCheck extends Check {
+export class CapabilitiesBaselineCheck extends PssCheck {
   public readonly info = {
     id: 'capabilities-baseline',
     title: 'Only baseline capabilities added',
@@ -19,17 +20,20 @@ export class CapabilitiesBaselineCheck extends Check {
     remediation: 'Remove every entry of securityContext.capabilities.add that is not in the baseline list.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.2.8', '5.2.9'], pss: { level: PssLevel.BASELINE, control: 'Capabilities' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [{ since: 0, allows: `capabilities.add undefined or only ${[...BASELINE_CAPABILITIES].join(', ')}`, evaluate }];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      const add = c.securityContext.capabilities?.add;
-      if (!Array.isArray(add)) continue;
-      for (let i = 0; i < add.length; i++) {
-        const cap = add[i];
-        if (typeof cap !== 'string' || !BASELINE_CAPABILITIES.has(cap)) {
-          out.push({ container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`, message: `${c.label} must not add capability ${JSON.stringify(cap)}` });
-        }
+function evaluate(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    const add = c.securityContext.capabilities?.add;
+    if (!Array.isArray(add)) continue;
+    for (let i = 0; i < add.length; i++) {
+      const cap = add[i];
+      if (typeof cap !== 'string' || !BASELINE_CAPABILITIES.has(cap)) {
+        out.push({
+          container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`,
+          message: `${c.label} must not add capability ${JSON.stringify(cap)}`,
+        });
       }
     }
   }

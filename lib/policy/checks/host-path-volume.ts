@@ -1,11 +1,12 @@
 // PSS baseline "HostPath Volumes".
 // Reads: spec.volumes[*].hostPath.
 // Allowed: undefined.
-import { Check, Violation } from '../check';
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
-export class HostPathVolumeCheck extends Check {
+export class HostPathVolumeCheck extends PssCheck {
   public readonly info = {
     id: 'host-path-volume',
     title: 'No hostPath volumes',
@@ -13,16 +14,19 @@ export class HostPathVolumeCheck extends Check {
     remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret, a CSI volume or a PersistentVolumeClaim.',
     mapping: { nist800190: ['4.5.5'], cis: ['5.2.12'], pss: { level: PssLevel.BASELINE, control: 'HostPath Volumes' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [{ since: 0, allows: 'no hostPath volume', evaluate }];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    const volumes = pod.spec.volumes;
-    if (!Array.isArray(volumes)) return;
-    for (let i = 0; i < volumes.length; i++) {
-      const v = volumes[i];
-      if (v && v.hostPath !== undefined && v.hostPath !== null) {
-        out.push({ path: `${pod.specPath}.volumes[${i}].hostPath`, message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})` });
-      }
+function evaluate(pod: PodView, out: Violation[]): void {
+  const volumes = pod.spec.volumes;
+  if (!Array.isArray(volumes)) return;
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
+    if (v && v.hostPath !== undefined && v.hostPath !== null) {
+      out.push({
+        path: `${pod.specPath}.volumes[${i}].hostPath`,
+        message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})`,
+      });
     }
   }
 }

@@ -1,11 +1,12 @@
 // PSS baseline "Host Ports".
 // Reads: {containers,initContainers,ephemeralContainers}[*].ports[*].hostPort.
 // Allowed: undefined, 0.
-import { Check, Violation } from '../check';
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
-export class HostPortCheck extends Check {
+export class HostPortCheck extends PssCheck {
   public readonly info = {
     id: 'host-port',
     title: 'No host ports',
@@ -13,17 +14,20 @@ export class HostPortCheck extends Check {
     remediation: 'Remove ports[*].hostPort and expose the container through a Service.',
     mapping: { nist800190: ['4.4.2'], cis: ['5.2.13'], pss: { level: PssLevel.BASELINE, control: 'Host Ports' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [{ since: 0, allows: 'hostPort undefined or 0', evaluate }];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      const ports = c.spec.ports;
-      if (!Array.isArray(ports)) continue;
-      for (let i = 0; i < ports.length; i++) {
-        const p = ports[i];
-        if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
-          out.push({ container: c.name, path: `${c.path}.ports[${i}].hostPort`, message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})` });
-        }
+function evaluate(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    const ports = c.spec.ports;
+    if (!Array.isArray(ports)) continue;
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i];
+      if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
+        out.push({
+          container: c.name, path: `${c.path}.ports[${i}].hostPort`,
+          message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})`,
+        });
       }
     }
   }

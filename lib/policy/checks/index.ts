@@ -29,6 +29,7 @@ import { PrivilegeEscalationCheck } from './privilege-escalation';
 import { PrivilegedContainerCheck } from './privileged-container';
 import { ProbeHostCheck } from './probe-host';
 import { ProcMountCheck } from './proc-mount';
+import { ProcMountRestrictedCheck } from './proc-mount-restricted';
 import { ReadOnlyRootFilesystemCheck } from './read-only-root-filesystem';
 import { RunAsNonRootCheck } from './run-as-non-root';
 import { RunAsNonRootUserCheck } from './run-as-non-root-user';
@@ -80,6 +81,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RunAsNonRootUserCheck(),
   new SeccompRequiredCheck(),
   new CapabilitiesRestrictedCheck(),
+  new ProcMountRestrictedCheck(),
   // Host protection beyond PSS
   new ReadOnlyRootFilesystemCheck(),
   new SensitiveHostPathCheck(),

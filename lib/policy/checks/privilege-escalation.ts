@@ -1,11 +1,13 @@
-// PSS restricted "Privilege Escalation" (Linux pods only).
-// Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.allowPrivilegeEscalation.
-// Allowed: false (it must be set: the Linux default is to allow escalation).
-import { Check, Violation } from '../check';
+// PSS restricted "Privilege Escalation" (policy v1.8 on).
+// Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.allowPrivilegeEscalation, spec.os.name.
+// Allowed: false (it must be set: the Linux default is to allow escalation). From policy v1.25
+// Windows pods (spec.os.name: windows) are not checked: the field does not exist there.
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck, unlessWindows } from '../pss-check';
 
-export class PrivilegeEscalationCheck extends Check {
+export class PrivilegeEscalationCheck extends PssCheck {
   public readonly info = {
     id: 'privilege-escalation',
     title: 'Privilege escalation disallowed',
@@ -13,14 +15,23 @@ export class PrivilegeEscalationCheck extends Check {
     remediation: 'Set securityContext.allowPrivilegeEscalation to false on every container.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.2.6'], pss: { level: PssLevel.RESTRICTED, control: 'Privilege Escalation' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    { since: 8, allows: 'allowPrivilegeEscalation false on every container', evaluate },
+    {
+      since: 25,
+      allows: 'as before; Windows pods are not checked',
+      evaluate: unlessWindows(evaluate),
+    },
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    if (pod.windows) return;
-    for (const c of pod.containers) {
-      if (c.securityContext.allowPrivilegeEscalation !== false) {
-        out.push({ container: c.name, path: `${c.path}.securityContext.allowPrivilegeEscalation`, message: `${c.label} must set securityContext.allowPrivilegeEscalation=false` });
-      }
+function evaluate(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    if (c.securityContext.allowPrivilegeEscalation !== false) {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.allowPrivilegeEscalation`,
+        message: `${c.label} must set securityContext.allowPrivilegeEscalation=false`,
+      });
     }
   }
 }

@@ -1,11 +1,12 @@
 // PSS baseline "Privileged Containers".
 // Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.privileged.
 // Allowed: undefined, false.
-import { Check, Violation } from '../check';
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
-export class PrivilegedContainerCheck extends Check {
+export class PrivilegedContainerCheck extends PssCheck {
   public readonly info = {
     id: 'privileged-container',
     title: 'No privileged containers',
@@ -13,13 +14,16 @@ export class PrivilegedContainerCheck extends Check {
     remediation: 'Remove securityContext.privileged or set it to false.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.2.2'], pss: { level: PssLevel.BASELINE, control: 'Privileged Containers' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [{ since: 0, allows: 'privileged undefined or false', evaluate }];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      if (c.securityContext.privileged === true) {
-        out.push({ container: c.name, path: `${c.path}.securityContext.privileged`, message: `${c.label} must not set securityContext.privileged=true` });
-      }
+function evaluate(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    if (c.securityContext.privileged === true) {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.privileged`,
+        message: `${c.label} must not set securityContext.privileged=true`,
+      });
     }
   }
 }

@@ -1,12 +1,13 @@
 // PSS baseline "Host Probes / Lifecycle Hooks".
 // Reads: {containers,initContainers,ephemeralContainers}[*].{livenessProbe,readinessProbe,startupProbe}
 // .{httpGet,tcpSocket}.host and .lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host.
-// Allowed: undefined, "".
-import { Check, Violation } from '../check';
+// Allowed: undefined, "". Checked from policy v1.34; earlier versions allow any host.
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { ContainerView, PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
-export class ProbeHostCheck extends Check {
+export class ProbeHostCheck extends PssCheck {
   public readonly info = {
     id: 'probe-host',
     title: 'Probes and lifecycle hooks target the pod itself',
@@ -14,20 +15,20 @@ export class ProbeHostCheck extends Check {
     remediation: 'Remove the host field from httpGet and tcpSocket probes and lifecycle handlers.',
     mapping: { nist800190: ['4.4.2'], pss: { level: PssLevel.BASELINE, control: 'Host Probes / Lifecycle Hooks' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [{ since: 34, allows: 'httpGet.host and tcpSocket.host undefined or "" in probes and lifecycle handlers', evaluate }];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      const spec = c.spec;
-      // Named reads, not spec[field]: see the performance note in pod-view.ts.
-      inspect(c, spec.livenessProbe, 'livenessProbe', out);
-      inspect(c, spec.readinessProbe, 'readinessProbe', out);
-      inspect(c, spec.startupProbe, 'startupProbe', out);
-      const lifecycle = spec.lifecycle;
-      if (lifecycle && typeof lifecycle === 'object') {
-        inspect(c, lifecycle.postStart, 'lifecycle.postStart', out);
-        inspect(c, lifecycle.preStop, 'lifecycle.preStop', out);
-      }
+function evaluate(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    const spec = c.spec;
+    // Named reads, not spec[field]: see the performance note in pod-view.ts.
+    inspect(c, spec.livenessProbe, 'livenessProbe', out);
+    inspect(c, spec.readinessProbe, 'readinessProbe', out);
+    inspect(c, spec.startupProbe, 'startupProbe', out);
+    const lifecycle = spec.lifecycle;
+    if (lifecycle && typeof lifecycle === 'object') {
+      inspect(c, lifecycle.postStart, 'lifecycle.postStart', out);
+      inspect(c, lifecycle.preStop, 'lifecycle.preStop', out);
     }
   }
 }

@@ -1,11 +1,13 @@
 // PSS baseline "/proc Mount Type".
-// Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.procMount.
-// Allowed: undefined, Default.
-import { Check, Violation } from '../check';
+// Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.procMount, spec.hostUsers.
+// Allowed: undefined, Default; from policy v1.35 any value in a user-namespace pod (hostUsers: false),
+// whose /proc is the namespace's own. The restricted profile keeps Default only (proc-mount-restricted).
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck, unlessUserNamespace } from '../pss-check';
 
-export class ProcMountCheck extends Check {
+export class ProcMountCheck extends PssCheck {
   public readonly info = {
     id: 'proc-mount',
     title: 'Default /proc mount',
@@ -13,14 +15,25 @@ export class ProcMountCheck extends Check {
     remediation: 'Remove securityContext.procMount or set it to Default.',
     mapping: { nist800190: ['4.4.3'], pss: { level: PssLevel.BASELINE, control: '/proc Mount Type' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    { since: 0, allows: 'procMount undefined or Default', evaluate: defaultProcMountOnly },
+    {
+      since: 35,
+      allows: 'any procMount in a pod with hostUsers: false; otherwise undefined or Default',
+      evaluate: unlessUserNamespace(defaultProcMountOnly),
+    },
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      const procMount = c.securityContext.procMount;
-      if (procMount !== undefined && procMount !== 'Default') {
-        out.push({ container: c.name, path: `${c.path}.securityContext.procMount`, message: `${c.label} must not set securityContext.procMount=${procMount}; use Default` });
-      }
+/** Every container's procMount must be undefined or Default. */
+export function defaultProcMountOnly(pod: PodView, out: Violation[]): void {
+  for (const c of pod.containers) {
+    const procMount = c.securityContext.procMount;
+    if (procMount !== undefined && procMount !== 'Default') {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.procMount`,
+        message: `${c.label} must not set securityContext.procMount=${procMount}; use Default`,
+      });
     }
   }
 }

@@ -1,29 +1,58 @@
 // PSS restricted "Running as Non-root".
-// Reads: spec.securityContext.runAsNonRoot and
+// Reads: spec.securityContext.runAsNonRoot, spec.hostUsers and
 // {containers,initContainers,ephemeralContainers}[*].securityContext.runAsNonRoot.
-// Allowed: true for every container, effective value (a container's own setting wins over the pod's).
-import { Check, Violation } from '../check';
+// Allowed: true at pod level with no container setting false, or true on every container and
+// the pod level not false: a pod-level false is refused whatever the containers say. From policy
+// v1.35 a user-namespace pod (hostUsers: false) is not checked: its root is not the host's.
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck, unlessUserNamespace } from '../pss-check';
 
-export class RunAsNonRootCheck extends Check {
+export class RunAsNonRootCheck extends PssCheck {
   public readonly info = {
     id: 'run-as-non-root',
     title: 'Containers must run as non-root',
     description: 'runAsNonRoot=true makes the kubelet refuse to start a container whose user is root.',
-    remediation: 'Set spec.securityContext.runAsNonRoot=true and do not set it to false on any container.',
+    remediation: 'Set spec.securityContext.runAsNonRoot=true and do not set it to false on the pod or any container.',
     mapping: { nist800190: ['4.1.2', '4.4.3'], cis: ['5.2.7'], pss: { level: PssLevel.RESTRICTED, control: 'Running as Non-root' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    { since: 0, allows: 'runAsNonRoot true at pod level or on every container, and false nowhere', evaluate },
+    {
+      since: 35,
+      allows: 'as before, and anything in a pod with hostUsers: false',
+      evaluate: unlessUserNamespace(evaluate),
+    },
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
-      const value = c.effective('runAsNonRoot');
-      if (value !== true) {
-        const path = c.effectivePath('runAsNonRoot');
-        const detail = value === false ? `it is false at ${path}` : 'neither the container nor the pod sets it';
-        out.push({ container: c.name, path, message: `${c.label} must run with securityContext.runAsNonRoot=true (${detail})` });
-      }
+function evaluate(pod: PodView, out: Violation[]): void {
+  const podValue = pod.securityContext.runAsNonRoot;
+  if (podValue === false) {
+    out.push({
+      path: `${pod.specPath}.securityContext.runAsNonRoot`,
+      message: 'pod must not set securityContext.runAsNonRoot=false, whatever its containers set',
+    });
+  }
+  for (const c of pod.containers) {
+    const own = c.securityContext.runAsNonRoot;
+    if (own === false) {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
+        message: `${c.label} must not set securityContext.runAsNonRoot=false`,
+      });
+    } else if (own === undefined && podValue !== true && podValue !== false) {
+      // With a pod-level false the pod's own finding covers the containers that inherit it.
+      out.push({
+        container: c.name, path: `${pod.specPath}.securityContext.runAsNonRoot`,
+        message: `${c.label} must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)`,
+      });
+    } else if (own !== undefined && own !== true) {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
+        message: `${c.label} must set securityContext.runAsNonRoot=true, not ${JSON.stringify(own)}`,
+      });
     }
   }
 }

@@ -1,33 +1,67 @@
-// PSS restricted "Seccomp" (Linux pods only).
-// Reads: spec.securityContext.seccompProfile.type and
+// PSS restricted "Seccomp" (policy v1.19 on).
+// Reads: spec.securityContext.seccompProfile.type, spec.os.name and
 // {containers,initContainers,ephemeralContainers}[*].securityContext.seccompProfile.type.
-// Allowed: RuntimeDefault or Localhost for every container, effective value
-// (a container's own profile wins over the pod's).
-import { Check, Violation } from '../check';
+// Allowed: RuntimeDefault or Localhost at pod level (a container may then leave it unset) or on
+// every container; a bad value set anywhere, the pod level included, is refused whatever the
+// other level says. It replaces seccomp-unconfined at the restricted profile; from policy v1.25
+// Windows pods are not checked.
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck, unlessWindows } from '../pss-check';
+import { confiningSeccompType, isProfile } from './seccomp-unconfined';
 
-const ALLOWED = new Set(['RuntimeDefault', 'Localhost']);
+const OVERRIDES = ['seccomp-unconfined'];
 
-export class SeccompRequiredCheck extends Check {
+export class SeccompRequiredCheck extends PssCheck {
   public readonly info = {
     id: 'seccomp-required',
     title: 'Seccomp profile RuntimeDefault or Localhost',
     description: 'Without a seccomp profile the container can make every system call; RuntimeDefault blocks the ones containers do not need.',
-    remediation: 'Set spec.securityContext.seccompProfile.type=RuntimeDefault (or on every container).',
+    remediation: 'Set spec.securityContext.seccompProfile.type=RuntimeDefault (or on every container), and no other type anywhere.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.7.2'], pss: { level: PssLevel.RESTRICTED, control: 'Seccomp' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    {
+      since: 19,
+      allows: 'seccompProfile.type RuntimeDefault or Localhost at pod level or on every container, no other type',
+      overrides: OVERRIDES,
+      evaluate,
+    },
+    {
+      since: 25,
+      allows: 'as before; Windows pods are not checked',
+      overrides: OVERRIDES,
+      evaluate: unlessWindows(evaluate),
+    },
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    if (pod.windows) return;
-    for (const c of pod.containers) {
-      const type = c.seccompType;
-      if (!ALLOWED.has(type as string)) {
-        const path = c.seccompTypePath;
-        const detail = type === undefined ? 'neither the container nor the pod sets one' : `it is ${type} at ${path}`;
-        out.push({ container: c.name, path, message: `${c.label} must run with seccompProfile.type RuntimeDefault or Localhost (${detail})` });
+function evaluate(pod: PodView, out: Violation[]): void {
+  const podProfile = pod.securityContext.seccompProfile;
+  const podSet = isProfile(podProfile);
+  const podConfines = podSet && confiningSeccompType(podProfile.type);
+  if (podSet && !podConfines) {
+    out.push({
+      path: `${pod.specPath}.securityContext.seccompProfile.type`,
+      message: `pod must not set seccompProfile.type ${podProfile.type}; use RuntimeDefault or Localhost`,
+    });
+  }
+  for (const c of pod.containers) {
+    const profile = c.securityContext.seccompProfile;
+    if (isProfile(profile)) {
+      if (!confiningSeccompType(profile.type)) {
+        out.push({
+          container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
+          message: `${c.label} must not set seccompProfile.type ${profile.type}; use RuntimeDefault or Localhost`,
+        });
       }
+    } else if (!podSet) {
+      // With a bad pod-level profile the pod's own finding covers the containers that inherit it.
+      out.push({
+        container: c.name, path: `${pod.specPath}.securityContext.seccompProfile.type`,
+        message: `${c.label} must run with seccompProfile.type RuntimeDefault or Localhost (neither the container nor the pod sets one)`,
+      });
     }
   }
 }

@@ -1,29 +1,83 @@
 // PSS baseline "Seccomp".
-// Reads: spec.securityContext.seccompProfile.type and
-// {containers,initContainers,ephemeralContainers}[*].securityContext.seccompProfile.type.
-// Allowed: undefined, RuntimeDefault, Localhost (Unconfined is refused at either level).
-import { Check, Violation } from '../check';
+// Policy v1.0 to v1.18 read the alpha annotations: metadata.annotations
+// seccomp.security.alpha.kubernetes.io/pod and container.seccomp.security.alpha.kubernetes.io/<container>;
+// allowed: runtime/default, docker/default, localhost/<profile>, undefined.
+// From v1.19 the fields: spec.securityContext.seccompProfile.type and
+// {containers,initContainers,ephemeralContainers}[*].securityContext.seccompProfile.type;
+// allowed: RuntimeDefault, Localhost, or no seccompProfile (a profile without a type is refused too).
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssCheck } from '../pss-check';
 
-export class SeccompUnconfinedCheck extends Check {
+const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+/** Whether a seccompProfile.type confines the container: RuntimeDefault or Localhost. */
+export function confiningSeccompType(type: unknown): boolean {
+  return type === 'RuntimeDefault' || type === 'Localhost';
+}
+
+function confiningAnnotation(value: unknown): boolean {
+  return value === 'runtime/default' || value === 'docker/default' || (typeof value === 'string' && value.startsWith('localhost/'));
+}
+
+export class SeccompUnconfinedCheck extends PssCheck {
   public readonly info = {
     id: 'seccomp-unconfined',
     title: 'Seccomp not disabled',
     description: 'An Unconfined seccomp profile lets the container make every system call, including the rarely needed ones that kernel exploits use.',
-    remediation: 'Set seccompProfile.type to RuntimeDefault (or Localhost with a profile).',
+    remediation: 'Set seccompProfile.type to RuntimeDefault (or Localhost with a profile), or leave seccompProfile out.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.7.2'], pss: { level: PssLevel.BASELINE, control: 'Seccomp' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    { since: 0, allows: 'seccomp annotations undefined, runtime/default, docker/default or localhost/*', evaluate: evaluateAnnotations },
+    { since: 19, allows: 'seccompProfile undefined, or type RuntimeDefault or Localhost, at pod and container level', evaluate: evaluateFields },
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    if (pod.securityContext.seccompProfile?.type === 'Unconfined') {
-      out.push({ path: `${pod.specPath}.securityContext.seccompProfile.type`, message: 'pod must not set securityContext.seccompProfile.type=Unconfined; use RuntimeDefault' });
-    }
-    for (const c of pod.containers) {
-      if (c.securityContext.seccompProfile?.type === 'Unconfined') {
-        out.push({ container: c.name, path: `${c.path}.securityContext.seccompProfile.type`, message: `${c.label} must not set securityContext.seccompProfile.type=Unconfined; use RuntimeDefault` });
-      }
+function evaluateAnnotations(pod: PodView, out: Violation[]): void {
+  const annotations = pod.metadata.annotations;
+  if (!annotations || typeof annotations !== 'object') return;
+  const podValue = annotations[POD_ANNOTATION];
+  if (podValue !== undefined && !confiningAnnotation(podValue)) {
+    out.push({
+      path: `${pod.metadataPath}.annotations["${POD_ANNOTATION}"]`,
+      message: `annotation ${POD_ANNOTATION}=${podValue} disables seccomp; use runtime/default`,
+    });
+  }
+  for (const c of pod.containers) {
+    const key = CONTAINER_ANNOTATION_PREFIX + c.name;
+    const value = annotations[key];
+    if (value !== undefined && !confiningAnnotation(value)) {
+      out.push({
+        container: c.name, path: `${pod.metadataPath}.annotations["${key}"]`,
+        message: `annotation ${key}=${value} disables seccomp for ${c.label}; use runtime/default`,
+      });
     }
   }
+}
+
+function evaluateFields(pod: PodView, out: Violation[]): void {
+  const podProfile = pod.securityContext.seccompProfile;
+  if (isProfile(podProfile) && !confiningSeccompType(podProfile.type)) {
+    out.push({
+      path: `${pod.specPath}.securityContext.seccompProfile.type`,
+      message: `pod must not set securityContext.seccompProfile.type=${podProfile.type}; use RuntimeDefault`,
+    });
+  }
+  for (const c of pod.containers) {
+    const profile = c.securityContext.seccompProfile;
+    if (isProfile(profile) && !confiningSeccompType(profile.type)) {
+      out.push({
+        container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
+        message: `${c.label} must not set securityContext.seccompProfile.type=${profile.type}; use RuntimeDefault`,
+      });
+    }
+  }
+}
+
+/** Whether a securityContext's seccompProfile is set (PSA: not nil). */
+export function isProfile(profile: unknown): profile is { type?: unknown } {
+  return profile !== undefined && profile !== null;
 }

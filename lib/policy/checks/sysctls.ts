@@ -1,41 +1,56 @@
 // PSS baseline "Sysctls".
-// Reads: spec.securityContext.sysctls[*].name.
-// Allowed: undefined, or names from the safe set (as of Kubernetes 1.32).
-import { Check, Violation } from '../check';
+// Reads: spec.securityContext.sysctls[*].name (sysctls exist at pod level only).
+// Allowed: undefined, or names from the safe set of the policy version; the set grows at
+// v1.27, v1.29, v1.32 and v1.37.
+import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
+import { PssBehaviour, PssCheck } from '../pss-check';
 
-const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-]);
+const SAFE_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start'];
+const SAFE_1_27 = [...SAFE_1_0, 'net.ipv4.ip_local_reserved_ports'];
+const SAFE_1_29 = [...SAFE_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes'];
+const SAFE_1_32 = [...SAFE_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+const SAFE_1_37 = [...SAFE_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
-export class SysctlsCheck extends Check {
+function allowing(since: number, names: string[], added: string[]): PssBehaviour {
+  const safe = new Set(names);
+  return {
+    since,
+    allows: since === 0 ? `only ${names.join(', ')}` : `also ${added.join(', ')}`,
+    evaluate: (pod, out) => evaluate(pod, safe, out),
+  };
+}
+
+export class SysctlsCheck extends PssCheck {
   public readonly info = {
     id: 'sysctls',
     title: 'Only safe sysctls',
     description: 'Sysctls outside the namespaced safe set change kernel behaviour for every pod on the node.',
-    remediation: 'Remove every spec.securityContext.sysctls entry that is not in the safe set.',
+    remediation: 'Remove every spec.securityContext.sysctls entry that is not in the safe set of the Pod Security Admission version in use.',
     mapping: { nist800190: ['4.4.3'], pss: { level: PssLevel.BASELINE, control: 'Sysctls' }, step: 4 },
   };
-  public readonly appliesTo = 'pods' as const;
+  public readonly behaviours = [
+    allowing(0, SAFE_1_0, SAFE_1_0),
+    allowing(27, SAFE_1_27, SAFE_1_27.slice(SAFE_1_0.length)),
+    allowing(29, SAFE_1_29, SAFE_1_29.slice(SAFE_1_27.length)),
+    allowing(32, SAFE_1_32, SAFE_1_32.slice(SAFE_1_29.length)),
+    allowing(37, SAFE_1_37, SAFE_1_37.slice(SAFE_1_32.length)),
+  ];
+}
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    const sysctls = pod.securityContext.sysctls;
-    if (!Array.isArray(sysctls)) return;
-    for (let i = 0; i < sysctls.length; i++) {
-      const s = sysctls[i];
-      if (!s || !SAFE_SYSCTLS.has(s.name)) {
-        out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(s?.name)}; only the safe set is allowed` });
-      }
+function evaluate(pod: PodView, safe: Set<string>, out: Violation[]): void {
+  const sysctls = pod.securityContext.sysctls;
+  if (!Array.isArray(sysctls)) return;
+  for (let i = 0; i < sysctls.length; i++) {
+    const s = sysctls[i];
+    if (!s || !safe.has(s.name)) {
+      out.push({
+        path: `${pod.specPath}.securityContext.sysctls[${i}].name`,
+        message: `pod must not set sysctl ${JSON.stringify(s?.name)}; only the safe set is allowed`,
+      });
     }
   }
 }

@@ -31,6 +31,7 @@ export const DEFAULT_PACK: Pack = {
     'run-as-non-root-user': E,
     'seccomp-required': E,
     'capabilities-restricted': E,
+    'proc-mount-restricted': E,
     'read-only-root-filesystem': E,
     'sensitive-host-path': E,
     'dedicated-node-pool': W,

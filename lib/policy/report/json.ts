@@ -5,6 +5,7 @@ export function renderJson(report: Report): string {
   return JSON.stringify({
     tool: 'cdk8s-secure',
     pack: report.pack,
+    pssVersion: report.pssVersion,
     summary: report.summary,
     rules: report.rules,
     objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),

@@ -12,7 +12,8 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [
     '# cdk8s-secure compliance report',
     '',
-    `Pack **${report.pack}**: ${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings, ${s.suppressed} suppressed.`,
+    `Pack **${report.pack}**, Pod Security Standards at **${report.pssVersion}**: `
+      + `${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings, ${s.suppressed} suppressed.`,
     '',
     '## Rules',
     '',

@@ -1,4 +1,5 @@
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
+import { DEFAULT_PSS_VERSION } from '../pss-version';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -46,11 +47,25 @@ export enum ReportFormat {
 }
 
 /**
+ * How a report is rendered.
+ */
+export interface RenderOptions {
+  /**
+   * Add the status counts of every rule (compliant, non-compliant, suppressed, not applicable)
+   * to the text report; JSON, SARIF and Markdown always carry every rule.
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/**
  * The one report model: rendered into text, JSON, SARIF and Markdown.
  */
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  public readonly pssVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -67,9 +82,13 @@ export class Report {
    * @param objects objects in input order
    * @param statuses per object, the status code of each rule (aligned with `rules`; see `STATUS_CODES`), flattened
    * @param findings every finding
+   * @param pssVersion the policy version the PSS rules were checked at
    */
-  constructor(pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: number[], findings: Finding[]) {
+  constructor(
+    pack: string, rules: ReportRule[], objects: ObjectRef[], statuses: number[], findings: Finding[], pssVersion: string = DEFAULT_PSS_VERSION,
+  ) {
     this.pack = pack;
+    this.pssVersion = pssVersion;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
@@ -133,9 +152,9 @@ export class Report {
   }
 
   /** Renders the report in `format`. */
-  public render(format: ReportFormat): string {
+  public render(format: ReportFormat, options: RenderOptions = {}): string {
     switch (format) {
-      case ReportFormat.TEXT: return renderText(this);
+      case ReportFormat.TEXT: return renderText(this, options.verbose);
       case ReportFormat.JSON: return renderJson(this);
       case ReportFormat.SARIF: return renderSarif(this);
       case ReportFormat.MARKDOWN: return renderMarkdown(this);

@@ -1,5 +1,8 @@
+import { checkById } from '../checks';
 import { PolicyEngine } from '../engine';
 import { Packs } from '../packs';
+import { PssCheck } from '../pss-check';
+import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR } from '../pss-version';
 
 const STEPS: { [step: number]: string } = {
   1: 'use the security resources that exist',
@@ -10,6 +13,11 @@ const STEPS: { [step: number]: string } = {
   6: 'set resource limits',
   7: 'keep persistent logs',
 };
+
+function behavioursOf(id: string) {
+  const check = checkById(id);
+  return check instanceof PssCheck ? check.behaviours : [];
+}
 
 /** RULES.md: every rule, its severity in each pack and its framework mapping. Generated, never edited. */
 export function renderRulesMarkdown(): string {
@@ -22,14 +30,21 @@ export function renderRulesMarkdown(): string {
     '',
     `${rules.length} rules. Severity per pack (\`-\` = not in the pack; \`invalid-manifest\` is the engine's own rule and always an error).`,
     'NIST = NIST SP 800-190 section, CIS = CIS Kubernetes Benchmark v1.8.0 recommendation, PSS = Pod Security Standards level / control.',
+    `PSS versions = the Pod Security Admission policy versions where the rule's behaviour changes (v1.0 to v1.${NEWEST_PSS_MINOR};`,
+    `\`latest\` is v1.${NEWEST_PSS_MINOR}); the rules are checked at \`pssVersion\` / \`--pss-version\`, ${DEFAULT_PSS_VERSION} unless given.`,
     '',
-    `| Rule | Title | ${packs.map(p => p.name).join(' | ')} | NIST | CIS | PSS | Step |`,
-    `| --- | --- | ${packs.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
+    `| Rule | Title | ${packs.map(p => p.name).join(' | ')} | NIST | CIS | PSS | PSS versions | Step |`,
+    `| --- | --- | ${packs.map(() => '---').join(' | ')} | --- | --- | --- | --- | --- |`,
   ];
   for (const r of rules) {
     const m = r.mapping;
     const severities = packs.map(p => (r.id === 'invalid-manifest' ? 'error' : p.rules[r.id] ?? '-'));
-    out.push(`| \`${r.id}\` | ${r.title} | ${severities.join(' | ')} | ${m.nist800190.join(', ') || '-'} | ${(m.cis ?? []).join(', ') || '-'} | ${m.pss ? `${m.pss.level} / ${m.pss.control}` : '-'} | ${m.step} |`);
+    const versions = behavioursOf(r.id).map(b => `v1.${b.since}`).join(', ') || '-';
+    const cells = [
+      `\`${r.id}\``, r.title, ...severities, m.nist800190.join(', ') || '-', (m.cis ?? []).join(', ') || '-',
+      m.pss ? `${m.pss.level} / ${m.pss.control}` : '-', versions, String(m.step),
+    ];
+    out.push(`| ${cells.join(' | ')} |`);
   }
   out.push('', '## Steps', '');
   for (const [n, text] of Object.entries(STEPS)) out.push(`${n}. ${text}`);
@@ -38,6 +53,12 @@ export function renderRulesMarkdown(): string {
   out.push('', '## Rule details', '');
   for (const r of rules) {
     out.push(`### \`${r.id}\``, '', `**${r.title}.** ${r.description}`, '', `Fix: ${r.remediation}`, '');
+    const behaviours = behavioursOf(r.id);
+    if (behaviours.length === 0) continue;
+    out.push('| From PSS version | Allows | Replaces at restricted |', '| --- | --- | --- |');
+    for (const b of behaviours) out.push(`| v1.${b.since} | ${b.allows} | ${(b.overrides ?? []).map(id => `\`${id}\``).join(', ') || '-'} |`);
+    if (behaviours[0].since > 0) out.push('', `Not applicable before v1.${behaviours[0].since}.`);
+    out.push('');
   }
   return out.join('\n');
 }

@@ -1,0 +1,44 @@
+// Pod Security Admission policy versions, as `pod-security.kubernetes.io/<mode>-version`
+// labels spell them: "v1.<minor>" or "latest". PSA's checks each carry behaviours by the
+// first policy version they apply to; a version picks, per check, the newest behaviour
+// at or below it, and "latest" is the newest version any check names (registry.go's
+// maxVersion), not the Kubernetes release the cluster runs.
+
+/** The newest policy version whose behaviour this engine knows (Kubernetes 1.37: the sysctl allow-list grows). */
+export const NEWEST_PSS_MINOR = 37;
+
+/** The version checked when none is given: what SecureNamespace labels, and the target of cdk8s-plus-28. */
+export const DEFAULT_PSS_VERSION = 'v1.28';
+
+/** A parsed policy version: its label and the minor version its behaviours are chosen by. */
+export interface PssVersion {
+  /** As given: "v1.28" or "latest". */
+  readonly label: string;
+  /** The minor version checks are evaluated at ("latest" is `NEWEST_PSS_MINOR`). */
+  readonly minor: number;
+}
+
+const FORMAT = /^v1\.(0|[1-9][0-9]*)$/;
+
+/**
+ * Parses a policy version, or throws naming `field`, the value and the versions allowed.
+ * @param field where the value came from, for the message: "'pssVersion'", "--pss-version"
+ */
+export function parsePssVersion(value: unknown, field = "'pssVersion'"): PssVersion {
+  const allowed = `use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. ${DEFAULT_PSS_VERSION}`;
+  if (value === 'latest') return { label: 'latest', minor: NEWEST_PSS_MINOR };
+  const match = typeof value === 'string' ? FORMAT.exec(value) : null;
+  if (!match) throw new Error(`${field} (${JSON.stringify(value)}) is not a Pod Security Admission policy version; ${allowed}`);
+  const minor = Number(match[1]);
+  if (minor > NEWEST_PSS_MINOR) {
+    // PSA itself would evaluate a future version as its own newest; which checks a future
+    // release adds is unknown here, so saying "passes v1.40" would be a guess.
+    throw new Error(`${field} ("${value}") is newer than the newest policy version this engine knows (v1.${NEWEST_PSS_MINOR}); ${allowed}`);
+  }
+  return { label: value as string, minor };
+}
+
+/** Every policy version from v1.0 to the newest, in order (without "latest"). */
+export function allPssVersions(): string[] {
+  return Array.from({ length: NEWEST_PSS_MINOR + 1 }, (_, minor) => `v1.${minor}`);
+}
