@@ -2,7 +2,6 @@
 // bound to the workload's own ServiceAccount. What a grant may not hold without a reason is
 // decided by the engine's RBAC rules themselves, run on the Role the grant renders, so the
 // construct and the engine never disagree.
-import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PolicyEngine } from '../policy/engine';
@@ -84,7 +83,8 @@ export function grantApiAccess(workload: kplus.Workload, access: KubernetesApiAc
   }
   const rules = permissions.map((p, i) => policyRule(`kubernetesApiAccess.permissions[${i}]`, p));
   const cluster = exemptions.clusterScope !== undefined;
-  if (!cluster && namespace === undefined) {
+  // A ServiceAccount subject must name its namespace; guessing "default" would bind some other account.
+  if (namespace === undefined) {
     throw new Error(`'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
         + `'namespace' on the Chart or 'metadata.namespace'`);
   }
@@ -106,18 +106,17 @@ export function grantApiAccess(workload: kplus.Workload, access: KubernetesApiAc
   }
 
   const scope = new Construct(workload, 'ApiAccess');
-  const name = (obj: ApiObject) => obj.name;
-  const subjects = [{ kind: 'ServiceAccount', name: account.name, namespace: namespace ?? Chart.of(workload).namespace ?? 'default' }];
+  const subjects = [{ kind: 'ServiceAccount', name: account.name, namespace }];
   const roleRef = (kind: string, roleName: string) => ({ apiGroup: RBAC_GROUP, kind, name: roleName });
   const role = cluster
     ? new kplus.k8s.KubeClusterRole(scope, 'ClusterRole', { rules })
     : new kplus.k8s.KubeRole(scope, 'Role', { metadata: { namespace }, rules });
   for (const [ruleId, reason] of excused) Suppressions.add(role, ruleId, reason);
-  // No rule judges scope, so the reason is recorded for reviewers on the ClusterRole itself.
-  if (cluster) role.metadata.addAnnotation(CLUSTER_SCOPE_ANNOTATION, exemptions.clusterScope!.reason);
   if (cluster) {
-    new kplus.k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', { roleRef: roleRef('ClusterRole', name(role)), subjects });
+    // No rule judges scope, so the reason is recorded for reviewers on the ClusterRole itself.
+    role.metadata.addAnnotation(CLUSTER_SCOPE_ANNOTATION, exemptions.clusterScope!.reason);
+    new kplus.k8s.KubeClusterRoleBinding(scope, 'ClusterRoleBinding', { roleRef: roleRef('ClusterRole', role.name), subjects });
   } else {
-    new kplus.k8s.KubeRoleBinding(scope, 'RoleBinding', { metadata: { namespace }, roleRef: roleRef('Role', name(role)), subjects });
+    new kplus.k8s.KubeRoleBinding(scope, 'RoleBinding', { metadata: { namespace }, roleRef: roleRef('Role', role.name), subjects });
   }
 }
