@@ -103,6 +103,15 @@ test('literal credentials: by value whatever the name, by name unless empty or a
   expect(literalCredential('LOG_LEVEL', 'debug')).toBeUndefined();
 });
 
+test('hostile values are scanned in one pass: no pattern backtracks over repeated near-matches', () => {
+  const near = (unit: string) => unit.repeat(Math.ceil(200_000 / unit.length));
+  for (const value of [near('-eyJ'), near('.eyJaaaaaaaa'), near('a.b://'), near('x://u:'), near('{{}}'), near('${'), near('a:a@')]) {
+    expect(credentialInValue(value)).toBeUndefined();
+    expect(literalCredential('DATA', value)).toBeUndefined();
+    expect(credentialSettings(`${near('k: v ')}\n${near('password: ')}x\n`)).toEqual([]);
+  }
+});
+
 test('credential settings in configuration files: YAML, INI, properties and dotenv lines', () => {
   const text = [
     'server:', '  port: 8080', 'database:', '  password: hunter2', '  password_file: /run/secrets/db', 'admin_password = admin',

@@ -67,15 +67,17 @@ export function looksLikeCredential(name: string): boolean {
 
 /** A value that stands for another: `$(VAR)` (expanded by the kubelet), `${VAR}`, `{{ .Values.x }}`. */
 export function isReference(value: string): boolean {
-  return /^\s*(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}|\{\{.*\}\}|\$__\w+\{.*\})+\s*$/.test(value);
+  // Each alternative ends at its first closing brace, so hostile input cannot make the match backtrack.
+  return /^\s*(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}|\{\{[^}]*\}\}|\$__\w+\{[^}]*\})+\s*$/.test(value);
 }
 
 interface ValueFormat {
   readonly what: string;
-  readonly pattern: RegExp;
-  /** A further test of the match, where the pattern alone would take look-alikes. */
-  readonly confirm?: (match: RegExpExecArray) => boolean;
+  /** Whether `value` holds the format: linear in its length, whatever it holds. */
+  readonly foundIn: (value: string) => boolean;
 }
+
+const matching = (pattern: RegExp) => (value: string) => pattern.test(value);
 
 function decodesToJsonWithAlg(segment: string): boolean {
   try {
@@ -86,33 +88,59 @@ function decodesToJsonWithAlg(segment: string): boolean {
   }
 }
 
-/** Credential formats recognised by their value. Each pattern is anchored on a fixed prefix, so a scan is linear. */
+function isBase64Url(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
+}
+
+/** Each ".eyJ" is a candidate header/payload boundary: a JWT's header is base64url JSON with "alg". */
+function holdsJwt(value: string): boolean {
+  for (let at = value.indexOf('.eyJ'); at >= 0; at = value.indexOf('.eyJ', at + 4)) {
+    let start = at;
+    while (start > 0 && at - start < MAX_JWT_HEADER && isBase64Url(value.charCodeAt(start - 1))) start--;
+    if (at - start < 11 || !value.startsWith('eyJ', start)) continue;
+    JWT_PAYLOAD.lastIndex = at;
+    if (JWT_PAYLOAD.test(value) && decodesToJsonWithAlg(value.slice(start, at))) return true;
+  }
+  return false;
+}
+const MAX_JWT_HEADER = 2048;
+const JWT_PAYLOAD = /\.eyJ[A-Za-z0-9_-]{8,}\./y;
+
+/** Each "://" is a candidate: a scheme before it, and user:password@ after it. */
+function holdsUrlPassword(value: string): boolean {
+  for (let at = value.indexOf('://'); at >= 0; at = value.indexOf('://', at + 3)) {
+    if (!URL_SCHEME.test(value.slice(Math.max(0, at - 32), at))) continue;
+    URL_USERINFO.lastIndex = at + 3;
+    const password = URL_USERINFO.exec(value)?.[1];
+    if (password && !isReference(password) && !/^(?:\$|\*+$|<.*>$)/.test(password)) return true;
+  }
+  return false;
+}
+const URL_SCHEME = /[a-z][a-z0-9+.-]*$/i;
+const URL_USERINFO = /[^\s:@/]{0,256}:([^\s@/]{1,256})@[^\s@]/y;
+
+/** Credential formats recognised by their value; each anchored on a fixed prefix, so a scan is linear. */
 const VALUE_FORMATS: readonly ValueFormat[] = [
-  { what: 'a PEM private key', pattern: /-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----/ },
-  { what: 'a PuTTY private key', pattern: /PuTTY-User-Key-File-\d/ },
-  { what: 'a JSON Web Token', pattern: /\b(eyJ[A-Za-z0-9_-]{8,})\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/, confirm: m => decodesToJsonWithAlg(m[1]) },
-  { what: 'an AWS access key', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
-  { what: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
-  { what: 'an Azure storage or Service Bus key', pattern: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{20,}={0,2}/ },
-  { what: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b/ },
-  { what: 'a GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
-  { what: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
-  { what: 'a Slack webhook URL', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
-  { what: 'a Stripe live key', pattern: /\b[rs]k_live_[A-Za-z0-9]{16,}/ },
-  { what: 'an npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
-  {
-    what: 'a URL with a password',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:([^\s@/]+)@[^\s@]/i,
-    confirm: m => !isReference(m[1]) && !/^(?:\$|\*+$|<.*>$)/.test(m[1]),
-  },
+  { what: 'a PEM private key', foundIn: matching(/-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----/) },
+  { what: 'a PuTTY private key', foundIn: matching(/PuTTY-User-Key-File-\d/) },
+  { what: 'a JSON Web Token', foundIn: holdsJwt },
+  { what: 'an AWS access key', foundIn: matching(/\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/) },
+  { what: 'a Google API key', foundIn: matching(/\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/) },
+  { what: 'an Azure storage or Service Bus key', foundIn: matching(/\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{20}/) },
+  { what: 'a GitHub token', foundIn: matching(/\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50})/) },
+  { what: 'a GitLab token', foundIn: matching(/\bglpat-[A-Za-z0-9_-]{20}/) },
+  { what: 'a Slack token', foundIn: matching(/\bxox[abprs]-[A-Za-z0-9-]{10}/) },
+  { what: 'a Slack webhook URL', foundIn: matching(/https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{1,32}\/B[A-Z0-9]{1,32}\/[A-Za-z0-9]/) },
+  { what: 'a Stripe live key', foundIn: matching(/\b[rs]k_live_[A-Za-z0-9]{16}/) },
+  { what: 'an npm token', foundIn: matching(/\bnpm_[A-Za-z0-9]{36}\b/) },
+  { what: 'a URL with a password', foundIn: holdsUrlPassword },
 ];
 
 /** What credential `value` holds by its format (e.g. "a PEM private key"), or undefined. */
 export function credentialInValue(value: string): string | undefined {
   if (value.length < 16) return undefined;
   for (const format of VALUE_FORMATS) {
-    const match = format.pattern.exec(value);
-    if (match && (!format.confirm || format.confirm(match))) return format.what;
+    if (format.foundIn(value)) return format.what;
   }
   return undefined;
 }
@@ -139,15 +167,25 @@ export function credentialSettings(text: string): Array<[number, string]> {
   if (text.indexOf('\n') < 0) return found;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = SETTING_LINE.exec(lines[i]);
+    const m = lines[i].length <= MAX_SETTING_LINE ? SETTING_LINE.exec(lines[i]) : null;
     if (!m) continue;
-    const value = m[2].trim().replace(/^(["'])(.*)\1$/, '$2');
+    const value = withoutComment(m[2]).replace(/^(["'])(.*)\1$/, '$2');
     if (value === '' || NOT_A_LITERAL.test(value) || isReference(value)) continue;
     if (looksLikeCredential(m[1])) found.push([i + 1, m[1]]);
   }
   return found;
 }
 
-const SETTING_LINE = /^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*([^#;\s].*?)\s*(?:\s[#;].*)?$/;
+const SETTING_LINE = /^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=](.*)$/;
+/** Longer lines are data (certificates, minified JSON), not settings. */
+const MAX_SETTING_LINE = 4096;
+
+/** A setting's value without a trailing comment (` # ...` in YAML and dotenv, ` ; ...` in INI). */
+function withoutComment(text: string): string {
+  const value = text.trim();
+  if (value.startsWith('#')) return '';
+  const comment = value.search(/\s[#;]/);
+  return (comment < 0 ? value : value.slice(0, comment)).trim();
+}
 /** Values that carry nothing: YAML nulls and booleans, block indicators, and anchors or aliases. */
 const NOT_A_LITERAL = /^(?:null|~|true|false|yes|no|on|off|[|>][-+]?\d*|[&*][\w-]+|\{\}|\[\])$/i;
