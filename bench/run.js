@@ -46,3 +46,10 @@ console.log(`parse only:        ${fmt(stats(cli.map(x => x.parseMs)))} ms`);
 console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} ms`);
 console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);
 console.log(`peak RSS:          ${fmt(stats(cli.map(x => x.rssMb)))} MB`);
+
+const refreshImages = Number(process.env.REFRESH_IMAGES ?? 3000);
+console.log(`\nimages refresh against a loopback registry with 5 ms latency (${runs} runs each, fresh processes)`);
+const many = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['many', String(refreshImages)]));
+console.log(`${refreshImages} images:       ${fmt(stats(many.map(x => x.ms)))} ms, peak RSS ${fmt(stats(many.map(x => x.rssMb)))} MB, exit ${many.map(x => x.exitCode).join(',')}`);
+const endless = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['endless']));
+console.log(`endless manifest:  refused in ${fmt(stats(endless.map(x => x.ms)))} ms, peak RSS ${fmt(stats(endless.map(x => x.rssMb)))} MB, exit ${endless.map(x => x.exitCode).join(',')}`);

@@ -12,7 +12,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 import {
-  ApiVerb, CsiProvider, ExternalSecret, LogShipper, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
+  ApiVerb, CsiProvider, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
 } from '../lib';
 
 const IMAGE = (name: string) => `registry.example.com/billing/${name}:3.1.0`;
@@ -73,6 +73,7 @@ export class BillingChart extends Chart {
       containers: [{ name: 'export', image: IMAGE('export'), resources: RESOURCES }],
     });
 
+    NetworkAccess.allowTo(this.worker, platform.apiServer, { name: 'Kubernetes API server', port: 443 });
     new LogShipper(this.worker, 'logs', { workload: this.worker, output: platform.logs, image: FLUENT_BIT_IMAGE });
     Suppressions.add(this.exporter, 'log-shipper', 'prints to stdout, collected by the node agent; native sidecars need Kubernetes 1.29');
   }

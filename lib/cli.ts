@@ -41,7 +41,7 @@ const CHECK: CommandSpec<Handler> = {
     'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
     'pss-version': {
       value: 'VERSION', default: DEFAULT_PSS_VERSION,
-      help: `Pod Security Admission policy version the PSS rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest`,
+      help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
@@ -128,7 +128,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  const engine = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy });
+  const report = engine.evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
@@ -163,7 +164,7 @@ function add(args: ParsedArgs, io: CliOutput): Promise<number> {
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
   const timeout = Number(args.value('timeout'));
-  if (!(timeout > 0 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
+  if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
   if (caFile !== undefined) {

@@ -182,3 +182,30 @@ test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deploy
   expect(findings[2]).toBe('web/site/Resource: [ephemeral-storage-limits] container "main" must set resources.limits.ephemeral-storage '
     + '(at spec.template.spec.containers[0].resources.limits.ephemeral-storage). Fix: Set resources.limits.ephemeral-storage on every container.');
 });
+
+test('jsii-pacmak --code-only generates the Python, Java, .NET and Go packages under their names, and the Python compiles', () => {
+  const out = path.join(work, 'pacmak');
+  const installed = path.join(app, 'node_modules', OWN.name);
+  // pacmak packs the module itself; the installed copy has no sources for prepack to build.
+  ok(run(process.execPath, [path.join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak'), '--code-only',
+    '--targets', 'python,java,dotnet,go', '--outdir', out, '--pack-command', 'npm pack --ignore-scripts', installed], app));
+  const targets = OWN.jsii.targets;
+  const read = (...file: string[]) => fs.readFileSync(path.join(out, ...file), 'utf8');
+
+  expect(read('python', 'setup.py')).toContain(`"name": "${targets.python.distName}"`);
+  const pythonFiles = ok(run('find', [path.join(out, 'python'), '-name', '*.py'], app)).trim().split('\n');
+  expect(pythonFiles).toContain(path.join(out, 'python', 'src', targets.python.module, '__init__.py'));
+  ok(run('python3', ['-m', 'py_compile', ...pythonFiles], app));
+
+  const maven = targets.java.maven;
+  expect(read('java', 'pom.xml')).toContain(`<groupId>${maven.groupId}</groupId>\n  <artifactId>${maven.artifactId}</artifactId>`);
+  expect(read('java', 'src', 'main', 'java', ...targets.java.package.split('.'), 'SecureDeployment.java'))
+    .toContain(`package ${targets.java.package};`);
+
+  const { packageId, namespace } = targets.dotnet;
+  expect(read('dotnet', packageId, `${packageId}.csproj`)).toContain(`<PackageId>${packageId}</PackageId>`);
+  expect(read('dotnet', packageId, namespace, 'SecureDeployment.cs')).toContain(`namespace ${namespace}`);
+
+  expect(read('go', 'cdk8ssecure', 'go.mod').split('\n')[0]).toBe(`module ${targets.go.moduleName}/cdk8ssecure`);
+  expect(read('go', 'cdk8ssecure', 'SecureDeployment.go')).toContain('package cdk8ssecure');
+});

@@ -11,6 +11,7 @@ import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
 import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
+import { connectivityOf } from '../lib/policy/reachability';
 import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
@@ -60,6 +61,37 @@ test('no synthesised manifest of any example contains a literal secret value', (
   expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(7);
 });
 
+test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server and DNS', () => {
+  const app = Testing.app();
+  for (const build of Object.values(EXAMPLES)) build(app);
+  const c = connectivityOf(app.charts.flatMap(chart => chart.toJson()));
+  // Generated names end in a hash of the construct path.
+  const label = new Map(c.nodes.map(n => [n.id, n.label.replace(/-c8[0-9a-f]{6}$/, '')]));
+  const logs = 'log server logs.platform.example.com:24224 (forward) (203.0.113.16/28)';
+  const dns = 'namespace kube-system, pods k8s-app=kube-dns';
+  const pods = ['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'shop/shop-nightly-report', 'billing/billing-worker', 'billing/billing-export', 'observability/observability-events-deployment'];
+  expect(c.edges.map(e => `${label.get(e.from)} -> ${label.get(e.to)}: ${e.ports.join(', ')}`).sort()).toEqual([
+    'namespace ingress-nginx -> shop/shop-frontend: 8080/TCP',
+    'shop/shop-frontend -> shop/shop-api: 8080/TCP',
+    'shop/shop-api -> shop/shop-database: 5432/TCP',
+    // The nightly report reads the database too (DB_HOST): without this it would fail every night.
+    'shop/shop-nightly-report -> shop/shop-database: 5432/TCP',
+    ...['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> ${logs}: 24224/TCP`),
+    // The events shipper, and the billing worker that reads its feature flags from the API.
+    ...['billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> Kubernetes API server (10.0.0.0/28): 443/TCP`),
+    ...pods.map(p => `${p} -> ${dns}: 53/TCP, 53/UDP`),
+  ].sort());
+});
+
+test('each database replica keeps its own data volume, mounted read-write', () => {
+  const app = Testing.app();
+  new ShopChart(app, 'shop', platformOf(app));
+  const db = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'StatefulSet');
+  expect(db.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }]);
+  expect(db.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+  expect(app.charts.flatMap(c => c.toJson()).filter(m => m.kind === 'PersistentVolumeClaim')).toEqual([]);
+});
+
 test('the shop API reads its database password from a read-only file', () => {
   const app = Testing.app();
   new ShopChart(app, 'shop', platformOf(app));
@@ -76,7 +108,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=49 errors=0 warnings=0 suppressed=2');
+    expect(stdout).toContain('objects=62 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
     const record = JSON.parse(fs.readFileSync(path.join(out, 'images.json'), 'utf8'));

@@ -72,3 +72,14 @@ test('every relative link points at a file, and every #anchor at a heading', () 
     else expect([target, fs.existsSync(path.join(ROOT, target))]).toEqual([target, true]);
   }
 });
+
+test('the package names of the other languages are the jsii targets package.json declares', () => {
+  const rows = [...section('## Other languages').matchAll(/^\| (Python|Java|\.NET|Go) \| `([^`]+)` \| `([^`]+)` \|$/gm)].map(m => m.slice(1));
+  const t = pkg.jsii.targets;
+  expect(rows).toEqual([
+    ['Python', t.python.distName, t.python.module],
+    ['Java', `${t.java.maven.groupId}:${t.java.maven.artifactId}`, t.java.package],
+    ['.NET', t.dotnet.packageId, t.dotnet.namespace],
+    ['Go', `${t.go.moduleName}/cdk8ssecure`, 'cdk8ssecure'],
+  ]);
+});

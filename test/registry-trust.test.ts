@@ -419,6 +419,18 @@ describe('the lock file', () => {
     }, null, 4));
   });
 
+  test.each<[string, (lock: string) => string[], string]>([
+    ['a directory', () => ['--lock', work], `cannot read ${work}: EISDIR`],
+    ['a symlink to nothing', lock => { fs.rmSync(lock); fs.symlinkSync(path.join(work, 'gone.json'), lock); return ['--lock', lock]; }, 'ENOENT (a symlink to nothing)'],
+    ['a timeout under a second', lock => ['--lock', lock, '--timeout', '0.5'], '--timeout "0.5" must be a number of seconds from 1 to 3600'],
+    ['a timeout that is not a number', lock => ['--lock', lock, '--timeout', 'soon'], '--timeout "soon" must be a number of seconds from 1 to 3600'],
+  ])('%s: exit 2 before any request', async (_, argv, message) => {
+    const r = await run('images', 'refresh', ...argv(writeLock([`${registry()}/team/app:1.0`])));
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toContain(message);
+    expect(seen).toEqual([]);
+  });
+
   test('a lock naming one image twice is refused before any request (exit 2)', async () => {
     const lock = writeLock(['nginx:1.25', 'docker.io/library/nginx:1.25']);
     const r = await run('images', 'refresh', '--lock', lock);
@@ -543,8 +555,14 @@ describe('adding an image is one command, and the errors name it', () => {
     const check = () => run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json');
     const before = JSON.parse((await check()).out).findings.find((f: any) => f.ruleId === 'image-max-age');
     expect(before.message).toBe(`container "web" image "${web()}" is not in the image lock, so its age is unknown (maximum 30 days); `
-      + `add it with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
+    const digestFinding = (report: any) => report.findings.find((f: any) => f.ruleId === 'image-digest').message;
+    const pinHint = `container "web" image "${web()}" must be pinned by digest (@sha256:...)`;
+    expect(digestFinding(JSON.parse((await check()).out))).toBe(`${pinHint}; it is not in the image lock: `
+      + `add it to the lock with \`cdk8s-secure images add ${web()} --lock ${lock}\``);
     expect((await run(...commandIn(before.message))).code).toBe(0);
-    expect(JSON.parse((await check()).out).findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
+    const after = JSON.parse((await check()).out);
+    expect(after.findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
+    expect(digestFinding(after)).toBe(pinHint);
   });
 });

@@ -194,6 +194,7 @@ export class PolicyEngine {
       maxImageAgeDays: this.options.maxImageAgeDays,
       now: this.options.now ? new Date(this.options.now) : new Date(),
       pssMinor: this.pss.minor,
+      pssVersion: this.pss.label,
     };
     // Which rules can say anything is decided once per evaluation, not per object.
     const overridden = new Set<string>();
@@ -263,7 +264,7 @@ export class PolicyEngine {
       }
     }
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label);
+    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label)._withManifests(manifests);
   }
 }
 

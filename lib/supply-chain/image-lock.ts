@@ -57,6 +57,24 @@ export interface LockedImage {
   readonly created: string;
 }
 
+/**
+ * How to put `image` into the lock `lockFile`, as a phrase naming the exact command: every
+ * message about an image the lock lacks (synth, the image rules, the CLI) ends with it.
+ */
+export function addToLockHint(image: string, lockFile: string | undefined): string {
+  let tag: string | undefined;
+  try {
+    tag = parseImageReference(image).tag;
+  } catch {
+    tag = undefined;
+  }
+  if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
+  const reference = image.split('@')[0];
+  return lockFile
+    ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${lockFile}\``
+    : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
+}
+
 /** The registry/repository:tag key of a reference, so "nginx:1" and "docker.io/library/nginx:1" meet. */
 export function lockKey(reference: string): string | undefined {
   const parts = parseImageReference(reference);

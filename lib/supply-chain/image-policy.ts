@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { ImageLock } from './image-lock';
+import { addToLockHint, ImageLock } from './image-lock';
 import { isFromTrustedRegistry, parseImageReference } from './image-reference';
 
 /**
@@ -111,7 +111,7 @@ export class ImagePolicy extends Construct {
       problems.push(`image "${image}" is pinned to ${parts.digest}, but the image lock ${this.lockFile} has ${locked.digest} for that tag; refresh the lock or fix the reference`);
     }
     if (!parts.digest && !locked && this.requireDigest && !tagOnlyAllowed) {
-      problems.push(`image "${image}" has no digest and is not in the image lock${this.lockFile ? ` ${this.lockFile}` : ''}; ${this.addCommand(image, parts.tag)}, `
+      problems.push(`image "${image}" has no digest and is not in the image lock${this.lockFile ? ` ${this.lockFile}` : ''}; ${addToLockHint(image, this.lockFile)}, `
         + 'pin it by digest, or run the tag with \'exemptions.tagOnlyImage\' and a reason');
     }
     if (this.maxAgeDays !== undefined) {
@@ -119,22 +119,13 @@ export class ImagePolicy extends Construct {
       if (age === undefined) {
         if (parts.digest || locked || !tagOnlyAllowed) {
           problems.push(`the age of image "${image}" is unknown: it is not in the image lock ${this.lockFile}, and the policy has a maximum age of ${this.maxAgeDays} days; `
-            + this.addCommand(image, parts.tag));
+            + addToLockHint(image, this.lockFile));
         }
       } else if (age > this.maxAgeDays) {
         problems.push(`image "${image}" was built ${age} days ago (${this.lock!.lookup(image)!.created}), more than the maximum age of ${this.maxAgeDays} days; rebuild it and refresh the lock`);
       }
     }
     return problems;
-  }
-
-  /** The one command that puts `image` into the lock, for messages. */
-  private addCommand(image: string, tag: string | undefined): string {
-    if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
-    const reference = image.split('@')[0];
-    return this.lockFile
-      ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${this.lockFile}\``
-      : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
   }
 
   /** The reference to render for `image`: the locked digest added where the lock knows the tag. */

@@ -161,7 +161,8 @@ class Session {
       throw this.fail(`the registry requires authentication (${challenge ?? 'no challenge'}) by a scheme other than Basic or Bearer`);
     }
     const params: { [key: string]: string } = {};
-    for (const m of challenge.slice(7).matchAll(/(\w+)="([^"]*)"/g)) params[m[1].toLowerCase()] = m[2];
+    // The first value wins: a second challenge joined into the header must not replace the realm.
+    for (const m of challenge.slice(7).matchAll(/(\w+)="([^"]*)"/g)) params[m[1].toLowerCase()] ??= m[2];
     if (!params.realm) throw this.fail('the registry\'s Bearer challenge has no realm');
     let realm: URL;
     try {

@@ -95,11 +95,33 @@ function reasonOk(prop: string, exemption: Exemption | undefined): void {
 }
 
 function quantity(prop: string, value: string, example: string): number {
-  const n = parseQuantity(value);
+  // The API server refuses surrounding spaces, and the value is written as given.
+  const n = typeof value === 'string' && value.trim() === value ? parseQuantity(value) : undefined;
   if (n === undefined || n < 0) {
     throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`);
   }
   return n;
+}
+
+/** A quantity of bytes (memory, storage): "100m" would be a tenth of a byte, a slip for "100Mi". */
+export function bytes(prop: string, value: string, example: string): number {
+  const n = quantity(prop, value, example);
+  if (!Number.isInteger(n)) {
+    throw new Error(`'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`);
+  }
+  return n;
+}
+
+function atLeastBytes(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
+  bytes(limitProp, limit, example);
+  bytes(requestProp, request, example);
+  atLeast(limitProp, limit, requestProp, request, example);
+}
+
+function portOk(prop: string, port: number | undefined): void {
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new Error(`'${prop}' (${port}) must be a whole number from 1 to 65535`);
+  }
 }
 
 function atLeast(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
@@ -194,7 +216,7 @@ export class PodHardening {
     this.runtimeClass = this.placeOnPool(props);
 
     const tmpSize = props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT;
-    if (!(quantity('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
+    if (!(bytes('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
     this.addWritablePath({ path: '/tmp', sizeLimit: tmpSize });
     (props.writablePaths ?? []).forEach((w, i) => this.addWritablePath(w, `writablePaths[${i}]`));
     (props.secrets ?? []).forEach((m, i) => this.addSecretMount(m, `secrets[${i}]`));
@@ -202,8 +224,8 @@ export class PodHardening {
     if (!Array.isArray(props.containers) || props.containers.length === 0) {
       throw new Error(`'containers' (${JSON.stringify(props.containers ?? null)}) must list at least one container`);
     }
-    props.containers.forEach(c => this.addContainer(c, false));
-    (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
+    props.containers.forEach((c, i) => this.addContainer(c, false, `containers[${i}]`));
+    (props.initContainers ?? []).forEach((c, i) => this.addContainer(c, true, `initContainers[${i}]`));
 
     // The build's record of input images, in the pod template itself (rendered at synth, so
     // containers added later are listed too).
@@ -243,7 +265,10 @@ export class PodHardening {
   }
 
   /** Adds a secure container (or init container) after validating every prop. */
-  public addContainer(props: SecureContainerProps, init: boolean): kplus.Container {
+  public addContainer(props: SecureContainerProps, init: boolean, prop = 'container'): kplus.Container {
+    if (!props || typeof props !== 'object') {
+      throw new Error(`'${prop}' (${JSON.stringify(props ?? null)}) must be a container: { name, image, resources }`);
+    }
     const name = props.name ?? 'main';
     const who = `container "${name}"`;
     const fail = (message: string): never => { throw new Error(`${who}: ${message}`); };
@@ -340,6 +365,13 @@ export class PodHardening {
     for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;
     this.volumeNames.add(volumeName);
     this.secretMounts.push({ mount, volumeName });
+  }
+
+  /** Reserves `path` for a mount the workload renders itself (a claim template); returns it normalised. */
+  public claimMountPath(path: string, what: string, prop: string): string {
+    const normal = normalisedMountPath(prop, path);
+    this.claimPath(normal, what, `'${prop}'`);
+    return normal;
   }
 
   /** Adds a writable emptyDir mounted into every container. */
@@ -489,10 +521,21 @@ export class PodHardening {
       }
     }
     // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.
+    // Paths compare as the kubelet sees them ("/data/" is "/data"), and two mounts on one path are refused by the API server.
     for (const c of [...this.workload.containers, ...this.workload.initContainers]) {
+      const used = new Map<string, string>();
+      for (const w of this.containerWritable.get(c.name) ?? []) used.set(w.path, 'a writable path');
       for (const m of c.mounts) {
-        const existing = this.mountPaths.get(m.path);
+        let path: string;
+        try {
+          path = normalisedMountPath('path', m.path);
+        } catch (e) {
+          problems.push(`container "${c.name}" mounts volume "${m.volume.name}": ${(e as Error).message}`);
+          continue;
+        }
+        const existing = this.mountPaths.get(path) ?? used.get(path);
         if (existing) problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
+        else used.set(path, `volume "${m.volume.name}"`);
       }
     }
     return problems;
@@ -541,13 +584,17 @@ export class PodHardening {
     } else {
       atLeast('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
     }
-    atLeast('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
-    quantity('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
+    atLeastBytes('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
+    bytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
     if (r.ephemeralStorage.request !== undefined) {
-      atLeast('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
+      atLeastBytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
     }
+    portOk('portNumber', props.portNumber);
 
     (props.ports ?? []).forEach((p, i) => {
+      portOk(`ports[${i}].number`, p?.number);
+      if (p.number === undefined) throw new Error(`'ports[${i}].number' is missing; give the port the container listens on`);
+      portOk(`ports[${i}].hostPort`, p.hostPort === 0 ? undefined : p.hostPort);
       if (p.hostPort !== undefined && p.hostPort !== 0 && !ex.hostPort) {
         throw new Error(`'ports[${i}].hostPort' (${p.hostPort}) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`);
       }
@@ -592,7 +639,7 @@ export class PodHardening {
 
   private writableMount(w: WritablePath, prop: string, container?: string, containerOwn: WritableMount[] = []): WritableMount {
     const path = normalisedMountPath(`${prop}.path`, w?.path);
-    const size = quantity(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
+    const size = bytes(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
     if (size <= 0) throw new Error(`'${prop}.sizeLimit' (${w.sizeLimit}) must be larger than 0`);
     if (containerOwn.some(x => x.path === path)) {
       throw new Error(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);

@@ -4,7 +4,7 @@
 // no older than the maximum age. Not applicable without a lock and a maximum age.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { parseImageReference } from '../../supply-chain/image-reference';
+import { addToLockHint } from '../../supply-chain/image-lock';
 
 export class ImageMaxAgeCheck extends Check {
   public readonly info = {
@@ -28,21 +28,11 @@ export class ImageMaxAgeCheck extends Check {
       if (typeof image !== 'string') continue;
       const age = lock.ageInDays(image, ctx.now);
       if (age === undefined) {
-        const fix = hasTag(image)
-          ? `add it with \`cdk8s-secure images add ${image.split('@')[0]} --lock ${lock.source}\``
-          : 'give it a tag and add it with `cdk8s-secure images add IMAGE:TAG`';
+        const fix = addToLockHint(image, lock.source);
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" is not in the image lock, so its age is unknown (maximum ${max} days); ${fix}` });
       } else if (age > max) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), more than the maximum age of ${max} days` });
       }
     }
-  }
-}
-
-function hasTag(image: string): boolean {
-  try {
-    return parseImageReference(image).tag !== undefined;
-  } catch {
-    return false;
   }
 }

@@ -8,6 +8,7 @@ import { CapabilitiesRestrictedCheck } from './capabilities-restricted';
 import { CpuLimitsCheck } from './cpu-limits';
 import { DedicatedNodePoolCheck } from './dedicated-node-pool';
 import { CpuRequestsCheck } from './cpu-requests';
+import { EgressReachableCheck } from './egress-reachable';
 import { EnvCredentialLiteralCheck } from './env-credential-literal';
 import { EphemeralStorageLimitsCheck } from './ephemeral-storage-limits';
 import { HostNamespacesCheck } from './host-namespaces';
@@ -39,9 +40,11 @@ import { SecretEnvCheck } from './secret-env';
 import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
+import { ServiceReachableCheck } from './service-reachable';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
+import { UlimitsCheck } from './ulimits';
 import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
@@ -74,6 +77,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SeccompUnconfinedCheck(),
   new SysctlsCheck(),
   new ProbeHostCheck(),
+  new UlimitsCheck(),
   // Pod Security Standards: restricted
   new VolumeTypesCheck(),
   new PrivilegeEscalationCheck(),
@@ -89,6 +93,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SensitivityConflictCheck(),
   new NamespaceNetworkPolicyCheck(),
   new NamespacePssCheck(),
+  new ServiceReachableCheck(),
   // Resource limits
   new CpuRequestsCheck(),
   new CpuLimitsCheck(),
@@ -129,6 +134,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RootGroupCheck(),
   // The orchestrator: credentials in the open
   new ConfigMapCredentialCheck(),
+  new EgressReachableCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

@@ -9,9 +9,9 @@ export const DEFAULT_PACK: Pack = {
   name: 'default',
   description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal '
     + 'credentials (env and ConfigMaps), cluster-admin bindings, LoadBalancers open to every address, hostPath '
-    + 'PersistentVolumes and group 0 as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools, '
-    + 'namespace guard rails, the other RBAC rules, the default ServiceAccount, NodePort/LoadBalancer Services, Ingress without '
-    + 'TLS and shared process namespaces as warnings.',
+    + 'PersistentVolumes, group 0, and unreachable Services and declared destinations as errors; image pinning, pull policy, '
+    + 'token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules, the default ServiceAccount, '
+    + 'NodePort/LoadBalancer Services, Ingress without TLS and shared process namespaces as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -25,6 +25,7 @@ export const DEFAULT_PACK: Pack = {
     'seccomp-unconfined': E,
     'sysctls': E,
     'probe-host': E,
+    'ulimits': E,
     'volume-types': E,
     'privilege-escalation': E,
     'run-as-non-root': E,
@@ -38,6 +39,7 @@ export const DEFAULT_PACK: Pack = {
     'sensitivity-conflict': E,
     'namespace-network-policy': W,
     'namespace-pss': W,
+    'service-reachable': E,
     'cpu-requests': E,
     'cpu-limits': E,
     'memory-requests': E,
@@ -71,5 +73,6 @@ export const DEFAULT_PACK: Pack = {
     'host-path-persistent-volume': E,
     'root-group': E,
     'configmap-credential': E,
+    'egress-reachable': E,
   },
 };

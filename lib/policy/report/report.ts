@@ -1,5 +1,7 @@
+import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
-import { DEFAULT_PSS_VERSION } from '../pss-version';
+import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
+import { connectivityOf } from '../reachability';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -64,8 +66,10 @@ export interface RenderOptions {
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
-  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at, as given ("v1.28", "latest"). */
   public readonly pssVersion: string;
+  /** The policy whose behaviours that version selects: "latest" is the newest ("v1.37"), and so is a version past it. */
+  public readonly pssPolicyVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -75,6 +79,8 @@ export class Report {
   /** The summary counts. */
   public readonly summary: ReportSummary;
   private readonly statuses: Uint8Array;
+  private manifests: readonly any[] = [];
+  private computedConnectivity: Connectivity | undefined = undefined;
 
   /**
    * @param pack name of the pack that ran
@@ -89,6 +95,7 @@ export class Report {
   ) {
     this.pack = pack;
     this.pssVersion = pssVersion;
+    this.pssPolicyVersion = `v1.${parsePssVersion(pssVersion).minor}`;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
@@ -101,6 +108,20 @@ export class Report {
       else infos++;
     }
     this.summary = { objects: objects.length, errors, warnings, infos, suppressed };
+  }
+
+  /**
+   * Keeps the evaluated manifests, from which `connectivity` is computed when first asked.
+   * @internal
+   */
+  public _withManifests(manifests: readonly any[]): this {
+    this.manifests = manifests;
+    return this;
+  }
+
+  /** Who can reach whom, and on which ports, under the NetworkPolicies of the objects evaluated (computed on first use). */
+  public get connectivity(): Connectivity {
+    return this.computedConnectivity ??= connectivityOf(this.manifests);
   }
 
   /** Whether any unsuppressed error finding exists. */
