@@ -2,11 +2,11 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { guardCovers } from '../guard-registry';
-import { looksLikeCredential } from '../policy/checks/env-credential-literal';
+import { literalCredential } from '../policy/credentials';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
@@ -23,6 +23,7 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { Suppressions } from '../suppressions';
 import { manifestOf } from '../manifest';
 import { memoInSynth, trackSynth } from '../synth-scope';
+import { grantApiAccess } from './api-access';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -36,6 +37,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const WORKLOAD_RULES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
   'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
+  'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 let workloadEngine: PolicyEngine | undefined;
@@ -201,6 +203,8 @@ export class PodHardening {
         throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(this.apiAccess.audience)}) must be a non-empty audience, or be left out for the API server`);
       }
       this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
+      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) reasonOk(`kubernetesApiAccess.exemptions.${key}`, exemption);
+      grantApiAccess(workload, this.apiAccess, props.metadata?.namespace ?? Chart.of(workload).namespace);
     }
     for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
       const exemption = this.podExemptions[key];
@@ -614,8 +618,9 @@ export class PodHardening {
       });
     }
     for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-      if (value?.value !== undefined && value.value !== '' && looksLikeCredential(envName)) {
-        throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
+      const why = typeof value?.value === 'string' ? literalCredential(envName, value.value) : undefined;
+      if (why) {
+        throw new Error(`'envVariables.${envName}' has a literal value but ${why}; mount the secret as a file, or use EnvValue.fromSecretValue()`);
       }
     }
   }
@@ -671,9 +676,11 @@ function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadPro
     return given;
   }
   if (given?.name === 'default') {
-    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; `
+      + `leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
   }
-  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
+  const metadata = { namespace: props.metadata?.namespace };
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

@@ -36,6 +36,10 @@ test.each<[string, () => unknown, string]>([
     `container "app": 'ports[0].hostPort' (80) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`],
   ['literal credential in env', deploy({}, { envVariables: { DB_PASSWORD: kplus.EnvValue.fromValue('hunter2') } }),
     `container "app": 'envVariables.DB_PASSWORD' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`],
+  ['literal credential by its format in env',
+    deploy({}, { envVariables: { UPSTREAM: kplus.EnvValue.fromValue('https://deploy:hunter2hunter2@git.example.com/shop.git') } }),
+    `container "app": 'envVariables.UPSTREAM' has a literal value but it holds a URL with a password; `
+      + 'mount the secret as a file, or use EnvValue.fromSecretValue()'],
   ['the default ServiceAccount', deploy({ serviceAccount: kplus.ServiceAccount.fromServiceAccountName(Testing.chart(), 'sa', 'default') }),
     `'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`],
   ['another ServiceAccount with the default exemption', deploy({
