@@ -265,8 +265,9 @@ export class PolicyEngine {
         for (let i = 1; i < prepared.length; i++) {
           if (!prepared[i].pods && runs(i) && (prepared[i].check!.appliesTo as readonly string[]).includes(kind)) candidates.push(i);
         }
-        // A rule that supersedes another at this PSS version replaces it where both would run.
-        const overridden = new Set(candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)));
+        // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
+        // version replaces it where both would run.
+        const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)) : []);
         const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
         byKind[pods ? 1 : 0].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
       }

@@ -2,7 +2,7 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { Duration, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PolicyEngine } from '../policy/engine';
@@ -20,6 +20,7 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
+import { grantApiAccess } from './api-access';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -36,6 +37,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const WORKLOAD_GUARANTEES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
   'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env', 'default-service-account',
+  'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 /** Rules checked on a container's props at construction, by the engine, before the pod exists. */
@@ -194,6 +196,8 @@ export class PodHardening {
         throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(this.apiAccess.audience)}) must be a non-empty audience, or be left out for the API server`);
       }
       this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
+      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) reasonOk(`kubernetesApiAccess.exemptions.${key}`, exemption);
+      grantApiAccess(workload, this.apiAccess, props.metadata?.namespace ?? Chart.of(workload).namespace);
     }
     for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
       const exemption = this.podExemptions[key];
@@ -657,9 +661,11 @@ function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadPro
     return given;
   }
   if (given?.name === 'default') {
-    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; `
+      + `leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
   }
-  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
+  const metadata = { namespace: props.metadata?.namespace };
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

@@ -35,7 +35,10 @@ test.each<[string, () => unknown, string]>([
   ['host port without exemption', deploy({}, { ports: [{ number: 8080, hostPort: 80 }] }),
     `[host-port] container "app" must not set ports[0].hostPort (80); expose the port through a Service instead, or allow it with 'exemptions.hostPort' and a reason`],
   ['literal credential in env', deploy({}, { envVariables: { DB_PASSWORD: kplus.EnvValue.fromValue('hunter2') } }),
-    `[env-credential-literal] container "app" env DB_PASSWORD looks like a credential but has a literal value; mount it from a Secret instead`],
+    `[env-credential-literal] container "app" env DB_PASSWORD has a literal value but its name looks like a credential; mount it from a Secret instead`],
+  ['literal credential by its format in env',
+    deploy({}, { envVariables: { UPSTREAM: kplus.EnvValue.fromValue('https://deploy:hunter2hunter2@git.example.com/shop.git') } }),
+    '[env-credential-literal] container "app" env UPSTREAM has a literal value but it holds a URL with a password; mount it from a Secret instead'],
   ['the default ServiceAccount', deploy({ serviceAccount: kplus.ServiceAccount.fromServiceAccountName(Testing.chart(), 'sa', 'default') }),
     `'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`],
   ['another ServiceAccount with the default exemption', deploy({

@@ -55,6 +55,13 @@ import { RbacNodeProxyCheck } from './rbac-node-proxy';
 import { RbacPodExecCheck } from './rbac-pod-exec';
 import { RbacSecretReadCheck } from './rbac-secret-read';
 import { RbacWildcardCheck } from './rbac-wildcard';
+import { ConfigMapCredentialCheck } from './configmap-credential';
+import { HostPathPersistentVolumeCheck } from './host-path-persistent-volume';
+import { IngressTlsCheck } from './ingress-tls';
+import { LoadBalancerSourceRangesCheck } from './load-balancer-source-ranges';
+import { RootGroupCheck } from './root-group';
+import { ServiceExposureCheck } from './service-exposure';
+import { ShareProcessNamespaceCheck } from './share-process-namespace';
 
 export const ALL_CHECKS: readonly Check[] = [
   // Pod Security Standards: baseline
@@ -118,6 +125,15 @@ export const ALL_CHECKS: readonly Check[] = [
   new RbacClusterAdminBindingCheck(),
   new RbacDefaultServiceAccountBindingCheck(),
   new DefaultServiceAccountCheck(),
+  // The orchestrator: exposure, and what reaches the host past PSS
+  new ServiceExposureCheck(),
+  new LoadBalancerSourceRangesCheck(),
+  new IngressTlsCheck(),
+  new ShareProcessNamespaceCheck(),
+  new HostPathPersistentVolumeCheck(),
+  new RootGroupCheck(),
+  // The orchestrator: credentials in the open
+  new ConfigMapCredentialCheck(),
   new EgressReachableCheck(),
 ];
 
