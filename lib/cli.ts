@@ -128,7 +128,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const documents = loadManifests([...args.operands]);
   const pack = Packs.named(args.value('pack')!);
   const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  const engine = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy });
+  const report = engine.evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
@@ -156,7 +157,9 @@ function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 function add(args: ParsedArgs, io: CliOutput): Promise<number> {
   const pinned = args.operands.find(image => image.includes('@'));
-  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  if (pinned !== undefined) {
+    throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  }
   return updateLock(args, io, { add: args.operands, onlyAdded: true });
 }
 

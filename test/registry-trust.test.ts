@@ -32,7 +32,11 @@ interface Seen {
 let seen: Seen[] = [];
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let registryHandler: Handler = (_req, res) => { res.statusCode = 404; res.end(); };
-let foreignHandler: Handler = (_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ token: 'foreign-token' })); };
+const foreignToken: Handler = (_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ token: 'foreign-token' }));
+};
+let foreignHandler: Handler = foreignToken;
 const servers: net.Server[] = [];
 let registryPort: number;
 let foreignPort: number;
@@ -60,10 +64,12 @@ beforeAll(async () => {
   registryPort = await listen(http.createServer(recorder('registry', () => registryHandler)), '127.0.0.1');
   // 127.0.0.2 is loopback too, but another host than the registry's 127.0.0.1: a foreign token service.
   foreignPort = await listen(http.createServer(recorder('foreign', () => foreignHandler)), '127.0.0.2');
-  tlsPort = await listen(https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(caFile) }, recorder('tls-token', () => (_req, res) => {
+  const tlsToken: Handler = (_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ token: 'tls-token' }));
-  })), '127.0.0.1');
+  };
+  const tls = { key: fs.readFileSync(key), cert: fs.readFileSync(caFile) };
+  tlsPort = await listen(https.createServer(tls, recorder('tls-token', () => tlsToken)), '127.0.0.1');
 });
 
 afterAll(() => {
@@ -115,7 +121,10 @@ interface Plan {
 function serve(plan: Plan): void {
   const index = Buffer.from(JSON.stringify({
     schemaVersion: 2, mediaType: OCI_INDEX,
-    manifests: [{ mediaType: OCI_MANIFEST, digest: plan.image.digest, size: plan.image.manifest.length, platform: { os: 'linux', architecture: 'amd64' } }],
+    manifests: [{
+      mediaType: OCI_MANIFEST, digest: plan.image.digest, size: plan.image.manifest.length,
+      platform: { os: 'linux', architecture: 'amd64' },
+    }],
   }));
   registryHandler = (req, res) => {
     if (plan.challenge && req.headers.authorization !== `Bearer ${plan.token}`) {
@@ -170,7 +179,8 @@ async function run(...argv: string[]) {
 async function refused(images: string[], ...flags: string[]): Promise<string> {
   const lock = writeLock(images);
   const before = fs.readFileSync(lock);
-  const r = await run('images', 'refresh', '--lock', lock, ...(flags.includes('--registry-auth-file') ? [] : ['--registry-auth-file', authFile()]), ...flags);
+  const credentials = flags.includes('--registry-auth-file') ? [] : ['--registry-auth-file', authFile()];
+  const r = await run('images', 'refresh', '--lock', lock, ...credentials, ...flags);
   expect(r.code).toBe(1);
   expect(r.out).toBe('');
   expect(fs.readFileSync(lock).equals(before)).toBe(true);
@@ -186,11 +196,13 @@ const credentialsSentTo = () => seen
 describe('token realms', () => {
   test('a realm on the registry\'s own host over HTTPS (with --ca-file) gets the credentials; the registry gets only the token', async () => {
     const img = image('2026-11-20T08:00:00Z');
-    serve({ image: img, challenge: `Bearer realm="https://127.0.0.1:${tlsPort}/token",service="reg",scope="repository:team/app:pull"`, token: 'tls-token' });
+    const challenge = `Bearer realm="https://127.0.0.1:${tlsPort}/token",service="reg",scope="repository:team/app:pull"`;
+    serve({ image: img, challenge, token: 'tls-token' });
     const lock = writeLock([`${registry()}/team/app:1.0`]);
     const r = await run('images', 'refresh', '--lock', lock, '--registry-auth-file', authFile(), '--ca-file', caFile);
     expect(r.err).toBe('');
-    expect(r.out).toBe(`updated   ${registry()}/team/app:1.0 ${OLD} -> ${img.digest} (built 2026-11-20T08:00:00.000Z)\n1 of 1 image(s) updated in ${lock}\n`);
+    expect(r.out).toBe(`updated   ${registry()}/team/app:1.0 ${OLD} -> ${img.digest} (built 2026-11-20T08:00:00.000Z)\n`
+      + `1 of 1 image(s) updated in ${lock}\n`);
     expect(credentialsSentTo()).toEqual(['tls-token']);
     expect(seen.find(s => s.server === 'tls-token')!.url).toBe('/token?service=reg&scope=repository%3Ateam%2Fapp%3Apull');
     expect(seen.filter(s => s.server === 'registry').map(s => s.authorization)).toEqual([undefined, 'Bearer tls-token', 'Bearer tls-token']);
@@ -204,10 +216,12 @@ describe('token realms', () => {
   });
 
   test('a foreign realm gets no credentials: the token is asked for anonymously, and the refusal says how to allow the realm', async () => {
-    serve({ image: image('2026-11-20T08:00:00Z'), challenge: `Bearer realm="http://127.0.0.2:${foreignPort}/token"`, token: 'granted-only-with-credentials' });
+    const challenge = `Bearer realm="http://127.0.0.2:${foreignPort}/token"`;
+    serve({ image: image('2026-11-20T08:00:00Z'), challenge, token: 'granted-only-with-credentials' });
     const auth = authFile();
-    expect(await refused([`${registry()}/private/app:1.0`], '--registry-auth-file', auth)).toBe(`${registry()}/private/app:1.0: registry ${registry()} `
-      + `refused to let ${registry()}/private/app be pulled; the credentials from ${auth} (auths["${registry()}"]) were not sent to its token service `
+    expect(await refused([`${registry()}/private/app:1.0`], '--registry-auth-file', auth)).toBe(`${registry()}/private/app:1.0: `
+      + `registry ${registry()} refused to let ${registry()}/private/app be pulled; `
+      + `the credentials from ${auth} (auths["${registry()}"]) were not sent to its token service `
       + '127.0.0.2, which is not the registry\'s host; pass --token-realm 127.0.0.2 if you trust it\n');
     expect(seen.map(s => [s.server, s.authorization])).toEqual([
       ['registry', undefined], ['foreign', undefined], ['registry', 'Bearer foreign-token'],
@@ -241,10 +255,11 @@ describe('token realms', () => {
     // Header values are Latin-1: U+009B is the one-byte form of the terminal's escape sequence introducer.
     serve({ image: image('2026-11-20T08:00:00Z'), challenge: 'Negotiate \u009b2K\u0085objects=0', token: 'never' });
     expect(await refused([`${registry()}/team/app:1.0`]))
-      .toBe(`${registry()}/team/app:1.0: the registry requires authentication (Negotiate \\u009b2K\\u0085objects=0) by a scheme other than Basic or Bearer\n`);
+      .toBe(`${registry()}/team/app:1.0: the registry requires authentication (Negotiate \\u009b2K\\u0085objects=0) `
+        + 'by a scheme other than Basic or Bearer\n');
   });
 
-  test.each(['auth.example.com/token', 'https://auth.example.com', 'user@auth.example.com', ''])('--token-realm %j is not a host name: exit 2', async value => {
+  test.each(['auth.example.com/token', 'https://auth.example.com', 'user@auth.example.com', ''])('--token-realm %j: exit 2', async value => {
     const r = await run('images', 'refresh', '--lock', writeLock([]), '--token-realm', value);
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toBe(value === '' ? 'cdk8s-secure: --token-realm needs a value (HOST)'
@@ -263,7 +278,7 @@ describe('token realms', () => {
       expect((await run('images', 'refresh', '--lock', lock, '--ca-file', caFile)).code).toBe(0);
       expect(seen.find(s => s.server === 'foreign')).toEqual({ server: 'foreign', url: '/cdn/config', authorization: undefined });
     } finally {
-      foreignHandler = (_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ token: 'foreign-token' })); };
+      foreignHandler = foreignToken;
     }
   });
 });
@@ -272,7 +287,8 @@ test.each<[string, string, boolean]>([
   ['localhost', 'localhost', true], ['127.0.0.1', '127.0.0.1', true], ['127.255.0.9', '127.255.0.9', true], ['[::1]', '[::1]', true],
   ['127.1 as a URL normalises it', new URL('http://127.1/').hostname, true], ['[0:0::1]', new URL('http://[0:0::1]/').hostname, true],
   ['127.evil.example', '127.evil.example', false], ['localhost.evil.example', 'localhost.evil.example', false],
-  ['128.0.0.1', '128.0.0.1', false], ['[::2]', '[::2]', false], ['[::ffff:127.0.0.1] (mapped, not loopback as an IPv6 address)', '[::ffff:7f00:1]', false],
+  ['128.0.0.1', '128.0.0.1', false], ['[::2]', '[::2]', false],
+  ['[::ffff:127.0.0.1] (mapped, not loopback as an IPv6 address)', '[::ffff:7f00:1]', false],
 ])('isLoopbackHost(%s)', (_, host, expected) => {
   expect(isLoopbackHost(host)).toBe(expected);
 });
@@ -298,7 +314,8 @@ describe('what is received is verified', () => {
     const fresh = image('2026-11-29T00:00:00Z');
     serve({ image: stale, configBody: fresh.config });
     expect(await refused([`${registry()}/team/app:1.0`]))
-      .toBe(`${registry()}/team/app:1.0: the image config received is ${fresh.configDigest}, not ${stale.configDigest} as the manifest names it; refused\n`);
+      .toBe(`${registry()}/team/app:1.0: the image config received is ${fresh.configDigest}, `
+        + `not ${stale.configDigest} as the manifest names it; refused\n`);
   });
 
   test('an image index is locked by its own digest, with the build time of its linux/amd64 image', async () => {
@@ -314,7 +331,13 @@ describe('what is received is verified', () => {
 
 describe('bodies are bounded', () => {
   test('a manifest that declares more than the limit is refused at once', async () => {
-    serve({ image: image('2026-11-20T08:00:00Z'), manifest: (_req, res) => { res.writeHead(200, { 'content-length': String(MAX_MANIFEST_BYTES + 1) }); res.write('{'); } });
+    serve({
+      image: image('2026-11-20T08:00:00Z'),
+      manifest: (_req, res) => {
+        res.writeHead(200, { 'content-length': String(MAX_MANIFEST_BYTES + 1) });
+        res.write('{');
+      },
+    });
     expect(await refused([`${registry()}/team/app:1.0`]))
       .toBe(`${registry()}/team/app:1.0: the manifest is ${MAX_MANIFEST_BYTES + 1} bytes, more than the limit of ${MAX_MANIFEST_BYTES}; refused\n`);
   });
@@ -421,7 +444,11 @@ describe('the lock file', () => {
 
   test.each<[string, (lock: string) => string[], string]>([
     ['a directory', () => ['--lock', work], `cannot read ${work}: EISDIR`],
-    ['a symlink to nothing', lock => { fs.rmSync(lock); fs.symlinkSync(path.join(work, 'gone.json'), lock); return ['--lock', lock]; }, 'ENOENT (a symlink to nothing)'],
+    ['a symlink to nothing', lock => {
+      fs.rmSync(lock);
+      fs.symlinkSync(path.join(work, 'gone.json'), lock);
+      return ['--lock', lock];
+    }, 'ENOENT (a symlink to nothing)'],
     ['a timeout under a second', lock => ['--lock', lock, '--timeout', '0.5'], '--timeout "0.5" must be a number of seconds from 1 to 3600'],
     ['a timeout that is not a number', lock => ['--lock', lock, '--timeout', 'soon'], '--timeout "soon" must be a number of seconds from 1 to 3600'],
   ])('%s: exit 2 before any request', async (_, argv, message) => {
@@ -435,7 +462,8 @@ describe('the lock file', () => {
     const lock = writeLock(['nginx:1.25', 'docker.io/library/nginx:1.25']);
     const r = await run('images', 'refresh', '--lock', lock);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`cdk8s-secure: ${lock}: entry "docker.io/library/nginx:1.25": names the same image as "nginx:1.25" (both are docker.io/library/nginx:1.25); `
+    expect(r.err).toBe(`cdk8s-secure: ${lock}: entry "docker.io/library/nginx:1.25": names the same image as "nginx:1.25" `
+      + '(both are docker.io/library/nginx:1.25); '
       + 'keep one entry\n');
   });
 
@@ -460,6 +488,8 @@ describe('the lock file', () => {
   });
 });
 
+const SAME_IMAGE = 'are the same image (docker.io/library/nginx:1.25); name it once';
+
 describe('adding images', () => {
   test('images add creates the lock, then adds to it without asking for the images it has', async () => {
     const img = image('2026-11-20T08:00:00Z');
@@ -468,7 +498,8 @@ describe('adding images', () => {
     fs.mkdirSync(path.dirname(lock));
     const first = await run('images', 'add', `${registry()}/shop/web:1.0`, '--lock', lock);
     expect(first.err).toBe('');
-    expect(first.out).toBe(`added     ${registry()}/shop/web:1.0 ${img.digest} (built 2026-11-20T08:00:00.000Z)\n1 of 1 image(s) updated in ${lock}\n`);
+    expect(first.out).toBe(`added     ${registry()}/shop/web:1.0 ${img.digest} (built 2026-11-20T08:00:00.000Z)\n`
+      + `1 of 1 image(s) updated in ${lock}\n`);
     seen = [];
     expect((await run('images', 'add', `${registry()}/shop/api:1.0`, '--lock', lock)).code).toBe(0);
     expect(seen.every(s => s.url.startsWith('/v2/shop/api/'))).toBe(true);
@@ -481,11 +512,13 @@ describe('adding images', () => {
   });
 
   test.each<[string[], string]>([
-    [['nginx:1.25', 'docker.io/library/nginx:1.25'], 'images "nginx:1.25" and "docker.io/library/nginx:1.25" are the same image (docker.io/library/nginx:1.25); name it once'],
-    [['index.docker.io/nginx:1.25', 'nginx:1.25'], 'images "index.docker.io/nginx:1.25" and "nginx:1.25" are the same image (docker.io/library/nginx:1.25); name it once'],
+    [['nginx:1.25', 'docker.io/library/nginx:1.25'], `images "nginx:1.25" and "docker.io/library/nginx:1.25" ${SAME_IMAGE}`],
+    [['index.docker.io/nginx:1.25', 'nginx:1.25'], `images "index.docker.io/nginx:1.25" and "nginx:1.25" ${SAME_IMAGE}`],
     [['nginx'], 'image "nginx" has no tag; the lock records what a tag points at, so name one (e.g. nginx:1.0)'],
-    [['Nginx:1'], 'image reference "Nginx:1" is not valid: repository "Nginx" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"'],
-    [[`nginx:1.25@sha256:${'a'.repeat(64)}`], `image "nginx:1.25@sha256:${'a'.repeat(64)}" names a digest; images add takes tag references (the lock records what the tag points at)`],
+    [['Nginx:1'], 'image reference "Nginx:1" is not valid: repository "Nginx" must be lowercase path components of letters and digits '
+      + 'separated by ".", "_", "__" or "-"'],
+    [[`nginx:1.25@sha256:${'a'.repeat(64)}`], `image "nginx:1.25@sha256:${'a'.repeat(64)}" names a digest; `
+      + 'images add takes tag references (the lock records what the tag points at)'],
   ])('images add %j exits 2 before any request, and writes no lock', async (images, message) => {
     const lock = path.join(work, `never-${Math.random().toString(36).slice(2)}.json`);
     const r = await run('images', 'add', ...images, '--lock', lock);

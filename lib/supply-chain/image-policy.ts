@@ -111,15 +111,16 @@ export class ImagePolicy extends Construct {
       problems.push(`image "${image}" is pinned to ${parts.digest}, but the image lock ${this.lockFile} has ${locked.digest} for that tag; refresh the lock or fix the reference`);
     }
     if (!parts.digest && !locked && this.requireDigest && !tagOnlyAllowed) {
-      problems.push(`image "${image}" has no digest and is not in the image lock${this.lockFile ? ` ${this.lockFile}` : ''}; ${addToLockHint(image, this.lockFile)}, `
+      const lock = this.lockFile ? ` ${this.lockFile}` : '';
+      problems.push(`image "${image}" has no digest and is not in the image lock${lock}; ${addToLockHint(image, this.lockFile)}, `
         + 'pin it by digest, or run the tag with \'exemptions.tagOnlyImage\' and a reason');
     }
     if (this.maxAgeDays !== undefined) {
       const age = this.lock!.ageInDays(image, this.now);
       if (age === undefined) {
         if (parts.digest || locked || !tagOnlyAllowed) {
-          problems.push(`the age of image "${image}" is unknown: it is not in the image lock ${this.lockFile}, and the policy has a maximum age of ${this.maxAgeDays} days; `
-            + addToLockHint(image, this.lockFile));
+          problems.push(`the age of image "${image}" is unknown: it is not in the image lock ${this.lockFile}, `
+            + `and the policy has a maximum age of ${this.maxAgeDays} days; ${addToLockHint(image, this.lockFile)}`);
         }
       } else if (age > this.maxAgeDays) {
         problems.push(`image "${image}" was built ${age} days ago (${this.lock!.lookup(image)!.created}), more than the maximum age of ${this.maxAgeDays} days; rebuild it and refresh the lock`);
