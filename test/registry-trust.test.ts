@@ -37,6 +37,11 @@ const foreignToken: Handler = (_req, res) => {
   res.end(JSON.stringify({ token: 'foreign-token' }));
 };
 let foreignHandler: Handler = foreignToken;
+const tlsToken: Handler = (_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ token: 'tls-token' }));
+};
+let tlsHandler: Handler = tlsToken;
 const servers: net.Server[] = [];
 let registryPort: number;
 let foreignPort: number;
@@ -64,12 +69,8 @@ beforeAll(async () => {
   registryPort = await listen(http.createServer(recorder('registry', () => registryHandler)), '127.0.0.1');
   // 127.0.0.2 is loopback too, but another host than the registry's 127.0.0.1: a foreign token service.
   foreignPort = await listen(http.createServer(recorder('foreign', () => foreignHandler)), '127.0.0.2');
-  const tlsToken: Handler = (_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ token: 'tls-token' }));
-  };
   const tls = { key: fs.readFileSync(key), cert: fs.readFileSync(caFile) };
-  tlsPort = await listen(https.createServer(tls, recorder('tls-token', () => tlsToken)), '127.0.0.1');
+  tlsPort = await listen(https.createServer(tls, recorder('tls-token', () => tlsHandler)), '127.0.0.1');
 });
 
 afterAll(() => {
@@ -174,7 +175,7 @@ async function run(...argv: string[]) {
 /**
  * Runs a refresh of `images` that must be refused, with credentials for the registry unless
  * `flags` name an auth file; returns stderr after checking exit 1, the untouched lock and that
- * the password went to no server but the registry itself.
+ * the password never reached the foreign host (127.0.0.2; the registry's own host 127.0.0.1 may have it).
  */
 async function refused(images: string[], ...flags: string[]): Promise<string> {
   const lock = writeLock(images);
@@ -184,7 +185,7 @@ async function refused(images: string[], ...flags: string[]): Promise<string> {
   expect(r.code).toBe(1);
   expect(r.out).toBe('');
   expect(fs.readFileSync(lock).equals(before)).toBe(true);
-  expect(credentialsSentTo().filter(s => s !== 'registry')).toEqual([]);
+  expect(credentialsSentTo().filter(s => s === 'foreign')).toEqual([]);
   return r.err.replace(`cdk8s-secure: ${lock} was left unchanged; 1 of 1 image(s) could not be resolved:\n  `, '');
 }
 
@@ -264,6 +265,21 @@ describe('token realms', () => {
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toBe(value === '' ? 'cdk8s-secure: --token-realm needs a value (HOST)'
       : `cdk8s-secure: --token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  });
+
+  test('a token service that redirects from HTTPS to plain HTTP is refused: the credentials never follow', async () => {
+    tlsHandler = (_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.2:${foreignPort}/token` });
+      res.end();
+    };
+    try {
+      serve({ image: image('2026-11-20T08:00:00Z'), challenge: `Bearer realm="https://127.0.0.1:${tlsPort}/token"`, token: 'tls-token' });
+      expect(await refused([`${registry()}/team/app:1.0`], '--ca-file', caFile)).toBe(`${registry()}/team/app:1.0: the token from 127.0.0.1:${tlsPort} `
+        + `was redirected from https://127.0.0.1:${tlsPort} to http://127.0.0.2:${foreignPort}; refused (a redirect never leaves HTTPS)\n`);
+      expect(seen.map(s => s.server)).toEqual(['registry', 'tls-token']);
+    } finally {
+      tlsHandler = tlsToken;
+    }
   });
 
   test('a blob redirected to another host gets no Authorization', async () => {

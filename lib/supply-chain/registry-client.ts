@@ -214,7 +214,7 @@ class Session {
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
       if (hop === MAX_REDIRECTS) throw this.fail(`the ${what} was redirected more than ${MAX_REDIRECTS} times`);
       const next = new URL(location, url);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (url.protocol === 'http:' || isLoopbackHost(next.hostname)))) {
+      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && url.protocol === 'http:')) {
         throw this.fail(`the ${what} was redirected from ${url.origin} to ${next.origin}; refused (a redirect never leaves HTTPS)`);
       }
       url = next;
