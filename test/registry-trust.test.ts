@@ -13,6 +13,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { ImagePolicy, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
+import { isFromTrustedRegistry, parseImageReference } from '../lib/supply-chain/image-reference';
 import { isLoopbackHost, MAX_MANIFEST_BYTES } from '../lib/supply-chain/registry-client';
 import { REFRESH_CONCURRENCY } from '../lib/supply-chain/refresh';
 import { RESOURCES, testPool } from './workloads/helpers';
@@ -308,6 +309,15 @@ test.each<[string, string, boolean]>([
 ])('isLoopbackHost(%s)', (_, host, expected) => {
   expect(isLoopbackHost(host)).toBe(expected);
 });
+
+test.each(['nginx:1.25', 'docker.io/nginx:1.25', 'docker.io/library/nginx:1.25', 'index.docker.io/nginx:1.25', 'index.docker.io/library/nginx:1.25'])(
+  'image names are read as container runtimes read them: %s is docker.io/library/nginx:1.25', reference => {
+    expect(parseImageReference(reference)).toEqual({ registry: 'docker.io', repository: 'library/nginx', tag: '1.25', digest: undefined });
+    for (const trusted of ['docker.io', 'index.docker.io', 'docker.io/library', 'index.docker.io/library/']) {
+      expect(isFromTrustedRegistry(parseImageReference(reference), [trusted])).toBe(true);
+    }
+    expect(isFromTrustedRegistry(parseImageReference(reference), ['index.docker.io.evil.example'])).toBe(false);
+  });
 
 describe('what is received is verified', () => {
   test('a manifest whose Docker-Content-Digest differs from its bytes is refused', async () => {
