@@ -574,6 +574,9 @@ describe('adding images', () => {
     ].join('\n'));
     expect(Object.keys(JSON.parse(fs.readFileSync(lock, 'utf8')).images)).toEqual([`${registry()}/shop/api:1.0`, `${registry()}/shop/web:1.0`]);
     expect((await run('images', 'refresh', '--from', dir, '--lock', lock)).err.split('\n')[0]).toBe('cdk8s-secure: --from goes with --add-missing');
+    const created = path.join(dir, 'images.lock.json');
+    expect((await run('images', 'refresh', '--add-missing', '--from', dir, '--lock', created)).code).toBe(0);
+    expect(Object.keys(JSON.parse(fs.readFileSync(created, 'utf8')).images)).toEqual([`${registry()}/shop/api:1.0`, `${registry()}/shop/web:1.0`]);
   });
 });
 
