@@ -510,7 +510,9 @@ describe('the lock file', () => {
     });
     const lock = writeLock(Array.from({ length: 30 }, (_, i) => `${registry()}/team/app${i}:1.0`));
     expect((await run('images', 'refresh', '--lock', lock)).code).toBe(0);
-    expect(most).toBe(REFRESH_CONCURRENCY);
+    // At most the limit, whatever the machine's load; more than one, or the limit would be one.
+    expect(most).toBeLessThanOrEqual(REFRESH_CONCURRENCY);
+    expect(most).toBeGreaterThan(1);
   });
 });
 
