@@ -187,3 +187,9 @@ test('a reader that closes the pipe early ends the output without a stack trace'
   expect(r.stderr).toBe('');
   expect(r.stdout.trim()).toBe('0');
 });
+
+test('stdout that cannot be written (a full disk) exits 2 with one line', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });
+  expect([r.status, r.stderr]).toEqual([2, 'cdk8s-secure: cannot write to stdout: ENOSPC\n']);
+});
