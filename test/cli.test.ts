@@ -61,6 +61,10 @@ test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdou
   expect(r.err.trim()).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
 });
 
+test('--output - is stdout', () => {
+  expect(run('check', fixture('secure.yaml'), '--output', '-')).toEqual(run('check', fixture('secure.yaml')));
+});
+
 test('--output writes the report to a file', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'r.sarif');
   const r = run('check', fixture('secure.yaml'), '--format', 'sarif', '--output', file);
