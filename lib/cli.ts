@@ -10,9 +10,9 @@ import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
-import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
-import { ImageLock, lockKey } from './supply-chain/image-lock';
+import { engineOptionsFromSettings } from './scope-check';
+import { lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
@@ -126,13 +126,15 @@ function check(args: ParsedArgs, io: CliOutput): number {
   } catch (e) {
     throw args.fail((e as Error).message);
   }
-  const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
-  const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
-  const documents = loadManifests([...args.operands]);
-  const pack = Packs.named(args.value('pack')!);
-  const trustedRegistries = args.values('trusted-registry');
-  const engine = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy });
-  const report = engine.evaluateDocuments(documents);
+  const options = engineOptionsFromSettings({
+    pack: args.value('pack'),
+    pssVersion,
+    trustedRegistries: args.values('trusted-registry'),
+    imageLock: imageLockFile,
+    maxImageAgeDays,
+    suppressionPolicy: args.value('suppressions'),
+  });
+  const report = new PolicyEngine(options).evaluateDocuments(loadManifests([...args.operands]));
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');

@@ -181,7 +181,7 @@ test("README's new-project app synthesises with the Guard and the validation plu
 test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deployment fails synth', () => {
   const synth = run(process.execPath, ['plus33.js'], app);
   expect(synth.status).toBe(1);
-  const findings = [...synth.stderr.matchAll(/^ +\[SecureGuard\] (.*)$/gm)].map(m => m[1]);
+  const findings = [...synth.stderr.matchAll(/^ +\[cdk8s-secure\] (.*)$/gm)].map(m => m[1]);
   const rules = findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1]);
   expect(rules).toEqual(['seccomp-required', 'capabilities-restricted', 'ephemeral-storage-limits']);
   expect(findings[2]).toBe('web/site/Resource: [ephemeral-storage-limits] container "main" must set resources.limits.ephemeral-storage '

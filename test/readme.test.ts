@@ -61,7 +61,12 @@ test('every CLI option README shows is one the command takes', () => {
 test('the plugin properties README lists are those of SecureValidationProps', () => {
   const listed = /Plugin properties: ((?:`\w+`(?:, )?)+)\./.exec(README.replace(/\s+/g, ' '))![1].match(/\w+/g);
   const jsii = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8'));
-  expect(listed!.sort()).toEqual(jsii.types['cdk8s-secure.SecureValidationProps'].properties.map((p: { name: string }) => p.name).sort());
+  // Its own properties and those of the interfaces it extends (CheckSettings).
+  const properties = (fqn: string): string[] => {
+    const type = jsii.types[fqn];
+    return [...(type.properties ?? []).map((p: { name: string }) => p.name), ...(type.interfaces ?? []).flatMap(properties)];
+  };
+  expect(listed!.sort()).toEqual(properties('cdk8s-secure.SecureValidationProps').sort());
 });
 
 test('every relative link points at a file, and every #anchor at a heading', () => {
