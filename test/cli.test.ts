@@ -47,9 +47,10 @@ test('--pss-version picks the Pod Security Admission version the PSS rules are c
   const keepalive = path.join(__dirname, 'fixtures', 'checks', 'sysctls', 'fail-v1.28-keepalive.yaml');
   const at = (version: string) => run('check', keepalive, '--pack', 'pss-baseline', '--pss-version', version);
   expect(at('v1.28').code).toBe(1);
-  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"');
+  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"; it is safe from policy v1.29 only');
   expect(at('v1.29').code).toBe(0);
-  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest, 13 rules, 1 objects');
+  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest (policy v1.37), 14 rules, 1 objects');
+  expect(at('v1.40').code).toBe(0);
   expect(run('check', keepalive, '--pack', 'pss-baseline').out.split('\n')[0]).toContain('Pod Security Standards at v1.28,');
 });
 
@@ -58,6 +59,10 @@ test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdou
   expect(r.code).toBe(1);
   if (format !== 'markdown') expect(() => JSON.parse(r.out)).not.toThrow();
   expect(r.err.trim()).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
+});
+
+test('--output - is stdout', () => {
+  expect(run('check', fixture('secure.yaml'), '--output', '-')).toEqual(run('check', fixture('secure.yaml')));
 });
 
 test('--output writes the report to a file', () => {
@@ -96,11 +101,14 @@ test.each<[string[], string]>([
   [['rules', '--pack', 'strict'], 'cdk8s-secure: unknown option --pack'],
   [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
   [['--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--__proto__'], 'cdk8s-secure: unknown option --__proto__'],
+  [['check', 'x.yaml', '--constructor=x'], 'cdk8s-secure: unknown option --constructor'],
+  [['check', 'x.yaml', '--verbose=yes'], 'cdk8s-secure: --verbose takes no value'],
+  [['constructor'], 'cdk8s-secure: unknown command "constructor"'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
   [['check', 'x.yaml', '--pss-version', '1.28'],
-    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28'],
-  [['check', 'x.yaml', '--pss-version=v1.40'],
-    'cdk8s-secure: --pss-version ("v1.40") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28'],
+    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 '
+    + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
   [['check', 'x.yaml', '--pss-version'], 'cdk8s-secure: --pss-version needs a value (VERSION)'],
   [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
 ])('%j exits 2 with a clear message', (argv, message) => {
@@ -182,4 +190,10 @@ test('a reader that closes the pipe early ends the output without a stack trace'
   const r = spawnSync('bash', ['-c', `"${bin}" rules | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.stdout.trim()).toBe('0');
+});
+
+test('stdout that cannot be written (a full disk) exits 2 with one line', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });
+  expect([r.status, r.stderr]).toEqual([2, 'cdk8s-secure: cannot write to stdout: ENOSPC\n']);
 });

@@ -59,6 +59,18 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   expect(failing('lab')).toEqual(['namespace-pss']);
 });
 
+test('the namespace\'s PSA version is the version its workloads are checked at: a mismatch is a namespace-pss finding', () => {
+  const app = Testing.app();
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop', pssVersion: 'v1.30' });
+  const versionFindings = (pssVersion?: string) => Compliance.evaluate(app, { pssVersion }).findings
+    .filter(f => f.ruleId === 'namespace-pss').map(f => f.message);
+  expect(versionFindings()).toEqual([
+    'Namespace "shop" enforces the Pod Security Standards at "v1.30", but the rules here check them at v1.28; '
+      + 'pin pod-security.kubernetes.io/enforce-version=v1.28, or check at the namespace\'s version (pssVersion, --pss-version)',
+  ]);
+  expect(versionFindings('v1.30')).toEqual([]);
+});
+
 test('cdk8s-plus connections open what a workload needs on top of the default deny', () => {
   const app = Testing.app();
   const chart = new Chart(app, 'c', { namespace: 'shop' });
@@ -108,9 +120,8 @@ test.each<[string, () => unknown, string]>([
   ['a name that is not a DNS label', () => new SecureNamespace(Testing.chart(), 'n', { name: 'Shop' }),
     `'name' ("Shop") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
   ['a PSA version without its v', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: '1.28' }),
-    `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28`],
-  ['a PSA version newer than the engine knows', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: 'v1.38' }),
-    `'pssVersion' ("v1.38") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28`],
+    `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 `
+    + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
   ['a LimitRange whose default exceeds its max', () => new SecureNamespace(Testing.chart(), 'n', {
     name: 'shop',
     limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' }, defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },

@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { PolicyEngine } from '../lib';
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Guard, PolicyEngine, ReportFormat } from '../lib';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'cdk8s-secure');
@@ -72,4 +74,15 @@ test('the driver names its version, and every rule a name of its own that is not
   expect(new Set(names.map(n => n.toLowerCase())).size).toBe(PolicyEngine.rules().length);
   expect(driver.rules.filter((r: any) => r.name.toLowerCase() === r.id.toLowerCase())).toEqual([]);
   expect(driver.rules.find((r: any) => r.id === 'privileged-container').name).toBe('NoPrivilegedContainers');
+});
+
+test("the Guard's SARIF passes the multitool too", () => {
+  const app = Testing.app({ outdir: path.join(dir, 'guard') });
+  const guard = Guard.attach(app, { reportFormats: [], printSummary: false });
+  new kplus.Deployment(new Chart(app, 'web'), 'site', { containers: [{ image: 'nginx:1.27', portNumber: 8080 }] });
+  expect(() => app.synth()).toThrow(/Validation failed/);
+  const file = path.join(dir, 'guard.sarif');
+  fs.writeFileSync(file, guard.report!.render(ReportFormat.SARIF));
+  expect(JSON.parse(fs.readFileSync(file, 'utf8')).runs[0].results.length).toBeGreaterThan(0);
+  expect(problems(file)).toEqual([]);
 });

@@ -163,7 +163,7 @@ describe('the suppression policy', () => {
     expect(of('apps', 'privileged-container')).toMatchObject({
       suppressed: false, suppressionRefused: `the suppression of "privileged-container" is not allowed by the suppression policy (${policy})`,
     });
-    expect(of('monitoring', 'volume-types').suppressed).toBe(false);
+    expect(of('monitoring', 'host-path-volume').suppressed).toBe(false);
   });
 
   test.each<[string, string]>([

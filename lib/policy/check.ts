@@ -26,6 +26,8 @@ export interface CheckContext {
   readonly now: Date;
   /** The Pod Security Admission policy version PSS checks are evaluated at (the minor of v1.<minor>). */
   readonly pssMinor: number;
+  /** That version as given: "v1.28" or "latest". */
+  readonly pssVersion: string;
 }
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */

@@ -44,6 +44,7 @@ import { ServiceReachableCheck } from './service-reachable';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
+import { UlimitsCheck } from './ulimits';
 import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
@@ -54,6 +55,13 @@ import { RbacNodeProxyCheck } from './rbac-node-proxy';
 import { RbacPodExecCheck } from './rbac-pod-exec';
 import { RbacSecretReadCheck } from './rbac-secret-read';
 import { RbacWildcardCheck } from './rbac-wildcard';
+import { ConfigMapCredentialCheck } from './configmap-credential';
+import { HostPathPersistentVolumeCheck } from './host-path-persistent-volume';
+import { IngressTlsCheck } from './ingress-tls';
+import { LoadBalancerSourceRangesCheck } from './load-balancer-source-ranges';
+import { RootGroupCheck } from './root-group';
+import { ServiceExposureCheck } from './service-exposure';
+import { ShareProcessNamespaceCheck } from './share-process-namespace';
 
 export const ALL_CHECKS: readonly Check[] = [
   // Pod Security Standards: baseline
@@ -69,6 +77,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SeccompUnconfinedCheck(),
   new SysctlsCheck(),
   new ProbeHostCheck(),
+  new UlimitsCheck(),
   // Pod Security Standards: restricted
   new VolumeTypesCheck(),
   new PrivilegeEscalationCheck(),
@@ -116,6 +125,15 @@ export const ALL_CHECKS: readonly Check[] = [
   new RbacClusterAdminBindingCheck(),
   new RbacDefaultServiceAccountBindingCheck(),
   new DefaultServiceAccountCheck(),
+  // The orchestrator: exposure, and what reaches the host past PSS
+  new ServiceExposureCheck(),
+  new LoadBalancerSourceRangesCheck(),
+  new IngressTlsCheck(),
+  new ShareProcessNamespaceCheck(),
+  new HostPathPersistentVolumeCheck(),
+  new RootGroupCheck(),
+  // The orchestrator: credentials in the open
+  new ConfigMapCredentialCheck(),
   new EgressReachableCheck(),
 ];
 

@@ -1,5 +1,6 @@
 import { RuleStatus } from '../model';
 import type { Report } from './report';
+import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 
@@ -12,7 +13,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [
     '# cdk8s-secure compliance report',
     '',
-    `Pack **${report.pack}**, Pod Security Standards at **${report.pssVersion}**: `
+    `Pack **${report.pack}**, Pod Security Standards at **${describePssVersion(report.pssVersion)}**: `
       + `${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings, ${s.suppressed} suppressed.`,
     '',
     '## Rules',

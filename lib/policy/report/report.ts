@@ -1,6 +1,6 @@
 import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
-import { DEFAULT_PSS_VERSION } from '../pss-version';
+import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { connectivityOf } from '../reachability';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
@@ -66,8 +66,10 @@ export interface RenderOptions {
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
-  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at, as given ("v1.28", "latest"). */
   public readonly pssVersion: string;
+  /** The policy whose behaviours that version selects: "latest" is the newest ("v1.37"), and so is a version past it. */
+  public readonly pssPolicyVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -93,6 +95,7 @@ export class Report {
   ) {
     this.pack = pack;
     this.pssVersion = pssVersion;
+    this.pssPolicyVersion = `v1.${parsePssVersion(pssVersion).minor}`;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
@@ -161,6 +164,24 @@ export class Report {
     const result: { [status: string]: number } = {};
     STATUS_CODES.forEach((status, code) => { result[status] = counts[code]; });
     return result;
+  }
+
+  /**
+   * The same report with the object at index `i` (and its findings) placed in `files[i]`,
+   * where that is given: the Guard learns the files cdk8s wrote only after it evaluated.
+   * @internal
+   */
+  public _withFiles(files: ReadonlyArray<string | undefined>): Report {
+    const moved = new Map<ObjectRef, ObjectRef>();
+    const objects = this.objects.map((o, i) => {
+      const file = files[i];
+      if (file === undefined) return o;
+      const ref = { ...o, file };
+      moved.set(o, ref);
+      return ref;
+    });
+    const findings = this.findings.map(f => (moved.has(f.object) ? { ...f, object: moved.get(f.object)! } : f));
+    return new Report(this.pack, this.rules, objects, this.statuses as unknown as number[], findings, this.pssVersion)._withManifests(this.manifests);
   }
 
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */

@@ -86,7 +86,7 @@ export function renderSarif(report: Report): string {
         },
       },
       // SARIF's place for facts about the run (2.1.0 section 3.19.20).
-      properties: { pack: report.pack, pssVersion: report.pssVersion },
+      properties: { pack: report.pack, pssVersion: report.pssVersion, pssPolicyVersion: report.pssPolicyVersion },
       results: report.findings.map(f => ({
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),

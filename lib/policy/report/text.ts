@@ -1,4 +1,5 @@
 import { Finding, RuleStatus, Severity } from '../model';
+import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
@@ -19,7 +20,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 export function renderText(report: Report, verbose = false): string {
   const lines: string[] = [
-    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
       + `${report.rules.length} rules, ${report.objects.length} objects`,
   ];
   let current = '';
