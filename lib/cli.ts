@@ -10,9 +10,9 @@ import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
-import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
-import { ImageLock, lockKey } from './supply-chain/image-lock';
+import { engineOptionsFromSettings } from './scope-check';
+import { lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
@@ -26,6 +26,9 @@ const STDIO: CliOutput = {
   out: t => process.stdout.write(t),
   err: t => process.stderr.write(t),
 };
+
+/** `--output -` is stdout, as in most Unix tools. */
+const STDOUT = '-';
 
 type Handler = (args: ParsedArgs, io: CliOutput) => number | Promise<number>;
 
@@ -44,7 +47,7 @@ const CHECK: CommandSpec<Handler> = {
       help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
-    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout ("-" is stdout)' },
     'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
@@ -123,17 +126,19 @@ function check(args: ParsedArgs, io: CliOutput): number {
   } catch (e) {
     throw args.fail((e as Error).message);
   }
-  const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
-  const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
-  const documents = loadManifests([...args.operands]);
-  const pack = Packs.named(args.value('pack')!);
-  const trustedRegistries = args.values('trusted-registry');
-  const engine = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy });
-  const report = engine.evaluateDocuments(documents);
+  const options = engineOptionsFromSettings({
+    pack: args.value('pack'),
+    pssVersion,
+    trustedRegistries: args.values('trusted-registry'),
+    imageLock: imageLockFile,
+    maxImageAgeDays,
+    suppressionPolicy: args.value('suppressions'),
+  });
+  const report = new PolicyEngine(options).evaluateDocuments(loadManifests([...args.operands]));
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
-  if (output) {
+  if (output && output !== STDOUT) {
     try {
       fs.writeFileSync(output, rendered);
     } catch (e) {
@@ -157,7 +162,9 @@ function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 function add(args: ParsedArgs, io: CliOutput): Promise<number> {
   const pinned = args.operands.find(image => image.includes('@'));
-  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  if (pinned !== undefined) {
+    throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  }
   return updateLock(args, io, { add: args.operands, onlyAdded: true });
 }
 

@@ -16,5 +16,6 @@ export * from './logging';
 export * from './supply-chain';
 export * from './suppressions';
 export * from './guard';
+export { CheckSettings, ScopeCheckOptions } from './scope-check';
 export * from './plugin';
 export * from './testing';

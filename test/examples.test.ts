@@ -1,6 +1,6 @@
 // Every example synthesises under Guard with zero error findings, is valid against the
 // upstream Kubernetes schema, and is pinned by one snapshot.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,6 +11,8 @@ import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
 import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
+import { synthWithPlugin } from './cdk8s-cli';
+import { main } from '../lib/cli';
 import { connectivityOf } from '../lib/policy/reachability';
 import { schemaErrors } from './schema';
 
@@ -105,13 +107,14 @@ test('the shop API reads its database password from a read-only file', () => {
 describe('the real cdk8s CLI with the validation plugin', () => {
   const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
-  test('synthesises the example into dist/ and passes the plugin', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-dist-'));
+  test('synthesises the example into dist/ and passes the plugin; dist/ holds manifests only, the reports are beside it', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-project-')), 'dist');
+    const reports = path.join(path.dirname(out), 'compliance');
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
     expect(stdout).toContain('objects=62 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
-    const record = JSON.parse(fs.readFileSync(path.join(out, 'images.json'), 'utf8'));
+    const record = JSON.parse(fs.readFileSync(path.join(reports, 'images.json'), 'utf8'));
     const images = new Set<string>();
     for (const file of fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml'))) {
       for (const m of loadAll(fs.readFileSync(path.join(out, file), 'utf8')) as any[]) {
@@ -122,29 +125,32 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     expect(record.images.map((i: any) => i.reference).sort()).toEqual([...images].sort());
     expect(record.images.every((i: any) => i.pinned)).toBe(true);
     expect(images.size).toBe(7); // postgres, api, web, report, worker, export and fluent-bit
-    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'images.json', 'observability.k8s.yaml', 'platform.k8s.yaml', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'observability.k8s.yaml', 'platform.k8s.yaml', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(reports).sort()).toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'images.json']);
+    // Every .yaml, .yml and .json file of dist/ is a Kubernetes manifest, and the CLI passes dist/ as a whole.
+    for (const file of fs.readdirSync(out, { recursive: true }).map(String).filter(f => /\.(ya?ml|json)$/.test(f))) {
+      for (const m of loadAll(fs.readFileSync(path.join(out, file), 'utf8')) as any[]) expect([file, typeof m?.apiVersion, typeof m?.kind]).toEqual([file, 'string', 'string']);
+    }
+    let checked = '';
+    const trusted = TRUSTED.flatMap(r => ['--trusted-registry', r]);
+    expect(main(['check', out, ...trusted], { out: t => { checked += t; }, err: t => { checked += t; } })).toBe(0);
+    expect(checked).toContain('objects=62 errors=0 warnings=0 suppressed=2');
+    // The SARIF report points at the files cdk8s wrote.
+    const sarif = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.sarif'), 'utf8'));
+    const uris = new Set<string>(sarif.runs[0].results.flatMap((r: any) => r.locations.map((l: any) => l.physicalLocation.artifactLocation.uri)));
+    expect(uris.size).toBeGreaterThan(0);
+    for (const uri of uris) expect(fs.existsSync(path.resolve(ROOT, uri))).toBe(true);
   }, 120_000);
 
   test('fails cdk8s synth for an insecure app through the plugin alone (no Guard)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-plugin-'));
-    fs.writeFileSync(path.join(dir, 'app.js'), [
+    const r = synthWithPlugin([
       `const { App, Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
       `const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});`,
       'const app = new App();',
       'const chart = new Chart(app, "bad");',
       'new kplus.Deployment(chart, "web", { containers: [{ image: "nginx:latest", securityContext: { privileged: true, allowPrivilegeEscalation: true } }] });',
       'app.synth();',
-    ].join('\n'));
-    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
-      'language: typescript',
-      'app: node app.js',
-      'validations:',
-      `  - package: ${path.join(ROOT, 'build', 'plugin.js')}`,
-      '    version: 0.1.0',
-      '    class: SecureValidation',
-      '    properties: { pack: strict }',
-    ].join('\n'));
-    const r = spawnSync(cli, ['synth', '--no-check-upgrade'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    ], '{ pack: strict }');
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('privileged-container (error)');
     expect(r.stdout + r.stderr).toContain('ERROR [privileged-container] container "main" must not set securityContext.privileged=true');

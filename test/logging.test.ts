@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { load } from 'js-yaml';
@@ -146,12 +147,13 @@ test('the events shipper: Fluent Bit with the kubernetes_events input, read-only
 
 test('the image record: every image, pinned or not, with the workloads that use it, and in each pod template', () => {
   const app = Testing.app();
-  Guard.attach(app, { reportFormats: [] });
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'images-'));
+  Guard.attach(app, { reportFormats: [], reportDir });
   const chart = new Chart(app, 'c');
   const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container, { ...container, name: 'side', image: IMAGE }] });
   new LogShipper(d, 'logs', { workload: d, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT });
   app.synth();
-  const record = JSON.parse(fs.readFileSync(path.join(app.outdir, 'images.json'), 'utf8'));
+  const record = JSON.parse(fs.readFileSync(path.join(reportDir, 'images.json'), 'utf8'));
   const name = (Testing.synth(chart).find(m => m.kind === 'Deployment')).metadata.name;
   expect(record.images.map((i: any) => [i.reference, i.pinned, i.usedBy.map((u: any) => u.container)])).toEqual([
     [IMAGE, false, ['side']],
@@ -186,8 +188,8 @@ describe('log output authentication', () => {
     const fromSecrets = shipper.env.filter((e: any) => e.valueFrom?.secretKeyRef);
     expect(fromSecrets.map((e: any) => `${e.name}=${e.valueFrom.secretKeyRef.key}`).sort()).toEqual(env);
     expect(fromSecrets.every((e: any) => e.valueFrom.secretKeyRef.name === 'logs-credentials')).toBe(true);
-    const reason = manifests.find(m => m.kind === 'Deployment').metadata.annotations['suppress.cdk8s-secure.io/secret-env'];
-    expect(reason).toMatch(/^container "log-shipper": Fluent Bit's \w+ output reads .+ only from its configuration, where an environment variable is the one way to bring a secret in$/);
+    const reason = manifests.find(m => m.kind === 'Deployment').metadata.annotations['log-shipper.container.suppress.cdk8s-secure.io/secret-env'];
+    expect(reason).toMatch(/^Fluent Bit's \w+ output reads .+ only from its configuration, where an environment variable is the one way to bring a secret in$/);
     expect(Compliance.failingRules(chart, { pack: Packs.STRICT, trustedRegistries: ['registry.example.com'] })).not.toContain('secret-env');
   });
 

@@ -1,12 +1,11 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { manifestOf } from '../manifest';
+import { PassManifests, SynthPass } from '../synth-pass';
 import { PssLevel } from '../policy/model';
 import { podViewOf } from '../policy/pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
 import { parseQuantity } from '../policy/quantity';
-import { memoInSynth, trackSynth } from '../synth-scope';
 
 const PSA = 'pod-security.kubernetes.io';
 
@@ -234,8 +233,7 @@ export class SecureNamespace extends Construct {
         },
       },
     });
-    trackSynth(this);
-    this.node.addValidation({ validate: () => memoInSynth(this, this, () => this.checkWorkloadsFitQuota()) });
+    SynthPass.of(this).addCheck(manifests => this.checkWorkloadsFitQuota(manifests));
   }
 
   private checkLimits(l: NamespaceLimitRange): void {
@@ -263,15 +261,15 @@ export class SecureNamespace extends Construct {
   }
 
   /** The namespace's pod-bearing objects, summed (requests and limits times replicas) against the quota. */
-  private checkWorkloadsFitQuota(): string[] {
+  private checkWorkloadsFitQuota(manifests: PassManifests): string[] {
     const totals: { [key: string]: number } = {};
     // Contributors are kept as numbers and described only when a message needs them.
     const parts: { [key: string]: Contribution[] } = {};
     const quantities = new QuantityCache();
     let pods = 0;
-    for (const c of this.node.root.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || c.metadata.namespace !== this.name) continue;
-      const manifest = manifestOf(c);
+    for (const c of manifests.objects) {
+      if (c.metadata.namespace !== this.name) continue;
+      const manifest = manifests.manifestOf(c);
       const pod = podViewOf(manifest);
       if (!pod) continue;
       const replicas = replicasOf(manifest);

@@ -29,10 +29,16 @@ export function parsePssVersion(value: unknown, field = "'pssVersion'"): PssVers
     + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
   if (value === 'latest') return { label: 'latest', minor: NEWEST_PSS_MINOR };
   const match = typeof value === 'string' ? FORMAT.exec(value) : null;
-  if (!match) throw new Error(`${field} (${JSON.stringify(value)}) is not a Pod Security Admission policy version; ${allowed}`);
+  if (!match) throw new Error(`${field} (${quoted(value)}) is not a Pod Security Admission policy version; ${allowed}`);
   // PSA evaluates a version past its newest as its newest (registry.go clamps to maxVersion);
   // reports say so, as describePssVersion writes it.
   return { label: value as string, minor: Math.min(Number(match[1]), NEWEST_PSS_MINOR) };
+}
+
+/** The value as JSON, cut at 40 characters: a message names the value, it need not repeat a megabyte of it. */
+function quoted(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 40)}...` : json;
 }
 
 /** A version as reports name it: "v1.28", or "latest (policy v1.37)" where the label is not the policy applied. */

@@ -2,16 +2,13 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { guardCovers } from '../guard-registry';
-import { literalCredential } from '../policy/credentials';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity } from '../policy/quantity';
-import { formatFinding } from '../policy/report/describe';
 import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
@@ -20,9 +17,9 @@ import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';
+import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
-import { manifestOf } from '../manifest';
-import { memoInSynth, trackSynth } from '../synth-scope';
+import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
@@ -33,24 +30,20 @@ export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** What a workload's own validation enforces: everything its defaults guarantee. */
-const WORKLOAD_RULES = [
+/**
+ * What every Secure* workload promises, written on its manifest as the guarantees annotation:
+ * these rules are errors on it under every pack and front door (see policy/guarantees.ts).
+ */
+const WORKLOAD_GUARANTEES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env', 'default-service-account',
   'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
-let workloadEngine: PolicyEngine | undefined;
-function engine(): PolicyEngine {
-  workloadEngine ??= new PolicyEngine({
-    pack: {
-      name: 'secure-workload',
-      description: 'What every Secure* workload checks on its own manifest.',
-      rules: Object.fromEntries(WORKLOAD_RULES.map(id => [id, Severity.ERROR])),
-    },
-  });
-  return workloadEngine;
-}
+/** Rules checked on a container's props at construction, by the engine, before the pod exists. */
+const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
+/** The container exemption that weakens each rule checked at construction, where one does. */
+const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: keyof ContainerExemptions } = { 'secret-env': 'secretsInEnv', 'host-port': 'hostPort' };
 
 const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostNetwork: ['host-namespaces'],
@@ -66,7 +59,8 @@ const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] 
   cpuLimit: ['cpu-limits'],
   writableRootFilesystem: ['read-only-root-filesystem'],
   secretsInEnv: ['secret-env'],
-  tagOnlyImage: ['image-digest'],
+  // A tag has no recorded build time, so its age is unknown too.
+  tagOnlyImage: ['image-digest', 'image-max-age'],
   addCapabilities: [],
 };
 /** Where the projected Kubernetes API token appears, as with the automatic mount. */
@@ -181,7 +175,6 @@ export class PodHardening {
   private readonly mountPaths = new Map<string, string>();
   private readonly apiAccess?: KubernetesApiAccess;
   private readonly nodePool?: NodePool;
-  private readonly tagOnly = new Set<string>();
   private readonly runtimeClass?: SandboxRuntimeClass;
 
   constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
@@ -235,8 +228,10 @@ export class PodHardening {
         return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${policy ? policy.resolve(c.image).image : c.image}`).join(',');
       },
     }));
-    trackSynth(workload);
-    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
+    workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => guaranteesValue(this.guarantees()) }));
+    // Its manifest is checked by the App's synth pass, on what it guarantees (or by the Guard that covers it).
+    SynthPass.of(workload);
+    workload.node.addValidation({ validate: () => this.checkReferences() });
   }
 
   /** The cdk8s-plus pod props the secure props translate to. */
@@ -278,9 +273,11 @@ export class PodHardening {
       fail((e as Error).message);
     }
     const ex = props.exemptions ?? {};
+    const exempted = new Set(Object.keys(ex).flatMap(key => CONTAINER_EXEMPTION_RULES[key as keyof ContainerExemptions] ?? []));
+    checkAtConstruction(name, props, CONSTRUCTION_RULES.filter(r => !exempted.has(r)), '');
     for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) {
       const exemption = ex[key];
-      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.add(this.workload, rule, `${who}: ${exemption.reason}`);
+      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.addForContainer(this.workload, name, rule, exemption.reason);
     }
     if (ex.addCapabilities) {
       this.addedCapabilities.push(`${name}=${ex.addCapabilities.capabilities.join(',')}: ${ex.addCapabilities.reason}`);
@@ -288,7 +285,6 @@ export class PodHardening {
     }
 
     this.containerNames.add(name);
-    if (ex.tagOnlyImage) this.tagOnly.add(name);
     this.containerResources.set(name, props.resources);
     const own: WritableMount[] = [];
     try {
@@ -346,10 +342,7 @@ export class PodHardening {
     if (this.containerNames.has(name)) {
       throw new Error(`${method}: container name "${name}" is already used in this pod; give the container a unique 'name'`);
     }
-    const secretEnv = Object.entries(props.envVariables ?? {}).find(([, v]) => v?.valueFrom?.secretKeyRef);
-    if (secretEnv) {
-      throw new Error(`${method}: container "${name}" reads Secret "${secretEnv[1].valueFrom.secretKeyRef.name}" into env ${secretEnv[0]}; mount secrets as files with SecretMount, or use addSecureContainer() with 'exemptions.secretsInEnv'`);
-    }
+    checkAtConstruction(name, props, CONSTRUCTION_RULES, `${method}: `);
     this.containerNames.add(name);
   }
 
@@ -452,12 +445,15 @@ export class PodHardening {
     spec.tolerations = [...spec.tolerations ?? [], { key: pool.taintKey, operator: 'Equal', value: pool.taintValue, effect: 'NoSchedule' }];
   }
 
-  /** The workload checks its own manifest, unless a Guard covers it (the Guard then reports, once). */
-  private validate(): string[] {
-    if (guardCovers(this.workload)) return [];
-    const obj = ApiObject.of(this.workload);
-    const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions: Suppressions.of(obj) }]);
-    return report.errors.map(formatFinding);
+  /** The rules this workload guarantees: its defaults, its pool, and what its ImagePolicy requires. */
+  private guarantees(): string[] {
+    const policy = ImagePolicy.of(this.workload);
+    const rules = [...WORKLOAD_GUARANTEES];
+    if (this.nodePool) rules.push('dedicated-node-pool');
+    if (policy) rules.push('trusted-registry');
+    if (policy?.requireDigest) rules.push('image-digest');
+    if (policy?.maxAgeDays !== undefined) rules.push('image-max-age');
+    return rules;
   }
 
   /** Validates and records the pool, sensitivity and sandbox; returns the RuntimeClass the pods use. */
@@ -512,12 +508,6 @@ export class PodHardening {
       const others = this.workload.scheduling._toKube().tolerations ?? [];
       if (others.length) {
         problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
-      }
-    }
-    const policy = ImagePolicy.of(this.workload);
-    if (policy) {
-      for (const c of [...this.workload.initContainers, ...this.workload.containers]) {
-        for (const problem of policy.check(c.image, this.tagOnly.has(c.name))) problems.push(`container "${c.name}": ${problem}`);
       }
     }
     // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.
@@ -595,36 +585,12 @@ export class PodHardening {
       portOk(`ports[${i}].number`, p?.number);
       if (p.number === undefined) throw new Error(`'ports[${i}].number' is missing; give the port the container listens on`);
       portOk(`ports[${i}].hostPort`, p.hostPort === 0 ? undefined : p.hostPort);
-      if (p.hostPort !== undefined && p.hostPort !== 0 && !ex.hostPort) {
-        throw new Error(`'ports[${i}].hostPort' (${p.hostPort}) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`);
-      }
     });
     (props.volumeMounts ?? []).forEach((m, i) => {
       const existing = this.mountPaths.get(normalisedMountPath(`volumeMounts[${i}].path`, m.path));
       if (existing) throw new Error(`'volumeMounts[${i}].path' (${JSON.stringify(m.path)}) collides with ${existing} mounted there; choose another path`);
     });
-    if (!ex.secretsInEnv) {
-      for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-        const ref = value?.valueFrom?.secretKeyRef;
-        if (ref) {
-          throw new Error(`'envVariables.${envName}' reads Secret "${ref.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
-        }
-      }
-      (props.envFrom ?? []).forEach((e, i) => {
-        const secretRef = (e as any)._toKube?.().secretRef;
-        if (secretRef) {
-          throw new Error(`'envFrom[${i}]' reads Secret "${secretRef.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
-        }
-      });
-    }
-    for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-      const why = typeof value?.value === 'string' ? literalCredential(envName, value.value) : undefined;
-      if (why) {
-        throw new Error(`'envVariables.${envName}' has a literal value but ${why}; mount the secret as a file, or use EnvValue.fromSecretValue()`);
-      }
-    }
   }
-
   private checkVolume(prop: string, volume: kplus.Volume): void {
     let rendered: any;
     try {
@@ -655,6 +621,25 @@ export class PodHardening {
     this.volumeNames.add(volumeName);
     return { ...w, path, volumeName };
   }
+}
+
+/**
+ * Throws the first finding of `rules` on what a container's props say so far (its env and
+ * ports), found by the engine's own checks: the early error and the synth-time error agree.
+ */
+function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[], prefix: string): void {
+  const container = {
+    name,
+    image: props.image,
+    env: Object.entries(props.envVariables ?? {}).map(([env, v]) => ({ name: env, value: v?.value, valueFrom: v?.valueFrom })),
+    ports: (props.ports ?? []).map(p => ({ containerPort: p.number, hostPort: p.hostPort })),
+  };
+  const engine = new PolicyEngine({ pack: { name: 'construction', description: 'Container props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) } });
+  const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } }]).errors;
+  if (!first) return;
+  const exemption = CONSTRUCTION_EXEMPTIONS[first.ruleId];
+  const weaken = exemption ? `, or allow it with ${prefix ? 'addSecureContainer() and ' : ''}'exemptions.${exemption}' and a reason` : '';
+  throw new Error(`${prefix}[${first.ruleId}] ${first.message}${weaken}`);
 }
 
 function emptyDir(w: WritableMount): kplus.k8s.Volume {

@@ -125,6 +125,12 @@ describe('pssVersion', () => {
       .toThrow(`'pssVersion' (${JSON.stringify(version)}) is not a Pod Security Admission policy version; ${ALLOWED}`);
   });
 
+  test('a long or non-string value is named, cut short', () => {
+    expect(() => new PolicyEngine({ pssVersion: 'v1.28'.repeat(100_000) }))
+      .toThrow(`'pssVersion' ("v1.28v1.28v1.28v1.28v1.28v1.28v1.28v1.2...) is not a Pod Security Admission policy version; ${ALLOWED}`);
+    expect(() => new PolicyEngine({ pssVersion: 1.28 as any })).toThrow(`'pssVersion' (1.28) is not a Pod Security Admission policy version`);
+  });
+
   test('a version past the newest is checked as the newest, as PSA does, and reports say so', () => {
     const report = new PolicyEngine({ pssVersion: 'v1.99' }).evaluate([]);
     expect([report.pssVersion, report.pssPolicyVersion]).toEqual(['v1.99', `v1.${NEWEST_PSS_MINOR}`]);
@@ -156,5 +162,8 @@ describe('pssVersion', () => {
     expect(statuses('v1.25')).toMatchObject({ 'capabilities-baseline': 'not-applicable', 'capabilities-restricted': 'compliant' });
     const baseline = new PolicyEngine({ pack: Packs.PSS_BASELINE, pssVersion: 'v1.25' }).evaluate([pod]);
     expect(baseline.statusesOf(0)['capabilities-baseline']).toBe('non-compliant');
+    // A pack without PSA's composition runs both, and is stricter than PSA.
+    const byDefault = new PolicyEngine({ pssVersion: 'v1.25' }).evaluate([pod]).statusesOf(0);
+    expect(byDefault).toMatchObject({ 'capabilities-baseline': 'non-compliant', 'capabilities-restricted': 'compliant' });
   });
 });

@@ -33,13 +33,12 @@ test.each<[string, () => unknown, string]>([
   ['capability other than NET_BIND_SERVICE', deploy({}, { exemptions: { addCapabilities: { capabilities: [kplus.Capability.SYS_ADMIN], reason: 'mounts filesystems at start' } } }),
     `container "app": 'exemptions.addCapabilities.capabilities' (["SYS_ADMIN"]) may only contain NET_BIND_SERVICE; every other capability stays dropped`],
   ['host port without exemption', deploy({}, { ports: [{ number: 8080, hostPort: 80 }] }),
-    `container "app": 'ports[0].hostPort' (80) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`],
+    `[host-port] container "app" must not set ports[0].hostPort (80); expose the port through a Service instead, or allow it with 'exemptions.hostPort' and a reason`],
   ['literal credential in env', deploy({}, { envVariables: { DB_PASSWORD: kplus.EnvValue.fromValue('hunter2') } }),
-    `container "app": 'envVariables.DB_PASSWORD' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`],
+    `[env-credential-literal] container "app" env DB_PASSWORD has a literal value but its name looks like a credential; mount it from a Secret instead`],
   ['literal credential by its format in env',
     deploy({}, { envVariables: { UPSTREAM: kplus.EnvValue.fromValue('https://deploy:hunter2hunter2@git.example.com/shop.git') } }),
-    `container "app": 'envVariables.UPSTREAM' has a literal value but it holds a URL with a password; `
-      + 'mount the secret as a file, or use EnvValue.fromSecretValue()'],
+    '[env-credential-literal] container "app" env UPSTREAM has a literal value but it holds a URL with a password; mount it from a Secret instead'],
   ['the default ServiceAccount', deploy({ serviceAccount: kplus.ServiceAccount.fromServiceAccountName(Testing.chart(), 'sa', 'default') }),
     `'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`],
   ['another ServiceAccount with the default exemption', deploy({
@@ -110,6 +109,10 @@ test('Suppressions refuse a short reason and an unknown rule', () => {
   const chart = Testing.chart();
   expect(() => Suppressions.add(chart, 'host-port', 'legacy')).toThrow('Suppressions.add: the reason for "host-port" ("legacy") must have at least 10 letters or digits (spaces, punctuation and invisible characters do not count)');
   expect(() => Suppressions.add(chart, 'host-prot', 'legacy agent binds the node port')).toThrow('Suppressions.add: unknown rule "host-prot"; known rules: invalid-manifest, host-process');
+  expect(() => Suppressions.addForContainer(chart, 'Web_1', 'host-port', 'legacy agent binds the node port'))
+    .toThrow(`Suppressions.addForContainer: 'container' ("Web_1") must be a container name (a DNS label)`);
+  expect(() => Suppressions.addForContainer(chart, 'web', 'host-port', 'legacy'))
+    .toThrow('Suppressions.addForContainer: the reason for "host-port" ("legacy") must have at least 10 letters or digits');
 });
 
 test('a second Guard on the same scope is refused', () => {

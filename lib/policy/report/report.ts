@@ -166,6 +166,24 @@ export class Report {
     return result;
   }
 
+  /**
+   * The same report with the object at index `i` (and its findings) placed in `files[i]`,
+   * where that is given: the Guard learns the files cdk8s wrote only after it evaluated.
+   * @internal
+   */
+  public _withFiles(files: ReadonlyArray<string | undefined>): Report {
+    const moved = new Map<ObjectRef, ObjectRef>();
+    const objects = this.objects.map((o, i) => {
+      const file = files[i];
+      if (file === undefined) return o;
+      const ref = { ...o, file };
+      moved.set(o, ref);
+      return ref;
+    });
+    const findings = this.findings.map(f => (moved.has(f.object) ? { ...f, object: moved.get(f.object)! } : f));
+    return new Report(this.pack, this.rules, objects, this.statuses as unknown as number[], findings, this.pssVersion)._withManifests(this.manifests);
+  }
+
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */
   public summaryLine(): string {
     const s = this.summary;
