@@ -166,6 +166,10 @@ export class PolicyEngine {
   private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
+    if (options.suppressionPolicy !== undefined && !SuppressionPolicy.isSuppressionPolicy(options.suppressionPolicy)) {
+      throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
+        + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
+    }
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
