@@ -125,6 +125,9 @@ test.each([
   [['images', '--help'], 'Usage: cdk8s-secure images COMMAND [OPTIONS]'],
   [['images', 'refresh', '--help'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
   [['rules', '-h'], 'Usage: cdk8s-secure rules [OPTIONS]'],
+  [['help'], 'Usage: cdk8s-secure COMMAND [OPTIONS]'],
+  [['help', 'check'], 'Usage: cdk8s-secure check [OPTIONS] [--] FILE|DIR|-...'],
+  [['images', 'help', 'refresh'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
 ])('%j prints its help and exits 0', (argv, first) => {
   const r = run(...argv);
   expect(r.code).toBe(0);
