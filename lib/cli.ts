@@ -162,7 +162,9 @@ function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 function add(args: ParsedArgs, io: CliOutput): Promise<number> {
   const pinned = args.operands.find(image => image.includes('@'));
-  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  if (pinned !== undefined) {
+    throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  }
   return updateLock(args, io, { add: args.operands, onlyAdded: true });
 }
 
