@@ -63,7 +63,7 @@ test('no synthesised manifest of any example contains a literal secret value', (
   expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(7);
 });
 
-test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server and DNS', () => {
+test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server, billing\'s outside services and DNS', () => {
   const app = Testing.app();
   for (const build of Object.values(EXAMPLES)) build(app);
   const c = connectivityOf(app.charts.flatMap(chart => chart.toJson()));
@@ -81,6 +81,9 @@ test('the example\'s connectivity is exactly what it needs: ingress, app ports, 
     ...['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> ${logs}: 24224/TCP`),
     // The events shipper, and the billing worker that reads its feature flags from the API.
     ...['billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> Kubernetes API server (10.0.0.0/28): 443/TCP`),
+    // Billing's services outside the cluster: the payment provider and the data warehouse.
+    'billing/billing-worker -> payment provider api.payments.example.com (198.51.100.0/26): 443/TCP',
+    'billing/billing-export -> data warehouse warehouse.example.com (198.51.100.64/28): 5432/TCP',
     ...pods.map(p => `${p} -> ${dns}: 53/TCP, 53/UDP`),
   ].sort());
 });
