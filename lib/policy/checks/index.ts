@@ -50,6 +50,7 @@ import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
 import { RbacCreatePodsCheck } from './rbac-create-pods';
+import { RbacCredentialMintingCheck } from './rbac-credential-minting';
 import { RbacDefaultServiceAccountBindingCheck } from './rbac-default-service-account-binding';
 import { RbacEscalationVerbsCheck } from './rbac-escalation-verbs';
 import { RbacNodeProxyCheck } from './rbac-node-proxy';
@@ -121,6 +122,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RbacSecretReadCheck(),
   new RbacPodExecCheck(),
   new RbacEscalationVerbsCheck(),
+  new RbacCredentialMintingCheck(),
   new RbacNodeProxyCheck(),
   new RbacCreatePodsCheck(),
   new RbacClusterAdminBindingCheck(),
