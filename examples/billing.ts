@@ -5,13 +5,15 @@
 //   Store CSI driver.
 // - Both run on the billing pool, sandboxed by gVisor (a kernel of their own per pod).
 // - The worker reads its feature flags from the Kubernetes API with a projected,
-//   short-lived token of its own ServiceAccount; no other pod gets a token.
+//   short-lived token of its own ServiceAccount, allowed to get and watch that one ConfigMap
+//   and nothing else; no other pod gets a token.
 import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 import {
-  CsiProvider, ExternalSecret, LogShipper, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
+  ApiVerb, CsiProvider, EgressDestination, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob,
+  SecureDeployment, SecureResources,
 } from '../lib';
 
 const IMAGE = (name: string) => `registry.example.com/billing/${name}:3.1.0`;
@@ -47,11 +49,15 @@ export class BillingChart extends Chart {
       }),
     });
 
+    const flags = new kplus.ConfigMap(this, 'feature-flags', { data: { 'invoices.pdf-v2': 'false' } });
     this.worker = new SecureDeployment(this, 'worker', {
       replicas: 2,
       nodePool: platform.billingPool,
       secrets: [SecretMount.fromExternalSecret(this.paymentKey, { path: '/run/secrets/payment' })],
-      kubernetesApiAccess: { expiration: Duration.minutes(15) },
+      kubernetesApiAccess: {
+        expiration: Duration.minutes(15),
+        permissions: [{ apiGroup: '', resources: ['configmaps'], resourceNames: [flags.name], verbs: [ApiVerb.GET, ApiVerb.WATCH] }],
+      },
       containers: [{
         name: 'worker',
         image: IMAGE('worker'),
@@ -68,6 +74,10 @@ export class BillingChart extends Chart {
       containers: [{ name: 'export', image: IMAGE('export'), resources: RESOURCES }],
     });
 
+    // What billing talks to beyond the cluster, by address (a NetworkPolicy cannot name a host).
+    NetworkAccess.allowTo(this.worker, platform.apiServer, { name: 'Kubernetes API server', port: 443 });
+    NetworkAccess.allowTo(this.worker, EgressDestination.cidr('198.51.100.0/26'), { name: 'payment provider api.payments.example.com', port: 443 });
+    NetworkAccess.allowTo(this.exporter, EgressDestination.cidr('198.51.100.64/28'), { name: 'data warehouse warehouse.example.com', port: 5432 });
     new LogShipper(this.worker, 'logs', { workload: this.worker, output: platform.logs, image: FLUENT_BIT_IMAGE });
     Suppressions.add(this.exporter, 'log-shipper', 'prints to stdout, collected by the node agent; native sidecars need Kubernetes 1.29');
   }

@@ -4,7 +4,9 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ImageAdmissionPolicy, ImagePolicy, ImageSignaturePolicy, ImageSigner, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity } from '../lib';
+import {
+  EgressDestination, ImageAdmissionPolicy, ImagePolicy, ImageSignaturePolicy, ImageSigner, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity,
+} from '../lib';
 
 /** Fluent Bit, mirrored into the platform registry; pinned through the image lock. */
 export const FLUENT_BIT_IMAGE = 'registry.example.com/platform/fluent-bit:3.1.9';
@@ -34,6 +36,10 @@ export class PlatformChart extends Chart {
   public readonly observabilityNamespace: SecureNamespace;
   /** The central log server every shipper sends to, over TLS with verification. */
   public readonly logs: LogOutput;
+  /** The API server's endpoints (`kubectl get endpoints kubernetes`), for pods that read the API. */
+  public readonly apiServer = EgressDestination.cidr('10.0.0.0/28');
+  /** Where the cluster's ingress controller runs; it is admitted to the public frontends. */
+  public readonly ingressNamespace = 'ingress-nginx';
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -65,7 +71,8 @@ export class PlatformChart extends Chart {
         })],
       });
     }
-    this.logs = LogOutput.forward({ host: 'logs.platform.example.com' });
+    // NetworkPolicies cannot name a host: the log server's addresses are declared beside it.
+    this.logs = LogOutput.forward({ host: 'logs.platform.example.com', destination: EgressDestination.cidr('203.0.113.16/28') });
     this.shopNamespace = new SecureNamespace(this, 'shop-namespace', { name: 'shop' });
     this.observabilityNamespace = new SecureNamespace(this, 'observability-namespace', { name: 'observability' });
     this.billingNamespace = new SecureNamespace(this, 'billing-namespace', {

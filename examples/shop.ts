@@ -4,10 +4,10 @@
 // profile. The images live in the shop's own registry and are referenced by tag; the
 // ImagePolicy pins them to the digests in examples/images.lock.json at synth (the digests
 // are the example's own, not those of any published image).
-import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration, Size } from 'cdk8s';
+import { ApiObjectMetadata, Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LogShipper, SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet, Suppressions } from '../lib';
+import { LogShipper, NetworkAccess, SecretMount, SecureCronJob, SecureDeployment, SecureResources, SecureStatefulSet, Suppressions } from '../lib';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 
 const REGISTRY = 'registry.example.com/shop';
@@ -56,15 +56,9 @@ export class ShopChart extends Chart {
         },
         writablePaths: [{ path: '/var/run/postgresql', sizeLimit: '16Mi' }],
       }],
+      // Each replica keeps its own data volume, across restarts and rescheduling.
+      volumeClaimTemplates: [{ name: 'data', storage: '10Gi', mountPath: '/var/lib/postgresql/data' }],
     });
-    const data = new kplus.PersistentVolumeClaim(this, 'database-data', {
-      metadata: metadata('database'),
-      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-      storage: Size.gibibytes(10),
-    });
-    const postgres = this.database.containers[0];
-    postgres.mount('/var/lib/postgresql/data', kplus.Volume.fromPersistentVolumeClaim(this, 'database-data-volume', data));
-
     this.api = new SecureDeployment(this, 'api', {
       metadata: metadata('api'),
       replicas: 3,
@@ -120,6 +114,15 @@ export class ShopChart extends Chart {
       }],
       writablePaths: [{ path: '/work', sizeLimit: '512Mi' }],
     });
+
+    // Who talks to whom; the namespace denies everything else. Each call writes the egress
+    // policy of one side and the ingress policy of the other, for the app ports only.
+    NetworkAccess.allowFromNamespace(this.frontend, { namespace: platform.ingressNamespace });
+    // The frontend reaches the API by its Service name.
+    this.api.exposeViaService({ name: 'shop-api', ports: [{ port: 8080, targetPort: 8080 }] });
+    this.frontend.connections.allowTo(this.api);
+    this.api.connections.allowTo(this.database);
+    this.report.connections.allowTo(this.database);
 
     // The API, the frontend and the database write log files that a Fluent Bit sidecar ships
     // to the central server (nginx is told to log to /var/log/app by its configuration).

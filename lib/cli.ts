@@ -7,10 +7,12 @@ import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
+import { escapeText } from './policy/report/escape';
+import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
-import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
-import { ImageLock, lockKey } from './supply-chain/image-lock';
+import { engineOptionsFromSettings } from './scope-check';
+import { lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
@@ -24,6 +26,9 @@ const STDIO: CliOutput = {
   out: t => process.stdout.write(t),
   err: t => process.stderr.write(t),
 };
+
+/** `--output -` is stdout, as in most Unix tools. */
+const STDOUT = '-';
 
 type Handler = (args: ParsedArgs, io: CliOutput) => number | Promise<number>;
 
@@ -39,10 +44,11 @@ const CHECK: CommandSpec<Handler> = {
     'pack': { value: 'NAME', choices: Packs.all().map(p => p.name), default: 'default', help: 'rule pack' },
     'pss-version': {
       value: 'VERSION', default: DEFAULT_PSS_VERSION,
-      help: `Pod Security Admission policy version the PSS rules are checked at: v1.0 to v1.${NEWEST_PSS_MINOR}, or latest`,
+      help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
-    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout ("-" is stdout)' },
+    'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -120,18 +126,21 @@ function check(args: ParsedArgs, io: CliOutput): number {
   } catch (e) {
     throw args.fail((e as Error).message);
   }
-  const imageLock = imageLockFile ? ImageLock.fromFile(imageLockFile) : undefined;
-  const suppressionPolicy = SuppressionPolicy.fromString(args.value('suppressions')!);
+  const options = engineOptionsFromSettings({
+    pack: args.value('pack'),
+    pssVersion,
+    trustedRegistries: args.values('trusted-registry'),
+    imageLock: imageLockFile,
+    maxImageAgeDays,
+    suppressionPolicy: args.value('suppressions'),
+  });
   const output = args.value('output');
   const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
-  if (output) refuseOverwritingAnInput(output, files, args);
-  const documents = readManifestFiles(files);
-  const pack = Packs.named(args.value('pack')!);
-  const trustedRegistries = args.values('trusted-registry');
-  const report = new PolicyEngine({ pack, pssVersion, trustedRegistries, imageLock, maxImageAgeDays, suppressionPolicy }).evaluateDocuments(documents);
+  if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
+  const report = new PolicyEngine(options).evaluateDocuments(readManifestFiles(files));
   const format = args.value('format') as ReportFormat;
-  const rendered = report.render(format);
-  if (output) {
+  const rendered = report.render(format, { verbose: args.flag('verbose') });
+  if (output && output !== STDOUT) {
     try {
       fs.writeFileSync(output, rendered);
     } catch (e) {
@@ -167,14 +176,16 @@ function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 function add(args: ParsedArgs, io: CliOutput): Promise<number> {
   const pinned = args.operands.find(image => image.includes('@'));
-  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  if (pinned !== undefined) {
+    throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  }
   return updateLock(args, io, { add: args.operands, onlyAdded: true });
 }
 
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
   const timeout = Number(args.value('timeout'));
-  if (!(timeout > 0 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
+  if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
   if (caFile !== undefined) {
@@ -189,7 +200,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm'),
+    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -197,9 +208,28 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
     return 0;
   } catch (e) {
     if (e instanceof LockInputError) throw e;
-    io.err(`cdk8s-secure: ${(e as Error).message}\n`);
+    io.err(`cdk8s-secure: ${escapeLines((e as Error).message)}\n`);
     return 1;
   }
+}
+
+/** The host name `--token-realm` names (a port, if given, does not matter: hosts are trusted, not ports). */
+function realmHost(value: string, args: ParsedArgs): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${value}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.pathname !== '/' || url.search || url.username || value.includes('/')) {
+    throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
+  }
+  return url.hostname;
+}
+
+/** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeText).join('\n');
 }
 
 function rules(_args: ParsedArgs, io: CliOutput): number {
@@ -210,7 +240,7 @@ function rules(_args: ParsedArgs, io: CliOutput): number {
 /** Every failure that is not a finding exits 2 with one line naming it (and the usage for wrong arguments), never a stack trace. */
 function failed(e: unknown, io: CliOutput): number {
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`cdk8s-secure: ${message}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
+  io.err(`cdk8s-secure: ${escapeLines(message)}\n${e instanceof UsageError ? `\n${e.usage}\n` : ''}`);
   return 2;
 }
 
@@ -220,7 +250,7 @@ function failed(e: unknown, io: CliOutput): number {
  */
 export function main(argv: string[], io: CliOutput = STDIO): number | Promise<number> {
   try {
-    const invocation = resolve('cdk8s-secure', require('../package.json').version, COMMANDS, argv);
+    const invocation = resolve('cdk8s-secure', VERSION, COMMANDS, argv);
     if ('print' in invocation) {
       io.out(`${invocation.print}\n`);
       return 0;

@@ -1,19 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { markGuarded } from './guard-registry';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
-import { ImagePolicy } from './supply-chain/image-policy';
-import { Pack } from './policy/packs/pack';
-import { parsePssVersion } from './policy/pss-version';
-import { formatFinding } from './policy/report/describe';
 import { Report, ReportFormat } from './policy/report/report';
-import { SuppressionPolicy } from './policy/suppression-policy';
-import { Suppressions } from './suppressions';
-import { manifestOf } from './manifest';
-import { memoInSynth, trackSynth } from './synth-scope';
+import { parsePssVersion } from './policy/pss-version';
+import { renderSynthSummary } from './policy/report/text';
+import { checkReportDir, defaultReportDir } from './report-dir';
+import { scopeCheck, ScopeCheckOptions } from './scope-check';
+import { SynthPass } from './synth-pass';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',
@@ -25,29 +21,19 @@ const EXTENSIONS: { [f in ReportFormat]: string } = {
 /**
  * Options of a Guard (and of `Compliance` in tests).
  */
-export interface GuardOptions {
+export interface GuardOptions extends ScopeCheckOptions {
   /**
-   * The rule pack.
-   * @default Packs.DEFAULT
-   */
-  readonly pack?: Pack;
-  /**
-   * Registries (optionally with a path prefix) images may come from.
-   * @default - the trusted-registry rule is not applicable
-   */
-  readonly trustedRegistries?: string[];
-  /**
-   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
-   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
-   * enforce-version label names.
-   * @default "v1.28" (what SecureNamespace labels)
-   */
-  readonly pssVersion?: string;
-  /**
-   * Report formats written beside the manifests (into the App's outdir).
+   * Report formats written into `reportDir` after a synth.
    * @default - text, JSON, SARIF and Markdown
    */
   readonly reportFormats?: ReportFormat[];
+  /**
+   * Folder the reports and `images.json` are written to. Never the App's outdir, which holds
+   * only Kubernetes manifests (so `kubectl apply -f dist/` and `cdk8s-secure check dist` see
+   * nothing else).
+   * @default - "compliance" beside the App's outdir (for outdir "dist", "compliance")
+   */
+  readonly reportDir?: string;
   /**
    * File name (without extension) of the reports.
    * @default "compliance"
@@ -59,25 +45,24 @@ export interface GuardOptions {
    */
   readonly printReport?: boolean;
   /**
-   * Write `images.json` beside the manifests: every image the app runs, whether it is pinned
+   * Write `images.json` into `reportDir`: every image the app runs, whether it is pinned
    * by digest, and which workloads use it.
    * @default true
    */
   readonly imageRecord?: boolean;
   /**
-   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
-   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
-   * unsuppressed error and are listed as refused in the reports.
-   * @default SuppressionPolicy.all()
+   * Print the summary line and one line per rule with warnings to stderr at synth (stdout stays
+   * for `cdk8s synth --stdout`).
+   * @default true
    */
-  readonly suppressionPolicy?: SuppressionPolicy;
+  readonly printSummary?: boolean;
 }
 
 /**
  * Front door 1: checks every ApiObject under a scope at synth — Secure* constructs,
  * plain cdk8s-plus, raw ApiObjects, Include and Helm alike. Error findings fail
  * `app.synth()`, `Testing.synth()` and `cdk8s synth` with one message listing each
- * finding; the report is written beside the manifests.
+ * finding; after a synth the report is written into `reportDir`, beside the manifests.
  */
 export class Guard extends Construct {
   /**
@@ -104,6 +89,7 @@ export class Guard extends Construct {
 
   private readonly options: GuardOptions;
   private readonly guarded: IConstruct;
+  private readonly reportDir: string;
   private lastReport?: Report;
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
@@ -112,9 +98,22 @@ export class Guard extends Construct {
     if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     this.options = options;
     this.guarded = scope;
-    markGuarded(scope);
-    trackSynth(this);
-    this.node.addValidation({ validate: () => this.validateScope() });
+    const outdir = App.of(scope).outdir;
+    this.reportDir = options.reportDir ?? defaultReportDir(outdir);
+    checkReportDir(this.reportDir, outdir);
+    SynthPass.of(scope).addGuard({
+      scope,
+      checkOptions: options,
+      evaluated: report => {
+        this.lastReport = report;
+        if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
+      },
+      written: (report, documents) => {
+        this.lastReport = report;
+        this.writeReports(report);
+        if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
+      },
+    });
   }
 
   /** The report of the most recent synth, if there was one. */
@@ -126,39 +125,13 @@ export class Guard extends Construct {
    * Evaluates every ApiObject under the guarded scope now.
    */
   public evaluate(): Report {
-    return this.engine().evaluateDocuments(documentsUnder(this.guarded));
-  }
-
-  /** The engine with this Guard's pack, and the trusted registries and image lock of the ImagePolicy that covers its scope. */
-  private engine(): PolicyEngine {
-    const policy = ImagePolicy.of(this);
-    return new PolicyEngine({
-      pack: this.options.pack,
-      pssVersion: this.options.pssVersion,
-      trustedRegistries: this.options.trustedRegistries ?? policy?.trustedRegistries,
-      imageLock: policy?.lock,
-      maxImageAgeDays: policy?.maxAgeDays,
-      now: policy?.now.toISOString(),
-      suppressionPolicy: this.options.suppressionPolicy,
-    });
-  }
-
-  private validateScope(): string[] {
-    // Once per synth, however many times cdk8s validates during it.
-    return memoInSynth(this, this, () => {
-      const documents = documentsUnder(this.guarded);
-      const report = this.engine().evaluateDocuments(documents);
-      this.lastReport = report;
-      this.writeReports(report);
-      if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
-      return report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
-    });
+    const { options, documents } = scopeCheck(this.guarded, this.options);
+    return new PolicyEngine(options).evaluateDocuments(documents);
   }
 
   private writeImageRecord(documents: ManifestDocument[]): void {
-    const outdir = App.of(this.guarded).outdir;
-    fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
+    fs.mkdirSync(this.reportDir, { recursive: true });
+    fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
   }
 
   private writeReports(report: Report): void {
@@ -166,35 +139,10 @@ export class Guard extends Construct {
     const text = this.options.printReport || formats.includes(ReportFormat.TEXT) ? report.render(ReportFormat.TEXT) : '';
     if (this.options.printReport) process.stdout.write(text);
     if (formats.length === 0) return;
-    const outdir = App.of(this.guarded).outdir;
-    fs.mkdirSync(outdir, { recursive: true });
+    fs.mkdirSync(this.reportDir, { recursive: true });
     for (const format of formats) {
-      const file = path.join(outdir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
+      const file = path.join(this.reportDir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
       fs.writeFileSync(file, format === ReportFormat.TEXT ? text : report.render(format));
     }
   }
-}
-
-/** Every ApiObject under `scope` as a document, with its construct path, file and suppressions. */
-export function documentsUnder(scope: IConstruct): ManifestDocument[] {
-  const app = App.of(scope) as App;
-  const perChart = app.yamlOutputType === undefined || app.yamlOutputType === YamlOutputType.FILE_PER_CHART;
-  const documents: ManifestDocument[] = [];
-  // One file name per chart (the name hashes the chart's path), not one per object.
-  const files = new Map<Chart, string>();
-  const fileOf = (chart: Chart) => {
-    let file = files.get(chart);
-    if (file === undefined) files.set(chart, file = `${Names.toDnsLabel(chart)}${app.outputFileExtension ?? '.k8s.yaml'}`);
-    return file;
-  };
-  for (const c of scope.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) continue;
-    documents.push({
-      manifest: manifestOf(c),
-      constructPath: c.node.path,
-      file: perChart ? fileOf(Chart.of(c)) : undefined,
-      suppressions: Suppressions.of(c),
-    });
-  }
-  return documents;
 }

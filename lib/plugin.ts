@@ -1,48 +1,23 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { PolicyEngine } from './policy/engine';
 import { Finding } from './policy/model';
-import { Packs } from './policy/packs';
 import { escapeText } from './policy/report/escape';
 import { ReportFormat } from './policy/report/report';
-import { SuppressionPolicy } from './policy/suppression-policy';
 import { loadManifests } from './policy/yaml-loader';
-import { ImageLock } from './supply-chain/image-lock';
+import { checkReportDir, defaultReportDir } from './report-dir';
+import { CheckSettings, engineOptionsFromSettings } from './scope-check';
 
 /**
  * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
  */
-export interface SecureValidationProps {
+export interface SecureValidationProps extends CheckSettings {
   /**
-   * Name of the built-in pack.
-   * @default "default"
+   * Folder that receives the cdk8s CLI's `construct-metadata.json` once the plugin has read it,
+   * so the manifest folder holds Kubernetes manifests only.
+   * @default - "compliance" beside the manifest folder
    */
-  readonly pack?: string;
-  /**
-   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
-   * ("v1.0" to the newest version the engine knows, or "latest").
-   * @default "v1.28"
-   */
-  readonly pssVersion?: string;
-  /**
-   * Registries (optionally with a path prefix) images may come from.
-   * @default - the trusted-registry rule is not applicable
-   */
-  readonly trustedRegistries?: string[];
-  /**
-   * Path of the image lock file, for the image-max-age rule.
-   * @default - the rule is not applicable
-   */
-  readonly imageLock?: string;
-  /**
-   * Maximum image age in days (with `imageLock`).
-   * @default - the rule is not applicable
-   */
-  readonly maxImageAgeDays?: number;
-  /**
-   * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
-   * file (`allow: [{ rule, namespace?, kind?, name? }]`).
-   * @default "all"
-   */
-  readonly suppressionPolicy?: string;
+  readonly reportDir?: string;
 }
 
 /**
@@ -60,23 +35,20 @@ export interface SecureValidationProps {
  */
 export class SecureValidation {
   private readonly engine: PolicyEngine;
+  private readonly reportDir?: string;
 
   constructor(props: SecureValidationProps = {}) {
-    this.engine = new PolicyEngine({
-      pack: Packs.named(props.pack ?? 'default'),
-      pssVersion: props.pssVersion,
-      trustedRegistries: props.trustedRegistries,
-      imageLock: props.imageLock ? ImageLock.fromFile(props.imageLock) : undefined,
-      maxImageAgeDays: props.maxImageAgeDays,
-      suppressionPolicy: props.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(props.suppressionPolicy),
-    });
+    this.engine = new PolicyEngine(engineOptionsFromSettings(props));
+    this.reportDir = props.reportDir;
   }
 
   /**
    * Called by the cdk8s CLI with its `ValidationContext`.
    */
   public async validate(context: any): Promise<void> {
-    const report = this.engine.evaluateDocuments(loadManifests([...context.manifests]));
+    const manifests: string[] = [...context.manifests];
+    this.moveConstructMetadata(manifests);
+    const report = this.engine.evaluateDocuments(loadManifests(manifests));
     const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
     const byRule = new Map<string, Finding[]>();
     for (const f of report.findings) {
@@ -102,4 +74,25 @@ export class SecureValidation {
       summary: report.summaryLine(), pack: report.pack, pssVersion: report.pssVersion,
     });
   }
+
+  /**
+   * The cdk8s CLI writes construct-metadata.json into the manifest folder for validation
+   * plugins and has read it before they run; it is moved beside the folder, with the reports.
+   */
+  private moveConstructMetadata(manifests: string[]): void {
+    if (manifests.length === 0) return;
+    const outdir = manifests.map(m => path.dirname(path.resolve(m))).reduce(commonDirectory);
+    const file = path.join(outdir, 'construct-metadata.json');
+    if (!fs.existsSync(file)) return;
+    const reportDir = this.reportDir ?? defaultReportDir(outdir);
+    checkReportDir(reportDir, outdir);
+    fs.mkdirSync(reportDir, { recursive: true });
+    fs.renameSync(file, path.join(reportDir, 'construct-metadata.json'));
+  }
+}
+
+/** The deepest folder that holds both `a` and `b`. */
+function commonDirectory(a: string, b: string): string {
+  while (path.relative(a, b).startsWith('..')) a = path.dirname(a);
+  return a;
 }

@@ -1,17 +1,28 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './policy/engine';
-import { constructReasonProblem, suppressionAnnotationKey } from './policy/suppressions';
-import { memoInSynth, trackSynth } from './synth-scope';
+import { constructReasonProblem, containerSuppressionAnnotationKey, suppressionAnnotationKey } from './policy/suppressions';
+import { SynthPass } from './synth-pass';
 
-const registry = new WeakMap<IConstruct, Map<string, string>>();
+/** One suppression as registered: the annotation it writes, and what it excuses. */
+interface Registered {
+  readonly ruleId: string;
+  /** The container whose findings it covers; the object's (and pod's) findings when undefined. */
+  readonly container?: string;
+  readonly reason: string;
+}
+
+// Per scope, the suppressions registered on it, by the annotation key each writes.
+const registry = new WeakMap<IConstruct, Map<string, Registered>>();
 let knownRuleIds: Set<string> | undefined;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Suppressions of policy rules on a construct subtree. Each needs a written reason;
  * each is written into the manifests of the subtree as the annotation
- * `suppress.cdk8s-secure.io/<rule-id>: <reason>`, so the CLI and auditors see the
- * same justification. Suppressed findings still appear in every report.
+ * `suppress.cdk8s-secure.io/<rule-id>: <reason>` (or, for one container's findings,
+ * `<container>.container.suppress.cdk8s-secure.io/<rule-id>: <reason>`), so the CLI and
+ * auditors see the same justification. Suppressed findings still appear in every report.
  */
 export class Suppressions {
   /**
@@ -22,49 +33,67 @@ export class Suppressions {
    * @param reason why: at least 10 letters or digits, one line of plain text
    */
   public static add(scope: IConstruct, ruleId: string, reason: string): void {
-    knownRuleIds ??= new Set(PolicyEngine.rules().map(r => r.id));
-    if (!knownRuleIds.has(ruleId)) {
-      throw new Error(`Suppressions.add: unknown rule "${ruleId}"; known rules: ${[...knownRuleIds].join(', ')}`);
-    }
-    const problem = constructReasonProblem(reason);
-    if (problem) {
-      throw new Error(`Suppressions.add: the reason for "${ruleId}" (${JSON.stringify(reason ?? null)}) ${problem}`);
-    }
-    let own = registry.get(scope);
-    if (!own) {
-      own = new Map();
-      registry.set(scope, own);
-      const entries = own;
-      // Written at synth, so ApiObjects added to the subtree later are covered too; once per
-      // synth, although cdk8s runs every validation 1 + (number of charts) times.
-      trackSynth(scope);
-      scope.node.addValidation({
-        validate: () => memoInSynth(scope, entries, () => {
-          for (const child of scope.node.findAll()) {
-            if (ApiObject.isApiObject(child)) for (const [id, why] of entries) child.metadata.addAnnotation(suppressionAnnotationKey(id), why);
-          }
-          return [];
-        }),
-      });
-    }
-    const previous = own.get(ruleId);
-    own.set(ruleId, previous && previous !== reason ? `${previous}; ${reason}` : reason);
+    register(scope, 'Suppressions.add', { ruleId, reason });
   }
 
   /**
-   * The suppressions that cover `construct`: its own and its scopes', rule id to reason.
-   * Where several scopes suppress the same rule, the nearest wins.
+   * Suppresses `ruleId` for the findings about the container called `container` in the
+   * ApiObjects under `scope`; the rule still applies to every other container and to the pod.
+   *
+   * @param scope the construct whose subtree the suppression covers
+   * @param container the container's name
+   * @param ruleId the rule to suppress, e.g. "read-only-root-filesystem"
+   * @param reason why: at least 10 letters or digits, one line of plain text
+   */
+  public static addForContainer(scope: IConstruct, container: string, ruleId: string, reason: string): void {
+    if (typeof container !== 'string' || !DNS_LABEL.test(container) || container.length > 63) {
+      throw new Error(`Suppressions.addForContainer: 'container' (${JSON.stringify(container ?? null)}) must be a container name (a DNS label)`);
+    }
+    register(scope, 'Suppressions.addForContainer', { ruleId, container, reason });
+  }
+
+  /**
+   * The object-wide suppressions that cover `construct`: its own and its scopes', rule id to
+   * reason. Where several scopes suppress the same rule, the nearest wins.
    */
   public static of(construct: IConstruct): { [ruleId: string]: string } {
     const result: { [ruleId: string]: string } = {};
-    for (const scope of construct.node.scopes) {
-      const own = registry.get(scope);
-      if (own) for (const [id, reason] of own) result[id] = reason;
-    }
+    for (const [, s] of registeredOn(construct)) if (s.container === undefined) result[s.ruleId] = s.reason;
     return result;
   }
 
   private constructor() {}
+}
+
+function register(scope: IConstruct, method: string, suppression: Registered): void {
+  const { ruleId, reason } = suppression;
+  knownRuleIds ??= new Set(PolicyEngine.rules().map(r => r.id));
+  if (!knownRuleIds.has(ruleId)) {
+    throw new Error(`${method}: unknown rule "${ruleId}"; known rules: ${[...knownRuleIds].join(', ')}`);
+  }
+  const problem = constructReasonProblem(reason);
+  if (problem) {
+    throw new Error(`${method}: the reason for "${ruleId}" (${JSON.stringify(reason ?? null)}) ${problem}`);
+  }
+  let own = registry.get(scope);
+  if (!own) {
+    registry.set(scope, own = new Map());
+    // The App's synth pass writes the annotations at synth, so ApiObjects added to the subtree later are covered too.
+    SynthPass.of(scope);
+  }
+  const key = suppression.container === undefined ? suppressionAnnotationKey(ruleId) : containerSuppressionAnnotationKey(suppression.container, ruleId);
+  const previous = own.get(key)?.reason;
+  own.set(key, { ...suppression, reason: previous && previous !== reason ? `${previous}; ${reason}` : reason });
+}
+
+/** The suppressions that cover `construct`, by annotation key; the nearest scope wins. */
+function registeredOn(construct: IConstruct): Map<string, Registered> {
+  const result = new Map<string, Registered>();
+  for (const scope of construct.node.scopes) {
+    const own = registry.get(scope);
+    if (own) for (const [key, s] of own) result.set(key, s);
+  }
+  return result;
 }
 
 /**
@@ -72,8 +101,6 @@ export class Suppressions {
  * before the suppressions' own validation has run (a Guard, a workload checking itself)
  * calls this first, so the JSON they share with the YAML writer carries the annotations.
  */
-export function writeSuppressionAnnotations(obj: ApiObject): { [ruleId: string]: string } {
-  const suppressions = Suppressions.of(obj);
-  for (const [id, reason] of Object.entries(suppressions)) obj.metadata.addAnnotation(suppressionAnnotationKey(id), reason);
-  return suppressions;
+export function writeSuppressionAnnotations(obj: ApiObject): void {
+  for (const [key, s] of registeredOn(obj)) obj.metadata.addAnnotation(key, s.reason);
 }

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import { documentsUnder, GuardOptions } from './guard';
+import { GuardOptions } from './guard';
 import { PolicyEngine } from './policy/engine';
+import { scopeCheck } from './scope-check';
 import { describeObject, formatFinding } from './policy/report/describe';
 import { Report } from './policy/report/report';
 
@@ -15,10 +16,8 @@ export class Compliance {
    * Evaluates every ApiObject under `scope` (a Chart, an App or any construct).
    */
   public static evaluate(scope: IConstruct, options: GuardOptions = {}): Report {
-    const engine = new PolicyEngine({
-      pack: options.pack, pssVersion: options.pssVersion, trustedRegistries: options.trustedRegistries, suppressionPolicy: options.suppressionPolicy,
-    });
-    return engine.evaluateDocuments(documentsUnder(scope));
+    const check = scopeCheck(scope, options);
+    return new PolicyEngine(check.options).evaluateDocuments(check.documents);
   }
 
   /**

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need, installed when missing:
-# - the registry tests run a real registry: docker-registry, with images built by umoci and
-#   pushed by skopeo (and openssl for its certificate);
-# - the YAML differential test builds Kubernetes' own YAML-to-JSON converter from Go sources:
-#   golang-go and golang-k8s-sigs-yaml-dev (sigs.k8s.io/yaml 1.3 and gopkg.in/yaml.v2).
+# Debian packages the tests run, installed when missing: the registry tests start Debian's
+# docker-registry, with images built by umoci and pushed by skopeo; the other-languages test
+# compiles jsii-pacmak's Python with python3; the YAML differential test builds Kubernetes' own
+# YAML-to-JSON converter from Go sources: golang-go and golang-k8s-sigs-yaml-dev
+# (sigs.k8s.io/yaml 1.3 and gopkg.in/yaml.v2).
 set -euo pipefail
 missing=()
-for tool in docker-registry umoci skopeo openssl; do
+for tool in docker-registry umoci skopeo openssl python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 command -v go >/dev/null 2>&1 || missing+=(golang-go)

@@ -7,6 +7,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadAll } from 'js-yaml';
+import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -54,7 +56,10 @@ function lockEntries(name: string, into: { [key: string]: any }, prefix = 'node_
   for (const dep of Object.keys(LOCK[key].dependencies ?? {})) if (!bundled.includes(dep)) lockEntries(dep, into, prefix);
 }
 
-/** A scratch app that depends on cdk8s, cdk8s-plus-28 and -33 and the tarball, with a lock so that `npm ci --offline` can install it. */
+/**
+ * A scratch app that depends on cdk8s, cdk8s-plus-28 and -33 and the tarball, with a lock so that `npm ci --offline` can
+ * install it, compiled as the cdk8s-cli template compiles a new project.
+ */
 function scratchApp(dir: string): void {
   const dependencies: { [name: string]: string } = { [OWN.name]: `file:${TARBALL}` };
   const packages: { [key: string]: any } = { '': { name: 'adoption-app', dependencies } };
@@ -83,11 +88,10 @@ function scratchApp(dir: string): void {
     Object.assign(packages, bundled);
   }
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'adoption-app', private: true, dependencies }, null, 2));
-  fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'adoption-app', lockfileVersion: 3, requires: true, packages }, null, 2));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2020', module: 'commonjs', lib: ['es2020'], strict: true, types: [], outDir: 'out' },
-    include: ['*.ts'],
-  }));
+  const lock = { name: 'adoption-app', lockfileVersion: 3, requires: true, packages };
+  fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+  // The compiler settings `cdk8s init typescript-app` scaffolds (strict, ES2016 library, no skipLibCheck).
+  fs.copyFileSync(path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
 }
 
 /** The TypeScript block of README's "A new project" section, as a user copies it. */
@@ -130,7 +134,8 @@ afterAll(() => {
 test('the package is built and licensed, and carries no source maps, leftovers or sources', () => {
   expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'API.md', 'RULES.md', '.jsii', 'bin/cdk8s-secure',
     'build/index.js', 'build/index.d.ts', 'build/cli.js', 'build/plugin.js', 'node_modules/js-yaml/index.js']));
-  expect(fs.readFileSync(path.join(app, 'node_modules', OWN.name, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+  const license = fs.readFileSync(path.join(app, 'node_modules', OWN.name, 'LICENSE'), 'utf8');
+  expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
   expect(packed.filter(f => /\.map$|\.tmp\.|\.tsbuildinfo$|^(lib|test|examples|bench|scripts|dist)\/|(?<!\.d)\.ts$/.test(f))).toEqual([]);
 });
 
@@ -144,7 +149,7 @@ test('every file README links to is in the package', () => {
 test("README's new-project app synthesises with the Guard and the validation plugin from the installed package", () => {
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
     'language: typescript',
-    'app: node out/main.js',
+    'app: node main.js',
     'output: dist',
     'validations:',
     `  - package: ./node_modules/${OWN.name}/build/plugin.js`,
@@ -153,10 +158,18 @@ test("README's new-project app synthesises with the Guard and the validation plu
     '',
   ].join('\n'));
   const synth = run(process.execPath, [path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], app);
-  expect([synth.status, synth.stderr]).toEqual([0, '']);
+  expect(synth.status).toBe(0);
+  // The Guard's summary at synth on stderr: the counts, then one line per rule with warnings.
+  const [summary, ...warnings] = synth.stderr.trimEnd().split('\n');
+  const warningCount = Number(/^cdk8s-secure: objects=2 errors=0 warnings=(\d+) suppressed=0 \(pack "default"\)$/.exec(summary)?.[1]);
+  expect(warnings.length).toBeGreaterThan(0);
+  expect(warnings.length).toBeLessThanOrEqual(warningCount);
+  expect(warnings.filter(w => !/^  warning \[[a-z-]+\] shop\/api\/Resource: /.test(w))).toEqual([]);
   // The Deployment and its own ServiceAccount.
   expect(synth.stdout).toContain('objects=2 errors=0');
-  expect(fs.existsSync(path.join(app, 'dist', 'shop.k8s.yaml'))).toBe(true);
+  const manifests = loadAll(fs.readFileSync(path.join(app, 'dist', 'shop.k8s.yaml'), 'utf8'));
+  expect(manifests.map(m => (m as { kind: string }).kind)).toContain('Deployment');
+  expect(manifests.map(schemaErrors).filter(e => e)).toEqual([]);
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);
@@ -166,10 +179,53 @@ test("README's new-project app synthesises with the Guard and the validation plu
 });
 
 test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deployment fails synth', () => {
-  const synth = run(process.execPath, ['out/plus33.js'], app);
+  const synth = run(process.execPath, ['plus33.js'], app);
   expect(synth.status).toBe(1);
-  const findings = [...synth.stderr.matchAll(/^ +\[SecureGuard\] (.*)$/gm)].map(m => m[1]);
-  expect(findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1])).toEqual(['seccomp-required', 'capabilities-restricted', 'ephemeral-storage-limits']);
+  const findings = [...synth.stderr.matchAll(/^ +\[cdk8s-secure\] (.*)$/gm)].map(m => m[1]);
+  const rules = findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1]);
+  expect(rules).toEqual(['seccomp-required', 'capabilities-restricted', 'ephemeral-storage-limits']);
   expect(findings[2]).toBe('web/site/Resource: [ephemeral-storage-limits] container "main" must set resources.limits.ephemeral-storage '
     + '(at spec.template.spec.containers[0].resources.limits.ephemeral-storage). Fix: Set resources.limits.ephemeral-storage on every container.');
+});
+
+test('a cdk8s-plus-33 probe passed into a Secure* construct fails to compile as Troubleshooting says', () => {
+  const dir = path.join(work, 'mixed');
+  fs.mkdirSync(dir);
+  fs.symlinkSync(path.join(app, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.copyFileSync(path.join(app, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  fs.writeFileSync(path.join(dir, 'main.ts'), readmeNewProjectApp()
+    .replace("import { App, Chart } from 'cdk8s';", "import { App, Chart } from 'cdk8s';\nimport * as kplus from 'cdk8s-plus-33';")
+    .replace("    portNumber: 8080,\n", "    portNumber: 8080,\n    readiness: kplus.Probe.fromHttpGet('/healthz'),\n"));
+  const tsc = run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], dir);
+  expect(tsc.status).not.toBe(0);
+  expect(tsc.stdout).toMatch(/Types have separate declarations of a private property '\w+'/);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  expect(readme).toContain("**`Types have separate declarations of a private property '…'`**");
+});
+
+test('jsii-pacmak --code-only generates the Python, Java, .NET and Go packages under their names, and the Python compiles', () => {
+  const out = path.join(work, 'pacmak');
+  const installed = path.join(app, 'node_modules', OWN.name);
+  // pacmak packs the module itself; the installed copy has no sources for prepack to build.
+  ok(run(process.execPath, [path.join(ROOT, 'node_modules', 'jsii-pacmak', 'bin', 'jsii-pacmak'), '--code-only',
+    '--targets', 'python,java,dotnet,go', '--outdir', out, '--pack-command', 'npm pack --ignore-scripts', installed], app));
+  const targets = OWN.jsii.targets;
+  const read = (...file: string[]) => fs.readFileSync(path.join(out, ...file), 'utf8');
+
+  expect(read('python', 'setup.py')).toContain(`"name": "${targets.python.distName}"`);
+  const pythonFiles = ok(run('find', [path.join(out, 'python'), '-name', '*.py'], app)).trim().split('\n');
+  expect(pythonFiles).toContain(path.join(out, 'python', 'src', targets.python.module, '__init__.py'));
+  ok(run('python3', ['-m', 'py_compile', ...pythonFiles], app));
+
+  const maven = targets.java.maven;
+  expect(read('java', 'pom.xml')).toContain(`<groupId>${maven.groupId}</groupId>\n  <artifactId>${maven.artifactId}</artifactId>`);
+  expect(read('java', 'src', 'main', 'java', ...targets.java.package.split('.'), 'SecureDeployment.java'))
+    .toContain(`package ${targets.java.package};`);
+
+  const { packageId, namespace } = targets.dotnet;
+  expect(read('dotnet', packageId, `${packageId}.csproj`)).toContain(`<PackageId>${packageId}</PackageId>`);
+  expect(read('dotnet', packageId, namespace, 'SecureDeployment.cs')).toContain(`namespace ${namespace}`);
+
+  expect(read('go', 'cdk8ssecure', 'go.mod').split('\n')[0]).toBe(`module ${targets.go.moduleName}/cdk8ssecure`);
+  expect(read('go', 'cdk8ssecure', 'SecureDeployment.go')).toContain('package cdk8ssecure');
 });

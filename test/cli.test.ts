@@ -47,9 +47,10 @@ test('--pss-version picks the Pod Security Admission version the PSS rules are c
   const keepalive = path.join(__dirname, 'fixtures', 'checks', 'sysctls', 'fail-v1.28-keepalive.yaml');
   const at = (version: string) => run('check', keepalive, '--pack', 'pss-baseline', '--pss-version', version);
   expect(at('v1.28').code).toBe(1);
-  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"');
+  expect(at('v1.28').out).toContain('ERROR [sysctls] pod must not set sysctl "net.ipv4.tcp_keepalive_time"; it is safe from policy v1.29 only');
   expect(at('v1.29').code).toBe(0);
-  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest, 13 rules, 1 objects');
+  expect(at('latest').out.split('\n')[0]).toBe('cdk8s-secure compliance report: pack "pss-baseline", Pod Security Standards at latest (policy v1.37), 14 rules, 1 objects');
+  expect(at('v1.40').code).toBe(0);
   expect(run('check', keepalive, '--pack', 'pss-baseline').out.split('\n')[0]).toContain('Pod Security Standards at v1.28,');
 });
 
@@ -58,6 +59,10 @@ test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdou
   expect(r.code).toBe(1);
   if (format !== 'markdown') expect(() => JSON.parse(r.out)).not.toThrow();
   expect(r.err.trim()).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
+});
+
+test('--output - is stdout', () => {
+  expect(run('check', fixture('secure.yaml'), '--output', '-')).toEqual(run('check', fixture('secure.yaml')));
 });
 
 test('--output writes the report to a file', () => {
@@ -87,7 +92,8 @@ test.each<[string[], string]>([
   [['check', 'x.yaml', '--format='], 'cdk8s-secure: --format needs a value (FORMAT)'],
   [['check', 'x.yaml', '-v'], 'cdk8s-secure: unknown option -v'],
   [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
-  [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
+  [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'],
+    'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
   [['images'], 'cdk8s-secure: no command given; use one of refresh, add'],
   [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
@@ -96,11 +102,14 @@ test.each<[string[], string]>([
   [['rules', '--pack', 'strict'], 'cdk8s-secure: unknown option --pack'],
   [[], 'cdk8s-secure: no command given; use one of check, images, rules'],
   [['--colour'], 'cdk8s-secure: unknown option --colour'],
+  [['check', 'x.yaml', '--__proto__'], 'cdk8s-secure: unknown option --__proto__'],
+  [['check', 'x.yaml', '--constructor=x'], 'cdk8s-secure: unknown option --constructor'],
+  [['check', 'x.yaml', '--verbose=yes'], 'cdk8s-secure: --verbose takes no value'],
+  [['constructor'], 'cdk8s-secure: unknown command "constructor"'],
   [['check', 'x.yaml', '--colour'], 'cdk8s-secure: unknown option --colour'],
   [['check', 'x.yaml', '--pss-version', '1.28'],
-    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28'],
-  [['check', 'x.yaml', '--pss-version=v1.40'],
-    'cdk8s-secure: --pss-version ("v1.40") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28'],
+    'cdk8s-secure: --pss-version ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 '
+    + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
   [['check', 'x.yaml', '--pss-version'], 'cdk8s-secure: --pss-version needs a value (VERSION)'],
   [['frobnicate'], 'cdk8s-secure: unknown command "frobnicate"'],
 ])('%j exits 2 with a clear message', (argv, message) => {
@@ -117,6 +126,9 @@ test.each([
   [['images', '--help'], 'Usage: cdk8s-secure images COMMAND [OPTIONS]'],
   [['images', 'refresh', '--help'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
   [['rules', '-h'], 'Usage: cdk8s-secure rules [OPTIONS]'],
+  [['help'], 'Usage: cdk8s-secure COMMAND [OPTIONS]'],
+  [['help', 'check'], 'Usage: cdk8s-secure check [OPTIONS] [--] FILE|DIR|-...'],
+  [['images', 'help', 'refresh'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
 ])('%j prints its help and exits 0', (argv, first) => {
   const r = run(...argv);
   expect(r.code).toBe(0);
@@ -264,4 +276,26 @@ describe('how check reads its inputs', () => {
     expect(r.out).toContain('Pod second (');
     expect(r.out).not.toContain('[invalid-manifest]');
   });
+});
+
+test('stdout that cannot be written (a full disk) exits 2 with one line', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });
+  expect([r.status, r.stderr]).toEqual([2, 'cdk8s-secure: cannot write to stdout: ENOSPC\n']);
+});
+
+test('2,000 random argument lists: main never throws, exits 0, 1 or 2, and a 2 says why on its first line', () => {
+  const tokens = ['check', 'rules', 'help', '--help', '-h', '--version', '--', '--format', '--format=json', '--format=xml', '--pack', 'strict',
+    '--pack=', '--verbose', '--verbose=1', '--output', '--trusted-registry', 'ghcr.io', '--max-image-age-days', '0', '30', '--image-lock',
+    fixture('secure.yaml'), fixture('insecure-chart.yaml'), '/no/such.yaml', '-x', '=', '--=', '---', 'é\u202e', '--toString'];
+  let seed = 19;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 2000; n++) {
+    const argv = Array.from({ length: Math.floor(random() * 6) }, () => tokens[Math.floor(random() * tokens.length)]);
+    const i = argv.indexOf('--output');
+    if (i >= 0) argv.splice(i, 1); // nothing random is written to disk
+    const r = run(...argv);
+    expect([argv, [0, 1, 2].includes(r.code as number)]).toEqual([argv, true]);
+    if (r.code === 2) expect([argv, r.err.split('\n')[0]]).toEqual([argv, expect.stringMatching(/^cdk8s-secure: \S/)]);
+  }
 });

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -26,7 +27,7 @@ test('an insecure plain cdk8s-plus Deployment fails synth with the expected rule
   expect(ids).toEqual([
     'capabilities-restricted', 'ephemeral-storage-limits', 'image-tag', 'read-only-root-filesystem', 'run-as-non-root', 'seccomp-required',
   ]);
-  expect(message).toContain('[SecureGuard] plain/web/Resource: [run-as-non-root] container "main" must not set securityContext.runAsNonRoot=false '
+  expect(message).toContain('[cdk8s-secure] plain/web/Resource: [run-as-non-root] container "main" must not set securityContext.runAsNonRoot=false '
     + '(at spec.template.spec.containers[0].securityContext.runAsNonRoot). Fix:');
 });
 
@@ -42,8 +43,8 @@ test('a JSON-patched SecureDeployment fails synth under Guard once, with the exp
   const message = synthError(() => app.synth());
   const lines = message.split('\n').slice(1).map(l => l.trim());
   expect(lines.map(l => /: \[([a-z-]+)\] /.exec(l)![1])).toEqual(['host-namespaces', 'capabilities-restricted']);
-  // Reported by the Guard only, not again by the workload's own validation.
-  expect(lines.every(l => l.startsWith('[SecureGuard] c/api/Resource: '))).toBe(true);
+  // Reported once, by the App's synth pass: not again for the workload's own guarantees.
+  expect(lines.every(l => l.startsWith('[cdk8s-secure] c/api/Resource: '))).toBe(true);
 });
 
 test('raw ApiObjects and Include (Helm output) are checked too', () => {
@@ -60,7 +61,8 @@ test('raw ApiObjects and Include (Helm output) are checked too', () => {
 
 test('reports are written beside the manifests, and suppressions set on a construct apply to its subtree', () => {
   const app = Testing.app();
-  Guard.attach(app, { pack: undefined, trustedRegistries: ['registry.example.com'] });
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  Guard.attach(app, { pack: undefined, trustedRegistries: ['registry.example.com'], reportDir });
   const chart = new Chart(app, 'shop');
   const legacy = new Chart(app, 'legacy');
   new kplus.Deployment(legacy, 'old', {
@@ -76,7 +78,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
 
   const yaml = fs.readFileSync(path.join(app.outdir, 'legacy.k8s.yaml'), 'utf8');
   expect(yaml).toContain('suppress.cdk8s-secure.io/ephemeral-storage-limits: legacy app; sized by the namespace LimitRange');
-  const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance.json'), 'utf8'));
+  const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
   // The SecureDeployment's own ServiceAccount is the third object.
   expect(json.summary).toMatchObject({ objects: 3, errors: 0, suppressed: 1 });
   // Warnings: neither image is pinned by digest, neither ships its logs, the plain Deployment has no pool and runs as the
@@ -85,9 +87,11 @@ test('reports are written beside the manifests, and suppressions set on a constr
   const names = json.objects.filter((o: any) => o.object.kind === 'Deployment').map((o: any) => o.object.name);
   expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'default-service-account', 'image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
   expect(warned(names.find((n: string) => n.startsWith('shop')))).toEqual(['image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
-  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: 'legacy.k8s.yaml', constructPath: 'legacy/old/Resource' } });
+  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
+  // The outdir holds the manifests only.
+  expect(fs.readdirSync(app.outdir).sort()).toEqual(['legacy.k8s.yaml', 'shop.k8s.yaml']);
   for (const f of Object.values(ReportFormat)) {
-    expect(fs.existsSync(path.join(app.outdir, `compliance.${{ text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' }[f]}`))).toBe(true);
+    expect(fs.existsSync(path.join(reportDir, `compliance.${{ text: 'txt', json: 'json', sarif: 'sarif', markdown: 'md' }[f]}`))).toBe(true);
   }
   expect(Guard.of(chart)!.report!.summaryLine()).toBe(`objects=3 errors=0 warnings=${json.summary.warnings} suppressed=1`);
 });
@@ -95,7 +99,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
 test('Compliance.assertCompliant lists every error finding for users\' own tests', () => {
   const chart = Testing.chart();
   new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27', resources: {} as any }] });
-  expect(() => Compliance.assertCompliant(chart)).toThrow(/compliance error\(s\) under "test" \(pack default\):\n {2}Deployment test-web-c8\w+ \(test\/web\/Resource, test.k8s.yaml\): \[seccomp-required\] container "main" must run with seccompProfile.type RuntimeDefault or Localhost/);
+  expect(() => Compliance.assertCompliant(chart)).toThrow(/compliance error\(s\) under "test" \(pack default\):\n {2}Deployment test-web-c8\w+ \(test\/web\/Resource\): \[seccomp-required\] container "main" must run with seccompProfile.type RuntimeDefault or Localhost/);
   const secure = Testing.chart();
   new SecureDeployment(secure, 'api', { nodePool: testPool(secure), containers: [{ image: IMAGE, resources: RESOURCES }] });
   expect(() => Compliance.assertCompliant(secure)).not.toThrow();

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { load } from 'js-yaml';
 import { Compliance, EventShipper, Guard, LogOutput, LogShipper, NodePool, Packs, SecureDeployment, SecureJob, Sensitivity } from '../lib';
-import { IMAGE, podSpecOf, RESOURCES, testPool } from './workloads/helpers';
+import { IMAGE, podSpecOf, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
 
 const FLUENT_BIT = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
 const container = { name: 'app', image: `${IMAGE}@sha256:${'cd'.repeat(32)}`, resources: RESOURCES };
@@ -146,12 +147,13 @@ test('the events shipper: Fluent Bit with the kubernetes_events input, read-only
 
 test('the image record: every image, pinned or not, with the workloads that use it, and in each pod template', () => {
   const app = Testing.app();
-  Guard.attach(app, { reportFormats: [] });
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'images-'));
+  Guard.attach(app, { reportFormats: [], reportDir });
   const chart = new Chart(app, 'c');
   const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container, { ...container, name: 'side', image: IMAGE }] });
   new LogShipper(d, 'logs', { workload: d, output: LogOutput.forward({ host: 'logs' }), image: FLUENT_BIT });
   app.synth();
-  const record = JSON.parse(fs.readFileSync(path.join(app.outdir, 'images.json'), 'utf8'));
+  const record = JSON.parse(fs.readFileSync(path.join(reportDir, 'images.json'), 'utf8'));
   const name = (Testing.synth(chart).find(m => m.kind === 'Deployment')).metadata.name;
   expect(record.images.map((i: any) => [i.reference, i.pinned, i.usedBy.map((u: any) => u.container)])).toEqual([
     [IMAGE, false, ['side']],
@@ -161,4 +163,60 @@ test('the image record: every image, pinned or not, with the workloads that use 
   expect(record.images[1]).toMatchObject({ registry: 'registry.example.com', repository: 'app', tag: '1.0.0', digest: `sha256:${'cd'.repeat(32)}`, usedBy: [{ kind: 'Deployment', name, constructPath: 'c/api/Resource' }] });
   expect(Testing.synth(chart).find(m => m.kind === 'Deployment').spec.template.metadata.annotations['cdk8s-secure.io/images'])
     .toBe(`app=${container.image},side=${IMAGE},log-shipper=${FLUENT_BIT}`);
+});
+
+describe('log output authentication', () => {
+  const secret = (key: string) => ({ secretName: 'logs-credentials', key });
+
+  test.each<[string, LogOutput, object, string[]]>([
+    ['loki tenant and basic auth', LogOutput.loki({ host: 'loki', tenantId: 'shop', basicAuth: { user: 'shipper', password: secret('password') } }),
+      { tenant_id: 'shop', http_user: 'shipper', http_passwd: '${LOG_OUTPUT_HTTP_PASSWD}' }, ['LOG_OUTPUT_HTTP_PASSWD=password']],
+    ['loki bearer token', LogOutput.loki({ host: 'loki', bearerToken: secret('token') }), { bearer_token: '${LOG_OUTPUT_BEARER_TOKEN}' }, ['LOG_OUTPUT_BEARER_TOKEN=token']],
+    ['elasticsearch user', LogOutput.elasticsearch({ host: 'es', basicAuth: { user: 'fluent', password: secret('password') } }),
+      { http_user: 'fluent', http_passwd: '${LOG_OUTPUT_HTTP_PASSWD}' }, ['LOG_OUTPUT_HTTP_PASSWD=password']],
+    ['opensearch user', LogOutput.opensearch({ host: 'os', basicAuth: { user: 'fluent', password: secret('password') } }),
+      { http_user: 'fluent', http_passwd: '${LOG_OUTPUT_HTTP_PASSWD}' }, ['LOG_OUTPUT_HTTP_PASSWD=password']],
+    ['http basic auth and secret headers', LogOutput.http({ host: 'ingest', basicAuth: { user: 'u', password: secret('password') }, secretHeaders: { 'Authorization': secret('auth'), 'X-API-Key': secret('key') } }),
+      { http_user: 'u', http_passwd: '${LOG_OUTPUT_HTTP_PASSWD}', header: ['Authorization ${LOG_OUTPUT_HEADER_AUTHORIZATION}', 'X-API-Key ${LOG_OUTPUT_HEADER_X_API_KEY}'] },
+      ['LOG_OUTPUT_HEADER_AUTHORIZATION=auth', 'LOG_OUTPUT_HEADER_X_API_KEY=key', 'LOG_OUTPUT_HTTP_PASSWD=password']],
+    ['forward shared key and user', LogOutput.forward({ host: 'fluentd', sharedKey: secret('shared'), userAuth: { user: 'bit', password: secret('password') }, selfHostname: 'shop' }),
+      { shared_key: '${LOG_OUTPUT_SHARED_KEY}', username: 'bit', password: '${LOG_OUTPUT_PASSWORD}', self_hostname: 'shop' }, ['LOG_OUTPUT_PASSWORD=password', 'LOG_OUTPUT_SHARED_KEY=shared']],
+  ])('%s: the secret is a secret env var, the exemption recorded with its reason', (_name, output, expected, env) => {
+    const { config, chart, manifests } = shipped(output);
+    expect(config.pipeline.outputs[0]).toMatchObject(expected);
+    const shipper = podSpecOf(chart, 'Deployment').containers.find((c: any) => c.name === 'log-shipper');
+    const fromSecrets = shipper.env.filter((e: any) => e.valueFrom?.secretKeyRef);
+    expect(fromSecrets.map((e: any) => `${e.name}=${e.valueFrom.secretKeyRef.key}`).sort()).toEqual(env);
+    expect(fromSecrets.every((e: any) => e.valueFrom.secretKeyRef.name === 'logs-credentials')).toBe(true);
+    const reason = manifests.find(m => m.kind === 'Deployment').metadata.annotations['log-shipper.container.suppress.cdk8s-secure.io/secret-env'];
+    expect(reason).toMatch(/^Fluent Bit's \w+ output reads .+ only from its configuration, where an environment variable is the one way to bring a secret in$/);
+    expect(Compliance.failingRules(chart, { pack: Packs.STRICT, trustedRegistries: ['registry.example.com'] })).not.toContain('secret-env');
+  });
+
+  test('a client certificate is read from files mounted from a Secret, into the shipper only', () => {
+    const output = LogOutput.elasticsearch({ host: 'es', clientCertificate: { secretName: 'shipper-tls' } });
+    const { config, chart } = shipped(output);
+    expect(config.pipeline.outputs[0]).toMatchObject({ 'tls.crt_file': '/fluent-bit/secrets/client-tls/tls.crt', 'tls.key_file': '/fluent-bit/secrets/client-tls/tls.key' });
+    const spec = podSpecOf(chart, 'Deployment');
+    expect(spec.volumes).toContainEqual({ name: 'secret-shipper-tls', secret: { secretName: 'shipper-tls', defaultMode: 0o400, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } });
+    const mounts = (name: string) => spec.containers.find((c: any) => c.name === name).volumeMounts;
+    expect(mounts('log-shipper')).toContainEqual({ name: 'secret-shipper-tls', mountPath: '/fluent-bit/secrets/client-tls', readOnly: true });
+    expect(mounts('app').some((m: any) => m.name === 'secret-shipper-tls')).toBe(false);
+    expect(spec.containers.find((c: any) => c.name === 'log-shipper').env.some((e: any) => e.valueFrom?.secretKeyRef)).toBe(false);
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['loki with two kinds of auth', () => LogOutput.loki({ host: 'l', basicAuth: { user: 'u', password: secret('p') }, bearerToken: secret('t') }), 'LogOutput.loki: give \'basicAuth\' or \'bearerToken\', not both'],
+    ['secure forward without TLS', () => LogOutput.forward({ host: 'f', sharedKey: secret('k'), disableTls: { reason: 'node-local collector on the loopback' } }),
+      'LogOutput.forward: \'sharedKey\' and \'userAuth\' are Secure Forward, which needs TLS; remove \'disableTls\''],
+    ['a secret without a key', () => LogOutput.elasticsearch({ host: 'e', basicAuth: { user: 'u', password: { secretName: 'creds' } as any } }),
+      'LogOutput.elasticsearch: \'basicAuth.password\' ({"secretName":"creds"}) must name a Secret and one of its keys, e.g. { secretName: \'logs-credentials\', key: \'password\' }'],
+    ['a user name with a line break', () => LogOutput.http({ host: 'h', basicAuth: { user: 'u\nformat: msgpack', password: secret('p') } }),
+      'LogOutput.http: \'basicAuth.user\' ("u\\nformat: msgpack") must be a non-empty single line of text'],
+    ['a header name with a space', () => LogOutput.http({ host: 'h', secretHeaders: { 'X Key': secret('k') } }), 'LogOutput.http: \'secretHeaders\' name "X Key" is not an HTTP header name'],
+    ['a client certificate without TLS', () => LogOutput.syslog({ host: 's', clientCertificate: { secretName: 'tls' }, disableTls: { reason: 'node-local collector on the loopback' } }),
+      'LogOutput.syslog: \'clientCertificate\' authenticates over TLS; remove \'disableTls\''],
+  ])('%s is refused', (_name, construct, message) => {
+    expect(thrownMessage(construct)).toBe(message);
+  });
 });

@@ -6,7 +6,7 @@ import { IMAGE, RESOURCES } from './workloads/helpers';
 
 const container = { name: 'app', image: IMAGE, resources: RESOURCES };
 
-test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by default', () => {
+test('PSA labels, default-deny with DNS egress, no token for the default ServiceAccount, LimitRange and ResourceQuota, by default', () => {
   const chart = Testing.chart();
   new SecureNamespace(chart, 'ns', { name: 'shop' });
   const byKind = Object.fromEntries(Testing.synth(chart).map(m => [`${m.kind}/${m.metadata.name}`, m]));
@@ -23,6 +23,9 @@ test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     }],
+  });
+  expect(byKind['ServiceAccount/default']).toEqual({
+    apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' }, automountServiceAccountToken: false,
   });
   expect(byKind['LimitRange/shop-limits'].spec.limits).toEqual([{
     type: 'Container',
@@ -43,6 +46,7 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   const platform = new Chart(app, 'platform');
   new SecureNamespace(platform, 'ns', {
     name: 'lab', podSecurity: { level: PssLevel.BASELINE }, pssVersion: 'latest', defaultDeny: false, allowDns: false,
+    defaultServiceAccountToken: true,
   });
   const labels = Testing.synth(platform)[0].metadata.labels;
   expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
@@ -57,6 +61,18 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   const failing = (ns: string) => [...new Set(report.findings.filter(f => f.object.namespace === ns || f.object.name === ns).map(f => f.ruleId))].sort();
   expect(failing('shop')).toEqual(['image-digest', 'log-shipper']);
   expect(failing('lab')).toEqual(['namespace-pss']);
+});
+
+test('the namespace\'s PSA version is the version its workloads are checked at: a mismatch is a namespace-pss finding', () => {
+  const app = Testing.app();
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop', pssVersion: 'v1.30' });
+  const versionFindings = (pssVersion?: string) => Compliance.evaluate(app, { pssVersion }).findings
+    .filter(f => f.ruleId === 'namespace-pss').map(f => f.message);
+  expect(versionFindings()).toEqual([
+    'Namespace "shop" enforces the Pod Security Standards at "v1.30", but the rules here check them at v1.28; '
+      + 'pin pod-security.kubernetes.io/enforce-version=v1.28, or check at the namespace\'s version (pssVersion, --pss-version)',
+  ]);
+  expect(versionFindings('v1.30')).toEqual([]);
 });
 
 test('cdk8s-plus connections open what a workload needs on top of the default deny', () => {
@@ -108,9 +124,8 @@ test.each<[string, () => unknown, string]>([
   ['a name that is not a DNS label', () => new SecureNamespace(Testing.chart(), 'n', { name: 'Shop' }),
     `'name' ("Shop") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
   ['a PSA version without its v', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: '1.28' }),
-    `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.37 or latest, e.g. v1.28`],
-  ['a PSA version newer than the engine knows', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', pssVersion: 'v1.38' }),
-    `'pssVersion' ("v1.38") is newer than the newest policy version this engine knows (v1.37); use v1.0 to v1.37 or latest, e.g. v1.28`],
+    `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.<minor> or latest, e.g. v1.28 `
+    + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
   ['a LimitRange whose default exceeds its max', () => new SecureNamespace(Testing.chart(), 'n', {
     name: 'shop',
     limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' }, defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },

@@ -61,7 +61,12 @@ test('every CLI option README shows is one the command takes', () => {
 test('the plugin properties README lists are those of SecureValidationProps', () => {
   const listed = /Plugin properties: ((?:`\w+`(?:, )?)+)\./.exec(README.replace(/\s+/g, ' '))![1].match(/\w+/g);
   const jsii = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8'));
-  expect(listed!.sort()).toEqual(jsii.types['cdk8s-secure.SecureValidationProps'].properties.map((p: { name: string }) => p.name).sort());
+  // Its own properties and those of the interfaces it extends (CheckSettings).
+  const properties = (fqn: string): string[] => {
+    const type = jsii.types[fqn];
+    return [...(type.properties ?? []).map((p: { name: string }) => p.name), ...(type.interfaces ?? []).flatMap(properties)];
+  };
+  expect(listed!.sort()).toEqual(properties('cdk8s-secure.SecureValidationProps').sort());
 });
 
 test('every relative link points at a file, and every #anchor at a heading', () => {
@@ -70,5 +75,31 @@ test('every relative link points at a file, and every #anchor at a heading', () 
     if (/^https?:/.test(target)) continue;
     if (target.startsWith('#')) expect([target, anchors.has(target.slice(1))]).toEqual([target, true]);
     else expect([target, fs.existsSync(path.join(ROOT, target))]).toEqual([target, true]);
+  }
+});
+
+test('the package names of the other languages are the jsii targets package.json declares', () => {
+  const rows = [...section('## Other languages').matchAll(/^\| (Python|Java|\.NET|Go) \| `([^`]+)` \| `([^`]+)` \|$/gm)].map(m => m.slice(1));
+  const t = pkg.jsii.targets;
+  expect(rows).toEqual([
+    ['Python', t.python.distName, t.python.module],
+    ['Java', `${t.java.maven.groupId}:${t.java.maven.artifactId}`, t.java.package],
+    ['.NET', t.dotnet.packageId, t.dotnet.namespace],
+    ['Go', `${t.go.moduleName}/cdk8ssecure`, 'cdk8ssecure'],
+  ]);
+});
+
+test('every error message Troubleshooting quotes is one the library produces', () => {
+  const sources = (dir: string): string => fs.readdirSync(dir, { withFileTypes: true })
+    .map(e => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? fs.readFileSync(path.join(dir, e.name), 'utf8') : ''))
+    .join('\n');
+  const lib = sources(path.join(ROOT, 'lib'));
+  // TypeScript's own message for mixed cdk8s-plus versions is proven by the adoption test instead.
+  const proven = fs.readFileSync(path.join(__dirname, 'adoption.test.ts'), 'utf8');
+  const quoted = [...section('## Troubleshooting').matchAll(/\*\*`([^`]+)`\*\*/g)].map(m => m[1]);
+  expect(quoted.length).toBeGreaterThan(3);
+  for (const message of quoted) {
+    const fragments = message.split(/…|, …/).map(f => f.trim().replace(/^[,(]\s*|\s*[,(]$/g, '')).filter(f => f.length > 5);
+    expect([message, fragments.filter(f => !lib.includes(f) && !proven.includes(f))]).toEqual([message, []]);
   }
 });

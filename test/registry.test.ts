@@ -215,7 +215,7 @@ test('a stale image: after the refresh, synth fails on the maximum age, naming t
   new ImagePolicy(app, 'images', { trustedRegistries: [host()], lockFile: lock, maxAgeDays: 30, now: '2026-11-29T00:00:00Z' });
   const chart = new Chart(app, 'c');
   new SecureDeployment(chart, 'report', { nodePool: testPool(chart), containers: [{ name: 'report', image: `${host()}/shop/report:1.0.9`, resources: RESOURCES }] });
-  expect(() => Testing.synth(chart)).toThrow(`container "report": image "${host()}/shop/report:1.0.9" was built 89 days ago (2026-09-01T00:00:00.000Z), more than the maximum age of 30 days; rebuild it and refresh the lock`);
+  expect(() => Testing.synth(chart)).toThrow(`[image-max-age] container "report" image "${host()}/shop/report:1.0.9@${digest}" was built 89 days ago (2026-09-01T00:00:00.000Z), more than the maximum age of 30 days`);
   expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
 }, 60_000);
 

@@ -70,25 +70,26 @@ describe('ImagePolicy', () => {
 
   test('an image missing from the lock fails synth when digests are required', () => {
     const { chart } = build('registry.example.com/app:2.0.0');
-    expect(() => Testing.synth(chart)).toThrow(`container "api": image "registry.example.com/app:2.0.0" has no digest and is not in the image lock ${LOCK}; add it to the lock with: cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}, pin it by digest, or run the tag with 'exemptions.tagOnlyImage' and a reason`);
+    expect(() => Testing.synth(chart)).toThrow('[cdk8s-secure] c/api/Resource: [image-digest] container "api" image "registry.example.com/app:2.0.0" must be pinned by digest (@sha256:...); it is not in the image lock: '
+      + `add it to the lock with \`cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}\` (at spec.template.spec.containers[0].image)`);
   });
 
   test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {
     const { chart } = build('registry.example.com/app:2.0.0', { exemptions: { tagOnlyImage: { reason: 'nightly preview image, rebuilt hourly' } } });
     const manifest = Testing.synth(chart).find(m => m.kind === 'Deployment');
     expect(manifest.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.example.com/app:2.0.0', imagePullPolicy: 'Always' });
-    expect(manifest.metadata.annotations['suppress.cdk8s-secure.io/image-digest']).toBe('container "api": nightly preview image, rebuilt hourly');
+    expect(manifest.metadata.annotations['api.container.suppress.cdk8s-secure.io/image-digest']).toBe('nightly preview image, rebuilt hourly');
   });
 
   test('a stale image fails synth, naming the image and its age', () => {
     const { chart } = build('registry.example.com/legacy:2.0.0', {}, { maxAgeDays: 30 });
-    expect(() => Testing.synth(chart)).toThrow('container "api": image "registry.example.com/legacy:2.0.0" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days; rebuild it and refresh the lock');
+    expect(() => Testing.synth(chart)).toThrow(`[cdk8s-secure] c/api/Resource: [image-max-age] container "api" image "registry.example.com/legacy:2.0.0@sha256:${'2'.repeat(64)}" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days`);
     expect(() => Testing.synth(build('registry.example.com/app:1.0.0', {}, { maxAgeDays: 30 }).chart)).not.toThrow();
   });
 
   test('untrusted registries and digests that contradict the lock fail synth', () => {
-    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow('container "api": image "ghcr.io/evil/app:1.0.0@sha256:1111111111111111111111111111111111111111111111111111111111111111" is not from a trusted registry (registry.example.com)');
-    expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`is pinned to sha256:${'9'.repeat(64)}, but the image lock ${LOCK} has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
+    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow(`[cdk8s-secure] c/api/Resource: [trusted-registry] container "api" image "ghcr.io/evil/app:1.0.0@${APP_DIGEST}" comes from ghcr.io/evil/app, which is not in the trusted registries (registry.example.com)`);
+    expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`[image-digest] container "api" image "registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}" is pinned to sha256:${'9'.repeat(64)}, but the image lock has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
   });
 
   test('the Guard reads the policy: trusted registries and the image-max-age rule', () => {

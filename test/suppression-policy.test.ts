@@ -163,7 +163,7 @@ describe('the suppression policy', () => {
     expect(of('apps', 'privileged-container')).toMatchObject({
       suppressed: false, suppressionRefused: `the suppression of "privileged-container" is not allowed by the suppression policy (${policy})`,
     });
-    expect(of('monitoring', 'volume-types').suppressed).toBe(false);
+    expect(of('monitoring', 'host-path-volume').suppressed).toBe(false);
   });
 
   test.each<[string, string]>([
@@ -233,4 +233,16 @@ test('Compliance takes the suppression policy of its options, and its message es
   expect(Compliance.failingRules(chart, { suppressionPolicy: SuppressionPolicy.none() })).toContain('host-namespaces');
   const allowed = SuppressionPolicy.allow([{ rule: 'host-namespaces', kind: 'Deployment' }]);
   expect(Compliance.failingRules(chart, { suppressionPolicy: allowed })).toEqual([]);
+});
+
+test('a suppression policy of the wrong type is refused with the fix, at synth and in the plugin', () => {
+  const app = Testing.app();
+  Guard.attach(app, { suppressionPolicy: 'none' as any });
+  new Chart(app, 'c');
+  expect(() => app.synth())
+    .toThrow('\'suppressionPolicy\' ("none") must be a SuppressionPolicy: SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
+  expect(() => new SecureValidation({ suppressionPolicy: ['none'] as any }))
+    .toThrow('\'suppressionPolicy\' (["none"]) must be "all", "none" or the path of a suppression policy file');
+  expect(SuppressionPolicy.isSuppressionPolicy(SuppressionPolicy.none())).toBe(true);
+  expect(SuppressionPolicy.isSuppressionPolicy({ description: 'none' })).toBe(false);
 });

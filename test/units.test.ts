@@ -1,5 +1,5 @@
 import { isSensitiveHostPath } from '../lib/policy/checks/sensitive-host-path';
-import { looksLikeCredential } from '../lib/policy/checks/env-credential-literal';
+import { credentialInValue, credentialSettings, literalCredential, looksLikeCredential } from '../lib/policy/credentials';
 import { parseQuantity } from '../lib/policy/quantity';
 import { isFromTrustedRegistry, parseImageReference } from '../lib/supply-chain/image-reference';
 
@@ -62,9 +62,67 @@ test.each<[string, number | undefined]>([
 
 test.each<[string, boolean]>([
   ['DB_PASSWORD', true], ['dbPassword', true], ['API_KEY', true], ['stripe-api-key', true], ['GITHUB_TOKEN', true], ['AWS_SECRET_ACCESS_KEY', true],
-  ['DB_PASSWORD_FILE', false], ['SECRET_NAME', false], ['PWD', false], ['TOKENIZER_MODEL', false], ['LOG_LEVEL', false],
+  ['AZURE_BATCH_KEY', true], ['OCI_CLI_KEY_CONTENT', true], ['X_BEARER', true], ['authBearer', true], ['db_pass', true], ['DB_PWD', true],
+  ['API_KEYS', true], ['tls.key', true], ['ssl-session-ticket-key', true], ['ENCRYPTION_KEY', true], ['keystore.jks', true], ['CLIENT_SECRET', true],
+  ['DB_PASSWORD_FILE', false], ['SECRET_NAME', false], ['PWD', false], ['OLDPWD', false], ['TOKENIZER_MODEL', false], ['LOG_LEVEL', false],
+  ['OCI_CLI_KEY_FILE', false], ['AWS_ACCESS_KEY_ID', false], ['SORT_KEY', false], ['PUBLIC_KEY', false], ['REDIS_KEY_PREFIX', false], ['KEY', false],
+  ['SSH_AUTHORIZED_KEYS', false], ['MAX_TOKENS', false], ['TOKEN_TTL', false], ['OAUTH_TOKEN_URL', false], ['password_min_length', false],
+  ['existingSecret', false], ['adminPasswordSecret', false], ['ca.crt', false], ['the_good_stuff', false],
 ])('credential-like env name %s: %s', (name, expected) => {
   expect(looksLikeCredential(name)).toBe(expected);
+});
+
+// Example values only: well-known documentation keys and made-up tokens, never real ones.
+const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+test.each<[string, string | undefined]>([
+  ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----', 'a PEM private key'],
+  ['{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv..."}', 'a PEM private key'],
+  [JWT, 'a JSON Web Token'],
+  ['AKIAIOSFODNN7EXAMPLE', 'an AWS access key'],
+  ['AIzaSyA-1234567890abcdefghijklmnopqrstu', 'a Google API key'],
+  ['DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy==', 'an Azure storage or Service Bus key'],
+  [`ghp_${'a1B2'.repeat(9)}`, 'a GitHub token'],
+  ['postgres://shop:hunter2hunter2@db:5432/shop', 'a URL with a password'],
+  ['redis://:hunter2hunter2@redis:6379/0', 'a URL with a password'],
+  ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', undefined],
+  ['-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----', undefined],
+  ['eyJhbGciOiJIUzI1NiJ9notatoken.eyJzdWIiOiIxIn0.x', undefined],
+  ['eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2ln', undefined],
+  ['postgres://shop:$(DB_PASSWORD)@db:5432/shop', undefined],
+  ['https://user@example.com:8443/path', undefined],
+  ['registry.example.com/shop/api:2.3.1@sha256:0123456789abcdef', undefined],
+])('credential in value %j: %s', (value, expected) => {
+  expect(credentialInValue(value)).toBe(expected);
+});
+
+test('literal credentials: by value whatever the name, by name unless empty or a reference', () => {
+  expect(literalCredential('the_good_stuff', JWT)).toBe('it holds a JSON Web Token');
+  expect(literalCredential('DB_PASSWORD', 'hunter2')).toBe('its name looks like a credential');
+  expect(literalCredential('DB_PASSWORD', '')).toBeUndefined();
+  expect(literalCredential('DB_PASSWORD', '$(DB_PASSWORD_FROM_SECRET)')).toBeUndefined();
+  expect(literalCredential('LOG_LEVEL', 'debug')).toBeUndefined();
+  expect(literalCredential('SMTP_PASSWORD', '<your SMTP password>')).toBeUndefined();
+  expect(literalCredential('SMTP_PASSWORD', '********')).toBeUndefined();
+  expect(literalCredential('TOKEN_ENDPOINT_AUTH_METHOD', 'client_secret_basic')).toBeUndefined();
+});
+
+test('hostile values are scanned in one pass: no pattern backtracks over repeated near-matches', () => {
+  const near = (unit: string) => unit.repeat(Math.ceil(200_000 / unit.length));
+  for (const value of [near('-eyJ'), near('.eyJaaaaaaaa'), near('a.b://'), near('x://u:'), near('{{}}'), near('${'), near('a:a@')]) {
+    expect(credentialInValue(value)).toBeUndefined();
+    expect(literalCredential('DATA', value)).toBeUndefined();
+    expect(credentialSettings(`${near('k: v ')}\n${near('password: ')}x\n`)).toEqual([]);
+  }
+});
+
+test('credential settings in configuration files: YAML, INI, properties and dotenv lines', () => {
+  const text = [
+    'server:', '  port: 8080', 'database:', '  password: hunter2', '  password_file: /run/secrets/db', 'admin_password = admin',
+    'token: ${TOKEN}', 'secretName: tls', 'export DB_PASS=abc # comment', 'spring.datasource.password=s3cret', 'enabled: true',
+    'apiKey: null', 'passwordSecret: db-credentials', 'client_secret: |',
+  ].join('\n');
+  expect(credentialSettings(text)).toEqual([[4, 'password'], [6, 'admin_password'], [9, 'DB_PASS'], [10, 'spring.datasource.password']]);
+  expect(credentialSettings('password: single line is not a file')).toEqual([]);
 });
 
 test.each<[string, boolean]>([

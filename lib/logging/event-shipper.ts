@@ -1,12 +1,14 @@
 import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { EgressDestination } from '../network/egress-destination';
+import { NetworkAccess } from '../network/network-access';
 import { NodePool } from '../scheduling/node-pool';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-hardening';
 import { Exemption, SecureResources } from '../workloads/props';
 import { SecureDeployment } from '../workloads/secure-deployment';
-import { FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
+import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
 import { LogOutput } from './log-output';
 import { checkPinned, DEFAULT_SHIPPER_RESOURCES } from './log-shipper';
 
@@ -33,6 +35,17 @@ export interface EventShipperProps {
    * @default DEFAULT_SHIPPER_RESOURCES
    */
   readonly resources?: SecureResources;
+  /**
+   * The API server's endpoint addresses (what `kubectl get endpoints kubernetes` lists), for
+   * the egress NetworkPolicy the shipper needs under a default-deny namespace.
+   * @default - none: under a default-deny namespace the `egress-reachable` rule fails synth and says how to declare it
+   */
+  readonly apiServer?: EgressDestination;
+  /**
+   * The port those endpoints listen on; policies see the endpoint, not the Service's 443.
+   * @default 443 (6443 on kubeadm clusters)
+   */
+  readonly apiServerPort?: number;
   /**
    * How often the API is polled for new events.
    * @default Duration.seconds(5)
@@ -76,8 +89,13 @@ export class EventShipper extends Construct {
       exemptions: props.sharedNodes ? { sharedNodes: props.sharedNodes } : undefined,
       serviceAccount: this.serviceAccount,
       kubernetesApiAccess: {},
-      containers: [fluentBitContainer(this, 'event-shipper', props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, config)],
+      containers: [fluentBitContainer(this, 'event-shipper', props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, config, props.output)],
     });
+
+    allowOutput(this.deployment, props.output, 'event-shipper');
+    const apiServer = { name: 'Kubernetes API server', port: props.apiServerPort ?? 443 };
+    if (props.apiServer) NetworkAccess.allowTo(this.deployment, props.apiServer, apiServer);
+    else NetworkAccess.requireEgress(this.deployment, apiServer);
 
     const role = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
       rules: [

@@ -3,8 +3,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import { NetworkAccess } from '../network/network-access';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
-import { LogOutput } from './log-output';
+import { ISecureWorkload } from '../workloads/secure-workload';
+import { LOG_CLIENT_CERTIFICATE_DIR, LogOutput } from './log-output';
+import { SecretMount } from '../secrets/secret-mount';
 
 /** Where the HTTP server (health endpoint) listens. */
 export const FLUENT_BIT_HTTP_PORT = 2020;
@@ -69,7 +72,11 @@ export function fluentBitConfigMap(scope: Construct, id: string, pipeline: Fluen
  * A Fluent Bit container reading `configMap`: numeric non-root user (the upstream image runs as
  * root unless told otherwise), its state on an emptyDir, probed on the health endpoint.
  */
-export function fluentBitContainer(scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap): SecureContainerProps {
+export function fluentBitContainer(scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap, output: LogOutput): SecureContainerProps {
+  const secrets = Object.fromEntries(Object.entries(output.secretEnv).map(([variable, s]) => [variable, kplus.EnvValue.fromSecretValue({
+    secret: kplus.Secret.fromSecretName(scope, `${name}-${variable}`, s.secretName), key: s.key,
+  })]));
+  const reason = output.secretEnvReason;
   return {
     name,
     image,
@@ -77,12 +84,17 @@ export function fluentBitContainer(scope: Construct, name: string, image: string
     user: 65532,
     group: 65532,
     resources,
-    ports: [{ number: FLUENT_BIT_HTTP_PORT, name: 'fluent-bit-http' }],
+    // No declared port: cdk8s-plus would open every declared port to every peer of
+    // connections.allowFrom and expose it through Services. Probes come from the node, which
+    // NetworkPolicies always admit.
     readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
     envVariables: {
       POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
       POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+      ...secrets,
     },
+    // Recorded as a suppression of secret-env with this reason, on the manifest and in every report.
+    exemptions: reason ? { secretsInEnv: { reason } } : undefined,
     volumeMounts: [{
       path: FLUENT_BIT_CONFIG_DIR,
       volume: kplus.Volume.fromConfigMap(scope, 'ConfigVolume', configMap, { name: `${name}-config`, defaultMode: 0o440 }),
@@ -90,4 +102,22 @@ export function fluentBitContainer(scope: Construct, name: string, image: string
     }],
     writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: '128Mi' }],
   };
+}
+
+/**
+ * Mounts the output's client certificate into the shipper, and
+ * lets the workload's pods reach the log server: an egress NetworkPolicy to its declared
+ * destination, or, when only a DNS name is known, the recorded need, which the
+ * `egress-reachable` rule reports where a default-deny policy blocks it.
+ */
+export function allowOutput(workload: ISecureWorkload, output: LogOutput, container: string): void {
+  if (!(workload instanceof kplus.Workload)) throw new Error(`${workload.node.path} is not a cdk8s-plus workload; a log shipper needs a Secure* workload`);
+  const cert = output.clientCertificate;
+  if (cert) {
+    const keys = [cert.certificateKey ?? 'tls.crt', cert.privateKeyKey ?? 'tls.key'];
+    workload.addSecretMount(SecretMount.fromSecretName(cert.secretName, { keys, path: LOG_CLIENT_CERTIFICATE_DIR, containers: [container] }));
+  }
+  const need = { name: output.description, port: output.port };
+  if (output.destination) NetworkAccess.allowTo(workload, output.destination, need);
+  else NetworkAccess.requireEgress(workload, need);
 }

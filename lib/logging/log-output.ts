@@ -1,5 +1,28 @@
+import { EgressDestination } from '../network/egress-destination';
 import { constructReasonProblem } from '../policy/suppressions';
 import { Exemption } from '../workloads/props';
+
+/** Where the shipper finds the client certificate's files. */
+export const LOG_CLIENT_CERTIFICATE_DIR = '/fluent-bit/secrets/client-tls';
+
+/** A credential property of an output: Fluent Bit property (and header name), the prop, the Secret key. */
+type SecretProperty = [string, string, LogSecretKey | undefined];
+
+function publicName(plugin: string): string {
+  return plugin === 'es' ? 'elasticsearch' : plugin;
+}
+
+/** A literal config value: one line, so it cannot smuggle other properties into the configuration. */
+function text(plugin: string, prop: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new Error(`LogOutput.${plugin}: '${prop}' (${JSON.stringify(value ?? null)}) must be a non-empty single line of text`);
+  }
+  return value;
+}
+
+function basicUser(plugin: string, auth: LogBasicAuth | undefined): { [key: string]: string } {
+  return auth ? { http_user: text(plugin, 'basicAuth.user', auth.user) } : {};
+}
 
 const HOST = /^(?=.{1,253}$)([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
 
@@ -22,6 +45,51 @@ export interface LogTlsOptions {
    * @default - the image's system CAs
    */
   readonly caFile?: string;
+  /**
+   * A client certificate to authenticate with (mutual TLS, e.g. Elasticsearch's PKI realm or a
+   * TLS-terminating proxy in front of Loki), mounted as read-only files from a Secret into
+   * the shipper only.
+   * @default - no client certificate
+   */
+  readonly clientCertificate?: LogClientCertificate;
+}
+
+/**
+ * One key of a Kubernetes Secret (created by the platform's secret manager, never by the app).
+ */
+export interface LogSecretKey {
+  /** Name of the Secret, in the shipper's namespace. */
+  readonly secretName: string;
+  /** Key in the Secret. */
+  readonly key: string;
+}
+
+/**
+ * HTTP basic authentication (or the forward protocol's user authentication).
+ */
+export interface LogBasicAuth {
+  /** User name (not a secret). */
+  readonly user: string;
+  /** The password, from a Secret. */
+  readonly password: LogSecretKey;
+}
+
+/**
+ * A client certificate and its private key in a Secret, e.g. of type kubernetes.io/tls.
+ */
+export interface LogClientCertificate {
+  /** Name of the Secret, in the shipper's namespace. */
+  readonly secretName: string;
+  /**
+   * Key of the PEM certificate.
+   * @default "tls.crt"
+   */
+  readonly certificateKey?: string;
+  /**
+   * Key of the PEM private key.
+   * @default "tls.key"
+   */
+  readonly privateKeyKey?: string;
 }
 
 /**
@@ -35,10 +103,32 @@ export interface LogServerOptions extends LogTlsOptions {
    * @default - the protocol's usual port
    */
   readonly port?: number;
+  /**
+   * Where the server is, as a NetworkPolicy can name it (a DNS name cannot be a peer): the
+   * shippers then get an egress NetworkPolicy to it on `port`.
+   * @default - none: under a default-deny namespace the `egress-reachable` rule fails synth and says how to declare it
+   */
+  readonly destination?: EgressDestination;
 }
 
 /** Options of a Fluentd/Fluent Bit forward output. */
-export interface ForwardOutputOptions extends LogServerOptions {}
+export interface ForwardOutputOptions extends LogServerOptions {
+  /**
+   * Shared key of Secure Forward (the server's `shared_key`); needs TLS.
+   * @default - no shared key
+   */
+  readonly sharedKey?: LogSecretKey;
+  /**
+   * User authentication of Secure Forward (the server's `user_auth`); needs TLS.
+   * @default - none
+   */
+  readonly userAuth?: LogBasicAuth;
+  /**
+   * Host name the shipper presents in the Secure Forward handshake.
+   * @default "localhost" (Fluent Bit's default)
+   */
+  readonly selfHostname?: string;
+}
 
 /** Options of an HTTP output. */
 export interface HttpOutputOptions extends LogServerOptions {
@@ -47,6 +137,16 @@ export interface HttpOutputOptions extends LogServerOptions {
    * @default "/"
    */
   readonly uri?: string;
+  /**
+   * HTTP basic authentication.
+   * @default - none
+   */
+  readonly basicAuth?: LogBasicAuth;
+  /**
+   * Request headers whose values are secrets (e.g. { Authorization: ..., 'X-API-Key': ... }).
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: LogSecretKey };
 }
 
 /** Options of an Elasticsearch or OpenSearch output. */
@@ -56,6 +156,11 @@ export interface SearchOutputOptions extends LogServerOptions {
    * @default "logs"
    */
   readonly index?: string;
+  /**
+   * HTTP basic authentication (the cluster's user and password).
+   * @default - none
+   */
+  readonly basicAuth?: LogBasicAuth;
 }
 
 /** Options of a Grafana Loki output. */
@@ -65,6 +170,21 @@ export interface LokiOutputOptions extends LogServerOptions {
    * @default - job=fluent-bit only
    */
   readonly labels?: { [key: string]: string };
+  /**
+   * Tenant (the X-Scope-OrgID header) of a multi-tenant Loki; an identifier, not a secret.
+   * @default - single-tenant: no header
+   */
+  readonly tenantId?: string;
+  /**
+   * HTTP basic authentication.
+   * @default - none
+   */
+  readonly basicAuth?: LogBasicAuth;
+  /**
+   * Bearer token authentication.
+   * @default - none
+   */
+  readonly bearerToken?: LogSecretKey;
 }
 
 /** Options of a syslog output (RFC 5424 over TCP, or TLS by default). */
@@ -86,31 +206,49 @@ export interface FluentBitOutput {
 export class LogOutput {
   /** Fluentd / Fluent Bit forward protocol (port 24224). */
   public static forward(options: ForwardOutputOptions): LogOutput {
-    return new LogOutput('forward', options, 24224, {});
+    if ((options.sharedKey || options.userAuth) && options.disableTls) {
+      throw new Error(`LogOutput.forward: 'sharedKey' and 'userAuth' are Secure Forward, which needs TLS; remove 'disableTls'`);
+    }
+    return new LogOutput('forward', options, 24224, {
+      ...(options.selfHostname !== undefined ? { self_hostname: text('forward', 'selfHostname', options.selfHostname) } : {}),
+      ...(options.userAuth ? { username: text('forward', 'userAuth.user', options.userAuth.user) } : {}),
+    }, [['shared_key', 'sharedKey', options.sharedKey], ['password', 'userAuth.password', options.userAuth?.password]]);
   }
 
   /** HTTP(S) endpoint receiving JSON lines (port 443). */
   public static http(options: HttpOutputOptions): LogOutput {
-    return new LogOutput('http', options, 443, { uri: options.uri ?? '/', format: 'json_lines' });
+    const headers = Object.entries(options.secretHeaders ?? {});
+    for (const [name] of headers) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`LogOutput.http: 'secretHeaders' name ${JSON.stringify(name)} is not an HTTP header name`);
+    }
+    return new LogOutput('http', options, 443, { uri: options.uri ?? '/', format: 'json_lines', ...basicUser('http', options.basicAuth) }, [
+      ['http_passwd', 'basicAuth.password', options.basicAuth?.password],
+      ...headers.map(([name, secret]): SecretProperty => [`header ${name}`, `secretHeaders.${name}`, secret]),
+    ]);
   }
 
   /** Elasticsearch (port 9200). */
   public static elasticsearch(options: SearchOutputOptions): LogOutput {
-    return new LogOutput('es', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on' });
+    return new LogOutput('es', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) },
+      [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** OpenSearch (port 9200). */
   public static opensearch(options: SearchOutputOptions): LogOutput {
-    return new LogOutput('opensearch', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on' });
+    return new LogOutput('opensearch', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) },
+      [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** Grafana Loki (port 3100). */
   public static loki(options: LokiOutputOptions): LogOutput {
     const labels = { job: 'fluent-bit', ...options.labels };
+    if (options.basicAuth && options.bearerToken) throw new Error(`LogOutput.loki: give 'basicAuth' or 'bearerToken', not both`);
     return new LogOutput('loki', options, 3100, {
       labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', '),
       label_keys: '$pod,$namespace,$container',
-    });
+      ...(options.tenantId !== undefined ? { tenant_id: text('loki', 'tenantId', options.tenantId) } : {}),
+      ...basicUser('loki', options.basicAuth),
+    }, [['http_passwd', 'basicAuth.password', options.basicAuth?.password], ['bearer_token', 'bearerToken', options.bearerToken]]);
   }
 
   /** Syslog, RFC 5424 over TCP (port 6514, syslog over TLS). */
@@ -122,21 +260,32 @@ export class LogOutput {
   public readonly host: string;
   /** Port of the log server. */
   public readonly port: number;
+  /** Where the server is for NetworkPolicies, when declared. */
+  public readonly destination?: EgressDestination;
   /** Reasons given for weakening TLS, for the record in the configuration's annotations. */
   public readonly tlsExemptions: { [what: string]: string };
+  /**
+   * Secrets Fluent Bit reads from environment variables: variable name to Secret key. Fluent
+   * Bit takes these credentials only from its configuration, where `${VAR}` is the one way in.
+   */
+  public readonly secretEnv: { [variable: string]: LogSecretKey };
+  /** The client certificate, mounted into the shipper as files. */
+  public readonly clientCertificate?: LogClientCertificate;
   private readonly plugin: string;
   private readonly extra: { [key: string]: any };
   private readonly tls: boolean;
   private readonly verify: boolean;
   private readonly caFile?: string;
 
-  private constructor(plugin: string, options: LogServerOptions, defaultPort: number, extra: { [key: string]: any }) {
+  private readonly secretProperties: { [property: string]: string[] };
+
+  private constructor(plugin: string, options: LogServerOptions, defaultPort: number, extra: { [key: string]: any }, secrets: SecretProperty[] = []) {
     if (typeof options?.host !== 'string' || !HOST.test(options.host)) {
-      throw new Error(`LogOutput.${plugin === 'es' ? 'elasticsearch' : plugin}: 'host' (${JSON.stringify(options?.host ?? null)}) must be the log server's host name or IP address`);
+      throw new Error(`LogOutput.${publicName(plugin)}: 'host' (${JSON.stringify(options?.host ?? null)}) must be the log server's host name or IP address`);
     }
     const port = options.port ?? defaultPort;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`LogOutput.${plugin === 'es' ? 'elasticsearch' : plugin}: 'port' (${options.port}) must be a whole number from 1 to 65535`);
+      throw new Error(`LogOutput.${publicName(plugin)}: 'port' (${options.port}) must be a whole number from 1 to 65535`);
     }
     this.tlsExemptions = {};
     for (const [key, label] of [['disableTls', 'tls-disabled'], ['skipVerify', 'tls-verify-disabled']] as const) {
@@ -153,6 +302,41 @@ export class LogOutput {
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
+    if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
+      throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)`);
+    }
+    this.destination = options.destination;
+    this.secretEnv = {};
+    this.secretProperties = {};
+    for (const [property, prop, secret] of secrets) {
+      if (secret === undefined) continue;
+      const ok = (v: unknown) => typeof v === 'string' && v !== '' && v.length <= 253;
+      if (!ok(secret?.secretName) || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret.secretName) || !ok(secret.key) || !/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
+        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${JSON.stringify(secret ?? null)}) must name a Secret and one of its keys, e.g. { secretName: 'logs-credentials', key: 'password' }`);
+      }
+      const variable = `LOG_OUTPUT_${property.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
+      this.secretEnv[variable] = { secretName: secret.secretName, key: secret.key };
+      const [name, ...rest] = property.split(' ');
+      (this.secretProperties[name] ??= []).push(`${rest.length ? `${rest.join(' ')} ` : ''}\${${variable}}`);
+    }
+    const cert = options.clientCertificate;
+    if (cert !== undefined && (typeof cert?.secretName !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(cert.secretName))) {
+      throw new Error(`LogOutput.${publicName(plugin)}: 'clientCertificate.secretName' (${JSON.stringify(cert?.secretName ?? null)}) must name a Secret holding the certificate and key`);
+    }
+    if (cert && !this.tls) throw new Error(`LogOutput.${publicName(plugin)}: 'clientCertificate' authenticates over TLS; remove 'disableTls'`);
+    this.clientCertificate = cert;
+  }
+
+  /** Why the shipper reads secrets from environment variables, for its exemption. */
+  public get secretEnvReason(): string | undefined {
+    const properties = Object.keys(this.secretProperties);
+    if (properties.length === 0) return undefined;
+    return `Fluent Bit's ${this.plugin} output reads ${properties.join(' and ')} only from its configuration, where an environment variable is the one way to bring a secret in`;
+  }
+
+  /** The server in words, e.g. "log server logs.example.com:24224 (forward)". */
+  public get description(): string {
+    return `log server ${this.host}:${this.port} (${this.plugin})`;
   }
 
   /** The Fluent Bit output section for records matching `match`. */
@@ -167,6 +351,12 @@ export class LogOutput {
         'tls': this.tls ? 'on' : 'off',
         'tls.verify': this.verify ? 'on' : 'off',
         ...(this.caFile ? { 'tls.ca_file': this.caFile } : {}),
+        ...(this.clientCertificate ? {
+          'tls.crt_file': `${LOG_CLIENT_CERTIFICATE_DIR}/${this.clientCertificate.certificateKey ?? 'tls.crt'}`,
+          'tls.key_file': `${LOG_CLIENT_CERTIFICATE_DIR}/${this.clientCertificate.privateKeyKey ?? 'tls.key'}`,
+        } : {}),
+        // A property given more than once (header) is a list.
+        ...Object.fromEntries(Object.entries(this.secretProperties).map(([name, values]) => [name, values.length === 1 && name !== 'header' ? values[0] : values])),
         'retry_limit': 'no_limits',
       },
     };

@@ -5,7 +5,7 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
-import { FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
+import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
 import { LogOutput } from './log-output';
 
 /** Name of the shipper container. */
@@ -72,7 +72,8 @@ export interface LogShipperProps extends LogShipperOptions {
  * A hardened Fluent Bit sidecar that tails the app's log files from a shared emptyDir and
  * ships them to a central server, each record labelled with pod, namespace, container and
  * image (with its digest). Its configuration is a ConfigMap in Fluent Bit's YAML format; its
- * readiness probe is Fluent Bit's health endpoint. It meets every rule the app does.
+ * readiness probe is Fluent Bit's health endpoint. It meets every rule the app does. The
+ * pods may reach the log server: an egress NetworkPolicy to the output's `destination`.
  */
 export class LogShipper extends Construct {
   /** The Fluent Bit configuration. */
@@ -114,11 +115,12 @@ export class LogShipper extends Construct {
     // The app writes the directory; the shipper only reads it.
     workload.addWritablePath({ path: logPath, sizeLimit: props.logSizeLimit ?? '256Mi', readOnlyIn: [LOG_SHIPPER_CONTAINER] });
     const shipper: SecureContainerProps = {
-      ...fluentBitContainer(this, LOG_SHIPPER_CONTAINER, props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, this.configMap),
+      ...fluentBitContainer(this, LOG_SHIPPER_CONTAINER, props.image, props.resources ?? DEFAULT_SHIPPER_RESOURCES, this.configMap, props.output),
       restartPolicy: native ? kplus.ContainerRestartPolicy.ALWAYS : undefined,
     };
     this.container = native ? workload.addSecureInitContainer(shipper) : workload.addSecureContainer(shipper);
     workload.podMetadata.addAnnotation(LOG_SHIPPER_ANNOTATION, LOG_SHIPPER_CONTAINER);
+    allowOutput(workload, props.output, LOG_SHIPPER_CONTAINER);
   }
 }
 

@@ -1,12 +1,11 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { manifestOf } from '../manifest';
+import { PassManifests, SynthPass } from '../synth-pass';
 import { PssLevel } from '../policy/model';
 import { podViewOf } from '../policy/pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
 import { parseQuantity } from '../policy/quantity';
-import { memoInSynth, trackSynth } from '../synth-scope';
 
 const PSA = 'pod-security.kubernetes.io';
 
@@ -112,7 +111,7 @@ export interface SecureNamespaceProps {
   readonly podSecurity?: PodSecurityLabels;
   /**
    * The Pod Security Admission policy version written to the enforce-, audit- and warn-version
-   * labels ("v1.0" to the newest version the engine knows, or "latest"), so a cluster upgrade
+   * labels ("v1.<minor>" or "latest"), so a cluster upgrade
    * does not change what is admitted. Give the Guard the same version to check at synth what
    * the namespace admits.
    * @default "v1.28"
@@ -131,6 +130,12 @@ export interface SecureNamespaceProps {
    * @default true
    */
   readonly allowDns?: boolean;
+  /**
+   * Mount the API token into pods that name no ServiceAccount of their own.
+   * @default false - the namespace's "default" ServiceAccount is written with automountServiceAccountToken false
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+   */
+  readonly defaultServiceAccountToken?: boolean;
   /**
    * LimitRange for containers.
    * @default DEFAULT_LIMIT_RANGE
@@ -208,6 +213,13 @@ export class SecureNamespace extends Construct {
         },
       });
     }
+    if (!(props.defaultServiceAccountToken ?? false)) {
+      // CIS 5.1.5: a pod that names no ServiceAccount runs as "default"; it then gets no API token either.
+      new kplus.k8s.KubeServiceAccount(this, 'DefaultServiceAccount', {
+        metadata: { name: 'default', namespace: this.name },
+        automountServiceAccountToken: false,
+      });
+    }
     const q = kplus.k8s.Quantity.fromString;
     const asQuantities = (l: ContainerLimits) => ({ 'cpu': q(l.cpu), 'memory': q(l.memory), 'ephemeral-storage': q(l.ephemeralStorage) });
     new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
@@ -234,8 +246,7 @@ export class SecureNamespace extends Construct {
         },
       },
     });
-    trackSynth(this);
-    this.node.addValidation({ validate: () => memoInSynth(this, this, () => this.checkWorkloadsFitQuota()) });
+    SynthPass.of(this).addCheck(manifests => this.checkWorkloadsFitQuota(manifests));
   }
 
   private checkLimits(l: NamespaceLimitRange): void {
@@ -263,15 +274,15 @@ export class SecureNamespace extends Construct {
   }
 
   /** The namespace's pod-bearing objects, summed (requests and limits times replicas) against the quota. */
-  private checkWorkloadsFitQuota(): string[] {
+  private checkWorkloadsFitQuota(manifests: PassManifests): string[] {
     const totals: { [key: string]: number } = {};
     // Contributors are kept as numbers and described only when a message needs them.
     const parts: { [key: string]: Contribution[] } = {};
     const quantities = new QuantityCache();
     let pods = 0;
-    for (const c of this.node.root.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || c.metadata.namespace !== this.name) continue;
-      const manifest = manifestOf(c);
+    for (const c of manifests.objects) {
+      if (c.metadata.namespace !== this.name) continue;
+      const manifest = manifests.manifestOf(c);
       const pod = podViewOf(manifest);
       if (!pod) continue;
       const replicas = replicasOf(manifest);

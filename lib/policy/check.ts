@@ -26,6 +26,8 @@ export interface CheckContext {
   readonly now: Date;
   /** The Pod Security Admission policy version PSS checks are evaluated at (the minor of v1.<minor>). */
   readonly pssMinor: number;
+  /** That version as given: "v1.28" or "latest". */
+  readonly pssVersion: string;
 }
 
 /** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
@@ -58,6 +60,11 @@ export class ObjectIndex {
       byNamespace.set(key, value);
     }
     return value as T;
+  }
+
+  /** Every document's object, in input order (anything, for broken input). */
+  public get objects(): readonly any[] {
+    return this.manifests;
   }
 
   /** The object of `kind` called `name` in `namespace`. */

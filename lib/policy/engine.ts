@@ -7,8 +7,9 @@ import { Pack } from './packs/pack';
 import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { structureProblems, StructureProblem } from './structure';
+import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { SuppressionPolicy } from './suppression-policy';
+import { structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -48,17 +49,18 @@ export interface ManifestDocument {
    * @default - the document parsed
    */
   readonly parseError?: string;
+  /**
+   * The image rules' settings for this document where they differ from the evaluation's (an
+   * object under an ImagePolicy of its own).
+   * @default - the evaluation's
+   */
+  readonly imageChecks?: ImageCheckOptions;
 }
 
 /**
- * Options of the policy engine.
+ * What the image rules check against: trusted registries, the image lock, a maximum age.
  */
-export interface PolicyEngineOptions {
-  /**
-   * The rule pack.
-   * @default Packs.DEFAULT
-   */
-  readonly pack?: Pack;
+export interface ImageCheckOptions {
   /**
    * Registries (optionally with a path prefix, e.g. "ghcr.io/acme") images may come from.
    * @default - the trusted-registry rule is not applicable
@@ -79,9 +81,21 @@ export interface PolicyEngineOptions {
    * @default - now
    */
   readonly now?: string;
+}
+
+/**
+ * Options of the policy engine.
+ */
+export interface PolicyEngineOptions extends ImageCheckOptions {
+  /**
+   * The rule pack.
+   * @default Packs.DEFAULT
+   */
+  readonly pack?: Pack;
   /**
    * The Pod Security Admission policy version the Pod Security Standards rules are checked at:
-   * "v1.0" to the newest version the engine knows, or "latest".
+   * "v1.<minor>" or "latest" (the newest policy the engine knows, v1.37; a later version is
+   * checked as it, as PSA does).
    * @default "v1.28" (what SecureNamespace labels)
    * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
    */
@@ -92,6 +106,13 @@ export interface PolicyEngineOptions {
    * @default SuppressionPolicy.all() - every suppression with a valid reason counts
    */
   readonly suppressionPolicy?: SuppressionPolicy;
+  /**
+   * Whether built-in pod-bearing objects must fit the Kubernetes schema (no unknown field, no
+   * value of the wrong type) to be checked, as the API server's strict field validation requires.
+   * Off only to look at what a newer PSS version reads in fields the schema tables do not know.
+   * @default true
+   */
+  readonly strictStructure?: boolean;
 }
 
 /** The engine's own rule: a document that is not a Kubernetes object. Always an error. */
@@ -116,6 +137,8 @@ const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus
 
 interface PreparedRule {
   readonly rule: ReportRule;
+  /** Whether the pack runs the rule (others run only where a manifest guarantees them). */
+  readonly inPack: boolean;
   /** The annotation that suppresses the rule. */
   readonly suppressionKey: string;
   readonly check: Check | undefined;
@@ -147,18 +170,25 @@ export class PolicyEngine {
   public readonly pssVersion: string;
   private readonly pss: PssVersion;
   private readonly prepared: PreparedRule[];
-  private readonly trustedRegistries: string[];
+  /** `prepared[1..packRules)` are the pack's rules, the rest run only where guaranteed. */
+  private readonly packRules: number;
+  private readonly preparedIndex: Map<string, number>;
+  private readonly guarantees = new Map<string, Guarantee>();
   private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
+    if (options.suppressionPolicy !== undefined && !SuppressionPolicy.isSuppressionPolicy(options.suppressionPolicy)) {
+      throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
+        + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
+    }
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
-    this.trustedRegistries = [...(options.trustedRegistries ?? [])];
     this.options = options;
     this.prepared = [{
       rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR },
       suppressionKey: suppressionAnnotationKey(INVALID_MANIFEST_RULE.id),
+      inPack: true,
       check: undefined,
       pods: false,
       evaluate: undefined,
@@ -171,15 +201,41 @@ export class PolicyEngine {
       if (!Object.values(Severity).includes(severity)) {
         throw new Error(`pack "${this.pack.name}" gives rule "${id}" severity "${severity}"; use error, warning or info`);
       }
-      const pods = check.appliesTo === 'pods';
-      this.prepared.push({
-        rule: { ...check.info, severity },
-        suppressionKey: suppressionAnnotationKey(id),
-        check,
-        pods,
-        evaluate: pods ? check.evaluatePod : check.evaluateObject,
-      });
+      this.prepare(check, severity, true);
     }
+    this.packRules = this.prepared.length;
+    // Rules outside the pack still run, as errors, on the objects that guarantee them.
+    for (const check of ALL_CHECKS) {
+      if (!Object.prototype.hasOwnProperty.call(this.pack.rules, check.info.id)) this.prepare(check, Severity.ERROR, false);
+    }
+    this.preparedIndex = new Map(this.prepared.map((p, i) => [p.rule.id, i]));
+  }
+
+  private prepare(check: Check, severity: Severity, inPack: boolean): void {
+    const pods = check.appliesTo === 'pods';
+    this.prepared.push({
+      rule: { ...check.info, severity },
+      inPack,
+      suppressionKey: suppressionAnnotationKey(check.info.id),
+      check,
+      pods,
+      evaluate: pods ? check.evaluatePod : check.evaluateObject,
+    });
+  }
+
+  /** What an object's guarantees annotation asks of this engine, once per distinct value. */
+  private guaranteeOf(manifest: any): Guarantee | undefined {
+    const annotations = manifest.metadata?.annotations;
+    if (!annotations || typeof annotations !== 'object' || !Object.prototype.hasOwnProperty.call(annotations, GUARANTEES_ANNOTATION)) return undefined;
+    const value = annotations[GUARANTEES_ANNOTATION];
+    const key = typeof value === 'string' ? value : JSON.stringify(value);
+    let guarantee = this.guarantees.get(key);
+    if (!guarantee) {
+      const { ruleIds, problem } = parseGuarantees(value, this.preparedIndex);
+      const raised = new Set(problem ? [] : ruleIds.map(id => this.preparedIndex.get(id)!));
+      this.guarantees.set(key, guarantee = { raised, problem });
+    }
+    return guarantee;
   }
 
   /** Evaluates plain manifests (no source information). */
@@ -191,38 +247,52 @@ export class PolicyEngine {
   public evaluateDocuments(documents: ManifestDocument[]): Report {
     const manifests = documents.map(d => d.manifest);
     const views = manifests.map(m => (m && typeof m === 'object' && !Array.isArray(m) ? podViewOf(m) : undefined));
-    const ctx: CheckContext = {
-      trustedRegistries: this.trustedRegistries,
-      index: new ObjectIndex(manifests, views),
-      imageLock: this.options.imageLock,
-      maxImageAgeDays: this.options.maxImageAgeDays,
-      now: this.options.now ? new Date(this.options.now) : new Date(),
-      pssMinor: this.pss.minor,
-    };
-    // Which rules can say anything is decided once per evaluation, not per object.
-    const overridden = new Set<string>();
-    for (let i = 1; i < this.prepared.length; i++) {
-      const check = this.prepared[i].check!;
-      if (check.isConfigured(ctx)) for (const id of check.overrides(ctx)) overridden.add(id);
-    }
-    const podRules: number[] = [];
-    const customRules: number[] = [];
-    const rulesByKind = new Map<string, number[]>();
-    for (let i = 1; i < this.prepared.length; i++) {
-      const check = this.prepared[i].check!;
-      if (!check.isConfigured(ctx) || overridden.has(check.info.id)) continue;
-      if (this.prepared[i].pods) {
-        podRules.push(i);
-      } else if (check.appliesTo === 'custom-resources') {
-        customRules.push(i);
-      } else {
-        for (const kind of check.appliesTo) rulesByKind.set(kind, [...rulesByKind.get(kind) ?? [], i]);
+    const index = new ObjectIndex(manifests, views);
+    const prepared = this.prepared;
+    // Which rules can say anything is decided once per evaluation (and per image settings of
+    // a document that has its own), not per object.
+    const settings = new Map<ImageCheckOptions, Setting>();
+    const settingOf = (images: ImageCheckOptions): Setting => {
+      let setting = settings.get(images);
+      if (!setting) {
+        const ctx: CheckContext = {
+          trustedRegistries: images.trustedRegistries ?? [],
+          index,
+          imageLock: images.imageLock,
+          maxImageAgeDays: images.maxImageAgeDays,
+          now: images.now ? new Date(images.now) : new Date(),
+          pssMinor: this.pss.minor,
+          pssVersion: this.pss.label,
+        };
+        settings.set(images, setting = { ctx, configured: prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx)), lists: new Map() });
       }
-    }
-    const podRulesByKind = new Map<string, number[]>();
-    const customRulesByKind = new Map<string, number[]>();
-    const rules = this.prepared.map(p => p.rule);
-    const width = rules.length;
+      return setting;
+    };
+    const evaluationSetting = settingOf(this.options);
+    // The rules for one kind of object with one guarantee (pod rules first), and its documents;
+    // `form` tells a pod-bearing object (POD_FORM) and a custom resource without one (CUSTOM_FORM).
+    const listFor = (setting: Setting, kind: string, form: number, guarantee: Guarantee | undefined): RuleList => {
+      let byKind = setting.lists.get(guarantee);
+      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map()]);
+      let list = byKind[form].get(kind);
+      if (!list) {
+        const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
+        const candidates: number[] = [];
+        for (let i = 1; form === POD_FORM && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
+        for (let i = 1; i < prepared.length; i++) {
+          const appliesTo = prepared[i].check!.appliesTo;
+          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && form === CUSTOM_FORM;
+          if (!prepared[i].pods && runs(i) && applies) candidates.push(i);
+        }
+        // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
+        // version replaces it where both would run.
+        const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)) : []);
+        const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
+        byKind[form].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
+      }
+      return list;
+    };
+    const width = prepared.length;
     const objects = new Array<ObjectRef>(documents.length);
     // One byte per object and rule, all NOT_APPLICABLE (code 0) until a rule runs.
     const statuses = new Uint8Array(documents.length * width);
@@ -230,15 +300,17 @@ export class PolicyEngine {
     // put in document order at the end.
     const found: Finding[] = [];
     const foundIn: number[] = [];
-    // The documents each list of applicable rules (one list per kind) applies to.
-    const groups = new Map<number[], number[]>();
+    // Rules outside the pack that some object guarantees: they join the report.
+    const guaranteed = new Uint8Array(width);
 
     for (let d = 0; d < documents.length; d++) {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
       // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
-      const problem = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
+      const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
+      const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
+      const problem = unreadable ?? guarantee?.problem;
       if (problem) {
         statuses[d * width] = NON_COMPLIANT;
         found.push(invalid(ref, `${where(doc)}: ${problem}`));
@@ -246,7 +318,7 @@ export class PolicyEngine {
         continue;
       }
       // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
-      const structure = views[d] ? structureProblems(manifest) : NO_PROBLEMS;
+      const structure = views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
       if (structure.length > 0) {
         statuses[d * width] = NON_COMPLIANT;
         for (const p of structure) {
@@ -256,20 +328,10 @@ export class PolicyEngine {
         continue;
       }
       statuses[d * width] = COMPLIANT;
-      let applicable = rulesByKind.get(manifest.kind);
-      if (views[d]) {
-        let both = podRulesByKind.get(manifest.kind);
-        if (!both) podRulesByKind.set(manifest.kind, both = [...podRules, ...applicable ?? []]);
-        applicable = both;
-      } else if (customRules.length > 0 && isCustomResource(manifest.apiVersion)) {
-        let both = customRulesByKind.get(manifest.kind);
-        if (!both) customRulesByKind.set(manifest.kind, both = [...customRules, ...applicable ?? []]);
-        applicable = both;
-      }
-      if (!applicable) continue;
-      const group = groups.get(applicable);
-      if (group) group.push(d);
-      else groups.set(applicable, [d]);
+      if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
+      const form = views[d] ? POD_FORM : isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM;
+      const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, form, guarantee);
+      if (list.rules.length) list.documents.push(d);
     }
 
     // Rule by rule over a block of documents, then the next block. Checking is bound by
@@ -278,16 +340,51 @@ export class PolicyEngine {
     // after another; and a block's documents (64 x ~3 KB) stay in the CPU's cache while every
     // rule runs over them, where a pass of each rule over all documents reads them from
     // memory forty times (and manifests built by constructs are scattered across the heap).
-    const run = new RuleRun(documents, manifests, views, ctx, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
-    for (const [applicable, group] of groups) {
-      for (let from = 0; from < group.length; from += BLOCK) {
-        const to = Math.min(group.length, from + BLOCK);
-        for (const i of applicable) run.evaluate(this.prepared[i], i, group, from, to);
+    const run = new RuleRun(documents, manifests, views, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
+    for (const setting of settings.values()) {
+      for (const byKind of setting.lists.values()) {
+        for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values(), ...byKind[2].values()]) {
+          for (let from = 0; from < group.length; from += BLOCK) {
+            const to = Math.min(group.length, from + BLOCK);
+            for (const i of rules) run.evaluate(prepared[i], i, raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity, ctx, group, from, to);
+          }
+        }
       }
     }
+    // The report's columns: the pack's rules, then the guaranteed ones outside it.
+    const columns: number[] = [];
+    for (let i = 0; i < width; i++) if (i < this.packRules || guaranteed[i]) columns.push(i);
+    const compact = new Uint8Array(documents.length * columns.length);
+    for (let d = 0; d < documents.length; d++) {
+      for (let c = 0; c < columns.length; c++) compact[d * columns.length + c] = statuses[d * width + columns[c]];
+    }
+    const rules = columns.map(i => prepared[i].rule);
     const findings = inDocumentOrder(found, foundIn, documents.length);
-    return new Report(this.pack.name, rules, objects, statuses as unknown as number[], findings, this.pss.label);
+    return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings, this.pss.label)._withManifests(manifests);
   }
+}
+
+/** What an object's guarantees annotation asks for: these rules, as errors. */
+interface Guarantee {
+  /** Indices (in the engine's prepared rules) of the guaranteed rules. */
+  readonly raised: ReadonlySet<number>;
+  /** Set when the annotation is malformed: the object is then an `invalid-manifest` finding. */
+  readonly problem?: string;
+}
+
+/** The rules that run on one kind of object with one guarantee and image settings, and the documents they run on. */
+interface RuleList {
+  readonly rules: number[];
+  readonly raised: ReadonlySet<number> | undefined;
+  readonly ctx: CheckContext;
+  readonly documents: number[];
+}
+
+/** One set of image settings: its context, which rules it configures, and its rule lists. */
+interface Setting {
+  readonly ctx: CheckContext;
+  readonly configured: boolean[];
+  readonly lists: Map<Guarantee | undefined, [Map<string, RuleList>, Map<string, RuleList>, Map<string, RuleList>]>;
 }
 
 /**
@@ -307,7 +404,6 @@ class RuleRun {
     private readonly documents: ManifestDocument[],
     private readonly manifests: any[],
     private readonly views: (PodView | undefined)[],
-    private readonly ctx: CheckContext,
     private readonly suppressionPolicy: SuppressionPolicy | undefined,
     private readonly objects: ObjectRef[],
     private readonly statuses: Uint8Array,
@@ -316,10 +412,10 @@ class RuleRun {
     private readonly foundIn: number[],
   ) {}
 
-  /** Runs `prepared` (the rule at `i` in the report) on the documents at `group[from..to)`. */
-  public evaluate(prepared: PreparedRule, i: number, group: readonly number[], from: number, to: number): void {
+  /** Runs `prepared` (the rule at `i`), its findings of `severity`, on the documents at `group[from..to)`. */
+  public evaluate(prepared: PreparedRule, i: number, severity: Severity, ctx: CheckContext, group: readonly number[], from: number, to: number): void {
     const { check, evaluate, pods, rule } = prepared;
-    const { documents, manifests, views, ctx, violations, statuses, width } = this;
+    const { documents, manifests, views, violations, statuses, width } = this;
     for (let g = from; g < to; g++) {
       const d = group[g];
       const manifest = manifests[d];
@@ -344,15 +440,17 @@ class RuleRun {
         statuses[d * width + i] = COMPLIANT;
         continue;
       }
-      const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
-        this.suppressionPolicy, this.objects[d]);
-      const suppressed = !!suppression && !suppression.refused;
-      statuses[d * width + i] = suppressed ? SUPPRESSED : NON_COMPLIANT;
+      // A suppression covers the findings of its scope: a container's, or the object's.
+      let allSuppressed = true;
       for (let n = first; n < violations.length; n++) {
         const v = violations[n];
+        const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
+          this.suppressionPolicy, this.objects[d], v.container);
+        const suppressed = !!suppression && !suppression.refused;
+        allSuppressed &&= suppressed;
         this.report(d, {
           ruleId: rule.id,
-          severity: rule.severity,
+          severity,
           object: this.objects[d],
           container: v.container,
           path: v.path,
@@ -363,6 +461,7 @@ class RuleRun {
           suppressionRefused: suppression?.refused,
         });
       }
+      statuses[d * width + i] = allSuppressed ? SUPPRESSED : NON_COMPLIANT;
     }
     // Every violation so far is now a finding: let a long evaluation's go, now and then.
     if (violations.length > VIOLATIONS_KEPT) violations.length = 0;
@@ -391,6 +490,9 @@ function inDocumentOrder(findings: Finding[], documents: number[], documentCount
 }
 
 const NO_PROBLEMS: StructureProblem[] = [];
+const OBJECT_FORM = 0;
+const POD_FORM = 1;
+const CUSTOM_FORM = 2;
 
 /** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */
 function isCustomResource(apiVersion: string): boolean {

@@ -120,8 +120,6 @@ const SERVED: { [kind: string]: string } = {
  */
 export function podSpecProblem(manifest: any): string | undefined {
   const kind = manifest.kind;
-  const custom = CUSTOM_LOCATIONS.has(kind) ? customLocationOf(manifest) : undefined;
-  if (custom) return isObject(custom.holder(manifest)?.spec) ? undefined : noPodSpec(kind, custom);
   const served = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SERVED, kind) ? SERVED[kind] : undefined;
   if (served === undefined) return undefined;
   const apiVersion = manifest.apiVersion;
@@ -130,10 +128,6 @@ export function podSpecProblem(manifest: any): string | undefined {
   const location = podLocationOf(manifest);
   if (!location) return `kind ${kind} is not served under apiVersion "${apiVersion}"; Kubernetes 1.28 serves it as ${served}`;
   if (isObject(location.holder(manifest)?.spec)) return undefined;
-  return noPodSpec(kind, location);
-}
-
-function noPodSpec(kind: string, location: PodLocation): string {
   return `${kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
 }
 

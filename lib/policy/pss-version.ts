@@ -14,7 +14,7 @@ export const DEFAULT_PSS_VERSION = 'v1.28';
 export interface PssVersion {
   /** As given: "v1.28" or "latest". */
   readonly label: string;
-  /** The minor version checks are evaluated at ("latest" is `NEWEST_PSS_MINOR`). */
+  /** The minor version checks are evaluated at: "latest" and versions past the newest are `NEWEST_PSS_MINOR`. */
   readonly minor: number;
 }
 
@@ -25,17 +25,26 @@ const FORMAT = /^v1\.(0|[1-9][0-9]*)$/;
  * @param field where the value came from, for the message: "'pssVersion'", "--pss-version"
  */
 export function parsePssVersion(value: unknown, field = "'pssVersion'"): PssVersion {
-  const allowed = `use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. ${DEFAULT_PSS_VERSION}`;
+  const allowed = `use v1.<minor> or latest, e.g. ${DEFAULT_PSS_VERSION} (the engine knows the policies of v1.0 to v1.${NEWEST_PSS_MINOR}; `
+    + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
   if (value === 'latest') return { label: 'latest', minor: NEWEST_PSS_MINOR };
   const match = typeof value === 'string' ? FORMAT.exec(value) : null;
-  if (!match) throw new Error(`${field} (${JSON.stringify(value)}) is not a Pod Security Admission policy version; ${allowed}`);
-  const minor = Number(match[1]);
-  if (minor > NEWEST_PSS_MINOR) {
-    // PSA itself would evaluate a future version as its own newest; which checks a future
-    // release adds is unknown here, so saying "passes v1.40" would be a guess.
-    throw new Error(`${field} ("${value}") is newer than the newest policy version this engine knows (v1.${NEWEST_PSS_MINOR}); ${allowed}`);
-  }
-  return { label: value as string, minor };
+  if (!match) throw new Error(`${field} (${quoted(value)}) is not a Pod Security Admission policy version; ${allowed}`);
+  // PSA evaluates a version past its newest as its newest (registry.go clamps to maxVersion);
+  // reports say so, as describePssVersion writes it.
+  return { label: value as string, minor: Math.min(Number(match[1]), NEWEST_PSS_MINOR) };
+}
+
+/** The value as JSON, cut at 40 characters: a message names the value, it need not repeat a megabyte of it. */
+function quoted(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 40)}...` : json;
+}
+
+/** A version as reports name it: "v1.28", or "latest (policy v1.37)" where the label is not the policy applied. */
+export function describePssVersion(label: string): string {
+  const applied = `v1.${parsePssVersion(label).minor}`;
+  return label === applied ? label : `${label} (policy ${applied})`;
 }
 
 /** Every policy version from v1.0 to the newest, in order (without "latest"). */

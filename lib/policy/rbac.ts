@@ -1,7 +1,8 @@
 // How RBAC reads a role, decided once for every RBAC rule: which PolicyRules a Role or
 // ClusterRole grants (an aggregated ClusterRole's come from the ClusterRoles its selectors
-// match, when they are among the objects checked), which role a binding grants, and whether a
-// rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
+// match, when they are among the objects checked), which role a binding grants (the built-in
+// admin and edit ClusterRoles by what they are documented to grant, when not in the input), and
+// whether a rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
@@ -24,6 +25,8 @@ export class GrantedRule {
     private readonly at: string,
     /** For an aggregated rule: the ClusterRole and rule it comes from. */
     private readonly source?: string,
+    /** How the role reported on holds the source's rules. */
+    private readonly how = 'aggregates',
   ) {
     this.apiGroups = strings(rule?.apiGroups);
     this.resources = strings(rule?.resources);
@@ -39,7 +42,7 @@ export class GrantedRule {
 
   /** Names the rule after the role's name in a message: `rules[0]`, or `(through ClusterRole "x" rules[0], which it aggregates)`. */
   public get label(): string {
-    return this.source ? `(through ${this.source}, which it aggregates)` : this.at;
+    return this.source ? `(through ${this.source}, which it ${this.how})` : this.at;
   }
 
   /** The verbs of `verbs` the rule grants on `resource` (may be `pods/exec`) in API group `group`. */
@@ -158,13 +161,39 @@ export function subjectName(subject: any, binding: any): string {
   return `${subject.kind} "${ns}${subject.name}"`;
 }
 
+/**
+ * What the built-in user-facing ClusterRoles grant that the RBAC rules judge, from the
+ * Kubernetes documentation ("allows accessing Secrets and running Pods as any ServiceAccount
+ * in the namespace"). cluster-admin is left to rbac-cluster-admin-binding, view grants none of it.
+ */
+const EDIT_RULES = [
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['pods/exec', 'pods/attach', 'pods/portforward'], verbs: ['create', 'get'] },
+  // One rule for every pod writer (a finding each); its groups and resources cross over no other rule's targets.
+  {
+    apiGroups: ['', 'apps', 'batch'],
+    resources: ['pods', 'replicationcontrollers', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'],
+    verbs: ['create', 'update', 'patch', 'delete'],
+  },
+  { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+];
+const BUILT_IN_ROLES: { [name: string]: readonly object[] } = { admin: EDIT_RULES, edit: EDIT_RULES };
+
 /** A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included. */
 export abstract class RoleRuleCheck extends Check {
-  public readonly appliesTo: readonly string[] = ['Role', 'ClusterRole'];
+  public readonly appliesTo: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
   public evaluateObject(manifest: any, ctx: CheckContext, out: Violation[]): void {
-    if (!isRole(manifest)) return;
-    for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(roleName(manifest), rule, out);
+    if (isRole(manifest)) {
+      for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(roleName(manifest), rule, out);
+      return;
+    }
+    // A binding of a built-in ClusterRole is where what that role grants enters the input.
+    const ref = manifest.roleRef;
+    const builtIn = isBinding(manifest) && ref?.kind === 'ClusterRole' ? BUILT_IN_ROLES[ref.name] : undefined;
+    if (!builtIn || boundRole(manifest, ctx.index)) return;
+    const who = `${manifest.kind} "${manifest.metadata?.name}"`;
+    for (const rule of builtIn) this.evaluateRule(who, new GrantedRule(rule, 'roleRef', `built-in ClusterRole "${ref.name}"`, 'binds'), out);
   }
 
   /** Appends what `rule` of the role called `role` (`ClusterRole "x"`) grants that it should not. */

@@ -1,5 +1,8 @@
 // Suppressions travel with the manifest as annotations, one per rule:
 //   suppress.cdk8s-secure.io/<rule-id>: <reason with at least 10 letters or digits>
+// or, to excuse one container's findings only (container names are DNS labels, so the key
+// is always valid):
+//   <container>.container.suppress.cdk8s-secure.io/<rule-id>: <reason>
 // so the CLI, the cdk8s plugin, Guard and a reviewer reading the YAML all see the same
 // justification. Whether a suppression counts is the suppression policy's decision
 // (suppression-policy.ts): a chart must not be able to silence its own findings.
@@ -20,6 +23,11 @@ const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 /** The annotation key that suppresses `ruleId`. */
 export function suppressionAnnotationKey(ruleId: string): string {
   return SUPPRESSION_ANNOTATION_PREFIX + ruleId;
+}
+
+/** The annotation key that suppresses `ruleId` for the container named `container` only. */
+export function containerSuppressionAnnotationKey(container: string, ruleId: string): string {
+  return `${container}.container.${SUPPRESSION_ANNOTATION_PREFIX}${ruleId}`;
 }
 
 /**
@@ -65,18 +73,22 @@ export interface AppliedSuppression {
 }
 
 /**
- * The suppression of `ruleId` on `manifest`, or undefined when there is none. `extra`
- * (suppressions given beside the manifest) wins over the manifest's annotation; `policy`
- * decides whether either counts. Looked up per finding, by key: most objects have no
+ * The suppression of `ruleId` on `manifest` for a finding about `container` (undefined for
+ * the pod or the object), or undefined when there is none. The container's own annotation
+ * wins, then `extra` (suppressions given beside the manifest), then the object's annotation;
+ * `policy` decides whether any counts. Looked up per finding, by key: most objects have no
  * finding to suppress.
  */
 export function suppressionOf(manifest: any, extra: { [ruleId: string]: string } | undefined, ruleId: string, annotationKey: string,
-  policy: SuppressionPolicy | undefined, object: ObjectRef): AppliedSuppression | undefined {
+  policy: SuppressionPolicy | undefined, object: ObjectRef, container: string | undefined): AppliedSuppression | undefined {
   let reason: unknown;
-  if (extra && Object.prototype.hasOwnProperty.call(extra, ruleId)) {
+  const annotations = manifest?.metadata?.annotations;
+  const containerKey = container !== undefined ? containerSuppressionAnnotationKey(container, ruleId) : undefined;
+  if (containerKey && annotations && typeof annotations === 'object' && Object.prototype.hasOwnProperty.call(annotations, containerKey)) {
+    reason = annotations[containerKey];
+  } else if (extra && Object.prototype.hasOwnProperty.call(extra, ruleId)) {
     reason = extra[ruleId];
   } else {
-    const annotations = manifest?.metadata?.annotations;
     if (!annotations || typeof annotations !== 'object' || !Object.prototype.hasOwnProperty.call(annotations, annotationKey)) return undefined;
     reason = annotations[annotationKey];
   }

@@ -40,7 +40,8 @@ export function lockEntryProblem(digest: unknown, created: unknown, now: Date = 
   const time = parseDateTime(created);
   if (!time) return `"created" (${JSON.stringify(created ?? null)}) must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"`;
   if (time.getTime() > now.getTime() + CLOCK_SKEW_MINUTES * 60_000) {
-    return `"created" (${created}) is more than ${CLOCK_SKEW_MINUTES} minutes in the future (now ${now.toISOString()}); the image or a clock is wrong`;
+    return `"created" (${created}) is more than ${CLOCK_SKEW_MINUTES} minutes in the future (now ${now.toISOString()}); `
+      + 'the image or a clock is wrong';
   }
   return undefined;
 }
@@ -55,6 +56,24 @@ export interface LockedImage {
   readonly digest: string;
   /** When the image was built (its config's `created`), ISO 8601. */
   readonly created: string;
+}
+
+/**
+ * How to put `image` into the lock `lockFile`, as a phrase naming the exact command: every
+ * message about an image the lock lacks (synth, the image rules, the CLI) ends with it.
+ */
+export function addToLockHint(image: string, lockFile: string | undefined): string {
+  let tag: string | undefined;
+  try {
+    tag = parseImageReference(image).tag;
+  } catch {
+    tag = undefined;
+  }
+  if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
+  const reference = image.split('@')[0];
+  return lockFile
+    ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${lockFile}\``
+    : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
 }
 
 /** The registry/repository:tag key of a reference, so "nginx:1" and "docker.io/library/nginx:1" meet. */
@@ -92,7 +111,8 @@ export class ImageLock {
       throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
     }
     if (!data || typeof data !== 'object' || !data.images || typeof data.images !== 'object' || Array.isArray(data.images)) {
-      throw new Error(`${source}: must be an object with "images": { "<registry/repository:tag>": { "digest": "sha256:…", "created": "<ISO 8601>" } }`);
+      throw new Error(`${source}: must be an object with "images": `
+        + '{ "<registry/repository:tag>": { "digest": "sha256:…", "created": "<RFC 3339 date-time>" } }');
     }
     const entries: LockedImage[] = [];
     const written = new Map<string, string>();
@@ -114,15 +134,18 @@ export class ImageLock {
       if (problem) throw new Error(`${where}: ${problem}`);
       entries.push({ reference: key, digest: entry.digest, created: new Date(entry.created).toISOString() });
     }
-    return new ImageLock(entries);
+    return new ImageLock(entries, source);
   }
 
   /** Every locked image. */
   public readonly images: LockedImage[];
+  /** The file (or other source) the lock was read from, for messages that name the command to fix it. */
+  public readonly source: string;
   private readonly byKey: Map<string, LockedImage>;
 
-  private constructor(images: LockedImage[]) {
+  private constructor(images: LockedImage[], source: string) {
     this.images = images;
+    this.source = source;
     this.byKey = new Map(images.map(i => [i.reference, i]));
   }
 

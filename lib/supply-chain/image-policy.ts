@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { ImageLock } from './image-lock';
-import { isFromTrustedRegistry, parseImageReference } from './image-reference';
+import { parseImageReference } from './image-reference';
 
 /**
  * Props of an ImagePolicy.
@@ -45,7 +45,8 @@ const policies = new WeakMap<IConstruct, ImagePolicy>();
  * The images an App or Chart may run: trusted registries only, pinned by digest (tags resolved
  * through an image lock at synth), and no older than a maximum age. Secure* workloads under
  * its scope are rendered with the locked digests (pulled IfNotPresent; tag-only images are
- * pulled Always), and synth fails on an untrusted, unlocked or stale image, naming it.
+ * pulled Always), and their manifests guarantee the trusted-registry, image-digest (with
+ * `requireDigest`) and image-max-age rules, so synth fails on an untrusted, unpinned or stale image.
  */
 export class ImagePolicy extends Construct {
   /** The policy that covers `construct`: the nearest one on its scopes. */
@@ -67,7 +68,6 @@ export class ImagePolicy extends Construct {
   public readonly lock?: ImageLock;
   /** The time ages are measured at. */
   public readonly now: Date;
-  private readonly lockFile?: string;
 
   constructor(scope: Construct, id: string, props: ImagePolicyProps) {
     super(scope, id);
@@ -86,55 +86,8 @@ export class ImagePolicy extends Construct {
     this.trustedRegistries = props.trustedRegistries;
     this.requireDigest = props.requireDigest ?? true;
     this.maxAgeDays = props.maxAgeDays;
-    this.lockFile = props.lockFile;
     this.lock = props.lockFile ? ImageLock.fromFile(props.lockFile, this.now) : undefined;
     policies.set(scope, this);
-  }
-
-  /**
-   * What `image` must become, or the problems that forbid it. `tagOnlyAllowed` is set when the
-   * container has a written exemption for running a tag.
-   */
-  public check(image: string, tagOnlyAllowed: boolean = false): string[] {
-    let parts;
-    try {
-      parts = parseImageReference(image);
-    } catch (e) {
-      return [(e as Error).message];
-    }
-    const problems: string[] = [];
-    if (!isFromTrustedRegistry(parts, this.trustedRegistries)) {
-      problems.push(`image "${image}" is not from a trusted registry (${this.trustedRegistries.join(', ')})`);
-    }
-    const locked = parts.tag ? this.lock?.lookup(image) : undefined;
-    if (parts.digest && locked && locked.digest !== parts.digest) {
-      problems.push(`image "${image}" is pinned to ${parts.digest}, but the image lock ${this.lockFile} has ${locked.digest} for that tag; refresh the lock or fix the reference`);
-    }
-    if (!parts.digest && !locked && this.requireDigest && !tagOnlyAllowed) {
-      problems.push(`image "${image}" has no digest and is not in the image lock${this.lockFile ? ` ${this.lockFile}` : ''}; ${this.addCommand(image, parts.tag)}, `
-        + 'pin it by digest, or run the tag with \'exemptions.tagOnlyImage\' and a reason');
-    }
-    if (this.maxAgeDays !== undefined) {
-      const age = this.lock!.ageInDays(image, this.now);
-      if (age === undefined) {
-        if (parts.digest || locked || !tagOnlyAllowed) {
-          problems.push(`the age of image "${image}" is unknown: it is not in the image lock ${this.lockFile}, and the policy has a maximum age of ${this.maxAgeDays} days; `
-            + this.addCommand(image, parts.tag));
-        }
-      } else if (age > this.maxAgeDays) {
-        problems.push(`image "${image}" was built ${age} days ago (${this.lock!.lookup(image)!.created}), more than the maximum age of ${this.maxAgeDays} days; rebuild it and refresh the lock`);
-      }
-    }
-    return problems;
-  }
-
-  /** The one command that puts `image` into the lock, for messages. */
-  private addCommand(image: string, tag: string | undefined): string {
-    if (tag === undefined) return 'give it a tag and add it to the lock (cdk8s-secure images add IMAGE:TAG)';
-    const reference = image.split('@')[0];
-    return this.lockFile
-      ? `add it to the lock with: cdk8s-secure images add ${reference} --lock ${this.lockFile}`
-      : `create a lock with: cdk8s-secure images add ${reference} (writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
   }
 
   /** The reference to render for `image`: the locked digest added where the lock knows the tag. */

@@ -28,7 +28,7 @@ export interface RefreshResult {
   readonly changed: number;
 }
 
-/** The lock or an image to add cannot be used as given: the CLI exits 2. */
+/** The lock or an image to add cannot be used as given, or the lock cannot be written: the CLI exits 2. */
 export class LockInputError extends Error {}
 
 /**
@@ -38,7 +38,7 @@ export class LockInputError extends Error {}
 export async function refreshLock(lockFile: string, options: RefreshOptions = {}): Promise<RefreshResult> {
   const now = options.now ?? new Date();
   const target = lockTarget(lockFile, (options.add ?? []).length > 0);
-  const before = target.exists ? fs.readFileSync(target.path, 'utf8') : undefined;
+  const before = target.exists ? readLock(target.path, lockFile) : undefined;
   let data: any = { images: {} };
   if (before !== undefined) {
     try {
@@ -153,6 +153,14 @@ function lockTarget(lockFile: string, mayCreate: boolean): LockTarget {
   }
 }
 
+function readLock(file: string, lockFile: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new LockInputError(`cannot read ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 function isSymlink(file: string): boolean {
   try {
     return fs.lstatSync(file).isSymbolicLink();
@@ -187,6 +195,6 @@ function writeInPlace(target: LockTarget, before: string | undefined, text: stri
     fs.renameSync(temporary, target.path);
   } catch (e) {
     fs.rmSync(temporary, { force: true });
-    throw new Error(`cannot write ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new LockInputError(`cannot write ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

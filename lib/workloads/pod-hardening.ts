@@ -2,16 +2,13 @@
 // Secure* workload renders its pod spec through `harden()`, so containers added
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { guardCovers } from '../guard-registry';
-import { isLiteralCredentialValue, looksLikeCredential } from '../policy/checks/env-credential-literal';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../policy/quantity';
-import { formatFinding } from '../policy/report/describe';
 import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
@@ -20,9 +17,10 @@ import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';
+import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
-import { manifestOf } from '../manifest';
-import { memoInSynth, trackSynth } from '../synth-scope';
+import { SynthPass } from '../synth-pass';
+import { grantApiAccess } from './api-access';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -32,23 +30,20 @@ export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** What a workload's own validation enforces: everything its defaults guarantee. */
-const WORKLOAD_RULES = [
+/**
+ * What every Secure* workload promises, written on its manifest as the guarantees annotation:
+ * these rules are errors on it under every pack and front door (see policy/guarantees.ts).
+ */
+const WORKLOAD_GUARANTEES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'default-service-account',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env', 'default-service-account',
+  'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
-let workloadEngine: PolicyEngine | undefined;
-function engine(): PolicyEngine {
-  workloadEngine ??= new PolicyEngine({
-    pack: {
-      name: 'secure-workload',
-      description: 'What every Secure* workload checks on its own manifest.',
-      rules: Object.fromEntries(WORKLOAD_RULES.map(id => [id, Severity.ERROR])),
-    },
-  });
-  return workloadEngine;
-}
+/** Rules checked on a container's props at construction, by the engine, before the pod exists. */
+const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
+/** The container exemption that weakens each rule checked at construction, where one does. */
+const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: keyof ContainerExemptions } = { 'secret-env': 'secretsInEnv', 'host-port': 'hostPort' };
 
 const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostNetwork: ['host-namespaces'],
@@ -64,7 +59,8 @@ const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] 
   cpuLimit: ['cpu-limits'],
   writableRootFilesystem: ['read-only-root-filesystem'],
   secretsInEnv: ['secret-env'],
-  tagOnlyImage: ['image-digest'],
+  // A tag has no recorded build time, so its age is unknown too.
+  tagOnlyImage: ['image-digest', 'image-max-age'],
   addCapabilities: [],
 };
 /** Where the projected Kubernetes API token appears, as with the automatic mount. */
@@ -93,11 +89,33 @@ function reasonOk(prop: string, exemption: Exemption | undefined): void {
 }
 
 function quantity(prop: string, value: string, example: string): number {
-  const n = parseQuantity(value);
+  // The API server refuses surrounding spaces, and the value is written as given.
+  const n = typeof value === 'string' && value.trim() === value ? parseQuantity(value) : undefined;
   if (n === undefined || n < 0) {
     throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`);
   }
   return n;
+}
+
+/** A quantity of bytes (memory, storage): "100m" would be a tenth of a byte, a slip for "100Mi". */
+export function bytes(prop: string, value: string, example: string): number {
+  const n = quantity(prop, value, example);
+  if (!Number.isInteger(n)) {
+    throw new Error(`'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`);
+  }
+  return n;
+}
+
+function atLeastBytes(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
+  bytes(limitProp, limit, example);
+  bytes(requestProp, request, example);
+  atLeast(limitProp, limit, requestProp, request, example);
+}
+
+function portOk(prop: string, port: number | undefined): void {
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new Error(`'${prop}' (${port}) must be a whole number from 1 to 65535`);
+  }
 }
 
 /**
@@ -169,7 +187,6 @@ export class PodHardening {
   private readonly mountPaths = new Map<string, string>();
   private readonly apiAccess?: KubernetesApiAccess;
   private readonly nodePool?: NodePool;
-  private readonly tagOnly = new Set<string>();
   private readonly runtimeClass?: SandboxRuntimeClass;
 
   constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
@@ -191,6 +208,8 @@ export class PodHardening {
         throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(this.apiAccess.audience)}) must be a non-empty audience, or be left out for the API server`);
       }
       this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
+      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) reasonOk(`kubernetesApiAccess.exemptions.${key}`, exemption);
+      grantApiAccess(workload, this.apiAccess, props.metadata?.namespace ?? Chart.of(workload).namespace);
     }
     for (const key of Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>) {
       const exemption = this.podExemptions[key];
@@ -202,7 +221,7 @@ export class PodHardening {
     this.runtimeClass = this.placeOnPool(props);
 
     const tmpSize = props.tmpSizeLimit ?? DEFAULT_TMP_SIZE_LIMIT;
-    if (!(quantity('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
+    if (!(bytes('tmpSizeLimit', tmpSize, '64Mi') > 0)) throw new Error(`'tmpSizeLimit' (${tmpSize}) must be larger than 0`);
     this.addWritablePath({ path: '/tmp', sizeLimit: tmpSize });
     (props.writablePaths ?? []).forEach((w, i) => this.addWritablePath(w, `writablePaths[${i}]`));
     (props.secrets ?? []).forEach((m, i) => this.addSecretMount(m, `secrets[${i}]`));
@@ -210,8 +229,8 @@ export class PodHardening {
     if (!Array.isArray(props.containers) || props.containers.length === 0) {
       throw new Error(`'containers' (${JSON.stringify(props.containers ?? null)}) must list at least one container`);
     }
-    props.containers.forEach(c => this.addContainer(c, false));
-    (props.initContainers ?? []).forEach(c => this.addContainer(c, true));
+    props.containers.forEach((c, i) => this.addContainer(c, false, `containers[${i}]`));
+    (props.initContainers ?? []).forEach((c, i) => this.addContainer(c, true, `initContainers[${i}]`));
 
     // The build's record of input images, in the pod template itself (rendered at synth, so
     // containers added later are listed too).
@@ -221,8 +240,10 @@ export class PodHardening {
         return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${policy ? policy.resolve(c.image).image : c.image}`).join(',');
       },
     }));
-    trackSynth(workload);
-    workload.node.addValidation({ validate: () => memoInSynth(workload, this, () => [...this.checkReferences(), ...this.validate()]) });
+    workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => guaranteesValue(this.guarantees()) }));
+    // Its manifest is checked by the App's synth pass, on what it guarantees (or by the Guard that covers it).
+    SynthPass.of(workload);
+    workload.node.addValidation({ validate: () => this.checkReferences() });
   }
 
   /** The cdk8s-plus pod props the secure props translate to. */
@@ -251,7 +272,10 @@ export class PodHardening {
   }
 
   /** Adds a secure container (or init container) after validating every prop. */
-  public addContainer(props: SecureContainerProps, init: boolean): kplus.Container {
+  public addContainer(props: SecureContainerProps, init: boolean, prop = 'container'): kplus.Container {
+    if (!props || typeof props !== 'object') {
+      throw new Error(`'${prop}' (${JSON.stringify(props ?? null)}) must be a container: { name, image, resources }`);
+    }
     const name = props.name ?? 'main';
     const who = `container "${name}"`;
     const fail = (message: string): never => { throw new Error(`${who}: ${message}`); };
@@ -261,9 +285,11 @@ export class PodHardening {
       fail((e as Error).message);
     }
     const ex = props.exemptions ?? {};
+    const exempted = new Set(Object.keys(ex).flatMap(key => CONTAINER_EXEMPTION_RULES[key as keyof ContainerExemptions] ?? []));
+    checkAtConstruction(name, props, CONSTRUCTION_RULES.filter(r => !exempted.has(r)), '');
     for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) {
       const exemption = ex[key];
-      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.add(this.workload, rule, `${who}: ${exemption.reason}`);
+      if (exemption) for (const rule of CONTAINER_EXEMPTION_RULES[key]) Suppressions.addForContainer(this.workload, name, rule, exemption.reason);
     }
     if (ex.addCapabilities) {
       this.addedCapabilities.push(`${name}=${ex.addCapabilities.capabilities.join(',')}: ${ex.addCapabilities.reason}`);
@@ -271,7 +297,6 @@ export class PodHardening {
     }
 
     this.containerNames.add(name);
-    if (ex.tagOnlyImage) this.tagOnly.add(name);
     this.containerResources.set(name, props.resources);
     const own: WritableMount[] = [];
     try {
@@ -329,10 +354,7 @@ export class PodHardening {
     if (this.containerNames.has(name)) {
       throw new Error(`${method}: container name "${name}" is already used in this pod; give the container a unique 'name'`);
     }
-    const secretEnv = Object.entries(props.envVariables ?? {}).find(([, v]) => v?.valueFrom?.secretKeyRef);
-    if (secretEnv) {
-      throw new Error(`${method}: container "${name}" reads Secret "${secretEnv[1].valueFrom.secretKeyRef.name}" into env ${secretEnv[0]}; mount secrets as files with SecretMount, or use addSecureContainer() with 'exemptions.secretsInEnv'`);
-    }
+    checkAtConstruction(name, props, CONSTRUCTION_RULES, `${method}: `);
     this.containerNames.add(name);
   }
 
@@ -348,6 +370,13 @@ export class PodHardening {
     for (let n = 2; this.volumeNames.has(volumeName); n++) volumeName = `${volumeName.slice(0, 58)}-${n}`;
     this.volumeNames.add(volumeName);
     this.secretMounts.push({ mount, volumeName });
+  }
+
+  /** Reserves `path` for a mount the workload renders itself (a claim template); returns it normalised. */
+  public claimMountPath(path: string, what: string, prop: string): string {
+    const normal = normalisedMountPath(prop, path);
+    this.claimPath(normal, what, `'${prop}'`);
+    return normal;
   }
 
   /** Adds a writable emptyDir mounted into every container. */
@@ -428,12 +457,15 @@ export class PodHardening {
     spec.tolerations = [...spec.tolerations ?? [], { key: pool.taintKey, operator: 'Equal', value: pool.taintValue, effect: 'NoSchedule' }];
   }
 
-  /** The workload checks its own manifest, unless a Guard covers it (the Guard then reports, once). */
-  private validate(): string[] {
-    if (guardCovers(this.workload)) return [];
-    const obj = ApiObject.of(this.workload);
-    const report = engine().evaluateDocuments([{ manifest: manifestOf(obj), suppressions: Suppressions.of(obj) }]);
-    return report.errors.map(formatFinding);
+  /** The rules this workload guarantees: its defaults, its pool, and what its ImagePolicy requires. */
+  private guarantees(): string[] {
+    const policy = ImagePolicy.of(this.workload);
+    const rules = [...WORKLOAD_GUARANTEES];
+    if (this.nodePool) rules.push('dedicated-node-pool');
+    if (policy) rules.push('trusted-registry');
+    if (policy?.requireDigest) rules.push('image-digest');
+    if (policy?.maxAgeDays !== undefined) rules.push('image-max-age');
+    return rules;
   }
 
   /** Validates and records the pool, sensitivity and sandbox; returns the RuntimeClass the pods use. */
@@ -490,17 +522,22 @@ export class PodHardening {
         problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
       }
     }
-    const policy = ImagePolicy.of(this.workload);
-    if (policy) {
-      for (const c of [...this.workload.initContainers, ...this.workload.containers]) {
-        for (const problem of policy.check(c.image, this.tagOnly.has(c.name))) problems.push(`container "${c.name}": ${problem}`);
-      }
-    }
     // Mounts added later through cdk8s-plus (container.mount) must not land on a path the workload uses.
+    // Paths compare as the kubelet sees them ("/data/" is "/data"), and two mounts on one path are refused by the API server.
     for (const c of [...this.workload.containers, ...this.workload.initContainers]) {
+      const used = new Map<string, string>();
+      for (const w of this.containerWritable.get(c.name) ?? []) used.set(w.path, 'a writable path');
       for (const m of c.mounts) {
-        const existing = this.mountPaths.get(m.path);
+        let path: string;
+        try {
+          path = normalisedMountPath('path', m.path);
+        } catch (e) {
+          problems.push(`container "${c.name}" mounts volume "${m.volume.name}": ${(e as Error).message}`);
+          continue;
+        }
+        const existing = this.mountPaths.get(path) ?? used.get(path);
         if (existing) problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
+        else used.set(path, `volume "${m.volume.name}"`);
       }
     }
     return problems;
@@ -549,42 +586,24 @@ export class PodHardening {
     } else {
       atLeast('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
     }
-    atLeast('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
+    atLeastBytes('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
     amount('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
+    bytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
     if (r.ephemeralStorage.request !== undefined) {
-      atLeast('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
+      atLeastBytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');
     }
+    portOk('portNumber', props.portNumber);
 
     (props.ports ?? []).forEach((p, i) => {
-      if (p.hostPort !== undefined && p.hostPort !== 0 && !ex.hostPort) {
-        throw new Error(`'ports[${i}].hostPort' (${p.hostPort}) needs 'exemptions.hostPort' with a reason; expose the container through a Service instead`);
-      }
+      portOk(`ports[${i}].number`, p?.number);
+      if (p.number === undefined) throw new Error(`'ports[${i}].number' is missing; give the port the container listens on`);
+      portOk(`ports[${i}].hostPort`, p.hostPort === 0 ? undefined : p.hostPort);
     });
     (props.volumeMounts ?? []).forEach((m, i) => {
       const existing = this.mountPaths.get(normalisedMountPath(`volumeMounts[${i}].path`, m.path));
       if (existing) throw new Error(`'volumeMounts[${i}].path' (${JSON.stringify(m.path)}) collides with ${existing} mounted there; choose another path`);
     });
-    if (!ex.secretsInEnv) {
-      for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-        const ref = value?.valueFrom?.secretKeyRef;
-        if (ref) {
-          throw new Error(`'envVariables.${envName}' reads Secret "${ref.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
-        }
-      }
-      (props.envFrom ?? []).forEach((e, i) => {
-        const secretRef = (e as any)._toKube?.().secretRef;
-        if (secretRef) {
-          throw new Error(`'envFrom[${i}]' reads Secret "${secretRef.name}" into the environment; mount it as a file with SecretMount, or allow it with 'exemptions.secretsInEnv' and a reason`);
-        }
-      });
-    }
-    for (const [envName, value] of Object.entries(props.envVariables ?? {})) {
-      if (value?.value !== undefined && isLiteralCredentialValue(value.value) && looksLikeCredential(envName)) {
-        throw new Error(`'envVariables.${envName}' has a literal value but its name looks like a credential; mount the secret as a file, or use EnvValue.fromSecretValue()`);
-      }
-    }
   }
-
   private checkVolume(prop: string, volume: kplus.Volume): void {
     let rendered: any;
     try {
@@ -599,7 +618,7 @@ export class PodHardening {
 
   private writableMount(w: WritablePath, prop: string, container?: string, containerOwn: WritableMount[] = []): WritableMount {
     const path = normalisedMountPath(`${prop}.path`, w?.path);
-    const size = quantity(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
+    const size = bytes(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
     if (size <= 0) throw new Error(`'${prop}.sizeLimit' (${w.sizeLimit}) must be larger than 0`);
     if (containerOwn.some(x => x.path === path)) {
       throw new Error(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
@@ -615,6 +634,25 @@ export class PodHardening {
     this.volumeNames.add(volumeName);
     return { ...w, path, volumeName };
   }
+}
+
+/**
+ * Throws the first finding of `rules` on what a container's props say so far (its env and
+ * ports), found by the engine's own checks: the early error and the synth-time error agree.
+ */
+function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[], prefix: string): void {
+  const container = {
+    name,
+    image: props.image,
+    env: Object.entries(props.envVariables ?? {}).map(([env, v]) => ({ name: env, value: v?.value, valueFrom: v?.valueFrom })),
+    ports: (props.ports ?? []).map(p => ({ containerPort: p.number, hostPort: p.hostPort })),
+  };
+  const engine = new PolicyEngine({ pack: { name: 'construction', description: 'Container props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) } });
+  const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } }]).errors;
+  if (!first) return;
+  const exemption = CONSTRUCTION_EXEMPTIONS[first.ruleId];
+  const weaken = exemption ? `, or allow it with ${prefix ? 'addSecureContainer() and ' : ''}'exemptions.${exemption}' and a reason` : '';
+  throw new Error(`${prefix}[${first.ruleId}] ${first.message}${weaken}`);
 }
 
 function emptyDir(w: WritableMount): kplus.k8s.Volume {
@@ -636,9 +674,11 @@ function serviceAccountOf(scope: Construct, id: string, props: SecureWorkloadPro
     return given;
   }
   if (given?.name === 'default') {
-    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
+    throw new Error(`'serviceAccount' ("default") is the namespace's default ServiceAccount, which every pod without one of its own shares; `
+      + `leave 'serviceAccount' out for a dedicated one, or set 'exemptions.defaultServiceAccount' with a reason`);
   }
-  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata: { namespace: props.metadata?.namespace } });
+  const metadata = { namespace: props.metadata?.namespace };
+  return given ?? new kplus.ServiceAccount(scope, `${id}ServiceAccount`, { automountToken: false, metadata });
 }
 
 /** The container securityContext defaults: filled where unset, never overriding an explicit value. */

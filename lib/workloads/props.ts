@@ -171,6 +171,89 @@ export interface KubernetesApiAccess {
    * @default - every container and init container
    */
   readonly containers?: string[];
+  /**
+   * What the workload may do through the API: a Role in its namespace, bound to its own
+   * ServiceAccount. Wildcards, Secret reads, exec/attach and pod writes are refused unless
+   * `exemptions` gives a reason; escalate, bind, impersonate, nodes/proxy and ServiceAccount tokens always are.
+   * @default - no permissions: the token only identifies the workload
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+   */
+  readonly permissions?: ApiPermission[];
+  /**
+   * Weakenings of the least-privilege grant, each with a reason.
+   * @default - none
+   */
+  readonly exemptions?: ApiAccessExemptions;
+}
+
+/**
+ * A verb of the Kubernetes API that a workload may be granted.
+ */
+export enum ApiVerb {
+  /** Read one object. */
+  GET = 'get',
+  /** Read every object of the resource. */
+  LIST = 'list',
+  /** Follow changes. */
+  WATCH = 'watch',
+  /** Create objects. */
+  CREATE = 'create',
+  /** Replace objects. */
+  UPDATE = 'update',
+  /** Change objects in place. */
+  PATCH = 'patch',
+  /** Delete one object. */
+  DELETE = 'delete',
+  /** Delete every object of the resource. */
+  DELETECOLLECTION = 'deletecollection',
+}
+
+/**
+ * One permission on the Kubernetes API: verbs on resources of one API group.
+ */
+export interface ApiPermission {
+  /** The API group: "" for the core group (configmaps, pods, ...), or e.g. "apps", "coordination.k8s.io". */
+  readonly apiGroup: string;
+  /** Resources (plural names, e.g. "configmaps", or subresources such as "pods/log"). */
+  readonly resources: string[];
+  /** What the workload may do with them. */
+  readonly verbs: ApiVerb[];
+  /**
+   * Only the objects with these names (the get of a named Secret needs no exemption).
+   * @default - every object of the resources
+   */
+  readonly resourceNames?: string[];
+}
+
+/**
+ * Weakenings of an API access grant. Each needs a reason, written on the Role as a suppression.
+ */
+export interface ApiAccessExemptions {
+  /**
+   * Allow "*" (and "*\/subresource") in resources or the API group.
+   * @default - names only
+   */
+  readonly wildcards?: Exemption;
+  /**
+   * Allow get (without resourceNames), list and watch on Secrets.
+   * @default - Secrets are mounted as files, not read from the API
+   */
+  readonly secretReads?: Exemption;
+  /**
+   * Allow pods/exec, pods/attach, pods/portforward and pods/ephemeralcontainers.
+   * @default - refused
+   */
+  readonly podExec?: Exemption;
+  /**
+   * Allow creating pods, and creating or changing pod controllers (Deployments, Jobs, ...).
+   * @default - refused
+   */
+  readonly podWrites?: Exemption;
+  /**
+   * Grant the permissions in every namespace (a ClusterRole and ClusterRoleBinding).
+   * @default - a Role in the workload's namespace
+   */
+  readonly clusterScope?: Exemption;
 }
 
 /**

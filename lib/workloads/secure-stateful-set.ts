@@ -1,10 +1,44 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
-import { PodHardening } from './pod-hardening';
+import { bytes, PodHardening } from './pod-hardening';
 import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+
+/**
+ * A PersistentVolumeClaim template: each replica gets a volume of its own, kept across
+ * restarts and rescheduling.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates
+ */
+export interface SecureVolumeClaimTemplate {
+  /** Name of the claims (`<name>-<pod>`) and of the volume in the pod: a DNS label. */
+  readonly name: string;
+  /** Size of each volume, a Kubernetes quantity ("10Gi"). */
+  readonly storage: string;
+  /** Where the volume is mounted, read-write (it is the data a read-only root cannot hold). */
+  readonly mountPath: string;
+  /**
+   * StorageClass of the volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Access modes.
+   * @default [PersistentVolumeAccessMode.READ_WRITE_ONCE]
+   */
+  readonly accessModes?: kplus.PersistentVolumeAccessMode[];
+  /**
+   * Names of the containers the volume is mounted into.
+   * @default - the first container
+   */
+  readonly containers?: string[];
+  /**
+   * Mount it read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
 
 /**
  * Props of a SecureStatefulSet.
@@ -35,6 +69,11 @@ export interface SecureStatefulSetProps extends SecureWorkloadProps {
    * @default Duration.seconds(0)
    */
   readonly minReady?: Duration;
+  /**
+   * Volumes each replica gets of its own.
+   * @default - none
+   */
+  readonly volumeClaimTemplates?: SecureVolumeClaimTemplate[];
 }
 
 /**
@@ -49,6 +88,8 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   /** Pods run until replaced. */
   public readonly runsToCompletion = false;
   private readonly hardening: PodHardening;
+  private readonly claimTemplates: Array<SecureVolumeClaimTemplate & { readonly containers: string[] }> = [];
+  private readonly renderedClaimTemplates: any[] = [];
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
     super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
@@ -56,6 +97,14 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
       container: p => super.addContainer(p),
       initContainer: p => super.addInitContainer(p),
     });
+    (props.volumeClaimTemplates ?? []).forEach((t, i) => this.addClaimTemplate(t, `volumeClaimTemplates[${i}]`));
+  }
+
+  /**
+   * Adds a volume each replica gets of its own.
+   */
+  public addVolumeClaimTemplate(template: SecureVolumeClaimTemplate): void {
+    this.addClaimTemplate(template, 'volumeClaimTemplate');
   }
 
   /**
@@ -109,7 +158,47 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   public _toPodSpec(): kplus.k8s.PodSpec {
     // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
-    return this.hardening.harden(super._toPodSpec());
+    const spec = this.hardening.harden(super._toPodSpec());
+    for (const t of this.claimTemplates) {
+      for (const c of spec.containers ?? []) {
+        if (t.containers.includes(c.name)) c.volumeMounts = [...c.volumeMounts ?? [], { name: t.name, mountPath: t.mountPath, readOnly: t.readOnly ? true : undefined }];
+      }
+    }
+    return spec;
+  }
+
+  private addClaimTemplate(t: SecureVolumeClaimTemplate, prop: string): void {
+    if (!t || typeof t !== 'object') throw new Error(`'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`);
+    if (typeof t.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) || t.name.length > 63) {
+      throw new Error(`'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
+    }
+    if (this.claimTemplates.some(x => x.name === t.name) || this.volumes.some(v => v.name === t.name)) {
+      throw new Error(`'${prop}.name' ("${t.name}") is already the name of a volume of this pod; choose another`);
+    }
+    if (!(bytes(`${prop}.storage`, t.storage, '10Gi') > 0)) throw new Error(`'${prop}.storage' (${t.storage}) must be larger than 0`);
+    if (t.storageClassName !== undefined && (typeof t.storageClassName !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(t.storageClassName))) {
+      throw new Error(`'${prop}.storageClassName' (${JSON.stringify(t.storageClassName)}) must be a StorageClass name`);
+    }
+    const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    const known = Object.values(kplus.PersistentVolumeAccessMode) as string[];
+    if (!Array.isArray(modes) || modes.length === 0 || modes.some(m => !known.includes(m))) {
+      throw new Error(`'${prop}.accessModes' (${JSON.stringify(t.accessModes)}) must list one or more of ${known.join(', ')}`);
+    }
+    const containers = t.containers ?? [this.containers[0]?.name].filter((n): n is string => !!n);
+    const unknown = containers.filter(n => !this.containers.some(c => c.name === n));
+    if (containers.length === 0 || unknown.length) {
+      throw new Error(`'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${this.containers.map(c => c.name).join(', ') || 'none'})`);
+    }
+    const mountPath = this.hardening.claimMountPath(t.mountPath, `volume claim "${t.name}"`, `${prop}.mountPath`);
+    this.claimTemplates.push({ ...t, mountPath, accessModes: modes, containers });
+    // cdk8s-plus renders no volumeClaimTemplates: a patch adds them. Patches apply to the
+    // resolved props before the generated class maps them to JSON (so the size is a Quantity),
+    // and the patch holds this list, which later templates join.
+    if (this.claimTemplates.length === 1) ApiObject.of(this).addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', this.renderedClaimTemplates));
+    this.renderedClaimTemplates.push({
+      metadata: { name: t.name },
+      spec: { accessModes: modes, ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}), resources: { requests: { storage: kplus.k8s.Quantity.fromString(t.storage) } } },
+    });
   }
 }
 
@@ -122,6 +211,10 @@ function headlessService(scope: Construct, id: string, props: SecureStatefulSetP
   for (const c of [...props.containers ?? [], ...props.initContainers ?? []]) {
     if (c.portNumber !== undefined) ports.push({ port: c.portNumber, targetPort: c.portNumber });
     for (const p of c.ports ?? []) ports.push({ port: p.number, targetPort: p.number, protocol: p.protocol, name: p.name });
+  }
+  if (ports.length === 0) {
+    // cdk8s-plus refuses a Service without ports, and would say so only at synth.
+    throw new Error(`'containers' declare no port, so the StatefulSet's headless Service has none; give the container a 'portNumber', or pass your own 'service'`);
   }
   return new kplus.Service(scope, `${id}Service`, {
     clusterIP: 'None',

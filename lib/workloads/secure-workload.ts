@@ -1,6 +1,7 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, WritablePath } from './props';
 
 /**
@@ -19,4 +20,6 @@ export interface ISecureWorkload extends IConstruct {
   addSecureInitContainer(props: SecureContainerProps): kplus.Container;
   /** Adds a writable emptyDir mounted into every container. */
   addWritablePath(path: WritablePath): void;
+  /** Adds a secret delivered as read-only files (into the containers the mount names). */
+  addSecretMount(mount: SecretMount): void;
 }

@@ -54,6 +54,31 @@ describe('packs', () => {
 });
 
 describe('suppressions', () => {
+  test("a container's suppression covers that container's findings only; the pod's and other containers' stay", () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'p', annotations: {
+        'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web',
+        'web.container.suppress.cdk8s-secure.io/host-namespaces': 'a container cannot excuse the pod',
+      } },
+      spec: { hostNetwork: true, containers: [{ name: 'web', image: 'r.io/a:1' }, { name: 'sidecar', image: 'r.io/b:1' }] },
+    };
+    const report = new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]);
+    const of = (rule: string) => report.findings.filter(f => f.ruleId === rule).map(f => `${f.container ?? '(pod)'} ${f.suppressed ? f.suppressionReason : 'unsuppressed'}`);
+    expect(of('read-only-root-filesystem')).toEqual(['web the vendor image writes into /opt/web', 'sidecar unsuppressed']);
+    expect(of('host-namespaces')).toEqual(['(pod) unsuppressed']);
+    expect(report.statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+
+  test("a container's suppression of every finding of a rule makes the rule suppressed", () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'p', annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' } },
+      spec: { containers: [{ name: 'web', image: 'r.io/a:1' }] },
+    };
+    expect(new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]).statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.SUPPRESSED);
+  });
+
   test('an annotation with a reason suppresses the rule, and the finding is still reported', () => {
     const report = new PolicyEngine().evaluate([insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' })]);
     const finding = report.findings.find(f => f.ruleId === 'host-namespaces')!;
@@ -410,5 +435,46 @@ test('an unknown custom resource that embeds containers is reported as not check
     ruleId: 'pod-template-not-checked', severity: Severity.INFO, path: 'spec.pod.spec.containers',
     message: 'Worker (example.com/v1) embeds containers at spec.pod.spec.containers, but the engine does not know where this kind '
       + 'keeps its pod spec: its pod is not checked',
+  });
+});
+
+describe('guarantees (cdk8s-secure.io/guarantees)', () => {
+  const guaranteed = (value: unknown) => ({ ...insecurePod(), metadata: { name: 'p', namespace: 'ns', annotations: { 'cdk8s-secure.io/guarantees': value } } });
+
+  test('a guaranteed rule outside the pack runs on that object as an error, and joins the report', () => {
+    const report = new PolicyEngine({ pack: Packs.PSS_BASELINE }).evaluate([guaranteed('read-only-root-filesystem'), insecurePod()]);
+    expect(report.errors.map(f => `${f.object.documentIndex} ${f.ruleId}`)).toEqual(['0 host-namespaces', '0 read-only-root-filesystem', '1 host-namespaces']);
+    expect(report.rules.map(r => r.id)).toEqual(['invalid-manifest', ...Object.keys(Packs.PSS_BASELINE.rules), 'read-only-root-filesystem']);
+    expect(report.rules[report.rules.length - 1].severity).toBe(Severity.ERROR);
+    expect(report.statusesOf(1)['read-only-root-filesystem']).toBe(RuleStatus.NOT_APPLICABLE);
+  });
+
+  test('a guaranteed rule the pack has as a warning is an error on that object only', () => {
+    const report = new PolicyEngine().evaluate([guaranteed('image-digest'), insecurePod()]);
+    expect(report.findings.filter(f => f.ruleId === 'image-digest').map(f => `${f.object.documentIndex} ${f.severity}`)).toEqual(['0 error', '1 warning']);
+  });
+
+  test('without guarantees, the report lists exactly the pack', () => {
+    expect(new PolicyEngine({ pack: Packs.PSS_BASELINE }).evaluate([insecurePod()]).rules.map(r => r.id))
+      .toEqual(['invalid-manifest', ...Object.keys(Packs.PSS_BASELINE.rules)]);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['an unknown rule', 'read-only-root-filesystem,no-such-rule', 'names unknown rule(s) "no-such-rule"; use ids from RULES.md'],
+    ['a value that is not a string', ['image-digest'], 'must be a comma-separated list of rule ids (got ["image-digest"])'],
+  ])('%s is an invalid-manifest error, never a silent pass', (_name, value, message) => {
+    const report = new PolicyEngine().evaluate([guaranteed(value)]);
+    expect(report.errors.map(f => f.message)).toEqual([`(input) document 0: annotation cdk8s-secure.io/guarantees ${message}`]);
+  });
+
+  test('a document with image checks of its own is checked against them, the others against the evaluation', () => {
+    const pod = (image: string) => ({ ...insecurePod(), spec: { containers: [{ name: 'app', image }] } });
+    const report = new PolicyEngine({ trustedRegistries: ['a.example.com'] }).evaluateDocuments([
+      { manifest: pod('b.example.com/app@sha256:' + '1'.repeat(64)), imageChecks: { trustedRegistries: ['b.example.com'] } },
+      { manifest: pod('b.example.com/app@sha256:' + '1'.repeat(64)) },
+    ]);
+    expect(report.findings.filter(f => f.ruleId === 'trusted-registry')).toHaveLength(1);
+    expect(report.statusesOf(0)['trusted-registry']).toBe(RuleStatus.COMPLIANT);
+    expect(report.statusesOf(1)['trusted-registry']).toBe(RuleStatus.NON_COMPLIANT);
   });
 });

@@ -5,7 +5,9 @@ import { parseManifests } from '../../lib/policy/yaml-loader';
 
 function messages(rule: string, yaml: string): string[] {
   const engine = new PolicyEngine({ pack: { name: 'one', description: 'one rule', rules: { [rule]: Severity.ERROR } } });
-  return engine.evaluateDocuments(parseManifests(yaml, 'in.yaml')).findings.filter(f => f.ruleId === rule).map(f => `${f.object.name} ${f.path}: ${f.message}`);
+  return engine.evaluateDocuments(parseManifests(yaml, 'in.yaml')).findings
+    .filter(f => f.ruleId === rule)
+    .map(f => `${f.object.name} ${f.path}: ${f.message}`);
 }
 
 const AGGREGATED = `
@@ -31,7 +33,8 @@ rules:
 
 test('an aggregated ClusterRole grants the rules of the roles its selectors match, and only those', () => {
   expect(messages('rbac-secret-read', AGGREGATED)).toEqual([
-    'top aggregationRule.clusterRoleSelectors[0]: ClusterRole "top" (through ClusterRole "plugin" rules[0], which it aggregates) grants list on secrets; '
+    'top aggregationRule.clusterRoleSelectors[0]: ClusterRole "top" (through ClusterRole "plugin" rules[0], which it aggregates) grants '
+        + 'list on secrets; '
       + 'mount Secrets as files, or grant get on named Secrets only',
     'plugin rules[0].verbs: ClusterRole "plugin" rules[0] grants list on secrets; mount Secrets as files, or grant get on named Secrets only',
     'other rules[0].verbs: ClusterRole "other" rules[0] grants watch on secrets; mount Secrets as files, or grant get on named Secrets only',
@@ -53,7 +56,8 @@ aggregationRule: {clusterRoleSelectors: [{matchLabels: {agg: a}}]}
 `;
   expect(messages('rbac-pod-exec', cycle)).toEqual([
     'a rules[0].resources: ClusterRole "a" rules[0] grants create on pods/exec; remove it',
-    'b aggregationRule.clusterRoleSelectors[0]: ClusterRole "b" (through ClusterRole "a" rules[0], which it aggregates) grants create on pods/exec; remove it',
+    'b aggregationRule.clusterRoleSelectors[0]: ClusterRole "b" (through ClusterRole "a" rules[0], which it aggregates) grants create on '
+        + 'pods/exec; remove it',
   ]);
 });
 
@@ -72,7 +76,8 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: top}
 subjects: [{kind: ServiceAccount, name: ci, namespace: build}]
 `;
   expect(messages('rbac-cluster-admin-binding', yaml)).toEqual([
-    'top-for-ci subjects[0]: ClusterRoleBinding "top-for-ci" gives ServiceAccount "build/ci" ClusterRole "top", which grants everything; bind a least-privilege role instead',
+    'top-for-ci subjects[0]: ClusterRoleBinding "top-for-ci" gives ServiceAccount "build/ci" ClusterRole "top", which grants everything; '
+        + 'bind a least-privilege role instead',
   ]);
 });
 
@@ -94,7 +99,8 @@ metadata: {name: b, namespace: shop}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
 subjects: [{kind: ServiceAccount, name: default}]
 `)).toEqual([
-    'b subjects[0]: RoleBinding "b" binds Role "reader" to ServiceAccount "shop/default", which every pod without a ServiceAccount of its own runs as; '
+    'b subjects[0]: RoleBinding "b" binds Role "reader" to ServiceAccount "shop/default", which every pod without a ServiceAccount of its '
+        + 'own runs as; '
       + 'bind it to a dedicated ServiceAccount',
   ]);
   expect(messages('default-service-account', `

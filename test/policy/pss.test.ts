@@ -23,7 +23,7 @@ describe('membership', () => {
     const byLevel = (level: PssLevel) => PSS_CHECKS.filter(c => c.info.mapping.pss!.level === level).map(c => c.info.id);
     expect(byLevel(PssLevel.BASELINE)).toEqual([
       'host-process', 'host-namespaces', 'privileged-container', 'capabilities-baseline', 'host-path-volume', 'host-port',
-      'apparmor', 'selinux', 'proc-mount', 'seccomp-unconfined', 'sysctls', 'probe-host',
+      'apparmor', 'selinux', 'proc-mount', 'seccomp-unconfined', 'sysctls', 'probe-host', 'ulimits',
     ]);
     expect(byLevel(PssLevel.RESTRICTED)).toEqual([
       'volume-types', 'privilege-escalation', 'run-as-non-root', 'run-as-non-root-user', 'seccomp-required', 'capabilities-restricted',
@@ -87,8 +87,10 @@ describe.each([
   ['baseline' as const, Packs.PSS_BASELINE],
   ['restricted' as const, Packs.PSS_RESTRICTED],
 ])('pss-%s gives the PSA verdict at every version', (level, pack) => {
-  const versions = [...allPssVersions(), 'latest'];
-  const engines = new Map(versions.map(v => [v, new PolicyEngine({ pack, pssVersion: v })]));
+  // Past the newest, PSA (and the engine) check the newest policy.
+  const versions = [...allPssVersions(), 'latest', `v1.${NEWEST_PSS_MINOR + 1}`, 'v1.99'];
+  // PSA's verdict, whatever the Kubernetes version: fixtures use fields of versions after the schema's.
+  const engines = new Map(versions.map(v => [v, new PolicyEngine({ pack, pssVersion: v, strictStructure: false })]));
   test.each(pssFixtures.map(f => f.name))('%s', name => {
     const { text, file } = pssFixtures.find(f => f.name === name)!;
     const expected = expectedPsaVerdict(text, level)!;
@@ -98,16 +100,42 @@ describe.each([
   });
 });
 
+describe('the four cases of issue 15, at v1.28 and at the newest version', () => {
+  const verdict = (rule: string, file: string, level: 'baseline' | 'restricted', pssVersion: string) => {
+    const text = fs.readFileSync(path.join(DIR, rule, file), 'utf8');
+    const pack = level === 'baseline' ? Packs.PSS_BASELINE : Packs.PSS_RESTRICTED;
+    return new PolicyEngine({ pack, pssVersion }).evaluateDocuments(parseManifests(text, file)).hasErrors ? 'fail' : 'pass';
+  };
+  test.each<[string, string, string, 'baseline' | 'restricted', string, string]>([
+    ['pod-level runAsNonRoot false, every container true', 'run-as-non-root', 'fail-pod-false-containers-true.yaml', 'restricted', 'fail', 'fail'],
+    ['the TCP keepalive sysctls', 'sysctls', 'fail-v1.28-keepalive.yaml', 'baseline', 'fail', 'pass'],
+    ['a probe with httpGet.host', 'probe-host', 'pass-v1.28-host.yaml', 'baseline', 'pass', 'fail'],
+    ['the v1.37 safe sysctls', 'sysctls', 'pass-latest-slow-start.yaml', 'baseline', 'fail', 'pass'],
+    ['procMount Unmasked with hostUsers: false', 'proc-mount', 'pass-latest-user-namespace.yaml', 'baseline', 'fail', 'pass'],
+    ['procMount Unmasked with hostUsers: false', 'proc-mount', 'pass-latest-user-namespace.yaml', 'restricted', 'fail', 'fail'],
+  ])('%s (%s/%s): %s is %s at v1.28 and %s at latest', (_case, rule, file, level, at128, atLatest) => {
+    expect([verdict(rule, file, level, 'v1.28'), verdict(rule, file, level, 'latest')]).toEqual([at128, atLatest]);
+  });
+});
+
 describe('pssVersion', () => {
-  test.each([
-    ['1.28', `'pssVersion' ("1.28") is not a Pod Security Admission policy version; use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. v1.28`],
-    ['v2.0', `'pssVersion' ("v2.0") is not a Pod Security Admission policy version; use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. v1.28`],
-    ['v1.028', `'pssVersion' ("v1.028") is not a Pod Security Admission policy version; use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. v1.28`],
-    ['Latest', `'pssVersion' ("Latest") is not a Pod Security Admission policy version; use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. v1.28`],
-    ['v1.99', `'pssVersion' ("v1.99") is newer than the newest policy version this engine knows (v1.${NEWEST_PSS_MINOR}); `
-      + `use v1.0 to v1.${NEWEST_PSS_MINOR} or latest, e.g. v1.28`],
-  ])('%s is refused with the versions allowed', (version, message) => {
-    expect(() => new PolicyEngine({ pssVersion: version })).toThrow(message);
+  const ALLOWED = `use v1.<minor> or latest, e.g. v1.28 (the engine knows the policies of v1.0 to v1.${NEWEST_PSS_MINOR}; `
+    + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
+  test.each(['1.28', 'v2.0', 'v1.028', 'Latest', 'v1.', ' v1.28'])('%j is refused with the versions allowed', version => {
+    expect(() => new PolicyEngine({ pssVersion: version }))
+      .toThrow(`'pssVersion' (${JSON.stringify(version)}) is not a Pod Security Admission policy version; ${ALLOWED}`);
+  });
+
+  test('a long or non-string value is named, cut short', () => {
+    expect(() => new PolicyEngine({ pssVersion: 'v1.28'.repeat(100_000) }))
+      .toThrow(`'pssVersion' ("v1.28v1.28v1.28v1.28v1.28v1.28v1.28v1.2...) is not a Pod Security Admission policy version; ${ALLOWED}`);
+    expect(() => new PolicyEngine({ pssVersion: 1.28 as any })).toThrow(`'pssVersion' (1.28) is not a Pod Security Admission policy version`);
+  });
+
+  test('a version past the newest is checked as the newest, as PSA does, and reports say so', () => {
+    const report = new PolicyEngine({ pssVersion: 'v1.99' }).evaluate([]);
+    expect([report.pssVersion, report.pssPolicyVersion]).toEqual(['v1.99', `v1.${NEWEST_PSS_MINOR}`]);
+    expect(report.render(ReportFormat.TEXT).split('\n')[0]).toContain(`Pod Security Standards at v1.99 (policy v1.${NEWEST_PSS_MINOR}),`);
   });
 
   test('the default is v1.28, and every report says which version was applied', () => {
@@ -115,11 +143,13 @@ describe('pssVersion', () => {
     expect(new PolicyEngine().pssVersion).toBe('v1.28');
     const report = new PolicyEngine({ pssVersion: 'latest' }).evaluate([pod]);
     expect(report.pssVersion).toBe('latest');
+    const newest = `v1.${NEWEST_PSS_MINOR}`;
     expect(report.render(ReportFormat.TEXT).split('\n')[0]).toBe(
-      `cdk8s-secure compliance report: pack "default", Pod Security Standards at latest, ${report.rules.length} rules, 1 objects`);
-    expect(JSON.parse(report.render(ReportFormat.JSON)).pssVersion).toBe('latest');
-    expect(JSON.parse(report.render(ReportFormat.SARIF)).runs[0].properties).toEqual({ pack: 'default', pssVersion: 'latest' });
-    expect(report.render(ReportFormat.MARKDOWN)).toContain('Pack **default**, Pod Security Standards at **latest**: 1 objects');
+      `cdk8s-secure compliance report: pack "default", Pod Security Standards at latest (policy ${newest}), ${report.rules.length} rules, 1 objects`);
+    expect(JSON.parse(report.render(ReportFormat.JSON))).toMatchObject({ pssVersion: 'latest', pssPolicyVersion: newest });
+    expect(JSON.parse(report.render(ReportFormat.SARIF)).runs[0].properties)
+      .toEqual({ pack: 'default', pssVersion: 'latest', pssPolicyVersion: newest });
+    expect(report.render(ReportFormat.MARKDOWN)).toContain(`Pack **default**, Pod Security Standards at **latest (policy ${newest})**: 1 objects`);
   });
 
   test('a rule with no behaviour at the version is not applicable, and a replaced baseline rule does not run', () => {
@@ -133,5 +163,8 @@ describe('pssVersion', () => {
     expect(statuses('v1.25')).toMatchObject({ 'capabilities-baseline': 'not-applicable', 'capabilities-restricted': 'compliant' });
     const baseline = new PolicyEngine({ pack: Packs.PSS_BASELINE, pssVersion: 'v1.25' }).evaluate([pod]);
     expect(baseline.statusesOf(0)['capabilities-baseline']).toBe('non-compliant');
+    // A pack without PSA's composition runs both, and is stricter than PSA.
+    const byDefault = new PolicyEngine({ pssVersion: 'v1.25' }).evaluate([pod]).statusesOf(0);
+    expect(byDefault).toMatchObject({ 'capabilities-baseline': 'non-compliant', 'capabilities-restricted': 'compliant' });
   });
 });

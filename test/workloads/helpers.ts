@@ -27,3 +27,13 @@ export function podSpecOf(chart: Chart, kind: string): any {
   const manifest = Testing.synth(chart).find(m => m.kind === kind);
   return kind === 'CronJob' ? manifest.spec.jobTemplate.spec.template.spec : manifest.spec.template.spec;
 }
+
+/** The message `f` throws (for exact assertions), or "nothing thrown". */
+export function thrownMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'nothing thrown';
+}

@@ -8,7 +8,8 @@ export class DefaultServiceAccountCheck extends Check {
   public readonly info = {
     id: 'default-service-account',
     title: 'Pod runs under a ServiceAccount of its own',
-    description: 'Every pod of the namespace that names no ServiceAccount shares "default": a role granted to one of them is granted to all, and their API identity cannot be told apart in audit logs.',
+    description: 'Every pod of the namespace that names no ServiceAccount shares "default": a role granted to one of them is granted to '
+        + 'all, and their API identity cannot be told apart in audit logs.',
     remediation: 'Create a ServiceAccount per workload (token automount off) and set spec.serviceAccountName; Secure* workloads do this.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.5'], step: 1 },
   };
@@ -20,6 +21,7 @@ export class DefaultServiceAccountCheck extends Check {
     const name = own || pod.spec.serviceAccount;
     if (name && name !== 'default') return;
     const field = !own && pod.spec.serviceAccount ? 'serviceAccount' : 'serviceAccountName';
-    out.push({ path: `${pod.specPath}.${field}`, message: `pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own` });
+    out.push({ path: `${pod.specPath}.${field}`, message: `pod runs as the namespace's "default" ServiceAccount; give the workload a `
+        + `ServiceAccount of its own` });
   }
 }

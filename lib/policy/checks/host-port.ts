@@ -26,7 +26,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
       if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
         out.push({
           container: c.name, path: `${c.path}.ports[${i}].hostPort`,
-          message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort})`,
+          message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort}); expose the port through a Service instead`,
         });
       }
     }

@@ -1,7 +1,9 @@
 // Image pinned by digest (NIST SP 800-190 4.1.5, 4.2.2).
 // Reads: {containers,initContainers,ephemeralContainers}[*].image.
-// Allowed: references with @sha256:<64 hex>.
-import { Check, Violation } from '../check';
+// Allowed: references with @sha256:<64 hex>; with an image lock, a tagged reference must carry
+// the digest the lock has for its tag.
+import { Check, CheckContext, Violation } from '../check';
+import { addToLockHint } from '../../supply-chain/image-lock';
 import { PodView } from '../pod-view';
 
 export class ImageDigestCheck extends Check {
@@ -14,11 +16,25 @@ export class ImageDigestCheck extends Check {
   };
   public readonly appliesTo = 'pods' as const;
 
-  public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+  public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
     for (const c of pod.containers) {
       const image = c.image;
-      if (!(image instanceof Error) && !image.digest) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)` });
+      if (image instanceof Error) continue;
+      const lock = ctx.imageLock;
+      if (!image.digest) {
+        // With a lock, the way to a digest is the lock: name the command that adds the image.
+        const hint = lock && !lock.lookup(c.spec.image) ? `; it is not in the image lock: ${addToLockHint(c.spec.image, lock.source)}` : '';
+        const message = `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)${hint}`;
+        out.push({ container: c.name, path: `${c.path}.image`, message });
+        continue;
+      }
+      const locked = image.tag && lock ? lock.lookup(c.spec.image) : undefined;
+      if (locked && locked.digest !== image.digest) {
+        out.push({
+          container: c.name,
+          path: `${c.path}.image`,
+          message: `${c.label} image "${c.spec.image}" is pinned to ${image.digest}, but the image lock has ${locked.digest} for that tag; refresh the lock or fix the reference`,
+        });
       }
     }
   }

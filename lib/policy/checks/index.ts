@@ -8,6 +8,7 @@ import { CapabilitiesRestrictedCheck } from './capabilities-restricted';
 import { CpuLimitsCheck } from './cpu-limits';
 import { DedicatedNodePoolCheck } from './dedicated-node-pool';
 import { CpuRequestsCheck } from './cpu-requests';
+import { EgressReachableCheck } from './egress-reachable';
 import { EnvCredentialLiteralCheck } from './env-credential-literal';
 import { EphemeralStorageLimitsCheck } from './ephemeral-storage-limits';
 import { HostNamespacesCheck } from './host-namespaces';
@@ -40,19 +41,30 @@ import { SecretEnvCheck } from './secret-env';
 import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
+import { ServiceReachableCheck } from './service-reachable';
+import { ShipperPortAdmittedCheck } from './shipper-port-admitted';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
+import { UlimitsCheck } from './ulimits';
 import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
 import { RbacCreatePodsCheck } from './rbac-create-pods';
+import { RbacCredentialMintingCheck } from './rbac-credential-minting';
 import { RbacDefaultServiceAccountBindingCheck } from './rbac-default-service-account-binding';
 import { RbacEscalationVerbsCheck } from './rbac-escalation-verbs';
 import { RbacNodeProxyCheck } from './rbac-node-proxy';
 import { RbacPodExecCheck } from './rbac-pod-exec';
 import { RbacSecretReadCheck } from './rbac-secret-read';
 import { RbacWildcardCheck } from './rbac-wildcard';
+import { ConfigMapCredentialCheck } from './configmap-credential';
+import { HostPathPersistentVolumeCheck } from './host-path-persistent-volume';
+import { IngressTlsCheck } from './ingress-tls';
+import { LoadBalancerSourceRangesCheck } from './load-balancer-source-ranges';
+import { RootGroupCheck } from './root-group';
+import { ServiceExposureCheck } from './service-exposure';
+import { ShareProcessNamespaceCheck } from './share-process-namespace';
 
 export const ALL_CHECKS: readonly Check[] = [
   // Pod Security Standards: baseline
@@ -68,6 +80,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SeccompUnconfinedCheck(),
   new SysctlsCheck(),
   new ProbeHostCheck(),
+  new UlimitsCheck(),
   // Pod Security Standards: restricted
   new VolumeTypesCheck(),
   new PrivilegeEscalationCheck(),
@@ -84,6 +97,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new PodTemplateNotCheckedCheck(),
   new NamespaceNetworkPolicyCheck(),
   new NamespacePssCheck(),
+  new ServiceReachableCheck(),
   // Resource limits
   new CpuRequestsCheck(),
   new CpuLimitsCheck(),
@@ -110,11 +124,23 @@ export const ALL_CHECKS: readonly Check[] = [
   new RbacSecretReadCheck(),
   new RbacPodExecCheck(),
   new RbacEscalationVerbsCheck(),
+  new RbacCredentialMintingCheck(),
   new RbacNodeProxyCheck(),
   new RbacCreatePodsCheck(),
   new RbacClusterAdminBindingCheck(),
   new RbacDefaultServiceAccountBindingCheck(),
   new DefaultServiceAccountCheck(),
+  // The orchestrator: exposure, and what reaches the host past PSS
+  new ServiceExposureCheck(),
+  new LoadBalancerSourceRangesCheck(),
+  new IngressTlsCheck(),
+  new ShareProcessNamespaceCheck(),
+  new HostPathPersistentVolumeCheck(),
+  new RootGroupCheck(),
+  // The orchestrator: credentials in the open
+  new ConfigMapCredentialCheck(),
+  new EgressReachableCheck(),
+  new ShipperPortAdmittedCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

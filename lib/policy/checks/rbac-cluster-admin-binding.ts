@@ -21,7 +21,8 @@ export class RbacClusterAdminBindingCheck extends Check {
   public readonly info = {
     id: 'rbac-cluster-admin-binding',
     title: 'cluster-admin bound only to system subjects',
-    description: 'cluster-admin can do anything to anything in the cluster; bound to a ServiceAccount, one compromised pod owns the cluster, and bound to a person it bypasses every other control.',
+    description: 'cluster-admin can do anything to anything in the cluster; bound to a ServiceAccount, one compromised pod owns the '
+        + 'cluster, and bound to a person it bypasses every other control.',
     remediation: 'Bind a role with the permissions the subject needs, namespaced where possible; keep cluster-admin for break-glass access.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.1'], step: 1 },
   };
@@ -36,7 +37,8 @@ export class RbacClusterAdminBindingCheck extends Check {
     const scope = manifest.kind === 'RoleBinding' ? ` in namespace "${manifest.metadata?.namespace ?? '(unset)'}"` : '';
     for (const { subject, path } of subjectsOf(manifest)) {
       if (isSystemSubject(subject)) continue;
-      out.push({ path, message: `${manifest.kind} "${manifest.metadata?.name}" gives ${subjectName(subject, manifest)} ${what}, which grants everything${scope}; bind a least-privilege role instead` });
+      out.push({ path, message: `${manifest.kind} "${manifest.metadata?.name}" gives ${subjectName(subject, manifest)} ${what}, which `
+          + `grants everything${scope}; bind a least-privilege role instead` });
     }
   }
 }

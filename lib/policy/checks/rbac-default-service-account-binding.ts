@@ -21,7 +21,8 @@ export class RbacDefaultServiceAccountBindingCheck extends Check {
   public readonly info = {
     id: 'rbac-default-service-account-binding',
     title: 'No role bound to a default ServiceAccount',
-    description: 'Every pod that names no ServiceAccount runs as its namespace\'s "default" one; a role bound to it (or to all ServiceAccounts) is held by every such pod, present and future.',
+    description: 'Every pod that names no ServiceAccount runs as its namespace\'s "default" one; a role bound to it (or to all '
+        + 'ServiceAccounts) is held by every such pod, present and future.',
     remediation: 'Create a ServiceAccount for the workload that needs the role and bind the role to it alone.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.5'], step: 1 },
   };
@@ -31,7 +32,9 @@ export class RbacDefaultServiceAccountBindingCheck extends Check {
     if (!isBinding(manifest)) return;
     for (const { subject, path } of subjectsOf(manifest)) {
       if (coversDefault(subject)) {
-        out.push({ path, message: `${manifest.kind} "${manifest.metadata?.name}" binds ${manifest.roleRef?.kind} "${manifest.roleRef?.name}" to ${subjectName(subject, manifest)}, which every pod without a ServiceAccount of its own runs as; bind it to a dedicated ServiceAccount` });
+        out.push({ path, message: `${manifest.kind} "${manifest.metadata?.name}" binds ${manifest.roleRef?.kind} `
+            + `"${manifest.roleRef?.name}" to ${subjectName(subject, manifest)}, which every pod without a ServiceAccount of its own runs `
+                + `as; bind it to a dedicated ServiceAccount` });
       }
     }
   }

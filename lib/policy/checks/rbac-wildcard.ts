@@ -1,6 +1,7 @@
 // No wildcards in RBAC rules (NIST SP 800-190 4.3.1, CIS 5.1.3).
 // Reads: Role and ClusterRole rules[*].{verbs,apiGroups,resources,nonResourceURLs}, and the
-// rules of the ClusterRoles an aggregationRule selects among the objects checked (see rbac.ts).
+// rules of the ClusterRoles an aggregationRule selects among the objects checked, and bindings of the built-in admin
+// and edit ClusterRoles (see rbac.ts).
 // Allowed: explicit names only; "*" (and "*/subresource", which matches that subresource of
 // every resource) grants whatever the cluster serves, including kinds added later.
 import { Violation } from '../check';
@@ -12,7 +13,8 @@ export class RbacWildcardCheck extends RoleRuleCheck {
   public readonly info = {
     id: 'rbac-wildcard',
     title: 'No wildcards in RBAC rules',
-    description: 'A "*" in verbs, apiGroups or resources grants every present and future permission of that kind; the role then holds far more than its subject needs, and grows with every CRD installed.',
+    description: 'A "*" in verbs, apiGroups or resources grants every present and future permission of that kind; the role then holds far '
+        + 'more than its subject needs, and grows with every CRD installed.',
     remediation: 'List the verbs, API groups and resources the subject needs by name.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.3'], step: 1 },
   };

@@ -15,6 +15,12 @@ const SAFE_1_29 = [...SAFE_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fi
 const SAFE_1_32 = [...SAFE_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
 const SAFE_1_37 = [...SAFE_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
+/** The first version each sysctl is safe at, for the message. */
+const SAFE_FROM = new Map<string, number>();
+for (const [since, names] of [[37, SAFE_1_37], [32, SAFE_1_32], [29, SAFE_1_29], [27, SAFE_1_27], [0, SAFE_1_0]] as const) {
+  for (const name of names) SAFE_FROM.set(name, since);
+}
+
 function allowing(since: number, names: string[], added: string[]): PssBehaviour {
   const safe = new Set(names);
   return {
@@ -47,10 +53,9 @@ function evaluate(pod: PodView, safe: Set<string>, out: Violation[]): void {
   for (let i = 0; i < sysctls.length; i++) {
     const s = sysctls[i];
     if (!s || !safe.has(s.name)) {
-      out.push({
-        path: `${pod.specPath}.securityContext.sysctls[${i}].name`,
-        message: `pod must not set sysctl ${JSON.stringify(s?.name)}; only the safe set is allowed`,
-      });
+      const from = SAFE_FROM.get(s?.name);
+      const why = from === undefined ? 'it is not in the safe set' : `it is safe from policy v1.${from} only`;
+      out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(s?.name)}; ${why}` });
     }
   }
 }

@@ -7,7 +7,11 @@ const W = Severity.WARNING;
 /** What the library's own constructs guarantee, as errors; supply-chain hygiene as warnings. */
 export const DEFAULT_PACK: Pack = {
   name: 'default',
-  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal credentials and cluster-admin bindings as errors; image pinning, pull policy, token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules and the default ServiceAccount as warnings.',
+  description: 'PSS baseline and restricted, read-only root filesystem, resource requests and limits, sensitivity conflicts, literal '
+    + 'credentials (env and ConfigMaps), cluster-admin bindings, LoadBalancers open to every address, hostPath '
+    + 'PersistentVolumes, group 0, and unreachable Services and declared destinations as errors; image pinning, pull policy, '
+    + 'token mounting, secrets in env, dedicated pools, namespace guard rails, the other RBAC rules, the default ServiceAccount, '
+    + 'NodePort/LoadBalancer Services, Ingress without TLS and shared process namespaces as warnings.',
   rules: {
     'host-process': E,
     'host-namespaces': E,
@@ -21,6 +25,7 @@ export const DEFAULT_PACK: Pack = {
     'seccomp-unconfined': E,
     'sysctls': E,
     'probe-host': E,
+    'ulimits': E,
     'volume-types': E,
     'privilege-escalation': E,
     'run-as-non-root': E,
@@ -35,6 +40,7 @@ export const DEFAULT_PACK: Pack = {
     'pod-template-not-checked': Severity.INFO,
     'namespace-network-policy': W,
     'namespace-pss': W,
+    'service-reachable': E,
     'cpu-requests': E,
     'cpu-limits': E,
     'memory-requests': E,
@@ -56,10 +62,20 @@ export const DEFAULT_PACK: Pack = {
     'rbac-secret-read': W,
     'rbac-pod-exec': W,
     'rbac-escalation-verbs': W,
+    'rbac-credential-minting': W,
     'rbac-node-proxy': W,
     'rbac-create-pods': W,
     'rbac-cluster-admin-binding': E,
     'rbac-default-service-account-binding': W,
     'default-service-account': W,
+    'service-exposure': W,
+    'load-balancer-source-ranges': E,
+    'ingress-tls': W,
+    'share-process-namespace': W,
+    'host-path-persistent-volume': E,
+    'root-group': E,
+    'configmap-credential': E,
+    'egress-reachable': E,
+    'shipper-port-admitted': W,
   },
 };

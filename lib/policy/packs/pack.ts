@@ -10,4 +10,11 @@ export interface Pack {
   readonly description: string;
   /** Rule id to severity. Rules not listed do not run. */
   readonly rules: { [ruleId: string]: Severity };
+  /**
+   * Compose the Pod Security Standards rules as Pod Security Admission composes its restricted
+   * profile: where a restricted rule replaces baseline rules at the version in use (volume-types
+   * for host-path-volume, say), the baseline ones do not run. PSA's verdict, Windows pods included.
+   * @default false - every rule listed runs (a pack may be stricter than PSA)
+   */
+  readonly psaComposition?: boolean;
 }

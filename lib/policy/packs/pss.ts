@@ -12,6 +12,7 @@ export const PSS_BASELINE_PACK: Pack = {
   name: 'pss-baseline',
   description: 'The Pod Security Standards baseline profile, every control an error: what PSA enforce=baseline would admit.',
   rules: errorsFor([PssLevel.BASELINE]),
+  psaComposition: true,
 };
 
 /** Exactly what Pod Security Admission "restricted" enforces. */
@@ -19,4 +20,5 @@ export const PSS_RESTRICTED_PACK: Pack = {
   name: 'pss-restricted',
   description: 'The Pod Security Standards restricted profile (baseline included), every control an error: what PSA enforce=restricted would admit.',
   rules: errorsFor([PssLevel.BASELINE, PssLevel.RESTRICTED]),
+  psaComposition: true,
 };

@@ -6,6 +6,7 @@ export function renderJson(report: Report): string {
     tool: 'cdk8s-secure',
     pack: report.pack,
     pssVersion: report.pssVersion,
+    pssPolicyVersion: report.pssPolicyVersion,
     summary: report.summary,
     rules: report.rules,
     objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),

@@ -1,5 +1,6 @@
 import { RuleStatus } from '../model';
 import type { Report } from './report';
+import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 
@@ -12,7 +13,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [
     '# cdk8s-secure compliance report',
     '',
-    `Pack **${report.pack}**, Pod Security Standards at **${report.pssVersion}**: `
+    `Pack **${report.pack}**, Pod Security Standards at **${describePssVersion(report.pssVersion)}**: `
       + `${s.objects} objects, ${s.errors} errors, ${s.warnings} warnings, ${s.suppressed} suppressed.`,
     '',
     '## Rules',
@@ -34,10 +35,41 @@ export function renderMarkdown(report: Report): string {
       out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | ${cell(f.message)} |`);
     }
   }
+  out.push(...connectivitySection(report));
   out.push('', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |');
   report.objects.forEach((o, i) => {
     const c = report.objectStatusCounts(i);
     out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
   });
   return out.map(escapeText).join('\n') + '\n';
+}
+
+/** The connectivity matrix (rows send, columns receive) and the same as a Mermaid diagram. */
+function connectivitySection(report: Report): string[] {
+  const c = report.connectivity;
+  if (c.omitted) return ['', '## Connectivity', '', `Not rendered: ${c.omitted}.`];
+  if (c.nodes.every(n => n.external)) return [];
+  const label = new Map(c.nodes.map(n => [n.id, n.label]));
+  const order = new Map(c.nodes.map((n, i) => [n.id, i]));
+  const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;
+  const sources = [...new Set(c.edges.map(e => e.from))].sort(byOrder);
+  const destinations = [...new Set(c.edges.map(e => e.to))].sort(byOrder);
+  const cells = new Map(c.edges.map(e => [`${e.from}\u0000${e.to}`, e.ports.join(', ')]));
+  const out = [
+    '', '## Connectivity', '',
+    'What the NetworkPolicies allow, each row sending to each column (traffic from a pod\'s own node, such as probes, is always allowed).', '',
+    `| From \\ To | ${destinations.map(d => cell(label.get(d)!)).join(' | ')} |`,
+    `| --- |${destinations.map(() => ' --- |').join('')}`,
+  ];
+  for (const s of sources) out.push(`| ${cell(label.get(s)!)} | ${destinations.map(d => cell(cells.get(`${s}\u0000${d}`) ?? '')).join(' | ')} |`);
+  const id = new Map(c.nodes.map((n, i) => [n.id, `n${i}`]));
+  const text = (t: string) => t.replace(/"/g, '#quot;');
+  out.push('', '```mermaid', 'flowchart LR');
+  for (const n of c.nodes) {
+    if (!sources.includes(n.id) && !destinations.includes(n.id)) continue;
+    out.push(n.external ? `  ${id.get(n.id)}(["${text(n.label)}"])` : `  ${id.get(n.id)}["${text(n.label)}"]`);
+  }
+  for (const e of c.edges) out.push(`  ${id.get(e.from)} -- "${text(e.ports.join(', '))}" --> ${id.get(e.to)}`);
+  out.push('```');
+  return out;
 }

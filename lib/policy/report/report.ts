@@ -1,5 +1,7 @@
+import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
-import { DEFAULT_PSS_VERSION } from '../pss-version';
+import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
+import { connectivityOf } from '../reachability';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
@@ -47,13 +49,27 @@ export enum ReportFormat {
 }
 
 /**
+ * How a report is rendered.
+ */
+export interface RenderOptions {
+  /**
+   * Add the status counts of every rule (compliant, non-compliant, suppressed, not applicable)
+   * to the text report; JSON, SARIF and Markdown always carry every rule.
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/**
  * The one report model: rendered into text, JSON, SARIF and Markdown.
  */
 export class Report {
   /** Name of the pack that ran. */
   public readonly pack: string;
-  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at. */
+  /** The Pod Security Admission policy version the Pod Security Standards rules were checked at, as given ("v1.28", "latest"). */
   public readonly pssVersion: string;
+  /** The policy whose behaviours that version selects: "latest" is the newest ("v1.37"), and so is a version past it. */
+  public readonly pssPolicyVersion: string;
   /** Rules that ran, in pack order. */
   public readonly rules: ReportRule[];
   /** Every object evaluated, in input order. */
@@ -63,6 +79,8 @@ export class Report {
   /** The summary counts. */
   public readonly summary: ReportSummary;
   private readonly statuses: Uint8Array;
+  private manifests: readonly any[] = [];
+  private computedConnectivity: Connectivity | undefined = undefined;
 
   /**
    * @param pack name of the pack that ran
@@ -77,6 +95,7 @@ export class Report {
   ) {
     this.pack = pack;
     this.pssVersion = pssVersion;
+    this.pssPolicyVersion = `v1.${parsePssVersion(pssVersion).minor}`;
     this.rules = rules;
     this.objects = objects;
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
@@ -89,6 +108,20 @@ export class Report {
       else infos++;
     }
     this.summary = { objects: objects.length, errors, warnings, infos, suppressed };
+  }
+
+  /**
+   * Keeps the evaluated manifests, from which `connectivity` is computed when first asked.
+   * @internal
+   */
+  public _withManifests(manifests: readonly any[]): this {
+    this.manifests = manifests;
+    return this;
+  }
+
+  /** Who can reach whom, and on which ports, under the NetworkPolicies of the objects evaluated (computed on first use). */
+  public get connectivity(): Connectivity {
+    return this.computedConnectivity ??= connectivityOf(this.manifests);
   }
 
   /** Whether any unsuppressed error finding exists. */
@@ -133,6 +166,24 @@ export class Report {
     return result;
   }
 
+  /**
+   * The same report with the object at index `i` (and its findings) placed in `files[i]`,
+   * where that is given: the Guard learns the files cdk8s wrote only after it evaluated.
+   * @internal
+   */
+  public _withFiles(files: ReadonlyArray<string | undefined>): Report {
+    const moved = new Map<ObjectRef, ObjectRef>();
+    const objects = this.objects.map((o, i) => {
+      const file = files[i];
+      if (file === undefined) return o;
+      const ref = { ...o, file };
+      moved.set(o, ref);
+      return ref;
+    });
+    const findings = this.findings.map(f => (moved.has(f.object) ? { ...f, object: moved.get(f.object)! } : f));
+    return new Report(this.pack, this.rules, objects, this.statuses as unknown as number[], findings, this.pssVersion)._withManifests(this.manifests);
+  }
+
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */
   public summaryLine(): string {
     const s = this.summary;
@@ -140,9 +191,9 @@ export class Report {
   }
 
   /** Renders the report in `format`. */
-  public render(format: ReportFormat): string {
+  public render(format: ReportFormat, options: RenderOptions = {}): string {
     switch (format) {
-      case ReportFormat.TEXT: return renderText(this);
+      case ReportFormat.TEXT: return renderText(this, options.verbose);
       case ReportFormat.JSON: return renderJson(this);
       case ReportFormat.SARIF: return renderSarif(this);
       case ReportFormat.MARKDOWN: return renderMarkdown(this);

@@ -1,4 +1,8 @@
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { Finding, Severity } from '../model';
+import { VERSION } from '../version';
+import { STDIN_NAME } from '../yaml-loader';
 import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
 
@@ -6,8 +10,18 @@ const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning',
 // GitHub code scanning ranks security alerts by this property (0.0-10.0).
 const SECURITY_SEVERITY: { [s in Severity]: string } = { error: '8.0', warning: '5.0', info: '2.0' };
 
-function pascal(id: string): string {
-  return id.split('-').map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+// SARIF wants a rule name that a person understands and that differs from the opaque id (SARIF1001):
+// the title in PascalCase ("No privileged containers" -> "NoPrivilegedContainers").
+function ruleName(rule: ReportRule): string {
+  return rule.title.split(/[^A-Za-z0-9]+/).filter(Boolean).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+// An absolute path becomes a file:// URI; a relative one a relative reference against the directory
+// the check ran in (which code scanning takes for the repository root). Both percent-encoded, with
+// forward slashes: a bare "/abs/path" is a relative reference that no base URI combines with (SARIF1004).
+function artifactUri(file: string): string {
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
 }
 
 function tags(rule: ReportRule): string[] {
@@ -38,9 +52,9 @@ function location(f: Finding): any {
     logicalLocations: [{ fullyQualifiedName: escapeText(`${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`), kind: 'resource' }],
     message: { text: escapeText(f.path) },
   };
-  if (f.object.file) {
+  if (f.object.file && f.object.file !== STDIN_NAME) {
     loc.physicalLocation = {
-      artifactLocation: { uri: f.object.file.split('\\').join('/') },
+      artifactLocation: { uri: artifactUri(f.object.file) },
       region: { startLine: f.object.line ?? 1 },
     };
   }
@@ -57,10 +71,12 @@ export function renderSarif(report: Report): string {
       tool: {
         driver: {
           name: 'cdk8s-secure',
+          version: VERSION,
+          semanticVersion: VERSION,
           informationUri: 'https://www.npmjs.com/package/cdk8s-secure',
           rules: report.rules.map(r => ({
             id: r.id,
-            name: pascal(r.id),
+            name: ruleName(r),
             shortDescription: { text: r.title },
             fullDescription: { text: r.description },
             help: { text: `${r.description} Fix: ${r.remediation}`, markdown: helpMarkdown(r) },
@@ -70,7 +86,7 @@ export function renderSarif(report: Report): string {
         },
       },
       // SARIF's place for facts about the run (2.1.0 section 3.19.20).
-      properties: { pack: report.pack, pssVersion: report.pssVersion },
+      properties: { pack: report.pack, pssVersion: report.pssVersion, pssPolicyVersion: report.pssPolicyVersion },
       results: report.findings.map(f => ({
         ruleId: f.ruleId,
         ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),

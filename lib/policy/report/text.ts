@@ -1,14 +1,26 @@
-import { RuleStatus, Severity } from '../model';
+import { Finding, RuleStatus, Severity } from '../model';
+import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
 
-/** Findings grouped by object, the status counts of every rule, then the summary line. */
-export function renderText(report: Report): string {
+/** What is counted on each summary line: the unsuppressed findings of one severity, or the suppressed ones. */
+const TALLIES: ReadonlyArray<{ label: string; counts: (f: Finding) => boolean }> = [
+  ...Object.values(Severity).map(severity => ({ label: severity, counts: (f: Finding) => !f.suppressed && f.severity === severity })),
+  { label: 'suppressed', counts: (f: Finding) => f.suppressed },
+];
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Findings grouped by object, a summary line per severity (and for suppressed findings) naming the
+ * rules, then the machine summary line. `verbose` adds the status counts of every rule.
+ */
+export function renderText(report: Report, verbose = false): string {
   const lines: string[] = [
-    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${report.pssVersion}, `
+    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
       + `${report.rules.length} rules, ${report.objects.length} objects`,
   ];
   let current = '';
@@ -24,17 +36,47 @@ export function renderText(report: Report): string {
     lines.push(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
   }
   if (report.findings.length === 0) lines.push('', 'No findings.');
+  if (verbose) lines.push('', ...ruleTable(report));
+  lines.push('', ...summaryLines(report), report.summaryLine());
+  return lines.map(escapeText).join('\n') + '\n';
+}
 
+function summaryLines(report: Report): string[] {
+  const width = Math.max(...TALLIES.map(t => t.label.length));
+  return TALLIES.map(({ label, counts }) => {
+    const findings = report.findings.filter(counts);
+    if (findings.length === 0) return `${label.padEnd(width)}  0`;
+    const objects = new Set(findings.map(f => f.object)).size;
+    const rules = [...new Set(findings.map(f => f.ruleId))];
+    return `${label.padEnd(width)}  ${plural(findings.length, 'finding')} in ${plural(objects, 'object')}: ${rules.join(', ')}`;
+  });
+}
+
+function ruleTable(report: Report): string[] {
   const width = Math.max(...report.rules.map(r => r.id.length));
-  lines.push('', `${'rule'.padEnd(width)}  severity  compliant  non-compliant  suppressed  n/a`);
-  report.rules.forEach((r, i) => {
+  return [`${'rule'.padEnd(width)}  severity  compliant  non-compliant  suppressed  n/a`, ...report.rules.map((r, i) => {
     const c = report.statusCounts(i);
-    lines.push([
+    return [
       r.id.padEnd(width), r.severity.padEnd(8),
       String(c[RuleStatus.COMPLIANT]).padStart(9), String(c[RuleStatus.NON_COMPLIANT]).padStart(13),
       String(c[RuleStatus.SUPPRESSED]).padStart(10), String(c[RuleStatus.NOT_APPLICABLE]).padStart(4),
-    ].join('  '));
-  });
-  lines.push('', report.summaryLine());
+    ].join('  ');
+  })];
+}
+
+/**
+ * What the Guard prints at synth: the summary line, then one line per rule with unsuppressed
+ * warnings (how many, and the first), so warnings are seen without opening the report. Errors are
+ * listed by the synth failure itself.
+ */
+export function renderSynthSummary(report: Report): string {
+  const lines = [`cdk8s-secure: ${report.summaryLine()} (pack "${report.pack}")`];
+  const warnings = report.findings.filter(f => !f.suppressed && f.severity === Severity.WARNING);
+  for (const ruleId of new Set(warnings.map(f => f.ruleId))) {
+    const of = warnings.filter(f => f.ruleId === ruleId);
+    const first = of[0];
+    const more = of.length > 1 ? ` (and ${of.length - 1} more)` : '';
+    lines.push(`  warning [${ruleId}] ${first.object.constructPath ?? describeObject(first.object)}: ${first.message}${more}`);
+  }
   return lines.map(escapeText).join('\n') + '\n';
 }

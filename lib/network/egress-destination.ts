@@ -1,0 +1,77 @@
+import { NAMESPACE_NAME_LABEL, parseCidr } from '../policy/reachability';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Pods inside the cluster, chosen by namespace name and labels.
+ */
+export interface InClusterDestinationOptions {
+  /** Namespace of the destination pods. */
+  readonly namespace: string;
+  /**
+   * Labels the destination pods carry.
+   * @default - every pod of the namespace
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * Where a workload sends traffic, in the terms a NetworkPolicy can express: an address range
+ * or pods selected by namespace and labels. A DNS name cannot be a NetworkPolicy peer.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class EgressDestination {
+  /**
+   * Addresses outside the pod network (a log server outside the cluster, the API server's
+   * endpoints as `kubectl get endpoints kubernetes` lists them), e.g. "203.0.113.0/24".
+   * @param cidr IPv4 or IPv6 CIDR
+   * @param except ranges inside `cidr` to leave out
+   */
+  public static cidr(cidr: string, except?: string[]): EgressDestination {
+    const range = parseCidr(cidr);
+    if (!range) throw new Error(`EgressDestination.cidr: 'cidr' (${JSON.stringify(cidr ?? null)}) must be a CIDR such as "203.0.113.0/24" or "2001:db8::/64"`);
+    for (const e of except ?? []) {
+      const hole = parseCidr(e);
+      if (!hole || hole.v6 !== range.v6 || hole.first < range.first || hole.last > range.last || (hole.first === range.first && hole.last === range.last)) {
+        throw new Error(`EgressDestination.cidr: 'except' entry ${JSON.stringify(e ?? null)} must be a CIDR strictly inside ${cidr}`);
+      }
+    }
+    return new EgressDestination({ ipBlock: except?.length ? { cidr, except: [...except] } : { cidr } }, except?.length ? `${cidr} except ${except.join(', ')}` : cidr);
+  }
+
+  /** Pods inside the cluster, by namespace name and labels (the server behind an in-cluster Service). */
+  public static inCluster(options: InClusterDestinationOptions): EgressDestination {
+    const namespace = options?.namespace;
+    if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) {
+      throw new Error(`EgressDestination.inCluster: 'namespace' (${JSON.stringify(namespace ?? null)}) must be a namespace name (a DNS label)`);
+    }
+    const labels = options.podLabels ?? {};
+    for (const [key, value] of Object.entries(labels)) {
+      if (!LABEL_KEY.test(key) || typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
+        throw new Error(`EgressDestination.inCluster: 'podLabels' entry ${JSON.stringify(key)}: ${JSON.stringify(value ?? null)} is not a valid Kubernetes label`);
+      }
+    }
+    const pods = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    return new EgressDestination(
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: { ...labels } } },
+      pods ? `namespace ${namespace}, pods ${pods}` : `namespace ${namespace}`,
+    );
+  }
+
+  /** The destination in words, e.g. "203.0.113.0/24" or "namespace logging, pods app=loki". */
+  public readonly description: string;
+
+  private constructor(private readonly peer: any, description: string) {
+    this.description = description;
+  }
+
+  /**
+   * The NetworkPolicy peer (a fresh copy).
+   * @internal
+   */
+  public _toPeer(): any {
+    return JSON.parse(JSON.stringify(this.peer));
+  }
+}

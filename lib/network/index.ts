@@ -1,0 +1,2 @@
+export * from './egress-destination';
+export * from './network-access';

@@ -1,0 +1,31 @@
+// The connectivity matrix as plain data: computed by reachability.ts, rendered by the Markdown report.
+
+/** A node of the connectivity matrix: a pod group, or a peer outside the manifests. */
+export interface ConnectivityNode {
+  /** Stable id. */
+  readonly id: string;
+  /** Human label: namespace/name for pods, the peer's description otherwise. */
+  readonly label: string;
+  /** Whether it stands for something outside the manifests (a CIDR, another namespace's pods, any source). */
+  readonly external: boolean;
+}
+
+/** Traffic the policies allow from one node to another. */
+export interface ConnectivityEdge {
+  /** Source node id. */
+  readonly from: string;
+  /** Destination node id. */
+  readonly to: string;
+  /** Allowed ports, e.g. ["8080/TCP"], or ["any port"]. */
+  readonly ports: string[];
+}
+
+/** The connectivity matrix of a set of manifests. */
+export interface Connectivity {
+  /** Every node, pod groups first. */
+  readonly nodes: ConnectivityNode[];
+  /** Every allowed connection. */
+  readonly edges: ConnectivityEdge[];
+  /** Set when there were too many pod groups to compute the matrix. */
+  readonly omitted?: string;
+}

@@ -1,0 +1,490 @@
+// Who can reach whom, computed from the manifests as a NetworkPolicy-enforcing cluster would:
+// - a pod is isolated in a direction when a policy of its namespace selects it (podSelector,
+//   with matchLabels and matchExpressions) and lists that direction in policyTypes; without
+//   policyTypes, Ingress is implied and Egress only when the policy has egress rules;
+// - traffic flows when the source's egress and the destination's ingress both allow it; an
+//   unisolated side allows everything;
+// - a peer is an ipBlock (cidr minus except), or pods chosen by namespaceSelector and/or
+//   podSelector (a podSelector alone means the policy's own namespace);
+// - a rule without ports allows every port; a port has a protocol (TCP by default), a number
+//   (optionally up to endPort) or a name resolved against the destination's container ports;
+// - traffic from the node a pod runs on (kubelet probes) is always allowed, so health ports
+//   need no rule.
+// Pod IPs are not known from manifests: an ipBlock never stands for pods here, only for
+// destinations outside the pod network. Plain JSON in; nothing of cdk8s.
+import { Connectivity, ConnectivityNode } from './connectivity';
+import { PodView, podViewOf } from './pod-view';
+
+/** Pod template annotation listing what a pod must reach to work (written by LogShipper, EventShipper). */
+export const REQUIRED_EGRESS_ANNOTATION = 'cdk8s-secure.io/required-egress';
+/** The label every namespace carries with its own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** Pod groups beyond which the connectivity matrix is not rendered (it grows with the square). */
+export const MAX_MATRIX_GROUPS = 200;
+
+type Labels = { [key: string]: string };
+
+/** Something a pod must reach: a destination and a port, as the annotation declares it. */
+export interface RequiredEgress {
+  /** What it is, e.g. "log server logs.example.com:24224". */
+  readonly name: string;
+  /** Destination port. */
+  readonly port: number;
+  /** TCP, UDP or SCTP. */
+  readonly protocol: string;
+  /** A NetworkPolicy peer (ipBlock, or namespaceSelector and podSelector); absent when only a DNS name is known. */
+  readonly to?: any;
+}
+
+/** A set of pods: one pod-bearing object. */
+export interface PodGroup {
+  readonly id: string;
+  readonly label: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  /** Declared container ports: number, protocol, optional name. */
+  readonly ports: ReadonlyArray<{ number: number; protocol: string; name?: string }>;
+  readonly manifest: any;
+  readonly view: PodView;
+}
+
+/** A destination or source as a rule sees it: pods with their labels, or an address range. */
+type Endpoint =
+  | { readonly type: 'pods'; readonly namespace: string; readonly namespaceLabels: Labels; readonly podLabels: Labels; readonly group?: PodGroup }
+  | { readonly type: 'ip'; readonly range: IpRange };
+
+interface Policy {
+  readonly namespace: string;
+  readonly podSelector: any;
+  readonly ingress?: any[];
+  readonly egress?: any[];
+}
+
+const isObject = (v: unknown): v is { [key: string]: any } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const labelsOf = (v: unknown): Labels => {
+  const out: Labels = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+};
+
+/** Whether a label selector matches `labels` (an empty selector matches everything). */
+export function selectorMatches(selector: unknown, labels: Labels): boolean {
+  if (!isObject(selector)) return false;
+  if (selector.matchLabels !== undefined) {
+    if (!isObject(selector.matchLabels)) return false;
+    for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
+  }
+  if (selector.matchExpressions !== undefined) {
+    if (!Array.isArray(selector.matchExpressions)) return false;
+    for (const e of selector.matchExpressions) {
+      if (!isObject(e) || typeof e.key !== 'string') return false;
+      const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+      const values = Array.isArray(e.values) ? e.values : [];
+      switch (e.operator) {
+        case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
+        case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
+        case 'Exists': if (!has) return false; break;
+        case 'DoesNotExist': if (has) return false; break;
+        default: return false; // the API server refuses other operators
+      }
+    }
+  }
+  return true;
+}
+
+/** An address range: first and last address, and the family. */
+export interface IpRange { readonly v6: boolean; readonly first: bigint; readonly last: bigint }
+
+/** Parses "10.0.0.0/8" or "2001:db8::/32"; undefined when it is not a CIDR. */
+export function parseCidr(cidr: unknown): IpRange | undefined {
+  if (typeof cidr !== 'string') return undefined;
+  const slash = cidr.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = cidr.slice(0, slash);
+  const prefixText = cidr.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+  const v6 = address.includes(':');
+  const bits = v6 ? 128 : 32;
+  const prefix = Number(prefixText);
+  const value = v6 ? parseIpv6(address) : parseIpv4(address);
+  if (value === undefined || prefix > bits) return undefined;
+  const hostBits = BigInt(bits - prefix);
+  const first = (value >> hostBits) << hostBits;
+  return { v6, first, last: first + (1n << hostBits) - 1n };
+}
+
+function parseIpv4(address: string): bigint | undefined {
+  const parts = address.split('.');
+  if (parts.length !== 4 || parts.some(p => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((n, p) => (n << 8n) + BigInt(Number(p)), 0n);
+}
+
+function parseIpv6(address: string): bigint | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0 || (halves.length === 2 && missing < 1)) return undefined;
+  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (all.some(g => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  return all.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Whether `range` lies wholly inside the ipBlock (its cidr, minus every except range). */
+function ipBlockCovers(block: unknown, range: IpRange): boolean {
+  if (!isObject(block)) return false;
+  const outer = parseCidr(block.cidr);
+  if (!outer || outer.v6 !== range.v6 || range.first < outer.first || range.last > outer.last) return false;
+  for (const e of Array.isArray(block.except) ? block.except : []) {
+    const hole = parseCidr(e);
+    if (hole && hole.v6 === range.v6 && hole.first <= range.last && range.first <= hole.last) return false;
+  }
+  return true;
+}
+
+/** The pods, namespaces and policies of a set of manifests, and what they allow. */
+export class NetworkModel {
+  /** Every pod-bearing object, in input order. */
+  public readonly groups: PodGroup[] = [];
+  private readonly byManifest = new Map<any, PodGroup>();
+  /** Namespace, label key and value to the groups carrying that label (built on first use). */
+  private byLabel: Map<string, PodGroup[]> | undefined = undefined;
+  private readonly byNamespace = new Map<string, PodGroup[]>();
+  private readonly rulesCache = new Map<PodGroup, { ingress?: any[] | null; egress?: any[] | null }>();
+  private readonly namespaceLabels = new Map<string, Labels>();
+  private readonly policies = new Map<string, Policy[]>();
+  /** Services with a selector: namespace, name and ports. */
+  public readonly services: any[] = [];
+
+  constructor(manifests: readonly any[]) {
+    for (const m of manifests) {
+      if (!isObject(m) || typeof m.kind !== 'string') continue;
+      const namespace = typeof m.metadata?.namespace === 'string' ? m.metadata.namespace : '';
+      if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') {
+        this.namespaceLabels.set(m.metadata.name, { ...labelsOf(m.metadata.labels), [NAMESPACE_NAME_LABEL]: m.metadata.name });
+      } else if (m.kind === 'NetworkPolicy' && isObject(m.spec)) {
+        const spec = m.spec;
+        const egress = Array.isArray(spec.egress) ? spec.egress : undefined;
+        // An empty policyTypes is defaulted like a missing one, as the API server does.
+        const types = Array.isArray(spec.policyTypes) && spec.policyTypes.length ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
+        const policy: Policy = {
+          namespace,
+          podSelector: spec.podSelector ?? {},
+          ingress: types.includes('Ingress') ? (Array.isArray(spec.ingress) ? spec.ingress : []) : undefined,
+          egress: types.includes('Egress') ? (egress ?? []) : undefined,
+        };
+        const list = this.policies.get(namespace);
+        if (list) list.push(policy);
+        else this.policies.set(namespace, [policy]);
+      } else if (m.kind === 'Service' && isObject(m.spec?.selector) && Object.keys(m.spec.selector).length) {
+        this.services.push(m);
+      } else {
+        const view = podViewOf(m);
+        if (!view) continue;
+        const ports: Array<{ number: number; protocol: string; name?: string }> = [];
+        for (const c of view.containers) {
+          if (c.type === 'ephemeralContainer') continue;
+          for (const p of Array.isArray(c.spec.ports) ? c.spec.ports : []) {
+            if (isObject(p) && Number.isInteger(p.containerPort)) {
+              ports.push({ number: p.containerPort, protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP', name: typeof p.name === 'string' ? p.name : undefined });
+            }
+          }
+        }
+        const name = typeof m.metadata?.name === 'string' ? m.metadata.name : '(unnamed)';
+        const group: PodGroup = {
+          id: `${namespace}/${m.kind}/${name}`, label: `${namespace ? `${namespace}/` : ''}${name}`,
+          namespace, labels: labelsOf(view.metadata.labels), ports, manifest: m, view,
+        };
+        this.groups.push(group);
+        this.byManifest.set(m, group);
+        const inNamespace = this.byNamespace.get(namespace);
+        if (inNamespace) inNamespace.push(group);
+        else this.byNamespace.set(namespace, [group]);
+      }
+    }
+  }
+
+  /** The pod group of a pod-bearing manifest. */
+  public groupOf(manifest: any): PodGroup | undefined {
+    return this.byManifest.get(manifest);
+  }
+
+  /** The labels of namespace `name`: its Namespace object's, else only its name label. */
+  public labelsOfNamespace(name: string): Labels {
+    return this.namespaceLabels.get(name) ?? (name ? { [NAMESPACE_NAME_LABEL]: name } : {});
+  }
+
+  /** The rules of the policies isolating `group` in `direction`, or undefined when it is not isolated. */
+  public rulesOf(group: { namespace: string; labels: Labels }, direction: 'ingress' | 'egress'): any[] | undefined {
+    // Asked for every pair of groups: remembered per group (a group is immutable).
+    const cached = this.rulesCache.get(group as PodGroup);
+    const known = cached?.[direction];
+    if (known !== undefined) return known ?? undefined;
+    let rules: any[] | undefined;
+    for (const p of this.policies.get(group.namespace) ?? []) {
+      const own = p[direction];
+      if (own === undefined || !selectorMatches(p.podSelector, group.labels)) continue;
+      rules = rules ?? [];
+      // A rule that is not an object admits nothing (the API server would have refused it).
+      for (const r of own) if (isObject(r)) rules.push({ rule: r, namespace: p.namespace });
+    }
+    if (this.byManifest.get((group as PodGroup).manifest) === group) {
+      const entry = cached ?? {};
+      entry[direction] = rules ?? null;
+      this.rulesCache.set(group as PodGroup, entry);
+    }
+    return rules;
+  }
+
+  /** The endpoint of a group's pods. */
+  public endpointOf(group: PodGroup): Endpoint {
+    return { type: 'pods', namespace: group.namespace, namespaceLabels: this.labelsOfNamespace(group.namespace), podLabels: group.labels, group };
+  }
+
+  /** The endpoint a NetworkPolicy-shaped peer of a requirement stands for, or undefined when it names none. */
+  public endpointOfPeer(peer: unknown, ownNamespace: string): Endpoint | undefined {
+    if (!isObject(peer)) return undefined;
+    if (peer.ipBlock !== undefined) {
+      const range = parseCidr(peer.ipBlock?.cidr);
+      return range ? { type: 'ip', range } : undefined;
+    }
+    const names = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
+    const namespace = peer.namespaceSelector === undefined ? ownNamespace : typeof names === 'string' ? names : undefined;
+    if (namespace === undefined) return undefined;
+    const podLabels = labelsOf(peer.podSelector?.matchLabels);
+    // Only a selector that names labels stands for one known group (whose own policies then count too).
+    const group = Object.keys(podLabels).length ? this.groupsSelectedBy(namespace, podLabels)[0] : undefined;
+    return { type: 'pods', namespace, namespaceLabels: this.labelsOfNamespace(namespace), podLabels: group?.labels ?? podLabels, group };
+  }
+
+  /** Whether `source` may send to `destination` on `port`/`protocol`: both sides' policies agree. */
+  public allows(source: Endpoint, destination: Endpoint, port: number, protocol: string): boolean {
+    return this.egressAllows(source, destination, port, protocol) && this.ingressAllows(source, destination, port, protocol);
+  }
+
+  /** Whether the source's egress policies let it send to `destination` (true when it is not isolated). */
+  public egressAllows(source: Endpoint, destination: Endpoint, port: number, protocol: string): boolean {
+    const egress = source.type === 'pods' && source.group ? this.rulesOf(source.group, 'egress') : undefined;
+    return !egress || egress.some(r => portsAdmit(r.rule.ports, port, protocol, destination) && peersAdmit(r.rule.to, r.namespace, destination));
+  }
+
+  /** Whether the destination's ingress policies admit `source` (true when it is not isolated or not among the objects). */
+  public ingressAllows(source: Endpoint, destination: Endpoint, port: number, protocol: string): boolean {
+    const ingress = destination.type === 'pods' && destination.group ? this.rulesOf(destination.group, 'ingress') : undefined;
+    return !ingress || ingress.some(r => portsAdmit(r.rule.ports, port, protocol, destination) && peersAdmit(r.rule.from, r.namespace, source));
+  }
+
+  /** Ports (as "8080/TCP") on which anything at all may reach `group`, or undefined when it is not isolated for ingress. */
+  public admittedPorts(group: PodGroup, candidates: ReadonlyArray<{ number: number; protocol: string }>): Set<string> | undefined {
+    const ingress = this.rulesOf(group, 'ingress');
+    if (!ingress) return undefined;
+    const endpoint = this.endpointOf(group);
+    const admitted = new Set<string>();
+    for (const c of candidates) {
+      if (ingress.some(r => portsAdmit(r.rule.ports, c.number, c.protocol, endpoint))) admitted.add(`${c.number}/${c.protocol}`);
+    }
+    return admitted;
+  }
+
+  /** The pod groups of `namespace` whose labels a Service selector (equality only) matches. */
+  public groupsSelectedBy(namespace: string, selector: Labels): PodGroup[] {
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return this.byNamespace.get(namespace) ?? [];
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const g of this.groups) {
+        for (const [k, v] of Object.entries(g.labels)) {
+          const key = `${g.namespace}\u0000${k}\u0000${v}`;
+          const list = this.byLabel.get(key);
+          if (list) list.push(g);
+          else this.byLabel.set(key, [g]);
+        }
+      }
+    }
+    // Candidates by one label, then the whole selector: a Service per workload stays linear.
+    const [k, v] = entries[0];
+    return (this.byLabel.get(`${namespace}\u0000${k}\u0000${v}`) ?? []).filter(g => selectorMatches({ matchLabels: selector }, g.labels));
+  }
+
+  /** Every port a group may be reached on: declared container ports, and numeric ports its ingress rules name. */
+  public candidatePorts(group: PodGroup): Array<{ number: number; protocol: string }> {
+    const seen = new Map<string, { number: number; protocol: string }>();
+    for (const p of group.ports) seen.set(`${p.number}/${p.protocol}`, p);
+    for (const r of this.rulesOf(group, 'ingress') ?? []) {
+      for (const p of Array.isArray(r.rule.ports) ? r.rule.ports : []) {
+        if (isObject(p) && Number.isInteger(p.port)) {
+          const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+          seen.set(`${p.port}/${protocol}`, { number: p.port, protocol });
+        }
+      }
+    }
+    return [...seen.values()].sort((a, b) => a.number - b.number || a.protocol.localeCompare(b.protocol));
+  }
+}
+
+function peersAdmit(peers: unknown, policyNamespace: string, endpoint: Endpoint): boolean {
+  if (peers === undefined || peers === null || (Array.isArray(peers) && peers.length === 0)) return true;
+  if (!Array.isArray(peers)) return false;
+  return peers.some(peer => {
+    if (!isObject(peer)) return false;
+    if (peer.ipBlock !== undefined) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range);
+    if (endpoint.type !== 'pods' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
+    const namespaceOk = peer.namespaceSelector === undefined ? endpoint.namespace === policyNamespace : selectorMatches(peer.namespaceSelector, endpoint.namespaceLabels);
+    return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, endpoint.podLabels));
+  });
+}
+
+function portsAdmit(ports: unknown, port: number, protocol: string, destination: Endpoint): boolean {
+  if (ports === undefined || ports === null || (Array.isArray(ports) && ports.length === 0)) return true;
+  if (!Array.isArray(ports)) return false;
+  return ports.some(p => {
+    if (!isObject(p) || (p.protocol ?? 'TCP') !== protocol) return false;
+    if (p.port === undefined) return true;
+    if (typeof p.port === 'string') {
+      // A named port means the destination container's port of that name.
+      const named = destination.type === 'pods' ? destination.group?.ports.find(x => x.name === p.port && x.protocol === protocol) : undefined;
+      return named?.number === port;
+    }
+    const end = Number.isInteger(p.endPort) ? p.endPort : p.port;
+    return port >= p.port && port <= end;
+  });
+}
+
+/** Parses a pod's required-egress annotation; a string describes what is wrong with it. */
+export function requiredEgressOf(view: PodView): RequiredEgress[] | string {
+  const raw = view.metadata.annotations?.[REQUIRED_EGRESS_ANNOTATION];
+  if (raw === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(raw));
+  } catch {
+    return 'is not JSON';
+  }
+  if (!Array.isArray(parsed) || !parsed.every(r => isObject(r) && typeof r.name === 'string' && Number.isInteger(r.port))) {
+    return 'must be a JSON list of { name, port, protocol?, to? }';
+  }
+  return parsed.map(r => ({ name: r.name, port: r.port, protocol: typeof r.protocol === 'string' ? r.protocol : 'TCP', to: r.to }));
+}
+
+/** Describes a NetworkPolicy peer in words, for the matrix. */
+function describePeer(peer: any, policyNamespace: string): string {
+  if (!isObject(peer)) return 'any';
+  if (isObject(peer.ipBlock)) {
+    const except = Array.isArray(peer.ipBlock.except) && peer.ipBlock.except.length ? ` except ${peer.ipBlock.except.join(', ')}` : '';
+    return `${peer.ipBlock.cidr}${except}`;
+  }
+  const selector = (s: any) => {
+    if (!isObject(s)) return '';
+    const parts = Object.entries(labelsOf(s.matchLabels)).map(([k, v]) => `${k}=${v}`);
+    for (const e of Array.isArray(s.matchExpressions) ? s.matchExpressions : []) parts.push(`${e?.key} ${e?.operator}${Array.isArray(e?.values) ? ` (${e.values.join(', ')})` : ''}`);
+    return parts.join(', ');
+  };
+  const nsName = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
+  const ns = peer.namespaceSelector === undefined ? `namespace ${policyNamespace || '(unset)'}`
+    : typeof nsName === 'string' && Object.keys(peer.namespaceSelector).length === 1 && Object.keys(peer.namespaceSelector.matchLabels).length === 1
+      ? `namespace ${nsName}` : `namespaces ${selector(peer.namespaceSelector) || '(all)'}`;
+  const pods = selector(peer.podSelector);
+  return pods ? `${ns}, pods ${pods}` : ns;
+}
+
+/** Computes the connectivity matrix: pod group to pod group, and to and from peers outside the manifests. */
+export function connectivityOf(manifests: readonly any[]): Connectivity {
+  const model = new NetworkModel(manifests);
+  const groups = model.groups;
+  if (groups.length > MAX_MATRIX_GROUPS) {
+    return { nodes: [], edges: [], omitted: `${groups.length} pod groups; the matrix is computed for up to ${MAX_MATRIX_GROUPS}` };
+  }
+  const nodes: ConnectivityNode[] = groups.map(g => ({ id: g.id, label: g.label, external: false }));
+  const external = new Map<string, ConnectivityNode>();
+  const edges = new Map<string, Set<string>>();
+  const connect = (from: string, to: string, port: string) => {
+    const key = `${from}\u0000${to}`;
+    const ports = edges.get(key);
+    if (ports) ports.add(port);
+    else edges.set(key, new Set([port]));
+  };
+  const externalNode = (label: string) => {
+    let node = external.get(label);
+    if (!node) external.set(label, node = { id: `external:${label}`, label, external: true });
+    return node.id;
+  };
+  const portsText = (ports: unknown, fallback: Array<{ number: number; protocol: string }>, destination?: PodGroup): string[] => {
+    if (!Array.isArray(ports) || ports.length === 0) return fallback.length ? fallback.map(p => `${p.number}/${p.protocol}`) : ['any port'];
+    return ports.filter(isObject).map(p => {
+      const protocol = p.protocol ?? 'TCP';
+      if (p.port === undefined) return `any ${protocol} port`;
+      if (typeof p.port === 'string') {
+        const named = destination?.ports.find(x => x.name === p.port);
+        return named ? `${named.number}/${protocol}` : `${p.port}/${protocol}`;
+      }
+      return Number.isInteger(p.endPort) ? `${p.port}-${p.endPort}/${protocol}` : `${p.port}/${protocol}`;
+    });
+  };
+  const matchesKnownGroup = (peer: any, policyNamespace: string) =>
+    groups.some(g => peersAdmit([peer], policyNamespace, model.endpointOf(g)));
+
+  for (const destination of groups) {
+    const endpoint = model.endpointOf(destination);
+    const candidates = model.candidatePorts(destination);
+    // Pod to pod: both sides must allow it.
+    for (const source of groups) {
+      if (source === destination) continue;
+      const sourceEndpoint = model.endpointOf(source);
+      const ingressOpen = !model.rulesOf(destination, 'ingress');
+      const egressOpen = !model.rulesOf(source, 'egress');
+      if (candidates.length === 0) {
+        if (ingressOpen && egressOpen) connect(source.id, destination.id, 'any port');
+        continue;
+      }
+      for (const c of candidates) if (model.allows(sourceEndpoint, endpoint, c.number, c.protocol)) connect(source.id, destination.id, `${c.number}/${c.protocol}`);
+    }
+    // From outside the manifests: peers of ingress rules that match none of the known pods.
+    const ingress = model.rulesOf(destination, 'ingress');
+    if (!ingress) {
+      connect(externalNode('any source'), destination.id, 'any port');
+      continue;
+    }
+    for (const r of ingress) {
+      const from = Array.isArray(r.rule.from) && r.rule.from.length ? r.rule.from : [undefined];
+      for (const peer of from) {
+        if (peer !== undefined && matchesKnownGroup(peer, r.namespace)) continue;
+        const id = externalNode(peer === undefined ? 'any source' : describePeer(peer, r.namespace));
+        for (const p of portsText(r.rule.ports, candidates, destination)) connect(id, destination.id, p);
+      }
+    }
+  }
+  // To outside the manifests: peers of egress rules that match none of the known pods.
+  for (const source of groups) {
+    const egress = model.rulesOf(source, 'egress');
+    const required = requiredEgressOf(source.view);
+    const names = new Map<string, string>();
+    if (Array.isArray(required)) for (const q of required) if (q.to !== undefined) names.set(describePeer(q.to, source.namespace), q.name);
+    if (!egress) {
+      connect(source.id, externalNode('any destination'), 'any port');
+      continue;
+    }
+    for (const r of egress) {
+      const to = Array.isArray(r.rule.to) && r.rule.to.length ? r.rule.to : [undefined];
+      for (const peer of to) {
+        if (peer !== undefined && matchesKnownGroup(peer, r.namespace)) continue;
+        const description = peer === undefined ? 'any destination' : describePeer(peer, r.namespace);
+        const name = names.get(description);
+        const id = externalNode(name ? `${name} (${description})` : description);
+        for (const p of portsText(r.rule.ports, [])) connect(source.id, id, p);
+      }
+    }
+  }
+  return {
+    nodes: [...nodes, ...[...external.values()].sort((a, b) => a.label.localeCompare(b.label))],
+    edges: [...edges.entries()].map(([key, ports]) => {
+      const [from, to] = key.split('\u0000');
+      return { from, to, ports: [...ports].sort(comparePorts) };
+    }),
+  };
+}
+
+function comparePorts(a: string, b: string): number {
+  return (parseInt(a, 10) || 0) - (parseInt(b, 10) || 0) || a.localeCompare(b);
+}

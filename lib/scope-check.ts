@@ -1,0 +1,161 @@
+// The one place that decides how manifests are checked. The construct front doors (Guard,
+// Compliance, every Secure* workload's own check) ask it for a construct's scope; the
+// plugin and the CLI hand it the same settings as plain values. An option that changes
+// how checking works (a PSS version, a suppression policy) is resolved here once, and so
+// reaches every front door the same way.
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { currentManifest } from './manifest';
+import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
+import { Pack } from './policy/packs/pack';
+import { Packs } from './policy/packs';
+import { SuppressionPolicy } from './policy/suppression-policy';
+import { ImageLock } from './supply-chain/image-lock';
+import { ImagePolicy } from './supply-chain/image-policy';
+import { Suppressions } from './suppressions';
+
+/**
+ * How a scope is checked, as the construct front doors are told: everything not given here
+ * comes from the scope (its ImagePolicy).
+ */
+export interface ScopeCheckOptions {
+  /**
+   * The rule pack.
+   * @default Packs.DEFAULT
+   */
+  readonly pack?: Pack;
+  /**
+   * Registries (optionally with a path prefix) images may come from.
+   * @default - those of the ImagePolicy that covers the scope; without one the trusted-registry rule is not applicable
+   */
+  readonly trustedRegistries?: string[];
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.<minor>" or "latest"; a version past the newest the engine knows is checked as it, as PSA
+   * does): the version your namespaces' enforce-version label names.
+   * @default "v1.28" (what SecureNamespace labels)
+   */
+  readonly pssVersion?: string;
+  /**
+   * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
+   * annotations of included YAML and Helm output alike. Refused ones fail synth like any
+   * unsuppressed error and are listed as refused in the reports.
+   * @default SuppressionPolicy.all()
+   */
+  readonly suppressionPolicy?: SuppressionPolicy;
+}
+
+/**
+ * How manifests are checked, as the plugin and the CLI are told (names and paths, not objects).
+ */
+export interface CheckSettings {
+  /**
+   * Name of the built-in pack.
+   * @default "default"
+   */
+  readonly pack?: string;
+  /**
+   * Registries (optionally with a path prefix) images may come from.
+   * @default - the trusted-registry rule is not applicable
+   */
+  readonly trustedRegistries?: string[];
+  /**
+   * The Pod Security Admission policy version the Pod Security Standards rules are checked at
+   * ("v1.<minor>" or "latest"; a version past the newest the engine knows is checked as it, as PSA does).
+   * @default "v1.28"
+   */
+  readonly pssVersion?: string;
+  /**
+   * Path of the image lock file, for the image-max-age and image-digest rules.
+   * @default - no lock
+   */
+  readonly imageLock?: string;
+  /**
+   * Maximum image age in days (with `imageLock`).
+   * @default - the image-max-age rule is not applicable
+   */
+  readonly maxImageAgeDays?: number;
+  /**
+   * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
+   * file (`allow: [{ rule, namespace?, kind?, name? }]`).
+   * @default "all"
+   */
+  readonly suppressionPolicy?: string;
+}
+
+/** The pack of a scope no Guard covers: only the rules each object's manifest guarantees. */
+export const GUARANTEES_ONLY_PACK: Pack = {
+  name: 'guarantees',
+  description: 'Only what each object guarantees (its cdk8s-secure.io/guarantees annotation), as errors.',
+  rules: {},
+};
+
+/** How `scope` is checked: the engine options, and its ApiObjects as documents. */
+export interface ScopeCheck {
+  readonly options: PolicyEngineOptions;
+  /** Every ApiObject under the scope; one under an ImagePolicy other than the scope's carries that policy's settings. */
+  readonly documents: ManifestDocument[];
+}
+
+/**
+ * The engine options and documents for everything under `scope` (or only `objects`, when
+ * given): the options given, then each object's ImagePolicy. `manifestOf` serialises an object.
+ */
+export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, manifestOf: (obj: ApiObject) => any = currentManifest,
+  objects?: ApiObject[]): ScopeCheck {
+  const policy = ImagePolicy.of(scope);
+  const settings = new Map<ImagePolicy | undefined, ImageCheckOptions>([[policy, imageChecksOf(policy, options)]]);
+  const documents: ManifestDocument[] = [];
+  for (const c of objects ?? scope.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const own = ImagePolicy.of(c);
+    let imageChecks = settings.get(own);
+    if (!imageChecks) settings.set(own, imageChecks = imageChecksOf(own, options));
+    documents.push({
+      manifest: manifestOf(c),
+      constructPath: c.node.path,
+      suppressions: Suppressions.of(c),
+      imageChecks: own === policy ? undefined : imageChecks,
+    });
+  }
+  return { options: engineOptions({ ...settings.get(policy), pack: options.pack, pssVersion: options.pssVersion, suppressionPolicy: options.suppressionPolicy }), documents };
+}
+
+function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptions): ImageCheckOptions {
+  return {
+    trustedRegistries: options.trustedRegistries ?? policy?.trustedRegistries,
+    imageLock: policy?.lock,
+    maxImageAgeDays: policy?.maxAgeDays,
+    now: policy?.now.toISOString(),
+  };
+}
+
+/**
+ * The engine options for plain settings (plugin and CLI). Throws naming the setting when a
+ * pack is unknown or the lock cannot be read.
+ */
+export function engineOptionsFromSettings(settings: CheckSettings): PolicyEngineOptions {
+  if (settings.maxImageAgeDays !== undefined && (!Number.isInteger(settings.maxImageAgeDays) || settings.maxImageAgeDays < 1)) {
+    throw new Error(`'maxImageAgeDays' (${JSON.stringify(settings.maxImageAgeDays)}) must be a whole number of days, at least 1`);
+  }
+  if (settings.maxImageAgeDays !== undefined && settings.imageLock === undefined) {
+    throw new Error(`'maxImageAgeDays' (${settings.maxImageAgeDays}) needs 'imageLock': the build times of images come from the lock`);
+  }
+  return engineOptions({
+    pack: Packs.named(settings.pack ?? Packs.DEFAULT.name),
+    trustedRegistries: settings.trustedRegistries,
+    imageLock: settings.imageLock !== undefined ? ImageLock.fromFile(settings.imageLock) : undefined,
+    maxImageAgeDays: settings.maxImageAgeDays,
+    pssVersion: settings.pssVersion,
+    suppressionPolicy: settings.suppressionPolicy === undefined ? undefined : SuppressionPolicy.fromString(settings.suppressionPolicy),
+  });
+}
+
+/** Every front door ends here: the resolved options, with the library's defaults filled in. */
+function engineOptions(resolved: PolicyEngineOptions): PolicyEngineOptions {
+  return {
+    ...resolved,
+    pack: resolved.pack ?? Packs.DEFAULT,
+    trustedRegistries: resolved.trustedRegistries ?? [],
+  };
+}

@@ -1,0 +1,179 @@
+// One pass per App does everything cdk8s-secure checks at synth. cdk8s validates the whole
+// app once in App.synth() and again in every chart.toJson() that synth makes, and offers no
+// hook for "a synth starts" or "the files are written". So the pass wraps the App's synth
+// and synthYaml, once per App: this is the library's one hook into cdk8s. Per synth it
+//   1. writes the suppression annotations of every ApiObject,
+//   2. serialises each ApiObject once,
+//   3. evaluates each Guard's scope in one engine evaluation, and the objects no Guard
+//      covers on what they guarantee (Secure* workloads) in one more, and runs the checks
+//      registered beside (namespace quotas), all on the same JSON,
+//   4. after cdk8s has written the manifests, hands each Guard its report, with the names of
+//      the files cdk8s wrote, to write beside the manifest folder.
+// Outside a synth (Testing.synth(chart), chart.toJson()) the pass runs on every validation,
+// so a change made between two calls is always seen.
+import * as path from 'path';
+import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ManifestDocument, PolicyEngine } from './policy/engine';
+import { formatFinding } from './policy/report/describe';
+import { Report } from './policy/report/report';
+import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
+import { writeSuppressionAnnotations } from './suppressions';
+
+/** A Guard as the pass sees it: a scope, how to check it, and what to do with the result. */
+export interface GuardedScope {
+  readonly scope: IConstruct;
+  readonly checkOptions: ScopeCheckOptions;
+  /** Called with each evaluation of the scope (every validation outside a synth, once per synth). */
+  evaluated(report: Report, documents: ManifestDocument[]): void;
+  /** Called once cdk8s has written the manifests; `report` names the files it wrote. */
+  written(report: Report, documents: ManifestDocument[]): void;
+}
+
+/** The manifests of one run of the pass, serialised once. */
+export interface PassManifests {
+  /** Every ApiObject of the App, in tree order. */
+  readonly objects: ApiObject[];
+  /** The manifest of `obj` as cdk8s writes it. */
+  manifestOf(obj: ApiObject): any;
+}
+
+interface Run {
+  readonly manifests: PassManifests;
+  readonly problems: string[];
+  readonly evaluations: Array<{ guard: GuardedScope; report: Report; documents: ManifestDocument[] }>;
+}
+
+const PASS_ID = 'cdk8s-secure';
+
+/**
+ * The synth pass of an App (internal: Guards, Secure* workloads, namespaces and suppressions
+ * register with it).
+ */
+export class SynthPass extends Construct {
+  /** The pass of `construct`'s App, made on first use. */
+  public static of(construct: IConstruct): SynthPass {
+    const root = construct.node.root;
+    return (root.node.tryFindChild(PASS_ID) as SynthPass | undefined) ?? new SynthPass(root as Construct);
+  }
+
+  private readonly guards: GuardedScope[] = [];
+  private readonly checks: Array<(manifests: PassManifests) => string[]> = [];
+  /** Set while the App synthesises: the run of this synth, once made. */
+  private synth?: { run?: Run };
+
+  private constructor(root: Construct) {
+    super(root, PASS_ID);
+    if (root instanceof App) this.wrap(root);
+    this.node.addValidation({ validate: () => this.validate() });
+  }
+
+  /** Adds a Guard's scope. */
+  public addGuard(guard: GuardedScope): void {
+    this.guards.push(guard);
+  }
+
+  /** Adds a check that reads the serialised manifests and returns problems that fail synth. */
+  public addCheck(check: (manifests: PassManifests) => string[]): void {
+    this.checks.push(check);
+  }
+
+  private wrap(app: App): void {
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = (app as any)[method].bind(app);
+      Object.defineProperty(app, method, {
+        configurable: true,
+        writable: true,
+        value: (...args: unknown[]) => {
+          if (this.synth) return original(...args);
+          this.synth = {};
+          try {
+            const result = original(...args);
+            if (method === 'synth') this.written(app);
+            return result;
+          } finally {
+            this.synth = undefined;
+          }
+        },
+      });
+    }
+  }
+
+  private validate(): string[] {
+    if (!this.synth) return this.runPass().problems;
+    this.synth.run ??= this.runPass();
+    return this.synth.run.problems;
+  }
+
+  private runPass(): Run {
+    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    for (const obj of objects) writeSuppressionAnnotations(obj);
+    const json = new Map<ApiObject, any>();
+    const manifests: PassManifests = {
+      objects,
+      manifestOf: obj => {
+        let manifest = json.get(obj);
+        if (manifest === undefined) json.set(obj, manifest = obj.toJson());
+        return manifest;
+      },
+    };
+    const problems: string[] = [];
+    const evaluations: Run['evaluations'] = [];
+    const describe = (report: Report) => report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
+    for (const guard of this.guards) {
+      const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf);
+      const report = new PolicyEngine(options).evaluateDocuments(documents);
+      guard.evaluated(report, documents);
+      evaluations.push({ guard, report, documents });
+      problems.push(...describe(report));
+    }
+    // What no Guard covers is still held to what it guarantees.
+    const guarded = new Set(this.guards.map(g => g.scope));
+    const unguarded = objects.filter(o => !o.node.scopes.some(s => guarded.has(s)));
+    if (unguarded.length) {
+      const { options, documents } = scopeCheck(this.node.root, { pack: GUARANTEES_ONLY_PACK }, manifests.manifestOf, unguarded);
+      problems.push(...describe(new PolicyEngine(options).evaluateDocuments(documents)));
+    }
+    for (const check of this.checks) problems.push(...check(manifests));
+    return { manifests, problems, evaluations };
+  }
+
+  private written(app: App): void {
+    const run = this.synth?.run;
+    if (!run) return;
+    const files = writtenFiles(app, run.manifests);
+    for (const { guard, report, documents } of run.evaluations) {
+      guard.written(report._withFiles(documents.map(d => files.get(d.constructPath!))), documents);
+    }
+  }
+}
+
+/**
+ * The file cdk8s wrote each ApiObject to, by construct path, relative to the working directory
+ * (as `cdk8s-secure check` names them). Read after App.synth(), which has by then resolved the
+ * chart dependencies that decide the order (and so the `0000-` prefixes) of the charts.
+ */
+function writtenFiles(app: App, manifests: PassManifests): Map<string, string> {
+  const files = new Map<string, string>();
+  const charts = app.charts;
+  const indexed = charts.some(c => c.node.dependencies.some(d => Chart.isChart(d)));
+  const extension = app.outputFileExtension ?? '.k8s.yaml';
+  const resourceFile = (obj: ApiObject) => {
+    const manifest = manifests.manifestOf(obj);
+    return `${`${manifest.kind}.${manifest.metadata?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
+  };
+  const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
+  charts.forEach((chart, index) => {
+    const chartName = `${indexed ? `${index.toString().padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+    for (const obj of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== chart) continue;
+      switch (app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART) {
+        case YamlOutputType.FILE_PER_APP: files.set(obj.node.path, relative(`app${extension}`)); break;
+        case YamlOutputType.FILE_PER_CHART: files.set(obj.node.path, relative(`${chartName}${extension}`)); break;
+        case YamlOutputType.FILE_PER_RESOURCE: files.set(obj.node.path, relative(resourceFile(obj))); break;
+        case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: files.set(obj.node.path, relative(path.join(chartName, resourceFile(obj)))); break;
+      }
+    }
+  });
+  return files;
+}

@@ -1,0 +1,148 @@
+// NetworkPolicy semantics of the reachability module, each pinned on a small set of objects.
+import { ReportFormat } from '../../lib';
+import { PolicyEngine } from '../../lib/policy/engine';
+import { connectivityOf, NetworkModel, parseCidr, selectorMatches } from '../../lib/policy/reachability';
+
+const pod = (name: string, namespace: string, labels: { [k: string]: string }, ports: any[] = []) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+  spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.example.com/x:1', ports }] } } },
+});
+const policy = (name: string, namespace: string, spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+const deny = (namespace: string) => policy('deny', namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+/** Whether `from` may reach `to` on port/protocol in the model of `objects`. */
+function reaches(objects: any[], from: string, to: string, port: number, protocol = 'TCP'): boolean {
+  const model = new NetworkModel(objects);
+  const group = (name: string) => model.groups.find(g => g.manifest.metadata.name === name)!;
+  return model.allows(model.endpointOf(group(from)), model.endpointOf(group(to)), port, protocol);
+}
+
+describe('label selectors', () => {
+  test.each<[any, boolean]>([
+    [{}, true],
+    [{ matchLabels: { app: 'web' } }, true],
+    [{ matchLabels: { app: 'api' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'edge'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, false],
+    [{ matchExpressions: [{ key: 'missing', operator: 'NotIn', values: ['x'] }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'Matches' }] }, false],
+    ['app=web', false],
+  ])('%j matches app=web,tier=front: %s', (selector, expected) => {
+    expect(selectorMatches(selector, { app: 'web', tier: 'front' })).toBe(expected);
+  });
+});
+
+test('CIDRs: IPv4 and IPv6, host bits masked, nonsense refused', () => {
+  expect(parseCidr('10.1.2.3/8')).toEqual({ v6: false, first: 10n << 24n, last: (11n << 24n) - 1n });
+  expect(parseCidr('2001:db8::/32')).toEqual({ v6: true, first: 0x20010db8n << 96n, last: (0x20010db9n << 96n) - 1n });
+  expect(parseCidr('::1/128')).toEqual({ v6: true, first: 1n, last: 1n });
+  for (const bad of ['10.0.0.0', '10.0.0.256/8', '10.0.0.0/33', '1:2:3/64', 'a::b::c/64', ' 10.0.0.0/8', 42]) expect(parseCidr(bad)).toBeUndefined();
+});
+
+describe('NetworkPolicy semantics', () => {
+  const web = pod('web', 'shop', { app: 'web' });
+  const api = pod('api', 'shop', { app: 'api' }, [{ name: 'http', containerPort: 8080 }]);
+
+  test('without policies everything flows; a default-deny policy stops it', () => {
+    expect(reaches([web, api], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, deny('shop')], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, deny('other')], 'web', 'api', 8080)).toBe(true);
+  });
+
+  test('both sides must allow: the egress of the source and the ingress of the destination', () => {
+    const egress = policy('e', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }] });
+    const ingress = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
+    expect(reaches([web, api, deny('shop'), egress], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, deny('shop'), ingress], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, deny('shop'), egress, ingress], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, deny('shop'), egress, ingress], 'api', 'web', 8080)).toBe(false);
+  });
+
+  test('policyTypes default: Ingress always, Egress only with egress rules', () => {
+    const ingressOnly = policy('p', 'shop', { podSelector: {}, ingress: [] });
+    expect(reaches([web, api, ingressOnly], 'web', 'api', 8080)).toBe(false);
+    const model = new NetworkModel([web, ingressOnly]);
+    expect(model.rulesOf(model.groups[0], 'egress')).toBeUndefined();
+    const withEgress = policy('p', 'shop', { podSelector: {}, egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const m2 = new NetworkModel([web, withEgress]);
+    expect(m2.rulesOf(m2.groups[0], 'egress')).toHaveLength(1);
+    expect(m2.rulesOf(m2.groups[0], 'ingress')).toEqual([]);
+    const emptyTypes = policy('p', 'shop', { podSelector: {}, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const m3 = new NetworkModel([web, emptyTypes]);
+    expect(m3.rulesOf(m3.groups[0], 'egress')).toHaveLength(1);
+  });
+
+  test('a podSelector alone means the policy\'s namespace; a namespaceSelector reaches others by their labels', () => {
+    const other = pod('web', 'blog', { app: 'web' });
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'blog', labels: { team: 'content' } } };
+    const sameNs = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const byTeam = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'content' } }, podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const model = (objects: any[]) => new NetworkModel(objects);
+    const check = (objects: any[]) => {
+      const m = model(objects);
+      return m.allows(m.endpointOf(m.groups.find(g => g.namespace === 'blog')!), m.endpointOf(m.groups.find(g => g.labels.app === 'api')!), 8080, 'TCP');
+    };
+    expect(check([other, api, ns, sameNs])).toBe(false);
+    expect(check([other, api, ns, byTeam])).toBe(true);
+    expect(check([other, api, byTeam])).toBe(false); // without the Namespace object only its name label is known
+  });
+
+  test('ports: protocol defaults to TCP, named ports resolve against the destination, endPort makes a range', () => {
+    const rule = (ports: any[]) => policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports }] });
+    expect(reaches([web, api, rule([{ port: 8080 }])], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, rule([{ port: 8080 }])], 'web', 'api', 8080, 'UDP')).toBe(false);
+    expect(reaches([web, api, rule([{ port: 'http' }])], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, rule([{ port: 'grpc' }])], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, rule([{ port: 8000, endPort: 8100 }])], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, rule([{ port: 8000, endPort: 8079 }])], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, rule([{ protocol: 'TCP' }])], 'web', 'api', 8080)).toBe(true);
+  });
+
+  test('hostile shapes never throw: wrong types deny, as the API server would have refused them', () => {
+    const junk = [
+      policy('a', 'shop', { podSelector: 'all', ingress: 'yes' }), policy('b', 'shop', { podSelector: {}, policyTypes: 'Egress', egress: [null, { to: 'x', ports: 7 }] }),
+      { kind: 'NetworkPolicy', metadata: { namespace: 'shop' } }, { kind: 'Namespace', metadata: {} }, null, 'text', [1, 2],
+      { kind: 'Service', spec: { selector: { app: 'api' }, ports: 'x' } },
+    ];
+    expect(() => connectivityOf([web, api, ...junk])).not.toThrow();
+    expect(() => new PolicyEngine().evaluate([web, api, ...junk])).not.toThrow();
+  });
+});
+
+test('the connectivity matrix: pod to pod, from a namespace outside the manifests, to an address range', () => {
+  const web = pod('web', 'shop', { app: 'web' }, [{ containerPort: 8080 }]);
+  const api = pod('api', 'shop', { app: 'api' }, [{ containerPort: 9000 }]);
+  const objects = [
+    web, api, deny('shop'),
+    policy('in', 'shop', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] }),
+    policy('web-api', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9000 }] }] }),
+    policy('api-in', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+    policy('out', 'shop', { podSelector: { matchLabels: { app: 'api' } }, egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 443 }] }] }),
+  ];
+  const c = connectivityOf(objects);
+  const label = new Map(c.nodes.map(n => [n.id, n.label]));
+  expect(c.edges.map(e => `${label.get(e.from)} -> ${label.get(e.to)}: ${e.ports.join(', ')}`).sort()).toEqual([
+    'namespace ingress-nginx -> shop/web: 8080/TCP',
+    'shop/api -> 203.0.113.0/24 except 203.0.113.128/25: 443/TCP',
+    'shop/web -> shop/api: 9000/TCP',
+  ]);
+  const markdown = new PolicyEngine().evaluate(objects).render(ReportFormat.MARKDOWN);
+  expect(markdown).toContain([
+    '| From \\ To | shop/web | shop/api | 203.0.113.0/24 except 203.0.113.128/25 |',
+    '| --- | --- | --- | --- |',
+    '| shop/web |  | 9000/TCP |  |',
+    '| shop/api |  |  | 443/TCP |',
+    '| namespace ingress-nginx | 8080/TCP |  |  |',
+  ].join('\n'));
+  expect(markdown).toContain([
+    '```mermaid', 'flowchart LR', '  n0["shop/web"]', '  n1["shop/api"]', '  n2(["203.0.113.0/24 except 203.0.113.128/25"])', '  n3(["namespace ingress-nginx"])',
+    '  n3 -- "8080/TCP" --> n0', '  n0 -- "9000/TCP" --> n1', '  n1 -- "443/TCP" --> n2', '```',
+  ].join('\n'));
+});
+
+test('the matrix is not computed for more pod groups than it can show', () => {
+  const many = Array.from({ length: 201 }, (_, i) => pod(`p${i}`, 'big', { app: `p${i}` }));
+  expect(connectivityOf(many)).toEqual({ nodes: [], edges: [], omitted: '201 pod groups; the matrix is computed for up to 200' });
+});

@@ -1,0 +1,113 @@
+// The App's one synth pass: report file names are the files cdk8s wrote, each object is
+// serialised once per synth, a change between two Testing.synth calls is seen, and the one
+// private cdk8s-plus hook (_toPodSpec) is still called.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { loadAll } from 'js-yaml';
+import { Guard, SecureCronJob, SecureDeployment, SecureJob, SecureStatefulSet } from '../lib';
+import { IMAGE, KINDS, RESOURCES, testPool } from './workloads/helpers';
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** An app with charts alpha and beta (beta depending on alpha when `dependent`), each with a Secure* workload and a ConfigMap. */
+function app(yamlOutputType: YamlOutputType, dependent: boolean): { app: App; reportDir: string } {
+  const a = new App({ outdir: tmp('pass-out-'), yamlOutputType });
+  const reportDir = tmp('pass-reports-');
+  Guard.attach(a, { reportDir });
+  const [alpha, beta] = ['alpha', 'beta'].map(name => {
+    const chart = new Chart(a, name);
+    new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: IMAGE, resources: RESOURCES }] });
+    new kplus.ConfigMap(chart, 'settings', { data: { mode: name } });
+    return chart;
+  });
+  if (dependent) beta.addDependency(alpha);
+  return { app: a, reportDir };
+}
+
+const OUTPUT_TYPES: Array<[string, YamlOutputType]> = [
+  ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
+  ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+  ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+  ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+];
+
+describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
+  test.each([false, true])('dependent charts %s: each object of the reports is in the file cdk8s wrote, as SARIF says', dependent => {
+    const { app: a, reportDir } = app(yamlOutputType, dependent);
+    a.synth();
+    const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
+    expect(json.objects).toHaveLength(6);
+    for (const { object } of json.objects) {
+      const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
+      expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
+    }
+    const files = new Set(json.objects.map((o: any) => o.object.file));
+    if (yamlOutputType === YamlOutputType.FILE_PER_CHART) {
+      const prefix = dependent ? ['0000-', '0001-'] : ['', ''];
+      expect([...files]).toEqual([`${prefix[0]}alpha.k8s.yaml`, `${prefix[1]}beta.k8s.yaml`].map(f => path.relative(process.cwd(), path.join(a.outdir, f))));
+    }
+    const sarif = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.sarif'), 'utf8'));
+    const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) expect(files.has(uri)).toBe(true);
+    // The manifest folder holds the manifests only.
+    expect(fs.readdirSync(a.outdir, { recursive: true }).map(String).filter(f => !/\.k8s\.yaml$/.test(f) && !fs.statSync(path.join(a.outdir, f)).isDirectory())).toEqual([]);
+  });
+});
+
+test('a synth serialises each object once for all its checks (cdk8s serialises it once more to write it)', () => {
+  const { app: a } = app(YamlOutputType.FILE_PER_CHART, false);
+  const calls = new Map<string, number>();
+  const original = ApiObject.prototype.toJson;
+  const spy = jest.spyOn(ApiObject.prototype, 'toJson').mockImplementation(function (this: ApiObject) {
+    calls.set(this.node.path, (calls.get(this.node.path) ?? 0) + 1);
+    return original.call(this);
+  });
+  try {
+    a.synth();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(calls.size).toBe(6);
+  expect([...new Set(calls.values())]).toEqual([2]);
+});
+
+test('outside a synth every Testing.synth checks again, so a later change is seen', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  const d = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: IMAGE, resources: RESOURCES }] });
+  expect(() => Testing.synth(chart)).not.toThrow();
+  ApiObject.of(d).addJsonPatch(JsonPatch.replace('/spec/template/spec/hostNetwork', true));
+  expect(() => Testing.synth(chart)).toThrow('[cdk8s-secure] c/web/Resource: [host-namespaces] pod must not set hostNetwork=true');
+});
+
+test("a Guard's reports go beside the App's outdir, never into it", () => {
+  const outdir = tmp('pass-');
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: path.join(outdir, 'reports') }))
+    .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
+});
+
+// cdk8s-plus renders a workload's pod spec through the internal _toPodSpec(), which every
+// Secure* workload overrides to apply its defaults. If a cdk8s-plus release stopped calling
+// it, the pods would lose their hardening (the guarantees would then fail synth, so nothing
+// insecure is written, but every app would break): this test says so first.
+describe.each(Object.keys(KINDS))('cdk8s-plus still renders a %s through _toPodSpec', kind => {
+  test('the Secure* override is called at synth', () => {
+    const classes: { [k: string]: any } = { Deployment: SecureDeployment, StatefulSet: SecureStatefulSet, Job: SecureJob, CronJob: SecureCronJob };
+    const spy = jest.spyOn(classes[kind].prototype, '_toPodSpec');
+    try {
+      const chart = Testing.chart();
+      KINDS[kind as keyof typeof KINDS](chart, { containers: [{ name: 'app', image: IMAGE, portNumber: 8080, resources: RESOURCES }] });
+      Testing.synth(chart);
+      if (spy.mock.calls.length === 0) {
+        throw new Error(`cdk8s-plus no longer calls ${classes[kind].name}._toPodSpec(): the Secure* defaults are not applied; move the hardening to the hook cdk8s-plus now renders pod specs with`);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
