@@ -16,8 +16,11 @@ const PER_CHART = 500; // objects per chart, as a large platform would split the
 
 function plain(chart, i) {
   const tmp = kplus.Volume.fromEmptyDir(chart, `tmp${i}`, 'writable-tmp', { sizeLimit: Size.mebibytes(64) });
+  // A ServiceAccount per workload, as every SecureDeployment has (same construct path, same name).
+  const serviceAccount = new kplus.ServiceAccount(chart, `w${i}ServiceAccount`, { automountToken: false });
   const d = new kplus.Deployment(chart, `w${i}`, {
     securityContext: { ensureNonRoot: true, user: 65532, group: 65532, fsGroup: 65532 },
+    serviceAccount,
     automountServiceAccountToken: false,
     containers: [{
       name: 'app',
@@ -47,7 +50,7 @@ function plain(chart, i) {
   d.podMetadata.addLabel('cdk8s-secure.io/node-pool', 'apps');
   d.podMetadata.addLabel('cdk8s-secure.io/sensitivity', 'internal');
   d.podMetadata.addAnnotation('cdk8s-secure.io/images', `app=${IMAGE}`);
-  d.metadata.addAnnotation('suppress.cdk8s-secure.io/log-shipper', 'bench workloads log to stdout only');
+  for (const obj of [d, serviceAccount]) obj.metadata.addAnnotation('suppress.cdk8s-secure.io/log-shipper', 'bench workloads log to stdout only');
   ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 }
 
@@ -76,6 +79,7 @@ function plainNamespace(chart) {
   new k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'bench', labels: psa } });
   new k8s.KubeNetworkPolicy(chart, 'deny', { metadata: { name: 'bench-default-deny', namespace: 'bench' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
   new k8s.KubeNetworkPolicy(chart, 'dns', { metadata: { name: 'bench-allow-dns', namespace: 'bench' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }] }] } });
+  new k8s.KubeServiceAccount(chart, 'default-sa', { metadata: { name: 'default', namespace: 'bench' }, automountServiceAccountToken: false });
   const l = (cpu, memory, eph) => ({ 'cpu': q(cpu), 'memory': q(memory), 'ephemeral-storage': q(eph) });
   new k8s.KubeLimitRange(chart, 'limits', { metadata: { name: 'bench-limits', namespace: 'bench' }, spec: { limits: [{ type: 'Container', defaultRequest: l('100m', '128Mi', '64Mi'), default: l('500m', '256Mi', '256Mi'), max: l('4', '8Gi', '8Gi') }] } });
   new k8s.KubeResourceQuota(chart, 'quota', { metadata: { name: 'bench-quota', namespace: 'bench' }, spec: { hard: { 'requests.cpu': q('100k'), 'limits.cpu': q('100k'), 'requests.memory': q('100Ti'), 'limits.memory': q('100Ti'), 'requests.ephemeral-storage': q('100Ti'), 'limits.ephemeral-storage': q('100Ti'), 'pods': q('1000000'), 'services': q('20'), 'secrets': q('50'), 'configmaps': q('50'), 'persistentvolumeclaims': q('10') } } });
