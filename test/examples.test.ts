@@ -114,7 +114,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-project-')), 'dist');
     const reports = path.join(path.dirname(out), 'compliance');
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=65 errors=0 warnings=0 suppressed=2');
+    expect(stdout).toContain('objects=68 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
     const record = JSON.parse(fs.readFileSync(path.join(reports, 'images.json'), 'utf8'));
@@ -137,7 +137,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     let checked = '';
     const trusted = TRUSTED.flatMap(r => ['--trusted-registry', r]);
     expect(main(['check', out, ...trusted], { out: t => { checked += t; }, err: t => { checked += t; } })).toBe(0);
-    expect(checked).toContain('objects=65 errors=0 warnings=0 suppressed=2');
+    expect(checked).toContain('objects=68 errors=0 warnings=0 suppressed=2');
     // The SARIF report points at the files cdk8s wrote.
     const sarif = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.sarif'), 'utf8'));
     const uris = new Set<string>(sarif.runs[0].results.flatMap((r: any) => r.locations.map((l: any) => l.physicalLocation.artifactLocation.uri)));
