@@ -19,6 +19,9 @@ const TARBALL = `${OWN.name}-${OWN.version}.tgz`;
 const APP_PACKAGES = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-plus-33', 'typescript', 'ts-node', '@types/node'];
 const TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
 
+// Each step runs real tools (npm, tsc, ts-node, the cdk8s CLI, jsii-pacmak) on 2 shared cores.
+jest.setTimeout(300_000);
+
 let work: string;
 let app: string;
 let packed: string[];
