@@ -21,6 +21,7 @@ import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
+import { renderedTolerations, volumeRenderer } from './kplus-internals';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -505,7 +506,7 @@ export class PodHardening {
     this.secretMounts.forEach(({ mount }) => named(`SecretMount "${mount.name}".containers`, mount.containers));
     named('kubernetesApiAccess.containers', this.apiAccess?.containers);
     if (this.nodePool) {
-      const others = this.workload.scheduling._toKube().tolerations ?? [];
+      const others = renderedTolerations(this.workload);
       if (others.length) {
         problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
       }
@@ -592,11 +593,12 @@ export class PodHardening {
     });
   }
   private checkVolume(prop: string, volume: kplus.Volume): void {
+    const render = volumeRenderer(volume);
     let rendered: any;
     try {
-      rendered = (volume as any)._toKube();
+      rendered = render();
     } catch {
-      return; // rendered again at synth, where the workload's validation sees it
+      return; // a volume that renders only at synth is checked there, by the host-path-volume guarantee
     }
     if (rendered?.hostPath && !this.podExemptions.hostPath) {
       throw new Error(`'${prop}' ("${volume.name}") is a hostPath volume (${rendered.hostPath.path}); it needs 'exemptions.hostPath' with a reason. Prefer an emptyDir, a Secret, a ConfigMap or a PersistentVolumeClaim`);
