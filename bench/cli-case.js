@@ -4,6 +4,7 @@
 'use strict';
 const secure = require('../build');
 const { loadManifests } = require('../build/policy/yaml-loader');
+const { podViewOf } = require('../build/policy/pod-view');
 
 const file = process.argv[2];
 const time = fn => { const t = process.hrtime.bigint(); const r = fn(); return [Number(process.hrtime.bigint() - t) / 1e6, r]; };
@@ -14,11 +15,13 @@ const [checkMs, report] = time(() => engine.evaluateDocuments(docs));
 // the median of 15 batches, so one garbage collection does not decide the figure.
 for (let i = 0; i < 3; i++) engine.evaluateDocuments(docs);
 const batches = Array.from({ length: 15 }, () => time(() => engine.evaluateDocuments(docs))[0]).sort((a, b) => a - b);
+// The rate counts pod-bearing objects only: each workload's ServiceAccount is checked too, but by no pod rule.
+const pods = docs.filter(d => d.manifest && typeof d.manifest === 'object' && podViewOf(d.manifest)).length;
 process.stdout.write(JSON.stringify({
   objects: report.summary.objects,
   parseMs,
   parseAndCheckMs: parseMs + checkMs,
-  warmPodsPerSecond: report.summary.objects / (batches[7] / 1000),
-  warmPodsPerSecondBest: report.summary.objects / (batches[0] / 1000),
+  warmPodsPerSecond: pods / (batches[7] / 1000),
+  warmPodsPerSecondBest: pods / (batches[0] / 1000),
   rssMb: process.resourceUsage().maxRSS / 1024,
 }) + '\n');

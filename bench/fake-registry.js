@@ -8,7 +8,9 @@ const http = require('http');
 
 const mode = process.argv[2];
 const sha256 = b => `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`;
-const config = Buffer.from(JSON.stringify({ created: '2026-11-20T08:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+const config = Buffer.from(JSON.stringify({
+  created: '2026-11-20T08:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] },
+}));
 const manifest = Buffer.from(JSON.stringify({
   schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
   config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: [],

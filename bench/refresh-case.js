@@ -9,11 +9,13 @@ const path = require('path');
 const { main } = require('../build/cli');
 
 const [mode, count] = process.argv.slice(2);
-const server = spawn(process.execPath, [path.join(__dirname, 'fake-registry.js'), mode === 'endless' ? 'endless' : 'good'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serverMode = mode === 'endless' ? 'endless' : 'good';
+const server = spawn(process.execPath, [path.join(__dirname, 'fake-registry.js'), serverMode], { stdio: ['ignore', 'pipe', 'inherit'] });
 server.stdout.once('data', async data => {
   const host = `127.0.0.1:${String(data).trim()}`;
   const n = mode === 'endless' ? 1 : Number(count);
-  const images = Object.fromEntries(Array.from({ length: n }, (_, i) => [`${host}/bench/app${i}:1.0`, { digest: `sha256:${'0'.repeat(64)}`, created: '2026-10-01T00:00:00Z' }]));
+  const old = { digest: `sha256:${'0'.repeat(64)}`, created: '2026-10-01T00:00:00Z' };
+  const images = Object.fromEntries(Array.from({ length: n }, (_, i) => [`${host}/bench/app${i}:1.0`, old]));
   const lock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refresh-bench-')), 'images.lock.json');
   fs.writeFileSync(lock, JSON.stringify({ images }, null, 2) + '\n');
   const start = process.hrtime.bigint();

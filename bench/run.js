@@ -38,7 +38,7 @@ for (let i = 1; i < sizes.length; i++) {
   console.log(`growth: secure N=${b} takes ${(secureMedians[b] / secureMedians[a]).toFixed(2)}x N=${a} (linear would be ${(b / a).toFixed(2)}x)`);
 }
 
-console.log(`\nCLI on a ${cliObjects}-object YAML file (${runs} runs each, fresh processes)`);
+console.log(`\nCLI on a YAML file of ${cliObjects} workloads and their ServiceAccounts (${runs} runs each, fresh processes)`);
 const yamlFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-')), 'objects.yaml');
 execFileSync(process.execPath, [path.join(__dirname, 'gen-yaml.js'), String(cliObjects), yamlFile]);
 const cli = Array.from({ length: runs }, () => caseOf('cli-case.js', [yamlFile]));

@@ -16,8 +16,11 @@ const PER_CHART = 500; // objects per chart, as a large platform would split the
 
 function plain(chart, i) {
   const tmp = kplus.Volume.fromEmptyDir(chart, `tmp${i}`, 'writable-tmp', { sizeLimit: Size.mebibytes(64) });
+  // A ServiceAccount per workload, as every SecureDeployment has (same construct path, same name).
+  const serviceAccount = new kplus.ServiceAccount(chart, `w${i}ServiceAccount`, { automountToken: false });
   const d = new kplus.Deployment(chart, `w${i}`, {
     securityContext: { ensureNonRoot: true, user: 65532, group: 65532, fsGroup: 65532 },
+    serviceAccount,
     automountServiceAccountToken: false,
     containers: [{
       name: 'app',
@@ -47,7 +50,7 @@ function plain(chart, i) {
   d.podMetadata.addLabel('cdk8s-secure.io/node-pool', 'apps');
   d.podMetadata.addLabel('cdk8s-secure.io/sensitivity', 'internal');
   d.podMetadata.addAnnotation('cdk8s-secure.io/images', `app=${IMAGE}`);
-  d.metadata.addAnnotation('suppress.cdk8s-secure.io/log-shipper', 'bench workloads log to stdout only');
+  for (const obj of [d, serviceAccount]) obj.metadata.addAnnotation('suppress.cdk8s-secure.io/log-shipper', 'bench workloads log to stdout only');
   ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 }
 

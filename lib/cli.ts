@@ -27,6 +27,9 @@ const STDIO: CliOutput = {
   err: t => process.stderr.write(t),
 };
 
+/** `--output -` is stdout, as in most Unix tools. */
+const STDOUT = '-';
+
 type Handler = (args: ParsedArgs, io: CliOutput) => number | Promise<number>;
 
 const EXIT_CODES = 'Exit codes: 0 no unsuppressed error finding, 1 error findings, 2 unreadable input or wrong arguments.';
@@ -44,7 +47,7 @@ const CHECK: CommandSpec<Handler> = {
       help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
-    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout' },
+    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout ("-" is stdout)' },
     'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
@@ -135,7 +138,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
   const output = args.value('output');
-  if (output) {
+  if (output && output !== STDOUT) {
     try {
       fs.writeFileSync(output, rendered);
     } catch (e) {
@@ -159,7 +162,9 @@ function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 function add(args: ParsedArgs, io: CliOutput): Promise<number> {
   const pinned = args.operands.find(image => image.includes('@'));
-  if (pinned !== undefined) throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  if (pinned !== undefined) {
+    throw args.fail(`image "${pinned}" names a digest; images add takes tag references (the lock records what the tag points at)`);
+  }
   return updateLock(args, io, { add: args.operands, onlyAdded: true });
 }
 

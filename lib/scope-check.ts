@@ -31,8 +31,8 @@ export interface ScopeCheckOptions {
   readonly trustedRegistries?: string[];
   /**
    * The Pod Security Admission policy version the Pod Security Standards rules are checked at
-   * ("v1.0" to the newest version the engine knows, or "latest"): the version your namespaces'
-   * enforce-version label names.
+   * ("v1.<minor>" or "latest"; a version past the newest the engine knows is checked as it, as PSA
+   * does): the version your namespaces' enforce-version label names.
    * @default "v1.28" (what SecureNamespace labels)
    */
   readonly pssVersion?: string;
@@ -61,7 +61,7 @@ export interface CheckSettings {
   readonly trustedRegistries?: string[];
   /**
    * The Pod Security Admission policy version the Pod Security Standards rules are checked at
-   * ("v1.0" to the newest version the engine knows, or "latest").
+   * ("v1.<minor>" or "latest"; a version past the newest the engine knows is checked as it, as PSA does).
    * @default "v1.28"
    */
   readonly pssVersion?: string;

@@ -7,6 +7,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadAll } from 'js-yaml';
+import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -165,7 +167,9 @@ test("README's new-project app synthesises with the Guard and the validation plu
   expect(warnings.filter(w => !/^  warning \[[a-z-]+\] shop\/api\/Resource: /.test(w))).toEqual([]);
   // The Deployment and its own ServiceAccount.
   expect(synth.stdout).toContain('objects=2 errors=0');
-  expect(fs.existsSync(path.join(app, 'dist', 'shop.k8s.yaml'))).toBe(true);
+  const manifests = loadAll(fs.readFileSync(path.join(app, 'dist', 'shop.k8s.yaml'), 'utf8'));
+  expect(manifests.map(m => (m as { kind: string }).kind)).toContain('Deployment');
+  expect(manifests.map(schemaErrors).filter(e => e)).toEqual([]);
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);

@@ -61,6 +61,10 @@ test.each(['json', 'sarif', 'markdown'])('--format %s writes the report to stdou
   expect(r.err.trim()).toMatch(/^objects=2 errors=\d+ warnings=\d+ suppressed=0$/);
 });
 
+test('--output - is stdout', () => {
+  expect(run('check', fixture('secure.yaml'), '--output', '-')).toEqual(run('check', fixture('secure.yaml')));
+});
+
 test('--output writes the report to a file', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'r.sarif');
   const r = run('check', fixture('secure.yaml'), '--format', 'sarif', '--output', file);
@@ -186,4 +190,10 @@ test('a reader that closes the pipe early ends the output without a stack trace'
   const r = spawnSync('bash', ['-c', `"${bin}" rules | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.stdout.trim()).toBe('0');
+});
+
+test('stdout that cannot be written (a full disk) exits 2 with one line', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });
+  expect([r.status, r.stderr]).toEqual([2, 'cdk8s-secure: cannot write to stdout: ENOSPC\n']);
 });

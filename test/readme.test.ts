@@ -88,3 +88,18 @@ test('the package names of the other languages are the jsii targets package.json
     ['Go', `${t.go.moduleName}/cdk8ssecure`, 'cdk8ssecure'],
   ]);
 });
+
+test('every error message Troubleshooting quotes is one the library produces', () => {
+  const sources = (dir: string): string => fs.readdirSync(dir, { withFileTypes: true })
+    .map(e => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? fs.readFileSync(path.join(dir, e.name), 'utf8') : ''))
+    .join('\n');
+  const lib = sources(path.join(ROOT, 'lib'));
+  // TypeScript's own message for mixed cdk8s-plus versions is proven by the adoption test instead.
+  const proven = fs.readFileSync(path.join(__dirname, 'adoption.test.ts'), 'utf8');
+  const quoted = [...section('## Troubleshooting').matchAll(/\*\*`([^`]+)`\*\*/g)].map(m => m[1]);
+  expect(quoted.length).toBeGreaterThan(3);
+  for (const message of quoted) {
+    const fragments = message.split(/…|, …/).map(f => f.trim().replace(/^[,(]\s*|\s*[,(]$/g, '')).filter(f => f.length > 5);
+    expect([message, fragments.filter(f => !lib.includes(f) && !proven.includes(f))]).toEqual([message, []]);
+  }
+});

@@ -101,6 +101,9 @@ test('literal credentials: by value whatever the name, by name unless empty or a
   expect(literalCredential('DB_PASSWORD', '')).toBeUndefined();
   expect(literalCredential('DB_PASSWORD', '$(DB_PASSWORD_FROM_SECRET)')).toBeUndefined();
   expect(literalCredential('LOG_LEVEL', 'debug')).toBeUndefined();
+  expect(literalCredential('SMTP_PASSWORD', '<your SMTP password>')).toBeUndefined();
+  expect(literalCredential('SMTP_PASSWORD', '********')).toBeUndefined();
+  expect(literalCredential('TOKEN_ENDPOINT_AUTH_METHOD', 'client_secret_basic')).toBeUndefined();
 });
 
 test('hostile values are scanned in one pass: no pattern backtracks over repeated near-matches', () => {

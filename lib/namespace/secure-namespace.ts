@@ -111,7 +111,7 @@ export interface SecureNamespaceProps {
   readonly podSecurity?: PodSecurityLabels;
   /**
    * The Pod Security Admission policy version written to the enforce-, audit- and warn-version
-   * labels ("v1.0" to the newest version the engine knows, or "latest"), so a cluster upgrade
+   * labels ("v1.<minor>" or "latest"), so a cluster upgrade
    * does not change what is admitted. Give the Guard the same version to check at synth what
    * the namespace admits.
    * @default "v1.28"

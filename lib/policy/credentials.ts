@@ -25,7 +25,8 @@ const SETTING_SUFFIXES = new Set([
   'EXPIRATION', 'LIFETIME', 'TIMEOUT', 'LENGTH', 'LEN', 'MIN', 'MAX', 'SIZE', 'COUNT', 'LIMIT', 'ENABLED', 'ENABLE',
   'DISABLED', 'REQUIRED', 'POLICY', 'HEADER', 'TYPE', 'ID', 'MODE', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS', 'INTERVAL',
   'RETRIES', 'PORT', 'HOST', 'USER', 'USERNAME', 'LOCATION', 'MOUNT', 'AUDIENCE', 'THRESHOLD', 'AUTH', 'AUTHENTICATION',
-  'ALGORITHM', 'ISSUER', 'SCOPE', 'SCOPES', 'FORMAT', 'KEY', 'KEYS', 'VERSION', 'PROVIDER', 'STORE',
+  'ALGORITHM', 'ISSUER', 'SCOPE', 'SCOPES', 'FORMAT', 'KEY', 'KEYS', 'VERSION', 'PROVIDER', 'STORE', 'METHOD', 'TEMPLATE',
+  'STRATEGY', 'ENCODING', 'PROMPT', 'LABEL', 'FIELD', 'PARAM', 'PARAMETER',
 ]);
 /** First words that make the name a setting (MAX_TOKENS, ENABLE_PASSWORD_LOGIN) or a Helm pointer (existingSecret). */
 const SETTING_PREFIXES = new Set(['MAX', 'MIN', 'NUM', 'ENABLE', 'DISABLE', 'USE', 'REQUIRE', 'ALLOW', 'EXISTING', 'SKIP', 'IS', 'HAS']);
@@ -65,8 +66,12 @@ export function looksLikeCredential(name: string): boolean {
   return words.some(w => CREDENTIAL_WORDS.has(w));
 }
 
-/** A value that stands for another: `$(VAR)` (expanded by the kubelet), `${VAR}`, `{{ .Values.x }}`. */
+/**
+ * A value that stands for another: `$(VAR)` (expanded by the kubelet), `${VAR}`, `{{ .Values.x }}`,
+ * or a placeholder to fill in (`<password>`, `****`).
+ */
 export function isReference(value: string): boolean {
+  if (PLACEHOLDER.test(value)) return true;
   // Each alternative ends at its first closing brace, so hostile input cannot make the match backtrack.
   return /^\s*(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}|\{\{[^}]*\}\}|\$__\w+\{[^}]*\})+\s*$/.test(value);
 }
@@ -76,6 +81,8 @@ interface ValueFormat {
   /** Whether `value` holds the format: linear in its length, whatever it holds. */
   readonly foundIn: (value: string) => boolean;
 }
+
+const PLACEHOLDER = /^\s*(?:<[^<>]*>|\*+)\s*$/;
 
 const matching = (pattern: RegExp) => (value: string) => pattern.test(value);
 
@@ -112,7 +119,7 @@ function holdsUrlPassword(value: string): boolean {
     if (!URL_SCHEME.test(value.slice(Math.max(0, at - 32), at))) continue;
     URL_USERINFO.lastIndex = at + 3;
     const password = URL_USERINFO.exec(value)?.[1];
-    if (password && !isReference(password) && !/^(?:\$|\*+$|<.*>$)/.test(password)) return true;
+    if (password && !isReference(password) && !password.startsWith('$')) return true;
   }
   return false;
 }

@@ -93,7 +93,8 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
   readonly pack?: Pack;
   /**
    * The Pod Security Admission policy version the Pod Security Standards rules are checked at:
-   * "v1.0" to the newest version the engine knows, or "latest".
+   * "v1.<minor>" or "latest" (the newest policy the engine knows, v1.37; a later version is
+   * checked as it, as PSA does).
    * @default "v1.28" (what SecureNamespace labels)
    * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
    */
@@ -165,6 +166,10 @@ export class PolicyEngine {
   private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
+    if (options.suppressionPolicy !== undefined && !SuppressionPolicy.isSuppressionPolicy(options.suppressionPolicy)) {
+      throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
+        + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
+    }
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;

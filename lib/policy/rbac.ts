@@ -1,7 +1,8 @@
 // How RBAC reads a role, decided once for every RBAC rule: which PolicyRules a Role or
 // ClusterRole grants (an aggregated ClusterRole's come from the ClusterRoles its selectors
-// match, when they are among the objects checked), which role a binding grants, and whether a
-// rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
+// match, when they are among the objects checked), which role a binding grants (the built-in
+// admin and edit ClusterRoles by what they are documented to grant, when not in the input), and
+// whether a rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
 import { Check, CheckContext, ObjectIndex, Violation } from './check';

@@ -30,6 +30,8 @@ export interface SuppressionAllowance {
   readonly name?: string;
 }
 
+// A brand rather than instanceof: two installed copies of the library must recognise each other's policies.
+const BRAND = Symbol.for('cdk8s-secure.SuppressionPolicy');
 const FIELDS = ['rule', 'namespace', 'kind', 'name'] as const;
 const ENTRY = '{ rule, namespace?, kind?, name? }';
 const FILE_FORMAT = 'allow: [{ rule: <rule id or "*">, namespace?: <namespace>, kind?: <kind>, name?: <name> }, ...]';
@@ -84,9 +86,17 @@ export class SuppressionPolicy {
    * The policy a command line or plugin property names: "all", "none" or the path of a policy file.
    */
   public static fromString(value: string): SuppressionPolicy {
+    if (typeof value !== 'string' || value === '') {
+      throw new Error(`'suppressionPolicy' (${JSON.stringify(value ?? null)}) must be "all", "none" or the path of a suppression policy file`);
+    }
     if (value === 'all') return SuppressionPolicy.all();
     if (value === 'none') return SuppressionPolicy.none();
     return SuppressionPolicy.fromFile(value);
+  }
+
+  /** Whether `x` is a SuppressionPolicy (of any installed copy of this library). */
+  public static isSuppressionPolicy(x: any): x is SuppressionPolicy {
+    return x !== null && typeof x === 'object' && BRAND in x;
   }
 
   /** How reports name the policy: "all", "none" or the policy file. */
@@ -94,6 +104,7 @@ export class SuppressionPolicy {
   private readonly allowances: readonly SuppressionAllowance[] | undefined;
 
   private constructor(description: string, allowances: SuppressionAllowance[] | undefined) {
+    Object.defineProperty(this, BRAND, { value: true });
     this.description = description;
     this.allowances = allowances;
   }

@@ -40,7 +40,8 @@ export function lockEntryProblem(digest: unknown, created: unknown, now: Date = 
   const time = parseDateTime(created);
   if (!time) return `"created" (${JSON.stringify(created ?? null)}) must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"`;
   if (time.getTime() > now.getTime() + CLOCK_SKEW_MINUTES * 60_000) {
-    return `"created" (${created}) is more than ${CLOCK_SKEW_MINUTES} minutes in the future (now ${now.toISOString()}); the image or a clock is wrong`;
+    return `"created" (${created}) is more than ${CLOCK_SKEW_MINUTES} minutes in the future (now ${now.toISOString()}); `
+      + 'the image or a clock is wrong';
   }
   return undefined;
 }
@@ -110,7 +111,8 @@ export class ImageLock {
       throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
     }
     if (!data || typeof data !== 'object' || !data.images || typeof data.images !== 'object' || Array.isArray(data.images)) {
-      throw new Error(`${source}: must be an object with "images": { "<registry/repository:tag>": { "digest": "sha256:…", "created": "<ISO 8601>" } }`);
+      throw new Error(`${source}: must be an object with "images": `
+        + '{ "<registry/repository:tag>": { "digest": "sha256:…", "created": "<RFC 3339 date-time>" } }');
     }
     const entries: LockedImage[] = [];
     const written = new Map<string, string>();

@@ -168,7 +168,10 @@ function digestError(reference: string, digest: string): ImageReferenceError {
 export function isFromTrustedRegistry(parts: ImageReferenceParts, trusted: readonly string[]): boolean {
   const { registry, repository } = parts;
   for (const entry of trusted) {
-    const prefix = entry.endsWith('/') ? entry.replace(/\/+$/, '') : entry;
+    const trimmed = entry.endsWith('/') ? entry.replace(/\/+$/, '') : entry;
+    // An entry names registries as references do: Docker Hub's legacy host is docker.io.
+    const legacy = trimmed === LEGACY_DEFAULT_REGISTRY || trimmed.startsWith(`${LEGACY_DEFAULT_REGISTRY}/`);
+    const prefix = legacy ? DEFAULT_REGISTRY + trimmed.slice(LEGACY_DEFAULT_REGISTRY.length) : trimmed;
     // The image is registry + "/" + repository; the entry must match it up to a "/" or the end.
     if (prefix === registry) return true;
     if (prefix.length > registry.length && prefix.startsWith(registry) && prefix.charCodeAt(registry.length) === 47 /* "/" */) {

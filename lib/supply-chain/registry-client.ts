@@ -95,7 +95,12 @@ class Session {
   /** Set when a token service was not trusted with the credentials, for the message if the registry then refuses. */
   private withheldFrom: string | undefined;
 
-  constructor(private readonly reference: string, private readonly registry: string, repository: string, private readonly options: RegistryClientOptions) {
+  constructor(
+    private readonly reference: string,
+    private readonly registry: string,
+    repository: string,
+    private readonly options: RegistryClientOptions,
+  ) {
     const apiHost = registry === 'docker.io' ? DOCKER_HUB_API : registry;
     const probe = new URL(`http://${apiHost}/`);
     const plain = isLoopbackHost(probe.hostname) || (options.insecureRegistries ?? []).includes(registry);
@@ -124,8 +129,9 @@ class Session {
   private refused(): RegistryError {
     const repository = `${this.registry}/${this.base.pathname.slice(4, -1)}`;
     if (this.withheldFrom) {
-      return this.fail(`registry ${this.registry} refused to let ${repository} be pulled; the credentials from ${this.credentials!.source} were not sent to `
-        + `its token service ${this.withheldFrom}, which is not the registry's host; pass --token-realm ${this.withheldFrom} if you trust it`);
+      return this.fail(`registry ${this.registry} refused to let ${repository} be pulled; `
+        + `the credentials from ${this.credentials!.source} were not sent to its token service ${this.withheldFrom}, `
+        + `which is not the registry's host; pass --token-realm ${this.withheldFrom} if you trust it`);
     }
     if (this.credentials) return this.fail(`user "${this.credentials.username}" (from ${this.credentials.source}) may not pull ${repository}`);
     return this.fail(`registry ${this.registry} needs credentials to pull ${repository}, and none were found${noCredentialsHint(this.options)}`);
@@ -184,7 +190,8 @@ class Session {
     const response = await this.fetch(realm, 'application/json', `token from ${realm.host}`, MAX_TOKEN_BYTES, false,
       credentials ? basicAuthorization(credentials) : undefined);
     if ((response.status === 401 || response.status === 403) && credentials) {
-      throw this.fail(`token service ${realm.host} refused user "${credentials.username}" (from ${credentials.source}); log in again or fix the stored password`);
+      throw this.fail(`token service ${realm.host} refused user "${credentials.username}" (from ${credentials.source}); `
+        + 'log in again or fix the stored password');
     }
     if (response.status !== 200) throw this.fail(`token service ${realm.host} answered ${response.status}`);
     const json = parseJson(response.body);
@@ -200,13 +207,14 @@ class Session {
   private async fetch(start: URL, accept: string, what: string, limit: number, registryAuth: boolean, authorization?: string): Promise<Received> {
     let url = start;
     for (let hop = 0; ; hop++) {
-      const auth = registryAuth ? (url.origin === this.base.origin ? this.authorization : undefined) : (url.href === start.href ? authorization : undefined);
+      const sameOrigin = registryAuth ? url.origin === this.base.origin : url.href === start.href;
+      const auth = sameOrigin ? (registryAuth ? this.authorization : authorization) : undefined;
       const response = await this.once(url, accept, what, limit, auth);
       const location = response.headers.location;
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
       if (hop === MAX_REDIRECTS) throw this.fail(`the ${what} was redirected more than ${MAX_REDIRECTS} times`);
       const next = new URL(location, url);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (url.protocol === 'http:' || isLoopbackHost(next.hostname)))) {
+      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && url.protocol === 'http:')) {
         throw this.fail(`the ${what} was redirected from ${url.origin} to ${next.origin}; refused (a redirect never leaves HTTPS)`);
       }
       url = next;
@@ -335,5 +343,6 @@ async function fetchByDigest(session: Session, kind: string, descriptor: any, ac
 
 /** Where credentials were looked for, and how to provide some. */
 function noCredentialsHint(options: RegistryClientOptions): string {
-  return `${options.credentialSources ? ` (looked in ${options.credentialSources})` : ''}; log in with docker login or skopeo login, or pass --registry-auth-file`;
+  const where = options.credentialSources ? ` (looked in ${options.credentialSources})` : '';
+  return `${where}; log in with docker login or skopeo login, or pass --registry-auth-file`;
 }

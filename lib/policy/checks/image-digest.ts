@@ -24,7 +24,8 @@ export class ImageDigestCheck extends Check {
       if (!image.digest) {
         // With a lock, the way to a digest is the lock: name the command that adds the image.
         const hint = lock && !lock.lookup(c.spec.image) ? `; it is not in the image lock: ${addToLockHint(c.spec.image, lock.source)}` : '';
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)${hint}` });
+        const message = `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)${hint}`;
+        out.push({ container: c.name, path: `${c.path}.image`, message });
         continue;
       }
       const locked = image.tag && lock ? lock.lookup(c.spec.image) : undefined;

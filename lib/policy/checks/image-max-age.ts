@@ -28,8 +28,9 @@ export class ImageMaxAgeCheck extends Check {
       if (typeof image !== 'string') continue;
       const age = lock.ageInDays(image, ctx.now);
       if (age === undefined) {
-        const fix = addToLockHint(image, lock.source);
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" is not in the image lock, so its age is unknown (maximum ${max} days); ${fix}` });
+        const message = `${c.label} image "${image}" is not in the image lock, so its age is unknown (maximum ${max} days); `
+          + addToLockHint(image, lock.source);
+        out.push({ container: c.name, path: `${c.path}.image`, message });
       } else if (age > max) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), more than the maximum age of ${max} days` });
       }
