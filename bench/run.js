@@ -53,3 +53,8 @@ const many = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['many
 console.log(`${refreshImages} images:       ${fmt(stats(many.map(x => x.ms)))} ms, peak RSS ${fmt(stats(many.map(x => x.rssMb)))} MB, exit ${many.map(x => x.exitCode).join(',')}`);
 const endless = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['endless']));
 console.log(`endless manifest:  refused in ${fmt(stats(endless.map(x => x.ms)))} ms, peak RSS ${fmt(stats(endless.map(x => x.rssMb)))} MB, exit ${endless.map(x => x.exitCode).join(',')}`);
+console.log(`\nReachability: service-reachable and egress-reachable over N workloads (each with a Service, connections and a log server; ${runs} runs each)`);
+for (const n of sizes) {
+  const r = Array.from({ length: runs }, () => caseOf('reachability-case.js', [String(n)]));
+  console.log(`N=${String(n).padEnd(6)} ${String(r[0].objects).padEnd(6)} objects: rules ${fmt(stats(r.map(x => x.rulesMs)))} ms; matrix of ${r[0].matrixGroups} groups ${fmt(stats(r.map(x => x.matrixMs)))} ms`);
+}

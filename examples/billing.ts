@@ -12,7 +12,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 import {
-  ApiVerb, CsiProvider, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
+  ApiVerb, CsiProvider, EgressDestination, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob,
+  SecureDeployment, SecureResources,
 } from '../lib';
 
 const IMAGE = (name: string) => `registry.example.com/billing/${name}:3.1.0`;
@@ -73,7 +74,10 @@ export class BillingChart extends Chart {
       containers: [{ name: 'export', image: IMAGE('export'), resources: RESOURCES }],
     });
 
+    // What billing talks to beyond the cluster, by address (a NetworkPolicy cannot name a host).
     NetworkAccess.allowTo(this.worker, platform.apiServer, { name: 'Kubernetes API server', port: 443 });
+    NetworkAccess.allowTo(this.worker, EgressDestination.cidr('198.51.100.0/26'), { name: 'payment provider api.payments.example.com', port: 443 });
+    NetworkAccess.allowTo(this.exporter, EgressDestination.cidr('198.51.100.64/28'), { name: 'data warehouse warehouse.example.com', port: 5432 });
     new LogShipper(this.worker, 'logs', { workload: this.worker, output: platform.logs, image: FLUENT_BIT_IMAGE });
     Suppressions.add(this.exporter, 'log-shipper', 'prints to stdout, collected by the node agent; native sidecars need Kubernetes 1.29');
   }

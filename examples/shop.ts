@@ -118,6 +118,8 @@ export class ShopChart extends Chart {
     // Who talks to whom; the namespace denies everything else. Each call writes the egress
     // policy of one side and the ingress policy of the other, for the app ports only.
     NetworkAccess.allowFromNamespace(this.frontend, { namespace: platform.ingressNamespace });
+    // The frontend reaches the API by its Service name.
+    this.api.exposeViaService({ name: 'shop-api', ports: [{ port: 8080, targetPort: 8080 }] });
     this.frontend.connections.allowTo(this.api);
     this.api.connections.allowTo(this.database);
     this.report.connections.allowTo(this.database);

@@ -95,8 +95,8 @@ const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /**
  * Finds the command `argv` names (walking into groups) and parses the rest of its arguments.
- * `--help`/`-h` anywhere before `--` asks for the help of the deepest command named so far;
- * `--version` in place of a command prints `version`.
+ * `--help`/`-h` anywhere before `--` asks for the help of the deepest command named so far, and
+ * `help COMMAND...` for that command's; `--version` in place of a command prints `version`.
  */
 export function resolve<H>(program: string, version: string, commands: ReadonlyArray<Command<H>>, argv: readonly string[]): Invocation<H> {
   let list = commands;
@@ -106,6 +106,8 @@ export function resolve<H>(program: string, version: string, commands: ReadonlyA
     const usage = listHelp(path.join(' '), list, i === 0);
     if (word === undefined) throw new UsageError(`no command given; use one of ${list.map(c => c.name).join(', ')}`, usage);
     if (isHelp(word)) return { print: usage };
+    // `help COMMAND...` is `COMMAND... --help`, as in git and npm.
+    if (word === 'help') return resolve(program, version, commands, [...argv.slice(0, i), ...argv.slice(i + 1), '--help']);
     if (word === '--version' && i === 0) return { print: version };
     const found = list.find(c => c.name === word);
     if (!found) {
@@ -205,6 +207,6 @@ export function listHelp(path: string, commands: ReadonlyArray<Command<unknown>>
     'Options:',
     ...options.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),
     '',
-    `Run "${path} COMMAND --help" for a command's options.`,
+    `Run "${path} COMMAND --help" (or "${path} help COMMAND") for a command's options.`,
   ].join('\n');
 }

@@ -170,6 +170,8 @@ test("README's new-project app synthesises with the Guard and the validation plu
   const manifests = loadAll(fs.readFileSync(path.join(app, 'dist', 'shop.k8s.yaml'), 'utf8'));
   expect(manifests.map(m => (m as { kind: string }).kind)).toContain('Deployment');
   expect(manifests.map(schemaErrors).filter(e => e)).toEqual([]);
+  // README: the reports go beside the manifests, in compliance/.
+  expect(fs.readdirSync(path.join(app, 'compliance'))).toEqual(expect.arrayContaining(['compliance.txt', 'compliance.sarif']));
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);

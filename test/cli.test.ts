@@ -92,7 +92,8 @@ test.each<[string[], string]>([
   [['check', 'x.yaml', '--format='], 'cdk8s-secure: --format needs a value (FORMAT)'],
   [['check', 'x.yaml', '-v'], 'cdk8s-secure: unknown option -v'],
   [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
-  [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'], 'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
+  [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'],
+    'cdk8s-secure: --max-image-age-days "0" must be a whole number of days, at least 1'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
   [['images'], 'cdk8s-secure: no command given; use one of refresh, add'],
   [['images', 'prune'], 'cdk8s-secure: unknown command "images prune"'],
@@ -125,6 +126,9 @@ test.each([
   [['images', '--help'], 'Usage: cdk8s-secure images COMMAND [OPTIONS]'],
   [['images', 'refresh', '--help'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
   [['rules', '-h'], 'Usage: cdk8s-secure rules [OPTIONS]'],
+  [['help'], 'Usage: cdk8s-secure COMMAND [OPTIONS]'],
+  [['help', 'check'], 'Usage: cdk8s-secure check [OPTIONS] [--] FILE|DIR|-...'],
+  [['images', 'help', 'refresh'], 'Usage: cdk8s-secure images refresh [OPTIONS]'],
 ])('%j prints its help and exits 0', (argv, first) => {
   const r = run(...argv);
   expect(r.code).toBe(0);
@@ -196,4 +200,35 @@ test('stdout that cannot be written (a full disk) exits 2 with one line', () => 
   const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
   const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });
   expect([r.status, r.stderr]).toEqual([2, 'cdk8s-secure: cannot write to stdout: ENOSPC\n']);
+});
+
+test('2,000 random argument lists: main never throws, exits 0, 1 or 2, and a 2 says why on its first line', () => {
+  const tokens = ['check', 'rules', 'help', '--help', '-h', '--version', '--', '--format', '--format=json', '--format=xml', '--pack', 'strict',
+    '--pack=', '--verbose', '--verbose=1', '--output', '--trusted-registry', 'ghcr.io', '--max-image-age-days', '0', '30', '--image-lock',
+    fixture('secure.yaml'), fixture('insecure-chart.yaml'), '/no/such.yaml', '-x', '=', '--=', '---', 'é\u202e', '--toString'];
+  let seed = 19;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let n = 0; n < 2000; n++) {
+    const argv = Array.from({ length: Math.floor(random() * 6) }, () => tokens[Math.floor(random() * tokens.length)]);
+    const i = argv.indexOf('--output');
+    if (i >= 0) argv.splice(i, 1); // nothing random is written to disk
+    const r = run(...argv);
+    expect([argv, [0, 1, 2].includes(r.code as number)]).toEqual([argv, true]);
+    if (r.code === 2) expect([argv, r.err.split('\n')[0]]).toEqual([argv, expect.stringMatching(/^cdk8s-secure: \S/)]);
+  }
+});
+
+test('--format markdown shows who can reach whom under the file\'s NetworkPolicies, as a matrix and a Mermaid diagram', () => {
+  const r = run('check', path.join(__dirname, 'fixtures', 'checks', 'service-reachable', 'pass.yaml'), '--format', 'markdown');
+  expect(r.out).toContain([
+    '| From \\ To | web/frontend | lab/open | any destination |',
+    '| --- | --- | --- | --- |',
+    '| lab/open |  |  | any port |',
+    '| any source |  | any port |  |',
+    '| namespace ingress-nginx | 8080/TCP |  |  |',
+  ].join('\n'));
+  expect(r.out).toContain([
+    '```mermaid', 'flowchart LR', '  n0["web/frontend"]', '  n1["lab/open"]', '  n2(["any destination"])', '  n3(["any source"])', '  n4(["namespace ingress-nginx"])',
+    '  n4 -- "8080/TCP" --> n0', '  n3 -- "any port" --> n1', '  n1 -- "any port" --> n2', '```',
+  ].join('\n'));
 });

@@ -63,7 +63,7 @@ test('no synthesised manifest of any example contains a literal secret value', (
   expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(7);
 });
 
-test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server and DNS', () => {
+test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server, billing\'s outside services and DNS', () => {
   const app = Testing.app();
   for (const build of Object.values(EXAMPLES)) build(app);
   const c = connectivityOf(app.charts.flatMap(chart => chart.toJson()));
@@ -81,6 +81,9 @@ test('the example\'s connectivity is exactly what it needs: ingress, app ports, 
     ...['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> ${logs}: 24224/TCP`),
     // The events shipper, and the billing worker that reads its feature flags from the API.
     ...['billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> Kubernetes API server (10.0.0.0/28): 443/TCP`),
+    // Billing's services outside the cluster: the payment provider and the data warehouse.
+    'billing/billing-worker -> payment provider api.payments.example.com (198.51.100.0/26): 443/TCP',
+    'billing/billing-export -> data warehouse warehouse.example.com (198.51.100.64/28): 5432/TCP',
     ...pods.map(p => `${p} -> ${dns}: 53/TCP, 53/UDP`),
   ].sort());
 });
@@ -111,7 +114,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-project-')), 'dist');
     const reports = path.join(path.dirname(out), 'compliance');
     const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-    expect(stdout).toContain('objects=62 errors=0 warnings=0 suppressed=2');
+    expect(stdout).toContain('objects=68 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
     const record = JSON.parse(fs.readFileSync(path.join(reports, 'images.json'), 'utf8'));
@@ -134,7 +137,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     let checked = '';
     const trusted = TRUSTED.flatMap(r => ['--trusted-registry', r]);
     expect(main(['check', out, ...trusted], { out: t => { checked += t; }, err: t => { checked += t; } })).toBe(0);
-    expect(checked).toContain('objects=62 errors=0 warnings=0 suppressed=2');
+    expect(checked).toContain('objects=68 errors=0 warnings=0 suppressed=2');
     // The SARIF report points at the files cdk8s wrote.
     const sarif = JSON.parse(fs.readFileSync(path.join(reports, 'compliance.sarif'), 'utf8'));
     const uris = new Set<string>(sarif.runs[0].results.flatMap((r: any) => r.locations.map((l: any) => l.physicalLocation.artifactLocation.uri)));

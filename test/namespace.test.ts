@@ -6,7 +6,7 @@ import { IMAGE, RESOURCES } from './workloads/helpers';
 
 const container = { name: 'app', image: IMAGE, resources: RESOURCES };
 
-test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by default', () => {
+test('PSA labels, default-deny with DNS egress, no token for the default ServiceAccount, LimitRange and ResourceQuota, by default', () => {
   const chart = Testing.chart();
   new SecureNamespace(chart, 'ns', { name: 'shop' });
   const byKind = Object.fromEntries(Testing.synth(chart).map(m => [`${m.kind}/${m.metadata.name}`, m]));
@@ -23,6 +23,9 @@ test('PSA labels, default-deny with DNS egress, LimitRange and ResourceQuota, by
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     }],
+  });
+  expect(byKind['ServiceAccount/default']).toEqual({
+    apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' }, automountServiceAccountToken: false,
   });
   expect(byKind['LimitRange/shop-limits'].spec.limits).toEqual([{
     type: 'Container',
@@ -43,6 +46,7 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   const platform = new Chart(app, 'platform');
   new SecureNamespace(platform, 'ns', {
     name: 'lab', podSecurity: { level: PssLevel.BASELINE }, pssVersion: 'latest', defaultDeny: false, allowDns: false,
+    defaultServiceAccountToken: true,
   });
   const labels = Testing.synth(platform)[0].metadata.labels;
   expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');

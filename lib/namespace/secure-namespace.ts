@@ -131,6 +131,12 @@ export interface SecureNamespaceProps {
    */
   readonly allowDns?: boolean;
   /**
+   * Mount the API token into pods that name no ServiceAccount of their own.
+   * @default false - the namespace's "default" ServiceAccount is written with automountServiceAccountToken false
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+   */
+  readonly defaultServiceAccountToken?: boolean;
+  /**
    * LimitRange for containers.
    * @default DEFAULT_LIMIT_RANGE
    */
@@ -205,6 +211,13 @@ export class SecureNamespace extends Construct {
             ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(53) }],
           }],
         },
+      });
+    }
+    if (!(props.defaultServiceAccountToken ?? false)) {
+      // CIS 5.1.5: a pod that names no ServiceAccount runs as "default"; it then gets no API token either.
+      new kplus.k8s.KubeServiceAccount(this, 'DefaultServiceAccount', {
+        metadata: { name: 'default', namespace: this.name },
+        automountServiceAccountToken: false,
       });
     }
     const q = kplus.k8s.Quantity.fromString;

@@ -149,6 +149,10 @@ export class NetworkModel {
   /** Every pod-bearing object, in input order. */
   public readonly groups: PodGroup[] = [];
   private readonly byManifest = new Map<any, PodGroup>();
+  /** Namespace, label key and value to the groups carrying that label (built on first use). */
+  private byLabel: Map<string, PodGroup[]> | undefined = undefined;
+  private readonly byNamespace = new Map<string, PodGroup[]>();
+  private readonly rulesCache = new Map<PodGroup, { ingress?: any[] | null; egress?: any[] | null }>();
   private readonly namespaceLabels = new Map<string, Labels>();
   private readonly policies = new Map<string, Policy[]>();
   /** Services with a selector: namespace, name and ports. */
@@ -163,7 +167,8 @@ export class NetworkModel {
       } else if (m.kind === 'NetworkPolicy' && isObject(m.spec)) {
         const spec = m.spec;
         const egress = Array.isArray(spec.egress) ? spec.egress : undefined;
-        const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
+        // An empty policyTypes is defaulted like a missing one, as the API server does.
+        const types = Array.isArray(spec.policyTypes) && spec.policyTypes.length ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
         const policy: Policy = {
           namespace,
           podSelector: spec.podSelector ?? {},
@@ -194,6 +199,9 @@ export class NetworkModel {
         };
         this.groups.push(group);
         this.byManifest.set(m, group);
+        const inNamespace = this.byNamespace.get(namespace);
+        if (inNamespace) inNamespace.push(group);
+        else this.byNamespace.set(namespace, [group]);
       }
     }
   }
@@ -210,6 +218,10 @@ export class NetworkModel {
 
   /** The rules of the policies isolating `group` in `direction`, or undefined when it is not isolated. */
   public rulesOf(group: { namespace: string; labels: Labels }, direction: 'ingress' | 'egress'): any[] | undefined {
+    // Asked for every pair of groups: remembered per group (a group is immutable).
+    const cached = this.rulesCache.get(group as PodGroup);
+    const known = cached?.[direction];
+    if (known !== undefined) return known ?? undefined;
     let rules: any[] | undefined;
     for (const p of this.policies.get(group.namespace) ?? []) {
       const own = p[direction];
@@ -217,6 +229,11 @@ export class NetworkModel {
       rules = rules ?? [];
       // A rule that is not an object admits nothing (the API server would have refused it).
       for (const r of own) if (isObject(r)) rules.push({ rule: r, namespace: p.namespace });
+    }
+    if (this.byManifest.get((group as PodGroup).manifest) === group) {
+      const entry = cached ?? {};
+      entry[direction] = rules ?? null;
+      this.rulesCache.set(group as PodGroup, entry);
     }
     return rules;
   }
@@ -237,7 +254,8 @@ export class NetworkModel {
     const namespace = peer.namespaceSelector === undefined ? ownNamespace : typeof names === 'string' ? names : undefined;
     if (namespace === undefined) return undefined;
     const podLabels = labelsOf(peer.podSelector?.matchLabels);
-    const group = this.groups.find(g => g.namespace === namespace && selectorMatches({ matchLabels: podLabels }, g.labels));
+    // Only a selector that names labels stands for one known group (whose own policies then count too).
+    const group = Object.keys(podLabels).length ? this.groupsSelectedBy(namespace, podLabels)[0] : undefined;
     return { type: 'pods', namespace, namespaceLabels: this.labelsOfNamespace(namespace), podLabels: group?.labels ?? podLabels, group };
   }
 
@@ -272,7 +290,22 @@ export class NetworkModel {
 
   /** The pod groups of `namespace` whose labels a Service selector (equality only) matches. */
   public groupsSelectedBy(namespace: string, selector: Labels): PodGroup[] {
-    return this.groups.filter(g => g.namespace === namespace && selectorMatches({ matchLabels: selector }, g.labels));
+    const entries = Object.entries(selector);
+    if (entries.length === 0) return this.byNamespace.get(namespace) ?? [];
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const g of this.groups) {
+        for (const [k, v] of Object.entries(g.labels)) {
+          const key = `${g.namespace}\u0000${k}\u0000${v}`;
+          const list = this.byLabel.get(key);
+          if (list) list.push(g);
+          else this.byLabel.set(key, [g]);
+        }
+      }
+    }
+    // Candidates by one label, then the whole selector: a Service per workload stays linear.
+    const [k, v] = entries[0];
+    return (this.byLabel.get(`${namespace}\u0000${k}\u0000${v}`) ?? []).filter(g => selectorMatches({ matchLabels: selector }, g.labels));
   }
 
   /** Every port a group may be reached on: declared container ports, and numeric ports its ingress rules name. */

@@ -18,6 +18,7 @@ const RULE_EXEMPTIONS: { [ruleId: string]: keyof ApiAccessExemptions | undefined
   'rbac-create-pods': 'podWrites',
   'rbac-node-proxy': undefined,
   'rbac-escalation-verbs': undefined,
+  'rbac-credential-minting': undefined,
 };
 const VERBS = new Set<string>(Object.values(ApiVerb));
 /** Annotation on a ClusterRole granted with `exemptions.clusterScope`: the reason. */

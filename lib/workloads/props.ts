@@ -174,7 +174,7 @@ export interface KubernetesApiAccess {
   /**
    * What the workload may do through the API: a Role in its namespace, bound to its own
    * ServiceAccount. Wildcards, Secret reads, exec/attach and pod writes are refused unless
-   * `exemptions` gives a reason; escalate, bind, impersonate and nodes/proxy always are.
+   * `exemptions` gives a reason; escalate, bind, impersonate, nodes/proxy and ServiceAccount tokens always are.
    * @default - no permissions: the token only identifies the workload
    * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
    */

@@ -69,6 +69,9 @@ describe('NetworkPolicy semantics', () => {
     const m2 = new NetworkModel([web, withEgress]);
     expect(m2.rulesOf(m2.groups[0], 'egress')).toHaveLength(1);
     expect(m2.rulesOf(m2.groups[0], 'ingress')).toEqual([]);
+    const emptyTypes = policy('p', 'shop', { podSelector: {}, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const m3 = new NetworkModel([web, emptyTypes]);
+    expect(m3.rulesOf(m3.groups[0], 'egress')).toHaveLength(1);
   });
 
   test('a podSelector alone means the policy\'s namespace; a namespaceSelector reaches others by their labels', () => {

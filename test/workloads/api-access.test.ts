@@ -55,6 +55,10 @@ test.each<[string, KubernetesApiAccess, string]>([
     permissions: [{ apiGroup: '', resources: ['nodes/proxy'], verbs: [ApiVerb.GET] }],
     exemptions: { clusterScope: { reason: 'reads kubelet stats on every node' }, wildcards: { reason: 'not used by this permission' } },
   }, `'kubernetesApiAccess.permissions[0]' grants get on nodes/proxy; narrow it: it is never granted`],
+  ['ServiceAccount tokens, even with an exemption', {
+    permissions: [{ apiGroup: '', resources: ['serviceaccounts/token'], verbs: [ApiVerb.CREATE] }],
+    exemptions: { podWrites: { reason: 'not used by this permission' } },
+  }, `'kubernetesApiAccess.permissions[0]' grants create on serviceaccounts/token; narrow it: it is never granted`],
   ['an escalation verb', { permissions: [{ apiGroup: 'rbac.authorization.k8s.io', resources: ['roles'], verbs: ['bind' as ApiVerb] }] },
     `'kubernetesApiAccess.permissions[0].verbs' (["bind"]) may only hold get, list, watch, create, update, patch, delete, deletecollection; `
         + `escalate, bind and impersonate are never granted`],

@@ -41,6 +41,7 @@ import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
 import { ServiceReachableCheck } from './service-reachable';
+import { ShipperPortAdmittedCheck } from './shipper-port-admitted';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
@@ -49,6 +50,7 @@ import { VolumeTypesCheck } from './volume-types';
 import { DefaultServiceAccountCheck } from './default-service-account';
 import { RbacClusterAdminBindingCheck } from './rbac-cluster-admin-binding';
 import { RbacCreatePodsCheck } from './rbac-create-pods';
+import { RbacCredentialMintingCheck } from './rbac-credential-minting';
 import { RbacDefaultServiceAccountBindingCheck } from './rbac-default-service-account-binding';
 import { RbacEscalationVerbsCheck } from './rbac-escalation-verbs';
 import { RbacNodeProxyCheck } from './rbac-node-proxy';
@@ -120,6 +122,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new RbacSecretReadCheck(),
   new RbacPodExecCheck(),
   new RbacEscalationVerbsCheck(),
+  new RbacCredentialMintingCheck(),
   new RbacNodeProxyCheck(),
   new RbacCreatePodsCheck(),
   new RbacClusterAdminBindingCheck(),
@@ -135,6 +138,7 @@ export const ALL_CHECKS: readonly Check[] = [
   // The orchestrator: credentials in the open
   new ConfigMapCredentialCheck(),
   new EgressReachableCheck(),
+  new ShipperPortAdmittedCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

@@ -61,6 +61,7 @@ export const DEFAULT_PACK: Pack = {
     'rbac-secret-read': W,
     'rbac-pod-exec': W,
     'rbac-escalation-verbs': W,
+    'rbac-credential-minting': W,
     'rbac-node-proxy': W,
     'rbac-create-pods': W,
     'rbac-cluster-admin-binding': E,
@@ -74,5 +75,6 @@ export const DEFAULT_PACK: Pack = {
     'root-group': E,
     'configmap-credential': E,
     'egress-reachable': E,
+    'shipper-port-admitted': W,
   },
 };
