@@ -88,4 +88,6 @@ test("a Guard's reports go beside the App's outdir, never into it", () => {
   const outdir = tmp('pass-');
   expect(() => Guard.attach(new App({ outdir }), { reportDir: path.join(outdir, 'reports') }))
     .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: ' ' })).toThrow(`'reportDir' (" ") must be a folder path, e.g. "compliance"`);
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: outdir })).toThrow(`must be outside the manifest folder ${JSON.stringify(outdir)}`);
 });
