@@ -15,6 +15,7 @@ export function checkReportDir(reportDir: string, outdir: string): void {
   }
   const relative = path.relative(path.resolve(outdir), path.resolve(reportDir));
   if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
-    throw new Error(`'reportDir' (${JSON.stringify(reportDir)}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
+    throw new Error(`'reportDir' (${JSON.stringify(reportDir)}) must be outside the manifest folder ${JSON.stringify(outdir)}, `
+      + 'which holds only Kubernetes manifests; use e.g. "compliance"');
   }
 }
