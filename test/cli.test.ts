@@ -299,3 +299,18 @@ test('2,000 random argument lists: main never throws, exits 0, 1 or 2, and a 2 s
     if (r.code === 2) expect([argv, r.err.split('\n')[0]]).toEqual([argv, expect.stringMatching(/^cdk8s-secure: \S/)]);
   }
 });
+
+test('--format markdown shows who can reach whom under the file\'s NetworkPolicies, as a matrix and a Mermaid diagram', () => {
+  const r = run('check', path.join(__dirname, 'fixtures', 'checks', 'service-reachable', 'pass.yaml'), '--format', 'markdown');
+  expect(r.out).toContain([
+    '| From \\ To | web/frontend | lab/open | any destination |',
+    '| --- | --- | --- | --- |',
+    '| lab/open |  |  | any port |',
+    '| any source |  | any port |  |',
+    '| namespace ingress-nginx | 8080/TCP |  |  |',
+  ].join('\n'));
+  expect(r.out).toContain([
+    '```mermaid', 'flowchart LR', '  n0["web/frontend"]', '  n1["lab/open"]', '  n2(["any destination"])', '  n3(["any source"])', '  n4(["namespace ingress-nginx"])',
+    '  n4 -- "8080/TCP" --> n0', '  n3 -- "any port" --> n1', '  n1 -- "any port" --> n2', '```',
+  ].join('\n'));
+});

@@ -121,6 +121,14 @@ describe('admitting another namespace (an ingress controller) in one call', () =
     }]);
   });
 
+  test('two calls for one namespace (different controllers) write two policies', () => {
+    const chart = Testing.chart();
+    const web = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [app('web', 8080)] });
+    NetworkAccess.allowFromNamespace(web, { namespace: 'ingress', podLabels: { app: 'public' } });
+    NetworkAccess.allowFromNamespace(web, { namespace: 'ingress', podLabels: { app: 'internal' } });
+    expect(policies(chart).map(p => p.spec.ingress[0].from[0].podSelector.matchLabels.app)).toEqual(['public', 'internal']);
+  });
+
   const chartWith = (build: (chart: Chart) => unknown) => () => build(Testing.chart());
   test.each<[string, () => unknown, string]>([
     ['no declared port', chartWith(c => NetworkAccess.allowFromNamespace(new SecureDeployment(c, 'w', { nodePool: testPool(c), containers: [{ ...app('w', 1), portNumber: undefined }] }), { namespace: 'ingress-nginx' })),

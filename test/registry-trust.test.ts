@@ -484,6 +484,24 @@ describe('the lock file', () => {
     expect(seen).toEqual([]);
   });
 
+  test('an unchanged digest with a wrong build time in the lock: the build time is corrected, an equal one kept as written', async () => {
+    const img = image('2026-11-20T08:00:00Z');
+    serve({ image: img });
+    const [wrong, right] = [`${registry()}/team/a:1.0`, `${registry()}/team/b:1.0`];
+    const lock = path.join(work, `corrected-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(lock, JSON.stringify({ images: {
+      [wrong]: { digest: img.digest, created: '2026-01-01T00:00:00Z' },
+      [right]: { digest: img.digest, created: '2026-11-20T09:00:00+01:00' },
+    } }, null, 2) + '\n');
+    const r = await run('images', 'refresh', '--lock', lock);
+    expect(r.out).toBe(`corrected ${wrong} ${img.digest} built 2026-11-20T08:00:00.000Z, not 2026-01-01T00:00:00Z\n`
+      + `unchanged ${right} ${img.digest}\n1 of 2 image(s) updated in ${lock}\n`);
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).images).toEqual({
+      [wrong]: { digest: img.digest, created: '2026-11-20T08:00:00.000Z' },
+      [right]: { digest: img.digest, created: '2026-11-20T09:00:00+01:00' },
+    });
+  });
+
   test('a lock naming one image twice is refused before any request (exit 2)', async () => {
     const lock = writeLock(['nginx:1.25', 'docker.io/library/nginx:1.25']);
     const r = await run('images', 'refresh', '--lock', lock);
@@ -628,5 +646,15 @@ describe('adding an image is one command, and the errors name it', () => {
     const after = JSON.parse((await check()).out);
     expect(after.findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
     expect(digestFinding(after)).toBe(pinHint);
+  });
+
+  test('an image without a tag: the rule says to tag it first', async () => {
+    const lock = writeLock([]);
+    const manifest = path.join(work, `untagged-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(manifest, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: web, image: "${registry()}/shop/web"}]\n`);
+    const report = JSON.parse((await run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json')).out);
+    expect(report.findings.find((f: any) => f.ruleId === 'image-digest').message).toBe(`container "web" image "${registry()}/shop/web" `
+      + 'must be pinned by digest (@sha256:...); it is not in the image lock: give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`');
+    expect(seen).toEqual([]);
   });
 });
