@@ -1,6 +1,7 @@
 // The orchestrator rules (RBAC, identity): exact messages, and aggregation read through labels.
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
+import { selectorMatches } from '../../lib/policy/label-selector';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
 function messages(rule: string, yaml: string): string[] {
@@ -109,4 +110,24 @@ kind: Pod
 metadata: {name: p}
 spec: {containers: [{name: c, image: registry.example.com/c:1}]}
 `)).toEqual([`p spec.serviceAccountName: pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own`]);
+});
+
+test('label selectors as the API server evaluates them; a selector it would refuse matches nothing', () => {
+  const labels = { tier: 'web', team: 'shop' };
+  const cases: Array<[unknown, boolean]> = [
+    [{}, true],
+    [{ matchLabels: { tier: 'web' } }, true],
+    [{ matchLabels: { tier: 'db' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, false],
+    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, true],
+    [{ matchExpressions: [{ key: 'team', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] }, false],
+    [{ matchLabels: { tier: 'web' }, matchExpressions: [{ key: 'team', operator: 'In', values: ['ops'] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'Matches', values: ['web'] }] }, false],
+    [{ matchLabels: 'tier=web' }, false],
+    [null, false],
+  ];
+  for (const [selector, expected] of cases) expect([selector, selectorMatches(selector, labels)]).toEqual([selector, expected]);
 });
