@@ -193,3 +193,15 @@ test('exact messages of the exposure, host and credential rules', () => {
   expect(messages('rbac-credential-minting', fixture('rbac-credential-minting'))[3]).toBe('minter rules[3].verbs: ClusterRole "minter" '
     + 'rules[3] grants update, patch on certificatesigningrequests/approval; approve on signers; remove it');
 });
+
+test('a ClusterRole labelled to aggregate into the built-in view role says that every view holder gets its rules', () => {
+  expect(messages('rbac-secret-read', `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: crd-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]
+`)).toEqual([
+    'crd-view rules[0].verbs: ClusterRole "crd-view" (aggregated into the built-in ClusterRole "view") rules[0] grants list on secrets; '
+      + 'mount Secrets as files, or grant get on named Secrets only',
+  ]);
+});
