@@ -235,3 +235,18 @@ test('an install manifest that binds cluster-admin to its ServiceAccount exits 1
   expect(r.out).toContain('WARN  [rbac-secret-read] ClusterRole "operator" rules[0] grants list, watch on secrets');
   expect(r.lastLine).toBe('objects=2 errors=1 warnings=1 suppressed=0');
 });
+
+test('--format markdown shows who can reach whom under the file\'s NetworkPolicies, as a matrix and a Mermaid diagram', () => {
+  const r = run('check', path.join(__dirname, 'fixtures', 'checks', 'service-reachable', 'pass.yaml'), '--format', 'markdown');
+  expect(r.out).toContain([
+    '| From \\ To | web/frontend | lab/open | any destination |',
+    '| --- | --- | --- | --- |',
+    '| lab/open |  |  | any port |',
+    '| any source |  | any port |  |',
+    '| namespace ingress-nginx | 8080/TCP |  |  |',
+  ].join('\n'));
+  expect(r.out).toContain([
+    '```mermaid', 'flowchart LR', '  n0["web/frontend"]', '  n1["lab/open"]', '  n2(["any destination"])', '  n3(["any source"])', '  n4(["namespace ingress-nginx"])',
+    '  n4 -- "8080/TCP" --> n0', '  n3 -- "any port" --> n1', '  n1 -- "any port" --> n2', '```',
+  ].join('\n'));
+});

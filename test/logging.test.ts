@@ -214,6 +214,8 @@ describe('log output authentication', () => {
     ['a user name with a line break', () => LogOutput.http({ host: 'h', basicAuth: { user: 'u\nformat: msgpack', password: secret('p') } }),
       'LogOutput.http: \'basicAuth.user\' ("u\\nformat: msgpack") must be a non-empty single line of text'],
     ['a header name with a space', () => LogOutput.http({ host: 'h', secretHeaders: { 'X Key': secret('k') } }), 'LogOutput.http: \'secretHeaders\' name "X Key" is not an HTTP header name'],
+    ['two headers that map to one variable', () => LogOutput.http({ host: 'h', secretHeaders: { 'X-Key': secret('a'), 'X_KEY': secret('b') } }),
+      'LogOutput.http: \'secretHeaders.X_KEY\' would share the environment variable LOG_OUTPUT_HEADER_X_KEY with another credential; rename the header'],
     ['a client certificate without TLS', () => LogOutput.syslog({ host: 's', clientCertificate: { secretName: 'tls' }, disableTls: { reason: 'node-local collector on the loopback' } }),
       'LogOutput.syslog: \'clientCertificate\' authenticates over TLS; remove \'disableTls\''],
   ])('%s is refused', (_name, construct, message) => {

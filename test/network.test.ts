@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Compliance, EgressDestination, EventShipper, Guard, LogOutput, LogShipper, NetworkAccess, SecureDeployment, SecureNamespace, SecureStatefulSet,
+  Compliance, EgressDestination, EventShipper, Guard, LogOutput, LogShipper, NetworkAccess, Packs, SecureDeployment, SecureNamespace, SecureStatefulSet,
 } from '../lib';
 import { IMAGE, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
 
@@ -38,6 +38,17 @@ describe('connections and exposure admit the app ports, never a sidecar\'s', () 
     expect(ports.filter((p: number) => p !== 24224).sort()).toEqual([9000, 9000, 9000, 9000]);
     expect(Testing.synth(chart).find(m => m.kind === 'Service' && m.metadata.name === service.name).spec.ports).toEqual([{ port: 8080, targetPort: 8080 }]);
   });
+});
+
+test('connections.allowFrom on a workload that declares no port admits every port: the shipper-port-admitted rule says so', () => {
+  const chart = Testing.chart();
+  const logs = LogOutput.forward({ host: 'logs.example.com', destination: EgressDestination.cidr('203.0.113.16/28') });
+  const worker = new SecureDeployment(chart, 'worker', { nodePool: testPool(chart), containers: [{ ...app('worker', 1), portNumber: undefined }] });
+  const web = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [app('web', 8080)] });
+  new LogShipper(worker, 'logs', { workload: worker, output: logs, image: FLUENT_BIT });
+  worker.connections.allowFrom(web);
+  const findings = Compliance.evaluate(chart, { pack: Packs.STRICT }).errors.filter(f => f.ruleId === 'shipper-port-admitted');
+  expect(findings.map(f => f.message)).toEqual(['a NetworkPolicy admits traffic to port 2020 of log shipper "log-shipper" (its health endpoint); give the rule the app\'s ports only']);
 });
 
 describe('log shippers get egress to their server', () => {
@@ -108,6 +119,14 @@ describe('admitting another namespace (an ingress controller) in one call', () =
         ports: [{ port: 8080, protocol: 'TCP' }],
       }],
     }]);
+  });
+
+  test('two calls for one namespace (different controllers) write two policies', () => {
+    const chart = Testing.chart();
+    const web = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [app('web', 8080)] });
+    NetworkAccess.allowFromNamespace(web, { namespace: 'ingress', podLabels: { app: 'public' } });
+    NetworkAccess.allowFromNamespace(web, { namespace: 'ingress', podLabels: { app: 'internal' } });
+    expect(policies(chart).map(p => p.spec.ingress[0].from[0].podSelector.matchLabels.app)).toEqual(['public', 'internal']);
   });
 
   const chartWith = (build: (chart: Chart) => unknown) => () => build(Testing.chart());

@@ -176,3 +176,18 @@ test('the plugin through the real cdk8s CLI fails every row, under every pack', 
     }
   }
 }, 300_000);
+
+test("the CLI reads a container's suppression in YAML from elsewhere: it covers that container only", () => {
+  const file = writeYaml([{
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' } },
+    spec: { containers: [{ name: 'web', image: IMAGE }, { name: 'sidecar', image: IMAGE }] },
+  }]);
+  let out = '';
+  expect(main(['check', file, '--pack', 'strict'], { out: t => { out += t; }, err: t => { out += t; } })).toBe(1);
+  expect(out.split('\n').filter(l => l.includes('[read-only-root-filesystem]')).map(l => l.trim())).toEqual([
+    'SUPPR [read-only-root-filesystem] container "web" must set securityContext.readOnlyRootFilesystem=true',
+    'ERROR [read-only-root-filesystem] container "sidecar" must set securityContext.readOnlyRootFilesystem=true',
+  ]);
+});

@@ -629,4 +629,14 @@ describe('adding an image is one command, and the errors name it', () => {
     expect(after.findings.find((f: any) => f.ruleId === 'image-max-age')).toBeUndefined();
     expect(digestFinding(after)).toBe(pinHint);
   });
+
+  test('an image without a tag: the rule says to tag it first', async () => {
+    const lock = writeLock([]);
+    const manifest = path.join(work, `untagged-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(manifest, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: web, image: "${registry()}/shop/web"}]\n`);
+    const report = JSON.parse((await run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json')).out);
+    expect(report.findings.find((f: any) => f.ruleId === 'image-digest').message).toBe(`container "web" image "${registry()}/shop/web" `
+      + 'must be pinned by digest (@sha256:...); it is not in the image lock: give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`');
+    expect(seen).toEqual([]);
+  });
 });

@@ -246,3 +246,16 @@ test('a suppression policy of the wrong type is refused with the fix, at synth a
   expect(SuppressionPolicy.isSuppressionPolicy(SuppressionPolicy.none())).toBe(true);
   expect(SuppressionPolicy.isSuppressionPolicy({ description: 'none' })).toBe(false);
 });
+
+test('a container\'s own suppression is refused by the policy like an object\'s', () => {
+  const agent = selfSuppressingAgent();
+  agent.metadata.annotations = { 'agent.container.suppress.cdk8s-secure.io/privileged-container': REASON };
+  const file = write('container-suppression.yaml', dump(agent));
+  const finding = (policy: string) => JSON.parse(run('check', file, '--suppressions', policy, '--format', 'json').out)
+    .findings.find((f: any) => f.ruleId === 'privileged-container');
+  expect(finding('all')).toMatchObject({ suppressed: true, suppressionReason: REASON });
+  expect(finding('none')).toMatchObject({
+    suppressed: false, suppressionReason: REASON,
+    suppressionRefused: 'the suppression of "privileged-container" is not allowed by the suppression policy (none)',
+  });
+});

@@ -1,14 +1,13 @@
 // The App's one synth pass: report file names are the files cdk8s wrote, each object is
-// serialised once per synth, a change between two Testing.synth calls is seen, and the one
-// private cdk8s-plus hook (_toPodSpec) is still called.
+// serialised once per synth for its checks, and a change between two Testing.synth calls is seen.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
-import { Guard, SecureCronJob, SecureDeployment, SecureJob, SecureStatefulSet } from '../lib';
-import { IMAGE, KINDS, RESOURCES, testPool } from './workloads/helpers';
+import { Guard, SecureDeployment } from '../lib';
+import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -89,25 +88,4 @@ test("a Guard's reports go beside the App's outdir, never into it", () => {
   const outdir = tmp('pass-');
   expect(() => Guard.attach(new App({ outdir }), { reportDir: path.join(outdir, 'reports') }))
     .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
-});
-
-// cdk8s-plus renders a workload's pod spec through the internal _toPodSpec(), which every
-// Secure* workload overrides to apply its defaults. If a cdk8s-plus release stopped calling
-// it, the pods would lose their hardening (the guarantees would then fail synth, so nothing
-// insecure is written, but every app would break): this test says so first.
-describe.each(Object.keys(KINDS))('cdk8s-plus still renders a %s through _toPodSpec', kind => {
-  test('the Secure* override is called at synth', () => {
-    const classes: { [k: string]: any } = { Deployment: SecureDeployment, StatefulSet: SecureStatefulSet, Job: SecureJob, CronJob: SecureCronJob };
-    const spy = jest.spyOn(classes[kind].prototype, '_toPodSpec');
-    try {
-      const chart = Testing.chart();
-      KINDS[kind as keyof typeof KINDS](chart, { containers: [{ name: 'app', image: IMAGE, portNumber: 8080, resources: RESOURCES }] });
-      Testing.synth(chart);
-      if (spy.mock.calls.length === 0) {
-        throw new Error(`cdk8s-plus no longer calls ${classes[kind].name}._toPodSpec(): the Secure* defaults are not applied; move the hardening to the hook cdk8s-plus now renders pod specs with`);
-      }
-    } finally {
-      spy.mockRestore();
-    }
-  });
 });

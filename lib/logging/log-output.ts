@@ -315,6 +315,7 @@ export class LogOutput {
         throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${JSON.stringify(secret ?? null)}) must name a Secret and one of its keys, e.g. { secretName: 'logs-credentials', key: 'password' }`);
       }
       const variable = `LOG_OUTPUT_${property.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
+      if (this.secretEnv[variable]) throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' would share the environment variable ${variable} with another credential; rename the header`);
       this.secretEnv[variable] = { secretName: secret.secretName, key: secret.key };
       const [name, ...rest] = property.split(' ');
       (this.secretProperties[name] ??= []).push(`${rest.length ? `${rest.join(' ')} ` : ''}\${${variable}}`);

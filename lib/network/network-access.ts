@@ -81,7 +81,9 @@ export class NetworkAccess {
     }
     ports.forEach((p, i) => portOk('allowFromNamespace', `ports[${i}]`, p));
     const protocols = new Map(workload.containers.flatMap(c => c.ports.map(p => [p.number, p.protocol ?? kplus.Protocol.TCP] as const)));
-    return new kplus.k8s.KubeNetworkPolicy(workload, `AllowIngressFromNamespace-${options.namespace}`, {
+    let id = `AllowIngressFromNamespace-${options.namespace}`;
+    for (let n = 2; workload.node.tryFindChild(id); n++) id = `AllowIngressFromNamespace-${options.namespace}-${n}`;
+    return new kplus.k8s.KubeNetworkPolicy(workload, id, {
       metadata: { namespace: workload.metadata.namespace },
       spec: {
         podSelector: { matchLabels: podLabelsOf(workload, 'allowFromNamespace') },

@@ -62,7 +62,7 @@ export interface LockedImage {
  * How to put `image` into the lock `lockFile`, as a phrase naming the exact command: every
  * message about an image the lock lacks (synth, the image rules, the CLI) ends with it.
  */
-export function addToLockHint(image: string, lockFile: string | undefined): string {
+export function addToLockHint(image: string, lockFile: string): string {
   let tag: string | undefined;
   try {
     tag = parseImageReference(image).tag;
@@ -70,10 +70,7 @@ export function addToLockHint(image: string, lockFile: string | undefined): stri
     tag = undefined;
   }
   if (tag === undefined) return 'give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`';
-  const reference = image.split('@')[0];
-  return lockFile
-    ? `add it to the lock with \`cdk8s-secure images add ${reference} --lock ${lockFile}\``
-    : `create a lock with \`cdk8s-secure images add ${reference}\` (it writes images.lock.json; set 'lockFile' of the ImagePolicy to it)`;
+  return `add it to the lock with \`cdk8s-secure images add ${image.split('@')[0]} --lock ${lockFile}\``;
 }
 
 /** The registry/repository:tag key of a reference, so "nginx:1" and "docker.io/library/nginx:1" meet. */

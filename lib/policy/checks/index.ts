@@ -41,6 +41,7 @@ import { SecretLiteralDataCheck } from './secret-literal-data';
 import { SeLinuxCheck } from './selinux';
 import { SensitiveHostPathCheck } from './sensitive-host-path';
 import { ServiceReachableCheck } from './service-reachable';
+import { ShipperPortAdmittedCheck } from './shipper-port-admitted';
 import { SensitivityConflictCheck } from './sensitivity-conflict';
 import { SysctlsCheck } from './sysctls';
 import { TrustedRegistryCheck } from './trusted-registry';
@@ -137,6 +138,7 @@ export const ALL_CHECKS: readonly Check[] = [
   // The orchestrator: credentials in the open
   new ConfigMapCredentialCheck(),
   new EgressReachableCheck(),
+  new ShipperPortAdmittedCheck(),
 ];
 
 const BY_ID = new Map(ALL_CHECKS.map(c => [c.info.id, c]));

@@ -75,5 +75,6 @@ export const DEFAULT_PACK: Pack = {
     'root-group': E,
     'configmap-credential': E,
     'egress-reachable': E,
+    'shipper-port-admitted': W,
   },
 };
