@@ -95,9 +95,8 @@ const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /**
  * Finds the command `argv` names (walking into groups) and parses the rest of its arguments.
- * `--help`/`-h` anywhere before `--` asks for the help of the deepest command named so far (and
- * `help COMMAND...` for that command's);
- * `--version` in place of a command prints `version`.
+ * `--help`/`-h` anywhere before `--` asks for the help of the deepest command named so far, and
+ * `help COMMAND...` for that command's; `--version` in place of a command prints `version`.
  */
 export function resolve<H>(program: string, version: string, commands: ReadonlyArray<Command<H>>, argv: readonly string[]): Invocation<H> {
   let list = commands;

@@ -1,7 +1,8 @@
 // A new user's path, end to end: `npm pack` a clean copy of this tree (its prepack builds), install the
-// tarball into a scratch cdk8s app offline from the npm cache `npm ci` filled, synthesise README's
-// new-project app with the Guard and the validation plugin, run the installed CLI, and guard an app
-// written against cdk8s-plus-33.
+// tarball into a scratch app laid out as `cdk8s init typescript-app` scaffolds it (its tsconfig.json and
+// cdk8s.yaml, ts-node), offline from the npm cache `npm ci` filled; synthesise README's new-project app
+// with `cdk8s synth`, the Guard and the validation plugin, run the installed CLI, guard an app written
+// against cdk8s-plus-33, and generate the other languages' packages.
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -14,7 +15,12 @@ const ROOT = path.join(__dirname, '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const LOCK: { [key: string]: any } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages;
 const TARBALL = `${OWN.name}-${OWN.version}.tgz`;
-const APP_PACKAGES = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-plus-33'];
+// What `cdk8s init typescript-app` installs (cdk8s-plus-33 with it) and what README adds (cdk8s-plus-28); the CLI comes from this project.
+const APP_PACKAGES = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-plus-33', 'typescript', 'ts-node', '@types/node'];
+const TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+
+// Each step runs real tools (npm, tsc, ts-node, the cdk8s CLI, jsii-pacmak) on 2 shared cores.
+jest.setTimeout(300_000);
 
 let work: string;
 let app: string;
@@ -91,7 +97,7 @@ function scratchApp(dir: string): void {
   const lock = { name: 'adoption-app', lockfileVersion: 3, requires: true, packages };
   fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
   // The compiler settings `cdk8s init typescript-app` scaffolds (strict, ES2016 library, no skipLibCheck).
-  fs.copyFileSync(path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  fs.copyFileSync(path.join(TEMPLATE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
 }
 
 /** The TypeScript block of README's "A new project" section, as a user copies it. */
@@ -124,7 +130,6 @@ beforeAll(() => {
     'app.synth();',
     '',
   ].join('\n'));
-  ok(run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app));
 }, 600_000);
 
 afterAll(() => {
@@ -147,10 +152,9 @@ test('every file README links to is in the package', () => {
 });
 
 test("README's new-project app synthesises with the Guard and the validation plugin from the installed package", () => {
+  // The scaffold's cdk8s.yaml (`app: npx ts-node main.ts`), with the validation plugin from node_modules added.
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
-    'language: typescript',
-    'app: node main.js',
-    'output: dist',
+    fs.readFileSync(path.join(TEMPLATE, 'cdk8s.yaml'), 'utf8').trimEnd(),
     'validations:',
     `  - package: ./node_modules/${OWN.name}/build/plugin.js`,
     `    version: ${OWN.version}`,
@@ -170,6 +174,8 @@ test("README's new-project app synthesises with the Guard and the validation plu
   const manifests = loadAll(fs.readFileSync(path.join(app, 'dist', 'shop.k8s.yaml'), 'utf8'));
   expect(manifests.map(m => (m as { kind: string }).kind)).toContain('Deployment');
   expect(manifests.map(schemaErrors).filter(e => e)).toEqual([]);
+  // README: the reports go beside the manifests, in compliance/.
+  expect(fs.readdirSync(path.join(app, 'compliance'))).toEqual(expect.arrayContaining(['compliance.txt', 'compliance.sarif']));
 
   const check = run(path.join(app, 'node_modules', '.bin', 'cdk8s-secure'), ['check', 'dist/shop.k8s.yaml'], app);
   expect(check.status).toBe(0);
@@ -179,7 +185,7 @@ test("README's new-project app synthesises with the Guard and the validation plu
 });
 
 test('an app on cdk8s-plus-33 is checked by the Guard alone: its insecure Deployment fails synth', () => {
-  const synth = run(process.execPath, ['plus33.js'], app);
+  const synth = run(path.join(app, 'node_modules', '.bin', 'ts-node'), ['plus33.ts'], app);
   expect(synth.status).toBe(1);
   const findings = [...synth.stderr.matchAll(/^ +\[cdk8s-secure\] (.*)$/gm)].map(m => m[1]);
   const rules = findings.map(f => /^web\/site\/Resource: \[([a-z-]+)\]/.exec(f)?.[1]);
@@ -196,7 +202,7 @@ test('a cdk8s-plus-33 probe passed into a Secure* construct fails to compile as 
   fs.writeFileSync(path.join(dir, 'main.ts'), readmeNewProjectApp()
     .replace("import { App, Chart } from 'cdk8s';", "import { App, Chart } from 'cdk8s';\nimport * as kplus from 'cdk8s-plus-33';")
     .replace("    portNumber: 8080,\n", "    portNumber: 8080,\n    readiness: kplus.Probe.fromHttpGet('/healthz'),\n"));
-  const tsc = run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], dir);
+  const tsc = run(path.join(dir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], dir);
   expect(tsc.status).not.toBe(0);
   expect(tsc.stdout).toMatch(/Types have separate declarations of a private property '\w+'/);
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -1,14 +1,13 @@
 // The App's one synth pass: report file names are the files cdk8s wrote, each object is
-// serialised once per synth, a change between two Testing.synth calls is seen, and the one
-// private cdk8s-plus hook (_toPodSpec) is still called.
+// serialised once per synth for its checks, and a change between two Testing.synth calls is seen.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
-import { Guard, SecureCronJob, SecureDeployment, SecureJob, SecureStatefulSet } from '../lib';
-import { IMAGE, KINDS, RESOURCES, testPool } from './workloads/helpers';
+import { Guard, SecureDeployment } from '../lib';
+import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -49,14 +48,17 @@ describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
     const files = new Set(json.objects.map((o: any) => o.object.file));
     if (yamlOutputType === YamlOutputType.FILE_PER_CHART) {
       const prefix = dependent ? ['0000-', '0001-'] : ['', ''];
-      expect([...files]).toEqual([`${prefix[0]}alpha.k8s.yaml`, `${prefix[1]}beta.k8s.yaml`].map(f => path.relative(process.cwd(), path.join(a.outdir, f))));
+      const written = [`${prefix[0]}alpha.k8s.yaml`, `${prefix[1]}beta.k8s.yaml`];
+      expect([...files]).toEqual(written.map(f => path.relative(process.cwd(), path.join(a.outdir, f))));
     }
     const sarif = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.sarif'), 'utf8'));
     const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) expect(files.has(uri)).toBe(true);
     // The manifest folder holds the manifests only.
-    expect(fs.readdirSync(a.outdir, { recursive: true }).map(String).filter(f => !/\.k8s\.yaml$/.test(f) && !fs.statSync(path.join(a.outdir, f)).isDirectory())).toEqual([]);
+    const others = fs.readdirSync(a.outdir, { recursive: true }).map(String)
+      .filter(f => !/\.k8s\.yaml$/.test(f) && !fs.statSync(path.join(a.outdir, f)).isDirectory());
+    expect(others).toEqual([]);
   });
 });
 
@@ -88,26 +90,8 @@ test('outside a synth every Testing.synth checks again, so a later change is see
 test("a Guard's reports go beside the App's outdir, never into it", () => {
   const outdir = tmp('pass-');
   expect(() => Guard.attach(new App({ outdir }), { reportDir: path.join(outdir, 'reports') }))
-    .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
-});
-
-// cdk8s-plus renders a workload's pod spec through the internal _toPodSpec(), which every
-// Secure* workload overrides to apply its defaults. If a cdk8s-plus release stopped calling
-// it, the pods would lose their hardening (the guarantees would then fail synth, so nothing
-// insecure is written, but every app would break): this test says so first.
-describe.each(Object.keys(KINDS))('cdk8s-plus still renders a %s through _toPodSpec', kind => {
-  test('the Secure* override is called at synth', () => {
-    const classes: { [k: string]: any } = { Deployment: SecureDeployment, StatefulSet: SecureStatefulSet, Job: SecureJob, CronJob: SecureCronJob };
-    const spy = jest.spyOn(classes[kind].prototype, '_toPodSpec');
-    try {
-      const chart = Testing.chart();
-      KINDS[kind as keyof typeof KINDS](chart, { containers: [{ name: 'app', image: IMAGE, portNumber: 8080, resources: RESOURCES }] });
-      Testing.synth(chart);
-      if (spy.mock.calls.length === 0) {
-        throw new Error(`cdk8s-plus no longer calls ${classes[kind].name}._toPodSpec(): the Secure* defaults are not applied; move the hardening to the hook cdk8s-plus now renders pod specs with`);
-      }
-    } finally {
-      spy.mockRestore();
-    }
-  });
+    .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, `
+      + 'which holds only Kubernetes manifests; use e.g. "compliance"');
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: ' ' })).toThrow(`'reportDir' (" ") must be a folder path, e.g. "compliance"`);
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: outdir })).toThrow(`must be outside the manifest folder ${JSON.stringify(outdir)}`);
 });

@@ -2,7 +2,8 @@
 // has it: a list of behaviours, each from the first policy version it applies to. At a
 // version the newest behaviour at or below it decides; before the first there is none and
 // the rule is not applicable. A restricted behaviour may replace baseline rules (PSA's
-// OverrideCheckIDs): where both run at that version, the baseline ones do not.
+// OverrideCheckIDs): in a pack composed as PSA composes it (psaComposition), where both run at
+// that version the baseline ones do not.
 import { Check, CheckContext, Violation } from './check';
 import { PodView } from './pod-view';
 

@@ -46,8 +46,3 @@ export function describePssVersion(label: string): string {
   const applied = `v1.${parsePssVersion(label).minor}`;
   return label === applied ? label : `${label} (policy ${applied})`;
 }
-
-/** Every policy version from v1.0 to the newest, in order (without "latest"). */
-export function allPssVersions(): string[] {
-  return Array.from({ length: NEWEST_PSS_MINOR + 1 }, (_, minor) => `v1.${minor}`);
-}

@@ -21,6 +21,7 @@ import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
+import { renderedTolerations, volumeRenderer } from './kplus-internals';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
@@ -36,14 +37,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 const WORKLOAD_GUARANTEES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env', 'default-service-account',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env',
+  'default-service-account',
   'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 /** Rules checked on a container's props at construction, by the engine, before the pod exists. */
 const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
-/** The container exemption that weakens each rule checked at construction, where one does. */
-const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: keyof ContainerExemptions } = { 'secret-env': 'secretsInEnv', 'host-port': 'hostPort' };
+/** The exemption that weakens each rule checked at construction, where one does. */
+const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: string } = {
+  'secret-env': 'secretsInEnv', 'host-port': 'hostPort', 'host-path-volume': 'hostPath',
+};
 
 const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostNetwork: ['host-namespaces'],
@@ -505,7 +509,7 @@ export class PodHardening {
     this.secretMounts.forEach(({ mount }) => named(`SecretMount "${mount.name}".containers`, mount.containers));
     named('kubernetesApiAccess.containers', this.apiAccess?.containers);
     if (this.nodePool) {
-      const others = this.workload.scheduling._toKube().tolerations ?? [];
+      const others = renderedTolerations(this.workload);
       if (others.length) {
         problems.push(`the workload runs on node pool "${this.nodePool.poolName}" and may tolerate only its taint, but also tolerates ${others.map((t: any) => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
       }
@@ -592,15 +596,15 @@ export class PodHardening {
     });
   }
   private checkVolume(prop: string, volume: kplus.Volume): void {
+    const render = volumeRenderer(volume);
     let rendered: any;
     try {
-      rendered = (volume as any)._toKube();
+      rendered = render();
     } catch {
-      return; // rendered again at synth, where the workload's validation sees it
+      return; // a volume that renders only at synth is checked there, by the host-path-volume guarantee
     }
-    if (rendered?.hostPath && !this.podExemptions.hostPath) {
-      throw new Error(`'${prop}' ("${volume.name}") is a hostPath volume (${rendered.hostPath.path}); it needs 'exemptions.hostPath' with a reason. Prefer an emptyDir, a Secret, a ConfigMap or a PersistentVolumeClaim`);
-    }
+    const problem = this.podExemptions.hostPath ? undefined : constructionProblem({ containers: [], volumes: [rendered] }, ['host-path-volume'], '');
+    if (problem) throw new Error(`'${prop}': ${problem}`);
   }
 
   private writableMount(w: WritablePath, prop: string, container?: string, containerOwn: WritableMount[] = []): WritableMount {
@@ -627,19 +631,38 @@ export class PodHardening {
  * Throws the first finding of `rules` on what a container's props say so far (its env and
  * ports), found by the engine's own checks: the early error and the synth-time error agree.
  */
-function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[], prefix: string): void {
+function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[],
+  prefix: string): void {
   const container = {
     name,
     image: props.image,
     env: Object.entries(props.envVariables ?? {}).map(([env, v]) => ({ name: env, value: v?.value, valueFrom: v?.valueFrom })),
     ports: (props.ports ?? []).map(p => ({ containerPort: p.number, hostPort: p.hostPort })),
   };
-  const engine = new PolicyEngine({ pack: { name: 'construction', description: 'Container props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) } });
-  const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } }]).errors;
-  if (!first) return;
+  const problem = constructionProblem({ containers: [container] }, rules, prefix ? 'addSecureContainer() and ' : '');
+  if (problem) throw new Error(`${prefix}${problem}`);
+}
+
+// One engine per set of rules (a few sets exist): every container added builds none.
+const constructionEngines = new Map<string, PolicyEngine>();
+
+/**
+ * The first finding of `rules` on a pod spec made of what the props say so far, found by the
+ * engine's own checks (so the early error and the synth-time one agree), with the exemption
+ * that weakens it where there is one.
+ */
+function constructionProblem(spec: object, rules: string[], exemptionVia: string): string | undefined {
+  const key = rules.join(',');
+  let engine = constructionEngines.get(key);
+  if (!engine) {
+    const pack = { name: 'construction', description: 'Props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) };
+    engine = new PolicyEngine({ pack });
+    constructionEngines.set(key, engine);
+  }
+  const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'construction' }, spec }]).errors;
+  if (!first) return undefined;
   const exemption = CONSTRUCTION_EXEMPTIONS[first.ruleId];
-  const weaken = exemption ? `, or allow it with ${prefix ? 'addSecureContainer() and ' : ''}'exemptions.${exemption}' and a reason` : '';
-  throw new Error(`${prefix}[${first.ruleId}] ${first.message}${weaken}`);
+  return `[${first.ruleId}] ${first.message}${exemption ? `, or allow it with ${exemptionVia}'exemptions.${exemption}' and a reason` : ''}`;
 }
 
 function emptyDir(w: WritableMount): kplus.k8s.Volume {

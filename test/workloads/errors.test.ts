@@ -90,7 +90,7 @@ test('a hostPath volume needs exemptions.hostPath', () => {
   const chart = Testing.chart();
   const volume = kplus.Volume.fromHostPath(chart, 'v', 'logs', { path: '/var/log/app' });
   expect(() => new SecureDeployment(chart, 'd', { nodePool: testPool(chart), volumes: [volume], containers: [{ image: IMAGE, resources: RESOURCES }] }))
-    .toThrow(`'volumes[0]' ("logs") is a hostPath volume (/var/log/app); it needs 'exemptions.hostPath' with a reason. Prefer an emptyDir, a Secret, a ConfigMap or a PersistentVolumeClaim`);
+    .toThrow(`'volumes[0]': [host-path-volume] volume "logs" must not be a hostPath volume (path "/var/log/app"), or allow it with 'exemptions.hostPath' and a reason`);
 });
 
 test('duplicate container names are refused, through either API', () => {
