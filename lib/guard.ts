@@ -131,7 +131,8 @@ export class Guard extends Construct {
 
   private writeImageRecord(documents: ManifestDocument[]): void {
     fs.mkdirSync(this.reportDir, { recursive: true });
-    fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify({ tool: 'cdk8s-secure', images: imageRecord(documents) }, null, 2) + '\n');
+    const record = { tool: 'cdk8s-secure', images: imageRecord(documents) };
+    fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify(record, null, 2) + '\n');
   }
 
   private writeReports(report: Report): void {

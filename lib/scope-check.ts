@@ -118,7 +118,8 @@ export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, m
       imageChecks: own === policy ? undefined : imageChecks,
     });
   }
-  return { options: engineOptions({ ...settings.get(policy), pack: options.pack, pssVersion: options.pssVersion, suppressionPolicy: options.suppressionPolicy }), documents };
+  const { pack, pssVersion, suppressionPolicy } = options;
+  return { options: engineOptions({ ...settings.get(policy), pack, pssVersion, suppressionPolicy }), documents };
 }
 
 function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptions): ImageCheckOptions {

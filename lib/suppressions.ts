@@ -81,7 +81,8 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
     // The App's synth pass writes the annotations at synth, so ApiObjects added to the subtree later are covered too.
     SynthPass.of(scope);
   }
-  const key = suppression.container === undefined ? suppressionAnnotationKey(ruleId) : containerSuppressionAnnotationKey(suppression.container, ruleId);
+  const { container } = suppression;
+  const key = container === undefined ? suppressionAnnotationKey(ruleId) : containerSuppressionAnnotationKey(container, ruleId);
   const previous = own.get(key)?.reason;
   own.set(key, { ...suppression, reason: previous && previous !== reason ? `${previous}; ${reason}` : reason });
 }

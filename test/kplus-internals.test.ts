@@ -19,7 +19,8 @@ describe.each(Object.keys(KINDS))('cdk8s-plus still renders a %s through _toPodS
       KINDS[kind as keyof typeof KINDS](chart, { containers: [{ name: 'app', image: IMAGE, portNumber: 8080, resources: RESOURCES }] });
       Testing.synth(chart);
       if (spy.mock.calls.length === 0) {
-        throw new Error(`cdk8s-plus no longer calls ${classes[kind].name}._toPodSpec(): the Secure* defaults are not applied; move the hardening to the hook cdk8s-plus now renders pod specs with`);
+        throw new Error(`cdk8s-plus no longer calls ${classes[kind].name}._toPodSpec(): the Secure* defaults are not applied; `
+          + 'move the hardening to the hook cdk8s-plus now renders pod specs with');
       }
     } finally {
       spy.mockRestore();
@@ -37,5 +38,6 @@ test('cdk8s-plus still renders volumes and tolerations through the internals the
 });
 
 test('a missing internal fails loudly, naming it', () => {
-  expect(() => volumeRenderer({} as any)).toThrow('cdk8s-plus-28 no longer has Volume._toKube(), which cdk8s-secure reads to check it; use a cdk8s-plus-28 release this version of cdk8s-secure supports');
+  expect(() => volumeRenderer({} as any)).toThrow('cdk8s-plus-28 no longer has Volume._toKube(), which cdk8s-secure reads to check it; '
+    + 'use a cdk8s-plus-28 release this version of cdk8s-secure supports');
 });

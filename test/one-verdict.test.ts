@@ -33,26 +33,44 @@ interface Row {
 }
 
 function web(chart: Chart, props: object = {}): SecureDeployment {
-  return new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: IMAGE, resources: RESOURCES }], ...props });
+  const containers = [{ name: 'web', image: IMAGE, resources: RESOURCES }];
+  return new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers, ...props });
 }
 
 const POD = 'spec.template.spec';
 const ROWS: { [name: string]: Row } = {
   'JSON patch: writable root filesystem (case 1)': {
-    build: chart => ApiObject.of(web(chart)).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false)),
-    expected: { rule: 'read-only-root-filesystem', message: 'container "web" must set securityContext.readOnlyRootFilesystem=true', path: `${POD}.containers[0].securityContext.readOnlyRootFilesystem` },
+    build: chart => ApiObject.of(web(chart)).addJsonPatch(
+      JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false)),
+    expected: {
+      rule: 'read-only-root-filesystem',
+      message: 'container "web" must set securityContext.readOnlyRootFilesystem=true',
+      path: `${POD}.containers[0].securityContext.readOnlyRootFilesystem`,
+    },
   },
   'JSON patch: resources removed (case 1)': {
     build: chart => ApiObject.of(web(chart)).addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/resources')),
-    expected: { rule: 'memory-limits', message: 'container "web" must set resources.limits.memory', path: `${POD}.containers[0].resources.limits.memory` },
+    expected: {
+      rule: 'memory-limits',
+      message: 'container "web" must set resources.limits.memory',
+      path: `${POD}.containers[0].resources.limits.memory`,
+    },
   },
   'JSON patch: ServiceAccount token mounted (case 2)': {
     build: chart => ApiObject.of(web(chart)).addJsonPatch(JsonPatch.replace('/spec/template/spec/automountServiceAccountToken', true)),
-    expected: { rule: 'automount-service-account-token', message: 'pod must not set automountServiceAccountToken=true', path: `${POD}.automountServiceAccountToken` },
+    expected: {
+      rule: 'automount-service-account-token',
+      message: 'pod must not set automountServiceAccountToken=true',
+      path: `${POD}.automountServiceAccountToken`,
+    },
   },
   'JSON patch: toleration of every taint (case 3)': {
     build: chart => ApiObject.of(web(chart)).addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations/-', { operator: 'Exists' })),
-    expected: { rule: 'dedicated-node-pool', message: 'pod tolerates every taint (operator Exists without a key), so it can run on any node', path: `${POD}.tolerations[1]` },
+    expected: {
+      rule: 'dedicated-node-pool',
+      message: 'pod tolerates every taint (operator Exists without a key), so it can run on any node',
+      path: `${POD}.tolerations[1]`,
+    },
   },
   'JSON patch: node affinity removed (case 3)': {
     build: chart => ApiObject.of(web(chart)).addJsonPatch(JsonPatch.remove('/spec/template/spec/affinity')),
@@ -76,7 +94,10 @@ const ROWS: { [name: string]: Row } = {
   "another container's exemption: a sidecar with a writable root filesystem (case 4)": {
     build: chart => {
       const d = web(chart, {
-        containers: [{ name: 'web', image: IMAGE, resources: RESOURCES, exemptions: { writableRootFilesystem: { reason: 'the vendor image writes into /opt/web' } } }],
+        containers: [{
+          name: 'web', image: IMAGE, resources: RESOURCES,
+          exemptions: { writableRootFilesystem: { reason: 'the vendor image writes into /opt/web' } },
+        }],
       });
       d.addContainer({ name: 'sidecar', image: IMAGE, resources: PLAIN_RESOURCES, securityContext: { readOnlyRootFilesystem: false } });
     },
@@ -84,6 +105,20 @@ const ROWS: { [name: string]: Row } = {
       rule: 'read-only-root-filesystem',
       message: 'container "sidecar" must set securityContext.readOnlyRootFilesystem=true',
       path: `${POD}.containers[1].securityContext.readOnlyRootFilesystem`,
+    },
+  },
+  "another container's exemption: a privileged sidecar beside an exempted container": {
+    build: chart => {
+      const d = web(chart, {
+        containers: [{ name: 'web', image: IMAGE, resources: RESOURCES, exemptions: { privileged: { reason: 'loads an eBPF program at start' } } }],
+      });
+      const securityContext = { privileged: true, allowPrivilegeEscalation: true };
+      d.addContainer({ name: 'sidecar', image: IMAGE, resources: PLAIN_RESOURCES, securityContext });
+    },
+    expected: {
+      rule: 'privileged-container',
+      message: 'container "sidecar" must not set securityContext.privileged=true',
+      path: `${POD}.containers[1].securityContext.privileged`,
     },
   },
   'ImagePolicy: an image from an untrusted registry (case 6)': {
@@ -96,7 +131,8 @@ const ROWS: { [name: string]: Row } = {
     },
     expected: {
       rule: 'trusted-registry',
-      message: `container "web" image "ghcr.io/evil/app:1.0.0@sha256:${'1'.repeat(64)}" comes from ghcr.io/evil/app, which is not in the trusted registries (registry.example.com)`,
+      message: `container "web" image "ghcr.io/evil/app:1.0.0@sha256:${'1'.repeat(64)}" comes from ghcr.io/evil/app, `
+        + 'which is not in the trusted registries (registry.example.com)',
       path: `${POD}.containers[0].image`,
     },
   },
@@ -145,7 +181,8 @@ describe.each(Object.keys(ROWS))('%s', name => {
   test.each(PACKS.map(p => p.name))('CLI with pack %s on the written YAML: exit 1', pack => {
     const file = writeYaml(rawManifests(row));
     let out = '';
-    const code = main(['check', file, '--pack', pack, ...TRUSTED.flatMap(r => ['--trusted-registry', r])], { out: t => { out += t; }, err: t => { out += t; } });
+    const args = ['check', file, '--pack', pack, ...TRUSTED.flatMap(r => ['--trusted-registry', r])];
+    const code = main(args, { out: t => { out += t; }, err: t => { out += t; } });
     expect(code).toBe(1);
     expect(out).toContain(`ERROR [${row.expected.rule}] ${row.expected.message}\n        at ${row.expected.path}`);
   });
@@ -181,7 +218,10 @@ test("the CLI reads a container's suppression in YAML from elsewhere: it covers 
   const file = writeYaml([{
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'p', annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' } },
+    metadata: {
+      name: 'p',
+      annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' },
+    },
     spec: { containers: [{ name: 'web', image: IMAGE }, { name: 'sidecar', image: IMAGE }] },
   }]);
   let out = '';

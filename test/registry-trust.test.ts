@@ -484,6 +484,24 @@ describe('the lock file', () => {
     expect(seen).toEqual([]);
   });
 
+  test('an unchanged digest with a wrong build time in the lock: the build time is corrected, an equal one kept as written', async () => {
+    const img = image('2026-11-20T08:00:00Z');
+    serve({ image: img });
+    const [wrong, right] = [`${registry()}/team/a:1.0`, `${registry()}/team/b:1.0`];
+    const lock = path.join(work, `corrected-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(lock, JSON.stringify({ images: {
+      [wrong]: { digest: img.digest, created: '2026-01-01T00:00:00Z' },
+      [right]: { digest: img.digest, created: '2026-11-20T09:00:00+01:00' },
+    } }, null, 2) + '\n');
+    const r = await run('images', 'refresh', '--lock', lock);
+    expect(r.out).toBe(`corrected ${wrong} ${img.digest} built 2026-11-20T08:00:00.000Z, not 2026-01-01T00:00:00Z\n`
+      + `unchanged ${right} ${img.digest}\n1 of 2 image(s) updated in ${lock}\n`);
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).images).toEqual({
+      [wrong]: { digest: img.digest, created: '2026-11-20T08:00:00.000Z' },
+      [right]: { digest: img.digest, created: '2026-11-20T09:00:00+01:00' },
+    });
+  });
+
   test('a lock naming one image twice is refused before any request (exit 2)', async () => {
     const lock = writeLock(['nginx:1.25', 'docker.io/library/nginx:1.25']);
     const r = await run('images', 'refresh', '--lock', lock);

@@ -48,14 +48,17 @@ describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
     const files = new Set(json.objects.map((o: any) => o.object.file));
     if (yamlOutputType === YamlOutputType.FILE_PER_CHART) {
       const prefix = dependent ? ['0000-', '0001-'] : ['', ''];
-      expect([...files]).toEqual([`${prefix[0]}alpha.k8s.yaml`, `${prefix[1]}beta.k8s.yaml`].map(f => path.relative(process.cwd(), path.join(a.outdir, f))));
+      const written = [`${prefix[0]}alpha.k8s.yaml`, `${prefix[1]}beta.k8s.yaml`];
+      expect([...files]).toEqual(written.map(f => path.relative(process.cwd(), path.join(a.outdir, f))));
     }
     const sarif = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.sarif'), 'utf8'));
     const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) expect(files.has(uri)).toBe(true);
     // The manifest folder holds the manifests only.
-    expect(fs.readdirSync(a.outdir, { recursive: true }).map(String).filter(f => !/\.k8s\.yaml$/.test(f) && !fs.statSync(path.join(a.outdir, f)).isDirectory())).toEqual([]);
+    const others = fs.readdirSync(a.outdir, { recursive: true }).map(String)
+      .filter(f => !/\.k8s\.yaml$/.test(f) && !fs.statSync(path.join(a.outdir, f)).isDirectory());
+    expect(others).toEqual([]);
   });
 });
 
@@ -87,5 +90,8 @@ test('outside a synth every Testing.synth checks again, so a later change is see
 test("a Guard's reports go beside the App's outdir, never into it", () => {
   const outdir = tmp('pass-');
   expect(() => Guard.attach(new App({ outdir }), { reportDir: path.join(outdir, 'reports') }))
-    .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, which holds only Kubernetes manifests; use e.g. "compliance"`);
+    .toThrow(`'reportDir' (${JSON.stringify(path.join(outdir, 'reports'))}) must be outside the manifest folder ${JSON.stringify(outdir)}, `
+      + 'which holds only Kubernetes manifests; use e.g. "compliance"');
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: ' ' })).toThrow(`'reportDir' (" ") must be a folder path, e.g. "compliance"`);
+  expect(() => Guard.attach(new App({ outdir }), { reportDir: outdir })).toThrow(`must be outside the manifest folder ${JSON.stringify(outdir)}`);
 });

@@ -31,14 +31,18 @@ export class EgressDestination {
    */
   public static cidr(cidr: string, except?: string[]): EgressDestination {
     const range = parseCidr(cidr);
-    if (!range) throw new Error(`EgressDestination.cidr: 'cidr' (${JSON.stringify(cidr ?? null)}) must be a CIDR such as "203.0.113.0/24" or "2001:db8::/64"`);
+    if (!range) {
+      throw new Error(`EgressDestination.cidr: 'cidr' (${JSON.stringify(cidr ?? null)}) must be a CIDR such as "203.0.113.0/24" or "2001:db8::/64"`);
+    }
     for (const e of except ?? []) {
       const hole = parseCidr(e);
-      if (!hole || hole.v6 !== range.v6 || hole.first < range.first || hole.last > range.last || (hole.first === range.first && hole.last === range.last)) {
+      const inside = hole && hole.v6 === range.v6 && hole.first >= range.first && hole.last <= range.last;
+      if (!inside || (hole.first === range.first && hole.last === range.last)) {
         throw new Error(`EgressDestination.cidr: 'except' entry ${JSON.stringify(e ?? null)} must be a CIDR strictly inside ${cidr}`);
       }
     }
-    return new EgressDestination({ ipBlock: except?.length ? { cidr, except: [...except] } : { cidr } }, except?.length ? `${cidr} except ${except.join(', ')}` : cidr);
+    if (!except?.length) return new EgressDestination({ ipBlock: { cidr } }, cidr);
+    return new EgressDestination({ ipBlock: { cidr, except: [...except] } }, `${cidr} except ${except.join(', ')}`);
   }
 
   /** Pods inside the cluster, by namespace name and labels (the server behind an in-cluster Service). */
@@ -50,7 +54,8 @@ export class EgressDestination {
     const labels = options.podLabels ?? {};
     for (const [key, value] of Object.entries(labels)) {
       if (!LABEL_KEY.test(key) || typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
-        throw new Error(`EgressDestination.inCluster: 'podLabels' entry ${JSON.stringify(key)}: ${JSON.stringify(value ?? null)} is not a valid Kubernetes label`);
+        const entry = `${JSON.stringify(key)}: ${JSON.stringify(value ?? null)}`;
+        throw new Error(`EgressDestination.inCluster: 'podLabels' entry ${entry} is not a valid Kubernetes label`);
       }
     }
     const pods = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');

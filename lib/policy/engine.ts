@@ -215,7 +215,8 @@ export class PolicyEngine {
   /** What an object's guarantees annotation asks of this engine, once per distinct value. */
   private guaranteeOf(manifest: any): Guarantee | undefined {
     const annotations = manifest.metadata?.annotations;
-    if (!annotations || typeof annotations !== 'object' || !Object.prototype.hasOwnProperty.call(annotations, GUARANTEES_ANNOTATION)) return undefined;
+    if (!annotations || typeof annotations !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(annotations, GUARANTEES_ANNOTATION)) return undefined;
     const value = annotations[GUARANTEES_ANNOTATION];
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     let guarantee = this.guarantees.get(key);
@@ -387,7 +388,8 @@ class RuleRun {
   ) {}
 
   /** Runs `prepared` (the rule at `i`), its findings of `severity`, on the documents at `group[from..to)`. */
-  public evaluate(prepared: PreparedRule, i: number, severity: Severity, ctx: CheckContext, group: readonly number[], from: number, to: number): void {
+  public evaluate(prepared: PreparedRule, i: number, severity: Severity, ctx: CheckContext,
+    group: readonly number[], from: number, to: number): void {
     const { check, evaluate, pods, rule } = prepared;
     const { documents, manifests, views, violations, statuses, width } = this;
     for (let g = from; g < to; g++) {

@@ -19,7 +19,8 @@ export function parseGuarantees(value: unknown, knownRuleIds: { has(ruleId: stri
   const ruleIds = value.split(',').map(id => id.trim()).filter(id => id !== '');
   const unknown = ruleIds.filter(id => !knownRuleIds.has(id));
   if (unknown.length) {
-    return { ruleIds, problem: `annotation ${GUARANTEES_ANNOTATION} names unknown rule(s) ${unknown.map(id => `"${id}"`).join(', ')}; use ids from RULES.md` };
+    const names = unknown.map(id => `"${id}"`).join(', ');
+    return { ruleIds, problem: `annotation ${GUARANTEES_ANNOTATION} names unknown rule(s) ${names}; use ids from RULES.md` };
   }
   return { ruleIds };
 }

@@ -78,8 +78,13 @@ export async function refreshLock(lockFile: string, options: RefreshOptions = {}
       changed++;
       data.images[key] = { digest: resolved.digest, created };
       lines.push(`added     ${key} ${resolved.digest} (built ${created})`);
-    } else if (entry.digest === resolved.digest) {
+    } else if (entry.digest === resolved.digest && new Date(entry.created).getTime() === new Date(created).getTime()) {
       lines.push(`unchanged ${name} ${entry.digest}`);
+    } else if (entry.digest === resolved.digest) {
+      // The same image, so the same config: the lock's build time was wrong.
+      changed++;
+      lines.push(`corrected ${name} ${entry.digest} built ${created}, not ${entry.created}`);
+      entry.created = created;
     } else {
       changed++;
       lines.push(`updated   ${name} ${entry.digest} -> ${resolved.digest} (built ${created})`);

@@ -5,7 +5,8 @@ import * as kplus from 'cdk8s-plus-28';
 
 function internal(target: any, method: string, owner: string): () => any {
   if (typeof target?.[method] !== 'function') {
-    throw new Error(`cdk8s-plus-28 no longer has ${owner}.${method}(), which cdk8s-secure reads to check it; use a cdk8s-plus-28 release this version of cdk8s-secure supports`);
+    throw new Error(`cdk8s-plus-28 no longer has ${owner}.${method}(), which cdk8s-secure reads to check it; `
+      + 'use a cdk8s-plus-28 release this version of cdk8s-secure supports');
   }
   return () => target[method]();
 }

@@ -37,14 +37,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 const WORKLOAD_GUARANTEES = [
   ...Object.keys(Packs.PSS_RESTRICTED.rules),
-  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env', 'default-service-account',
+  'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env',
+  'default-service-account',
   'root-group', 'share-process-namespace',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 /** Rules checked on a container's props at construction, by the engine, before the pod exists. */
 const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
 /** The exemption that weakens each rule checked at construction, where one does. */
-const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: string } = { 'secret-env': 'secretsInEnv', 'host-port': 'hostPort', 'host-path-volume': 'hostPath' };
+const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: string } = {
+  'secret-env': 'secretsInEnv', 'host-port': 'hostPort', 'host-path-volume': 'hostPath',
+};
 
 const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   hostNetwork: ['host-namespaces'],
@@ -628,7 +631,8 @@ export class PodHardening {
  * Throws the first finding of `rules` on what a container's props say so far (its env and
  * ports), found by the engine's own checks: the early error and the synth-time error agree.
  */
-function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[], prefix: string): void {
+function checkAtConstruction(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[],
+  prefix: string): void {
   const container = {
     name,
     image: props.image,
@@ -651,7 +655,8 @@ function constructionProblem(spec: object, rules: string[], exemptionVia: string
   const key = rules.join(',');
   let engine = constructionEngines.get(key);
   if (!engine) {
-    engine = new PolicyEngine({ pack: { name: 'construction', description: 'Props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) } });
+    const pack = { name: 'construction', description: 'Props at construction.', rules: Object.fromEntries(rules.map(r => [r, Severity.ERROR])) };
+    engine = new PolicyEngine({ pack });
     constructionEngines.set(key, engine);
   }
   const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'construction' }, spec }]).errors;

@@ -62,7 +62,8 @@ describe('suppressions', () => {
       spec: { hostNetwork: true, containers: [{ name: 'web', image: 'r.io/a:1' }, { name: 'sidecar', image: 'r.io/b:1' }] },
     };
     const report = new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]);
-    const of = (rule: string) => report.findings.filter(f => f.ruleId === rule).map(f => `${f.container ?? '(pod)'} ${f.suppressed ? f.suppressionReason : 'unsuppressed'}`);
+    const of = (rule: string) => report.findings.filter(f => f.ruleId === rule)
+      .map(f => `${f.container ?? '(pod)'} ${f.suppressed ? f.suppressionReason : 'unsuppressed'}`);
     expect(of('read-only-root-filesystem')).toEqual(['web the vendor image writes into /opt/web', 'sidecar unsuppressed']);
     expect(of('host-namespaces')).toEqual(['(pod) unsuppressed']);
     expect(report.statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.NON_COMPLIANT);
@@ -71,7 +72,10 @@ describe('suppressions', () => {
   test("a container's suppression of every finding of a rule makes the rule suppressed", () => {
     const pod = {
       apiVersion: 'v1', kind: 'Pod',
-      metadata: { name: 'p', annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' } },
+      metadata: {
+        name: 'p',
+        annotations: { 'web.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'the vendor image writes into /opt/web' },
+      },
       spec: { containers: [{ name: 'web', image: 'r.io/a:1' }] },
     };
     expect(new PolicyEngine({ pack: Packs.STRICT }).evaluate([pod]).statusesOf(0)['read-only-root-filesystem']).toBe(RuleStatus.SUPPRESSED);
@@ -311,11 +315,15 @@ describe('reports', () => {
 });
 
 describe('guarantees (cdk8s-secure.io/guarantees)', () => {
-  const guaranteed = (value: unknown) => ({ ...insecurePod(), metadata: { name: 'p', namespace: 'ns', annotations: { 'cdk8s-secure.io/guarantees': value } } });
+  const guaranteed = (value: unknown) => ({
+    ...insecurePod(),
+    metadata: { name: 'p', namespace: 'ns', annotations: { 'cdk8s-secure.io/guarantees': value } },
+  });
 
   test('a guaranteed rule outside the pack runs on that object as an error, and joins the report', () => {
     const report = new PolicyEngine({ pack: Packs.PSS_BASELINE }).evaluate([guaranteed('read-only-root-filesystem'), insecurePod()]);
-    expect(report.errors.map(f => `${f.object.documentIndex} ${f.ruleId}`)).toEqual(['0 host-namespaces', '0 read-only-root-filesystem', '1 host-namespaces']);
+    expect(report.errors.map(f => `${f.object.documentIndex} ${f.ruleId}`))
+      .toEqual(['0 host-namespaces', '0 read-only-root-filesystem', '1 host-namespaces']);
     expect(report.rules.map(r => r.id)).toEqual(['invalid-manifest', ...Object.keys(Packs.PSS_BASELINE.rules), 'read-only-root-filesystem']);
     expect(report.rules[report.rules.length - 1].severity).toBe(Severity.ERROR);
     expect(report.statusesOf(1)['read-only-root-filesystem']).toBe(RuleStatus.NOT_APPLICABLE);
@@ -323,7 +331,8 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
 
   test('a guaranteed rule the pack has as a warning is an error on that object only', () => {
     const report = new PolicyEngine().evaluate([guaranteed('image-digest'), insecurePod()]);
-    expect(report.findings.filter(f => f.ruleId === 'image-digest').map(f => `${f.object.documentIndex} ${f.severity}`)).toEqual(['0 error', '1 warning']);
+    const digest = report.findings.filter(f => f.ruleId === 'image-digest');
+    expect(digest.map(f => `${f.object.documentIndex} ${f.severity}`)).toEqual(['0 error', '1 warning']);
   });
 
   test('without guarantees, the report lists exactly the pack', () => {
