@@ -131,6 +131,10 @@ describe('the real cdk8s CLI with the validation plugin', () => {
     expect(fs.readdirSync(out).sort()).toEqual(['billing.k8s.yaml', 'observability.k8s.yaml', 'platform.k8s.yaml', 'shop.k8s.yaml']);
     expect(fs.readdirSync(reports).sort())
       .toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'construct-metadata.json', 'images.json']);
+    // The Markdown report shows the connectivity the policies allow, as a matrix and as a diagram.
+    const markdown = fs.readFileSync(path.join(reports, 'compliance.md'), 'utf8');
+    expect(markdown).toMatch(/\n## Connectivity\n[^]*\n\| namespace ingress-nginx \|[^\n]*\| 8080\/TCP \|/);
+    expect(markdown).toMatch(/```mermaid\nflowchart LR\n[^]* -- "5432\/TCP" --> [^]*```/);
     // Every .yaml, .yml and .json file of dist/ is a Kubernetes manifest, and the CLI passes dist/ as a whole.
     for (const file of fs.readdirSync(out, { recursive: true }).map(String).filter(f => /\.(ya?ml|json)$/.test(f))) {
       for (const m of loadAll(fs.readFileSync(path.join(out, file), 'utf8')) as any[]) {

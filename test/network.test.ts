@@ -9,6 +9,8 @@ import { IMAGE, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
 
 const FLUENT_BIT = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
 const app = (name: string, port: number) => ({ name, image: `${IMAGE}@sha256:${'cd'.repeat(32)}`, resources: RESOURCES, portNumber: port });
+const BY_NAME_ONLY = 'their egress is denied by NetworkPolicy, and a DNS name cannot be a NetworkPolicy peer; declare where it is as an '
+  + "EgressDestination.cidr(...) or EgressDestination.inCluster({ namespace, podLabels }) (LogOutput 'destination', EventShipper 'apiServer', or NetworkAccess.allowTo)";
 const policies = (chart: Chart) => Testing.synth(chart).filter(m => m.kind === 'NetworkPolicy');
 
 describe('connections and exposure admit the app ports, never a sidecar\'s', () => {
@@ -78,6 +80,15 @@ describe('log shippers get egress to their server', () => {
     }]);
   });
 
+  test('to an in-cluster Service that maps its port: the policy names the pods\' port', () => {
+    const { manifests } = shipped(EgressDestination.inCluster({ namespace: 'logging', podLabels: { app: 'loki' }, targetPort: 8080 }));
+    expect(manifests.find(m => m.kind === 'NetworkPolicy').spec.egress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    const annotation = manifests.find(m => m.kind === 'Deployment').spec.template.metadata.annotations['cdk8s-secure.io/required-egress'];
+    expect(JSON.parse(annotation)[0].port).toBe(8080);
+    expect(thrownMessage(() => EgressDestination.inCluster({ namespace: 'logging', targetPort: 0 })))
+      .toBe('EgressDestination.inCluster: \'targetPort\' (0) must be a whole number from 1 to 65535');
+  });
+
   test('a server known only by name fails synth under a default-deny namespace, saying how to declare it', () => {
     const a = Testing.app();
     Guard.attach(a, { reportFormats: [] });
@@ -85,13 +96,22 @@ describe('log shippers get egress to their server', () => {
     const chart = new Chart(a, 'shop', { namespace: 'shop' });
     const workload = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [app('api', 8080)] });
     new LogShipper(workload, 'logs', { workload, output: LogOutput.forward({ host: 'logs.example.com' }), image: FLUENT_BIT });
-    expect(() => a.synth()).toThrow('[egress-reachable] pods cannot reach log server logs.example.com:24224 (forward) (port 24224/TCP): their egress is denied by NetworkPolicy, and a DNS name cannot be a NetworkPolicy peer; declare where it is with destination EgressDestination.cidr(...) or EgressDestination.inCluster({ namespace, podLabels })');
+    expect(() => a.synth()).toThrow(`[egress-reachable] pods cannot reach log server logs.example.com:24224 (forward) (port 24224/TCP): ${BY_NAME_ONLY}`);
   });
 
   test('without a default-deny policy a server known by name is reachable', () => {
     const { chart } = shipped();
     expect(Compliance.failingRules(chart)).not.toContain('egress-reachable');
   });
+});
+
+test('an EventShipper without its API server\'s address fails synth under default-deny, naming the prop', () => {
+  const a = Testing.app();
+  Guard.attach(a, { reportFormats: [] });
+  new SecureNamespace(new Chart(a, 'platform'), 'ops', { name: 'ops' });
+  const chart = new Chart(a, 'ops', { namespace: 'ops' });
+  new EventShipper(chart, 'events', { output: LogOutput.forward({ host: 'logs.example.com', destination: EgressDestination.cidr('203.0.113.16/28') }), image: FLUENT_BIT, nodePool: testPool(chart) });
+  expect(() => a.synth()).toThrow(`[egress-reachable] pods cannot reach Kubernetes API server (port 443/TCP): ${BY_NAME_ONLY}`);
 });
 
 test('the EventShipper gets egress to the API server and to its log server', () => {

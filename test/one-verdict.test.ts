@@ -107,6 +107,20 @@ const ROWS: { [name: string]: Row } = {
       path: `${POD}.containers[1].securityContext.readOnlyRootFilesystem`,
     },
   },
+  "another container's exemption: a privileged sidecar beside an exempted container": {
+    build: chart => {
+      const d = web(chart, {
+        containers: [{ name: 'web', image: IMAGE, resources: RESOURCES, exemptions: { privileged: { reason: 'loads an eBPF program at start' } } }],
+      });
+      const securityContext = { privileged: true, allowPrivilegeEscalation: true };
+      d.addContainer({ name: 'sidecar', image: IMAGE, resources: PLAIN_RESOURCES, securityContext });
+    },
+    expected: {
+      rule: 'privileged-container',
+      message: 'container "sidecar" must not set securityContext.privileged=true',
+      path: `${POD}.containers[1].securityContext.privileged`,
+    },
+  },
   'ImagePolicy: an image from an untrusted registry (case 6)': {
     build: chart => {
       new ImagePolicy(chart, 'images', { trustedRegistries: TRUSTED });

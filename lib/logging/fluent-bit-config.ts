@@ -72,7 +72,9 @@ export function fluentBitConfigMap(scope: Construct, id: string, pipeline: Fluen
  * A Fluent Bit container reading `configMap`: numeric non-root user (the upstream image runs as
  * root unless told otherwise), its state on an emptyDir, probed on the health endpoint.
  */
-export function fluentBitContainer(scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap, output: LogOutput): SecureContainerProps {
+export function fluentBitContainer(
+  scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap, output: LogOutput,
+): SecureContainerProps {
   const secrets = Object.fromEntries(Object.entries(output.secretEnv).map(([variable, s]) => [variable, kplus.EnvValue.fromSecretValue({
     secret: kplus.Secret.fromSecretName(scope, `${name}-${variable}`, s.secretName), key: s.key,
   })]));
@@ -111,7 +113,9 @@ export function fluentBitContainer(scope: Construct, name: string, image: string
  * `egress-reachable` rule reports where a default-deny policy blocks it.
  */
 export function allowOutput(workload: ISecureWorkload, output: LogOutput, container: string): void {
-  if (!(workload instanceof kplus.Workload)) throw new Error(`${workload.node.path} is not a cdk8s-plus workload; a log shipper needs a Secure* workload`);
+  if (!(workload instanceof kplus.Workload)) {
+    throw new Error(`${workload.node.path} is not a cdk8s-plus workload; a log shipper needs a Secure* workload`);
+  }
   const cert = output.clientCertificate;
   if (cert) {
     const keys = [cert.certificateKey ?? 'tls.crt', cert.privateKeyKey ?? 'tls.key'];

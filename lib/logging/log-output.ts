@@ -219,7 +219,9 @@ export class LogOutput {
   public static http(options: HttpOutputOptions): LogOutput {
     const headers = Object.entries(options.secretHeaders ?? {});
     for (const [name] of headers) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`LogOutput.http: 'secretHeaders' name ${JSON.stringify(name)} is not an HTTP header name`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        throw new Error(`LogOutput.http: 'secretHeaders' name ${JSON.stringify(name)} is not an HTTP header name`);
+      }
     }
     return new LogOutput('http', options, 443, { uri: options.uri ?? '/', format: 'json_lines', ...basicUser('http', options.basicAuth) }, [
       ['http_passwd', 'basicAuth.password', options.basicAuth?.password],
@@ -229,14 +231,14 @@ export class LogOutput {
 
   /** Elasticsearch (port 9200). */
   public static elasticsearch(options: SearchOutputOptions): LogOutput {
-    return new LogOutput('es', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) },
-      [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
+    const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) };
+    return new LogOutput('es', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** OpenSearch (port 9200). */
   public static opensearch(options: SearchOutputOptions): LogOutput {
-    return new LogOutput('opensearch', options, 9200, { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) },
-      [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
+    const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) };
+    return new LogOutput('opensearch', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** Grafana Loki (port 3100). */
@@ -303,7 +305,8 @@ export class LogOutput {
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
     if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
-      throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)`);
+      throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination `
+        + '(EgressDestination.cidr or EgressDestination.inCluster)');
     }
     this.destination = options.destination;
     this.secretEnv = {};
@@ -311,18 +314,23 @@ export class LogOutput {
     for (const [property, prop, secret] of secrets) {
       if (secret === undefined) continue;
       const ok = (v: unknown) => typeof v === 'string' && v !== '' && v.length <= 253;
-      if (!ok(secret?.secretName) || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret.secretName) || !ok(secret.key) || !/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
-        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${JSON.stringify(secret ?? null)}) must name a Secret and one of its keys, e.g. { secretName: 'logs-credentials', key: 'password' }`);
+      const named = ok(secret?.secretName) && /^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret.secretName) && ok(secret.key) && /^[-._a-zA-Z0-9]+$/.test(secret.key);
+      if (!named) {
+        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${JSON.stringify(secret ?? null)}) must name a Secret and one of its keys, `
+          + "e.g. { secretName: 'logs-credentials', key: 'password' }");
       }
       const variable = `LOG_OUTPUT_${property.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
-      if (this.secretEnv[variable]) throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' would share the environment variable ${variable} with another credential; rename the header`);
+      if (this.secretEnv[variable]) {
+        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' would share the environment variable ${variable} with another credential; rename the header`);
+      }
       this.secretEnv[variable] = { secretName: secret.secretName, key: secret.key };
       const [name, ...rest] = property.split(' ');
       (this.secretProperties[name] ??= []).push(`${rest.length ? `${rest.join(' ')} ` : ''}\${${variable}}`);
     }
     const cert = options.clientCertificate;
     if (cert !== undefined && (typeof cert?.secretName !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(cert.secretName))) {
-      throw new Error(`LogOutput.${publicName(plugin)}: 'clientCertificate.secretName' (${JSON.stringify(cert?.secretName ?? null)}) must name a Secret holding the certificate and key`);
+      throw new Error(`LogOutput.${publicName(plugin)}: 'clientCertificate.secretName' (${JSON.stringify(cert?.secretName ?? null)}) `
+        + 'must name a Secret holding the certificate and key');
     }
     if (cert && !this.tls) throw new Error(`LogOutput.${publicName(plugin)}: 'clientCertificate' authenticates over TLS; remove 'disableTls'`);
     this.clientCertificate = cert;
@@ -332,7 +340,8 @@ export class LogOutput {
   public get secretEnvReason(): string | undefined {
     const properties = Object.keys(this.secretProperties);
     if (properties.length === 0) return undefined;
-    return `Fluent Bit's ${this.plugin} output reads ${properties.join(' and ')} only from its configuration, where an environment variable is the one way to bring a secret in`;
+    return `Fluent Bit's ${this.plugin} output reads ${properties.join(' and ')} only from its configuration, `
+      + 'where an environment variable is the one way to bring a secret in';
   }
 
   /** The server in words, e.g. "log server logs.example.com:24224 (forward)". */
@@ -357,7 +366,7 @@ export class LogOutput {
           'tls.key_file': `${LOG_CLIENT_CERTIFICATE_DIR}/${this.clientCertificate.privateKeyKey ?? 'tls.key'}`,
         } : {}),
         // A property given more than once (header) is a list.
-        ...Object.fromEntries(Object.entries(this.secretProperties).map(([name, values]) => [name, values.length === 1 && name !== 'header' ? values[0] : values])),
+        ...Object.fromEntries(Object.entries(this.secretProperties).map(([name, values]) => [name, name !== 'header' ? values[0] : values])),
         'retry_limit': 'no_limits',
       },
     };

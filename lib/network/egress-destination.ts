@@ -15,6 +15,12 @@ export interface InClusterDestinationOptions {
    * @default - every pod of the namespace
    */
   readonly podLabels?: { [key: string]: string };
+  /**
+   * The port the pods listen on, when their Service maps another: NetworkPolicies see the pod's
+   * port, not the Service's.
+   * @default - the port the client connects to
+   */
+  readonly targetPort?: number;
 }
 
 /**
@@ -31,14 +37,18 @@ export class EgressDestination {
    */
   public static cidr(cidr: string, except?: string[]): EgressDestination {
     const range = parseCidr(cidr);
-    if (!range) throw new Error(`EgressDestination.cidr: 'cidr' (${JSON.stringify(cidr ?? null)}) must be a CIDR such as "203.0.113.0/24" or "2001:db8::/64"`);
+    if (!range) {
+      throw new Error(`EgressDestination.cidr: 'cidr' (${JSON.stringify(cidr ?? null)}) must be a CIDR such as "203.0.113.0/24" or "2001:db8::/64"`);
+    }
     for (const e of except ?? []) {
       const hole = parseCidr(e);
-      if (!hole || hole.v6 !== range.v6 || hole.first < range.first || hole.last > range.last || (hole.first === range.first && hole.last === range.last)) {
+      const inside = hole && hole.v6 === range.v6 && hole.first >= range.first && hole.last <= range.last;
+      if (!inside || (hole.first === range.first && hole.last === range.last)) {
         throw new Error(`EgressDestination.cidr: 'except' entry ${JSON.stringify(e ?? null)} must be a CIDR strictly inside ${cidr}`);
       }
     }
-    return new EgressDestination({ ipBlock: except?.length ? { cidr, except: [...except] } : { cidr } }, except?.length ? `${cidr} except ${except.join(', ')}` : cidr);
+    if (!except?.length) return new EgressDestination({ ipBlock: { cidr } }, cidr);
+    return new EgressDestination({ ipBlock: { cidr, except: [...except] } }, `${cidr} except ${except.join(', ')}`);
   }
 
   /** Pods inside the cluster, by namespace name and labels (the server behind an in-cluster Service). */
@@ -50,21 +60,31 @@ export class EgressDestination {
     const labels = options.podLabels ?? {};
     for (const [key, value] of Object.entries(labels)) {
       if (!LABEL_KEY.test(key) || typeof value !== 'string' || !LABEL_VALUE.test(value) || value.length > 63) {
-        throw new Error(`EgressDestination.inCluster: 'podLabels' entry ${JSON.stringify(key)}: ${JSON.stringify(value ?? null)} is not a valid Kubernetes label`);
+        const entry = `${JSON.stringify(key)}: ${JSON.stringify(value ?? null)}`;
+        throw new Error(`EgressDestination.inCluster: 'podLabels' entry ${entry} is not a valid Kubernetes label`);
       }
     }
     const pods = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    const targetPort = options.targetPort;
+    if (targetPort !== undefined && (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535)) {
+      throw new Error(`EgressDestination.inCluster: 'targetPort' (${targetPort}) must be a whole number from 1 to 65535`);
+    }
     return new EgressDestination(
       { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: { ...labels } } },
       pods ? `namespace ${namespace}, pods ${pods}` : `namespace ${namespace}`,
+      targetPort,
     );
   }
 
   /** The destination in words, e.g. "203.0.113.0/24" or "namespace logging, pods app=loki". */
   public readonly description: string;
 
-  private constructor(private readonly peer: any, description: string) {
+  /** The port the destination's pods listen on, when it differs from the one clients connect to. */
+  public readonly targetPort?: number;
+
+  private constructor(private readonly peer: any, description: string, targetPort?: number) {
     this.description = description;
+    this.targetPort = targetPort;
   }
 
   /**

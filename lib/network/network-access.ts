@@ -35,7 +35,8 @@ function podLabelsOf(workload: kplus.Workload, method: string): { [key: string]:
   const labels = workload.matchLabels;
   if (Object.keys(labels).length === 0) {
     // An empty podSelector would open the policy to every pod of the namespace.
-    throw new Error(`NetworkAccess.${method}: ${workload.node.path} selects its pods by no label ('select: false'); a policy for it would select every pod of the namespace`);
+    throw new Error(`NetworkAccess.${method}: ${workload.node.path} selects its pods by no label ('select: false'); `
+      + 'a policy for it would select every pod of the namespace');
   }
   return labels;
 }
@@ -57,15 +58,23 @@ export class NetworkAccess {
    * policy in the way agrees.
    */
   public static allowTo(workload: kplus.Workload, destination: EgressDestination, options: AllowToOptions): ApiObject {
-    if (!(destination instanceof EgressDestination)) throw new Error(`NetworkAccess.allowTo: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)`);
+    if (!(destination instanceof EgressDestination)) {
+      throw new Error("NetworkAccess.allowTo: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)");
+    }
     portOk('allowTo', 'port', options.port);
     const protocol = options.protocol ?? kplus.Protocol.TCP;
     const matchLabels = podLabelsOf(workload, 'allowTo');
     const to = destination._toPeer();
-    NetworkAccess.record(workload, { name: options.name, port: options.port, protocol, to });
+    // Policies see the destination pod's port, after the Service has mapped it.
+    const port = destination.targetPort ?? options.port;
+    NetworkAccess.record(workload, { name: options.name, port, protocol, to });
     return new kplus.k8s.KubeNetworkPolicy(workload, `AllowEgress${required.get(workload)!.length}`, {
       metadata: { namespace: workload.metadata.namespace },
-      spec: { podSelector: { matchLabels }, policyTypes: ['Egress'], egress: [{ to: [to], ports: [{ port: kplus.k8s.IntOrString.fromNumber(options.port), protocol }] }] },
+      spec: {
+        podSelector: { matchLabels },
+        policyTypes: ['Egress'],
+        egress: [{ to: [to], ports: [{ port: kplus.k8s.IntOrString.fromNumber(port), protocol }] }],
+      },
     });
   }
 
@@ -77,7 +86,8 @@ export class NetworkAccess {
     const peer = EgressDestination.inCluster(options)._toPeer();
     const ports = options.ports ?? workload.containers.flatMap(c => c.ports.map(p => p.number));
     if (ports.length === 0) {
-      throw new Error(`NetworkAccess.allowFromNamespace: ${workload.node.path} declares no container port; give 'ports' or declare the app's port (portNumber)`);
+      throw new Error(`NetworkAccess.allowFromNamespace: ${workload.node.path} declares no container port; `
+        + "give 'ports' or declare the app's port (portNumber)");
     }
     ports.forEach((p, i) => portOk('allowFromNamespace', `ports[${i}]`, p));
     const protocols = new Map(workload.containers.flatMap(c => c.ports.map(p => [p.number, p.protocol ?? kplus.Protocol.TCP] as const)));
@@ -90,7 +100,10 @@ export class NetworkAccess {
         policyTypes: ['Ingress'],
         ingress: [{
           from: [peer],
-          ports: [...new Set(ports)].map(port => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: protocols.get(port) ?? kplus.Protocol.TCP })),
+          ports: [...new Set(ports)].map(port => ({
+            port: kplus.k8s.IntOrString.fromNumber(port),
+            protocol: protocols.get(port) ?? kplus.Protocol.TCP,
+          })),
         }],
       },
     });

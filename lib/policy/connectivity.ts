@@ -26,6 +26,9 @@ export interface Connectivity {
   readonly nodes: ConnectivityNode[];
   /** Every allowed connection. */
   readonly edges: ConnectivityEdge[];
-  /** Set when there were too many pod groups to compute the matrix. */
+  /**
+   * Why the matrix was not computed (too many pod groups).
+   * @default - it was computed
+   */
   readonly omitted?: string;
 }

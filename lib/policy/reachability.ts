@@ -168,7 +168,8 @@ export class NetworkModel {
         const spec = m.spec;
         const egress = Array.isArray(spec.egress) ? spec.egress : undefined;
         // An empty policyTypes is defaulted like a missing one, as the API server does.
-        const types = Array.isArray(spec.policyTypes) && spec.policyTypes.length ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
+        const types = Array.isArray(spec.policyTypes) && spec.policyTypes.length
+          ? spec.policyTypes : ['Ingress', ...(egress?.length ? ['Egress'] : [])];
         const policy: Policy = {
           namespace,
           podSelector: spec.podSelector ?? {},
@@ -188,7 +189,8 @@ export class NetworkModel {
           if (c.type === 'ephemeralContainer') continue;
           for (const p of Array.isArray(c.spec.ports) ? c.spec.ports : []) {
             if (isObject(p) && Number.isInteger(p.containerPort)) {
-              ports.push({ number: p.containerPort, protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP', name: typeof p.name === 'string' ? p.name : undefined });
+              const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+              ports.push({ number: p.containerPort, protocol, name: typeof p.name === 'string' ? p.name : undefined });
             }
           }
         }
@@ -331,7 +333,8 @@ function peersAdmit(peers: unknown, policyNamespace: string, endpoint: Endpoint)
     if (!isObject(peer)) return false;
     if (peer.ipBlock !== undefined) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range);
     if (endpoint.type !== 'pods' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
-    const namespaceOk = peer.namespaceSelector === undefined ? endpoint.namespace === policyNamespace : selectorMatches(peer.namespaceSelector, endpoint.namespaceLabels);
+    const namespaceOk = peer.namespaceSelector === undefined
+      ? endpoint.namespace === policyNamespace : selectorMatches(peer.namespaceSelector, endpoint.namespaceLabels);
     return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, endpoint.podLabels));
   });
 }
@@ -378,7 +381,9 @@ function describePeer(peer: any, policyNamespace: string): string {
   const selector = (s: any) => {
     if (!isObject(s)) return '';
     const parts = Object.entries(labelsOf(s.matchLabels)).map(([k, v]) => `${k}=${v}`);
-    for (const e of Array.isArray(s.matchExpressions) ? s.matchExpressions : []) parts.push(`${e?.key} ${e?.operator}${Array.isArray(e?.values) ? ` (${e.values.join(', ')})` : ''}`);
+    for (const e of Array.isArray(s.matchExpressions) ? s.matchExpressions : []) {
+      parts.push(`${e?.key} ${e?.operator}${Array.isArray(e?.values) ? ` (${e.values.join(', ')})` : ''}`);
+    }
     return parts.join(', ');
   };
   const nsName = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
@@ -438,7 +443,9 @@ export function connectivityOf(manifests: readonly any[]): Connectivity {
         if (ingressOpen && egressOpen) connect(source.id, destination.id, 'any port');
         continue;
       }
-      for (const c of candidates) if (model.allows(sourceEndpoint, endpoint, c.number, c.protocol)) connect(source.id, destination.id, `${c.number}/${c.protocol}`);
+      for (const c of candidates) {
+        if (model.allows(sourceEndpoint, endpoint, c.number, c.protocol)) connect(source.id, destination.id, `${c.number}/${c.protocol}`);
+      }
     }
     // From outside the manifests: peers of ingress rules that match none of the known pods.
     const ingress = model.rulesOf(destination, 'ingress');

@@ -161,22 +161,27 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     const spec = this.hardening.harden(super._toPodSpec());
     for (const t of this.claimTemplates) {
       for (const c of spec.containers ?? []) {
-        if (t.containers.includes(c.name)) c.volumeMounts = [...c.volumeMounts ?? [], { name: t.name, mountPath: t.mountPath, readOnly: t.readOnly ? true : undefined }];
+        if (!t.containers.includes(c.name)) continue;
+        c.volumeMounts = [...c.volumeMounts ?? [], { name: t.name, mountPath: t.mountPath, readOnly: t.readOnly ? true : undefined }];
       }
     }
     return spec;
   }
 
   private addClaimTemplate(t: SecureVolumeClaimTemplate, prop: string): void {
-    if (!t || typeof t !== 'object') throw new Error(`'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`);
+    if (!t || typeof t !== 'object') {
+      throw new Error(`'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`);
+    }
     if (typeof t.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) || t.name.length > 63) {
-      throw new Error(`'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
+      throw new Error(`'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: `
+        + 'lowercase letters, digits and "-", at most 63 characters');
     }
     if (this.claimTemplates.some(x => x.name === t.name) || this.volumes.some(v => v.name === t.name)) {
       throw new Error(`'${prop}.name' ("${t.name}") is already the name of a volume of this pod; choose another`);
     }
     if (!(bytes(`${prop}.storage`, t.storage, '10Gi') > 0)) throw new Error(`'${prop}.storage' (${t.storage}) must be larger than 0`);
-    if (t.storageClassName !== undefined && (typeof t.storageClassName !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(t.storageClassName))) {
+    const storageClass = t.storageClassName;
+    if (storageClass !== undefined && (typeof storageClass !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(storageClass))) {
       throw new Error(`'${prop}.storageClassName' (${JSON.stringify(t.storageClassName)}) must be a StorageClass name`);
     }
     const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
@@ -187,7 +192,8 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     const containers = t.containers ?? [this.containers[0]?.name].filter((n): n is string => !!n);
     const unknown = containers.filter(n => !this.containers.some(c => c.name === n));
     if (containers.length === 0 || unknown.length) {
-      throw new Error(`'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${this.containers.map(c => c.name).join(', ') || 'none'})`);
+      const has = this.containers.map(c => c.name).join(', ') || 'none';
+      throw new Error(`'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${has})`);
     }
     const mountPath = this.hardening.claimMountPath(t.mountPath, `volume claim "${t.name}"`, `${prop}.mountPath`);
     this.claimTemplates.push({ ...t, mountPath, accessModes: modes, containers });
@@ -197,7 +203,11 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     if (this.claimTemplates.length === 1) ApiObject.of(this).addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', this.renderedClaimTemplates));
     this.renderedClaimTemplates.push({
       metadata: { name: t.name },
-      spec: { accessModes: modes, ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}), resources: { requests: { storage: kplus.k8s.Quantity.fromString(t.storage) } } },
+      spec: {
+        accessModes: modes,
+        ...(storageClass ? { storageClassName: storageClass } : {}),
+        resources: { requests: { storage: kplus.k8s.Quantity.fromString(t.storage) } },
+      },
     });
   }
 }
@@ -214,7 +224,8 @@ function headlessService(scope: Construct, id: string, props: SecureStatefulSetP
   }
   if (ports.length === 0) {
     // cdk8s-plus refuses a Service without ports, and would say so only at synth.
-    throw new Error(`'containers' declare no port, so the StatefulSet's headless Service has none; give the container a 'portNumber', or pass your own 'service'`);
+    throw new Error("'containers' declare no port, so the StatefulSet's headless Service has none; give the container a 'portNumber', "
+      + "or pass your own 'service'");
   }
   return new kplus.Service(scope, `${id}Service`, {
     clusterIP: 'None',

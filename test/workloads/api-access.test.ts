@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ApiVerb, Compliance, KubernetesApiAccess, Packs, SecureDeployment, SecureWorkloadProps } from '../../lib';
-import { IMAGE, podSpecOf, RESOURCES, testPool } from './helpers';
+import { IMAGE, KINDS, podSpecOf, RESOURCES, testPool } from './helpers';
 
 const CONFIG_READ = { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET, ApiVerb.LIST, ApiVerb.WATCH] };
 
@@ -63,7 +63,7 @@ test.each<[string, KubernetesApiAccess, string]>([
     `'kubernetesApiAccess.permissions[0].verbs' (["bind"]) may only hold get, list, watch, create, update, patch, delete, deletecollection; `
         + `escalate, bind and impersonate are never granted`],
   ['no verbs', { permissions: [{ apiGroup: '', resources: ['configmaps'], verbs: [] }] },
-    `'kubernetesApiAccess.permissions[0].verbs' ([]) must list at least one verb`],
+    `'kubernetesApiAccess.permissions[0].verbs' ([]) must list at least one verb, each a non-empty string`],
   ['an empty list', { permissions: [] },
     `'kubernetesApiAccess.permissions' ([]) must list at least one permission, or be left out`],
   ['a token for another audience', { audience: 'vault', permissions: [CONFIG_READ] },
@@ -119,4 +119,15 @@ test('a ServiceAccount the user passes is the one bound', () => {
   new SecureDeployment(chart, 'api', { nodePool: testPool(chart), serviceAccount: account, kubernetesApiAccess, containers });
   const subjects = [{ kind: 'ServiceAccount', name: account.name, namespace: 'shop' }];
   expect(Testing.synth(chart).find(m => m.kind === 'RoleBinding').subjects).toEqual(subjects);
+});
+
+test.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s binds its grant to its own ServiceAccount', kind => {
+  const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+  const containers = [{ name: 'app', image: IMAGE, resources: RESOURCES, portNumber: 8080 }];
+  KINDS[kind](chart, { containers, kubernetesApiAccess: { permissions: [CONFIG_READ] } });
+  const manifests = Testing.synth(chart);
+  const account = manifests.find(m => m.kind === 'ServiceAccount');
+  const subjects = [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: 'shop' }];
+  expect(manifests.find(m => m.kind === 'RoleBinding').subjects).toEqual(subjects);
+  expect(podSpecOf(chart, kind).serviceAccountName).toBe(account.metadata.name);
 });

@@ -16,14 +16,20 @@ export function networkModelOf(index: ObjectIndex): NetworkModel {
   return index.cached('network-model', undefined, i => new NetworkModel(i.objects));
 }
 
+const BY_NAME_ONLY = 'their egress is denied by NetworkPolicy, and a DNS name cannot be a NetworkPolicy peer; declare where it is as an '
+  + 'EgressDestination.cidr(...) or EgressDestination.inCluster({ namespace, podLabels }) '
+  + "(LogOutput 'destination', EventShipper 'apiServer', or NetworkAccess.allowTo)";
 const EVERYWHERE = { type: 'ip', range: { v6: false, first: 0n, last: (1n << 32n) - 1n } } as const;
 
 export class EgressReachableCheck extends Check {
   public readonly info = {
     id: 'egress-reachable',
     title: 'Declared destinations are reachable',
-    description: 'A log shipper whose server the NetworkPolicies do not admit drops every log line while looking healthy; a pod that must reach the API server or another service fails the same quiet way.',
-    remediation: 'Give the LogOutput (or EventShipper) a destination the policies can name: EgressDestination.cidr("203.0.113.0/24") for a server outside the cluster, EgressDestination.inCluster({ namespace, podLabels }) for one inside; the library then writes the egress NetworkPolicy.',
+    description: 'A log shipper whose server the NetworkPolicies do not admit drops every log line while looking healthy; '
+      + 'a pod that must reach the API server or another service fails the same quiet way.',
+    remediation: 'Give the LogOutput (or EventShipper) a destination the policies can name: EgressDestination.cidr("203.0.113.0/24") '
+      + 'for a server outside the cluster, EgressDestination.inCluster({ namespace, podLabels }) for one inside; '
+      + 'the library then writes the egress NetworkPolicy.',
     mapping: { nist800190: ['4.4.2'], step: 7 },
   };
   public readonly appliesTo = 'pods' as const;
@@ -45,17 +51,19 @@ export class EgressReachableCheck extends Check {
       if (r.to === undefined) {
         // Only a rule open to every (IPv4) address reaches a server known by name alone.
         if (!model.egressAllows(source, EVERYWHERE, r.port, r.protocol)) {
-          out.push({ path, message: `pods cannot reach ${where}: their egress is denied by NetworkPolicy, and a DNS name cannot be a NetworkPolicy peer; declare where it is with destination EgressDestination.cidr(...) or EgressDestination.inCluster({ namespace, podLabels })` });
+          out.push({ path, message: `pods cannot reach ${where}: ${BY_NAME_ONLY}` });
         }
         continue;
       }
       const destination = model.endpointOfPeer(r.to, group.namespace);
       if (!destination) {
-        out.push({ path, message: `the destination of ${where} is neither an ipBlock with a valid cidr nor pods selected by namespace name and labels` });
+        const message = `the destination of ${where} is neither an ipBlock with a valid cidr nor pods selected by namespace name and labels`;
+        out.push({ path, message });
       } else if (!model.egressAllows(source, destination, r.port, r.protocol)) {
         out.push({ path, message: `pods cannot reach ${where}: no NetworkPolicy allows that egress` });
       } else if (!model.ingressAllows(source, destination, r.port, r.protocol)) {
-        out.push({ path, message: `pods cannot reach ${where}: the NetworkPolicies of its pods (${destination.type === 'pods' ? destination.group?.label : ''}) do not admit them` });
+        const pods = destination.type === 'pods' ? destination.group?.label : '';
+        out.push({ path, message: `pods cannot reach ${where}: the NetworkPolicies of its pods (${pods}) do not admit them` });
       }
     }
   }

@@ -12,8 +12,10 @@ export class ServiceReachableCheck extends Check {
   public readonly info = {
     id: 'service-reachable',
     title: 'Services reach their pods',
-    description: 'Under a default-deny namespace, a Service whose pods no NetworkPolicy admits traffic to is a dead end: every connection to it times out.',
-    remediation: 'Declare who connects: workload.connections.allowFrom(peer), or NetworkAccess.allowFromNamespace(workload, { namespace }) for an ingress controller; the library writes the NetworkPolicy for the app ports.',
+    description: 'Under a default-deny namespace, a Service whose pods no NetworkPolicy admits traffic to is a dead end: '
+      + 'every connection to it times out.',
+    remediation: 'Declare who connects: workload.connections.allowFrom(peer), or NetworkAccess.allowFromNamespace(workload, { namespace }) '
+      + 'for an ingress controller; the library writes the NetworkPolicy for the app ports.',
     mapping: { nist800190: ['4.3.3'], step: 4 },
   };
   public readonly appliesTo = ['Service'] as const;
@@ -36,7 +38,9 @@ export class ServiceReachableCheck extends Check {
         if (admitted && admitted.size === 0) dead.push(`${g.label} port ${number}/${protocol}`);
       }
       if (dead.length) {
-        out.push({ path: `spec.ports[${i}]`, message: `Service port ${p.port} leads to pods no NetworkPolicy admits traffic to: ${dead.join(', ')}; declare who connects (connections.allowFrom, NetworkAccess.allowFromNamespace)` });
+        const message = `Service port ${p.port} leads to pods no NetworkPolicy admits traffic to: ${dead.join(', ')}; `
+          + 'declare who connects (connections.allowFrom, NetworkAccess.allowFromNamespace)';
+        out.push({ path: `spec.ports[${i}]`, message });
       }
     });
   }

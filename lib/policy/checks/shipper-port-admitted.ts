@@ -15,7 +15,8 @@ export class ShipperPortAdmittedCheck extends Check {
   public readonly info = {
     id: 'shipper-port-admitted',
     title: 'The log shipper\'s port is not opened to peers',
-    description: 'A rule that admits every port of a pod (cdk8s-plus connections.allowFrom on a workload that declares no port writes one) also opens the log shipper\'s HTTP server, which reports the pipeline and accepts commands on some versions.',
+    description: 'A rule that admits every port of a pod (cdk8s-plus connections.allowFrom on a workload that declares no port '
+      + 'writes one) also opens the log shipper\'s HTTP server, which reports the pipeline and accepts commands on some versions.',
     remediation: 'Declare the app\'s port (portNumber) before connections.allowFrom, or give the rule the app\'s ports; probes need no rule.',
     mapping: { nist800190: ['4.4.2'], step: 7 },
   };
@@ -31,7 +32,8 @@ export class ShipperPortAdmittedCheck extends Check {
     for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
       const probe = shipper.spec[field];
       const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
-      const named = typeof port === 'string' && Array.isArray(shipper.spec.ports) ? shipper.spec.ports.find((p: any) => p?.name === port)?.containerPort : port;
+      const declared = Array.isArray(shipper.spec.ports) ? shipper.spec.ports : [];
+      const named = typeof port === 'string' ? declared.find((p: any) => p?.name === port)?.containerPort : port;
       if (Number.isInteger(named) && !ports.has(named)) ports.set(named, field);
     }
     if (ports.size === 0) return;
@@ -41,7 +43,8 @@ export class ShipperPortAdmittedCheck extends Check {
     const admitted = model.admittedPorts(group, [...ports.keys()].map(number => ({ number, protocol: 'TCP' })));
     for (const [port, field] of ports) {
       if (!admitted?.has(`${port}/TCP`)) continue;
-      out.push({ container: name, path: `${shipper.path}.${field}`, message: `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); give the rule the app's ports only` });
+      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); give the rule the app's ports only`;
+      out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }
   }
 }
