@@ -8,6 +8,7 @@ import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
+import { rememberObject } from './yaml/sources';
 import { SuppressionPolicy } from './suppression-policy';
 import { structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
@@ -308,6 +309,7 @@ export class PolicyEngine {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
+      rememberObject(ref, manifest);
       // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
       const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
