@@ -90,7 +90,7 @@ const IMAGES: CommandGroup<Handler> = {
       'add-missing': { help: 'also add the tagged images the manifests under --from run and the lock lacks (creating the lock)' },
       'from': { value: 'DIR', help: 'the synthesised manifests (or any YAML) --add-missing reads (default dist)' },
     },
-    details: `Prints what changed. ${REGISTRY_DETAILS}`,
+    details: `Prints what changed.\n${REGISTRY_DETAILS}`,
     run: refresh,
   }, {
     name: 'add',
@@ -98,7 +98,7 @@ const IMAGES: CommandGroup<Handler> = {
     operands: 'IMAGE...',
     minOperands: 1,
     options: REGISTRY_OPTIONS,
-    details: `The lock's other entries are left as they are. ${REGISTRY_DETAILS}`,
+    details: `The lock's other entries are left as they are; prints what changed.\n${REGISTRY_DETAILS}`,
     run: add,
   }],
 };

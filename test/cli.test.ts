@@ -218,6 +218,24 @@ test('2,000 random argument lists: main never throws, exits 0, 1 or 2, and a 2 s
   }
 });
 
+test('an install manifest that binds cluster-admin to its ServiceAccount exits 1; the RBAC warnings are listed', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-rbac-'));
+  const file = path.join(dir, 'install.yaml');
+  fs.writeFileSync(file, [
+    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRoleBinding', 'metadata: {name: installer}',
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}',
+    'subjects: [{kind: ServiceAccount, name: installer, namespace: kube-system}]', '---',
+    'apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: {name: operator}',
+    'rules: [{apiGroups: [""], resources: [secrets], verbs: [list, watch]}]',
+  ].join('\n'));
+  const r = run('check', file);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('ERROR [rbac-cluster-admin-binding] ClusterRoleBinding "installer" gives ServiceAccount "kube-system/installer" '
+    + 'ClusterRole "cluster-admin", which grants everything; bind a least-privilege role instead');
+  expect(r.out).toContain('WARN  [rbac-secret-read] ClusterRole "operator" rules[0] grants list, watch on secrets');
+  expect(r.lastLine).toBe('objects=2 errors=1 warnings=1 suppressed=0');
+});
+
 test('--format markdown shows who can reach whom under the file\'s NetworkPolicies, as a matrix and a Mermaid diagram', () => {
   const r = run('check', path.join(__dirname, 'fixtures', 'checks', 'service-reachable', 'pass.yaml'), '--format', 'markdown');
   expect(r.out).toContain([

@@ -80,6 +80,15 @@ describe('log shippers get egress to their server', () => {
     }]);
   });
 
+  test('to an in-cluster Service that maps its port: the policy names the pods\' port', () => {
+    const { manifests } = shipped(EgressDestination.inCluster({ namespace: 'logging', podLabels: { app: 'loki' }, targetPort: 8080 }));
+    expect(manifests.find(m => m.kind === 'NetworkPolicy').spec.egress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    const annotation = manifests.find(m => m.kind === 'Deployment').spec.template.metadata.annotations['cdk8s-secure.io/required-egress'];
+    expect(JSON.parse(annotation)[0].port).toBe(8080);
+    expect(thrownMessage(() => EgressDestination.inCluster({ namespace: 'logging', targetPort: 0 })))
+      .toBe('EgressDestination.inCluster: \'targetPort\' (0) must be a whole number from 1 to 65535');
+  });
+
   test('a server known only by name fails synth under a default-deny namespace, saying how to declare it', () => {
     const a = Testing.app();
     Guard.attach(a, { reportFormats: [] });

@@ -64,6 +64,7 @@ test.each<[string, boolean]>([
   ['DB_PASSWORD', true], ['dbPassword', true], ['API_KEY', true], ['stripe-api-key', true], ['GITHUB_TOKEN', true], ['AWS_SECRET_ACCESS_KEY', true],
   ['AZURE_BATCH_KEY', true], ['OCI_CLI_KEY_CONTENT', true], ['X_BEARER', true], ['authBearer', true], ['db_pass', true], ['DB_PWD', true],
   ['API_KEYS', true], ['tls.key', true], ['ssl-session-ticket-key', true], ['ENCRYPTION_KEY', true], ['keystore.jks', true], ['CLIENT_SECRET', true],
+  ['ca.key', true], ['ssh_host_key', true], ['VERIFY_KEY', false],
   ['DB_PASSWORD_FILE', false], ['SECRET_NAME', false], ['PWD', false], ['OLDPWD', false], ['TOKENIZER_MODEL', false], ['LOG_LEVEL', false],
   ['OCI_CLI_KEY_FILE', false], ['AWS_ACCESS_KEY_ID', false], ['SORT_KEY', false], ['PUBLIC_KEY', false], ['REDIS_KEY_PREFIX', false], ['KEY', false],
   ['SSH_AUTHORIZED_KEYS', false], ['MAX_TOKENS', false], ['TOKEN_TTL', false], ['OAUTH_TOKEN_URL', false], ['password_min_length', false],

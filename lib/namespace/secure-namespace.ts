@@ -131,8 +131,9 @@ export interface SecureNamespaceProps {
    */
   readonly allowDns?: boolean;
   /**
-   * Mount the API token into pods that name no ServiceAccount of their own.
-   * @default false - the namespace's "default" ServiceAccount is written with automountServiceAccountToken false
+   * Mount the API token into pods that name no ServiceAccount of their own; when false, the
+   * namespace's "default" ServiceAccount is written with automountServiceAccountToken false.
+   * @default false
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
    */
   readonly defaultServiceAccountToken?: boolean;

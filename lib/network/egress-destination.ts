@@ -15,6 +15,12 @@ export interface InClusterDestinationOptions {
    * @default - every pod of the namespace
    */
   readonly podLabels?: { [key: string]: string };
+  /**
+   * The port the pods listen on, when their Service maps another: NetworkPolicies see the pod's
+   * port, not the Service's.
+   * @default - the port the client connects to
+   */
+  readonly targetPort?: number;
 }
 
 /**
@@ -59,17 +65,26 @@ export class EgressDestination {
       }
     }
     const pods = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    const targetPort = options.targetPort;
+    if (targetPort !== undefined && (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535)) {
+      throw new Error(`EgressDestination.inCluster: 'targetPort' (${targetPort}) must be a whole number from 1 to 65535`);
+    }
     return new EgressDestination(
       { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: { ...labels } } },
       pods ? `namespace ${namespace}, pods ${pods}` : `namespace ${namespace}`,
+      targetPort,
     );
   }
 
   /** The destination in words, e.g. "203.0.113.0/24" or "namespace logging, pods app=loki". */
   public readonly description: string;
 
-  private constructor(private readonly peer: any, description: string) {
+  /** The port the destination's pods listen on, when it differs from the one clients connect to. */
+  public readonly targetPort?: number;
+
+  private constructor(private readonly peer: any, description: string, targetPort?: number) {
     this.description = description;
+    this.targetPort = targetPort;
   }
 
   /**

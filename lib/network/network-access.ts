@@ -65,13 +65,15 @@ export class NetworkAccess {
     const protocol = options.protocol ?? kplus.Protocol.TCP;
     const matchLabels = podLabelsOf(workload, 'allowTo');
     const to = destination._toPeer();
-    NetworkAccess.record(workload, { name: options.name, port: options.port, protocol, to });
+    // Policies see the destination pod's port, after the Service has mapped it.
+    const port = destination.targetPort ?? options.port;
+    NetworkAccess.record(workload, { name: options.name, port, protocol, to });
     return new kplus.k8s.KubeNetworkPolicy(workload, `AllowEgress${required.get(workload)!.length}`, {
       metadata: { namespace: workload.metadata.namespace },
       spec: {
         podSelector: { matchLabels },
         policyTypes: ['Egress'],
-        egress: [{ to: [to], ports: [{ port: kplus.k8s.IntOrString.fromNumber(options.port), protocol }] }],
+        egress: [{ to: [to], ports: [{ port: kplus.k8s.IntOrString.fromNumber(port), protocol }] }],
       },
     });
   }

@@ -179,13 +179,25 @@ const EDIT_RULES = [
 ];
 const BUILT_IN_ROLES: { [name: string]: readonly object[] } = { admin: EDIT_RULES, edit: EDIT_RULES };
 
+/**
+ * ` (aggregated into the built-in ClusterRole "view")` for a ClusterRole whose labels add its
+ * rules to the built-in admin, edit or view roles: every subject bound to those holds them too.
+ */
+function aggregatedIntoBuiltIns(role: any): string {
+  const labels = role.kind === 'ClusterRole' ? role.metadata?.labels : undefined;
+  if (!labels || typeof labels !== 'object') return '';
+  const into = ['admin', 'edit', 'view'].filter(name => labels[`${RBAC_GROUP}/aggregate-to-${name}`] === 'true');
+  return into.length ? ` (aggregated into the built-in ClusterRole${into.length > 1 ? 's' : ''} ${into.map(n => `"${n}"`).join(', ')})` : '';
+}
+
 /** A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included. */
 export abstract class RoleRuleCheck extends Check {
   public readonly appliesTo: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
   public evaluateObject(manifest: any, ctx: CheckContext, out: Violation[]): void {
     if (isRole(manifest)) {
-      for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(roleName(manifest), rule, out);
+      const who = `${roleName(manifest)}${aggregatedIntoBuiltIns(manifest)}`;
+      for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(who, rule, out);
       return;
     }
     // A binding of a built-in ClusterRole is where what that role grants enters the input.

@@ -36,9 +36,10 @@ function engine(): PolicyEngine {
   return grantEngine;
 }
 
-function strings(prop: string, value: unknown, what: string, allowEmpty = false): string[] {
-  if (!Array.isArray(value) || (!allowEmpty && value.length === 0) || value.some(v => typeof v !== 'string' || (v === '' && what !== 'API group'))) {
-    throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}`);
+/** `value` as a non-empty list of non-empty strings, or an error naming `prop`. */
+function strings(prop: string, value: unknown, what: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) {
+    throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`);
   }
   return value;
 }

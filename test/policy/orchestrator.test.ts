@@ -1,6 +1,7 @@
 // The orchestrator rules (RBAC, identity): exact messages, and aggregation read through labels.
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
+import { selectorMatches } from '../../lib/policy/label-selector';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
 function messages(rule: string, yaml: string): string[] {
@@ -109,4 +110,98 @@ kind: Pod
 metadata: {name: p}
 spec: {containers: [{name: c, image: registry.example.com/c:1}]}
 `)).toEqual([`p spec.serviceAccountName: pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own`]);
+});
+
+test('label selectors as the API server evaluates them; a selector it would refuse matches nothing', () => {
+  const labels = { tier: 'web', team: 'shop' };
+  const cases: Array<[unknown, boolean]> = [
+    [{}, true],
+    [{ matchLabels: { tier: 'web' } }, true],
+    [{ matchLabels: { tier: 'db' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, false],
+    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, true],
+    [{ matchExpressions: [{ key: 'team', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] }, false],
+    [{ matchLabels: { tier: 'web' }, matchExpressions: [{ key: 'team', operator: 'In', values: ['ops'] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'Matches', values: ['web'] }] }, false],
+    [{ matchLabels: 'tier=web' }, false],
+    [null, false],
+  ];
+  for (const [selector, expected] of cases) expect([selector, selectorMatches(selector, labels)]).toEqual([selector, expected]);
+});
+
+test('exact messages of the exposure, host and credential rules', () => {
+  const fixture = (id: string, file = 'fail.yaml') => require('fs').readFileSync(`${__dirname}/../fixtures/checks/${id}/${file}`, 'utf8');
+  expect(messages('service-exposure', fixture('service-exposure'))).toEqual([
+    'node-port spec.type: Service "node-port" is of type NodePort, reachable from outside the cluster; use ClusterIP behind an Ingress, '
+      + 'or keep it with a suppression that says why',
+    'lb spec.type: Service "lb" is of type LoadBalancer, reachable from outside the cluster; use ClusterIP behind an Ingress, '
+      + 'or keep it with a suppression that says why',
+    'external-ips spec.externalIPs: Service "external-ips" sets externalIPs (203.0.113.10), which every node answers for; remove them',
+  ]);
+  expect(messages('load-balancer-source-ranges', fixture('load-balancer-source-ranges'))[0]).toBe('open spec.loadBalancerSourceRanges: '
+    + 'LoadBalancer Service "open" sets no loadBalancerSourceRanges, so anyone on the internet can connect; list the networks that may');
+  expect(messages('ingress-tls', fixture('ingress-tls'))).toEqual([
+    'plain spec.tls: Ingress "plain" has no TLS; add a spec.tls entry with a certificate for its hosts',
+    'partial spec.rules[1].host: Ingress "partial" serves host "admin.example.com" without TLS; add it to a spec.tls entry',
+    'partial spec.rules[2].host: Ingress "partial" serves host "a.b.api.example.com" without TLS; add it to a spec.tls entry',
+    'partial spec.rules[3]: Ingress "partial" rule 3 serves every host name, but its tls entries list only some; '
+      + 'add a tls entry without hosts or give the rule a host',
+  ]);
+  expect(messages('share-process-namespace', fixture('share-process-namespace'))).toEqual([
+    'shared spec.template.spec.shareProcessNamespace: pod must not set shareProcessNamespace=true: its containers could read each '
+      + 'other\'s processes, environment and files',
+  ]);
+  expect(messages('host-path-persistent-volume', fixture('host-path-persistent-volume'))).toEqual([
+    'app spec.volumes[0].persistentVolumeClaim.claimName: volume "data" claims "data", bound to PersistentVolume "node-disk" of type '
+      + 'hostPath (/var/lib/data); use a claim of another storage class',
+    'app spec.volumes[1].persistentVolumeClaim.claimName: volume "scratch" claims "scratch", bound to PersistentVolume "node-root" of '
+      + 'type hostPath (/); use a claim of another storage class',
+    'db spec.volumeClaimTemplates[0]: volume claim template "data" binds PersistentVolume "db-0" of type hostPath (/mnt/db); use a '
+      + 'claim of another storage class',
+  ]);
+  expect(messages('root-group', fixture('root-group'))).toEqual([
+    'groups spec.securityContext.fsGroup: pod must not set securityContext.fsGroup=0; use a non-root group such as 65532',
+    'groups spec.securityContext.supplementalGroups[1]: pod must not list group 0 in securityContext.supplementalGroups',
+    'groups spec.initContainers[0].securityContext.runAsGroup: init container "init" must not set securityContext.runAsGroup=0; use a '
+      + 'non-root group such as 65532',
+    'inherited spec.securityContext.runAsGroup: pod must not set securityContext.runAsGroup=0 (container "app" would run as group 0); '
+      + 'use a non-root group such as 65532',
+  ]);
+  expect(messages('configmap-credential', fixture('configmap-credential'))).toEqual([
+    'app-config data.DB_PASSWORD: ConfigMap "app-config" key "DB_PASSWORD" has a literal value but its name looks like a credential; '
+      + 'move it to a Secret and mount it as a file',
+    'app-config data.the_good_stuff: ConfigMap "app-config" key "the_good_stuff" has a literal value but it holds a PEM private key; '
+      + 'move it to a Secret and mount it as a file',
+    'app-config data.session: ConfigMap "app-config" key "session" has a literal value but it holds a JSON Web Token; '
+      + 'move it to a Secret and mount it as a file',
+    'app-config data["application.yaml"]: ConfigMap "app-config" file "application.yaml" sets password (line 4), api_key (line 6) to a '
+      + 'literal value; read it from a mounted Secret file instead',
+    'app-config data.DATABASE_URL: ConfigMap "app-config" key "DATABASE_URL" has a literal value but it holds a URL with a password; '
+      + 'move it to a Secret and mount it as a file',
+    'app-config binaryData["client.bin"]: ConfigMap "app-config" key "client.bin" holds a PEM private key; move it to a Secret and mount '
+      + 'it as a file',
+  ]);
+  expect(messages('env-credential-literal', fixture('env-credential-literal')).slice(2, 4)).toEqual([
+    'by-value spec.containers[0].env[0].value: container "app" env the_good_stuff has a literal value but it holds a PEM private key; '
+      + 'mount it from a Secret instead',
+    'by-value spec.containers[0].env[1].value: container "app" env UPSTREAM has a literal value but it holds a URL with a password; '
+      + 'mount it from a Secret instead',
+  ]);
+  expect(messages('rbac-credential-minting', fixture('rbac-credential-minting'))[3]).toBe('minter rules[3].verbs: ClusterRole "minter" '
+    + 'rules[3] grants update, patch on certificatesigningrequests/approval; approve on signers; remove it');
+});
+
+test('a ClusterRole labelled to aggregate into the built-in view role says that every view holder gets its rules', () => {
+  expect(messages('rbac-secret-read', `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: crd-view, labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]
+`)).toEqual([
+    'crd-view rules[0].verbs: ClusterRole "crd-view" (aggregated into the built-in ClusterRole "view") rules[0] grants list on secrets; '
+      + 'mount Secrets as files, or grant get on named Secrets only',
+  ]);
 });

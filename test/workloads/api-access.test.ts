@@ -63,7 +63,7 @@ test.each<[string, KubernetesApiAccess, string]>([
     `'kubernetesApiAccess.permissions[0].verbs' (["bind"]) may only hold get, list, watch, create, update, patch, delete, deletecollection; `
         + `escalate, bind and impersonate are never granted`],
   ['no verbs', { permissions: [{ apiGroup: '', resources: ['configmaps'], verbs: [] }] },
-    `'kubernetesApiAccess.permissions[0].verbs' ([]) must list at least one verb`],
+    `'kubernetesApiAccess.permissions[0].verbs' ([]) must list at least one verb, each a non-empty string`],
   ['an empty list', { permissions: [] },
     `'kubernetesApiAccess.permissions' ([]) must list at least one permission, or be left out`],
   ['a token for another audience', { audience: 'vault', permissions: [CONFIG_READ] },

@@ -40,8 +40,10 @@ export class RootGroupCheck extends Check {
       }
     }
     if (sc.runAsGroup === 0 && inheriting.length) {
-      out.push({ path: `${at}.runAsGroup`, message: `pod must not set securityContext.runAsGroup=0 (${inheriting.join(', ')} run as group `
-          + `0); use a non-root group such as 65532` });
+      out.push({
+        path: `${at}.runAsGroup`,
+        message: `pod must not set securityContext.runAsGroup=0 (${inheriting.join(', ')} would run as group 0); use a non-root group such as 65532`,
+      });
     }
   }
 }
