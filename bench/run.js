@@ -47,6 +47,24 @@ console.log(`parse + check:     ${fmt(stats(cli.map(x => x.parseAndCheckMs)))} m
 console.log(`warm checks:       ${fmt(stats(cli.map(x => x.warmPodsPerSecond)))} pod-bearing objects/s (median batch; best batch ${fmt(stats(cli.map(x => x.warmPodsPerSecondBest)))})`);
 console.log(`peak RSS:          ${fmt(stats(cli.map(x => x.rssMb)))} MB`);
 
+console.log(`\nReading what Kubernetes reads (fresh processes, ${runs} runs each)`);
+const laughs = Array.from({ length: runs }, () => caseOf('read-case.js', ['--laughs']));
+console.log(`billion laughs (${laughs[0].bytes} bytes) refused in ${fmt(stats(laughs.map(x => x.ms)), 2)} ms (median of 21 in a process; first ${fmt(stats(laughs.map(x => x.firstMs)), 1)} ms)`);
+const readDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-read-'));
+const tiny = path.join(readDir, 'million.yaml');
+const tinyFd = fs.openSync(tiny, 'w');
+for (let i = 0; i < 1_000_000; i++) fs.writeSync(tinyFd, `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: n}\n`);
+fs.closeSync(tinyFd);
+// About 200 MB: the CLI file above 15 times over, each copy's names made distinct.
+const large = path.join(readDir, 'large.yaml');
+const largeFd = fs.openSync(large, 'w');
+const cliText = fs.readFileSync(yamlFile, 'utf8');
+for (let i = 0; i < 15; i++) fs.writeSync(largeFd, (i ? '---\n' : '') + cliText.replace(/name: (\S+)/g, (_, n) => `name: ${n}-${i}`));
+fs.closeSync(largeFd);
+for (const [label, file] of [['1,000,000 tiny documents', tiny], [`${(fs.statSync(large).size / 1e6).toFixed(0)} MB file`, large]]) {
+  const read = Array.from({ length: runs }, () => caseOf('read-case.js', [file]));
+  console.log(`${label.padEnd(26)} ${(fs.statSync(file).size / 1e6).toFixed(0)} MB: check to a text report ${fmt(stats(read.map(x => x.ms)))} ms, peak RSS ${fmt(stats(read.map(x => x.rssMb)))} MB (${read[0].summary})`);
+}
 const refreshImages = Number(process.env.REFRESH_IMAGES ?? 3000);
 console.log(`\nimages refresh against a loopback registry with 5 ms latency (${runs} runs each, fresh processes)`);
 const many = Array.from({ length: runs }, () => caseOf('refresh-case.js', ['many', String(refreshImages)]));

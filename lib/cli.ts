@@ -10,7 +10,7 @@ import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
-import { loadManifests } from './policy/yaml-loader';
+import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
 import { lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
@@ -138,10 +138,12 @@ function check(args: ParsedArgs, io: CliOutput): number {
     throw args.fail((e as Error).message);
   }
   const options = engineOptionsFromSettings(settings, FLAG_NAMES);
-  const report = new PolicyEngine(options).evaluateDocuments(loadManifests([...args.operands]));
+  const output = args.value('output');
+  const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
+  if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
+  const report = new PolicyEngine(options).evaluateDocuments(readManifestFiles(files));
   const format = args.value('format') as ReportFormat;
   const rendered = report.render(format, { verbose: args.flag('verbose') });
-  const output = args.value('output');
   if (output && output !== STDOUT) {
     try {
       fs.writeFileSync(output, rendered);
@@ -154,6 +156,18 @@ function check(args: ParsedArgs, io: CliOutput): number {
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;
+}
+
+/** `--output` must not name one of the files being checked: the report would replace the manifest. */
+function refuseOverwritingAnInput(output: string, files: string[], args: ParsedArgs): void {
+  let target: string;
+  try {
+    target = fs.realpathSync(output);
+  } catch {
+    return; // it does not exist yet, so it is not an input
+  }
+  const input = files.find(file => file !== STDIN && fs.realpathSync(file) === target);
+  if (input !== undefined) throw args.fail(`--output ${output} is the input ${input}; write the report to another file`);
 }
 
 function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {

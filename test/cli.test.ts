@@ -197,6 +197,88 @@ test('a reader that closes the pipe early ends the output without a stack trace'
   expect(r.stdout.trim()).toBe('0');
 });
 
+describe('how check reads its inputs', () => {
+  const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cli-inputs-'));
+  const secure = fs.readFileSync(fixture('secure.yaml'), 'utf8');
+
+  test('a FIFO in a directory is named and skipped with a warning, never waited on', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), secure);
+    execFileSync('mkfifo', [path.join(dir, 'b.yaml')]);
+    const r = run('check', dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`cdk8s-secure: warning: skipped ${path.join(dir, 'b.yaml')}: it is a FIFO, not a regular file\n`);
+    expect(r.out.trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
+  });
+
+  test('a device named on the command line is refused with exit 2', () => {
+    const r = run('check', '/dev/zero');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('cdk8s-secure: cannot read /dev/zero: it is a character device, not a regular file, a directory or a pipe\n');
+  });
+
+  test('a symbolic link to a directory is followed; one that loops back is reported and read once', () => {
+    const dir = scratch();
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.writeFileSync(path.join(dir, 'real', 'a.yaml'), secure);
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'linked'));
+    fs.symlinkSync(dir, path.join(dir, 'real', 'loop'));
+    const r = run('check', path.join(dir, 'linked'));
+    expect(r.code).toBe(0);
+    const real = fs.realpathSync(path.join(dir, 'real'));
+    expect(r.err.split('\n')).toEqual([
+      `cdk8s-secure: warning: skipped ${path.join(dir, 'linked', 'loop', 'linked')}: a symbolic link back to ${real}, which is being read already`,
+      `cdk8s-secure: warning: skipped ${path.join(dir, 'linked', 'loop', 'real')}: a symbolic link back to ${real}, which is being read already`,
+      '',
+    ]);
+    expect(r.out.trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
+  });
+
+  test('a directory that cannot be read exits 2 with its path', () => {
+    const dir = scratch();
+    fs.mkdirSync(path.join(dir, 'locked'));
+    fs.writeFileSync(path.join(dir, 'locked', 'a.yaml'), secure);
+    fs.chmodSync(path.join(dir, 'locked'), 0o000);
+    try {
+      const r = run('check', dir);
+      // root reads every directory; anyone else gets EACCES
+      if (process.getuid?.() === 0) expect(r.code).toBe(0);
+      else expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(dir, 'locked')}: EACCES\n`);
+    } finally {
+      fs.chmodSync(path.join(dir, 'locked'), 0o755);
+    }
+  });
+
+  test('--output onto one of the inputs is refused before anything is read or written', () => {
+    const dir = scratch();
+    const input = path.join(dir, 'app.yaml');
+    fs.writeFileSync(input, secure);
+    const r = run('check', dir, '--output', path.join(dir, '.', 'app.yaml'));
+    expect(r.code).toBe(2);
+    const given = path.join(dir, '.', 'app.yaml');
+    expect(r.err.split('\n')[0]).toBe(`cdk8s-secure: --output ${given} is the input ${input}; write the report to another file`);
+    expect(fs.readFileSync(input, 'utf8')).toBe(secure);
+  });
+
+  test('--output into a directory that does not exist exits 2 with the path', () => {
+    const r = run('check', fixture('secure.yaml'), '--output', '/no/such/dir/report.txt');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('cdk8s-secure: cannot write /no/such/dir/report.txt: ENOENT\n');
+  });
+
+  test('"... # comment" ends a document and the next one is checked too', () => {
+    const dir = scratch();
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\n`
+      + 'spec: {hostPID: on, containers: [{name: c, image: "x:1"}]}\n';
+    fs.writeFileSync(path.join(dir, 'two.yaml'), `${pod('first')}... # end of the first\n---\n${pod('second')}`);
+    const r = run('check', path.join(dir, 'two.yaml'));
+    expect(r.out).toContain('ERROR [host-namespaces] pod must not set hostPID=true');
+    expect(r.out).toContain('Pod first (');
+    expect(r.out).toContain('Pod second (');
+    expect(r.out).not.toContain('[invalid-manifest]');
+  });
+});
+
 test('stdout that cannot be written (a full disk) exits 2 with one line', () => {
   const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
   const r = spawnSync('bash', ['-c', `"${bin}" rules > /dev/full`], { encoding: 'utf8' });

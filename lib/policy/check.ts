@@ -135,8 +135,11 @@ function isObject(m: any): boolean {
 export abstract class Check {
   public abstract readonly info: RuleInfo;
 
-  /** Checks of pods apply to every pod-bearing kind; others name the kinds they read. */
-  public abstract readonly appliesTo: 'pods' | readonly string[];
+  /**
+   * Checks of pods apply to every pod-bearing kind; 'custom-resources' to every object of a
+   * custom resource group that carries no pod the engine reads; others name the kinds they read.
+   */
+  public abstract readonly appliesTo: 'pods' | 'custom-resources' | readonly string[];
 
   /**
    * Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out`. Only append:

@@ -4,11 +4,12 @@ import { ImageLock } from '../supply-chain/image-lock';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { PodView, podViewOf } from './pod-view';
+import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { SuppressionPolicy } from './suppression-policy';
+import { structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -105,14 +106,24 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
    * @default SuppressionPolicy.all() - every suppression with a valid reason counts
    */
   readonly suppressionPolicy?: SuppressionPolicy;
+  /**
+   * Whether built-in pod-bearing objects must fit the Kubernetes schema (no unknown field, no
+   * value of the wrong type) to be checked, as the API server's strict field validation requires.
+   * Off only to look at what a newer PSS version reads in fields the schema tables do not know.
+   * @default true
+   */
+  readonly strictStructure?: boolean;
 }
 
 /** The engine's own rule: a document that is not a Kubernetes object. Always an error. */
 export const INVALID_MANIFEST_RULE: RuleInfo = {
   id: 'invalid-manifest',
   title: 'Document is a Kubernetes object',
-  description: 'Every document must parse and carry apiVersion, kind and metadata.name; anything else cannot be checked and is never passed silently.',
-  remediation: 'Fix the YAML syntax, or add apiVersion, kind and metadata.name.',
+  description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name, and a built-in '
+    + 'pod-bearing kind must have the apiVersion Kubernetes 1.28 serves it at, its pod spec, and only the fields and value types '
+    + 'of the Kubernetes schema; anything else cannot be checked (Kubernetes would refuse it) and is never passed silently.',
+  remediation: 'Fix the YAML syntax, add apiVersion, kind and metadata.name, and use the apiVersion, fields and value types '
+    + 'Kubernetes defines for the kind.',
   mapping: { nist800190: [], step: 1 },
 };
 
@@ -259,23 +270,26 @@ export class PolicyEngine {
       return setting;
     };
     const evaluationSetting = settingOf(this.options);
-    // The rules for one kind of object with one guarantee (pod rules first), and its documents.
-    const listFor = (setting: Setting, kind: string, pods: boolean, guarantee: Guarantee | undefined): RuleList => {
+    // The rules for one kind of object with one guarantee (pod rules first), and its documents;
+    // `form` tells a pod-bearing object (POD_FORM) and a custom resource without one (CUSTOM_FORM).
+    const listFor = (setting: Setting, kind: string, form: number, guarantee: Guarantee | undefined): RuleList => {
       let byKind = setting.lists.get(guarantee);
-      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map()]);
-      let list = byKind[pods ? 1 : 0].get(kind);
+      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map()]);
+      let list = byKind[form].get(kind);
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
         const candidates: number[] = [];
-        for (let i = 1; pods && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
+        for (let i = 1; form === POD_FORM && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
         for (let i = 1; i < prepared.length; i++) {
-          if (!prepared[i].pods && runs(i) && (prepared[i].check!.appliesTo as readonly string[]).includes(kind)) candidates.push(i);
+          const appliesTo = prepared[i].check!.appliesTo;
+          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && form === CUSTOM_FORM;
+          if (!prepared[i].pods && runs(i) && applies) candidates.push(i);
         }
         // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
         // version replaces it where both would run.
         const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)) : []);
         const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
-        byKind[pods ? 1 : 0].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
+        byKind[form].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
       }
       return list;
     };
@@ -294,7 +308,8 @@ export class PolicyEngine {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
-      const unreadable = doc.parseError ?? manifestProblem(manifest);
+      // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
+      const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
       if (problem) {
@@ -303,9 +318,20 @@ export class PolicyEngine {
         foundIn.push(d);
         continue;
       }
+      // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
+      const structure = views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+      if (structure.length > 0) {
+        statuses[d * width] = NON_COMPLIANT;
+        for (const p of structure) {
+          found.push(invalid(ref, `${where(doc)}: ${p.message}`, p.path));
+          foundIn.push(d);
+        }
+        continue;
+      }
       statuses[d * width] = COMPLIANT;
       if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
-      const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, !!views[d], guarantee);
+      const form = views[d] ? POD_FORM : isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM;
+      const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, form, guarantee);
       if (list.rules.length) list.documents.push(d);
     }
 
@@ -318,7 +344,7 @@ export class PolicyEngine {
     const run = new RuleRun(documents, manifests, views, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
     for (const setting of settings.values()) {
       for (const byKind of setting.lists.values()) {
-        for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values()]) {
+        for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values(), ...byKind[2].values()]) {
           for (let from = 0; from < group.length; from += BLOCK) {
             const to = Math.min(group.length, from + BLOCK);
             for (const i of rules) run.evaluate(prepared[i], i, raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity, ctx, group, from, to);
@@ -359,7 +385,7 @@ interface RuleList {
 interface Setting {
   readonly ctx: CheckContext;
   readonly configured: boolean[];
-  readonly lists: Map<Guarantee | undefined, [Map<string, RuleList>, Map<string, RuleList>]>;
+  readonly lists: Map<Guarantee | undefined, [Map<string, RuleList>, Map<string, RuleList>, Map<string, RuleList>]>;
 }
 
 /**
@@ -400,10 +426,16 @@ class RuleRun {
         if (pods) evaluate!.call(check!, views[d], manifest, ctx, violations);
         else evaluate!.call(check!, manifest, ctx, violations);
       } catch (e) {
-        // A field of an unexpected type: say so rather than crash or pass.
+        // A defect of this rule on this object: the rule fails here (an error, never a pass),
+        // and the object and every other rule and object keep their own verdicts.
         violations.length = first;
-        statuses[d * width] = NON_COMPLIANT;
-        this.report(d, invalid(this.objects[d], `${where(documents[d])}: rule "${rule.id}" cannot read this object (${(e as Error).message})`));
+        statuses[d * width + i] = NON_COMPLIANT;
+        this.report(d, {
+          ruleId: rule.id, severity: Severity.ERROR, object: this.objects[d], path: '', suppressed: false,
+          message: `${where(documents[d])}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
+            + 'this is a defect of the rule, not of the manifest',
+          remediation: rule.remediation,
+        });
         continue;
       }
       if (violations.length === first) {
@@ -459,9 +491,21 @@ function inDocumentOrder(findings: Finding[], documents: number[], documentCount
   return ordered;
 }
 
-function invalid(object: ObjectRef, message: string): Finding {
+const NO_PROBLEMS: StructureProblem[] = [];
+const OBJECT_FORM = 0;
+const POD_FORM = 1;
+const CUSTOM_FORM = 2;
+
+/** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */
+function isCustomResource(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const dot = apiVersion.indexOf('.');
+  return dot >= 0 && dot < slash && !apiVersion.slice(0, slash).endsWith('k8s.io');
+}
+
+function invalid(object: ObjectRef, message: string, path = ''): Finding {
   return {
-    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: '',
+    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path,
     message, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
   };
 }

@@ -38,30 +38,97 @@ export function inGroup(apiVersion: unknown, group: string): boolean {
   return slash === group.length && apiVersion.startsWith(group);
 }
 
+/** A custom resource kind that embeds a pod spec, and where. RULES.md lists them. */
+export interface CustomPodKind {
+  /** The project that defines the kind. */
+  readonly project: string;
+  readonly group: string;
+  readonly kind: string;
+  /** JSON path of the pod spec (its `metadata` is beside it, when it has one). */
+  readonly specPath: string;
+}
+
+/** Pod templates inside well-known custom resources: checked like those of the built-in kinds. */
+export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
+  { project: 'Argo Rollouts', group: 'argoproj.io', kind: 'Rollout', specPath: 'spec.template.spec' },
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Service', specPath: 'spec.template.spec' },
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Configuration', specPath: 'spec.template.spec' },
+  // A Revision's spec is a RevisionSpec, which inlines the PodSpec.
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec' },
+  { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec' },
+  { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec' },
+];
+
+/** The location of each custom pod kind, by kind and then API group. */
+const CUSTOM_LOCATIONS = new Map<string, Map<string, PodLocation>>();
+for (const c of CUSTOM_POD_KINDS) {
+  const holderPath = c.specPath.split('.').slice(0, -1);
+  const location: PodLocation = {
+    specPath: c.specPath,
+    metadataPath: [...holderPath, 'metadata'].join('.'),
+    holder: m => holderPath.reduce((at: any, field) => (isObject(at) ? at[field] : undefined), m),
+  };
+  if (!CUSTOM_LOCATIONS.has(c.kind)) CUSTOM_LOCATIONS.set(c.kind, new Map());
+  CUSTOM_LOCATIONS.get(c.kind)!.set(c.group, location);
+}
+
+/** The location of a custom pod kind's pod spec, or undefined for any other object. */
+function customLocationOf(manifest: any): PodLocation | undefined {
+  const byGroup = CUSTOM_LOCATIONS.get(manifest.kind);
+  const apiVersion = manifest.apiVersion;
+  if (!byGroup || typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? undefined : byGroup.get(apiVersion.slice(0, slash));
+}
+
 /** Where the pod sits in a manifest, or undefined when it carries none. */
 function podLocationOf(manifest: any): PodLocation | undefined {
   const kind = manifest.kind;
   switch (kind) {
     case 'Pod':
+      return manifest.apiVersion === 'v1' ? POD : undefined;
     case 'PodTemplate':
+      return manifest.apiVersion === 'v1' ? POD_TEMPLATE : undefined;
     case 'ReplicationController':
-      if (!inGroup(manifest.apiVersion, '')) return undefined;
-      return kind === 'Pod' ? POD : kind === 'PodTemplate' ? POD_TEMPLATE : TEMPLATE;
+      return manifest.apiVersion === 'v1' ? TEMPLATE : undefined;
     case 'Deployment':
     case 'DaemonSet':
-    case 'ReplicaSet': {
-      const apiVersion = manifest.apiVersion;
-      return inGroup(apiVersion, 'apps') || inGroup(apiVersion, 'extensions') ? TEMPLATE : undefined;
-    }
+    case 'ReplicaSet':
     case 'StatefulSet':
-      return inGroup(manifest.apiVersion, 'apps') ? TEMPLATE : undefined;
+      return manifest.apiVersion === 'apps/v1' ? TEMPLATE : undefined;
     case 'Job':
+      return manifest.apiVersion === 'batch/v1' ? TEMPLATE : undefined;
     case 'CronJob':
-      if (!inGroup(manifest.apiVersion, 'batch')) return undefined;
-      return kind === 'Job' ? TEMPLATE : JOB_TEMPLATE;
+      return manifest.apiVersion === 'batch/v1' ? JOB_TEMPLATE : undefined;
     default:
-      return undefined;
+      return CUSTOM_LOCATIONS.has(kind) ? customLocationOf(manifest) : undefined;
   }
+}
+
+/** The apiVersion Kubernetes 1.28 serves each built-in pod-bearing kind under. */
+const SERVED: { [kind: string]: string } = {
+  Pod: 'v1', PodTemplate: 'v1', ReplicationController: 'v1',
+  Deployment: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1',
+  Job: 'batch/v1', CronJob: 'batch/v1',
+};
+
+/**
+ * Why a built-in pod-bearing kind carries no pod the rules can read, or undefined: the kind
+ * under an apiVersion Kubernetes does not serve it at (the API server answers "no matches for
+ * kind"), or no pod spec where the kind keeps it. A kind of that name in a group with a dot
+ * is a custom resource, not this kind.
+ */
+export function podSpecProblem(manifest: any): string | undefined {
+  const kind = manifest.kind;
+  const served = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SERVED, kind) ? SERVED[kind] : undefined;
+  if (served === undefined) return undefined;
+  const apiVersion = manifest.apiVersion;
+  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (group.includes('.')) return undefined;
+  const location = podLocationOf(manifest);
+  if (!location) return `kind ${kind} is not served under apiVersion "${apiVersion}"; Kubernetes 1.28 serves it as ${served}`;
+  if (isObject(location.holder(manifest)?.spec)) return undefined;
+  return `${kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few

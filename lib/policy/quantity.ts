@@ -17,3 +17,21 @@ export function parseQuantity(quantity: string): number | undefined {
   if (m[3] !== undefined) return base * 10 ** Number(m[3]);
   return base * MULTIPLIER[m[2] ?? ''];
 }
+
+/**
+ * Why a container's resource request or limit bounds nothing, or undefined when it bounds the
+ * resource: 'unset'; 'invalid' (not a quantity, or negative: the API server refuses it); 'zero'
+ * (Kubernetes takes a limit of 0 as no limit, and a request of 0 reserves nothing). A JSON
+ * number is a quantity too (`cpu: 1`).
+ */
+export function unboundedAmount(value: unknown): 'unset' | 'invalid' | 'zero' | undefined {
+  if (value === undefined || value === null || value === '') return 'unset';
+  const amount = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : parseQuantity(value as string);
+  if (amount === undefined || amount < 0) return 'invalid';
+  return amount === 0 ? 'zero' : undefined;
+}
+
+/** What a zero amount means to Kubernetes, for messages: "no limit" or "no request". */
+export function zeroMeaning(section: 'requests' | 'limits'): string {
+  return section === 'limits' ? 'no limit' : 'a request of nothing';
+}

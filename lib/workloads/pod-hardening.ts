@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
-import { parseQuantity } from '../policy/quantity';
+import { parseQuantity, unboundedAmount, zeroMeaning } from '../policy/quantity';
 import { constructReasonProblem } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
@@ -122,8 +122,20 @@ function portOk(prop: string, port: number | undefined): void {
   }
 }
 
+/**
+ * A resource request or limit: a quantity above 0, since Kubernetes takes a limit of 0 as no
+ * limit and a request of 0 as none (the resource rules say the same of the manifest).
+ */
+function amount(prop: string, value: string, example: string): number {
+  if (unboundedAmount(value) === 'zero') {
+    const meaning = zeroMeaning(prop.endsWith('.limit') ? 'limits' : 'requests');
+    throw new Error(`'${prop}' (${JSON.stringify(value)}) is 0, which Kubernetes takes as ${meaning}; use e.g. "${example}"`);
+  }
+  return quantity(prop, value, example);
+}
+
 function atLeast(limitProp: string, limit: string, requestProp: string, request: string, example: string): void {
-  if (quantity(limitProp, limit, example) < quantity(requestProp, request, example)) {
+  if (amount(limitProp, limit, example) < amount(requestProp, request, example)) {
     throw new Error(`'${limitProp}' (${limit}) must be at least '${requestProp}' (${request})`);
   }
 }
@@ -570,7 +582,7 @@ export class PodHardening {
     if (!r || !r.cpu || !r.memory || !r.ephemeralStorage) {
       throw new Error(`'resources' must set cpu, memory and ephemeralStorage, e.g. { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' }, ephemeralStorage: { limit: '256Mi' } }`);
     }
-    quantity('resources.cpu.request', r.cpu.request, '250m');
+    amount('resources.cpu.request', r.cpu.request, '250m');
     if (r.cpu.limit === undefined) {
       if (!ex.cpuLimit) {
         throw new Error(`'resources.cpu.limit' is missing; set it, or leave it out with 'exemptions.cpuLimit' and a reason`);
@@ -579,6 +591,7 @@ export class PodHardening {
       atLeast('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
     }
     atLeastBytes('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi');
+    amount('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
     bytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, '256Mi');
     if (r.ephemeralStorage.request !== undefined) {
       atLeastBytes('resources.ephemeralStorage.limit', r.ephemeralStorage.limit, 'resources.ephemeralStorage.request', r.ephemeralStorage.request, '256Mi');

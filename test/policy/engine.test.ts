@@ -1,10 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ALL_CHECKS } from '../../lib/policy/checks';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { RuleStatus, Severity } from '../../lib/policy/model';
 import { Packs } from '../../lib/policy/packs';
 import { ReportFormat } from '../../lib/policy/report/report';
-import { load, CORE_SCHEMA } from 'js-yaml';
-import { parseManifests, splitDocuments } from '../../lib/policy/yaml-loader';
+import { loadManifests, parseManifests } from '../../lib/policy/yaml-loader';
 
 const INVISIBLE = '(spaces, punctuation and invisible characters do not count)';
 const insecurePod = (annotations: { [k: string]: string } = {}) => ({
@@ -101,7 +103,7 @@ describe('suppressions', () => {
     const report = new PolicyEngine().evaluateDocuments([
       { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' }), suppressions: { 'host-namespaces': 'node agent needs the host network' } },
       { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), suppressions: { 'host-namespaces': 'short' } },
-      { manifest: { ...insecurePod(), metadata: { name: 'p', annotations: 'not a map' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
+      { manifest: { ...insecurePod(), metadata: { name: 'p' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
     ]);
     const of = (d: number, rule: string) => report.findings.find(f => f.ruleId === rule && report.objects.indexOf(f.object) === d)!;
     expect(of(0, 'host-namespaces')).toMatchObject({ suppressed: true, suppressionReason: 'node agent needs the host network' });
@@ -118,7 +120,7 @@ describe('bad input', () => {
     const report = new PolicyEngine().evaluateDocuments(docs);
     const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message);
     expect(invalid).toEqual([
-      'in.yaml document 1: YAML cannot be parsed at line 6, column 1: unexpected end of the stream within a flow collection',
+      'in.yaml document 1: YAML cannot be parsed at line 6, column 1: did not find expected \',\' or \']\'',
       'in.yaml document 2: document is a string, not a Kubernetes object',
       'in.yaml document 3: document is not a Kubernetes object: it has no kind',
     ]);
@@ -127,8 +129,11 @@ describe('bad input', () => {
 
   test('an unknown kind or CRD is not applicable to every rule, and counts as an object', () => {
     const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { hostNetwork: true } }]);
-    const statuses = Object.entries(report.statusesOf(0)).filter(([id]) => id !== 'invalid-manifest').map(([, s]) => s);
+    const statuses = Object.entries(report.statusesOf(0))
+      .filter(([id]) => !['invalid-manifest', 'pod-template-not-checked'].includes(id)).map(([, s]) => s);
     expect(new Set(statuses)).toEqual(new Set([RuleStatus.NOT_APPLICABLE]));
+    // It embeds no containers, so nothing of it goes unchecked.
+    expect(report.statusesOf(0)['pod-template-not-checked']).toBe(RuleStatus.COMPLIANT);
     expect(report.summary).toMatchObject({ objects: 1, errors: 0 });
   });
 
@@ -147,20 +152,25 @@ describe('bad input', () => {
     const report = new PolicyEngine().evaluate(docs);
     const order = report.rules.map(r => r.id);
     const objectOf = (f: { object: { name: string } }) => docs.findIndex(d => d.metadata.name === f.object.name);
-    // A rule that cannot read an object is reported as invalid-manifest, in that rule's place.
-    const ruleOf = (f: { ruleId: string; message: string }) => /rule "([a-z-]+)" cannot read/.exec(f.message)?.[1] ?? f.ruleId;
-    const keys = report.findings.map(f => [objectOf(f), order.indexOf(ruleOf(f))]);
+    const keys = report.findings.map(f => [objectOf(f), order.indexOf(f.ruleId)]);
     expect(new Set(keys.map(([d]) => d))).toEqual(new Set([0, 1, 2, 4, 5]));
     for (let n = 1; n < keys.length; n++) {
       const [[d0, r0], [d1, r1]] = [keys[n - 1], keys[n]];
       expect(d0 < d1 || (d0 === d1 && r0 <= r1)).toBe(true);
     }
     const brokenFindings = report.findings.filter(f => f.object.name === 'broken');
-    const failed = brokenFindings.findIndex(f => f.ruleId === 'invalid-manifest');
-    expect(brokenFindings[failed].message).toBe('(input) document 2: rule "automount-service-account-token" cannot read this object (unreadable)');
+    // A rule that throws fails on that object only, as a defect of the rule, in its own place.
+    const failed = brokenFindings.findIndex(f => f.ruleId === 'automount-service-account-token');
+    expect(brokenFindings[failed]).toMatchObject({
+      severity: Severity.ERROR,
+      message: '(input) document 2: rule "automount-service-account-token" could not check this object (unreadable); '
+        + 'this is a defect of the rule, not of the manifest',
+    });
     expect(failed).toBeGreaterThan(0);
     expect(failed).toBeLessThan(brokenFindings.length - 1);
-    expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.NON_COMPLIANT);
+    expect(report.statusesOf(2)['automount-service-account-token']).toBe(RuleStatus.NON_COMPLIANT);
+    expect(report.statusesOf(2)['invalid-manifest']).toBe(RuleStatus.COMPLIANT);
+    expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
   });
 
   test('findings stay in document order across the blocks the engine checks documents in', () => {
@@ -181,55 +191,9 @@ describe('bad input', () => {
     expect(new Set(docs.map((_, d) => d).filter(d => d % 3 !== 0).map(rulesOf)).size).toBe(1);
   });
 
-  test('the document splitter agrees with splitting into lines and joining them, on every kind of line', () => {
-    // The plain way to split a stream, as the loader did before it sliced the text instead.
-    const byLines = (text: string) => {
-      const docs: Array<{ text: string; line: number }> = [];
-      let start = 0;
-      let current: string[] = [];
-      const flush = () => {
-        if (current.some(l => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'))) docs.push({ text: current.join('\n'), line: start + 1 });
-      };
-      text.split(/\r?\n/).forEach((line, i) => {
-        if (/^---(?:[ \t]|$)/.test(line)) {
-          flush();
-          start = i;
-          current = [line.slice(3)];
-        } else if (line === '...') {
-          flush();
-          start = i + 1;
-          current = [];
-        } else {
-          current.push(line);
-        }
-      });
-      flush();
-      return docs;
-    };
-    const kinds = ['---', '--- ', '--- {a: 1}', '--- # c', '---\tx', '----', ' ---', '...', '....', '', '  ', '# c', '  # c', '%YAML 1.2', 'a: 1', '  b: [1, 2]', '- x', '\ty: "z"', '--- \r', 'a\rb'];
-    let seed = 7;
-    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
-    const streams = ['', '\n', '---', '---\n', '...', 'a: 1', 'a: 1\n', '\n---\n\n', 'a: 1\r\n---\r\nb: 2\r\n'];
-    for (let n = 0; n < 2000; n++) {
-      const lines = Array.from({ length: random(12) }, () => kinds[random(kinds.length)]);
-      streams.push(lines.join(random(4) === 0 ? '\r\n' : '\n') + (random(2) ? '\n' : ''));
-    }
-    for (const stream of streams) expect(splitDocuments(stream)).toEqual(byLines(stream));
-  });
-
   test('List objects are flattened into their items', () => {
     const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
     expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
-  });
-
-  test('the loader\'s copy (interned strings, compact objects) changes no value', () => {
-    const text = [
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: values, labels: {a: "1"}}',
-      'data: {int: "7", str: plain, quoted: "x: y", unicode: "\u00e9\u2603", empty: ""}',
-      'binaryData: null', 'extra: {n: 12, f: 1.5, neg: -3, big: 12345678901234, t: true, nul: null, list: [1, "two", [3], {four: 4}], emptyList: [], emptyMap: {}}',
-    ].join('\n');
-    const [doc] = parseManifests(text, 'values.yaml');
-    expect(doc.manifest).toEqual(load(text, { schema: CORE_SCHEMA }));
   });
 
   test('a "__proto__" key stays an own property when the loader copies a document', () => {
@@ -239,11 +203,13 @@ describe('bad input', () => {
     expect(({} as any).polluted).toBeUndefined();
   });
 
-  test('.inf and .nan survive loading', () => {
-    const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: floats}\nextra: {up: .inf, down: -.Inf, nan: .NaN}\n', 'f.yaml');
-    expect(doc.manifest.extra.up).toBe(Infinity);
-    expect(doc.manifest.extra.down).toBe(-Infinity);
-    expect(doc.manifest.extra.nan).toBeNaN();
+  test('.inf and .nan cannot be converted to JSON, so Kubernetes refuses the document, and so does the engine', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: floats}\nextra: {up: .inf}\n---\nkind: ConfigMap\nnan: .NaN\n';
+    const docs = parseManifests(text, 'f.yaml');
+    expect(docs.map(d => d.parseError)).toEqual([
+      'YAML cannot be parsed at line 1: json: unsupported value: +Inf',
+      'YAML cannot be parsed at line 6: json: unsupported value: NaN',
+    ]);
   });
 });
 
@@ -263,9 +229,10 @@ describe('pod-bearing kinds', () => {
     expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => f.path)).toEqual([path]);
   });
 
-  test('a Deployment kind in a foreign API group is not treated as a pod', () => {
+  test('a Deployment kind in a foreign API group is not treated as a pod, and its pod is reported as not checked', () => {
     const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template } }]);
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map(f => [f.ruleId, f.severity, f.path]))
+      .toEqual([['pod-template-not-checked', Severity.INFO, 'spec.template.spec.containers']]);
   });
 });
 
@@ -311,6 +278,167 @@ describe('reports', () => {
     const md = report.render(ReportFormat.MARKDOWN);
     expect(md).toContain('| `host-namespaces` No sharing of the host network, PID or IPC namespace | error | 0 | 0 | 1 | 1 |');
     expect(md).toContain('suppressed: node agent needs the host network');
+  });
+});
+
+describe('reading files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: yes\n  containers: [{name: c, image: "x:1"}]\n';
+
+  test('a UTF-16 file with a byte order mark is read as go-yaml reads it', () => {
+    for (const [name, bytes] of [
+      ['le.yaml', Buffer.concat([Buffer.from([0xFF, 0xFE]), Buffer.from(pod, 'utf16le')])],
+      ['be.yaml', Buffer.concat([Buffer.from([0xFE, 0xFF]), Buffer.from(pod, 'utf16le').swap16()])],
+      ['bom8.yaml', Buffer.concat([Buffer.from([0xEF, 0xBB, 0xBF]), Buffer.from(pod)])],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      const [doc] = loadManifests([path.join(dir, name)]);
+      expect(doc.manifest.spec.hostNetwork).toBe(true);
+    }
+  });
+
+  test('a file that is not valid UTF-8 is an invalid manifest, not a guess', () => {
+    fs.writeFileSync(path.join(dir, 'latin1.yaml'), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1'));
+    expect(loadManifests([path.join(dir, 'latin1.yaml')]).map(d => d.parseError)).toEqual([
+      'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)',
+    ]);
+  });
+});
+
+describe('YAML as Kubernetes reads it', () => {
+  test('YAML 1.1 booleans, merge keys and a comment ended by U+2028 reach the rules as kubectl applies them', () => {
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: one}', 'spec:', '  hostNetwork: yes', '  hostPID: on',
+      '  containers: [{name: c, image: "x:1", securityContext: {<<: {privileged: Yes}}}]',
+      '---', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: two}', 'spec:',
+      '  hostIPC: false # harmless\u2028  hostIPC: true', '  containers: [{name: c, image: "x:1"}]',
+    ].join('\n');
+    const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'k.yaml'));
+    const found = report.findings.filter(f => ['host-namespaces', 'privileged-container'].includes(f.ruleId)).map(f => `${f.object.name} ${f.message}`);
+    expect(found).toEqual([
+      'one pod must not set hostNetwork=true',
+      'one pod must not set hostPID=true',
+      'one container "c" must not set securityContext.privileged=true',
+      'two pod must not set hostIPC=true',
+    ]);
+  });
+
+  test('a billion laughs is refused at once as an invalid manifest', () => {
+    let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    for (let i = 1; i < 9; i++) text += `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]\n`;
+    expect(parseManifests(text, 'bomb.yaml').map(d => d.parseError)).toEqual(['YAML cannot be parsed at line 1: document contains excessive aliasing']);
+  });
+});
+
+describe('Kubernetes semantics, not raw fields', () => {
+  test('a resource amount of 0 bounds nothing, and one that is not a quantity is named', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
+      spec: { containers: [{ name: 'app', image: 'x:1', 
+        resources: { requests: { cpu: '0', memory: '128Mi' }, limits: { cpu: 0, memory: 'lots' } } }] },
+    };
+    const messages = new PolicyEngine().evaluate([pod]).findings.filter(f => /^(cpu|memory)-/.test(f.ruleId)).map(f => f.message);
+    expect(messages).toEqual([
+      'container "app" sets resources.requests.cpu to 0, which Kubernetes takes as a request of nothing; set an amount above 0',
+      'container "app" sets resources.limits.cpu to 0, which Kubernetes takes as no limit; set an amount above 0',
+      'container "app" sets resources.limits.memory to "lots", which is not a Kubernetes quantity (e.g. "500m", "256Mi")',
+    ]);
+  });
+});
+
+test('a NetworkPolicy without spec is the default-deny for ingress Kubernetes makes of it, and breaks no rule', () => {
+  const docs = [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bare', namespace: 'ns' } },
+    ...Array.from({ length: 3 }, (_, n) => ({ ...insecurePod(), metadata: { name: `p${n}`, namespace: 'ns' } })),
+  ];
+  const report = new PolicyEngine().evaluate(docs);
+  expect(report.findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+  expect(report.findings.filter(f => f.ruleId === 'namespace-network-policy').map(f => f.message)).toEqual(Array(3).fill(
+    'namespace "ns" has no default-deny NetworkPolicy for Egress among the objects checked'));
+});
+
+test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or without its pod spec, is an error, never n/a', () => {
+  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  const docs = [
+    { apiVersion: 'v1', kind: 'Deployment', metadata: { name: 'core' }, spec: { template } },
+    { apiVersion: 'extensions/v1beta1', kind: 'DaemonSet', metadata: { name: 'old' }, spec: { template } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typo' }, spec: { tmplate: template } },
+    { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' }, spec: { jobTemplate: { spec: { template: 'x' } } } },
+    { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'crd' }, spec: { template } },
+  ];
+  const invalid = new PolicyEngine({ pack: Packs.STRICT }).evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => f.message)).toEqual([
+    '(input) document 0: kind Deployment is not served under apiVersion "v1"; Kubernetes 1.28 serves it as apps/v1',
+    '(input) document 1: kind DaemonSet is not served under apiVersion "extensions/v1beta1"; Kubernetes 1.28 serves it as apps/v1',
+    '(input) document 2: Deployment has no pod spec at spec.template.spec (Kubernetes requires one: is a field on the way misspelled?)',
+    '(input) document 3: CronJob has no pod spec at spec.jobTemplate.spec.template.spec '
+      + '(Kubernetes requires one: is a field on the way misspelled?)',
+  ]);
+});
+
+describe('strict structure, as the API server\'s strict field validation', () => {
+  const text = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d, labels: {version: 1}}', 'spec:', '  selector: {matchLabels: {app: a}}',
+    '  template:', '    metadata: {labels: {app: a}}', '    spec:', '      hostNetwork: "false"', '      containers:', '      - name: app',
+    '        image: "x:1"', '        securityContext: {privilegd: true, runAsUser: "0"}', '        resources: {limits: {cpu: 1, memory: 1Gi}}',
+    '      volumes: [{name: v, emptyDir: {sizeLimit: 1}}]',
+  ].join('\n');
+
+  test('unknown fields and values of the wrong type are invalid-manifest errors naming the field', () => {
+    const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'd.yaml'));
+    expect(report.findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+      ['invalid-manifest', 'metadata.labels["version"]',
+        'd.yaml document 0: metadata.labels["version"] is a number (1); Kubernetes wants a string there'],
+      ['invalid-manifest', 'spec.template.spec.hostNetwork',
+        'd.yaml document 0: spec.template.spec.hostNetwork is a string ("false"); Kubernetes wants a boolean (true or false) there'],
+      ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.privilegd',
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.privilegd is not a field of SecurityContext; '
+        + 'Kubernetes\' strict field validation refuses it'],
+      ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a number there'],
+    ]);
+  });
+
+  test('fields a later Kubernetes added (read by later PSS versions) and quantities written as numbers are accepted', () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
+      spec: {
+        securityContext: { appArmorProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'app', image: 'x:1', resources: { limits: { cpu: 2 } } }],
+      },
+    };
+    expect(new PolicyEngine().evaluate([pod]).findings.filter(f => f.ruleId === 'invalid-manifest')).toEqual([]);
+  });
+});
+
+test('pods inside well-known custom resources are checked like built-in ones', () => {
+  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  const docs = [
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { template } },
+    { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'k' }, spec: { template } },
+    { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'rev' }, spec: template.spec },
+    { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'j' }, spec: { jobTargetRef: { template } } },
+    { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name: 'dc' }, spec: { template } },
+  ];
+  const report = new PolicyEngine().evaluate(docs);
+  expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => `${f.object.kind} ${f.path}`)).toEqual([
+    'Rollout spec.template.spec.containers[0].securityContext.privileged',
+    'Service spec.template.spec.containers[0].securityContext.privileged',
+    'Revision spec.containers[0].securityContext.privileged',
+    'ScaledJob spec.jobTargetRef.template.spec.containers[0].securityContext.privileged',
+    'DeploymentConfig spec.template.spec.containers[0].securityContext.privileged',
+  ]);
+  expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+});
+
+test('an unknown custom resource that embeds containers is reported as not checked, an info in the default pack', () => {
+  const crd = { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' },
+    spec: { pod: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } };
+  const [finding] = new PolicyEngine().evaluate([crd]).findings;
+  expect(finding).toMatchObject({
+    ruleId: 'pod-template-not-checked', severity: Severity.INFO, path: 'spec.pod.spec.containers',
+    message: 'Worker (example.com/v1) embeds containers at spec.pod.spec.containers, but the engine does not know where this kind '
+      + 'keeps its pod spec: its pod is not checked',
   });
 });
 

@@ -3,7 +3,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ApiVerb, Compliance, KubernetesApiAccess, Packs, SecureDeployment, SecureWorkloadProps } from '../../lib';
-import { IMAGE, podSpecOf, RESOURCES, testPool } from './helpers';
+import { IMAGE, KINDS, podSpecOf, RESOURCES, testPool } from './helpers';
 
 const CONFIG_READ = { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET, ApiVerb.LIST, ApiVerb.WATCH] };
 
@@ -119,4 +119,15 @@ test('a ServiceAccount the user passes is the one bound', () => {
   new SecureDeployment(chart, 'api', { nodePool: testPool(chart), serviceAccount: account, kubernetesApiAccess, containers });
   const subjects = [{ kind: 'ServiceAccount', name: account.name, namespace: 'shop' }];
   expect(Testing.synth(chart).find(m => m.kind === 'RoleBinding').subjects).toEqual(subjects);
+});
+
+test.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s binds its grant to its own ServiceAccount', kind => {
+  const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+  const containers = [{ name: 'app', image: IMAGE, resources: RESOURCES, portNumber: 8080 }];
+  KINDS[kind](chart, { containers, kubernetesApiAccess: { permissions: [CONFIG_READ] } });
+  const manifests = Testing.synth(chart);
+  const account = manifests.find(m => m.kind === 'ServiceAccount');
+  const subjects = [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: 'shop' }];
+  expect(manifests.find(m => m.kind === 'RoleBinding').subjects).toEqual(subjects);
+  expect(podSpecOf(chart, kind).serviceAccountName).toBe(account.metadata.name);
 });

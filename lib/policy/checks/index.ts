@@ -27,6 +27,7 @@ import { NamespaceNetworkPolicyCheck } from './namespace-network-policy';
 import { NamespacePssCheck } from './namespace-pss';
 import { NamespaceResourceQuotaCheck } from './namespace-resource-quota';
 import { PrivilegeEscalationCheck } from './privilege-escalation';
+import { PodTemplateNotCheckedCheck } from './pod-template-not-checked';
 import { PrivilegedContainerCheck } from './privileged-container';
 import { ProbeHostCheck } from './probe-host';
 import { ProcMountCheck } from './proc-mount';
@@ -93,6 +94,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new SensitiveHostPathCheck(),
   new DedicatedNodePoolCheck(),
   new SensitivityConflictCheck(),
+  new PodTemplateNotCheckedCheck(),
   new NamespaceNetworkPolicyCheck(),
   new NamespacePssCheck(),
   new ServiceReachableCheck(),

@@ -3,8 +3,17 @@
 // spec.tls[*].hosts. Allowed: every rule's host covered by a tls entry (exactly, or by a
 // "*.domain" wildcard one label deep); a tls entry without hosts covers every host (the
 // controller's default certificate); without rules, any tls entry covers the default backend.
+// An Ingress whose cloud load balancer terminates TLS with a certificate named in an annotation
+// (AWS ALB, GKE, Azure Application Gateway; the keys below) passes without spec.tls.
 import { Check, Violation } from '../check';
 import { inGroup } from '../pod-view';
+
+const CLOUD_CERTIFICATE_ANNOTATIONS = [
+  'alb.ingress.kubernetes.io/certificate-arn',
+  'networking.gke.io/managed-certificates',
+  'ingress.gcp.kubernetes.io/pre-shared-cert',
+  'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
+];
 
 function covers(tlsHost: unknown, host: string): boolean {
   if (typeof tlsHost !== 'string') return false;
@@ -28,6 +37,10 @@ export class IngressTlsCheck extends Check {
     if (!inGroup(manifest.apiVersion, 'networking.k8s.io') || !spec || typeof spec !== 'object') return;
     const tls = Array.isArray(spec.tls) ? spec.tls.filter((t: any) => t && typeof t === 'object') : [];
     const name = `Ingress "${manifest.metadata?.name}"`;
+    const annotations = manifest.metadata?.annotations;
+    const cloudCertificate = !!annotations && typeof annotations === 'object'
+      && CLOUD_CERTIFICATE_ANNOTATIONS.some(key => typeof annotations[key] === 'string' && annotations[key].trim() !== '');
+    if (tls.length === 0 && cloudCertificate) return;
     if (tls.length === 0) {
       out.push({ path: 'spec.tls', message: `${name} has no TLS; add a spec.tls entry with a certificate for its hosts` });
       return;

@@ -1,18 +1,16 @@
 // Default-deny network policy in the workload's namespace (NIST SP 800-190 4.3.3, 4.4.2; CIS 5.3.2).
 // Reads: the pod's metadata.namespace, and every NetworkPolicy in that namespace among the
-// objects checked. Allowed: a policy with an empty podSelector denies ingress (policyTypes has
-// Ingress, no ingress rules) and one denies egress (policyTypes has Egress, no egress rules).
+// objects checked, as the API server defaults them (network-policy.ts). Allowed: a policy with an
+// empty podSelector denies ingress (policyTypes has Ingress, no ingress rules) and one denies
+// egress (policyTypes has Egress, no egress rules).
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
+import { effectiveNetworkPolicy } from '../network-policy';
 import { PodView } from '../pod-view';
 
-function selectsAll(policy: any): boolean {
-  const s = policy?.spec?.podSelector;
-  return !!s && typeof s === 'object' && Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
-}
-
-function denies(policy: any, type: 'Ingress' | 'Egress'): boolean {
-  const rules = policy.spec[type === 'Ingress' ? 'ingress' : 'egress'];
-  return selectsAll(policy) && Array.isArray(policy.spec.policyTypes) && policy.spec.policyTypes.includes(type) && (!Array.isArray(rules) || rules.length === 0);
+/** Whether `policy`, as Kubernetes defaults it, denies every pod of its namespace traffic in direction `type`. */
+function denies(policy: unknown, type: 'Ingress' | 'Egress'): boolean {
+  const p = effectiveNetworkPolicy(policy);
+  return p.selectsAllPods && p.policyTypes.includes(type) && (type === 'Ingress' ? p.ingress : p.egress).length === 0;
 }
 
 /** The directions no default-deny NetworkPolicy in the namespace covers. */

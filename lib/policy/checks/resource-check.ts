@@ -1,9 +1,11 @@
 // Shared shape of the five resource rules: one resource, requests or limits.
 // Reads: {containers,initContainers}[*].resources.{requests,limits}.<resource>
-// (ephemeral containers cannot declare resources). Allowed: a value is present.
+// (ephemeral containers cannot declare resources). Allowed: a quantity above 0 (Kubernetes takes a
+// limit of 0 as no limit and a request of 0 as none; a value that is not a quantity is refused).
 import { Check, Violation } from '../check';
 import { RuleInfo } from '../model';
 import { PodView } from '../pod-view';
+import { unboundedAmount, zeroMeaning } from '../quantity';
 
 export abstract class ResourceCheck extends Check {
   public readonly appliesTo = 'pods' as const;
@@ -27,13 +29,16 @@ export abstract class ResourceCheck extends Check {
       if (c.type === 'ephemeralContainer') continue;
       const resources = c.spec.resources;
       const value = resources && typeof resources === 'object' ? this.read(resources) : undefined;
-      if (value === undefined || value === null || value === '') {
-        out.push({
-          container: c.name,
-          path: `${c.path}.resources.${this.section}.${this.resource}`,
-          message: `${c.label} must set resources.${this.section}.${this.resource}`,
-        });
+      const unbounded = unboundedAmount(value);
+      if (unbounded === undefined) continue;
+      const field = `resources.${this.section}.${this.resource}`;
+      let message = `${c.label} must set ${field}`;
+      if (unbounded === 'zero') {
+        message = `${c.label} sets ${field} to 0, which Kubernetes takes as ${zeroMeaning(this.section)}; set an amount above 0`;
+      } else if (unbounded === 'invalid') {
+        message = `${c.label} sets ${field} to ${JSON.stringify(value)}, which is not a Kubernetes quantity (e.g. "500m", "256Mi")`;
       }
+      out.push({ container: c.name, path: `${c.path}.${field}`, message });
     }
   }
 }

@@ -37,6 +37,7 @@ export const DEFAULT_PACK: Pack = {
     'sensitive-host-path': E,
     'dedicated-node-pool': W,
     'sensitivity-conflict': E,
+    'pod-template-not-checked': Severity.INFO,
     'namespace-network-policy': W,
     'namespace-pss': W,
     'service-reachable': E,

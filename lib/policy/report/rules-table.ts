@@ -1,6 +1,7 @@
 import { checkById } from '../checks';
 import { PolicyEngine } from '../engine';
 import { Packs } from '../packs';
+import { CUSTOM_POD_KINDS } from '../pod-view';
 import { PssCheck } from '../pss-check';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR } from '../pss-version';
 
@@ -48,6 +49,11 @@ export function renderRulesMarkdown(): string {
   }
   out.push('', '## Steps', '');
   for (const [n, text] of Object.entries(STEPS)) out.push(`${n}. ${text}`);
+  out.push('', '## Pod templates in custom resources', '',
+    'The pod rules read these custom resource kinds\' pods like those of the built-in kinds; a custom resource of any other kind that '
+    + 'embeds containers is reported by `pod-template-not-checked`.', '',
+    '| Project | API group | Kind | Pod spec at |', '| --- | --- | --- | --- |');
+  for (const c of CUSTOM_POD_KINDS) out.push(`| ${c.project} | \`${c.group}\` | ${c.kind} | \`${c.specPath}\` |`);
   out.push('', '## Packs', '');
   for (const p of packs) out.push(`- **${p.name}**: ${p.description}`);
   out.push('', '## Rule details', '');
