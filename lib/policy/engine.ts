@@ -1,6 +1,7 @@
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
 import { ImageLock } from '../supply-chain/image-lock';
+import { checkMaxImageAge, checkTrustedRegistries } from '../supply-chain/image-settings';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
@@ -182,6 +183,8 @@ export class PolicyEngine {
       throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
         + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
     }
+    checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
+    checkMaxImageAge(options.maxImageAgeDays, options.imageLock !== undefined, { maxAge: "'maxImageAgeDays'", lock: "'imageLock'" });
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;

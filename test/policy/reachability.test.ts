@@ -146,3 +146,24 @@ test('the matrix is not computed for more pod groups than it can show', () => {
   const many = Array.from({ length: 201 }, (_, i) => pod(`p${i}`, 'big', { app: `p${i}` }));
   expect(connectivityOf(many)).toEqual({ nodes: [], edges: [], omitted: '201 pod groups; the matrix is computed for up to 200' });
 });
+
+test('IPv6 destinations: a range inside the ipBlock and outside its except is reachable, one in the except is not', () => {
+  const api = pod('api', 'shop', { app: 'api' });
+  const egress = policy('out', 'shop', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }] }] });
+  const model = new NetworkModel([api, egress]);
+  const source = model.endpointOf(model.groups[0]);
+  const to = (cidr: string) => model.endpointOfPeer({ ipBlock: { cidr } }, 'shop')!;
+  expect(model.allows(source, to('2001:db8:1::/64'), 443, 'TCP')).toBe(true);
+  expect(model.allows(source, to('2001:db8:ff:1::/64'), 443, 'TCP')).toBe(false);
+  expect(model.allows(source, to('10.0.0.0/8'), 443, 'TCP')).toBe(false);
+});
+
+test('names from hostile manifests cannot break out of the Mermaid labels', () => {
+  const objects = [pod('web"]; click n0 href "javascript:alert(1)', 'shop', { app: 'web' })];
+  const markdown = new PolicyEngine().evaluate(objects).render(ReportFormat.MARKDOWN);
+  expect(new PolicyEngine().evaluate([...objects, deny('shop')]).render(ReportFormat.MARKDOWN))
+    .toContain('## Connectivity\n\nThe NetworkPolicies allow no connection between the pods and anything else.\n');
+  const diagram = markdown.slice(markdown.indexOf('```mermaid'));
+  expect(diagram).toContain('n0["shop/web#quot;]; click n0 href #quot;javascript:alert(1)"]');
+  expect(diagram).not.toMatch(/\n\s*click /);
+});

@@ -49,6 +49,7 @@ function connectivitySection(report: Report): string[] {
   const c = report.connectivity;
   if (c.omitted) return ['', '## Connectivity', '', `Not rendered: ${c.omitted}.`];
   if (c.nodes.every(n => n.external)) return [];
+  if (c.edges.length === 0) return ['', '## Connectivity', '', 'The NetworkPolicies allow no connection between the pods and anything else.'];
   const label = new Map(c.nodes.map(n => [n.id, n.label]));
   const order = new Map(c.nodes.map((n, i) => [n.id, i]));
   const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;
