@@ -4,7 +4,7 @@ import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { lineAt } from './yaml/locate';
 import { YamlNode, YamlParser } from './yaml/parser';
-import { rememberSource } from './yaml/sources';
+import { rememberSource, SourceText } from './yaml/sources';
 import { YamlSyntaxError } from './yaml/scanner';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -231,12 +231,32 @@ function linesBetween(text: string, from: number, to: number): number {
   return lines;
 }
 
+/** A text in memory, kept for locating fields. */
+function keptText(text: string): SourceText {
+  return { read: () => text, release: () => undefined };
+}
+
+/** A file's text, read again (and decoded as before) when fields are located, then let go. */
+class FileText implements SourceText {
+  private text: string | undefined = undefined;
+
+  constructor(private readonly file: string) {}
+
+  public read(): string {
+    return this.text ??= decodeYamlBytes(readInput(this.file)) ?? '';
+  }
+
+  public release(): void {
+    this.text = undefined;
+  }
+}
+
 /**
  * Parses every document of a YAML (or JSON) text (see `readYamlStream`). A broken one
  * becomes a document with `parseError`; `kind: *List` objects are flattened into their items,
  * each with its own line.
  */
-export function parseManifests(text: string, file: string): ManifestDocument[] {
+export function parseManifests(text: string, file: string, stream: SourceText = keptText(text)): ManifestDocument[] {
   const out: ManifestDocument[] = [];
   let documentIndex = 0;
   eachDocument(text, ({ value, error, line, root, pos }) => {
@@ -245,7 +265,7 @@ export function parseManifests(text: string, file: string): ManifestDocument[] {
       return;
     }
     const manifest = value as any;
-    const at = { text, pos: pos!, line: line - 1 };
+    const at = { stream, pos: pos!, line: line - 1 };
     if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
       manifest.items.forEach((item: unknown, i: number) => {
         const prefix = ['items', i];
@@ -293,7 +313,7 @@ export function readManifestFiles(files: string[]): ManifestDocument[] {
       out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
       continue;
     }
-    for (const document of parseManifests(text, name)) out.push(document);
+    for (const document of parseManifests(text, name, file === STDIN ? keptText(text) : new FileText(file))) out.push(document);
   }
   return out;
 }

@@ -6,9 +6,21 @@
 import { lineAt, pathSegments } from './locate';
 import { YamlNode, YamlParser } from './parser';
 
+/**
+ * The text a stream was read from, as needed again to locate fields: a file's is read again
+ * then (holding every file's text for the whole run would cost as much memory as the input),
+ * a text given in memory is kept.
+ */
+export interface SourceText {
+  /** The text, as it was when parsed. */
+  read(): string;
+  /** Lets go of the text until it is read again. */
+  release(): void;
+}
+
 /** Where a parsed manifest (or List item) was read from, to find the lines of its fields later. */
 export interface ManifestSource {
-  readonly text: string;
+  readonly stream: SourceText;
   readonly pos: number;
   readonly line: number;
   /** The path of a List item within its document. */
@@ -16,7 +28,7 @@ export interface ManifestSource {
 }
 
 // Keyed by the manifest object itself: nothing is added to the manifests, and a source goes
-// with its manifest. The text is shared by a file's documents.
+// with its manifest. The stream is shared by a file's documents.
 const SOURCES = new WeakMap<object, ManifestSource>();
 
 /** Records where `manifest` (an object) was parsed from. */
@@ -24,7 +36,7 @@ export function rememberSource(manifest: object, source: ManifestSource): void {
   SOURCES.set(manifest, source);
 }
 // The document parsed again last to locate a field: findings come in document order.
-let located: { text: string; pos: number; root: YamlNode } | undefined;
+let located: { stream: SourceText; pos: number; root: YamlNode } | undefined;
 
 /**
  * The 1-based line where `path` is written in the YAML `manifest` was parsed from (the line of
@@ -34,11 +46,17 @@ let located: { text: string; pos: number; root: YamlNode } | undefined;
 function sourceLineOf(manifest: unknown, path: string): number | undefined {
   const source = manifest !== null && typeof manifest === 'object' ? SOURCES.get(manifest) : undefined;
   if (!source) return undefined;
-  if (!located || located.text !== source.text || located.pos !== source.pos) {
-    // It was read once, so it is readable to its end; what follows it is not read.
-    const document = new YamlParser(source.text, source.pos, source.line, source.text.length).next();
+  if (!located || located.stream !== source.stream || located.pos !== source.pos) {
+    let document;
+    try {
+      const text = source.stream.read();
+      // It was read once, so it is readable to its end; what follows it is not read.
+      document = new YamlParser(text, source.pos, source.line, text.length).next();
+    } catch {
+      return undefined; // the file is gone or changed since it was checked
+    }
     if (!document) return undefined;
-    located = { text: source.text, pos: source.pos, root: document.root };
+    located = { stream: source.stream, pos: source.pos, root: document.root };
   }
   return lineAt(located.root, [...source.prefix, ...pathSegments(path)]);
 }
@@ -68,7 +86,7 @@ export function findingLine(finding: Locatable): number | undefined {
  * once: a report calls it first, since it may list findings in another order (by severity).
  */
 export function locateFindings(findings: readonly Locatable[]): void {
-  const byDocument = new Map<ManifestSource, Array<[Locatable, object]>>();
+  const byDocument = new Map<ManifestSource, Locatable[]>();
   for (const f of findings) {
     if (LINES.has(f)) continue;
     const manifest = MANIFESTS.get(f.object);
@@ -79,10 +97,16 @@ export function locateFindings(findings: readonly Locatable[]): void {
     }
     let group = byDocument.get(source);
     if (!group) byDocument.set(source, group = []);
-    group.push([f, manifest!]);
+    group.push(f);
   }
-  for (const group of byDocument.values()) {
-    for (const [f, manifest] of group) LINES.set(f, sourceLineOf(manifest, f.path));
+  const streams = new Set<SourceText>();
+  for (const [source, group] of byDocument) {
+    streams.add(source.stream);
+    for (const f of group) {
+      const manifest = MANIFESTS.get(f.object);
+      LINES.set(f, manifest ? sourceLineOf(manifest, f.path) : undefined);
+    }
   }
   located = undefined;
+  for (const stream of streams) stream.release();
 }
