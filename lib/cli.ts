@@ -5,13 +5,13 @@ import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } f
 import { PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
-import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './policy/pss-version';
+import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR } from './policy/pss-version';
 import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
 import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
-import { engineOptionsFromSettings } from './scope-check';
+import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
 import { lockKey } from './supply-chain/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
@@ -49,7 +49,7 @@ const CHECK: CommandSpec<Handler> = {
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
     'output': { value: 'FILE', help: 'write the report to FILE instead of stdout ("-" is stdout)' },
     'verbose': { help: 'add the status counts of every rule to the text report' },
-    'image-lock': { value: 'FILE', help: 'image lock with build times, for the image age rule (with --max-image-age-days)' },
+    'image-lock': { value: 'FILE', help: 'image lock: a locked tag must carry its digest, and the build times age images (--max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
       value: 'POLICY', default: 'all',
@@ -112,28 +112,32 @@ const RULES: CommandSpec<Handler> = {
 
 const COMMANDS: ReadonlyArray<Command<Handler>> = [CHECK, IMAGES, RULES];
 
+/** The check settings as the CLI's flags name them, for messages. */
+const FLAG_NAMES: CheckSettingNames = {
+  trustedRegistries: '--trusted-registry',
+  pssVersion: '--pss-version',
+  imageLock: '--image-lock',
+  maxImageAgeDays: '--max-image-age-days',
+};
+
 function check(args: ParsedArgs, io: CliOutput): number {
-  const imageLockFile = args.value('image-lock');
+  // Flags are text: a numeral is checked as the number it names, anything else as typed (and so refused).
   const maxAge = args.value('max-image-age-days');
-  if ((imageLockFile === undefined) !== (maxAge === undefined)) throw args.fail('--image-lock and --max-image-age-days go together');
-  const maxImageAgeDays = maxAge === undefined ? undefined : Number(maxAge);
-  if (maxImageAgeDays !== undefined && !(Number.isInteger(maxImageAgeDays) && maxImageAgeDays >= 1)) {
-    throw args.fail(`--max-image-age-days "${maxAge}" must be a whole number of days, at least 1`);
-  }
-  const pssVersion = args.value('pss-version')!;
+  const maxImageAgeDays = maxAge !== undefined && /^\s*-?\d+(\.\d+)?\s*$/.test(maxAge) ? Number(maxAge) : maxAge;
+  const settings: CheckSettings = {
+    pack: args.value('pack'),
+    pssVersion: args.value('pss-version'),
+    trustedRegistries: args.values('trusted-registry'),
+    imageLock: args.value('image-lock'),
+    maxImageAgeDays: maxImageAgeDays as number | undefined,
+    suppressionPolicy: args.value('suppressions'),
+  };
   try {
-    parsePssVersion(pssVersion, '--pss-version');
+    checkSettings(settings, FLAG_NAMES);
   } catch (e) {
     throw args.fail((e as Error).message);
   }
-  const options = engineOptionsFromSettings({
-    pack: args.value('pack'),
-    pssVersion,
-    trustedRegistries: args.values('trusted-registry'),
-    imageLock: imageLockFile,
-    maxImageAgeDays,
-    suppressionPolicy: args.value('suppressions'),
-  });
+  const options = engineOptionsFromSettings(settings, FLAG_NAMES);
   const output = args.value('output');
   const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);

@@ -9,6 +9,7 @@ import { parsePssVersion } from './policy/pss-version';
 import { renderSynthSummary } from './policy/report/text';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
+import { checkTrustedRegistries } from './supply-chain/image-settings';
 import { SynthPass } from './synth-pass';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
@@ -96,6 +97,7 @@ export class Guard extends Construct {
     super(scope as Construct, id);
     // A bad version fails here, where it was given, not at synth.
     if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
+    checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
     this.options = options;
     this.guarded = scope;
     const outdir = App.of(scope).outdir;

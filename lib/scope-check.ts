@@ -9,9 +9,11 @@ import { currentManifest } from './manifest';
 import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
 import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
+import { parsePssVersion } from './policy/pss-version';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { ImageLock } from './supply-chain/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
+import { checkMaxImageAge, checkTrustedRegistries } from './supply-chain/image-settings';
 import { Suppressions } from './suppressions';
 
 /**
@@ -83,6 +85,22 @@ export interface CheckSettings {
   readonly suppressionPolicy?: string;
 }
 
+/** How the user spelled each of the `CheckSettings`, for messages: the plugin's property names, or the CLI's flags. */
+export interface CheckSettingNames {
+  readonly trustedRegistries: string;
+  readonly pssVersion: string;
+  readonly imageLock: string;
+  readonly maxImageAgeDays: string;
+}
+
+/** The settings as the plugin's properties name them. */
+export const PLUGIN_PROPERTY_NAMES: CheckSettingNames = {
+  trustedRegistries: "'trustedRegistries'",
+  pssVersion: "'pssVersion'",
+  imageLock: "'imageLock'",
+  maxImageAgeDays: "'maxImageAgeDays'",
+};
+
 /** The pack of a scope no Guard covers: only the rules each object's manifest guarantees. */
 export const GUARANTEES_ONLY_PACK: Pack = {
   name: 'guarantees',
@@ -103,6 +121,7 @@ export interface ScopeCheck {
  */
 export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, manifestOf: (obj: ApiObject) => any = currentManifest,
   objects?: ApiObject[]): ScopeCheck {
+  checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
   const policy = ImagePolicy.of(scope);
   const settings = new Map<ImagePolicy | undefined, ImageCheckOptions>([[policy, imageChecksOf(policy, options)]]);
   const documents: ManifestDocument[] = [];
@@ -132,16 +151,21 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
 }
 
 /**
- * The engine options for plain settings (plugin and CLI). Throws naming the setting when a
- * pack is unknown or the lock cannot be read.
+ * Throws when a setting is refused, naming it as `names` spell it, its value and the fix. The
+ * same validation as ImagePolicy's and the Guard's (image-settings.ts, pss-version.ts).
  */
-export function engineOptionsFromSettings(settings: CheckSettings): PolicyEngineOptions {
-  if (settings.maxImageAgeDays !== undefined && (!Number.isInteger(settings.maxImageAgeDays) || settings.maxImageAgeDays < 1)) {
-    throw new Error(`'maxImageAgeDays' (${JSON.stringify(settings.maxImageAgeDays)}) must be a whole number of days, at least 1`);
-  }
-  if (settings.maxImageAgeDays !== undefined && settings.imageLock === undefined) {
-    throw new Error(`'maxImageAgeDays' (${settings.maxImageAgeDays}) needs 'imageLock': the build times of images come from the lock`);
-  }
+export function checkSettings(settings: CheckSettings, names: CheckSettingNames): void {
+  checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
+  if (settings.pssVersion !== undefined) parsePssVersion(settings.pssVersion, names.pssVersion);
+  checkMaxImageAge(settings.maxImageAgeDays, settings.imageLock !== undefined, { maxAge: names.maxImageAgeDays, lock: names.imageLock });
+}
+
+/**
+ * The engine options for plain settings (plugin and CLI). Throws naming the setting (as `names`
+ * spell it) when one is refused, a pack is unknown or the lock cannot be read.
+ */
+export function engineOptionsFromSettings(settings: CheckSettings, names: CheckSettingNames = PLUGIN_PROPERTY_NAMES): PolicyEngineOptions {
+  checkSettings(settings, names);
   return engineOptions({
     pack: Packs.named(settings.pack ?? Packs.DEFAULT.name),
     trustedRegistries: settings.trustedRegistries,

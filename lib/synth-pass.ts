@@ -1,12 +1,15 @@
 // One pass per App does everything cdk8s-secure checks at synth. cdk8s validates the whole
 // app once in App.synth() and again in every chart.toJson() that synth makes, and offers no
-// hook for "a synth starts" or "the files are written". So the pass wraps the App's synth
-// and synthYaml, once per App: this is the library's one hook into cdk8s. Per synth it
+// hook for "a synth starts" or "the files are written". So, once per loaded copy of cdk8s,
+// this module wraps App.synth, App.synthYaml and Chart.toJson (which Testing.synth calls):
+// this is the library's one hook into cdk8s. It gives every App synthesised while the library
+// is loaded its pass, so YAML carrying a guarantee (an Include, a Helm chart, a raw ApiObject)
+// is held to it in an app with no cdk8s-secure construct and no Guard. Per synth the pass
 //   1. writes the suppression annotations of every ApiObject,
 //   2. serialises each ApiObject once,
 //   3. evaluates each Guard's scope in one engine evaluation, and the objects no Guard
-//      covers on what they guarantee (Secure* workloads) in one more, and runs the checks
-//      registered beside (namespace quotas), all on the same JSON,
+//      covers on what their manifests guarantee in one more, and runs the checks registered
+//      beside (namespace quotas), all on the same JSON,
 //   4. after cdk8s has written the manifests, hands each Guard its report, with the names of
 //      the files cdk8s wrote, to write beside the manifest folder.
 // Outside a synth (Testing.synth(chart), chart.toJson()) the pass runs on every validation,
@@ -15,6 +18,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
+import { GUARANTEES_ANNOTATION } from './policy/guarantees';
 import { formatFinding } from './policy/report/describe';
 import { Report } from './policy/report/report';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
@@ -45,6 +49,8 @@ interface Run {
 }
 
 const PASS_ID = 'cdk8s-secure';
+/** Marks a cdk8s App class as hooked, across copies of this library that share one cdk8s. */
+const HOOKED = Symbol.for('cdk8s-secure.synth-pass');
 
 /**
  * The synth pass of an App (internal: Guards, Secure* workloads, namespaces and suppressions
@@ -64,7 +70,6 @@ export class SynthPass extends Construct {
 
   private constructor(root: Construct) {
     super(root, PASS_ID);
-    if (root instanceof App) this.wrap(root);
     this.node.addValidation({ validate: () => this.validate() });
   }
 
@@ -78,24 +83,16 @@ export class SynthPass extends Construct {
     this.checks.push(check);
   }
 
-  private wrap(app: App): void {
-    for (const method of ['synth', 'synthYaml'] as const) {
-      const original = (app as any)[method].bind(app);
-      Object.defineProperty(app, method, {
-        configurable: true,
-        writable: true,
-        value: (...args: unknown[]) => {
-          if (this.synth) return original(...args);
-          this.synth = {};
-          try {
-            const result = original(...args);
-            if (method === 'synth') this.written(app);
-            return result;
-          } finally {
-            this.synth = undefined;
-          }
-        },
-      });
+  /** Runs `synthesise` (App.synth or synthYaml) as one synth: one run of the pass, reports after `writes`. */
+  public synthesising<T>(synthesise: () => T, writes: boolean): T {
+    if (this.synth) return synthesise();
+    this.synth = {};
+    try {
+      const result = synthesise();
+      if (writes) this.written(this.node.root as App);
+      return result;
+    } finally {
+      this.synth = undefined;
     }
   }
 
@@ -127,9 +124,10 @@ export class SynthPass extends Construct {
       evaluations.push({ guard, report, documents });
       problems.push(...describe(report));
     }
-    // What no Guard covers is still held to what it guarantees.
+    // What no Guard covers is still held to what its manifest guarantees, wherever the manifest came from.
     const guarded = new Set(this.guards.map(g => g.scope));
-    const unguarded = objects.filter(o => !o.node.scopes.some(s => guarded.has(s)));
+    const unguarded = objects.filter(o => !o.node.scopes.some(s => guarded.has(s))
+      && Object.prototype.hasOwnProperty.call(manifests.manifestOf(o).metadata?.annotations ?? {}, GUARANTEES_ANNOTATION));
     if (unguarded.length) {
       const { options, documents } = scopeCheck(this.node.root, { pack: GUARANTEES_ONLY_PACK }, manifests.manifestOf, unguarded);
       problems.push(...describe(new PolicyEngine(options).evaluateDocuments(documents)));
@@ -146,6 +144,25 @@ export class SynthPass extends Construct {
       guard.written(report._withFiles(documents.map(d => files.get(d.constructPath!))), documents);
     }
   }
+}
+
+hookCdk8s();
+
+function hookCdk8s(): void {
+  const app = App.prototype as any;
+  if (app[HOOKED]) return;
+  Object.defineProperty(app, HOOKED, { value: true });
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const original = app[method];
+    app[method] = function (this: App, ...args: unknown[]) {
+      return SynthPass.of(this).synthesising(() => original.apply(this, args), method === 'synth');
+    };
+  }
+  const toJson = Chart.prototype.toJson;
+  Chart.prototype.toJson = function (this: Chart) {
+    SynthPass.of(this);
+    return toJson.call(this);
+  };
 }
 
 /**

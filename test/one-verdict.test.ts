@@ -147,6 +147,12 @@ function rawManifests(row: Row): any[] {
   return chart.node.findAll().filter(ApiObject.isApiObject).map(o => currentManifest(o as ApiObject));
 }
 
+/** The id Include gives the row's workload (the object carrying the guarantees): name-kind[-namespace]. */
+function includedId(row: Row): string {
+  const workload = rawManifests(row).find(m => m.metadata?.annotations?.['cdk8s-secure.io/guarantees'] !== undefined);
+  return [workload.metadata.name, workload.kind.toLowerCase(), workload.metadata.namespace].filter(x => x).join('-');
+}
+
 function writeYaml(manifests: any[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'one-verdict-')), 'row.k8s.yaml');
   fs.writeFileSync(file, manifests.map(m => JSON.stringify(m)).join('\n---\n'));
@@ -187,6 +193,17 @@ describe.each(Object.keys(ROWS))('%s', name => {
     expect(out).toContain(`ERROR [${row.expected.rule}] ${row.expected.message}\n        at ${row.expected.path}`);
   });
 
+  // The guarantee travels in the YAML: included with no Guard and no Secure* construct, it still fails synth.
+  // (The trusted registries do not travel: the including app names its own.)
+  test.each(['app.synth()', 'Testing.synth(chart)'])('Included YAML, no Guard: %s fails', front => {
+    const file = writeYaml(rawManifests(row));
+    const app = Testing.app();
+    const chart = new Chart(app, 'included');
+    new ImagePolicy(chart, 'images', { trustedRegistries: TRUSTED });
+    new Include(chart, 'row', { url: file });
+    expect(() => (front === 'app.synth()' ? app.synth() : Testing.synth(chart))).toThrow(`included/row/${includedId(row)}: ${line(row.expected)}`);
+  });
+
   test.each(PACKS.map(p => [p.name, p] as const))('Included YAML under a Guard with pack %s: synth fails', (_name, pack) => {
     const file = writeYaml(rawManifests(row));
     const app = Testing.app();
@@ -197,7 +214,7 @@ describe.each(Object.keys(ROWS))('%s', name => {
 });
 
 test('the plugin through the real cdk8s CLI fails every row, under every pack', () => {
-  // The app includes each row's YAML (no Secure* construct, no Guard): only the plugin judges.
+  // The app includes each row's YAML and does not load cdk8s-secure, so its synth cannot judge: the plugin does.
   const files = Object.values(ROWS).map(row => writeYaml(rawManifests(row)));
   const app = [
     `const { App, Chart, Include } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
@@ -213,6 +230,21 @@ test('the plugin through the real cdk8s CLI fails every row, under every pack', 
     }
   }
 }, 300_000);
+
+test('cdk8s synth of an app that loads cdk8s-secure fails on Included YAML by itself, with no Guard and no plugin', () => {
+  const files = Object.values(ROWS).map(row => writeYaml(rawManifests(row)));
+  const app = [
+    `const { App, Chart, Include } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
+    `const { ImagePolicy } = require(${JSON.stringify(path.join(__dirname, '..', 'build', 'index.js'))});`,
+    'const app = new App();',
+    `new ImagePolicy(app, "images", { trustedRegistries: ${JSON.stringify(TRUSTED)} });`,
+    ...files.map((f, i) => `new Include(new Chart(app, "row${i}"), "row", { url: ${JSON.stringify(f)} });`),
+    'app.synth();',
+  ];
+  const r = synthWithPlugin(app, '{ pack: default }');
+  expect(r.status).not.toBe(0);
+  Object.values(ROWS).forEach((row, i) => expect(r.stdout + r.stderr).toContain(`row${i}/row/${includedId(row)}: ${line(row.expected)}`));
+}, 120_000);
 
 test("the CLI reads a container's suppression in YAML from elsewhere: it covers that container only", () => {
   const file = writeYaml([{

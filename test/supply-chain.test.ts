@@ -106,8 +106,8 @@ describe('ImagePolicy', () => {
   });
 
   test.each<[string, () => unknown, string]>([
-    ['no trusted registries', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: [] }), `'trustedRegistries' ([]) must name at least one registry, e.g. ["registry.example.com"]`],
-    ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }), `'maxAgeDays' (30) needs a 'lockFile': the build times of images come from the lock`],
+    ['no trusted registries', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: [] }), `'trustedRegistries' ([]) must name at least one registry, e.g. ["registry.example.com", "ghcr.io/acme"]`],
+    ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }), `'maxAgeDays' (30) needs 'lockFile': the build times of images come from the lock`],
     ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }), '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
   ])('refuses %s', (_name, fn, message) => {
     expect(fn).toThrow(message);

@@ -95,3 +95,30 @@ test("a Guard's reports go beside the App's outdir, never into it", () => {
   expect(() => Guard.attach(new App({ outdir }), { reportDir: ' ' })).toThrow(`'reportDir' (" ") must be a folder path, e.g. "compliance"`);
   expect(() => Guard.attach(new App({ outdir }), { reportDir: outdir })).toThrow(`must be outside the manifest folder ${JSON.stringify(outdir)}`);
 });
+
+// The canary of the library's one hook into cdk8s: App.synth, App.synthYaml and Chart.toJson (which Testing.synth calls).
+test.each(['app.synth()', 'app.synthYaml()', 'Testing.synth(chart)'])(
+  'the pass runs in an App with no cdk8s-secure construct: a raw ApiObject is held to its guarantees by %s', front => {
+    const a = Testing.app();
+    const chart = new Chart(a, 'raw');
+    new ApiObject(chart, 'pod', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', annotations: { 'cdk8s-secure.io/guarantees': 'read-only-root-filesystem' } },
+      spec: { containers: [{ name: 'web', image: IMAGE }] },
+    });
+    const fronts: { [name: string]: () => unknown } = {
+      'app.synth()': () => a.synth(), 'app.synthYaml()': () => a.synthYaml(), 'Testing.synth(chart)': () => Testing.synth(chart),
+    };
+    const synth = fronts[front];
+    expect(synth).toThrow('[cdk8s-secure] raw/pod: [read-only-root-filesystem] container "web" must set securityContext.readOnlyRootFilesystem=true '
+      + '(at spec.containers[0].securityContext.readOnlyRootFilesystem). '
+      + 'Fix: Set securityContext.readOnlyRootFilesystem=true and mount emptyDir volumes (with a sizeLimit) where the app writes.');
+  });
+
+test('an App whose manifests guarantee nothing is left as cdk8s makes it', () => {
+  const chart = new Chart(Testing.app(), 'plain');
+  new kplus.ConfigMap(chart, 'settings', { data: { mode: 'plain' } });
+  new ApiObject(chart, 'broken', { apiVersion: 'v1', kind: '' });
+  expect(Testing.synth(chart)).toHaveLength(2);
+});

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { ImageLock } from './image-lock';
 import { parseImageReference } from './image-reference';
+import { checkMaxImageAge, checkTrustedRegistries } from './image-settings';
 
 /**
  * Props of an ImagePolicy.
@@ -72,17 +73,10 @@ export class ImagePolicy extends Construct {
   constructor(scope: Construct, id: string, props: ImagePolicyProps) {
     super(scope, id);
     if (policies.has(scope)) throw new Error(`an ImagePolicy already covers "${scope.node.path || '(app)'}"; one per scope`);
-    if (!Array.isArray(props.trustedRegistries) || props.trustedRegistries.length === 0) {
-      throw new Error(`'trustedRegistries' (${JSON.stringify(props.trustedRegistries ?? null)}) must name at least one registry, e.g. ["registry.example.com"]`);
-    }
-    if (props.maxAgeDays !== undefined && (!Number.isInteger(props.maxAgeDays) || props.maxAgeDays < 1)) {
-      throw new Error(`'maxAgeDays' (${props.maxAgeDays}) must be a whole number of days, at least 1`);
-    }
+    checkTrustedRegistries(props.trustedRegistries, "'trustedRegistries'", true);
+    checkMaxImageAge(props.maxAgeDays, !!props.lockFile, { maxAge: "'maxAgeDays'", lock: "'lockFile'" });
     this.now = props.now ? new Date(props.now) : new Date();
     if (Number.isNaN(this.now.getTime())) throw new Error(`'now' (${JSON.stringify(props.now)}) must be an ISO 8601 date-time`);
-    if (props.maxAgeDays !== undefined && !props.lockFile) {
-      throw new Error(`'maxAgeDays' (${props.maxAgeDays}) needs a 'lockFile': the build times of images come from the lock`);
-    }
     this.trustedRegistries = props.trustedRegistries;
     this.requireDigest = props.requireDigest ?? true;
     this.maxAgeDays = props.maxAgeDays;
