@@ -333,3 +333,22 @@ test('--format markdown shows who can reach whom under the file\'s NetworkPolici
     '  n4 -- "8080/TCP" --> n0', '  n3 -- "any port" --> n1', '  n1 -- "any port" --> n2', '```',
   ].join('\n'));
 });
+
+describe('findings point at the line of their field', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-lines-'));
+  const file = path.join(dir, 'pods.yaml');
+  fs.writeFileSync(file, [
+    'apiVersion: v1', 'kind: Pod', 'metadata: {name: a, namespace: b}', 'spec:', '  containers:', '  - name: c', '    image: "x:1"',
+    '    securityContext:', '      privileged: true', '---', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: b}', 'spec:',
+    '  containers:', '  - name: c', '    image: "x:1"', '    securityContext: {privileged: true}', '',
+  ].join('\n'));
+
+  test('text and SARIF give the line of the field; SARIF names an object with its namespace always', () => {
+    expect(run('check', file).out).toContain('        at spec.containers[0].securityContext.privileged, line 9\n');
+    const sarifFile = path.join(dir, 'r.sarif');
+    run('check', file, '--format', 'sarif', '--output', sarifFile);
+    const results = JSON.parse(fs.readFileSync(sarifFile, 'utf8')).runs[0].results.filter((r: any) => r.ruleId === 'privileged-container');
+    expect(results.map((r: any) => [r.locations[0].physicalLocation.region.startLine, r.locations[0].logicalLocations[0].fullyQualifiedName]))
+      .toEqual([[9, 'Pod/b/a/c'], [18, 'Pod/-/b/c']]);
+  });
+});

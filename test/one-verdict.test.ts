@@ -204,6 +204,14 @@ describe.each(Object.keys(ROWS))('%s', name => {
     expect(() => (front === 'app.synth()' ? app.synth() : Testing.synth(chart))).toThrow(`included/row/${includedId(row)}: ${line(row.expected)}`);
   });
 
+  test.each(PACKS.map(p => [p.name, p] as const))('Included YAML, Compliance with pack %s: the rule fails', (_name, pack) => {
+    const chart = new Chart(Testing.app(), 'included');
+    new ImagePolicy(chart, 'images', { trustedRegistries: TRUSTED });
+    new Include(chart, 'row', { url: writeYaml(rawManifests(row)) });
+    const errors = Compliance.evaluate(chart, { pack }).errors;
+    expect(errors.map(f => `[${f.ruleId}] ${f.message} (at ${f.path})`)).toContain(line(row.expected));
+  });
+
   test.each(PACKS.map(p => [p.name, p] as const))('Included YAML under a Guard with pack %s: synth fails', (_name, pack) => {
     const file = writeYaml(rawManifests(row));
     const app = Testing.app();

@@ -1,9 +1,9 @@
-// One validation per setting, whichever front door takes it: ImagePolicy, the Guard and
-// Compliance (props), the plugin (its cdk8s.yaml properties) and the CLI (flags) refuse the
-// same values for the same reason, each message naming the prop or flag as that door spells it.
+// One validation per setting, whichever front door takes it: ImagePolicy, the Guard, Compliance
+// and PolicyEngine (props), the plugin (its cdk8s.yaml properties) and the CLI (flags) refuse
+// the same values for the same reason, each message naming the prop or flag as that door spells it.
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Compliance, Guard, ImagePolicy, SecureValidation } from '../lib';
+import { Compliance, Guard, ImageLock, ImagePolicy, PolicyEngine, SecureValidation } from '../lib';
 import { main } from '../lib/cli';
 
 const LOCK = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');
@@ -30,6 +30,9 @@ describe('maximum image age', () => {
     ['the plugin, zero', () => new SecureValidation({ maxImageAgeDays: 0, imageLock: LOCK }), `'maxImageAgeDays' (0) ${AGE}`],
     ['the plugin, text', () => new SecureValidation({ maxImageAgeDays: '30' as any, imageLock: LOCK }), `'maxImageAgeDays' ("30") ${AGE}`],
     ['the plugin, no lock', () => new SecureValidation({ maxImageAgeDays: 30 }), `'maxImageAgeDays' (30) needs 'imageLock': ${NEEDS_LOCK}`],
+    ['PolicyEngine, a fraction', () => new PolicyEngine({ maxImageAgeDays: 0.5, imageLock: ImageLock.fromFile(LOCK) }),
+      `'maxImageAgeDays' (0.5) ${AGE}`],
+    ['PolicyEngine, no lock', () => new PolicyEngine({ maxImageAgeDays: 30 }), `'maxImageAgeDays' (30) needs 'imageLock': ${NEEDS_LOCK}`],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(new Error(message));
   });
@@ -52,6 +55,7 @@ describe('trusted registries', () => {
     ['Guard.attach, a blank entry', () => Guard.attach(Testing.app(), { trustedRegistries: [''] }), `'trustedRegistries' ("") ${REGISTRY}`],
     ['Compliance, a URL', () => Compliance.evaluate(new Chart(Testing.app(), 'c'), { trustedRegistries: ['https://r.io'] }),
       `'trustedRegistries' ("https://r.io") ${REGISTRY}`],
+    ['PolicyEngine, a URL', () => new PolicyEngine({ trustedRegistries: ['http://r.io'] }), `'trustedRegistries' ("http://r.io") ${REGISTRY}`],
     ['the plugin, a string', () => new SecureValidation({ trustedRegistries: 'registry.example.com' as any }),
       `'trustedRegistries' ("registry.example.com") must name registries, e.g. ["registry.example.com", "ghcr.io/acme"]`],
   ])('%s', (_name, make, message) => {

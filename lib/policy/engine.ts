@@ -1,6 +1,7 @@
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
 import { ImageLock } from '../supply-chain/image-lock';
+import { checkMaxImageAge, checkTrustedRegistries } from '../supply-chain/image-settings';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
@@ -8,6 +9,7 @@ import { podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
+import { rememberObject } from './yaml/sources';
 import { SuppressionPolicy } from './suppression-policy';
 import { structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
@@ -181,6 +183,8 @@ export class PolicyEngine {
       throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
         + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
     }
+    checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
+    checkMaxImageAge(options.maxImageAgeDays, options.imageLock !== undefined, { maxAge: "'maxImageAgeDays'", lock: "'imageLock'" });
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
@@ -308,6 +312,7 @@ export class PolicyEngine {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
+      rememberObject(ref, manifest);
       // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
       const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;

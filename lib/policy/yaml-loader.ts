@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
-import { YamlParser } from './yaml/parser';
+import { lineAt } from './yaml/locate';
+import { YamlNode, YamlParser } from './yaml/parser';
+import { rememberSource } from './yaml/sources';
 import { YamlSyntaxError } from './yaml/scanner';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -170,6 +172,13 @@ export interface YamlStreamDocument {
 /** A document marker line, where reading resumes after a syntax error. */
 const DOCUMENT_MARKER = /\n---(?=[ \t\r\n\u0085\u2028\u2029]|$)/g;
 
+/** A document as the loader reads it: its value or error, and (while it is read) go-yaml's nodes. */
+interface StreamDocument extends YamlStreamDocument {
+  /** The document's root node and the offset it starts at (not kept: the nodes of a large stream are large). */
+  readonly root?: YamlNode;
+  readonly pos?: number;
+}
+
 /**
  * Reads every document of a YAML (or JSON) stream as Kubernetes does: go-yaml v2 finds the
  * documents (so `--- # c`, `... # c`, directives and a BOM mean what they mean to kubectl)
@@ -179,6 +188,12 @@ const DOCUMENT_MARKER = /\n---(?=[ \t\r\n\u0085\u2028\u2029]|$)/g;
  */
 export function readYamlStream(text: string): YamlStreamDocument[] {
   const out: YamlStreamDocument[] = [];
+  eachDocument(text, ({ value, error, line }) => out.push(error === undefined ? { value, line } : { error, line }));
+  return out;
+}
+
+/** Calls `visit` with each document of `text` in turn (see readYamlStream). */
+function eachDocument(text: string, visit: (document: StreamDocument) => void): void {
   let parser = new YamlParser(text);
   for (;;) {
     let document;
@@ -186,53 +201,62 @@ export function readYamlStream(text: string): YamlStreamDocument[] {
       document = parser.next();
     } catch (e) {
       if (!(e instanceof YamlSyntaxError)) throw e;
-      out.push({ error: `line ${e.line}, column ${e.column}: ${e.problem}`, line: e.line });
+      visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}`, line: e.line });
       DOCUMENT_MARKER.lastIndex = Math.max(0, e.pos - 1);
       const next = DOCUMENT_MARKER.exec(text);
-      if (!next) return out;
-      parser = new YamlParser(text, next.index + 1, lineOf(text, next.index + 1));
+      if (!next) return;
+      parser = new YamlParser(text, next.index + 1, e.posLine + linesBetween(text, e.pos, next.index + 1), parser.readableEnd);
       continue;
     }
-    if (!document) return out;
+    if (!document) return;
     const line = document.line + 1;
     try {
       const value = decodeDocument(document.root);
-      if (value !== null) out.push({ value, line });
+      if (value !== null) visit({ value, line, root: document.root, pos: document.pos });
     } catch (e) {
-      if (e instanceof YamlDecodeError) out.push({ error: `line ${e.line}: ${e.problem}`, line });
-      else if (e instanceof RangeError) out.push({ error: `line ${line}: document nests too deeply to be read`, line });
+      if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
+      else if (e instanceof RangeError) visit({ error: `line ${line}: document nests too deeply to be read`, line });
       else throw e;
     }
   }
 }
 
-/** The 0-based line of offset `pos`, counting line breaks as go-yaml does. */
-function lineOf(text: string, pos: number): number {
-  let line = 0;
-  for (let i = 0; i < pos; i++) {
+/** The line breaks from offset `from` to `to`, counted as go-yaml counts them. */
+function linesBetween(text: string, from: number, to: number): number {
+  let lines = 0;
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 0x85 || c === 0x2028 || c === 0x2029 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+    if (c === 10 || c === 0x85 || c === 0x2028 || c === 0x2029 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
   }
-  return line;
+  return lines;
 }
 
 /**
  * Parses every document of a YAML (or JSON) text (see `readYamlStream`). A broken one
- * becomes a document with `parseError`; `kind: *List` objects are flattened into their items.
+ * becomes a document with `parseError`; `kind: *List` objects are flattened into their items,
+ * each with its own line.
  */
 export function parseManifests(text: string, file: string): ManifestDocument[] {
   const out: ManifestDocument[] = [];
-  readYamlStream(text).forEach(({ value, error, line }, documentIndex) => {
+  let documentIndex = 0;
+  eachDocument(text, ({ value, error, line, root, pos }) => {
     if (error !== undefined) {
-      out.push({ manifest: undefined, file, documentIndex, line, parseError: `YAML cannot be parsed at ${error}` });
+      out.push({ manifest: undefined, file, documentIndex: documentIndex++, line, parseError: `YAML cannot be parsed at ${error}` });
       return;
     }
     const manifest = value as any;
+    const at = { text, pos: pos!, line: line - 1 };
     if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
-      for (const item of manifest.items) out.push({ manifest: item, file, documentIndex, line });
+      manifest.items.forEach((item: unknown, i: number) => {
+        const prefix = ['items', i];
+        if (item !== null && typeof item === 'object') rememberSource(item, { ...at, prefix });
+        out.push({ manifest: item, file, documentIndex, line: lineAt(root!, prefix) });
+      });
+      documentIndex++;
       return;
     }
-    out.push({ manifest, file, documentIndex, line });
+    if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, { ...at, prefix: [] });
+    out.push({ manifest, file, documentIndex: documentIndex++, line });
   });
   return out;
 }

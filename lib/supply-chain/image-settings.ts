@@ -1,5 +1,5 @@
-// The image settings every front door takes (ImagePolicy props, Guard options, plugin
-// properties, CLI flags), validated once here so that all of them refuse the same values
+// The image settings every front door takes (ImagePolicy props, Guard and PolicyEngine options,
+// plugin properties, CLI flags), validated once here so that all of them refuse the same values
 // for the same reason. Each caller passes how its user spelled the setting ("'maxAgeDays'",
 // "--max-image-age-days"), so the message names the prop or flag, the value and the fix.
 

@@ -6,6 +6,7 @@ import { PolicyEngine } from '../../lib/policy/engine';
 import { RuleStatus, Severity } from '../../lib/policy/model';
 import { Packs } from '../../lib/policy/packs';
 import { ReportFormat } from '../../lib/policy/report/report';
+import { findingLine } from '../../lib/policy/yaml/sources';
 import { loadManifests, parseManifests } from '../../lib/policy/yaml-loader';
 
 const INVISIBLE = '(spaces, punctuation and invisible characters do not count)';
@@ -485,5 +486,34 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
     expect(report.findings.filter(f => f.ruleId === 'trusted-registry')).toHaveLength(1);
     expect(report.statusesOf(0)['trusted-registry']).toBe(RuleStatus.COMPLIANT);
     expect(report.statusesOf(1)['trusted-registry']).toBe(RuleStatus.NON_COMPLIANT);
+  });
+});
+
+describe('findings point at the line of their field', () => {
+  const text = [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', '---', 'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p',
+    'spec:', '  hostNetwork: true', '  containers:', '  - name: a', '    image: "x:1"', '    securityContext:', '      privileged: true',
+    '---', 'apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Pod', '  metadata: {name: listed}',
+    '  spec: {hostPID: true, containers: [{name: b, image: "x:1"}]}', '- apiVersion: v1', '  kind: Pod', '  metadata: {name: second}',
+    '  spec:', '    <<: {hostIPC: true}', '    containers: [{name: c, image: "x:1"}]',
+  ].join('\n');
+
+  test('each finding has the line of the key its path ends at; List items their own line', () => {
+    const docs = parseManifests(text, 'lines.yaml');
+    expect(docs.map(d => [d.manifest.metadata.name, d.line])).toEqual([['c', 1], ['p', 4], ['listed', 20], ['second', 24]]);
+    const report = new PolicyEngine().evaluateDocuments(docs);
+    const lines = report.findings.filter(f => ['host-namespaces', 'privileged-container'].includes(f.ruleId))
+      .map(f => [f.object.name, f.path, findingLine(f)]);
+    expect(lines).toEqual([
+      ['p', 'spec.hostNetwork', 10],
+      ['p', 'spec.containers[0].securityContext.privileged', 15],
+      ['listed', 'spec.hostPID', 23],
+      // a merged key is written where the merged map is
+      ['second', 'spec.hostIPC', 28],
+    ]);
+  });
+
+  test('objects built in code have no line', () => {
+    expect(new PolicyEngine().evaluate([insecurePod()]).findings.every(f => findingLine(f) === undefined)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import type { Report } from './report';
+import { findingLine, locateFindings } from '../yaml/sources';
 
 /** The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines, and large). */
 export function renderJson(report: Report): string {
+  locateFindings(report.findings);
   return JSON.stringify({
     tool: 'cdk8s-secure',
     pack: report.pack,
@@ -10,6 +12,7 @@ export function renderJson(report: Report): string {
     summary: report.summary,
     rules: report.rules,
     objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),
-    findings: report.findings,
+    // Each with the line of its field where the document was read from YAML.
+    findings: report.findings.map(f => ({ ...f, line: findingLine(f) })),
   }) + '\n';
 }

@@ -5,6 +5,7 @@ import { VERSION } from '../version';
 import { STDIN_NAME } from '../yaml-loader';
 import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
+import { findingLine, locateFindings } from '../yaml/sources';
 
 const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning', info: 'note' };
 // GitHub code scanning ranks security alerts by this property (0.0-10.0).
@@ -47,7 +48,9 @@ function helpMarkdown(rule: ReportRule): string {
 }
 
 function location(f: Finding): any {
-  const name = f.object.namespace ? `${f.object.namespace}/${f.object.name}` : f.object.name;
+  // Kind/namespace/name, and /container for a container: the namespace is always there ("-" for
+  // none, which no namespace can be called), so an object's name is never read as a container's.
+  const name = `${f.object.namespace ?? '-'}/${f.object.name}`;
   const loc: any = {
     logicalLocations: [{ fullyQualifiedName: escapeText(`${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`), kind: 'resource' }],
     message: { text: escapeText(f.path) },
@@ -55,7 +58,8 @@ function location(f: Finding): any {
   if (f.object.file && f.object.file !== STDIN_NAME) {
     loc.physicalLocation = {
       artifactLocation: { uri: artifactUri(f.object.file) },
-      region: { startLine: f.object.line ?? 1 },
+      // The line of the field where the document was read from YAML, else the document's first line.
+      region: { startLine: findingLine(f) ?? f.object.line ?? 1 },
     };
   }
   return loc;
@@ -63,6 +67,7 @@ function location(f: Finding): any {
 
 /** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source. */
 export function renderSarif(report: Report): string {
+  locateFindings(report.findings);
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

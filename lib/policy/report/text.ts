@@ -3,6 +3,7 @@ import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
+import { findingLine, locateFindings } from '../yaml/sources';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
 
@@ -19,6 +20,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * rules, then the machine summary line. `verbose` adds the status counts of every rule.
  */
 export function renderText(report: Report, verbose = false): string {
+  locateFindings(report.findings);
   const lines: string[] = [
     `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
       + `${report.rules.length} rules, ${report.objects.length} objects`,
@@ -32,7 +34,8 @@ export function renderText(report: Report, verbose = false): string {
     }
     const tag = f.suppressed ? 'SUPPR' : LABEL[f.severity];
     lines.push(`  ${tag} [${f.ruleId}] ${f.message}`);
-    lines.push(`        at ${f.path || '(document)'}`);
+    const line = findingLine(f);
+    lines.push(`        at ${f.path || '(document)'}${line !== undefined ? `, line ${line}` : ''}`);
     lines.push(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
   }
   if (report.findings.length === 0) lines.push('', 'No findings.');

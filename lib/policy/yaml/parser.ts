@@ -35,6 +35,8 @@ export interface YamlDocument {
   readonly root: YamlNode;
   /** 0-based line of the document's first token (its `---` when there is one). */
   readonly line: number;
+  /** Offset of the start of that line: a parser started there reads this document first. */
+  readonly pos: number;
 }
 
 const S_STREAM_START = 0;
@@ -78,11 +80,17 @@ export class YamlParser {
   private anchors = new Map<string, YamlNode>();
   private root: YamlNode | undefined;
   private documentLine = 0;
+  private documentPos = 0;
   private finished = false;
 
-  /** Reads `text` from offset `start`, the start of (0-based) line `line`. */
-  constructor(text: string, start = 0, line = 0) {
-    this.scanner = new Scanner(text, start, line);
+  /** Reads `text` from offset `start`, the start of (0-based) line `line` (see Scanner for `readable`). */
+  constructor(text: string, start = 0, line = 0, readable?: number) {
+    this.scanner = new Scanner(text, start, line, readable);
+  }
+
+  /** Where the text stops being readable (its first refused character, or its end). */
+  public get readableEnd(): number {
+    return this.scanner.readableEnd;
   }
 
   /** The next document, or undefined at the end of the stream. Throws YamlSyntaxError. */
@@ -95,7 +103,7 @@ export class YamlParser {
         this.finished = true;
         return undefined;
       }
-      if (event === EV_DOCUMENT_END) return { root: this.root!, line: this.documentLine };
+      if (event === EV_DOCUMENT_END) return { root: this.root!, line: this.documentLine, pos: this.documentPos };
     }
   }
 
@@ -104,7 +112,7 @@ export class YamlParser {
   }
 
   private error(problem: string, token: Token): never {
-    throw new YamlSyntaxError(problem, token.line + 1, token.column + 1, token.pos);
+    throw new YamlSyntaxError(problem, token.line + 1, token.column + 1, token.pos, token.line);
   }
 
   private pop(): number {
@@ -182,6 +190,8 @@ export class YamlParser {
     this.anchors = new Map();
     this.open.length = 0;
     this.documentLine = token.line;
+    // The start of its line: a parser started there reads the same document.
+    this.documentPos = token.pos - token.column;
   }
 
   private documentStart(implicit: boolean): number {

@@ -12,8 +12,9 @@ export class YamlSyntaxError extends Error {
     public readonly problem: string,
     public readonly line: number,
     public readonly column: number,
-    /** Offset in the text where go-yaml stopped. */
+    /** Offset in the text where go-yaml stopped, and its 0-based line. */
     public readonly pos: number,
+    public readonly posLine: number,
   ) {
     super(`${problem} (line ${line}, column ${column})`);
     this.name = 'YamlSyntaxError';
@@ -140,9 +141,13 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private flowLevel = 0;
 
-  /** Scans `text` from offset `start`, which is at the start of (0-based) line `line`. */
-  constructor(private readonly text: string, start = 0, line = 0) {
-    this.end = readableEnd(text, start);
+  /**
+   * Scans `text` from offset `start`, which is at the start of (0-based) line `line`. `readable`
+   * is where go-yaml's reader stops when the caller knows it (from an earlier scanner of the same
+   * text): searching a stream again from every restart would cost the square of its length.
+   */
+  constructor(private readonly text: string, start = 0, line = 0, readable?: number) {
+    this.end = readable !== undefined && readable >= start ? readable : readableEnd(text, start);
     // go-yaml's reader drops a BOM at the start of the stream (without counting a column);
     // one anywhere else is text.
     this.pos = start === 0 && text.charCodeAt(0) === 0xFEFF ? 1 : start;
@@ -162,6 +167,11 @@ export class Scanner {
     if (token.type === STREAM_END) this.streamEndProduced = true;
     // The queue restarts at the front once empty; its array keeps its length (slots are reused).
     if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
+  /** Where the text stops being readable (its first refused character, or its end). */
+  public get readableEnd(): number {
+    return this.end;
   }
 
   /** Whether the whole stream has been scanned. */
@@ -184,7 +194,7 @@ export class Scanner {
   }
 
   private error(problem: string, line = this.line, column = this.column): never {
-    throw new YamlSyntaxError(problem, line + 1, column + 1, this.pos);
+    throw new YamlSyntaxError(problem, line + 1, column + 1, this.pos, this.line);
   }
 
   private advance(): void {
