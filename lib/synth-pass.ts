@@ -18,6 +18,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
+import { Finding } from './policy/model';
 import { GUARANTEES_ANNOTATION } from './policy/guarantees';
 import { formatFinding } from './policy/report/describe';
 import { Report } from './policy/report/report';
@@ -116,21 +117,25 @@ export class SynthPass extends Construct {
     };
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
-    const describe = (report: Report) => report.errors.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
+    const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     for (const guard of this.guards) {
       const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf);
       const report = new PolicyEngine(options).evaluateDocuments(documents);
       guard.evaluated(report, documents);
       evaluations.push({ guard, report, documents });
-      problems.push(...describe(report));
+      problems.push(...describe(report.errors));
     }
     // What no Guard covers is still held to what its manifest guarantees, wherever the manifest came from.
     const guarded = new Set(this.guards.map(g => g.scope));
-    const unguarded = objects.filter(o => !o.node.scopes.some(s => guarded.has(s))
-      && Object.prototype.hasOwnProperty.call(manifests.manifestOf(o).metadata?.annotations ?? {}, GUARANTEES_ANNOTATION));
-    if (unguarded.length) {
+    const unguarded = objects.filter(o => !o.node.scopes.some(s => guarded.has(s)));
+    const promising = new Set(unguarded.filter(o => Object.prototype.hasOwnProperty.call(
+      manifests.manifestOf(o).metadata?.annotations ?? {}, GUARANTEES_ANNOTATION)).map(o => o.node.path));
+    if (promising.size) {
+      // Every unguarded object is context (a NetworkPolicy decides what a pod can reach), but only
+      // an object that promises something is judged: a plain app's own objects never fail its synth.
       const { options, documents } = scopeCheck(this.node.root, { pack: GUARANTEES_ONLY_PACK }, manifests.manifestOf, unguarded);
-      problems.push(...describe(new PolicyEngine(options).evaluateDocuments(documents)));
+      const report = new PolicyEngine(options).evaluateDocuments(documents);
+      problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
     for (const check of this.checks) problems.push(...check(manifests));
     return { manifests, problems, evaluations };

@@ -42,15 +42,21 @@ describe('connections and exposure admit the app ports, never a sidecar\'s', () 
   });
 });
 
-test('connections.allowFrom on a workload that declares no port admits every port: the shipper-port-admitted rule says so', () => {
-  const chart = Testing.chart();
+test('connections.allowFrom on a workload that declares no port admits every port: synth fails, with or without a Guard', () => {
+  const a = Testing.app();
+  const chart = new Chart(a, 'c');
   const logs = LogOutput.forward({ host: 'logs.example.com', destination: EgressDestination.cidr('203.0.113.16/28') });
   const worker = new SecureDeployment(chart, 'worker', { nodePool: testPool(chart), containers: [{ ...app('worker', 1), portNumber: undefined }] });
   const web = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [app('web', 8080)] });
   new LogShipper(worker, 'logs', { workload: worker, output: logs, image: FLUENT_BIT });
   worker.connections.allowFrom(web);
-  const findings = Compliance.evaluate(chart, { pack: Packs.STRICT }).errors.filter(f => f.ruleId === 'shipper-port-admitted');
-  expect(findings.map(f => f.message)).toEqual(['a NetworkPolicy admits traffic to port 2020 of log shipper "log-shipper" (its health endpoint); give the rule the app\'s ports only']);
+  const message = 'a NetworkPolicy admits traffic to port 2020 of log shipper "log-shipper" (its health endpoint); give the rule the app\'s ports only';
+  // A Secure* workload guarantees the rule: an error under every pack, the PSS ones included.
+  for (const pack of [Packs.DEFAULT, Packs.PSS_BASELINE]) {
+    const findings = Compliance.evaluate(chart, { pack }).errors.filter(f => f.ruleId === 'shipper-port-admitted');
+    expect(findings.map(f => f.message)).toEqual([message]);
+  }
+  expect(() => a.synth()).toThrow(`[shipper-port-admitted] ${message}`);
 });
 
 describe('log shippers get egress to their server', () => {
@@ -89,9 +95,9 @@ describe('log shippers get egress to their server', () => {
       .toBe('EgressDestination.inCluster: \'targetPort\' (0) must be a whole number from 1 to 65535');
   });
 
-  test('a server known only by name fails synth under a default-deny namespace, saying how to declare it', () => {
+  test.each([true, false])('a server known only by name fails synth under a default-deny namespace, saying how to declare it (Guard: %s)', guard => {
     const a = Testing.app();
-    Guard.attach(a, { reportFormats: [] });
+    if (guard) Guard.attach(a, { reportFormats: [] });
     new SecureNamespace(new Chart(a, 'platform'), 'shop', { name: 'shop' });
     const chart = new Chart(a, 'shop', { namespace: 'shop' });
     const workload = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [app('api', 8080)] });
@@ -105,9 +111,9 @@ describe('log shippers get egress to their server', () => {
   });
 });
 
-test('an EventShipper without its API server\'s address fails synth under default-deny, naming the prop', () => {
+test.each([true, false])('an EventShipper without its API server\'s address fails synth under default-deny, naming the prop (Guard: %s)', guard => {
   const a = Testing.app();
-  Guard.attach(a, { reportFormats: [] });
+  if (guard) Guard.attach(a, { reportFormats: [] });
   new SecureNamespace(new Chart(a, 'platform'), 'ops', { name: 'ops' });
   const chart = new Chart(a, 'ops', { namespace: 'ops' });
   new EventShipper(chart, 'events', { output: LogOutput.forward({ host: 'logs.example.com', destination: EgressDestination.cidr('203.0.113.16/28') }), image: FLUENT_BIT, nodePool: testPool(chart) });

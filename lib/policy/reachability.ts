@@ -51,7 +51,7 @@ export interface PodGroup {
 /** A destination or source as a rule sees it: pods with their labels, or an address range. */
 type Endpoint =
   | { readonly type: 'pods'; readonly namespace: string; readonly namespaceLabels: Labels; readonly podLabels: Labels; readonly group?: PodGroup }
-  | { readonly type: 'ip'; readonly range: IpRange };
+  | { readonly type: 'ip'; readonly range: IpRange; readonly except?: readonly IpRange[] };
 
 interface Policy {
   readonly namespace: string;
@@ -132,14 +132,19 @@ function parseIpv6(address: string): bigint | undefined {
   return all.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n);
 }
 
-/** Whether `range` lies wholly inside the ipBlock (its cidr, minus every except range). */
-function ipBlockCovers(block: unknown, range: IpRange): boolean {
+/**
+ * Whether the addresses of `range` minus its own `holes` lie wholly inside the ipBlock (its cidr,
+ * minus every except range). CIDR ranges are nested or disjoint, so a hole of the block that meets
+ * the range leaves the destination whole only when one of the destination's own holes contains it.
+ */
+function ipBlockCovers(block: unknown, range: IpRange, holes: readonly IpRange[] = []): boolean {
   if (!isObject(block)) return false;
   const outer = parseCidr(block.cidr);
   if (!outer || outer.v6 !== range.v6 || range.first < outer.first || range.last > outer.last) return false;
   for (const e of Array.isArray(block.except) ? block.except : []) {
     const hole = parseCidr(e);
-    if (hole && hole.v6 === range.v6 && hole.first <= range.last && range.first <= hole.last) return false;
+    if (!hole || hole.v6 !== range.v6 || hole.first > range.last || range.first > hole.last) continue;
+    if (!holes.some(h => h.v6 === hole.v6 && h.first <= hole.first && hole.last <= h.last)) return false;
   }
   return true;
 }
@@ -250,7 +255,11 @@ export class NetworkModel {
     if (!isObject(peer)) return undefined;
     if (peer.ipBlock !== undefined) {
       const range = parseCidr(peer.ipBlock?.cidr);
-      return range ? { type: 'ip', range } : undefined;
+      if (!range) return undefined;
+      const holes = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.map(parseCidr) : [];
+      // An except that does not parse cannot be reasoned about: no destination, so the check says so.
+      if (holes.some((h: IpRange | undefined) => !h)) return undefined;
+      return { type: 'ip', range, except: holes };
     }
     const names = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
     const namespace = peer.namespaceSelector === undefined ? ownNamespace : typeof names === 'string' ? names : undefined;
@@ -331,7 +340,7 @@ function peersAdmit(peers: unknown, policyNamespace: string, endpoint: Endpoint)
   if (!Array.isArray(peers)) return false;
   return peers.some(peer => {
     if (!isObject(peer)) return false;
-    if (peer.ipBlock !== undefined) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range);
+    if (peer.ipBlock !== undefined) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range, endpoint.except);
     if (endpoint.type !== 'pods' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
     const namespaceOk = peer.namespaceSelector === undefined
       ? endpoint.namespace === policyNamespace : selectorMatches(peer.namespaceSelector, endpoint.namespaceLabels);

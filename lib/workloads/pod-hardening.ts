@@ -40,6 +40,9 @@ const WORKLOAD_GUARANTEES = [
   'read-only-root-filesystem', 'sensitive-host-path', 'automount-service-account-token', 'env-credential-literal', 'secret-env',
   'default-service-account',
   'root-group', 'share-process-namespace',
+  // Secure and still working: a log server or API server the policies block, or a log shipper's
+  // health port opened to peers, fails synth with or without a Guard.
+  'egress-reachable', 'shipper-port-admitted',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
 /** Rules checked on a container's props at construction, by the engine, before the pod exists. */

@@ -41,10 +41,10 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
     'agent.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'vendor image writes into /opt/agent',
     'cdk8s-secure.io/added-capabilities': 'agent=NET_BIND_SERVICE: binds port 80 inside the pod',
     'cdk8s-secure.io/guarantees': 'apparmor,automount-service-account-token,capabilities-baseline,capabilities-restricted,cpu-limits,cpu-requests,'
-      + 'dedicated-node-pool,default-service-account,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,'
+      + 'dedicated-node-pool,default-service-account,egress-reachable,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,'
       + 'host-process,memory-limits,memory-requests,privilege-escalation,privileged-container,probe-host,proc-mount,proc-mount-restricted,'
       + 'read-only-root-filesystem,root-group,run-as-non-root,run-as-non-root-user,seccomp-required,seccomp-unconfined,secret-env,selinux,'
-      + 'sensitive-host-path,share-process-namespace,sysctls,ulimits,volume-types',
+      + 'sensitive-host-path,share-process-namespace,shipper-port-admitted,sysctls,ulimits,volume-types',
   });
   const spec = podSpecOf(chart, 'Deployment');
   expect(spec).toMatchObject({ hostNetwork: true, hostPID: true });
