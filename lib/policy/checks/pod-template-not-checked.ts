@@ -1,11 +1,22 @@
 // Pod templates the engine cannot check (NIST SP 800-190 4.4.3): a custom resource that embeds
 // a pod (a `containers` list of objects with an `image`) in a kind not in pod-view.ts's table of
-// well-known custom pod kinds (RULES.md lists it), so no pod rule reads it.
+// well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the custom kinds
+// known to run pods built from their spec in another shape (Argo Workflows, OpenTelemetry).
 // Reads: every field under `spec` of custom resources, to a depth of 12.
 // Allowed: no embedded containers list.
 import { Check, Violation } from '../check';
 
 const DEPTH = 12;
+
+/**
+ * Custom kinds known to run pods whose spec is not one PodSpec the pod rules could read: an Argo
+ * workflow's templates each carry a container (and pod-level fields sit in the workflow spec),
+ * an OpenTelemetryCollector spells its pod's fields out in its own spec.
+ */
+const POD_RUNNERS: { [group: string]: readonly string[] } = {
+  'argoproj.io': ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'],
+  'opentelemetry.io': ['OpenTelemetryCollector'],
+};
 
 /** The JSON path of the first `containers` list of objects with an image under `value`, if any. */
 function embeddedContainers(value: unknown, path: string, depth: number): string | undefined {
@@ -39,6 +50,13 @@ export class PodTemplateNotCheckedCheck extends Check {
   public readonly appliesTo = 'custom-resources' as const;
 
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
+    const group = String(manifest.apiVersion).split('/')[0];
+    if (POD_RUNNERS[group]?.includes(manifest.kind)) {
+      const message = `${manifest.kind} (${manifest.apiVersion}) runs pods built from its spec, which the pod rules do not read: `
+        + 'its pods are not checked';
+      out.push({ path: 'spec', message });
+      return;
+    }
     const path = embeddedContainers(manifest.spec, 'spec', 0);
     if (path) {
       const message = `${manifest.kind} (${manifest.apiVersion}) embeds containers at ${path}, but the engine does not know where this kind `
