@@ -231,6 +231,9 @@ function linesBetween(text: string, from: number, to: number): number {
   return lines;
 }
 
+/** The path prefix of a document that is not a List item. */
+const NO_PREFIX: Array<string | number> = [];
+
 /** A text in memory, kept for locating fields. */
 function keptText(text: string): SourceText {
   return { read: () => text, release: () => undefined };
@@ -265,17 +268,17 @@ export function parseManifests(text: string, file: string, stream: SourceText = 
       return;
     }
     const manifest = value as any;
-    const at = { stream, pos: pos!, line: line - 1 };
+    const source = (prefix: Array<string | number>) => ({ stream, pos: pos!, line: line - 1, prefix });
     if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
       manifest.items.forEach((item: unknown, i: number) => {
         const prefix = ['items', i];
-        if (item !== null && typeof item === 'object') rememberSource(item, { ...at, prefix });
+        if (item !== null && typeof item === 'object') rememberSource(item, source(prefix));
         out.push({ manifest: item, file, documentIndex, line: lineAt(root!, prefix) });
       });
       documentIndex++;
       return;
     }
-    if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, { ...at, prefix: [] });
+    if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, source(NO_PREFIX));
     out.push({ manifest, file, documentIndex: documentIndex++, line });
   });
   return out;

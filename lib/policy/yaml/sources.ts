@@ -27,13 +27,23 @@ export interface ManifestSource {
   readonly prefix: ReadonlyArray<string | number>;
 }
 
-// Keyed by the manifest object itself: nothing is added to the manifests, and a source goes
-// with its manifest. The stream is shared by a file's documents.
-const SOURCES = new WeakMap<object, ManifestSource>();
+// A manifest's source is kept on the manifest, and then on the object reference the report
+// holds, under a symbol, not enumerable (so no report, copy or comparison sees it): a WeakMap
+// entry for each of a million documents cost more memory than the documents, and holding the
+// manifests for their reports kept them all alive when the file is read again.
+const SOURCE = Symbol('cdk8s-secure.source');
+
+function hidden(object: object, key: symbol, value: unknown): void {
+  if (Object.isExtensible(object)) Object.defineProperty(object, key, { value, configurable: true });
+}
 
 /** Records where `manifest` (an object) was parsed from. */
 export function rememberSource(manifest: object, source: ManifestSource): void {
-  SOURCES.set(manifest, source);
+  hidden(manifest, SOURCE, source);
+}
+
+function sourceOf(object: unknown): ManifestSource | undefined {
+  return object !== null && typeof object === 'object' ? (object as any)[SOURCE] : undefined;
 }
 // The document parsed again last to locate a field: findings come in document order.
 let located: { stream: SourceText; pos: number; root: YamlNode } | undefined;
@@ -43,9 +53,7 @@ let located: { stream: SourceText; pos: number; root: YamlNode } | undefined;
  * the field's key, of a list item, or as deep as the path is written), or undefined for a
  * manifest that was not parsed from YAML (one built in code).
  */
-function sourceLineOf(manifest: unknown, path: string): number | undefined {
-  const source = manifest !== null && typeof manifest === 'object' ? SOURCES.get(manifest) : undefined;
-  if (!source) return undefined;
+function sourceLineOf(source: ManifestSource, path: string): number | undefined {
   if (!located || located.stream !== source.stream || located.pos !== source.pos) {
     let document;
     try {
@@ -61,13 +69,13 @@ function sourceLineOf(manifest: unknown, path: string): number | undefined {
   return lineAt(located.root, [...source.prefix, ...pathSegments(path)]);
 }
 
-// The manifest each reported object was evaluated from, and the lines found so far.
-const MANIFESTS = new WeakMap<object, object>();
+// The lines found so far, by finding.
 const LINES = new WeakMap<object, number | undefined>();
 
 /** Records that `object` (a report's object reference) was evaluated from `manifest`, when that was parsed from YAML. */
 export function rememberObject(object: object, manifest: unknown): void {
-  if (manifest !== null && typeof manifest === 'object' && SOURCES.has(manifest)) MANIFESTS.set(object, manifest);
+  const source = sourceOf(manifest);
+  if (source) hidden(object, SOURCE, source);
 }
 
 type Locatable = { readonly object: object; readonly path: string };
@@ -89,8 +97,7 @@ export function locateFindings(findings: readonly Locatable[]): void {
   const byDocument = new Map<ManifestSource, Locatable[]>();
   for (const f of findings) {
     if (LINES.has(f)) continue;
-    const manifest = MANIFESTS.get(f.object);
-    const source = manifest && SOURCES.get(manifest);
+    const source = sourceOf(f.object);
     if (!source) {
       LINES.set(f, undefined);
       continue;
@@ -103,8 +110,7 @@ export function locateFindings(findings: readonly Locatable[]): void {
   for (const [source, group] of byDocument) {
     streams.add(source.stream);
     for (const f of group) {
-      const manifest = MANIFESTS.get(f.object);
-      LINES.set(f, manifest ? sourceLineOf(manifest, f.path) : undefined);
+      LINES.set(f, sourceLineOf(source, f.path));
     }
   }
   located = undefined;
