@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './policy/engine';
-import { constructReasonProblem, containerSuppressionAnnotationKey, suppressionAnnotationKey } from './policy/suppressions';
+import { constructReasonProblem, containerSuppressionAnnotationKey, quotedReason, suppressionAnnotationKey } from './policy/suppressions';
 import { SynthPass } from './synth-pass';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */
@@ -73,7 +73,7 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
   }
   const problem = constructReasonProblem(reason);
   if (problem) {
-    throw new Error(`${method}: the reason for "${ruleId}" (${JSON.stringify(reason ?? null)}) ${problem}`);
+    throw new Error(`${method}: the reason for "${ruleId}" (${quotedReason(reason)}) ${problem}`);
   }
   let own = registry.get(scope);
   if (!own) {

@@ -81,7 +81,12 @@ describe('reasons are text', () => {
     const finding = new PolicyEngine().evaluate([hostNetworkPod('\u200b'.repeat(10))]).findings.find(f => f.ruleId === 'host-namespaces')!;
     expect(finding.suppressed).toBe(false);
     expect(finding.suppressionRefused).toBe(
-      `the reason of the suppression of "host-namespaces" ("${'\u200b'.repeat(10)}") must have at least 10 letters or digits ${INVISIBLE}`);
+      `the reason of the suppression of "host-namespaces" ("${'\\u200b'.repeat(10)}") must have at least 10 letters or digits ${INVISIBLE}`);
+  });
+
+  test('a construct refusing an invisible reason shows what it holds', () => {
+    expect(() => Suppressions.add(Testing.chart(), 'host-port', '\u200b'.repeat(10))).toThrow(
+      `Suppressions.add: the reason for "host-port" ("${'\\u200b'.repeat(10)}") must have at least 10 letters or digits ${INVISIBLE}`);
   });
 
   test('constructs refuse control characters in reasons, naming the prop, the character and the fix', () => {

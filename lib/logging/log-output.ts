@@ -1,5 +1,5 @@
 import { EgressDestination } from '../network/egress-destination';
-import { constructReasonProblem } from '../policy/suppressions';
+import { constructReasonProblem, quotedReason } from '../policy/suppressions';
 import { Exemption } from '../workloads/props';
 
 /** Where the shipper finds the client certificate's files. */
@@ -294,7 +294,7 @@ export class LogOutput {
       const exemption = options[key];
       if (exemption === undefined) continue;
       const problem = constructReasonProblem(exemption.reason);
-      if (problem) throw new Error(`'${key}.reason' (${JSON.stringify(exemption.reason ?? null)}) ${problem}: say why logs may travel without it`);
+      if (problem) throw new Error(`'${key}.reason' (${quotedReason(exemption.reason)}) ${problem}: say why logs may travel without it`);
       this.tlsExemptions[label] = exemption.reason;
     }
     this.plugin = plugin;

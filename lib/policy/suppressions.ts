@@ -6,6 +6,7 @@
 // so the CLI, the cdk8s plugin, Guard and a reviewer reading the YAML all see the same
 // justification. Whether a suppression counts is the suppression policy's decision
 // (suppression-policy.ts): a chart must not be able to silence its own findings.
+import { escapeText } from './report/escape';
 import { ObjectRef } from './model';
 import type { SuppressionPolicy } from './suppression-policy';
 
@@ -59,10 +60,15 @@ export function constructReasonProblem(reason: unknown): string | undefined {
   return reasonProblem(reason) ?? controlCharacterProblem(reason as string);
 }
 
+/** A reason quoted for an error message: JSON, with invisible and control characters escaped so a refused reason shows what it holds. */
+export function quotedReason(reason: unknown): string {
+  return escapeText(JSON.stringify(reason ?? null));
+}
+
 /** Why a suppression is refused for its reason alone, or undefined when the reason is acceptable. */
 export function suppressionProblem(ruleId: string, reason: unknown): string | undefined {
   const problem = reasonProblem(reason);
-  return problem && `the reason of the suppression of "${ruleId}" (${JSON.stringify(reason ?? null)}) ${problem}`;
+  return problem && `the reason of the suppression of "${ruleId}" (${quotedReason(reason)}) ${problem}`;
 }
 
 /** A suppression as the engine applies it. */

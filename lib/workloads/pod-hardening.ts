@@ -9,7 +9,7 @@ import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
 import { Packs } from '../policy/packs';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../policy/quantity';
-import { constructReasonProblem } from '../policy/suppressions';
+import { constructReasonProblem, quotedReason } from '../policy/suppressions';
 import { parseImageReference } from '../supply-chain/image-reference';
 import { NodePool } from '../scheduling/node-pool';
 import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
@@ -92,7 +92,7 @@ function reasonOk(prop: string, exemption: Exemption | undefined): void {
   if (exemption === undefined) return;
   const reason = exemption?.reason;
   const problem = constructReasonProblem(reason);
-  if (problem) throw new Error(`'${prop}.reason' (${JSON.stringify(reason ?? null)}) ${problem}: say why the weakening is needed`);
+  if (problem) throw new Error(`'${prop}.reason' (${quotedReason(reason)}) ${problem}: say why the weakening is needed`);
 }
 
 function quantity(prop: string, value: string, example: string): number {
