@@ -12,7 +12,7 @@ import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
-import { lockKey } from './supply-chain/image-lock';
+import { lockKey } from './vocab/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 

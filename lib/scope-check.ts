@@ -11,9 +11,9 @@ import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
 import { parsePssVersion } from './policy/pss-version';
 import { SuppressionPolicy } from './policy/suppression-policy';
-import { ImageLock } from './supply-chain/image-lock';
+import { ImageLock } from './vocab/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
-import { checkMaxImageAge, checkTrustedRegistries } from './supply-chain/image-settings';
+import { checkMaxImageAge, checkTrustedRegistries } from './vocab/image-settings';
 import { Suppressions } from './suppressions';
 
 /**
@@ -152,7 +152,7 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
 
 /**
  * Throws when a setting is refused, naming it as `names` spell it, its value and the fix. The
- * same validation as ImagePolicy's and the Guard's (image-settings.ts, pss-version.ts).
+ * same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
  */
 export function checkSettings(settings: CheckSettings, names: CheckSettingNames): void {
   checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
