@@ -114,6 +114,7 @@ const COMMANDS: ReadonlyArray<Command<Handler>> = [CHECK, IMAGES, RULES];
 
 /** The check settings as the CLI's flags name them, for messages. */
 const FLAG_NAMES: CheckSettingNames = {
+  pack: '--pack',
   trustedRegistries: '--trusted-registry',
   pssVersion: '--pss-version',
   imageLock: '--image-lock',

@@ -13,7 +13,7 @@ import { parsePssVersion } from './policy/pss-version';
 import { SuppressionPolicy } from './policy/suppression-policy';
 import { ImageLock } from './vocab/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
-import { checkMaxImageAge, checkTrustedRegistries } from './vocab/image-settings';
+import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 import { Suppressions } from './suppressions';
 
 /**
@@ -87,6 +87,7 @@ export interface CheckSettings {
 
 /** How the user spelled each of the `CheckSettings`, for messages: the plugin's property names, or the CLI's flags. */
 export interface CheckSettingNames {
+  readonly pack: string;
   readonly trustedRegistries: string;
   readonly pssVersion: string;
   readonly imageLock: string;
@@ -95,6 +96,7 @@ export interface CheckSettingNames {
 
 /** The settings as the plugin's properties name them. */
 export const PLUGIN_PROPERTY_NAMES: CheckSettingNames = {
+  pack: "'pack'",
   trustedRegistries: "'trustedRegistries'",
   pssVersion: "'pssVersion'",
   imageLock: "'imageLock'",
@@ -155,6 +157,8 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
  * same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
  */
 export function checkSettings(settings: CheckSettings, names: CheckSettingNames): void {
+  const packs = Packs.all().map(p => p.name);
+  if (settings.pack !== undefined && !packs.includes(settings.pack)) throw new Error(notOneOf(names.pack, settings.pack, packs));
   checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
   if (settings.pssVersion !== undefined) parsePssVersion(settings.pssVersion, names.pssVersion);
   checkMaxImageAge(settings.maxImageAgeDays, settings.imageLock !== undefined, { maxAge: names.maxImageAgeDays, lock: names.imageLock });
