@@ -9,8 +9,8 @@ import { Report, ReportFormat } from './policy/report/report';
 import { renderSynthSummary } from './policy/report/text';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
-import { checkTrustedRegistries } from './supply-chain/image-settings';
 import { SynthPass } from './synth-pass';
+import { checkTrustedRegistries } from './vocab/image-settings';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { PssLevel } from '../policy/model';
 import { podViewOf } from '../policy/pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
-import { parseQuantity } from '../policy/quantity';
 import { PassManifests, SynthPass } from '../synth-pass';
+import { parseQuantity } from '../vocab/quantity';
 
 const PSA = 'pod-security.kubernetes.io';
 

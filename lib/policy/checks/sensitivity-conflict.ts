@@ -3,8 +3,8 @@
 // the pool's sensitivity (cdk8s-secure.io/pool-sensitivity in the same terms) and the pod
 // template label cdk8s-secure.io/sensitivity. Allowed: all pods on one pool carry the same
 // sensitivity, and none is above the pool's.
-import { SENSITIVITY_LABEL } from '../../scheduling/labels';
-import { sensitivityRank } from '../../scheduling/sensitivity';
+import { SENSITIVITY_LABEL } from '../../vocab/labels';
+import { sensitivityRank } from '../../vocab/sensitivity';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 
