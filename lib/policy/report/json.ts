@@ -1,4 +1,4 @@
-import { findingLine, locateFindings } from '../yaml/sources';
+import { findingLine } from '../yaml/sources';
 import type { Report } from './report';
 
 /**
@@ -6,7 +6,6 @@ import type { Report } from './report';
  * and large), given to `write` an object or a finding at a time, so a large report is never one string.
  */
 export function writeJson(report: Report, write: (text: string) => void): void {
-  locateFindings(report.findings);
   const head = JSON.stringify({
     tool: 'cdk8s-secure',
     pack: report.pack,

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Finding, Severity } from '../model';
 import { VERSION } from '../version';
-import { findingLine, locateFindings } from '../yaml/sources';
+import { findingLine } from '../yaml/sources';
 import { STDIN_NAME } from '../yaml-loader';
 import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
@@ -67,7 +67,6 @@ function location(f: Finding): any {
 
 /** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source; given to `write` a result at a time. */
 export function writeSarif(report: Report, write: (text: string) => void): void {
-  locateFindings(report.findings);
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
