@@ -1,5 +1,5 @@
 import { EgressDestination } from '../network/egress-destination';
-import { constructReasonProblem, quotedReason } from '../policy/suppressions';
+import { constructReasonProblem, quotedReason } from '../policy';
 import { Exemption } from '../workloads/props';
 
 /** Where the shipper finds the client certificate's files. */

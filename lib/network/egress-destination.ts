@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME_LABEL, parseCidr } from '../policy/reachability';
+import { NAMESPACE_NAME_LABEL, parseCidr } from '../policy';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

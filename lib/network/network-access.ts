@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy/reachability';
+import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy';
 import { EgressDestination, InClusterDestinationOptions } from './egress-destination';
 
 /**
