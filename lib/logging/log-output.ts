@@ -304,7 +304,7 @@ export class LogOutput {
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
-    if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
+    if (options.destination !== undefined && !EgressDestination.isEgressDestination(options.destination)) {
       throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination `
         + '(EgressDestination.cidr or EgressDestination.inCluster)');
     }

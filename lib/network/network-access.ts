@@ -58,7 +58,7 @@ export class NetworkAccess {
    * policy in the way agrees.
    */
   public static allowTo(workload: kplus.Workload, destination: EgressDestination, options: AllowToOptions): ApiObject {
-    if (!(destination instanceof EgressDestination)) {
+    if (!EgressDestination.isEgressDestination(destination)) {
       throw new Error("NetworkAccess.allowTo: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)");
     }
     portOk('allowTo', 'port', options.port);

@@ -363,7 +363,7 @@ export class PodHardening {
 
   /** Adds a secret delivered as read-only files. */
   public addSecretMount(mount: SecretMount, prop = 'secretMount'): void {
-    if (!(mount instanceof SecretMount)) {
+    if (!SecretMount.isSecretMount(mount)) {
       throw new Error(`'${prop}' must be a SecretMount, e.g. SecretMount.fromSecretName('db-credentials')`);
     }
     const path = normalisedMountPath(`${prop}.path`, mount.path);
@@ -482,7 +482,7 @@ export class PodHardening {
         throw new Error(`'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' and a reason`);
       }
     } else {
-      if (!(pool instanceof NodePool)) throw new Error(`'nodePool' must be a NodePool`);
+      if (!NodePool.isNodePool(pool)) throw new Error(`'nodePool' must be a NodePool`);
       if (props.exemptions?.sharedNodes) {
         throw new Error(`'exemptions.sharedNodes' contradicts 'nodePool' ("${pool.poolName}"); remove one`);
       }
