@@ -7,9 +7,9 @@ import {
   PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, VERSION,
 } from './policy';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
-import { lockKey } from './vocab/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
+import { lockKey } from './vocab/image-lock';
 
 /** Where the CLI writes. */
 export interface CliOutput {

@@ -5,9 +5,9 @@ import { Construct, IConstruct } from 'constructs';
 import { imageRecord, ManifestDocument, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
+import { SynthPass } from './synth-pass';
 import { brand, hasBrand } from './vocab/brand';
 import { checkTrustedRegistries } from './vocab/image-settings';
-import { SynthPass } from './synth-pass';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',

@@ -3,12 +3,14 @@
 // classes, the same cdk8s and constructs. `npm test` compiles first.
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import * as thisCopy from '../lib';
 import {
   EgressDestination, Guard, LogOutput, LogShipper, NetworkAccess, NodePool, PolicyEngine, SecretMount, SecureDeployment,
   Sensitivity, SuppressionPolicy,
 } from '../lib';
 import { IMAGE, RESOURCES, thrownMessage } from './workloads/helpers';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a second copy, loaded by its path at run time
 const other = require(path.join(__dirname, '..', 'build', 'index.js')) as typeof import('../lib');
 
 function chart(): Chart {
@@ -21,14 +23,14 @@ test('the build is a second copy: its classes are not these, so instanceof would
 });
 
 describe.each([
-  ['NodePool', (lib: typeof other) => new lib.NodePool(chart(), 'pool', { sensitivity: lib.Sensitivity.INTERNAL }), NodePool.isNodePool],
-  ['SecretMount', (lib: typeof other) => lib.SecretMount.fromSecretName('db'), SecretMount.isSecretMount],
-  ['EgressDestination', (lib: typeof other) => lib.EgressDestination.cidr('203.0.113.0/24'), EgressDestination.isEgressDestination],
-  ['Guard', (lib: typeof other) => lib.Guard.attach(chart()), Guard.isGuard],
-  ['SuppressionPolicy', (lib: typeof other) => lib.SuppressionPolicy.none(), SuppressionPolicy.isSuppressionPolicy],
+  ['NodePool', (copy: typeof other) => new copy.NodePool(chart(), 'pool', { sensitivity: copy.Sensitivity.INTERNAL }), NodePool.isNodePool],
+  ['SecretMount', (copy: typeof other) => copy.SecretMount.fromSecretName('db'), SecretMount.isSecretMount],
+  ['EgressDestination', (copy: typeof other) => copy.EgressDestination.cidr('203.0.113.0/24'), EgressDestination.isEgressDestination],
+  ['Guard', (copy: typeof other) => copy.Guard.attach(chart()), Guard.isGuard],
+  ['SuppressionPolicy', (copy: typeof other) => copy.SuppressionPolicy.none(), SuppressionPolicy.isSuppressionPolicy],
 ])('%s', (_type, make, is) => {
   test('is recognised from either copy', () => {
-    expect([is(make(other)), is(make(require('../lib')))]).toEqual([true, true]);
+    expect([is(make(other)), is(make(thisCopy))]).toEqual([true, true]);
   });
 
   test('a lookalike is not one', () => {

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..');
-const RUNTIME_DEPENDENCIES = Object.keys(require('../package.json').dependencies ?? {});
+const RUNTIME_DEPENDENCIES = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
 
 interface ModuleImport {
   /** The module as written, or undefined when it is not a string literal (and so cannot be checked). */

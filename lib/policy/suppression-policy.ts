@@ -4,9 +4,9 @@
 // the finding as it is and is listed as refused in every report.
 import * as fs from 'fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { brand, hasBrand } from '../vocab/brand';
 import { ALL_CHECKS } from './checks';
 import { ObjectRef } from './model';
-import { brand, hasBrand } from '../vocab/brand';
 
 /**
  * One kind of suppression a policy honours: a rule, optionally only on some objects.
