@@ -11,7 +11,7 @@ import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { rememberObject } from './yaml/sources';
 import { SuppressionPolicy } from './suppression-policy';
-import { structureProblems, StructureProblem } from './structure';
+import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -313,8 +313,9 @@ export class PolicyEngine {
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
       rememberObject(ref, manifest);
-      // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
-      const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
+      // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
+      const unreadable = doc.parseError ?? manifestProblem(manifest)
+        ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
       if (problem) {

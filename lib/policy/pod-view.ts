@@ -83,8 +83,12 @@ function customLocationOf(manifest: any): PodLocation | undefined {
 
 /** Where the pod sits in a manifest, or undefined when it carries none. */
 function podLocationOf(manifest: any): PodLocation | undefined {
-  const kind = manifest.kind;
-  switch (kind) {
+  return builtInLocationOf(manifest) ?? (CUSTOM_LOCATIONS.has(manifest.kind) ? customLocationOf(manifest) : undefined);
+}
+
+/** Where the pod sits in a built-in pod-bearing kind at the apiVersion that serves it. */
+function builtInLocationOf(manifest: any): PodLocation | undefined {
+  switch (manifest.kind) {
     case 'Pod':
       return manifest.apiVersion === 'v1' ? POD : undefined;
     case 'PodTemplate':
@@ -101,34 +105,19 @@ function podLocationOf(manifest: any): PodLocation | undefined {
     case 'CronJob':
       return manifest.apiVersion === 'batch/v1' ? JOB_TEMPLATE : undefined;
     default:
-      return CUSTOM_LOCATIONS.has(kind) ? customLocationOf(manifest) : undefined;
+      return undefined;
   }
 }
 
-/** The apiVersion Kubernetes 1.28 serves each built-in pod-bearing kind under. */
-const SERVED: { [kind: string]: string } = {
-  Pod: 'v1', PodTemplate: 'v1', ReplicationController: 'v1',
-  Deployment: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1',
-  Job: 'batch/v1', CronJob: 'batch/v1',
-};
-
 /**
- * Why a built-in pod-bearing kind carries no pod the rules can read, or undefined: the kind
- * under an apiVersion Kubernetes does not serve it at (the API server answers "no matches for
- * kind"), or no pod spec where the kind keeps it. A kind of that name in a group with a dot
- * is a custom resource, not this kind.
+ * Why a built-in pod-bearing kind, at the apiVersion that serves it, carries no pod the rules can
+ * read, or undefined: no pod spec where the kind keeps it. (A kind under an apiVersion that does
+ * not serve it is structure.ts's `apiVersionProblem`.)
  */
 export function podSpecProblem(manifest: any): string | undefined {
-  const kind = manifest.kind;
-  const served = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SERVED, kind) ? SERVED[kind] : undefined;
-  if (served === undefined) return undefined;
-  const apiVersion = manifest.apiVersion;
-  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  if (group.includes('.')) return undefined;
-  const location = podLocationOf(manifest);
-  if (!location) return `kind ${kind} is not served under apiVersion "${apiVersion}"; Kubernetes 1.28 serves it as ${served}`;
-  if (isObject(location.holder(manifest)?.spec)) return undefined;
-  return `${kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
+  const location = builtInLocationOf(manifest);
+  if (!location || isObject(location.holder(manifest)?.spec)) return undefined;
+  return `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few

@@ -377,6 +377,35 @@ test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or witho
   ]);
 });
 
+test('any built-in kind under an apiVersion Kubernetes does not serve is an error naming the versions that serve it', () => {
+  const object = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: kind.toLowerCase() }, spec: {} });
+  const docs = [
+    object('extensions/v1beta1', 'NetworkPolicy'), object('extensions/v1beta1', 'Ingress'), object('batch/v1beta1', 'CronJob'),
+    object('policy/v1beta1', 'PodSecurityPolicy'), object('v1', 'Role'), object('apps/v1', 'deployment'),
+    object('flowcontrol.apiserver.k8s.io/v1alpha1', 'FlowSchema'), object('coordination.k8s.io/v1', 'LeaseCandidate'),
+    // served: by 1.28, or by a later Kubernetes; and custom resources of a built-in kind's name or of an unknown group
+    object('networking.k8s.io/v1', 'NetworkPolicy'), object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'),
+    object('serving.knative.dev/v1', 'Service'), object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
+  ];
+  const invalid = new PolicyEngine().evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => f.message)).toEqual([
+    '(input) document 0: kind NetworkPolicy is not served under apiVersion "extensions/v1beta1"; '
+      + 'Kubernetes 1.28 serves it as networking.k8s.io/v1',
+    '(input) document 1: kind Ingress is not served under apiVersion "extensions/v1beta1"; Kubernetes 1.28 serves it as networking.k8s.io/v1',
+    '(input) document 2: kind CronJob is not served under apiVersion "batch/v1beta1"; Kubernetes 1.28 serves it as batch/v1',
+    '(input) document 3: kind PodSecurityPolicy is not served under apiVersion "policy/v1beta1"; '
+      + 'Kubernetes 1.28 serves no kind PodSecurityPolicy',
+    '(input) document 4: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as rbac.authorization.k8s.io/v1',
+    '(input) document 5: kind deployment is not served under apiVersion "apps/v1"; Kubernetes 1.28 serves no kind deployment '
+      + '(kinds are case-sensitive: Deployment?)',
+    '(input) document 6: kind FlowSchema is not served under apiVersion "flowcontrol.apiserver.k8s.io/v1alpha1"; Kubernetes 1.28 serves it as '
+      + 'flowcontrol.apiserver.k8s.io/v1beta2 or flowcontrol.apiserver.k8s.io/v1beta3 (a later Kubernetes (to 1.33) serves it as '
+      + 'flowcontrol.apiserver.k8s.io/v1)',
+    '(input) document 7: kind LeaseCandidate is not served under apiVersion "coordination.k8s.io/v1"; Kubernetes 1.28 does not serve it, '
+      + 'a later Kubernetes (to 1.33) serves it as coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1',
+  ]);
+});
+
 describe('strict structure, as the API server\'s strict field validation', () => {
   const text = [
     'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d, labels: {version: 1}}', 'spec:', '  selector: {matchLabels: {app: a}}',
