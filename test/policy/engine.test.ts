@@ -461,6 +461,48 @@ test('pods inside well-known custom resources are checked like built-in ones', (
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
 });
 
+test('an Argo workflow runs a pod per template that runs containers, its findings at the workflow\'s own fields and lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  hostNetwork: true',
+    '  securityContext: {runAsNonRoot: true}', '  templates:', '  - name: main', '    steps: [[{name: a, template: build}]]',
+    '  - name: build', '    container:', '      image: "x:1"', '      securityContext:', '        privileged: true',
+    '  - name: test', '    securityContext: {runAsUser: 0}', '    script: {image: "x:1", source: "true"}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['host-namespaces', 'privileged-container', 'run-as-non-root', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    // one finding for the workflow-wide field, though both pods have it
+    ['host-namespaces', 'spec.hostNetwork', 5, 'pod must not set hostNetwork=true'],
+    ['privileged-container', 'spec.templates[1].container.securityContext.privileged', 14,
+      'container "main" of template "build" must not set securityContext.privileged=true'],
+    ['run-as-non-root', 'spec.templates[2].securityContext.runAsNonRoot', 16,
+      'container "main" of template "test" must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)'],
+    ['run-as-non-root-user', 'spec.templates[2].securityContext.runAsUser', 16, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+  expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+});
+
+test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s fields, podSecurityContext and serviceAccount', () => {
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
+    spec: {
+      image: 'x:1', securityContext: { runAsUser: 0 }, podSecurityContext: { runAsNonRoot: false }, hostNetwork: true,
+      serviceAccount: 'otel', ports: [{ name: 'otlp', port: 4317, hostPort: 4317 }],
+    },
+  };
+  const rules = ['host-namespaces', 'host-port', 'run-as-non-root', 'run-as-non-root-user', 'automount-service-account-token'];
+  const findings = new PolicyEngine({ pack: Packs.STRICT }).evaluate([collector]).findings.filter(f => rules.includes(f.ruleId));
+  expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['host-namespaces', 'spec.hostNetwork', 'pod must not set hostNetwork=true'],
+    ['host-port', 'spec.ports[0].hostPort',
+      'container "otc-container" must not set ports[0].hostPort (4317); expose the port through a Service instead'],
+    ['run-as-non-root', 'spec.podSecurityContext.runAsNonRoot', 'pod must not set securityContext.runAsNonRoot=false, whatever its containers set'],
+    ['run-as-non-root-user', 'spec.securityContext.runAsUser', 'container "otc-container" must not set securityContext.runAsUser=0'],
+    ['automount-service-account-token', 'spec.serviceAccount',
+      'pod must set automountServiceAccountToken=false (ServiceAccount "otel" does not turn it off either)'],
+  ]);
+});
+
 test('an unknown custom resource that embeds containers is reported as not checked, an info in the default pack', () => {
   const crd = { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' },
     spec: { pod: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } };
