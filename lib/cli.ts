@@ -6,15 +6,15 @@ import { PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
 import { Packs } from './policy/packs';
 import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR } from './policy/pss-version';
-import { ReportFormat } from './policy/report/report';
 import { escapeText } from './policy/report/escape';
-import { VERSION } from './policy/version';
+import { ReportFormat } from './policy/report/report';
 import { renderRulesMarkdown } from './policy/report/rules-table';
+import { VERSION } from './policy/version';
 import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
-import { lockKey } from './vocab/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
+import { lockKey } from './vocab/image-lock';
 
 /** Where the CLI writes. */
 export interface CliOutput {

@@ -4,13 +4,13 @@ import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ManifestDocument, PolicyEngine } from './policy/engine';
 import { imageRecord } from './policy/image-record';
-import { Report, ReportFormat } from './policy/report/report';
 import { parsePssVersion } from './policy/pss-version';
+import { Report, ReportFormat } from './policy/report/report';
 import { renderSynthSummary } from './policy/report/text';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
-import { checkTrustedRegistries } from './vocab/image-settings';
 import { SynthPass } from './synth-pass';
+import { checkTrustedRegistries } from './vocab/image-settings';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',

@@ -7,14 +7,14 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { currentManifest } from './manifest';
 import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
-import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
+import { Pack } from './policy/packs/pack';
 import { parsePssVersion } from './policy/pss-version';
 import { SuppressionPolicy } from './policy/suppression-policy';
-import { ImageLock } from './vocab/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
-import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 import { Suppressions } from './suppressions';
+import { ImageLock } from './vocab/image-lock';
+import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 
 /**
  * How a scope is checked, as the construct front doors are told: everything not given here

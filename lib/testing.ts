@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import { GuardOptions } from './guard';
 import { PolicyEngine } from './policy/engine';
-import { scopeCheck } from './scope-check';
 import { describeObject, formatFinding } from './policy/report/describe';
 import { Report } from './policy/report/report';
+import { scopeCheck } from './scope-check';
 
 /**
  * Front door 4: compliance assertions for your own jest (or any) test suite.

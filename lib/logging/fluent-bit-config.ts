@@ -4,10 +4,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { NetworkAccess } from '../network/network-access';
+import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { LOG_CLIENT_CERTIFICATE_DIR, LogOutput } from './log-output';
-import { SecretMount } from '../secrets/secret-mount';
 
 /** Where the HTTP server (health endpoint) listens. */
 export const FLUENT_BIT_HTTP_PORT = 2020;

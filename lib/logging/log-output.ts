@@ -14,6 +14,7 @@ function publicName(plugin: string): string {
 
 /** A literal config value: one line, so it cannot smuggle other properties into the configuration. */
 function text(plugin: string, prop: string, value: unknown): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`LogOutput.${plugin}: '${prop}' (${JSON.stringify(value ?? null)}) must be a non-empty single line of text`);
   }
