@@ -147,7 +147,9 @@ function renderServedKinds(): string[] {
   for (const kind of [...new Set([...old.keys(), ...later.keys()])].sort()) {
     const versions = [...old.get(kind) ?? []].sort();
     versions.push(...[...later.get(kind) ?? []].filter(v => !versions.includes(v)).sort().map(v => `+${v}`));
-    lines.push(`  ${kind}: [${versions.map(v => `'${v}'`).join(', ')}],`);
+    const line = `  ${kind}: [${versions.map(v => `'${v}'`).join(', ')}],`;
+    if (line.length < 150) lines.push(line);
+    else lines.push(`  ${kind}: [`, ...versions.map(v => `    '${v}',`), '  ],');
   }
   lines.push('};');
   return lines;

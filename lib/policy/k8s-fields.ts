@@ -75,7 +75,11 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   SubjectAccessReview: ['authorization.k8s.io/v1'],
   TokenReview: ['authentication.k8s.io/v1'],
   ValidatingAdmissionPolicy: ['admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1', '+admissionregistration.k8s.io/v1'],
-  ValidatingAdmissionPolicyBinding: ['admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1', '+admissionregistration.k8s.io/v1'],
+  ValidatingAdmissionPolicyBinding: [
+    'admissionregistration.k8s.io/v1alpha1',
+    'admissionregistration.k8s.io/v1beta1',
+    '+admissionregistration.k8s.io/v1',
+  ],
   ValidatingWebhookConfiguration: ['admissionregistration.k8s.io/v1'],
   VolumeAttachment: ['storage.k8s.io/v1'],
   VolumeAttributesClass: ['+storage.k8s.io/v1', '+storage.k8s.io/v1alpha1', '+storage.k8s.io/v1beta1'],
