@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { EgressDestination } from '../network/egress-destination';
 import { NetworkAccess } from '../network/network-access';

@@ -1,6 +1,6 @@
 // The Fluent Bit configuration (YAML format) for the log shipper and the events shipper:
 // one renderer, so both ship the same way.
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { NetworkAccess } from '../network/network-access';

@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';
 import { ImagePolicy } from '../supply-chain/image-policy';

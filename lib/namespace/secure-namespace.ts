@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { PassManifests, SynthPass } from '../synth-pass';
 import { PssLevel } from '../policy/model';

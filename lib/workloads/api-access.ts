@@ -2,7 +2,7 @@
 // bound to the workload's own ServiceAccount. What a grant may not hold without a reason is
 // decided by the engine's RBAC rules themselves, run on the Role the grant renders, so the
 // construct and the engine never disagree.
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';

@@ -3,7 +3,7 @@
 // later, through any API, get the same defaults; and every workload checks its own
 // rendered manifest with the policy engine, so a later insecure change fails synth.
 import { Chart, Duration, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
@@ -21,7 +21,7 @@ import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
-import { renderedTolerations, volumeRenderer } from './kplus-internals';
+import { renderedTolerations, volumeRenderer } from '../kplus';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath } from './props';
 
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */

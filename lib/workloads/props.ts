@@ -1,5 +1,5 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { NodePool } from '../scheduling/node-pool';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity } from '../scheduling/sensitivity';

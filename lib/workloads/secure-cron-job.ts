@@ -1,5 +1,5 @@
 import { Cron, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';

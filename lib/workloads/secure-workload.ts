@@ -1,5 +1,5 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { IConstruct } from 'constructs';
 import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, WritablePath } from './props';
