@@ -104,6 +104,6 @@ export class SecureDeployment extends kplus.Deployment implements ISecureWorkloa
   public _toPodSpec(): kplus.k8s.PodSpec {
     // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
-    return this.hardening.harden(super._toPodSpec());
+    return this.hardening.render(super._toPodSpec());
   }
 }
