@@ -2,6 +2,8 @@
 // `--flag value` and `--flag=value`, `-` as an operand (stdin), `--` ends the options. A command is
 // a declaration (operands, options, help text); adding a flag is one entry in its `options`.
 
+import { notOneOf } from './vocab/image-settings';
+
 /** Wrong arguments: the CLI prints the message and the command's usage, and exits 2. */
 export class UsageError extends Error {
   constructor(message: string, readonly usage: string) {
@@ -153,7 +155,7 @@ function parse<H>(path: string, spec: CommandSpec<H>, argv: readonly string[]): 
       value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1]?.startsWith('--') ? '' : argv[++i] ?? '';
       if (value === '') throw fail(`--${name} needs a value (${option.value})`);
       if (option.choices && !option.choices.includes(value)) {
-        throw fail(`--${name} "${value}" is not one of ${option.choices.join(', ')}`);
+        throw fail(notOneOf(`--${name}`, value, option.choices));
       }
     }
     given.set(name, [...given.get(name) ?? [], value]);

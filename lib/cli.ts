@@ -12,7 +12,7 @@ import { VERSION } from './policy/version';
 import { renderRulesMarkdown } from './policy/report/rules-table';
 import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
-import { lockKey } from './supply-chain/image-lock';
+import { lockKey } from './vocab/image-lock';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 
@@ -114,6 +114,7 @@ const COMMANDS: ReadonlyArray<Command<Handler>> = [CHECK, IMAGES, RULES];
 
 /** The check settings as the CLI's flags name them, for messages. */
 const FLAG_NAMES: CheckSettingNames = {
+  pack: '--pack',
   trustedRegistries: '--trusted-registry',
   pssVersion: '--pss-version',
   imageLock: '--image-lock',

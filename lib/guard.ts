@@ -9,7 +9,7 @@ import { parsePssVersion } from './policy/pss-version';
 import { renderSynthSummary } from './policy/report/text';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
-import { checkTrustedRegistries } from './supply-chain/image-settings';
+import { checkTrustedRegistries } from './vocab/image-settings';
 import { SynthPass } from './synth-pass';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {

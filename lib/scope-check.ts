@@ -11,9 +11,9 @@ import { Pack } from './policy/packs/pack';
 import { Packs } from './policy/packs';
 import { parsePssVersion } from './policy/pss-version';
 import { SuppressionPolicy } from './policy/suppression-policy';
-import { ImageLock } from './supply-chain/image-lock';
+import { ImageLock } from './vocab/image-lock';
 import { ImagePolicy } from './supply-chain/image-policy';
-import { checkMaxImageAge, checkTrustedRegistries } from './supply-chain/image-settings';
+import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 import { Suppressions } from './suppressions';
 
 /**
@@ -87,6 +87,7 @@ export interface CheckSettings {
 
 /** How the user spelled each of the `CheckSettings`, for messages: the plugin's property names, or the CLI's flags. */
 export interface CheckSettingNames {
+  readonly pack: string;
   readonly trustedRegistries: string;
   readonly pssVersion: string;
   readonly imageLock: string;
@@ -95,6 +96,7 @@ export interface CheckSettingNames {
 
 /** The settings as the plugin's properties name them. */
 export const PLUGIN_PROPERTY_NAMES: CheckSettingNames = {
+  pack: "'pack'",
   trustedRegistries: "'trustedRegistries'",
   pssVersion: "'pssVersion'",
   imageLock: "'imageLock'",
@@ -152,9 +154,11 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
 
 /**
  * Throws when a setting is refused, naming it as `names` spell it, its value and the fix. The
- * same validation as ImagePolicy's and the Guard's (image-settings.ts, pss-version.ts).
+ * same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
  */
 export function checkSettings(settings: CheckSettings, names: CheckSettingNames): void {
+  const packs = Packs.all().map(p => p.name);
+  if (settings.pack !== undefined && !packs.includes(settings.pack)) throw new Error(notOneOf(names.pack, settings.pack, packs));
   checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
   if (settings.pssVersion !== undefined) parsePssVersion(settings.pssVersion, names.pssVersion);
   checkMaxImageAge(settings.maxImageAgeDays, settings.imageLock !== undefined, { maxAge: names.maxImageAgeDays, lock: names.imageLock });

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { ImagePolicy, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
-import { isFromTrustedRegistry, parseImageReference } from '../lib/supply-chain/image-reference';
+import { isFromTrustedRegistry, parseImageReference } from '../lib/vocab/image-reference';
 import { isLoopbackHost, MAX_MANIFEST_BYTES } from '../lib/supply-chain/registry-client';
 import { REFRESH_CONCURRENCY } from '../lib/supply-chain/refresh';
 import { RESOURCES, testPool } from './workloads/helpers';

@@ -90,3 +90,18 @@ describe('PSS version', () => {
     expect(cli('--pss-version', '1.28')).toEqual([2, `cdk8s-secure: --pss-version ${NOT_A_VERSION}`]);
   });
 });
+
+describe('pack', () => {
+  const PACKS = 'is not one of default, strict, pss-baseline, pss-restricted';
+
+  test.each<[string, unknown, string]>([
+    ['a name', 'paranoid', `'pack' "paranoid" ${PACKS}`],
+    ['a number', 3, `'pack' 3 ${PACKS}`],
+  ])('the plugin, %s', (_name, pack, message) => {
+    expect(() => new SecureValidation({ pack: pack as any })).toThrow(new Error(message));
+  });
+
+  test('the CLI', () => {
+    expect(cli('--pack', 'paranoid')).toEqual([2, `cdk8s-secure: --pack "paranoid" ${PACKS}`]);
+  });
+});

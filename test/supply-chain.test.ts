@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { AdmissionAction, Compliance, Guard, ImageLock, ImagePolicy, ImageSignaturePolicy, ImageSigner, SecureDeployment } from '../lib';
 import { credentialLookup, defaultAuthFiles } from '../lib/supply-chain/registry-auth';
-import { CLOCK_SKEW_MINUTES, lockEntryProblem } from '../lib/supply-chain/image-lock';
+import { CLOCK_SKEW_MINUTES, lockEntryProblem } from '../lib/vocab/image-lock';
 import { RESOURCES, testPool } from './workloads/helpers';
 
 const LOCK = path.join(__dirname, 'fixtures', 'image-lock', 'images.lock.json');

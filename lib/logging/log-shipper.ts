@@ -2,7 +2,7 @@ import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';
 import { ImagePolicy } from '../supply-chain/image-policy';
-import { parseImageReference } from '../supply-chain/image-reference';
+import { parseImageReference } from '../vocab/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';

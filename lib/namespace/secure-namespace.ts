@@ -5,7 +5,7 @@ import { PassManifests, SynthPass } from '../synth-pass';
 import { PssLevel } from '../policy/model';
 import { podViewOf } from '../policy/pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
-import { parseQuantity } from '../policy/quantity';
+import { parseQuantity } from '../vocab/quantity';
 
 const PSA = 'pod-security.kubernetes.io';
 

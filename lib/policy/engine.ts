@@ -1,7 +1,7 @@
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
-import { ImageLock } from '../supply-chain/image-lock';
-import { checkMaxImageAge, checkTrustedRegistries } from '../supply-chain/image-settings';
+import { ImageLock } from '../vocab/image-lock';
+import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';

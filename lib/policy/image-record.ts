@@ -1,6 +1,6 @@
 // The build's record of every input image: which images the manifests run, whether each is
 // pinned by digest, and which workloads use it.
-import { parseImageReference } from '../supply-chain/image-reference';
+import { parseImageReference } from '../vocab/image-reference';
 import { ManifestDocument } from './engine';
 import { podViewOf } from './pod-view';
 

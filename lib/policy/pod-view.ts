@@ -2,7 +2,7 @@
 // the rules about where pod specs live and how container settings inherit from the
 // pod are decided here and nowhere else. Facts several rules need (a container's parsed
 // image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
-import { ImageReferenceParts, parseImageReference } from '../supply-chain/image-reference';
+import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
 import { PodPlacement, placementOfSpec } from './checks/pool';
 
 // Performance note: the engine reads these fields for every object it checks, so the

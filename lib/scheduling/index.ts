@@ -1,3 +1,3 @@
-export * from './sensitivity';
+export * from '../vocab/sensitivity';
 export * from './node-pool';
 export * from './runtime-class';

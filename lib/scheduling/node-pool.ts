@@ -1,8 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { labelKeyProblem, labelValueProblem, POOL_LABEL, POOL_SENSITIVITY_LABEL } from './labels';
+import { labelKeyProblem, labelValueProblem, POOL_LABEL, POOL_SENSITIVITY_LABEL } from '../vocab/labels';
 import { SandboxRuntimeClass } from './runtime-class';
-import { Sensitivity, sensitivityRank } from './sensitivity';
+import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 
 /**
  * The node class Karpenter launches the pool's nodes from (cloud-specific).

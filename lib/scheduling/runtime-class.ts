@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { labelKeyProblem } from './labels';
+import { labelKeyProblem } from '../vocab/labels';
 
 /**
  * Well-known sandbox runtimes, by the handler name their node configuration usually uses.

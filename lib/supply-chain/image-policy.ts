@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
-import { ImageLock } from './image-lock';
-import { parseImageReference } from './image-reference';
-import { checkMaxImageAge, checkTrustedRegistries } from './image-settings';
+import { ImageLock } from '../vocab/image-lock';
+import { parseImageReference } from '../vocab/image-reference';
+import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
 
 /**
  * Props of an ImagePolicy.

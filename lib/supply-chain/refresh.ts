@@ -6,7 +6,7 @@
 // all stay as they were.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ImageLock, lockEntryProblem, lockKey } from './image-lock';
+import { ImageLock, lockEntryProblem, lockKey } from '../vocab/image-lock';
 import { RegistryClientOptions, resolveTag, ResolvedTag } from './registry-client';
 
 /** Images resolved at once: enough to hide latency, few enough for any registry's rate limit and the open-file limit. */

@@ -13,7 +13,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { isIP } from 'net';
 import { rootCertificates } from 'tls';
-import { parseImageReference } from './image-reference';
+import { parseImageReference } from '../vocab/image-reference';
 import { basicAuthorization, CredentialLookup, RegistryCredentials } from './registry-auth';
 
 const MANIFEST_TYPES = [

@@ -9,7 +9,7 @@ import { renderedTolerations, volumeRenderer } from '../kplus';
 import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Packs } from '../policy/packs';
 import { NodePool } from '../scheduling/node-pool';
-import { POOL_LABEL, SENSITIVITY_LABEL } from '../scheduling/labels';
+import { POOL_LABEL, SENSITIVITY_LABEL } from '../vocab/labels';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';

@@ -4,12 +4,12 @@
 import * as kplus from '../kplus';
 import { PolicyEngine } from '../policy/engine';
 import { Severity } from '../policy/model';
-import { parseQuantity, unboundedAmount, zeroMeaning } from '../policy/quantity';
+import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { constructReasonProblem, quotedReason } from '../policy/suppressions';
 import { NodePool } from '../scheduling/node-pool';
-import { POOL_LABEL } from '../scheduling/labels';
-import { Sensitivity, sensitivityRank } from '../scheduling/sensitivity';
-import { parseImageReference } from '../supply-chain/image-reference';
+import { POOL_LABEL } from '../vocab/labels';
+import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
+import { parseImageReference } from '../vocab/image-reference';
 import { DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, SecureContainerProps, SecureResources, SecureWorkloadProps } from './props';
 

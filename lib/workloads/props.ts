@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from '../kplus';
 import { NodePool } from '../scheduling/node-pool';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
-import { Sensitivity } from '../scheduling/sensitivity';
+import { Sensitivity } from '../vocab/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 
 /**

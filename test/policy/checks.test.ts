@@ -7,7 +7,7 @@ import { ALL_CHECKS } from '../../lib/policy/checks';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
-import { ImageLock } from '../../lib/supply-chain/image-lock';
+import { ImageLock } from '../../lib/vocab/image-lock';
 import { fixturePssMinor, fixturePssVersion } from './fixtures';
 
 const NOW = '2026-11-29T00:00:00Z';

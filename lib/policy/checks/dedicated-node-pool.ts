@@ -4,7 +4,7 @@
 // tolerates that pool's taint and nothing broader (no toleration without a key).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { POOL_LABEL } from '../../scheduling/labels';
+import { POOL_LABEL } from '../../vocab/labels';
 
 const NONE: any[] = [];
 

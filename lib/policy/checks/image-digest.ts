@@ -3,7 +3,7 @@
 // Allowed: references with @sha256:<64 hex>; with an image lock, a tagged reference must carry
 // the digest the lock has for its tag.
 import { Check, CheckContext, Violation } from '../check';
-import { addToLockHint } from '../../supply-chain/image-lock';
+import { addToLockHint } from '../../vocab/image-lock';
 import { PodView } from '../pod-view';
 
 export class ImageDigestCheck extends Check {

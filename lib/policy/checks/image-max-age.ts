@@ -4,7 +4,7 @@
 // no older than the maximum age. Not applicable without a lock and a maximum age.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { addToLockHint } from '../../supply-chain/image-lock';
+import { addToLockHint } from '../../vocab/image-lock';
 
 export class ImageMaxAgeCheck extends Check {
   public readonly info = {

@@ -1,6 +1,6 @@
 // Where a pod is pinned: the pool it selects, the pool's sensitivity and its own. Read by
 // the node pool rules through PodView.placement, which computes it once per pod.
-import { POOL_LABEL, POOL_SENSITIVITY_LABEL, SENSITIVITY_LABEL } from '../../scheduling/labels';
+import { POOL_LABEL, POOL_SENSITIVITY_LABEL, SENSITIVITY_LABEL } from '../../vocab/labels';
 
 export interface PodPlacement {
   /** The pool every node selector term (or the nodeSelector) requires, if there is one. */

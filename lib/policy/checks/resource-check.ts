@@ -5,7 +5,7 @@
 import { Check, Violation } from '../check';
 import { RuleInfo } from '../model';
 import { PodView } from '../pod-view';
-import { unboundedAmount, zeroMeaning } from '../quantity';
+import { unboundedAmount, zeroMeaning } from '../../vocab/quantity';
 
 export abstract class ResourceCheck extends Check {
   public readonly appliesTo = 'pods' as const;

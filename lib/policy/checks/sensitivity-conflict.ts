@@ -5,8 +5,8 @@
 // sensitivity, and none is above the pool's.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { SENSITIVITY_LABEL } from '../../scheduling/labels';
-import { sensitivityRank } from '../../scheduling/sensitivity';
+import { SENSITIVITY_LABEL } from '../../vocab/labels';
+import { sensitivityRank } from '../../vocab/sensitivity';
 
 export class SensitivityConflictCheck extends Check {
   public readonly info = {

@@ -4,7 +4,7 @@
 // Not applicable when no trusted registries are configured.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { isFromTrustedRegistry } from '../../supply-chain/image-reference';
+import { isFromTrustedRegistry } from '../../vocab/image-reference';
 
 export class TrustedRegistryCheck extends Check {
   public readonly info = {

@@ -3,6 +3,11 @@
 // for the same reason. Each caller passes how its user spelled the setting ("'maxAgeDays'",
 // "--max-image-age-days"), so the message names the prop or flag, the value and the fix.
 
+/** The message for a setting (`name`, as its user spelled it) whose `value` is not one of `choices`. */
+export function notOneOf(name: string, value: unknown, choices: readonly string[]): string {
+  return `${name} ${JSON.stringify(value)} is not one of ${choices.join(', ')}`;
+}
+
 /**
  * Throws unless `days` is a maximum image age in whole days, at least 1, given with a lock
  * (`lockGiven`): the build times ages are measured from come from the lock.
