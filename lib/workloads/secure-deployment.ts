@@ -43,15 +43,14 @@ export interface SecureDeploymentProps extends SecureWorkloadProps {
 export class SecureDeployment extends kplus.Deployment implements ISecureWorkload {
   /** Pods run until replaced. */
   public readonly runsToCompletion = false;
-  private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
     super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), replicas: props.replicas, strategy: props.strategy, minReady: props.minReady, progressDeadline: props.progressDeadline });
-    this.hardening = new PodHardening(this, props, {
-      container: p => super.addContainer(p),
-      initContainer: p => super.addInitContainer(p),
-    });
+    this.hardening = this.hardened(props);
   }
+
+  // <secure-surface> written by scripts/secure-surface.ts (`npm run surface`): edit the members there, not here.
+  private readonly hardening: PodHardening;
 
   /**
    * Adds a container with secure defaults, required resources and explicit exemptions.
@@ -106,4 +105,10 @@ export class SecureDeployment extends kplus.Deployment implements ISecureWorkloa
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
     return this.hardening.render(super._toPodSpec());
   }
+
+  /** The workload's hardening, which reaches the cdk8s-plus container adders past the overrides above. */
+  private hardened(props: SecureWorkloadProps): PodHardening {
+    return new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
+  }
+  // </secure-surface>
 }

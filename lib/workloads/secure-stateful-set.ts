@@ -88,16 +88,12 @@ export interface SecureStatefulSetProps extends SecureWorkloadProps {
 export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkload {
   /** Pods run until replaced. */
   public readonly runsToCompletion = false;
-  private readonly hardening: PodHardening;
   private readonly claimTemplates: SecureVolumeClaimTemplate[] = [];
   private readonly renderedClaimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[] = [];
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
     super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
-    this.hardening = new PodHardening(this, props, {
-      container: p => super.addContainer(p),
-      initContainer: p => super.addInitContainer(p),
-    });
+    this.hardening = this.hardened(props);
     (props.volumeClaimTemplates ?? []).forEach((t, i) => this.addClaimTemplate(t, `volumeClaimTemplates[${i}]`));
   }
 
@@ -107,6 +103,9 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   public addVolumeClaimTemplate(template: SecureVolumeClaimTemplate): void {
     this.addClaimTemplate(template, 'volumeClaimTemplate');
   }
+
+  // <secure-surface> written by scripts/secure-surface.ts (`npm run surface`): edit the members there, not here.
+  private readonly hardening: PodHardening;
 
   /**
    * Adds a container with secure defaults, required resources and explicit exemptions.
@@ -161,6 +160,12 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
     return this.hardening.render(super._toPodSpec());
   }
+
+  /** The workload's hardening, which reaches the cdk8s-plus container adders past the overrides above. */
+  private hardened(props: SecureWorkloadProps): PodHardening {
+    return new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
+  }
+  // </secure-surface>
 
   private addClaimTemplate(t: SecureVolumeClaimTemplate, prop: string): void {
     const containers = this.containers.map(c => c.name);
