@@ -16,20 +16,21 @@ export type {
   ContainerLifecycle, ContainerPort, ContainerProps, HostAlias, ISecret, IServiceAccount, PodDnsProps, ServicePort, VolumeMount, WorkloadProps,
 } from 'cdk8s-plus-28';
 
-function internal(target: any, method: string, owner: string): () => any {
-  if (typeof target?.[method] !== 'function') {
+function internal<T>(target: object | undefined, method: string, owner: string): () => T {
+  const fn = (target as { [name: string]: unknown } | undefined)?.[method];
+  if (typeof fn !== 'function') {
     throw new Error(`cdk8s-plus-28 no longer has ${owner}.${method}(), which cdk8s-secure reads to check it; `
       + 'use a cdk8s-plus-28 release this version of cdk8s-secure supports');
   }
-  return () => target[method]();
+  return () => fn.call(target) as T;
 }
 
 /** What renders `volume` as cdk8s-plus will write it. */
 export function volumeRenderer(volume: kplus.Volume): () => kplus.k8s.Volume {
-  return internal(volume, '_toKube', 'Volume');
+  return internal<kplus.k8s.Volume>(volume, '_toKube', 'Volume');
 }
 
 /** The tolerations cdk8s-plus will write for `workload`'s pods. */
 export function renderedTolerations(workload: kplus.Workload): kplus.k8s.Toleration[] {
-  return internal(workload.scheduling, '_toKube', 'WorkloadScheduling')().tolerations ?? [];
+  return internal<{ tolerations?: kplus.k8s.Toleration[] }>(workload.scheduling, '_toKube', 'WorkloadScheduling')().tolerations ?? [];
 }

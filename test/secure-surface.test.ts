@@ -14,5 +14,6 @@ test('a stale copy, or one without its region, is found', () => {
   const source = fs.readFileSync(file, 'utf8');
   const stale = source.replace('this.hardening.addWritablePath(path);', 'this.hardening.addWritablePath({ ...path });');
   expect(withSurface(file, stale)).toBe(source);
-  expect(() => withSurface(file, 'export class X {}\n')).toThrow(`${file} has no "// <secure-surface>" ... "// </secure-surface>" region for the shared members`);
+  expect(() => withSurface(file, 'export class X {}\n'))
+    .toThrow(`${file} has no "// <secure-surface>" ... "// </secure-surface>" region for the shared members`);
 });

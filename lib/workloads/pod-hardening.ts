@@ -16,7 +16,9 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
-import { apiTokenMount, DEFAULT_TMP_SIZE_LIMIT, FileMount, KUBERNETES_API_TOKEN_PATH, PodPlan, renderPodSpec, SecureContainerPlan, WritableMount } from './pod-render';
+import {
+  apiTokenMount, DEFAULT_TMP_SIZE_LIMIT, FileMount, KUBERNETES_API_TOKEN_PATH, PodPlan, renderPodSpec, SecureContainerPlan, WritableMount,
+} from './pod-render';
 import {
   apiAccessProblem, CONSTRUCTION_RULES, CONTAINER_EXEMPTION_RULES, containerProblem, containerRulesProblem, containersListProblem,
   mountPathProblem, normalMountPath, placementProblem, plainContainerProblem, podRulesProblem, reasonProblem, runtimeClassProblem,
@@ -114,7 +116,9 @@ export class PodHardening implements PodPlan {
     if (this.apiAccess) {
       must(apiAccessProblem(this.apiAccess));
       this.claimPath(KUBERNETES_API_TOKEN_PATH, 'the Kubernetes API token', "'kubernetesApiAccess'");
-      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) must(reasonProblem(`kubernetesApiAccess.exemptions.${key}`, exemption));
+      for (const [key, exemption] of Object.entries(this.apiAccess.exemptions ?? {})) {
+        must(reasonProblem(`kubernetesApiAccess.exemptions.${key}`, exemption));
+      }
       grantApiAccess(workload, this.apiAccess, props.metadata?.namespace ?? Chart.of(workload).namespace);
       this.apiToken = apiTokenMount(this.apiAccess);
     }
@@ -142,7 +146,8 @@ export class PodHardening implements PodPlan {
     workload.podMetadata.addAnnotation(IMAGES_ANNOTATION, Lazy.any({
       produce: () => {
         const policy = ImagePolicy.of(workload);
-        return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${policy ? policy.resolve(c.image).image : c.image}`).join(',');
+        const image = (c: kplus.Container) => (policy ? policy.resolve(c.image).image : c.image);
+        return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${image(c)}`).join(',');
       },
     }));
     workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => guaranteesValue(this.guarantees()) }));
@@ -284,7 +289,8 @@ export class PodHardening implements PodPlan {
     const problems: string[] = [];
     const named = (prop: string, names: string[] | undefined) => {
       for (const n of names ?? []) {
-        if (!this.containerNames.has(n)) problems.push(`'${prop}' names container "${n}", which this workload does not have (it has ${[...this.containerNames].join(', ')})`);
+        if (this.containerNames.has(n)) continue;
+        problems.push(`'${prop}' names container "${n}", which this workload does not have (it has ${[...this.containerNames].join(', ')})`);
       }
     };
     this.secretMounts.forEach(mount => named(`SecretMount "${mount.name}".containers`, mount.containers));
@@ -309,8 +315,8 @@ export class PodHardening implements PodPlan {
         }
         const path = normalMountPath(m.path);
         const existing = this.mountPaths.get(path) ?? used.get(path);
-        if (existing) problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
-        else used.set(path, `volume "${m.volume.name}"`);
+        if (!existing) used.set(path, `volume "${m.volume.name}"`);
+        else problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
       }
     }
     return problems;
@@ -334,7 +340,9 @@ export class PodHardening implements PodPlan {
     fail(mountPathProblem(`${prop}.path`, w?.path));
     const path = normalMountPath(w.path);
     fail(sizeProblem(`${prop}.sizeLimit`, w.sizeLimit, '64Mi'));
-    if (containerOwn.some(x => x.path === path)) fail(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    if (containerOwn.some(x => x.path === path)) {
+      fail(`'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`);
+    }
     if (!container) {
       this.claimPath(path, 'a writable path', `'${prop}.path'`);
     } else if (this.mountPaths.has(path)) {

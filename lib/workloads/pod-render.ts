@@ -98,7 +98,8 @@ function renderContainer(c: k8s.Container, plan: PodPlan, images: ImagePolicy | 
   for (const w of own) volumes.push(emptyDir(w));
   const mounts: k8s.VolumeMount[] = c.volumeMounts ?? [];
   const mountWritable = (w: WritableMount) => {
-    if (!mounts.some(m => m.mountPath === w.path)) mounts.push({ name: w.volumeName, mountPath: w.path, readOnly: w.readOnlyIn?.includes(c.name) ? true : undefined });
+    if (mounts.some(m => m.mountPath === w.path)) return;
+    mounts.push({ name: w.volumeName, mountPath: w.path, readOnly: w.readOnlyIn?.includes(c.name) ? true : undefined });
   };
   plan.writable.forEach(mountWritable);
   own.forEach(mountWritable);
@@ -182,12 +183,13 @@ function poolToleration(pool: NodePool): k8s.Toleration {
 
 /** The projected API token, as the kubelet would mount it automatically, but bound, short-lived and explicit. */
 export function apiTokenMount(access: KubernetesApiAccess): FileMount {
+  const expirationSeconds = (access.expiration ?? DEFAULT_TOKEN_EXPIRATION).toSeconds();
   const volume: k8s.Volume = {
     name: API_TOKEN_VOLUME,
     projected: {
       defaultMode: 0o440,
       sources: [
-        { serviceAccountToken: { path: 'token', audience: access.audience, expirationSeconds: (access.expiration ?? DEFAULT_TOKEN_EXPIRATION).toSeconds() } },
+        { serviceAccountToken: { path: 'token', audience: access.audience, expirationSeconds } },
         { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
         { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
       ],

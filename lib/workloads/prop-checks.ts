@@ -164,7 +164,8 @@ export function runtimeClassProblem(props: SecureWorkloadProps): string | undefi
   const selected = props.runtimeClass.nodeSelector?.[POOL_LABEL];
   if (!pool.runtimeClass && (selected === undefined || selected === pool.poolName)) return undefined;
   return `'runtimeClass' ("${props.runtimeClass.name}") does not run on node pool "${pool.poolName}"`
-    + `${pool.runtimeClass ? `, whose workloads all use "${pool.runtimeClass.name}"` : ''}; use the pool's sandbox, or a RuntimeClass whose nodes are the pool's`;
+    + `${pool.runtimeClass ? `, whose workloads all use "${pool.runtimeClass.name}"` : ''}; `
+    + "use the pool's sandbox, or a RuntimeClass whose nodes are the pool's";
 }
 
 export function containersListProblem(containers: SecureContainerProps[] | undefined): string | undefined {
@@ -192,7 +193,8 @@ function exemptionsProblem(ex: ContainerExemptions): string | undefined {
   if (!ex.addCapabilities) return undefined;
   const caps = ex.addCapabilities.capabilities ?? [];
   if (caps.length > 0 && caps.every(c => c === kplus.Capability.NET_BIND_SERVICE)) return undefined;
-  return `'exemptions.addCapabilities.capabilities' (${JSON.stringify(caps)}) may only contain NET_BIND_SERVICE; every other capability stays dropped`;
+  return `'exemptions.addCapabilities.capabilities' (${JSON.stringify(caps)}) may only contain NET_BIND_SERVICE; `
+    + 'every other capability stays dropped';
 }
 
 function resourcesProblem(r: SecureResources, ex: ContainerExemptions): string | undefined {
@@ -343,7 +345,8 @@ export function claimTemplateProblem(t: ClaimTemplateProps, prop: string, volume
   }
   const named = t.containers ?? containers.slice(0, 1);
   if (named.length === 0 || named.some(n => !containers.includes(n))) {
-    return `'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${containers.join(', ') || 'none'})`;
+    const has = containers.join(', ') || 'none';
+    return `'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${has})`;
   }
   return undefined;
 }

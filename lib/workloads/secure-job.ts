@@ -40,7 +40,10 @@ export class SecureJob extends kplus.Job implements ISecureWorkload {
   public readonly runsToCompletion = true;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
+    super(scope, id, {
+      ...PodHardening.kplusPodProps(scope, id, props),
+      activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished,
+    });
     this.hardening = this.hardened(props);
   }
 

@@ -92,7 +92,11 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   private readonly renderedClaimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[] = [];
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
+    super(scope, id, {
+      ...PodHardening.kplusPodProps(scope, id, props),
+      service: props.service ?? headlessService(scope, id, props),
+      replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady,
+    });
     this.hardening = this.hardened(props);
     (props.volumeClaimTemplates ?? []).forEach((t, i) => this.addClaimTemplate(t, `volumeClaimTemplates[${i}]`));
   }
@@ -173,7 +177,8 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     const problem = claimTemplateProblem(t, prop, volumeNames, containers);
     if (problem) throw new Error(problem);
     const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
-    this.hardening.addClaimMount(t.name, t.mountPath, t.readOnly, t.containers ?? containers.slice(0, 1), `${prop}.mountPath`, `volume claim "${t.name}"`);
+    const mountedIn = t.containers ?? containers.slice(0, 1);
+    this.hardening.addClaimMount(t.name, t.mountPath, t.readOnly, mountedIn, `${prop}.mountPath`, `volume claim "${t.name}"`);
     this.claimTemplates.push(t);
     // cdk8s-plus renders no volumeClaimTemplates: a patch adds them. Patches apply to the
     // resolved props before the generated class maps them to JSON (so the size is a Quantity),
