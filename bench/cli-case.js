@@ -3,8 +3,8 @@
 //   node bench/cli-case.js FILE
 'use strict';
 const secure = require('../build');
-const { loadManifests } = require('../build/policy/yaml-loader');
 const { podViewOf } = require('../build/policy/pod-view');
+const { loadManifests } = require('../build/policy/yaml-loader');
 
 const file = process.argv[2];
 const time = fn => { const t = process.hrtime.bigint(); const r = fn(); return [Number(process.hrtime.bigint() - t) / 1e6, r]; };

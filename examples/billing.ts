@@ -10,11 +10,11 @@
 import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 import {
   ApiVerb, CsiProvider, EgressDestination, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob,
   SecureDeployment, SecureResources,
 } from '../lib';
+import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 
 const IMAGE = (name: string) => `registry.example.com/billing/${name}:3.1.0`;
 const RESOURCES: SecureResources = {

@@ -1,5 +1,5 @@
 // The one binding to cdk8s-plus: the only file in lib/ that imports cdk8s-plus-28, so moving to a
-// newer cdk8s-plus-XX is a change here (test/kplus-binding.test.ts keeps it the only one). It
+// newer cdk8s-plus-XX is a change here (test/layering.test.ts keeps it the only one). It
 // re-exports what the library uses, and holds the cdk8s-plus internals the library reads.
 //
 // cdk8s-plus renders through @internal methods. Besides overriding _toPodSpec() (every Secure*

@@ -6,15 +6,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { currentManifest } from './manifest';
-import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
-import { Pack } from './policy/packs/pack';
-import { Packs } from './policy/packs';
-import { parsePssVersion } from './policy/pss-version';
-import { SuppressionPolicy } from './policy/suppression-policy';
-import { ImageLock } from './vocab/image-lock';
+import { ImageCheckOptions, ManifestDocument, Pack, Packs, parsePssVersion, PolicyEngineOptions, SuppressionPolicy } from './policy';
 import { ImagePolicy } from './supply-chain/image-policy';
-import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 import { Suppressions } from './suppressions';
+import { ImageLock } from './vocab/image-lock';
+import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
 
 /**
  * How a scope is checked, as the construct front doors are told: everything not given here

@@ -1,9 +1,7 @@
 import { IConstruct } from 'constructs';
 import { GuardOptions } from './guard';
-import { PolicyEngine } from './policy/engine';
+import { describeObject, formatFinding, PolicyEngine, Report } from './policy';
 import { scopeCheck } from './scope-check';
-import { describeObject, formatFinding } from './policy/report/describe';
-import { Report } from './policy/report/report';
 
 /**
  * Front door 4: compliance assertions for your own jest (or any) test suite.

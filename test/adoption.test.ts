@@ -168,7 +168,7 @@ test("README's new-project app synthesises with the Guard and the validation plu
   const warningCount = Number(/^cdk8s-secure: objects=2 errors=0 warnings=(\d+) suppressed=0 \(pack "default"\)$/.exec(summary)?.[1]);
   expect(warnings.length).toBeGreaterThan(0);
   expect(warnings.length).toBeLessThanOrEqual(warningCount);
-  expect(warnings.filter(w => !/^  warning \[[a-z-]+\] shop\/api\/Resource: /.test(w))).toEqual([]);
+  expect(warnings.filter(w => !/^ {2}warning \[[a-z-]+\] shop\/api\/Resource: /.test(w))).toEqual([]);
   // The Deployment and its own ServiceAccount.
   expect(synth.stdout).toContain('objects=2 errors=0');
   const manifests = loadAll(fs.readFileSync(path.join(app, 'dist', 'shop.k8s.yaml'), 'utf8'));

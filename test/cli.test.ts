@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../lib/cli';
+import { version as PACKAGE_VERSION } from '../package.json';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'cli');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -157,7 +158,7 @@ test('images refresh takes --flag=value like every command; an unreadable lock e
 
 test('--version prints the package version', () => {
   const r = run('--version');
-  expect(r).toMatchObject({ code: 0, out: `${require('../package.json').version}\n`, err: '' });
+  expect(r).toMatchObject({ code: 0, out: `${PACKAGE_VERSION}\n`, err: '' });
 });
 
 test('-- ends the options: what follows is a file even when it starts with a dash', () => {

@@ -6,14 +6,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { Compliance, Guard, Packs, Severity } from '../lib';
 import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
 import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
-import { synthWithPlugin } from './cdk8s-cli';
+import { Compliance, Guard, Packs, Severity } from '../lib';
 import { main } from '../lib/cli';
 import { connectivityOf } from '../lib/policy/reachability';
+import { synthWithPlugin } from './cdk8s-cli';
 import { schemaErrors } from './schema';
 
 const ROOT = path.join(__dirname, '..');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, Include, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Compliance, Guard, ReportFormat, SecureDeployment, Suppressions } from '../lib';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
@@ -68,7 +68,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
   new kplus.Deployment(legacy, 'old', {
     containers: [{
       image: 'registry.example.com/old:1.0.0',
-      resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(10) }, memory: { request: require('cdk8s').Size.mebibytes(8), limit: require('cdk8s').Size.mebibytes(8) } },
+      resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(8), limit: Size.mebibytes(8) } },
       securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
     }],
   });

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, Include, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Compliance, Guard, ImagePolicy, Pack, Packs, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
@@ -15,8 +15,8 @@ import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 const TRUSTED = ['registry.example.com'];
 const PLAIN_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(200) },
-  memory: { request: require('cdk8s').Size.mebibytes(64), limit: require('cdk8s').Size.mebibytes(128) },
-  ephemeralStorage: { limit: require('cdk8s').Size.gibibytes(1) },
+  memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+  ephemeralStorage: { limit: Size.gibibytes(1) },
 };
 
 /** What a front door must report: the rule, and the message and field of the finding. */

@@ -13,9 +13,9 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { ImagePolicy, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
-import { isFromTrustedRegistry, parseImageReference } from '../lib/vocab/image-reference';
-import { isLoopbackHost, MAX_MANIFEST_BYTES } from '../lib/supply-chain/registry-client';
 import { REFRESH_CONCURRENCY } from '../lib/supply-chain/refresh';
+import { isLoopbackHost, MAX_MANIFEST_BYTES } from '../lib/supply-chain/registry-client';
+import { isFromTrustedRegistry, parseImageReference } from '../lib/vocab/image-reference';
 import { RESOURCES, testPool } from './workloads/helpers';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-trust-'));

@@ -8,12 +8,13 @@ import { fileURLToPath } from 'url';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Guard, PolicyEngine, ReportFormat } from '../lib';
+import { version as PACKAGE_VERSION } from '../package.json';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package ships no types; it exports the binary's path
+const MULTITOOL: string = require('@microsoft/sarif-multitool');
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'cdk8s-secure');
 const FIXTURE = path.join(__dirname, 'fixtures', 'cli', 'insecure-chart.yaml');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const MULTITOOL: string = require('@microsoft/sarif-multitool');
 
 let dir: string;
 beforeAll(() => {
@@ -69,7 +70,7 @@ test('stdin has no file to point at: its results carry the logical location only
 test('the driver names its version, and every rule a name of its own that is not its id', () => {
   const { log } = sarifOf(ROOT, [FIXTURE]);
   const driver = log.runs[0].tool.driver;
-  expect([driver.version, driver.semanticVersion]).toEqual([require('../package.json').version, require('../package.json').version]);
+  expect([driver.version, driver.semanticVersion]).toEqual([PACKAGE_VERSION, PACKAGE_VERSION]);
   const names: string[] = driver.rules.map((r: any) => r.name);
   expect(new Set(names.map(n => n.toLowerCase())).size).toBe(PolicyEngine.rules().length);
   expect(driver.rules.filter((r: any) => r.name.toLowerCase() === r.id.toLowerCase())).toEqual([]);

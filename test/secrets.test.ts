@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { load as yamlLoad } from 'js-yaml';
 import {
@@ -147,7 +147,7 @@ describe('secrets in the environment', () => {
   test('a plain cdk8s-plus container reading a Secret into env is refused', () => {
     const chart = Testing.chart();
     const d = new SecureDeployment(chart, 'd', { nodePool: testPool(chart), containers: [container] });
-    expect(() => d.addContainer({ name: 'side', image: IMAGE, resources: { cpu: { request: kplus.Cpu.millis(1), limit: kplus.Cpu.millis(1) }, memory: { request: require('cdk8s').Size.mebibytes(1), limit: require('cdk8s').Size.mebibytes(1) }, ephemeralStorage: { limit: require('cdk8s').Size.gibibytes(1) } }, envVariables: { TOKEN: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 't' }) } }))
+    expect(() => d.addContainer({ name: 'side', image: IMAGE, resources: { cpu: { request: kplus.Cpu.millis(1), limit: kplus.Cpu.millis(1) }, memory: { request: Size.mebibytes(1), limit: Size.mebibytes(1) }, ephemeralStorage: { limit: Size.gibibytes(1) } }, envVariables: { TOKEN: kplus.EnvValue.fromSecretValue({ secret: secret(chart), key: 't' }) } }))
       .toThrow(`addContainer: [secret-env] container "side" reads Secret "db" into env TOKEN; mount it as a file instead, or allow it with addSecureContainer() and 'exemptions.secretsInEnv' and a reason`);
   });
 });
@@ -192,7 +192,7 @@ describe('bad input', () => {
       const c = chart();
       SecretMount.fromSecretProviderClass(new SecretProviderClass(c, 'spc', { provider: CsiProvider.gcp({ secrets: [{ fileName: 'k', resourceName: 'projects/p/secrets/s/versions/1' }] }) }), { keys: ['k'] });
     }, `SecretMount.fromSecretProviderClass: 'keys' (["k"]) cannot select files of a CSI volume; list only the objects you need in the SecretProviderClass`],
-    ['a token shorter than 10 minutes', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), kubernetesApiAccess: { expiration: require('cdk8s').Duration.minutes(5) }, containers: [container] })),
+    ['a token shorter than 10 minutes', () => inChart((c) => new SecureDeployment(c, 'd', { nodePool: testPool(c), kubernetesApiAccess: { expiration: Duration.minutes(5) }, containers: [container] })),
       `'kubernetesApiAccess.expiration' (300s) must be at least 600s; the kubelet refuses shorter projected tokens`],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);

@@ -1,7 +1,7 @@
 import { isSensitiveHostPath } from '../lib/policy/checks/sensitive-host-path';
 import { credentialInValue, credentialSettings, literalCredential, looksLikeCredential } from '../lib/policy/credentials';
-import { parseQuantity } from '../lib/vocab/quantity';
 import { isFromTrustedRegistry, parseImageReference } from '../lib/vocab/image-reference';
+import { parseQuantity } from '../lib/vocab/quantity';
 
 const HEX = 'a'.repeat(64);
 

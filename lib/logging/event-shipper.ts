@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { EgressDestination } from '../network/egress-destination';
 import { NetworkAccess } from '../network/network-access';
 import { NodePool } from '../scheduling/node-pool';

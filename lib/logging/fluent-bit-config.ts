@@ -1,13 +1,13 @@
 // The Fluent Bit configuration (YAML format) for the log shipper and the events shipper:
 // one renderer, so both ship the same way.
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import * as kplus from '../kplus';
 import { NetworkAccess } from '../network/network-access';
+import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { LOG_CLIENT_CERTIFICATE_DIR, LogOutput } from './log-output';
-import { SecretMount } from '../secrets/secret-mount';
 
 /** Where the HTTP server (health endpoint) listens. */
 export const FLUENT_BIT_HTTP_PORT = 2020;

@@ -1,5 +1,5 @@
 import { EgressDestination } from '../network/egress-destination';
-import { constructReasonProblem, quotedReason } from '../policy/suppressions';
+import { constructReasonProblem, quotedReason } from '../policy';
 import { Exemption } from '../workloads/props';
 
 /** Where the shipper finds the client certificate's files. */
@@ -14,6 +14,7 @@ function publicName(plugin: string): string {
 
 /** A literal config value: one line, so it cannot smuggle other properties into the configuration. */
 function text(plugin: string, prop: string, value: unknown): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`LogOutput.${plugin}: '${prop}' (${JSON.stringify(value ?? null)}) must be a non-empty single line of text`);
   }
@@ -304,7 +305,7 @@ export class LogOutput {
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
-    if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
+    if (options.destination !== undefined && !EgressDestination.isEgressDestination(options.destination)) {
       throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination `
         + '(EgressDestination.cidr or EgressDestination.inCluster)');
     }

@@ -1,6 +1,6 @@
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
-import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';
+import * as kplus from '../kplus';
+import { LOG_SHIPPER_ANNOTATION } from '../policy';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../vocab/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';

@@ -1,10 +1,8 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
+import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
-import { PssLevel } from '../policy/model';
-import { podViewOf } from '../policy/pod-view';
-import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
 import { parseQuantity } from '../vocab/quantity';
 
 const PSA = 'pod-security.kubernetes.io';

@@ -6,8 +6,8 @@
 // so the CLI, the cdk8s plugin, Guard and a reviewer reading the YAML all see the same
 // justification. Whether a suppression counts is the suppression policy's decision
 // (suppression-policy.ts): a chart must not be able to silence its own findings.
-import { escapeText } from './report/escape';
 import { ObjectRef } from './model';
+import { escapeText } from './report/escape';
 import type { SuppressionPolicy } from './suppression-policy';
 
 export const SUPPRESSION_ANNOTATION_PREFIX = 'suppress.cdk8s-secure.io/';

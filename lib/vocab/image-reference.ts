@@ -5,7 +5,8 @@ const DEFAULT_REGISTRY = 'docker.io';
 // distribution/reference reads Docker Hub's legacy host as the default registry.
 const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';
 const TAG = /^[\w][\w.-]{0,127}$/;
-const REGISTRY = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+const DNS_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const REGISTRY = new RegExp(`^(?:localhost|(?:${DNS_LABEL})(?:\\.(?:${DNS_LABEL}))*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
 // Digest algorithms and the number of hex characters of each. A Map, so that an algorithm
 // named like an Object.prototype member ("constructor") is not found.
 const DIGEST_HEX_LENGTHS = new Map([['sha256', 64], ['sha512', 128]]);
@@ -79,7 +80,8 @@ function parseParts(reference: string): ImageReferenceParts {
     tag = name.slice(lastColon + 1);
     name = name.slice(0, lastColon);
     if (!TAG.test(tag)) {
-      throw new ImageReferenceError(reference, `tag "${tag}" must be 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"`);
+      throw new ImageReferenceError(reference,
+        `tag "${tag}" must be 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"`);
     }
   }
 
@@ -98,7 +100,8 @@ function parseParts(reference: string): ImageReferenceParts {
   }
   const repository = repositoryStart === 0 ? name : name.slice(repositoryStart);
   if (!isRepositoryPath(name, repositoryStart)) {
-    throw new ImageReferenceError(reference, `repository "${repository}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
+    throw new ImageReferenceError(reference,
+      `repository "${repository}" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"`);
   }
   const qualified = registry === DEFAULT_REGISTRY && !repository.includes('/') ? `library/${repository}` : repository;
   return { registry, repository: qualified, tag, digest };

@@ -6,15 +6,14 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from '../kplus';
 import { renderedTolerations, volumeRenderer } from '../kplus';
-import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
-import { Packs } from '../policy/packs';
+import { GUARANTEES_ANNOTATION, guaranteesValue, Packs } from '../policy';
 import { NodePool } from '../scheduling/node-pool';
-import { POOL_LABEL, SENSITIVITY_LABEL } from '../vocab/labels';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
+import { POOL_LABEL, SENSITIVITY_LABEL } from '../vocab/labels';
 import { grantApiAccess } from './api-access';
 import {
   apiTokenMount, DEFAULT_TMP_SIZE_LIMIT, FileMount, KUBERNETES_API_TOKEN_PATH, PodPlan, renderPodSpec, SecureContainerPlan, WritableMount,
@@ -222,7 +221,7 @@ export class PodHardening implements PodPlan {
 
   /** Adds a secret delivered as read-only files. */
   public addSecretMount(mount: SecretMount, prop = 'secretMount'): void {
-    if (!(mount instanceof SecretMount)) {
+    if (!SecretMount.isSecretMount(mount)) {
       throw new Error(`'${prop}' must be a SecretMount, e.g. SecretMount.fromSecretName('db-credentials')`);
     }
     must(mountPathProblem(`${prop}.path`, mount.path));

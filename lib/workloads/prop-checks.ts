@@ -2,14 +2,12 @@
 // it finds (the error message, naming the prop, its value and the fix) or undefined, and throws
 // nothing; the coordinator (pod-hardening.ts) throws what they return.
 import * as kplus from '../kplus';
-import { PolicyEngine } from '../policy/engine';
-import { Severity } from '../policy/model';
-import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
-import { constructReasonProblem, quotedReason } from '../policy/suppressions';
+import { constructReasonProblem, PolicyEngine, quotedReason, Severity } from '../policy';
 import { NodePool } from '../scheduling/node-pool';
-import { POOL_LABEL } from '../vocab/labels';
-import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { parseImageReference } from '../vocab/image-reference';
+import { POOL_LABEL } from '../vocab/labels';
+import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
+import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, SecureContainerProps, SecureResources, SecureWorkloadProps } from './props';
 
@@ -152,7 +150,7 @@ export function placementProblem(props: SecureWorkloadProps): string | undefined
     if (props.exemptions?.sharedNodes) return undefined;
     return `'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' and a reason`;
   }
-  if (!(pool instanceof NodePool)) return `'nodePool' must be a NodePool`;
+  if (!NodePool.isNodePool(pool)) return `'nodePool' must be a NodePool`;
   if (props.exemptions?.sharedNodes) return `'exemptions.sharedNodes' contradicts 'nodePool' ("${pool.poolName}"); remove one`;
   return undefined;
 }

@@ -1,11 +1,11 @@
 import { Cron, Duration } from 'cdk8s';
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
-import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 import { SecureJobProps } from './secure-job';
+import { ISecureWorkload } from './secure-workload';
 
 /**
  * Props of a SecureCronJob.

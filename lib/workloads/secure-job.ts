@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
-import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+import { ISecureWorkload } from './secure-workload';
 
 /**
  * Props of a SecureJob.

@@ -1,11 +1,11 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import * as kplus from '../kplus';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
 import { claimTemplateProblem } from './prop-checks';
-import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+import { ISecureWorkload } from './secure-workload';
 
 /**
  * A PersistentVolumeClaim template: each replica gets a volume of its own, kept across

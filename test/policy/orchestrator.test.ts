@@ -1,7 +1,8 @@
 // The orchestrator rules (RBAC, identity): exact messages, and aggregation read through labels.
+import * as fs from 'fs';
 import { PolicyEngine } from '../../lib/policy/engine';
-import { Severity } from '../../lib/policy/model';
 import { selectorMatches } from '../../lib/policy/label-selector';
+import { Severity } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
 function messages(rule: string, yaml: string): string[] {
@@ -133,7 +134,7 @@ test('label selectors as the API server evaluates them; a selector it would refu
 });
 
 test('exact messages of the exposure, host and credential rules', () => {
-  const fixture = (id: string, file = 'fail.yaml') => require('fs').readFileSync(`${__dirname}/../fixtures/checks/${id}/${file}`, 'utf8');
+  const fixture = (id: string, file = 'fail.yaml') => fs.readFileSync(`${__dirname}/../fixtures/checks/${id}/${file}`, 'utf8');
   expect(messages('service-exposure', fixture('service-exposure'))).toEqual([
     'node-port spec.type: Service "node-port" is of type NodePort, reachable from outside the cluster; use ClusterIP behind an Ingress, '
       + 'or keep it with a suppression that says why',

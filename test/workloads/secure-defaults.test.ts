@@ -1,7 +1,6 @@
 // Pins every secure default, for every workload kind: a weakening is a visible diff here.
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Size } from 'cdk8s';
 import { Compliance, Packs } from '../../lib';
 import { IMAGE, KINDS, podSpecOf, RESOURCES } from './helpers';
 

@@ -2,9 +2,9 @@
 // Reads: spec.nodeSelector["cdk8s-secure.io/node-pool"] or the required node affinity terms
 // on that label, and spec.tolerations. Allowed: every term requires one pool, and the pod
 // tolerates that pool's taint and nothing broader (no toleration without a key).
+import { POOL_LABEL } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { POOL_LABEL } from '../../vocab/labels';
 
 const NONE: any[] = [];
 

@@ -2,8 +2,8 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].image.
 // Allowed: references with @sha256:<64 hex>; with an image lock, a tagged reference must carry
 // the digest the lock has for its tag.
-import { Check, CheckContext, Violation } from '../check';
 import { addToLockHint } from '../../vocab/image-lock';
+import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 
 export class ImageDigestCheck extends Check {

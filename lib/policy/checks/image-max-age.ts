@@ -2,9 +2,9 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].image, and the image lock and
 // maximum age the engine is given. Allowed: the image's tag is in the lock with a build time
 // no older than the maximum age. Not applicable without a lock and a maximum age.
+import { addToLockHint } from '../../vocab/image-lock';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { addToLockHint } from '../../vocab/image-lock';
 
 export class ImageMaxAgeCheck extends Check {
   public readonly info = {

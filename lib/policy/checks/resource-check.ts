@@ -2,10 +2,10 @@
 // Reads: {containers,initContainers}[*].resources.{requests,limits}.<resource>
 // (ephemeral containers cannot declare resources). Allowed: a quantity above 0 (Kubernetes takes a
 // limit of 0 as no limit and a request of 0 as none; a value that is not a quantity is refused).
+import { unboundedAmount, zeroMeaning } from '../../vocab/quantity';
 import { Check, Violation } from '../check';
 import { RuleInfo } from '../model';
 import { PodView } from '../pod-view';
-import { unboundedAmount, zeroMeaning } from '../../vocab/quantity';
 
 export abstract class ResourceCheck extends Check {
   public readonly appliesTo = 'pods' as const;

@@ -3,10 +3,10 @@
 // the pool's sensitivity (cdk8s-secure.io/pool-sensitivity in the same terms) and the pod
 // template label cdk8s-secure.io/sensitivity. Allowed: all pods on one pool carry the same
 // sensitivity, and none is above the pool's.
-import { Check, CheckContext, Violation } from '../check';
-import { PodView } from '../pod-view';
 import { SENSITIVITY_LABEL } from '../../vocab/labels';
 import { sensitivityRank } from '../../vocab/sensitivity';
+import { Check, CheckContext, Violation } from '../check';
+import { PodView } from '../pod-view';
 
 export class SensitivityConflictCheck extends Check {
   public readonly info = {

@@ -8,8 +8,8 @@
 // ingress rule admits the probed port (a rule without ports admits every port).
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { LOG_SHIPPER_ANNOTATION } from './log-shipper';
 import { networkModelOf } from './egress-reachable';
+import { LOG_SHIPPER_ANNOTATION } from './log-shipper';
 
 export class ShipperPortAdmittedCheck extends Check {
   public readonly info = {

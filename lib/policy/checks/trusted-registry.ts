@@ -2,9 +2,9 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].image and the engine's
 // trustedRegistries setting. Allowed: the image's registry/repository starts with a trusted entry.
 // Not applicable when no trusted registries are configured.
+import { isFromTrustedRegistry } from '../../vocab/image-reference';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { isFromTrustedRegistry } from '../../vocab/image-reference';
 
 export class TrustedRegistryCheck extends Check {
   public readonly info = {

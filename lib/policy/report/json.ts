@@ -1,5 +1,5 @@
-import type { Report } from './report';
 import { findingLine, locateFindings } from '../yaml/sources';
+import type { Report } from './report';
 
 /** The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines, and large). */
 export function renderJson(report: Report): string {

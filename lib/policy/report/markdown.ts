@@ -1,8 +1,8 @@
 import { RuleStatus } from '../model';
-import type { Report } from './report';
 import { describePssVersion } from '../pss-version';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
+import type { Report } from './report';
 
 // Pipes would end the cell and "<" could open HTML in a pull request comment (line breaks are escaped with the rest).
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');

@@ -2,10 +2,10 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Finding, Severity } from '../model';
 import { VERSION } from '../version';
+import { findingLine, locateFindings } from '../yaml/sources';
 import { STDIN_NAME } from '../yaml-loader';
 import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
-import { findingLine, locateFindings } from '../yaml/sources';
 
 const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning', info: 'note' };
 // GitHub code scanning ranks security alerts by this property (0.0-10.0).

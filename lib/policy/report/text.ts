@@ -1,9 +1,9 @@
 import { Finding, RuleStatus, Severity } from '../model';
 import { describePssVersion } from '../pss-version';
+import { findingLine, locateFindings } from '../yaml/sources';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
-import { findingLine, locateFindings } from '../yaml/sources';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
 
