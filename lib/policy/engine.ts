@@ -5,13 +5,13 @@ import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-setting
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { podSpecProblem, PodView, podViewOf } from './pod-view';
+import { evaluateEveryPod, podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { rememberObject } from './yaml/sources';
 import { SuppressionPolicy } from './suppression-policy';
-import { structureProblems, StructureProblem } from './structure';
+import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -275,18 +275,18 @@ export class PolicyEngine {
     };
     const evaluationSetting = settingOf(this.options);
     // The rules for one kind of object with one guarantee (pod rules first), and its documents;
-    // `form` tells a pod-bearing object (POD_FORM) and a custom resource without one (CUSTOM_FORM).
+    // `form` tells a pod-bearing object (POD_FORM) and a custom resource (CUSTOM_FORM), which may be both.
     const listFor = (setting: Setting, kind: string, form: number, guarantee: Guarantee | undefined): RuleList => {
       let byKind = setting.lists.get(guarantee);
-      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map()]);
+      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map(), new Map()]);
       let list = byKind[form].get(kind);
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
         const candidates: number[] = [];
-        for (let i = 1; form === POD_FORM && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
+        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
         for (let i = 1; i < prepared.length; i++) {
           const appliesTo = prepared[i].check!.appliesTo;
-          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && form === CUSTOM_FORM;
+          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
           if (!prepared[i].pods && runs(i) && applies) candidates.push(i);
         }
         // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
@@ -313,8 +313,9 @@ export class PolicyEngine {
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
       rememberObject(ref, manifest);
-      // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
-      const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
+      // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
+      const unreadable = doc.parseError ?? manifestProblem(manifest)
+        ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
       if (problem) {
@@ -335,7 +336,7 @@ export class PolicyEngine {
       }
       statuses[d * width] = COMPLIANT;
       if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
-      const form = views[d] ? POD_FORM : isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM;
+      const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
       const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, form, guarantee);
       if (list.rules.length) list.documents.push(d);
     }
@@ -349,7 +350,7 @@ export class PolicyEngine {
     const run = new RuleRun(documents, manifests, views, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
     for (const setting of settings.values()) {
       for (const byKind of setting.lists.values()) {
-        for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values(), ...byKind[2].values()]) {
+        for (const { rules, raised, ctx, documents: group } of [1, 3, 0, 2].flatMap(form => [...byKind[form].values()])) {
           for (let from = 0; from < group.length; from += BLOCK) {
             const to = Math.min(group.length, from + BLOCK);
             for (const i of rules) run.evaluate(prepared[i], i, raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity, ctx, group, from, to);
@@ -390,7 +391,8 @@ interface RuleList {
 interface Setting {
   readonly ctx: CheckContext;
   readonly configured: boolean[];
-  readonly lists: Map<Guarantee | undefined, [Map<string, RuleList>, Map<string, RuleList>, Map<string, RuleList>]>;
+  /** By guarantee, then form (pod rules' forms first when run), then kind. */
+  readonly lists: Map<Guarantee | undefined, Map<string, RuleList>[]>;
 }
 
 /**
@@ -428,8 +430,10 @@ class RuleRun {
       const manifest = manifests[d];
       const first = violations.length;
       try {
-        if (pods) evaluate!.call(check!, views[d], manifest, ctx, violations);
-        else evaluate!.call(check!, manifest, ctx, violations);
+        const view = views[d];
+        if (!pods) evaluate!.call(check!, manifest, ctx, violations);
+        else if (!view!.shaped) evaluate!.call(check!, view, manifest, ctx, violations);
+        else evaluateEveryPod(view!, pod => evaluate!.call(check!, pod, manifest, ctx, violations), violations);
       } catch (e) {
         // A defect of this rule on this object: the rule fails here (an error, never a pass),
         // and the object and every other rule and object keep their own verdicts.
@@ -497,6 +501,7 @@ function inDocumentOrder(findings: Finding[], documents: number[], documentCount
 }
 
 const NO_PROBLEMS: StructureProblem[] = [];
+// Bits: a custom resource whose pods the engine reads (an Argo Rollout) is POD_FORM | CUSTOM_FORM.
 const OBJECT_FORM = 0;
 const POD_FORM = 1;
 const CUSTOM_FORM = 2;
