@@ -259,7 +259,9 @@ export class PolicyEngine {
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
         const candidates: number[] = [];
-        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
+        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) {
+          if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
+        }
         for (let i = 1; i < prepared.length; i++) {
           const appliesTo = prepared[i].check!.appliesTo;
           const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
