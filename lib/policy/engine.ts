@@ -1,18 +1,18 @@
-import { Check, CheckContext, ObjectIndex, Violation } from './check';
-import { ALL_CHECKS, checkById } from './checks';
 import { ImageLock } from '../vocab/image-lock';
 import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
+import { Check, CheckContext, ObjectIndex, Violation } from './check';
+import { ALL_CHECKS, checkById } from './checks';
+import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
-import { rememberObject } from './yaml/sources';
-import { SuppressionPolicy } from './suppression-policy';
 import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
+import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
+import { rememberObject } from './yaml/sources';
 
 /**
  * One document to evaluate, with where it came from.

@@ -4,8 +4,8 @@ import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
-import { PositionTable, rememberSource } from './yaml/sources';
 import { YamlSyntaxError } from './yaml/scanner';
+import { PositionTable, rememberSource } from './yaml/sources';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
 export class UnreadableInputError extends Error {
