@@ -216,9 +216,12 @@ export class ContainerView {
     at: string | undefined = undefined,
     /** What holds the container, when the resource runs several pods: ` of template "build"`. */
     private readonly owner = '',
+    /** Why the image cannot be known here (an expression its controller replaces at run time), if it cannot. */
+    imageUnknown: string | undefined = undefined,
   ) {
     this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
     this._path = at;
+    this._image = imageUnknown === undefined ? undefined : new Error(imageUnknown);
   }
 
   /** JSON path of the container, e.g. `spec.template.spec.initContainers[1]`. */
@@ -356,8 +359,9 @@ class PodBuilder {
    * @param fields where a pod field the resource leaves unset would be written (`spec` of a workflow)
    * @param metadata where the pod's labels and annotations are, when the resource sets none
    * @param owner what holds the containers, for messages (` of template "build"`)
+   * @param templating the project whose `{{...}}` expressions the controller replaces when it creates the pod, if any
    */
-  constructor(fields: string, metadata: string, private readonly owner = '') {
+  constructor(fields: string, metadata: string, private readonly owner = '', private readonly templating?: string) {
     this.written.set(BUILT_SPEC, fields);
     this.written.set(BUILT_METADATA, metadata);
   }
@@ -409,7 +413,12 @@ class PodBuilder {
     const name = typeof c.name === 'string' ? c.name : fallbackName ?? `#${index}`;
     const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
     const listName = type === 'container' ? 'containers' : 'initContainers';
-    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner));
+    const image = c.image;
+    const unknown = this.templating && typeof image === 'string' && image.includes('{{')
+      ? `image ${JSON.stringify(image)} is an expression ${this.templating} replaces when it creates the pod, so the image is not known `
+        + 'here; name the image in the template'
+      : undefined;
+    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner, unknown));
   }
 
   /** Adds every container of `items` (written at `at[i]`). */
@@ -455,7 +464,7 @@ function argoPods(workflow: any, at: string): PodView | undefined {
     if (!isObject(t)) continue;
     const here = `${at}.templates[${i}]`;
     const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
-    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner);
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner, 'Argo Workflows');
     if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
     else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
     else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);

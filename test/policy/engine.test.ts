@@ -482,6 +482,15 @@ test('an Argo workflow runs a pod per template that runs containers, its finding
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
 });
 
+test('an Argo image given as an expression is not known, and image-tag says why', () => {
+  const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
+    spec: { templates: [{ name: 'build', container: { image: '{{inputs.parameters.image}}' } }] } };
+  expect(new PolicyEngine().evaluate([workflow]).findings.filter(f => f.ruleId === 'image-tag').map(f => f.message)).toEqual([
+    'container "main" of template "build": image "{{inputs.parameters.image}}" is an expression Argo Workflows replaces when it creates '
+      + 'the pod, so the image is not known here; name the image in the template',
+  ]);
+});
+
 test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s fields, podSecurityContext and serviceAccount', () => {
   const collector = {
     apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
