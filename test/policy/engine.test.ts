@@ -512,6 +512,22 @@ test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s f
   ]);
 });
 
+test('an OpenTelemetryCollector\'s target allocator runs a pod of its own, and an image left to the operator is not known', () => {
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
+    spec: { image: 'x:1', targetAllocator: { enabled: true, securityContext: { privileged: true }, podSecurityContext: { runAsUser: 0 } } },
+  };
+  const rules = ['privileged-container', 'run-as-non-root-user', 'image-tag'];
+  const findings = new PolicyEngine().evaluate([collector]).findings.filter(f => rules.includes(f.ruleId));
+  expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['privileged-container', 'spec.targetAllocator.securityContext.privileged',
+      'container "ta-container" of the target allocator must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.targetAllocator.podSecurityContext.runAsUser', 'pod must not set securityContext.runAsUser=0'],
+    ['image-tag', 'spec.targetAllocator.image', 'container "ta-container" of the target allocator: spec.targetAllocator.image is not set, '
+      + 'so the operator runs its own default image, which is not known here; name the image there'],
+  ]);
+});
+
 test('an unknown custom resource that embeds containers is reported as not checked, an info in the default pack', () => {
   const crd = { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w' },
     spec: { pod: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } };
