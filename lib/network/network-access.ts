@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { RequiredEgress } from '../policy';
 import { setSharedValue, sharedValue } from '../vocab/brand';
 import { REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
