@@ -17,8 +17,6 @@ const PENDING = [
   'lib/policy/yaml/**',
   'lib/policy/yaml-loader.ts',
   'lib/synth-pass.ts',
-  'lib/policy/pod-view.ts',
-  'lib/policy/structure.ts',
 ];
 
 // Files whose lines over 150 characters D (lint) is still wrapping by hand; temporary, empty at the end.

@@ -142,10 +142,7 @@ export abstract class Check {
    */
   public abstract readonly appliesTo: 'pods' | 'custom-resources' | readonly string[];
 
-  /**
-   * Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out`. Only append:
-   * `out` holds earlier violations of other objects and rules, which the engine has read.
-   */
+  /** Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out` (empty when called). */
   public evaluatePod(_pod: PodView, _manifest: any, _ctx: CheckContext, _out: Violation[]): void {
     return;
   }

@@ -51,6 +51,14 @@ export interface CustomPodKind {
   readonly specPath: string;
   /** For such a kind: the pods its controller creates from those fields, as its adapter below builds them. */
   readonly pods?: (manifest: any) => PodView | undefined;
+  /** What changes those pods where no rule reads it (pod-template-not-checked reports it). */
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
+}
+
+/** A part of a custom resource that changes its pods where no rule reads it: the JSON path and what it does. */
+export interface UncheckedPart {
+  readonly path: string;
+  readonly message: string;
 }
 
 /** Where an Argo workflow spec at `base` keeps its pods, for RULES.md. */
@@ -68,18 +76,16 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec' },
   { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec' },
   { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec' },
-  ...['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].map(kind => ({
-    project: 'Argo Workflows', group: 'argoproj.io', kind, specPath: argoPodsAt('spec'), pods: (m: any) => argoPods(m.spec, 'spec'),
-  })),
-  {
-    project: 'Argo Workflows', group: 'argoproj.io', kind: 'CronWorkflow', specPath: argoPodsAt('spec.workflowSpec'),
-    pods: m => argoPods(fieldAt(m, 'spec.workflowSpec'), 'spec.workflowSpec'),
-  },
+  ...[['Workflow', 'spec'], ['WorkflowTemplate', 'spec'], ['ClusterWorkflowTemplate', 'spec'], ['CronWorkflow', 'spec.workflowSpec']]
+    .map(([kind, at]) => ({
+      project: 'Argo Workflows', group: 'argoproj.io', kind, specPath: argoPodsAt(at),
+      pods: (m: any) => argoPods(fieldAt(m, at), at), unchecked: (m: any) => argoUnchecked(fieldAt(m, at), at),
+    })),
   {
     project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector',
     specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
       + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]',
-    pods: m => collectorPod(m),
+    pods: m => collectorPod(m), unchecked: m => collectorUnchecked(m),
   },
 ];
 
@@ -87,13 +93,14 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
 interface CustomPods {
   readonly location?: PodLocation;
   readonly pods?: (manifest: any) => PodView | undefined;
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
 }
 
 /** Each custom pod kind, by kind and then API group. */
 const CUSTOM_PODS = new Map<string, Map<string, CustomPods>>();
 for (const c of CUSTOM_POD_KINDS) {
   const holderPath = c.specPath.split('.').slice(0, -1);
-  const found: CustomPods = c.pods ? { pods: c.pods } : {
+  const found: CustomPods = c.pods ? { pods: c.pods, unchecked: c.unchecked } : {
     location: {
       specPath: c.specPath,
       metadataPath: [...holderPath, 'metadata'].join('.'),
@@ -113,9 +120,13 @@ function customPodsOf(manifest: any): CustomPods | undefined {
   return slash < 0 ? undefined : byGroup.get(apiVersion.slice(0, slash));
 }
 
-/** Whether the engine reads the pods of this custom resource (its kind is in CUSTOM_POD_KINDS). */
-export function isCustomPodKind(manifest: any): boolean {
-  return CUSTOM_PODS.has(manifest.kind) && customPodsOf(manifest) !== undefined;
+/**
+ * For a custom resource whose pods the engine reads (its kind is in CUSTOM_POD_KINDS): what changes
+ * them where no rule reads it ([] for none). Undefined for any other object.
+ */
+export function uncheckedPodParts(manifest: any): UncheckedPart[] | undefined {
+  const custom = CUSTOM_PODS.has(manifest.kind) ? customPodsOf(manifest) : undefined;
+  return custom ? custom.unchecked?.(manifest) ?? [] : undefined;
 }
 
 /** Where the pod sits in a built-in pod-bearing kind at the apiVersion that serves it. */
@@ -334,8 +345,9 @@ const BUILT_METADATA = '<pod-metadata>';
 
 class PodBuilder {
   public readonly spec: { [field: string]: unknown } = {};
-  private readonly annotations: { [key: string]: unknown } = {};
-  private readonly labels: { [key: string]: unknown } = {};
+  // Without a prototype: a key such as "constructor" or "__proto__" is a key like any other.
+  private readonly annotations: { [key: string]: unknown } = Object.create(null);
+  private readonly labels: { [key: string]: unknown } = Object.create(null);
   private readonly written = new Map<string, string>();
   private readonly containers: ContainerView[] = [];
   private readonly lists = { containers: [] as unknown[], initContainers: [] as unknown[] };
@@ -483,6 +495,28 @@ const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
   ['priorityClassName', 'priorityClassName', 'podPriorityClassName'],
 ];
 
+/**
+ * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
+ * the workflow or a template) is a patch in a string the controller applies at run time, and
+ * `templateDefaults` is merged into every template by the controller.
+ */
+function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
+  if (!isObject(workflow)) return [];
+  const patched = (path: string) => ({
+    path, message: `${path} patches the pod at run time (a patch in a string, which the rules cannot read): what it sets is not checked`,
+  });
+  const found: UncheckedPart[] = [];
+  if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
+  if (workflow.templateDefaults !== undefined) {
+    found.push({ path: `${at}.templateDefaults`, message: `${at}.templateDefaults is merged into every template by the controller: `
+      + 'what it sets is not checked; set those fields on the templates' });
+  }
+  listOf(workflow.templates).forEach((t, i) => {
+    if (isObject(t) && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
+  });
+  return found;
+}
+
 function listOf(items: unknown): readonly unknown[] {
   return Array.isArray(items) ? items : EMPTY_LIST;
 }
@@ -520,6 +554,13 @@ function collectorPod(manifest: any): PodView | undefined {
     pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
   }
   return pod.build(undefined);
+}
+
+/** What of an OpenTelemetryCollector runs a pod no rule reads: its target allocator's. */
+function collectorUnchecked(manifest: any): UncheckedPart[] {
+  if (fieldAt(manifest, 'spec.targetAllocator.enabled') !== true) return [];
+  return [{ path: 'spec.targetAllocator', message: 'spec.targetAllocator runs a pod of its own, which the pod rules do not read: '
+    + 'its pod is not checked' }];
 }
 
 const COLLECTOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',

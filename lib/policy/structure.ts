@@ -22,6 +22,11 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+// An API group is a DNS subdomain and a version a DNS label (what a CRD or an APIService may declare):
+// anything else is served by nothing, custom or built-in.
+const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const SERVABLE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*/)?[a-z](?:[-a-z0-9]*[a-z0-9])?$`);
+
 /** Kind names by their lower case, for the hint when a built-in kind is misspelt in case. */
 const KINDS_BY_LOWER_CASE = new Map(Object.keys(SERVED_KINDS).map(kind => [kind.toLowerCase(), kind]));
 
@@ -36,6 +41,10 @@ export function apiVersionProblem(manifest: any): string | undefined {
   const apiVersion = manifest.apiVersion;
   const served = Object.prototype.hasOwnProperty.call(SERVED_KINDS, kind) ? SERVED_KINDS[kind] : undefined;
   if (served && (served.includes(apiVersion) || served.includes(`+${apiVersion}`))) return undefined;
+  if (!SERVABLE.test(apiVersion)) {
+    return `apiVersion "${apiVersion}" names no API Kubernetes can serve: it is GROUP/VERSION (or VERSION for the core group), `
+      + 'the group a lower-case DNS name (e.g. apps, example.com) and the version a lower-case label (e.g. v1, v1beta1)';
+  }
   if (!BUILT_IN_GROUPS.has(groupOf(apiVersion))) return undefined;
   const problem = `kind ${kind} is not served under apiVersion "${apiVersion}"`;
   if (!served) {

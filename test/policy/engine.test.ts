@@ -584,6 +584,21 @@ describe('findings point at the line of their field', () => {
     ]);
   });
 
+  test('lines are recorded as the text is read: aliases, large mappings and keys decoded to another name', () => {
+    const labels = Array.from({ length: 40 }, (_, i) => `    l${i}: v`);
+    const docs = parseManifests([
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', ...labels,
+      'spec:', '  sc: &sc {privileged: true}', '  1_000: x', '  containers:', '  - name: a', '    image: "x:1"', '    securityContext: *sc',
+    ].join('\n'), 'lines.yaml');
+    const line = (path: string) => findingLine({ object: docs[0].manifest, path });
+    expect([line('metadata.labels["l39"]'), line('metadata.labels["l0"]'), line('metadata.labels["nope"]')]).toEqual([45, 6, 5]);
+    // The alias's map is written where its anchor is.
+    expect(line('spec.containers[0].securityContext.privileged')).toBe(47);
+    expect([line('spec.containers[0]'), line('spec.containers[1]'), line('')]).toEqual([50, 49, 1]);
+    // "1_000" decodes to the key "1000": its line is its map's.
+    expect(line('spec["1000"]')).toBe(46);
+  });
+
   test('objects built in code have no line', () => {
     expect(new PolicyEngine().evaluate([insecurePod()]).findings.every(f => findingLine(f) === undefined)).toBe(true);
   });

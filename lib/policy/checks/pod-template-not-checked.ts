@@ -3,47 +3,16 @@
 // well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the parts of the
 // well-known kinds that change their pods in a way no rule can read: an Argo workflow's
 // `podSpecPatch` (a patch in a string, applied by the controller at run time) and `templateDefaults`
-// (merged into every template), an OpenTelemetryCollector's target allocator (a pod of its own).
+// (merged into every template), an OpenTelemetryCollector's target allocator (a pod of its own),
+// as pod-view.ts's adapters for those kinds tell them.
 // Reads: every field under `spec` of custom resources, to a depth of 12; of Argo workflows
 // (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults and
 // spec.templates[*].podSpecPatch; of an OpenTelemetryCollector spec.targetAllocator.enabled.
 // Allowed: no embedded containers list, no podSpecPatch, no templateDefaults, no target allocator.
 import { Check, Violation } from '../check';
-import { isCustomPodKind } from '../pod-view';
+import { uncheckedPodParts } from '../pod-view';
 
 const DEPTH = 12;
-
-/** The Argo Workflows kinds and where each keeps its workflow spec. */
-const ARGO_WORKFLOWS: { [kind: string]: string } = {
-  Workflow: 'spec', WorkflowTemplate: 'spec', ClusterWorkflowTemplate: 'spec', CronWorkflow: 'spec.workflowSpec',
-};
-
-/** What of a well-known custom pod kind's pods no rule reads: a path and why. */
-function uncheckedParts(manifest: any): Violation[] {
-  const spec = manifest.spec;
-  const found: Violation[] = [];
-  const at = ARGO_WORKFLOWS[manifest.kind];
-  if (at !== undefined && String(manifest.apiVersion).startsWith('argoproj.io/')) {
-    const workflow = at === 'spec' ? spec : spec?.workflowSpec;
-    if (!workflow || typeof workflow !== 'object') return found;
-    const patched = (path: string) => ({
-      path, message: `${path} patches the pod at run time (a patch in a string, which the rules cannot read): what it sets is not checked`,
-    });
-    if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
-    if (workflow.templateDefaults !== undefined) {
-      found.push({ path: `${at}.templateDefaults`, message: `${at}.templateDefaults is merged into every template by the controller: `
-        + 'what it sets is not checked; set those fields on the templates' });
-    }
-    const templates = Array.isArray(workflow.templates) ? workflow.templates : [];
-    templates.forEach((t: any, i: number) => {
-      if (t && typeof t === 'object' && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
-    });
-  } else if (manifest.kind === 'OpenTelemetryCollector' && spec?.targetAllocator?.enabled === true) {
-    found.push({ path: 'spec.targetAllocator', message: 'spec.targetAllocator runs a pod of its own, which the pod rules do not read: '
-      + 'its pod is not checked' });
-  }
-  return found;
-}
 
 /** The JSON path of the first `containers` list of objects with an image under `value`, if any. */
 function embeddedContainers(value: unknown, path: string, depth: number): string | undefined {
@@ -79,8 +48,9 @@ export class PodTemplateNotCheckedCheck extends Check {
   public readonly appliesTo = 'custom-resources' as const;
 
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
-    if (isCustomPodKind(manifest)) {
-      out.push(...uncheckedParts(manifest));
+    const unchecked = uncheckedPodParts(manifest);
+    if (unchecked) {
+      out.push(...unchecked);
       return;
     }
     const path = embeddedContainers(manifest.spec, 'spec', 0);
