@@ -20,7 +20,7 @@ export interface RegistryCredentials {
 export type CredentialLookup = (registry: string) => RegistryCredentials | undefined;
 
 /** Thrown for an auth file or helper that cannot be used, naming it and the fix. */
-export class RegistryAuthError extends Error {}
+class RegistryAuthError extends Error {}
 
 /**
  * The auth files consulted when none is given, in order: $REGISTRY_AUTH_FILE (podman and

@@ -14,7 +14,7 @@ const TREES = [
   '/run/podman', '/var/run/podman',
 ];
 
-export function normaliseHostPath(path: string): string {
+function normaliseHostPath(path: string): string {
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
