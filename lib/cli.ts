@@ -2,15 +2,10 @@
 // declarations; cli-args.ts decides the argument conventions for all of them.
 import * as fs from 'fs';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
-import { PolicyEngine } from './policy/engine';
-import { imageRecord } from './policy/image-record';
-import { Packs } from './policy/packs';
-import { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR } from './policy/pss-version';
-import { escapeText } from './policy/report/escape';
-import { ReportFormat } from './policy/report/report';
-import { renderRulesMarkdown } from './policy/report/rules-table';
-import { VERSION } from './policy/version';
-import { loadManifests, manifestFiles, readManifestFiles, STDIN } from './policy/yaml-loader';
+import {
+  DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
+  PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, VERSION,
+} from './policy';
 import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';

@@ -2,14 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ManifestDocument, PolicyEngine } from './policy/engine';
-import { imageRecord } from './policy/image-record';
-import { parsePssVersion } from './policy/pss-version';
-import { Report, ReportFormat } from './policy/report/report';
-import { renderSynthSummary } from './policy/report/text';
+import { imageRecord, ManifestDocument, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
+import { brand, hasBrand } from './vocab/brand';
 import { checkTrustedRegistries } from './vocab/image-settings';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
@@ -66,6 +63,11 @@ export interface GuardOptions extends ScopeCheckOptions {
  * finding; after a synth the report is written into `reportDir`, beside the manifests.
  */
 export class Guard extends Construct {
+  /** Whether `x` is a Guard (of any installed copy of this library). */
+  public static isGuard(x: any): x is Guard {
+    return hasBrand(x, 'Guard');
+  }
+
   /**
    * Attaches a Guard to an App or a Chart.
    */
@@ -83,7 +85,7 @@ export class Guard extends Construct {
   public static of(construct: IConstruct): Guard | undefined {
     for (const scope of [...construct.node.scopes].reverse()) {
       const guard = scope.node.tryFindChild('SecureGuard');
-      if (guard instanceof Guard) return guard;
+      if (Guard.isGuard(guard)) return guard;
     }
     return undefined;
   }
@@ -95,6 +97,7 @@ export class Guard extends Construct {
 
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
+    brand(this, 'Guard');
     // A bad version fails here, where it was given, not at synth.
     if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
     checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);

@@ -1,10 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PolicyEngine } from './policy/engine';
-import { Finding } from './policy/model';
-import { escapeText } from './policy/report/escape';
-import { ReportFormat } from './policy/report/report';
-import { loadManifests } from './policy/yaml-loader';
+import { escapeText, Finding, loadManifests, PolicyEngine, ReportFormat } from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { CheckSettings, engineOptionsFromSettings } from './scope-check';
 

@@ -6,11 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { currentManifest } from './manifest';
-import { ImageCheckOptions, ManifestDocument, PolicyEngineOptions } from './policy/engine';
-import { Packs } from './policy/packs';
-import { Pack } from './policy/packs/pack';
-import { parsePssVersion } from './policy/pss-version';
-import { SuppressionPolicy } from './policy/suppression-policy';
+import { ImageCheckOptions, ManifestDocument, Pack, Packs, parsePssVersion, PolicyEngineOptions, SuppressionPolicy } from './policy';
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Suppressions } from './suppressions';
 import { ImageLock } from './vocab/image-lock';

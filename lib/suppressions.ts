@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { PolicyEngine } from './policy/engine';
-import { constructReasonProblem, containerSuppressionAnnotationKey, quotedReason, suppressionAnnotationKey } from './policy/suppressions';
+import { constructReasonProblem, containerSuppressionAnnotationKey, PolicyEngine, quotedReason, suppressionAnnotationKey } from './policy';
 import { SynthPass } from './synth-pass';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */

@@ -17,11 +17,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ManifestDocument, PolicyEngine } from './policy/engine';
-import { Finding } from './policy/model';
-import { GUARANTEES_ANNOTATION } from './policy/guarantees';
-import { formatFinding } from './policy/report/describe';
-import { Report } from './policy/report/report';
+import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
 import { writeSuppressionAnnotations } from './suppressions';
 

@@ -1,8 +1,6 @@
 import { IConstruct } from 'constructs';
 import { GuardOptions } from './guard';
-import { PolicyEngine } from './policy/engine';
-import { describeObject, formatFinding } from './policy/report/describe';
-import { Report } from './policy/report/report';
+import { describeObject, formatFinding, PolicyEngine, Report } from './policy';
 import { scopeCheck } from './scope-check';
 
 /**

@@ -1,5 +1,5 @@
 import { EgressDestination } from '../network/egress-destination';
-import { constructReasonProblem, quotedReason } from '../policy/suppressions';
+import { constructReasonProblem, quotedReason } from '../policy';
 import { Exemption } from '../workloads/props';
 
 /** Where the shipper finds the client certificate's files. */
@@ -306,7 +306,7 @@ export class LogOutput {
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
     this.caFile = options.caFile;
-    if (options.destination !== undefined && !(options.destination instanceof EgressDestination)) {
+    if (options.destination !== undefined && !EgressDestination.isEgressDestination(options.destination)) {
       throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination `
         + '(EgressDestination.cidr or EgressDestination.inCluster)');
     }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';
+import { LOG_SHIPPER_ANNOTATION } from '../policy';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../vocab/image-reference';
 import { SecureContainerProps, SecureResources } from '../workloads/props';

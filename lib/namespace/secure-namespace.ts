@@ -1,9 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PssLevel } from '../policy/model';
-import { podViewOf } from '../policy/pod-view';
-import { DEFAULT_PSS_VERSION, parsePssVersion } from '../policy/pss-version';
+import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
 import { parseQuantity } from '../vocab/quantity';
 

@@ -1,4 +1,5 @@
-import { NAMESPACE_NAME_LABEL, parseCidr } from '../policy/reachability';
+import { NAMESPACE_NAME_LABEL, parseCidr } from '../policy';
+import { brand, hasBrand } from '../vocab/brand';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -29,6 +30,11 @@ export interface InClusterDestinationOptions {
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export class EgressDestination {
+  /** Whether `x` is an EgressDestination (of any installed copy of this library). */
+  public static isEgressDestination(x: any): x is EgressDestination {
+    return hasBrand(x, 'EgressDestination');
+  }
+
   /**
    * Addresses outside the pod network (a log server outside the cluster, the API server's
    * endpoints as `kubectl get endpoints kubernetes` lists them), e.g. "203.0.113.0/24".
@@ -83,6 +89,7 @@ export class EgressDestination {
   public readonly targetPort?: number;
 
   private constructor(private readonly peer: any, description: string, targetPort?: number) {
+    brand(this, 'EgressDestination');
     this.description = description;
     this.targetPort = targetPort;
   }

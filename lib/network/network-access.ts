@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy/reachability';
+import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy';
 import { EgressDestination, InClusterDestinationOptions } from './egress-destination';
 
 /**
@@ -58,7 +58,7 @@ export class NetworkAccess {
    * policy in the way agrees.
    */
   public static allowTo(workload: kplus.Workload, destination: EgressDestination, options: AllowToOptions): ApiObject {
-    if (!(destination instanceof EgressDestination)) {
+    if (!EgressDestination.isEgressDestination(destination)) {
       throw new Error("NetworkAccess.allowTo: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)");
     }
     portOk('allowTo', 'port', options.port);

@@ -4,6 +4,7 @@
 // the finding as it is and is listed as refused in every report.
 import * as fs from 'fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { brand, hasBrand } from '../vocab/brand';
 import { ALL_CHECKS } from './checks';
 import { ObjectRef } from './model';
 
@@ -30,8 +31,6 @@ export interface SuppressionAllowance {
   readonly name?: string;
 }
 
-// A brand rather than instanceof: two installed copies of the library must recognise each other's policies.
-const BRAND = Symbol.for('cdk8s-secure.SuppressionPolicy');
 const FIELDS = ['rule', 'namespace', 'kind', 'name'] as const;
 const ENTRY = '{ rule, namespace?, kind?, name? }';
 const FILE_FORMAT = 'allow: [{ rule: <rule id or "*">, namespace?: <namespace>, kind?: <kind>, name?: <name> }, ...]';
@@ -96,7 +95,7 @@ export class SuppressionPolicy {
 
   /** Whether `x` is a SuppressionPolicy (of any installed copy of this library). */
   public static isSuppressionPolicy(x: any): x is SuppressionPolicy {
-    return x !== null && typeof x === 'object' && BRAND in x;
+    return hasBrand(x, 'SuppressionPolicy');
   }
 
   /** How reports name the policy: "all", "none" or the policy file. */
@@ -104,7 +103,7 @@ export class SuppressionPolicy {
   private readonly allowances: readonly SuppressionAllowance[] | undefined;
 
   private constructor(description: string, allowances: SuppressionAllowance[] | undefined) {
-    Object.defineProperty(this, BRAND, { value: true });
+    brand(this, 'SuppressionPolicy');
     this.description = description;
     this.allowances = allowances;
   }

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { brand, hasBrand } from '../vocab/brand';
 import { labelKeyProblem, labelValueProblem, POOL_LABEL, POOL_SENSITIVITY_LABEL } from '../vocab/labels';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { SandboxRuntimeClass } from './runtime-class';
@@ -97,6 +98,11 @@ interface Placement {
  * Synth fails when workloads of different sensitivity share a pool anywhere in the App.
  */
 export class NodePool extends Construct {
+  /** Whether `x` is a NodePool (of any installed copy of this library). */
+  public static isNodePool(x: any): x is NodePool {
+    return hasBrand(x, 'NodePool');
+  }
+
   /** The pool name. */
   public readonly poolName: string;
   /** The pool's sensitivity. */
@@ -113,6 +119,7 @@ export class NodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
+    brand(this, 'NodePool');
     if (sensitivityRank(props.sensitivity) < 0) {
       throw new Error(`'sensitivity' (${JSON.stringify(props.sensitivity ?? null)}) must be one of ${Object.values(Sensitivity).join(', ')}`);
     }

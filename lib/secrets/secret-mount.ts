@@ -1,3 +1,4 @@
+import { brand, hasBrand } from '../vocab/brand';
 import { ExternalSecret } from './external-secret';
 import { checkFileName, checkUnique } from './names';
 import { SecretProviderClass } from './secret-provider-class';
@@ -35,6 +36,11 @@ export interface SecretMountOptions {
  * workload through `secrets` or `addSecretMount()`.
  */
 export class SecretMount {
+  /** Whether `x` is a SecretMount (of any installed copy of this library). */
+  public static isSecretMount(x: any): x is SecretMount {
+    return hasBrand(x, 'SecretMount');
+  }
+
   /**
    * An existing Secret, created outside the app (by a secret manager or the platform team).
    */
@@ -78,6 +84,7 @@ export class SecretMount {
     declared: string[] | undefined,
     options: SecretMountOptions,
   ) {
+    brand(this, 'SecretMount');
     this.path = options.path ?? `${SECRETS_ROOT}/${name}`;
     if (options.keys !== undefined) {
       if (!Array.isArray(options.keys) || options.keys.length === 0) {

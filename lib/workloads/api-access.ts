@@ -4,9 +4,7 @@
 // construct and the engine never disagree.
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PolicyEngine } from '../policy/engine';
-import { Severity } from '../policy/model';
-import { RBAC_GROUP } from '../policy/rbac';
+import { PolicyEngine, RBAC_GROUP, Severity } from '../policy';
 import { Suppressions } from '../suppressions';
 import { ApiAccessExemptions, ApiPermission, ApiVerb, KubernetesApiAccess } from './props';
 

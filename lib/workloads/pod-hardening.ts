@@ -5,11 +5,8 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PolicyEngine } from '../policy/engine';
-import { Severity } from '../policy/model';
-import { Packs } from '../policy/packs';
+import { constructReasonProblem, GUARANTEES_ANNOTATION, guaranteesValue, Packs, PolicyEngine, quotedReason, Severity } from '../policy';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
-import { constructReasonProblem, quotedReason } from '../policy/suppressions';
 import { parseImageReference } from '../vocab/image-reference';
 import { NodePool } from '../scheduling/node-pool';
 import { POOL_LABEL, SENSITIVITY_LABEL } from '../vocab/labels';
@@ -17,7 +14,6 @@ import { SandboxRuntimeClass } from '../scheduling/runtime-class';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
 import { ImagePolicy } from '../supply-chain/image-policy';
-import { GUARANTEES_ANNOTATION, guaranteesValue } from '../policy/guarantees';
 import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { grantApiAccess } from './api-access';
@@ -367,7 +363,7 @@ export class PodHardening {
 
   /** Adds a secret delivered as read-only files. */
   public addSecretMount(mount: SecretMount, prop = 'secretMount'): void {
-    if (!(mount instanceof SecretMount)) {
+    if (!SecretMount.isSecretMount(mount)) {
       throw new Error(`'${prop}' must be a SecretMount, e.g. SecretMount.fromSecretName('db-credentials')`);
     }
     const path = normalisedMountPath(`${prop}.path`, mount.path);
@@ -486,7 +482,7 @@ export class PodHardening {
         throw new Error(`'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' and a reason`);
       }
     } else {
-      if (!(pool instanceof NodePool)) throw new Error(`'nodePool' must be a NodePool`);
+      if (!NodePool.isNodePool(pool)) throw new Error(`'nodePool' must be a NodePool`);
       if (props.exemptions?.sharedNodes) {
         throw new Error(`'exemptions.sharedNodes' contradicts 'nodePool' ("${pool.poolName}"); remove one`);
       }

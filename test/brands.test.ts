@@ -1,0 +1,96 @@
+// Two installed copies of cdk8s-secure (an app's and a construct library's that bundles its own)
+// must recognise each other's objects. The compiled build/ is a second copy of lib/: other
+// classes, the same cdk8s and constructs. `npm test` compiles first.
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import * as thisCopy from '../lib';
+import {
+  EgressDestination, Guard, LogOutput, LogShipper, NetworkAccess, NodePool, PolicyEngine, SecretMount, SecureDeployment,
+  Sensitivity, SuppressionPolicy,
+} from '../lib';
+import { IMAGE, RESOURCES, thrownMessage } from './workloads/helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a second copy, loaded by its path at run time
+const other = require(path.join(__dirname, '..', 'build', 'index.js')) as typeof import('../lib');
+
+function chart(): Chart {
+  return new Chart(Testing.app(), 'c');
+}
+
+test('the build is a second copy: its classes are not these, so instanceof would not recognise them', () => {
+  const pool = new other.NodePool(chart(), 'pool', { sensitivity: Sensitivity.INTERNAL });
+  expect([other.NodePool === NodePool, pool instanceof NodePool, other.Guard === Guard]).toEqual([false, false, false]);
+});
+
+describe.each([
+  ['NodePool', (copy: typeof other) => new copy.NodePool(chart(), 'pool', { sensitivity: copy.Sensitivity.INTERNAL }), NodePool.isNodePool],
+  ['SecretMount', (copy: typeof other) => copy.SecretMount.fromSecretName('db'), SecretMount.isSecretMount],
+  ['EgressDestination', (copy: typeof other) => copy.EgressDestination.cidr('203.0.113.0/24'), EgressDestination.isEgressDestination],
+  ['Guard', (copy: typeof other) => copy.Guard.attach(chart()), Guard.isGuard],
+  ['SuppressionPolicy', (copy: typeof other) => copy.SuppressionPolicy.none(), SuppressionPolicy.isSuppressionPolicy],
+])('%s', (_type, make, is) => {
+  test('is recognised from either copy', () => {
+    expect([is(make(other)), is(make(thisCopy))]).toEqual([true, true]);
+  });
+
+  test('a lookalike is not one', () => {
+    const real = make(other);
+    const lookalike = Object.create(Object.getPrototypeOf(real));
+    Object.assign(lookalike, real);
+    expect([undefined, null, 'NodePool', {}, lookalike].map(is)).toEqual([false, false, false, false, false]);
+  });
+});
+
+test("a SecureDeployment takes the other copy's NodePool and SecretMount", () => {
+  const c = chart();
+  const pool = new other.NodePool(c, 'pool', { sensitivity: Sensitivity.CONFIDENTIAL, name: 'vault' });
+  new SecureDeployment(c, 'api', {
+    nodePool: pool,
+    secrets: [other.SecretMount.fromSecretName('db-credentials')],
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }],
+  });
+  const spec = Testing.synth(c).find(m => m.kind === 'Deployment').spec.template.spec;
+  expect(spec.tolerations).toEqual([{ key: 'cdk8s-secure.io/node-pool', operator: 'Equal', value: 'vault', effect: 'NoSchedule' }]);
+  expect(spec.volumes.find((v: any) => v.secret)?.secret.secretName).toBe('db-credentials');
+});
+
+test("this copy's NodePool still refuses what is not a NodePool", () => {
+  const c = chart();
+  const lookalike = { poolName: 'apps', sensitivity: Sensitivity.INTERNAL, nodeLabels: {}, taintKey: 'k', taintValue: 'v' };
+  expect(thrownMessage(() => new SecureDeployment(c, 'api', {
+    nodePool: lookalike as unknown as NodePool,
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }],
+  }))).toBe("'nodePool' must be a NodePool");
+});
+
+test("NetworkAccess and LogOutput take the other copy's EgressDestination", () => {
+  const c = chart();
+  const destination = other.EgressDestination.cidr('203.0.113.16/28');
+  const api = new SecureDeployment(c, 'api', {
+    nodePool: new NodePool(c, 'pool', { sensitivity: Sensitivity.INTERNAL }),
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES, portNumber: 8080 }],
+  });
+  NetworkAccess.allowTo(api, destination, { name: 'db', port: 5432 });
+  const image = `registry.example.com/platform/fluent-bit:3.1.9@sha256:${'ab'.repeat(32)}`;
+  new LogShipper(api, 'logs', { workload: api, output: LogOutput.forward({ host: 'logs.example.com', destination }), image });
+  const egress = Testing.synth(c).filter(m => m.kind === 'NetworkPolicy').map(m => m.spec.egress[0]);
+  const to = [{ ipBlock: { cidr: '203.0.113.16/28' } }];
+  expect(egress.map(e => [e.to, e.ports[0].port])).toEqual([[to, 5432], [to, 24224]]);
+});
+
+test("Guard.of finds the other copy's Guard, so a second one on the same scope is refused", () => {
+  const c = chart();
+  const guard = other.Guard.attach(c);
+  expect(Guard.of(c)).toBe(guard);
+  expect(thrownMessage(() => Guard.attach(c))).toBe('a Guard is already attached to "c"; attach one Guard per scope');
+});
+
+test("the engine takes the other copy's SuppressionPolicy", () => {
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'p', annotations: { 'suppress.cdk8s-secure.io/run-as-non-root': 'the vendor image needs root' } },
+    spec: { containers: [{ name: 'app', image: IMAGE }] },
+  };
+  const refused = (policy: SuppressionPolicy) => new PolicyEngine({ suppressionPolicy: policy }).evaluate([pod]).errors.map(f => f.ruleId);
+  expect([other.SuppressionPolicy.none(), other.SuppressionPolicy.all()].map(p => refused(p).includes('run-as-non-root'))).toEqual([true, false]);
+});
