@@ -139,16 +139,16 @@ function check(args: ParsedArgs, io: CliOutput): number {
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
   const report = new PolicyEngine(options).evaluateDocuments(readManifestFiles(files));
   const format = args.value('format') as ReportFormat;
-  const rendered = report.render(format, { verbose: args.flag('verbose') });
+  const renderOptions = { verbose: args.flag('verbose') };
   if (output && output !== STDOUT) {
     try {
-      fs.writeFileSync(output, rendered);
+      report._writeFile(output, format, renderOptions);
     } catch (e) {
       throw new Error(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     io.out(`report written to ${output}\n${report.summaryLine()}\n`);
   } else {
-    io.out(rendered);
+    io.out(report.render(format, renderOptions));
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;

@@ -148,7 +148,8 @@ export class Guard extends Construct {
     fs.mkdirSync(this.reportDir, { recursive: true });
     for (const format of formats) {
       const file = path.join(this.reportDir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
-      fs.writeFileSync(file, format === ReportFormat.TEXT ? text : report.render(format));
+      if (format === ReportFormat.TEXT) fs.writeFileSync(file, text);
+      else report._writeFile(file, format);
     }
   }
 }

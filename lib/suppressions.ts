@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { constructReasonProblem, containerSuppressionAnnotationKey, PolicyEngine, quotedReason, suppressionAnnotationKey } from './policy';
 import { SynthPass } from './synth-pass';
+import { setSharedValue, sharedValue } from './vocab/brand';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */
 interface Registered {
@@ -11,8 +12,10 @@ interface Registered {
   readonly reason: string;
 }
 
-// Per scope, the suppressions registered on it, by the annotation key each writes.
-const registry = new WeakMap<IConstruct, Map<string, Registered>>();
+// Per scope, the suppressions registered on it, by the annotation key each writes; kept on the scope
+// so that every installed copy of the library writes and reads the same ones.
+const REGISTERED = 'suppressions';
+const registeredHere = (scope: IConstruct) => sharedValue(scope, REGISTERED) as Map<string, Registered> | undefined;
 let knownRuleIds: Set<string> | undefined;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -74,9 +77,9 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
   if (problem) {
     throw new Error(`${method}: the reason for "${ruleId}" (${quotedReason(reason)}) ${problem}`);
   }
-  let own = registry.get(scope);
+  let own = registeredHere(scope);
   if (!own) {
-    registry.set(scope, own = new Map());
+    setSharedValue(scope, REGISTERED, own = new Map());
     // The App's synth pass writes the annotations at synth, so ApiObjects added to the subtree later are covered too.
     SynthPass.of(scope);
   }
@@ -90,7 +93,7 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
 function registeredOn(construct: IConstruct): Map<string, Registered> {
   const result = new Map<string, Registered>();
   for (const scope of construct.node.scopes) {
-    const own = registry.get(scope);
+    const own = registeredHere(scope);
     if (own) for (const [key, s] of own) result.set(key, s);
   }
   return result;

@@ -10,12 +10,16 @@
 //   3. evaluates each Guard's scope in one engine evaluation, and the objects no Guard
 //      covers on what their manifests guarantee in one more, and runs the checks registered
 //      beside (namespace quotas), all on the same JSON,
-//   4. after cdk8s has written the manifests, hands each Guard its report, with the names of
+//   4. gives cdk8s that JSON to write: within the synth, a chart's toJson() is its objects'
+//      manifests from step 2, in the order cdk8s writes them (the chart's dependency order),
+//      so what is written is what was checked, and no object is serialised twice (that took
+//      ~15% of a secure synth),
+//   5. after cdk8s has written the manifests, hands each Guard its report, with the names of
 //      the files cdk8s wrote, to write beside the manifest folder.
 // Outside a synth (Testing.synth(chart), chart.toJson()) the pass runs on every validation,
 // so a change made between two calls is always seen.
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
@@ -93,6 +97,19 @@ export class SynthPass extends Construct {
     }
   }
 
+  /**
+   * Within a synth that has validated the App (and so resolved its dependencies), `chart`'s
+   * manifests as cdk8s writes them, from the pass's JSON; undefined otherwise.
+   */
+  public chartManifests(chart: Chart): any[] | undefined {
+    const run = this.synth?.run;
+    if (!run) return undefined;
+    // The order of cdk8s's own Chart.toJson: the chart's objects in dependency order, each in its closest chart only.
+    return new DependencyGraph(chart.node).topology()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map(obj => run.manifests.manifestOf(obj));
+  }
+
   private validate(): string[] {
     if (!this.synth) return this.runPass().problems;
     this.synth.run ??= this.runPass();
@@ -161,8 +178,7 @@ function hookCdk8s(): void {
   }
   const toJson = Chart.prototype.toJson;
   Chart.prototype.toJson = function (this: Chart) {
-    SynthPass.of(this);
-    return toJson.call(this);
+    return SynthPass.of(this).chartManifests(this) ?? toJson.call(this);
   };
 }
 

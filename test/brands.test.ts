@@ -5,8 +5,8 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as thisCopy from '../lib';
 import {
-  EgressDestination, Guard, LogOutput, LogShipper, NetworkAccess, NodePool, PolicyEngine, SecretMount, SecureDeployment,
-  Sensitivity, SuppressionPolicy,
+  EgressDestination, Guard, ImagePolicy, LogOutput, LogShipper, NetworkAccess, NodePool, PolicyEngine, SecretMount,
+  SecureDeployment, Sensitivity, SuppressionPolicy, Suppressions,
 } from '../lib';
 import { IMAGE, RESOURCES, thrownMessage } from './workloads/helpers';
 
@@ -93,4 +93,55 @@ test("the engine takes the other copy's SuppressionPolicy", () => {
   };
   const refused = (policy: SuppressionPolicy) => new PolicyEngine({ suppressionPolicy: policy }).evaluate([pod]).errors.map(f => f.ruleId);
   expect([other.SuppressionPolicy.none(), other.SuppressionPolicy.all()].map(p => refused(p).includes('run-as-non-root'))).toEqual([true, false]);
+});
+
+test("the other copy's ImagePolicy covers this copy's workloads and Guard", () => {
+  const app = Testing.app();
+  const c = new Chart(app, 'c');
+  new other.ImagePolicy(c, 'images', { trustedRegistries: ['trusted.example.com'] });
+  Guard.attach(c);
+  new SecureDeployment(c, 'api', {
+    nodePool: new NodePool(c, 'pool', { sensitivity: Sensitivity.INTERNAL }),
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }],
+  });
+  expect(ImagePolicy.of(c)?.trustedRegistries).toEqual(['trusted.example.com']);
+  expect(thrownMessage(() => app.synth()).split('\n').filter(l => l.includes('[trusted-registry]'))).toEqual([
+    '  [cdk8s-secure] c/api/Resource: [trusted-registry] container "api" image "registry.example.com/app:1.0.0" comes from '
+      + 'registry.example.com/app, which is not in the trusted registries (trusted.example.com) '
+      + '(at spec.template.spec.containers[0].image). Fix: Mirror the image into a trusted registry and reference it there, '
+      + 'or add the registry to the trusted list.',
+  ]);
+});
+
+test('a second ImagePolicy on the same scope is refused across copies', () => {
+  const c = chart();
+  new other.ImagePolicy(c, 'images', { trustedRegistries: ['trusted.example.com'] });
+  expect(thrownMessage(() => new ImagePolicy(c, 'more', { trustedRegistries: ['ghcr.io'] })))
+    .toBe('an ImagePolicy already covers "c"; one per scope');
+});
+
+test('suppressions added through either copy are all written', () => {
+  const c = chart();
+  const api = new SecureDeployment(c, 'api', {
+    nodePool: new NodePool(c, 'pool', { sensitivity: Sensitivity.INTERNAL }),
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }],
+  });
+  other.Suppressions.add(api, 'image-digest', 'pinned by the deploy pipeline');
+  Suppressions.add(api, 'image-tag', 'the tag is immutable in this registry');
+  const annotations = Testing.synth(c).find(m => m.kind === 'Deployment').metadata.annotations;
+  expect(Object.keys(annotations).filter(k => k.startsWith('suppress.'))).toEqual([
+    'suppress.cdk8s-secure.io/image-digest', 'suppress.cdk8s-secure.io/image-tag',
+  ]);
+});
+
+test('egress needs recorded through either copy land in one annotation', () => {
+  const c = chart();
+  const api = new SecureDeployment(c, 'api', {
+    nodePool: new NodePool(c, 'pool', { sensitivity: Sensitivity.INTERNAL }),
+    containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }],
+  });
+  NetworkAccess.requireEgress(api, { name: 'db', port: 5432 });
+  other.NetworkAccess.requireEgress(api, { name: 'cache', port: 6379 });
+  const pod = Testing.synth(c).find(m => m.kind === 'Deployment').spec.template.metadata;
+  expect(JSON.parse(pod.annotations['cdk8s-secure.io/required-egress']).map((n: any) => n.name)).toEqual(['db', 'cache']);
 });

@@ -3,7 +3,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SecureCronJob, SecureDeployment, SecureJob, SecureStatefulSet } from '../lib';
-import { renderedTolerations, volumeRenderer } from '../lib/workloads/kplus-internals';
+import { renderedTolerations, volumeRenderer } from '../lib/kplus';
 import { IMAGE, KINDS, RESOURCES } from './workloads/helpers';
 
 // cdk8s-plus renders a workload's pod spec through the internal _toPodSpec(), which every

@@ -5,6 +5,7 @@
 //                runtime dependencies: no cdk8s, no constructs, no cdk8s-plus, no construct folder.
 //   the rest     constructs and front doors; use lib/policy/ only through its face, lib/policy/index.ts.
 //                lib/index.ts, the package's face, re-exports engine modules by `export ... from`.
+//                Only lib/kplus.ts, the one binding, imports cdk8s-plus.
 import * as fs from 'fs';
 import { isBuiltin } from 'module';
 import * as path from 'path';
@@ -60,6 +61,7 @@ const RULES = {
     + `(${RUNTIME_DEPENDENCIES.join(', ')})`,
   face: 'outside lib/policy/, the engine is used only through its face, lib/policy/index.ts (lib/index.ts may re-export its modules)',
   literal: 'an import must name its module in a string literal, so that the layers can be checked',
+  binding: 'only lib/kplus.ts, the one binding to cdk8s-plus, imports it (so a newer cdk8s-plus-XX is one change there)',
 };
 
 /**
@@ -91,6 +93,8 @@ function layeringProblems(sources: ReadonlyMap<string, string>): string[] {
         if (!allowed) rule = RULES.policy;
       } else if (target?.startsWith('lib/policy/') && target !== 'lib/policy/index.ts' && !(file === 'lib/index.ts' && reexport)) {
         rule = RULES.face;
+      } else if (!relative && /^cdk8s-plus-\d+$/.test(packageOf(specifier)) && file !== 'lib/kplus.ts') {
+        rule = RULES.binding;
       }
       if (rule) problems.push(`${where} imports '${specifier}'${target ? ` (${target})` : ''}: ${rule}`);
     }
@@ -114,7 +118,8 @@ function libSources(): Map<string, string> {
 test('lib/ keeps its layers', () => {
   const sources = libSources();
   // The walk really saw the three layers (a renamed folder would pass vacuously otherwise).
-  expect(['lib/vocab/labels.ts', 'lib/policy/index.ts', 'lib/policy/engine.ts', 'lib/guard.ts'].filter(f => !sources.has(f))).toEqual([]);
+  expect(['lib/vocab/labels.ts', 'lib/policy/index.ts', 'lib/policy/engine.ts', 'lib/guard.ts', 'lib/kplus.ts'].filter(f => !sources.has(f)))
+    .toEqual([]);
   expect(layeringProblems(sources)).toEqual([]);
 });
 
@@ -183,6 +188,12 @@ describe('each rule names the file, the import and the rule', () => {
       `lib/guard.ts:1 imports './policy/report/report' (lib/policy/report/report.ts): ${RULES.face}`],
     ['the package face importing (not re-exporting) an engine module', { 'lib/index.ts': "import { PolicyEngine } from './policy/engine';" },
       `lib/index.ts:1 imports './policy/engine' (lib/policy/engine.ts): ${RULES.face}`],
+    ['a construct importing cdk8s-plus past the binding', { 'lib/workloads/x.ts': "import * as kplus from 'cdk8s-plus-28';" },
+      `lib/workloads/x.ts:1 imports 'cdk8s-plus-28': ${RULES.binding}`],
+    ['a front door requiring a cdk8s-plus subpath', { 'lib/guard.ts': "const { k8s } = require('cdk8s-plus-28/lib/imports/k8s');" },
+      `lib/guard.ts:1 imports 'cdk8s-plus-28/lib/imports/k8s': ${RULES.binding}`],
+    ['a construct re-exporting a newer cdk8s-plus', { 'lib/logging/x.ts': "export { Deployment } from 'cdk8s-plus-33';" },
+      `lib/logging/x.ts:1 imports 'cdk8s-plus-33': ${RULES.binding}`],
     ['a computed module', { 'lib/policy/x.ts': "const m = require('../' + name);" },
       `lib/policy/x.ts:1 imports a computed module: ${RULES.literal}`],
   ])('%s', (_what, files, message) => {
@@ -197,6 +208,8 @@ describe('each rule names the file, the import and the rule', () => {
       'lib/scheduling/x.ts': "import { PolicyEngine } from '../policy';\nimport { POOL_LABEL } from '../vocab/labels';\n"
         + "import { App } from 'cdk8s';",
       'lib/guard.ts': "import { Report } from './policy/index';",
+      'lib/kplus.ts': "import * as kplus from 'cdk8s-plus-28';\nexport { Deployment } from 'cdk8s-plus-28';",
+      'lib/workloads/x.ts': "import * as kplus from '../kplus';",
       'lib/index.ts': "export * from './policy/engine';\nexport * from './vocab/labels';",
     })).toEqual([]);
   });

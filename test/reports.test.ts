@@ -1,7 +1,9 @@
-// Reports people read: the text report's layout, and what the Guard prints at synth.
+// Reports people read: the text report's layout, what the Guard prints at synth, and reports written to files.
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Guard, PolicyEngine, SecureDeployment } from '../lib';
+import { Guard, PolicyEngine, ReportFormat, SecureDeployment } from '../lib';
 import { main } from '../lib/cli';
 import { renderSynthSummary } from '../lib/policy/report/text';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
@@ -64,4 +66,24 @@ test('the Guard prints its summary to stderr at synth; printSummary: false silen
   expect(summaries.length).toBe(1);
   expect(summaries[0].split('\n')[0]).toMatch(/^cdk8s-secure: objects=2 errors=0 warnings=[1-9]\d* suppressed=0 \(pack "default"\)$/);
   expect(summaries[0]).toContain('  warning [log-shipper] shop/api/Resource: pod has no log shipper');
+});
+
+test('a report written to a file (the Guard, check --output) is the rendered report, each format valid and complete', () => {
+  const pod = (name: string) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'web' }, spec: { containers: [{ name: 'c', image: IMAGE }] },
+  });
+  const report = new PolicyEngine().evaluateDocuments([1, 2, 3].map(i => ({ manifest: pod(`p${i}`), documentIndex: i - 1 })));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-file-'));
+  for (const format of Object.values(ReportFormat)) {
+    const file = path.join(dir, `report.${format}`);
+    report._writeFile(file, format);
+    expect(fs.readFileSync(file, 'utf8')).toEqual(report.render(format));
+  }
+  const json = JSON.parse(report.render(ReportFormat.JSON));
+  expect([json.objects.length, json.findings.length]).toEqual([3, report.findings.length]);
+  expect(json.objects[2]).toEqual({ object: expect.objectContaining({ name: 'p3' }), rules: report.statusesOf(2) });
+  expect(json.findings.map((f: any) => f.message)).toEqual(report.findings.map(f => f.message));
+  const sarif = JSON.parse(report.render(ReportFormat.SARIF));
+  expect(sarif.runs[0].results.map((r: any) => r.ruleId)).toEqual(report.findings.map(f => f.ruleId));
+  expect(sarif.runs[0].properties).toEqual({ pack: 'default', pssVersion: 'v1.28', pssPolicyVersion: 'v1.28' });
 });

@@ -1,9 +1,9 @@
 // The App's one synth pass: report file names are the files cdk8s wrote, each object is
-// serialised once per synth for its checks, and a change between two Testing.synth calls is seen.
+// serialised once per synth for its checks and its file, and a change between two Testing.synth calls is seen.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
 import { Guard, SecureDeployment } from '../lib';
@@ -62,8 +62,9 @@ describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
   });
 });
 
-test('a synth serialises each object once for all its checks (cdk8s serialises it once more to write it)', () => {
-  const { app: a } = app(YamlOutputType.FILE_PER_CHART, false);
+// Canary of the shared JSON: cdk8s writes a chart through Chart.toJson, which the pass answers from its JSON within a synth.
+test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks and for the file cdk8s writes', (name, yamlOutputType) => {
+  const { app: a } = app(yamlOutputType, false);
   const calls = new Map<string, number>();
   const original = ApiObject.prototype.toJson;
   const spy = jest.spyOn(ApiObject.prototype, 'toJson').mockImplementation(function (this: ApiObject) {
@@ -76,7 +77,19 @@ test('a synth serialises each object once for all its checks (cdk8s serialises i
     spy.mockRestore();
   }
   expect(calls.size).toBe(6);
-  expect([...new Set(calls.values())]).toEqual([2]);
+  // This layout is written object by object (ApiObject.toJson), not through Chart.toJson: serialised once more.
+  expect([...new Set(calls.values())]).toEqual([name === 'FOLDER_PER_CHART_FILE_PER_RESOURCE' ? 2 : 1]);
+});
+
+test("what a synth writes is what cdk8s's own Chart.toJson gives, in its order (objects depending on others after them)", () => {
+  const { app: a } = app(YamlOutputType.FILE_PER_CHART, true);
+  for (const chart of a.charts) {
+    const [first, ...rest] = chart.node.findAll().filter(ApiObject.isApiObject);
+    first.addDependency(...rest);
+  }
+  // Outside a synth, Chart.toJson is cdk8s's own.
+  const own = Yaml.stringify(...a.charts.flatMap(c => c.toJson()));
+  expect(a.synthYaml()).toEqual(own);
 });
 
 test('outside a synth every Testing.synth checks again, so a later change is seen', () => {

@@ -1,11 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { EgressDestination } from '../network/egress-destination';
 import { NetworkAccess } from '../network/network-access';
 import { NodePool } from '../scheduling/node-pool';
 import { ImagePolicy } from '../supply-chain/image-policy';
-import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-hardening';
+import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-render';
 import { Exemption, SecureResources } from '../workloads/props';
 import { SecureDeployment } from '../workloads/secure-deployment';
 import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';

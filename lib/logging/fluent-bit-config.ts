@@ -1,8 +1,8 @@
 // The Fluent Bit configuration (YAML format) for the log shipper and the events shipper:
 // one renderer, so both ship the same way.
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import * as kplus from '../kplus';
 import { NetworkAccess } from '../network/network-access';
 import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, SecureResources } from '../workloads/props';

@@ -1,5 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { LOG_SHIPPER_ANNOTATION } from '../policy';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../vocab/image-reference';

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy';
+import { setSharedValue, sharedValue } from '../vocab/brand';
 import { EgressDestination, InClusterDestinationOptions } from './egress-destination';
 
 /**
@@ -29,7 +30,9 @@ export interface AllowFromNamespaceOptions extends InClusterDestinationOptions {
   readonly ports?: number[];
 }
 
-const required = new WeakMap<kplus.Workload, RequiredEgress[]>();
+// A workload's needs are kept on it, so that every installed copy of the library adds to one list.
+const REQUIRED = 'requiredEgress';
+const requiredOf = (workload: kplus.Workload) => sharedValue(workload, REQUIRED) as RequiredEgress[] | undefined;
 
 function podLabelsOf(workload: kplus.Workload, method: string): { [key: string]: string } {
   const labels = workload.matchLabels;
@@ -68,7 +71,7 @@ export class NetworkAccess {
     // Policies see the destination pod's port, after the Service has mapped it.
     const port = destination.targetPort ?? options.port;
     NetworkAccess.record(workload, { name: options.name, port, protocol, to });
-    return new kplus.k8s.KubeNetworkPolicy(workload, `AllowEgress${required.get(workload)!.length}`, {
+    return new kplus.k8s.KubeNetworkPolicy(workload, `AllowEgress${requiredOf(workload)!.length}`, {
       metadata: { namespace: workload.metadata.namespace },
       spec: {
         podSelector: { matchLabels },
@@ -120,9 +123,9 @@ export class NetworkAccess {
   }
 
   private static record(workload: kplus.Workload, need: RequiredEgress): void {
-    let list = required.get(workload);
+    let list = requiredOf(workload);
     if (!list) {
-      required.set(workload, list = []);
+      setSharedValue(workload, REQUIRED, list = []);
       const all = list;
       workload.podMetadata.addAnnotation(REQUIRED_EGRESS_ANNOTATION, Lazy.any({ produce: () => JSON.stringify(all) }));
     }

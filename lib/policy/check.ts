@@ -106,16 +106,17 @@ export class ObjectIndex {
     if (!this.pools) {
       this.pools = new Map();
       for (let i = 0; i < this.manifests.length; i++) {
-        const view = this.views[i];
-        if (!view) continue;
-        const { pool, sensitivity } = view.placement;
-        if (!pool) continue;
-        let bySensitivity = this.pools.get(pool);
-        if (!bySensitivity) this.pools.set(pool, bySensitivity = new Map());
-        const key = sensitivity ?? '(none)';
-        const list = bySensitivity.get(key);
-        if (list) list.push(this.manifests[i]);
-        else bySensitivity.set(key, [this.manifests[i]]);
+        // Every pod the manifest runs (an Argo workflow runs one per template), each object listed once per pool and sensitivity.
+        for (let view = this.views[i]; view; view = view.next) {
+          const { pool, sensitivity } = view.placement;
+          if (!pool) continue;
+          let bySensitivity = this.pools.get(pool);
+          if (!bySensitivity) this.pools.set(pool, bySensitivity = new Map());
+          const key = sensitivity ?? '(none)';
+          const list = bySensitivity.get(key);
+          if (!list) bySensitivity.set(key, [this.manifests[i]]);
+          else if (list[list.length - 1] !== this.manifests[i]) list.push(this.manifests[i]);
+        }
       }
     }
     return this.pools;
@@ -141,10 +142,7 @@ export abstract class Check {
    */
   public abstract readonly appliesTo: 'pods' | 'custom-resources' | readonly string[];
 
-  /**
-   * Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out`. Only append:
-   * `out` holds earlier violations of other objects and rules, which the engine has read.
-   */
+  /** Evaluates a pod (for `appliesTo: 'pods'`), appending what it finds to `out` (empty when called). */
   public evaluatePod(_pod: PodView, _manifest: any, _ctx: CheckContext, _out: Violation[]): void {
     return;
   }

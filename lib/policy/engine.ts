@@ -5,13 +5,13 @@ import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-setting
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { podSpecProblem, PodView, podViewOf } from './pod-view';
+import { evaluateEveryPod, podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { rememberObject } from './yaml/sources';
 import { SuppressionPolicy } from './suppression-policy';
-import { structureProblems, StructureProblem } from './structure';
+import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 
 /**
@@ -129,11 +129,6 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   mapping: { nist800190: [], step: 1 },
 };
 
-/** Documents per block of the rule loop (see `evaluateDocuments`): 32-256 measured alike. */
-const BLOCK = 64;
-/** How many violations the engine keeps before it empties its array (see `RuleRun`). */
-const VIOLATIONS_KEPT = 1024;
-
 const [COMPLIANT, NON_COMPLIANT, SUPPRESSED] = [RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED]
   .map(status => STATUS_CODES.indexOf(status));
 
@@ -143,17 +138,8 @@ interface PreparedRule {
   readonly inPack: boolean;
   /** The annotation that suppresses the rule. */
   readonly suppressionKey: string;
+  /** The check (none for the engine's own `invalid-manifest`). */
   readonly check: Check | undefined;
-  /** Whether the check reads pods (evaluatePod) rather than objects (evaluateObject). */
-  readonly pods: boolean;
-  /**
-   * The check's evaluate method, taken from it once. The engine calls 40-odd check classes
-   * for every object; looking `evaluatePod` up on each instance in turn is a megamorphic
-   * property load, which V8 serves from a small hash cache whose hit rate depends on where
-   * the classes happen to sit in memory (the engine's speed varied by 1.5x between
-   * otherwise identical processes). Calling a function held in a uniform record avoids it.
-   */
-  readonly evaluate: ((this: Check, ...args: any[]) => void) | undefined;
 }
 
 /**
@@ -194,8 +180,6 @@ export class PolicyEngine {
       suppressionKey: suppressionAnnotationKey(INVALID_MANIFEST_RULE.id),
       inPack: true,
       check: undefined,
-      pods: false,
-      evaluate: undefined,
     }];
     for (const [id, severity] of Object.entries(this.pack.rules)) {
       const check = checkById(id);
@@ -216,15 +200,7 @@ export class PolicyEngine {
   }
 
   private prepare(check: Check, severity: Severity, inPack: boolean): void {
-    const pods = check.appliesTo === 'pods';
-    this.prepared.push({
-      rule: { ...check.info, severity },
-      inPack,
-      suppressionKey: suppressionAnnotationKey(check.info.id),
-      check,
-      pods,
-      evaluate: pods ? check.evaluatePod : check.evaluateObject,
-    });
+    this.prepared.push({ rule: { ...check.info, severity }, inPack, suppressionKey: suppressionAnnotationKey(check.info.id), check });
   }
 
   /** What an object's guarantees annotation asks of this engine, once per distinct value. */
@@ -275,25 +251,25 @@ export class PolicyEngine {
     };
     const evaluationSetting = settingOf(this.options);
     // The rules for one kind of object with one guarantee (pod rules first), and its documents;
-    // `form` tells a pod-bearing object (POD_FORM) and a custom resource without one (CUSTOM_FORM).
+    // `form` tells a pod-bearing object (POD_FORM) and a custom resource (CUSTOM_FORM), which may be both.
     const listFor = (setting: Setting, kind: string, form: number, guarantee: Guarantee | undefined): RuleList => {
       let byKind = setting.lists.get(guarantee);
-      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map()]);
+      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map(), new Map()]);
       let list = byKind[form].get(kind);
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
         const candidates: number[] = [];
-        for (let i = 1; form === POD_FORM && i < prepared.length; i++) if (prepared[i].pods && runs(i)) candidates.push(i);
+        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
         for (let i = 1; i < prepared.length; i++) {
           const appliesTo = prepared[i].check!.appliesTo;
-          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && form === CUSTOM_FORM;
-          if (!prepared[i].pods && runs(i) && applies) candidates.push(i);
+          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
+          if (applies && runs(i)) candidates.push(i);
         }
         // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
         // version replaces it where both would run.
         const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)) : []);
         const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
-        byKind[form].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx, documents: [] });
+        byKind[form].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx });
       }
       return list;
     };
@@ -301,26 +277,26 @@ export class PolicyEngine {
     const objects = new Array<ObjectRef>(documents.length);
     // One byte per object and rule, all NOT_APPLICABLE (code 0) until a rule runs.
     const statuses = new Uint8Array(documents.length * width);
-    // Findings as the rules report them, with the index of the document each is about;
-    // put in document order at the end.
-    const found: Finding[] = [];
-    const foundIn: number[] = [];
+    // Findings in document order, and within a document in rule order.
+    const findings: Finding[] = [];
     // Rules outside the pack that some object guarantees: they join the report.
     const guaranteed = new Uint8Array(width);
+    // What a rule reports on an object, emptied once made findings (most rules report nothing).
+    const violations: Violation[] = [];
 
     for (let d = 0; d < documents.length; d++) {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
       rememberObject(ref, manifest);
-      // A pod-bearing kind whose pod cannot be read is an error, never "not applicable".
-      const unreadable = doc.parseError ?? manifestProblem(manifest) ?? (views[d] ? undefined : podSpecProblem(manifest));
+      // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
+      const unreadable = doc.parseError ?? manifestProblem(manifest)
+        ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
       if (problem) {
         statuses[d * width] = NON_COMPLIANT;
-        found.push(invalid(ref, `${where(doc)}: ${problem}`));
-        foundIn.push(d);
+        findings.push(invalid(ref, `${where(doc)}: ${problem}`));
         continue;
       }
       // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
@@ -328,35 +304,20 @@ export class PolicyEngine {
       if (structure.length > 0) {
         statuses[d * width] = NON_COMPLIANT;
         for (const p of structure) {
-          found.push(invalid(ref, `${where(doc)}: ${p.message}`, p.path));
-          foundIn.push(d);
+          findings.push(invalid(ref, `${where(doc)}: ${p.message}`, p.path));
         }
         continue;
       }
       statuses[d * width] = COMPLIANT;
       if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
-      const form = views[d] ? POD_FORM : isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM;
+      const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
       const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, form, guarantee);
-      if (list.rules.length) list.documents.push(d);
-    }
-
-    // Rule by rule over a block of documents, then the next block. Checking is bound by
-    // memory reads: one rule reads the same few fields of every document in turn, which the
-    // memory system serves far better than forty rules' different fields of one document
-    // after another; and a block's documents (64 x ~3 KB) stay in the CPU's cache while every
-    // rule runs over them, where a pass of each rule over all documents reads them from
-    // memory forty times (and manifests built by constructs are scattered across the heap).
-    const run = new RuleRun(documents, manifests, views, this.options.suppressionPolicy, objects, statuses, width, found, foundIn);
-    for (const setting of settings.values()) {
-      for (const byKind of setting.lists.values()) {
-        for (const { rules, raised, ctx, documents: group } of [...byKind[1].values(), ...byKind[0].values(), ...byKind[2].values()]) {
-          for (let from = 0; from < group.length; from += BLOCK) {
-            const to = Math.min(group.length, from + BLOCK);
-            for (const i of rules) run.evaluate(prepared[i], i, raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity, ctx, group, from, to);
-          }
-        }
+      for (const i of list.rules) {
+        const severity = list.raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity;
+        statuses[d * width + i] = this.run(prepared[i], severity, doc, views[d], ref, list.ctx, violations, findings);
       }
     }
+
     // The report's columns: the pack's rules, then the guaranteed ones outside it.
     const columns: number[] = [];
     for (let i = 0; i < width; i++) if (i < this.packRules || guaranteed[i]) columns.push(i);
@@ -365,8 +326,55 @@ export class PolicyEngine {
       for (let c = 0; c < columns.length; c++) compact[d * columns.length + c] = statuses[d * width + columns[c]];
     }
     const rules = columns.map(i => prepared[i].rule);
-    const findings = inDocumentOrder(found, foundIn, documents.length);
     return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings, this.pss.label)._withManifests(manifests);
+  }
+
+  /**
+   * Runs one rule on one document, appends its findings (of `severity`) and returns the object's status code for the rule.
+   * `violations` is empty, and left empty.
+   */
+  private run(prepared: PreparedRule, severity: Severity, doc: ManifestDocument, view: PodView | undefined, object: ObjectRef,
+    ctx: CheckContext, violations: Violation[], findings: Finding[]): number {
+    const { check, rule } = prepared;
+    try {
+      if (check!.appliesTo !== 'pods') check!.evaluateObject(doc.manifest, ctx, violations);
+      else if (!view!.shaped) check!.evaluatePod(view!, doc.manifest, ctx, violations);
+      else evaluateEveryPod(view!, pod => check!.evaluatePod(pod, doc.manifest, ctx, violations), violations);
+    } catch (e) {
+      // A defect of this rule on this object: the rule fails here (an error, never a pass),
+      // and the object and every other rule and object keep their own verdicts.
+      violations.length = 0;
+      findings.push({
+        ruleId: rule.id, severity: Severity.ERROR, object, path: '', suppressed: false,
+        message: `${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
+          + 'this is a defect of the rule, not of the manifest',
+        remediation: rule.remediation,
+      });
+      return NON_COMPLIANT;
+    }
+    if (violations.length === 0) return COMPLIANT;
+    // A suppression covers the findings of its scope: a container's, or the object's.
+    let allSuppressed = true;
+    for (const v of violations) {
+      const suppression = suppressionOf(doc.manifest, doc.suppressions, rule.id, prepared.suppressionKey,
+        this.options.suppressionPolicy, object, v.container);
+      const suppressed = !!suppression && !suppression.refused;
+      allSuppressed &&= suppressed;
+      findings.push({
+        ruleId: rule.id,
+        severity,
+        object,
+        container: v.container,
+        path: v.path,
+        message: suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message,
+        remediation: rule.remediation,
+        suppressed,
+        suppressionReason: suppression?.reason,
+        suppressionRefused: suppression?.refused,
+      });
+    }
+    violations.length = 0;
+    return allSuppressed ? SUPPRESSED : NON_COMPLIANT;
   }
 }
 
@@ -378,125 +386,23 @@ interface Guarantee {
   readonly problem?: string;
 }
 
-/** The rules that run on one kind of object with one guarantee and image settings, and the documents they run on. */
+/** The rules that run on one kind of object with one guarantee and image settings. */
 interface RuleList {
   readonly rules: number[];
   readonly raised: ReadonlySet<number> | undefined;
   readonly ctx: CheckContext;
-  readonly documents: number[];
 }
 
 /** One set of image settings: its context, which rules it configures, and its rule lists. */
 interface Setting {
   readonly ctx: CheckContext;
   readonly configured: boolean[];
-  readonly lists: Map<Guarantee | undefined, [Map<string, RuleList>, Map<string, RuleList>, Map<string, RuleList>]>;
-}
-
-/**
- * One rule over a block of the documents it applies to, writing statuses and findings. A
- * method of its own, called for each rule and block: V8 optimises it on the first calls and
- * reuses that code for the rest, where one long loop in `evaluateDocuments` fell back to
- * the interpreter whenever a later rule showed it a new shape.
- */
-class RuleRun {
-  // Rules append to one array; each call's violations are those past the length before it
-  // ran. Emptying the array after every object (length = 0) made V8 drop its storage, and
-  // every object with a finding then allocated a new one; it is emptied only once it holds
-  // more than VIOLATIONS_KEPT.
-  private readonly violations: Violation[] = [];
-
-  constructor(
-    private readonly documents: ManifestDocument[],
-    private readonly manifests: any[],
-    private readonly views: (PodView | undefined)[],
-    private readonly suppressionPolicy: SuppressionPolicy | undefined,
-    private readonly objects: ObjectRef[],
-    private readonly statuses: Uint8Array,
-    private readonly width: number,
-    private readonly found: Finding[],
-    private readonly foundIn: number[],
-  ) {}
-
-  /** Runs `prepared` (the rule at `i`), its findings of `severity`, on the documents at `group[from..to)`. */
-  public evaluate(prepared: PreparedRule, i: number, severity: Severity, ctx: CheckContext,
-    group: readonly number[], from: number, to: number): void {
-    const { check, evaluate, pods, rule } = prepared;
-    const { documents, manifests, views, violations, statuses, width } = this;
-    for (let g = from; g < to; g++) {
-      const d = group[g];
-      const manifest = manifests[d];
-      const first = violations.length;
-      try {
-        if (pods) evaluate!.call(check!, views[d], manifest, ctx, violations);
-        else evaluate!.call(check!, manifest, ctx, violations);
-      } catch (e) {
-        // A defect of this rule on this object: the rule fails here (an error, never a pass),
-        // and the object and every other rule and object keep their own verdicts.
-        violations.length = first;
-        statuses[d * width + i] = NON_COMPLIANT;
-        this.report(d, {
-          ruleId: rule.id, severity: Severity.ERROR, object: this.objects[d], path: '', suppressed: false,
-          message: `${where(documents[d])}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
-            + 'this is a defect of the rule, not of the manifest',
-          remediation: rule.remediation,
-        });
-        continue;
-      }
-      if (violations.length === first) {
-        statuses[d * width + i] = COMPLIANT;
-        continue;
-      }
-      // A suppression covers the findings of its scope: a container's, or the object's.
-      let allSuppressed = true;
-      for (let n = first; n < violations.length; n++) {
-        const v = violations[n];
-        const suppression = suppressionOf(manifest, documents[d].suppressions, rule.id, prepared.suppressionKey,
-          this.suppressionPolicy, this.objects[d], v.container);
-        const suppressed = !!suppression && !suppression.refused;
-        allSuppressed &&= suppressed;
-        this.report(d, {
-          ruleId: rule.id,
-          severity,
-          object: this.objects[d],
-          container: v.container,
-          path: v.path,
-          message: suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message,
-          remediation: rule.remediation,
-          suppressed,
-          suppressionReason: suppression?.reason,
-          suppressionRefused: suppression?.refused,
-        });
-      }
-      statuses[d * width + i] = allSuppressed ? SUPPRESSED : NON_COMPLIANT;
-    }
-    // Every violation so far is now a finding: let a long evaluation's go, now and then.
-    if (violations.length > VIOLATIONS_KEPT) violations.length = 0;
-  }
-
-  private report(d: number, finding: Finding): void {
-    this.found.push(finding);
-    this.foundIn.push(d);
-  }
-}
-
-/**
- * `findings` ordered by the document each is about (`documents[n]` for `findings[n]`),
- * keeping their order within a document: a stable counting sort, linear in both counts.
- */
-function inDocumentOrder(findings: Finding[], documents: number[], documentCount: number): Finding[] {
-  let sorted = true;
-  for (let n = 1; n < documents.length && sorted; n++) sorted = documents[n - 1] <= documents[n];
-  if (sorted) return findings;
-  const start = new Uint32Array(documentCount + 1);
-  for (const d of documents) start[d + 1]++;
-  for (let d = 0; d < documentCount; d++) start[d + 1] += start[d];
-  const ordered = new Array<Finding>(findings.length);
-  for (let n = 0; n < findings.length; n++) ordered[start[documents[n]]++] = findings[n];
-  return ordered;
+  /** By guarantee, then form (pod rules' forms first when run), then kind. */
+  readonly lists: Map<Guarantee | undefined, Map<string, RuleList>[]>;
 }
 
 const NO_PROBLEMS: StructureProblem[] = [];
+// Bits: a custom resource whose pods the engine reads (an Argo Rollout) is POD_FORM | CUSTOM_FORM.
 const OBJECT_FORM = 0;
 const POD_FORM = 1;
 const CUSTOM_FORM = 2;

@@ -62,9 +62,9 @@ export interface ImageRecordEntry {
 export function imageRecord(documents: readonly ManifestDocument[]): ImageRecordEntry[] {
   const byReference = new Map<string, { entry: Omit<ImageRecordEntry, 'usedBy'>; usedBy: ImageUse[] }>();
   for (const doc of documents) {
-    const pod = doc.manifest && typeof doc.manifest === 'object' ? podViewOf(doc.manifest) : undefined;
-    if (!pod) continue;
-    for (const c of pod.containers) {
+    const first = doc.manifest && typeof doc.manifest === 'object' ? podViewOf(doc.manifest) : undefined;
+    // Every pod the manifest runs (an Argo workflow runs one per template).
+    for (let pod = first; pod; pod = pod.next) for (const c of pod.containers) {
       const reference = c.spec.image;
       if (typeof reference !== 'string') continue;
       let item = byReference.get(reference);

@@ -38,17 +38,36 @@ export function inGroup(apiVersion: unknown, group: string): boolean {
   return slash === group.length && apiVersion.startsWith(group);
 }
 
-/** A custom resource kind that embeds a pod spec, and where. RULES.md lists them. */
+/** A custom resource kind that runs pods, and where their spec is. RULES.md lists them. */
 export interface CustomPodKind {
   /** The project that defines the kind. */
   readonly project: string;
   readonly group: string;
   readonly kind: string;
-  /** JSON path of the pod spec (its `metadata` is beside it, when it has one). */
+  /**
+   * JSON path of the pod spec (its `metadata` is beside it, when it has one); for a kind that spells
+   * its pods out in fields of its own, where those are.
+   */
   readonly specPath: string;
+  /** For such a kind: the pods its controller creates from those fields, as its adapter below builds them. */
+  readonly pods?: (manifest: any) => PodView | undefined;
+  /** What changes those pods where no rule reads it (pod-template-not-checked reports it). */
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
 }
 
-/** Pod templates inside well-known custom resources: checked like those of the built-in kinds. */
+/** A part of a custom resource that changes its pods where no rule reads it: the JSON path and what it does. */
+export interface UncheckedPart {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Where an Argo workflow spec at `base` keeps its pods, for RULES.md. */
+function argoPodsAt(base: string): string {
+  return `${base}.templates[]: .container, .script or .containerSet.containers[], with .initContainers[] and .sidecars[]; `
+    + `pod fields from the template, else from ${base}`;
+}
+
+/** Pods of well-known custom resources: checked like those of the built-in kinds. */
 export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   { project: 'Argo Rollouts', group: 'argoproj.io', kind: 'Rollout', specPath: 'spec.template.spec' },
   { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Service', specPath: 'spec.template.spec' },
@@ -57,34 +76,62 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec' },
   { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec' },
   { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec' },
+  ...[['Workflow', 'spec'], ['WorkflowTemplate', 'spec'], ['ClusterWorkflowTemplate', 'spec'], ['CronWorkflow', 'spec.workflowSpec']]
+    .map(([kind, at]) => ({
+      project: 'Argo Workflows', group: 'argoproj.io', kind, specPath: argoPodsAt(at),
+      pods: (m: any) => argoPods(fieldAt(m, at), at), unchecked: (m: any) => argoUnchecked(fieldAt(m, at), at),
+    })),
+  {
+    project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector',
+    specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
+      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]',
+    pods: m => collectorPod(m), unchecked: m => collectorUnchecked(m),
+  },
 ];
 
-/** The location of each custom pod kind, by kind and then API group. */
-const CUSTOM_LOCATIONS = new Map<string, Map<string, PodLocation>>();
-for (const c of CUSTOM_POD_KINDS) {
-  const holderPath = c.specPath.split('.').slice(0, -1);
-  const location: PodLocation = {
-    specPath: c.specPath,
-    metadataPath: [...holderPath, 'metadata'].join('.'),
-    holder: m => holderPath.reduce((at: any, field) => (isObject(at) ? at[field] : undefined), m),
-  };
-  if (!CUSTOM_LOCATIONS.has(c.kind)) CUSTOM_LOCATIONS.set(c.kind, new Map());
-  CUSTOM_LOCATIONS.get(c.kind)!.set(c.group, location);
+/** How a custom pod kind's pods are found: a pod spec at a path, or its adapter. */
+interface CustomPods {
+  readonly location?: PodLocation;
+  readonly pods?: (manifest: any) => PodView | undefined;
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
 }
 
-/** The location of a custom pod kind's pod spec, or undefined for any other object. */
-function customLocationOf(manifest: any): PodLocation | undefined {
-  const byGroup = CUSTOM_LOCATIONS.get(manifest.kind);
+/** Each custom pod kind, by kind and then API group. */
+const CUSTOM_PODS = new Map<string, Map<string, CustomPods>>();
+for (const c of CUSTOM_POD_KINDS) {
+  const holderPath = c.specPath.split('.').slice(0, -1);
+  const found: CustomPods = c.pods ? { pods: c.pods, unchecked: c.unchecked } : {
+    location: {
+      specPath: c.specPath,
+      metadataPath: [...holderPath, 'metadata'].join('.'),
+      holder: m => holderPath.reduce((at: any, field) => (isObject(at) ? at[field] : undefined), m),
+    },
+  };
+  if (!CUSTOM_PODS.has(c.kind)) CUSTOM_PODS.set(c.kind, new Map());
+  CUSTOM_PODS.get(c.kind)!.set(c.group, found);
+}
+
+/** How a custom pod kind's pods are found, or undefined for any other object. */
+function customPodsOf(manifest: any): CustomPods | undefined {
+  const byGroup = CUSTOM_PODS.get(manifest.kind);
   const apiVersion = manifest.apiVersion;
   if (!byGroup || typeof apiVersion !== 'string') return undefined;
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? undefined : byGroup.get(apiVersion.slice(0, slash));
 }
 
-/** Where the pod sits in a manifest, or undefined when it carries none. */
-function podLocationOf(manifest: any): PodLocation | undefined {
-  const kind = manifest.kind;
-  switch (kind) {
+/**
+ * For a custom resource whose pods the engine reads (its kind is in CUSTOM_POD_KINDS): what changes
+ * them where no rule reads it ([] for none). Undefined for any other object.
+ */
+export function uncheckedPodParts(manifest: any): UncheckedPart[] | undefined {
+  const custom = CUSTOM_PODS.has(manifest.kind) ? customPodsOf(manifest) : undefined;
+  return custom ? custom.unchecked?.(manifest) ?? [] : undefined;
+}
+
+/** Where the pod sits in a built-in pod-bearing kind at the apiVersion that serves it. */
+function builtInLocationOf(manifest: any): PodLocation | undefined {
+  switch (manifest.kind) {
     case 'Pod':
       return manifest.apiVersion === 'v1' ? POD : undefined;
     case 'PodTemplate':
@@ -101,34 +148,19 @@ function podLocationOf(manifest: any): PodLocation | undefined {
     case 'CronJob':
       return manifest.apiVersion === 'batch/v1' ? JOB_TEMPLATE : undefined;
     default:
-      return CUSTOM_LOCATIONS.has(kind) ? customLocationOf(manifest) : undefined;
+      return undefined;
   }
 }
 
-/** The apiVersion Kubernetes 1.28 serves each built-in pod-bearing kind under. */
-const SERVED: { [kind: string]: string } = {
-  Pod: 'v1', PodTemplate: 'v1', ReplicationController: 'v1',
-  Deployment: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1',
-  Job: 'batch/v1', CronJob: 'batch/v1',
-};
-
 /**
- * Why a built-in pod-bearing kind carries no pod the rules can read, or undefined: the kind
- * under an apiVersion Kubernetes does not serve it at (the API server answers "no matches for
- * kind"), or no pod spec where the kind keeps it. A kind of that name in a group with a dot
- * is a custom resource, not this kind.
+ * Why a built-in pod-bearing kind, at the apiVersion that serves it, carries no pod the rules can
+ * read, or undefined: no pod spec where the kind keeps it. (A kind under an apiVersion that does
+ * not serve it is structure.ts's `apiVersionProblem`.)
  */
 export function podSpecProblem(manifest: any): string | undefined {
-  const kind = manifest.kind;
-  const served = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(SERVED, kind) ? SERVED[kind] : undefined;
-  if (served === undefined) return undefined;
-  const apiVersion = manifest.apiVersion;
-  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  if (group.includes('.')) return undefined;
-  const location = podLocationOf(manifest);
-  if (!location) return `kind ${kind} is not served under apiVersion "${apiVersion}"; Kubernetes 1.28 serves it as ${served}`;
-  if (isObject(location.holder(manifest)?.spec)) return undefined;
-  return `${kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
+  const location = builtInLocationOf(manifest);
+  if (!location || isObject(location.holder(manifest)?.spec)) return undefined;
+  return `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few
@@ -180,8 +212,13 @@ export class ContainerView {
     /** The container's securityContext, or {} when unset. */
     public readonly securityContext: any,
     private readonly specPath: string,
+    /** Where a container built from a custom resource's own fields is written (`spec.templates[0].script`). */
+    at: string | undefined = undefined,
+    /** What holds the container, when the resource runs several pods: ` of template "build"`. */
+    private readonly owner = '',
   ) {
     this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
+    this._path = at;
   }
 
   /** JSON path of the container, e.g. `spec.template.spec.initContainers[1]`. */
@@ -196,12 +233,14 @@ export class ContainerView {
 
   /** Human label for messages: `container "api"`, `init container "migrate"`. */
   public get label(): string {
-    return `${LABELS[this.type]} "${this.name}"`;
+    return `${LABELS[this.type]} "${this.name}"${this.owner}`;
   }
 }
 
 /** The pod a manifest carries, as the kubelet sees it. */
 export class PodView {
+  /** Whether rules' paths need `locate`, or the manifest runs more pods than this one (see `evaluateEveryPod`). */
+  public readonly shaped: boolean;
   private _placement: PodPlacement | undefined = undefined;
 
   constructor(
@@ -217,7 +256,28 @@ export class PodView {
     public readonly containers: ContainerView[],
     /** `spec.os.name: windows`: exempt from Linux-only restricted controls. */
     public readonly windows: boolean,
-  ) {}
+    /** For a pod built from a custom resource's own fields: where the resource writes each pod field (see `locate`). */
+    private readonly written: ReadonlyMap<string, string> | undefined = undefined,
+    /** The next pod the same manifest runs (an Argo workflow runs one per template). */
+    public readonly next: PodView | undefined = undefined,
+  ) {
+    this.shaped = written !== undefined || next !== undefined;
+  }
+
+  /**
+   * The manifest's own path for a path a rule wrote: a pod built from a custom resource's fields
+   * has the spec path `<pod>` and the metadata path `<pod-metadata>`, and each field is written
+   * where the resource holds it (the longest known prefix of the path wins).
+   */
+  public locate(path: string): string {
+    const written = this.written;
+    if (written === undefined || !path.startsWith('<')) return path;
+    for (let end = path.length; end > 0; end = Math.max(path.lastIndexOf('.', end - 1), path.lastIndexOf('[', end - 1))) {
+      const at = written.get(path.slice(0, end));
+      if (at !== undefined) return at + path.slice(end);
+    }
+    return path;
+  }
 
   /** The node pool the pod is pinned to, that pool's sensitivity and the pod's own. */
   public get placement(): PodPlacement {
@@ -230,7 +290,12 @@ export class PodView {
  * carries none (not a pod-bearing kind, or the pod spec is missing).
  */
 export function podViewOf(manifest: any): PodView | undefined {
-  const location = podLocationOf(manifest);
+  let location = builtInLocationOf(manifest);
+  if (!location && CUSTOM_PODS.has(manifest.kind)) {
+    const custom = customPodsOf(manifest);
+    if (custom?.pods) return custom.pods(manifest);
+    location = custom?.location;
+  }
   if (!location) return undefined;
   const holder = location.holder(manifest);
   const spec = isObject(holder) ? holder.spec : undefined;
@@ -269,3 +334,264 @@ function addContainers(into: ContainerView[], at: number, items: unknown, list: 
 
 /** What a missing object reads as: nothing to allocate per view, and nothing a rule can change. */
 const EMPTY: any = Object.freeze({});
+
+// Pods a custom resource spells out in fields of its own. An adapter builds the pod its controller
+// would create, recording where the resource writes each pod field, so rules read a plain pod and
+// their findings point at the resource's fields (PodView.locate).
+
+/** The spec path of a built pod: rules write `<pod>.hostNetwork`, which `locate` turns into the resource's path. */
+const BUILT_SPEC = '<pod>';
+const BUILT_METADATA = '<pod-metadata>';
+
+class PodBuilder {
+  public readonly spec: { [field: string]: unknown } = {};
+  // Without a prototype: a key such as "constructor" or "__proto__" is a key like any other.
+  private readonly annotations: { [key: string]: unknown } = Object.create(null);
+  private readonly labels: { [key: string]: unknown } = Object.create(null);
+  private readonly written = new Map<string, string>();
+  private readonly containers: ContainerView[] = [];
+  private readonly lists = { containers: [] as unknown[], initContainers: [] as unknown[] };
+
+  /**
+   * @param fields where a pod field the resource leaves unset would be written (`spec` of a workflow)
+   * @param metadata where the pod's labels and annotations are, when the resource sets none
+   * @param owner what holds the containers, for messages (` of template "build"`)
+   */
+  constructor(fields: string, metadata: string, private readonly owner = '') {
+    this.written.set(BUILT_SPEC, fields);
+    this.written.set(BUILT_METADATA, metadata);
+  }
+
+  /** Sets pod field `name` from `value`, written at `at`, unless the value is unset. */
+  public field(name: string, value: unknown, at: string): void {
+    // As the controllers test it: an empty string, list or node selector is no setting.
+    const empty = value === '' || (Array.isArray(value) && value.length === 0) || (name === 'nodeSelector' && isObject(value)
+      && Object.keys(value).length === 0);
+    if (value === undefined || value === null || empty || name in this.spec) return;
+    this.spec[name] = value;
+    this.written.set(`${BUILT_SPEC}.${name}`, at);
+  }
+
+  /** Tells where a pod field the resource does not have would be asked for (`serviceAccountName` is `serviceAccount`). */
+  public unset(name: string, at: string): void {
+    if (!(name in this.spec)) this.written.set(`${BUILT_SPEC}.${name}`, at);
+  }
+
+  /** Adds the volumes in `items` (written at `at[i]`) whose name `wanted` accepts and the pod does not have yet. */
+  public volumes(items: unknown, at: string, wanted: (name: unknown) => boolean = () => true): void {
+    if (!Array.isArray(items)) return;
+    const volumes = (this.spec.volumes ??= []) as any[];
+    for (let i = 0; i < items.length; i++) {
+      const name = isObject(items[i]) ? items[i].name : undefined;
+      if (!wanted(name) || volumes.some(v => isObject(v) && v.name === name)) continue;
+      this.written.set(`${BUILT_SPEC}.volumes[${volumes.length}]`, `${at}[${i}]`);
+      volumes.push(items[i]);
+    }
+  }
+
+  /** Adds labels or annotations from `map`, written at `at`; earlier ones win. */
+  public metadata(field: 'labels' | 'annotations', map: unknown, at: string): void {
+    if (!isObject(map)) return;
+    const into = field === 'labels' ? this.labels : this.annotations;
+    for (const key of Object.keys(map)) {
+      if (key in into) continue;
+      into[key] = map[key];
+      this.written.set(`${BUILT_METADATA}.${field}[${JSON.stringify(key)}]`, `${at}[${JSON.stringify(key)}]`);
+    }
+  }
+
+  /** Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name. */
+  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string): void {
+    if (!isObject(c)) return;
+    const list = type === 'container' ? this.lists.containers : this.lists.initContainers;
+    const index = list.length;
+    list.push(c);
+    const name = typeof c.name === 'string' ? c.name : fallbackName ?? `#${index}`;
+    const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
+    const listName = type === 'container' ? 'containers' : 'initContainers';
+    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner));
+  }
+
+  /** Adds every container of `items` (written at `at[i]`). */
+  public containerList(type: 'container' | 'initContainer', items: unknown, at: string): void {
+    if (Array.isArray(items)) items.forEach((c, i) => this.container(type, c, `${at}[${i}]`));
+  }
+
+  public build(next: PodView | undefined): PodView {
+    const spec = this.spec;
+    spec.containers = this.lists.containers;
+    if (this.lists.initContainers.length) spec.initContainers = this.lists.initContainers;
+    const metadata = { labels: this.labels, annotations: this.annotations };
+    const securityContext = isObject(spec.securityContext) ? spec.securityContext : EMPTY;
+    const windows = isObject(spec.os) && spec.os.name === 'windows';
+    return new PodView(BUILT_SPEC, spec, metadata, BUILT_METADATA, securityContext, this.containers, windows, this.written, next);
+  }
+}
+
+/** The value at `path` (dot-separated fields) of `value`, or undefined. */
+function fieldAt(value: any, path: string): any {
+  for (const field of path.split('.')) value = isObject(value) ? value[field] : undefined;
+  return value;
+}
+
+/**
+ * The pods an Argo workflow spec runs: one per template that runs user containers (`container`,
+ * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go): the template's
+ * containers with its `initContainers` and `sidecars`; securityContext, serviceAccountName,
+ * automountServiceAccountToken, nodeSelector, affinity, tolerations and priority class from the
+ * template, else the workflow; hostNetwork, dnsPolicy and imagePullSecrets from the workflow; the
+ * template's volumes and the workflow's that its containers mount; the workflow's podMetadata under
+ * the template's metadata. `resource`, `data`, `http` and `plugin` templates run only Argo's own
+ * executor (or agent), and `steps`, `dag` and `suspend` no pod. `podSpecPatch` is a patch applied
+ * at run time, which pod-template-not-checked reports.
+ */
+function argoPods(workflow: any, at: string): PodView | undefined {
+  const templates = isObject(workflow) ? workflow.templates : undefined;
+  if (!Array.isArray(templates)) return undefined;
+  let pods: PodView | undefined;
+  // Built last to first, so the chain runs in document order.
+  for (let i = templates.length - 1; i >= 0; i--) {
+    const t = templates[i];
+    if (!isObject(t)) continue;
+    const here = `${at}.templates[${i}]`;
+    const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner);
+    if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
+    else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
+    else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
+    else continue;
+    pod.containerList('container', t.sidecars, `${here}.sidecars`);
+    pod.containerList('initContainer', t.initContainers, `${here}.initContainers`);
+    for (const [field, own, shared] of ARGO_POD_FIELDS) {
+      pod.field(field, t[own], `${here}.${own}`);
+      pod.field(field, workflow[shared], `${at}.${shared}`);
+      pod.unset(field, `${at}.${shared}`);
+    }
+    for (const field of ['hostNetwork', 'dnsPolicy', 'imagePullSecrets']) pod.field(field, workflow[field], `${at}.${field}`);
+    pod.volumes(t.volumes, `${here}.volumes`);
+    const mounted = new Set<unknown>();
+    for (const c of [t.container, t.script, t.containerSet, ...listOf(t.containerSet?.containers), ...listOf(t.sidecars),
+      ...listOf(t.initContainers)]) {
+      for (const m of listOf(isObject(c) ? c.volumeMounts : undefined)) if (isObject(m)) mounted.add(m.name);
+    }
+    pod.volumes(workflow.volumes, `${at}.volumes`, name => mounted.has(name));
+    for (const field of ['labels', 'annotations'] as const) {
+      pod.metadata(field, fieldAt(t, `metadata.${field}`), `${here}.metadata.${field}`);
+      pod.metadata(field, fieldAt(workflow, `podMetadata.${field}`), `${at}.podMetadata.${field}`);
+    }
+    pods = pod.build(pods);
+  }
+  return pods;
+}
+
+/** Pod fields an Argo template sets for its pod, else the workflow: [pod field, template field, workflow field]. */
+const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
+  ['securityContext', 'securityContext', 'securityContext'],
+  ['serviceAccountName', 'serviceAccountName', 'serviceAccountName'],
+  ['automountServiceAccountToken', 'automountServiceAccountToken', 'automountServiceAccountToken'],
+  ['nodeSelector', 'nodeSelector', 'nodeSelector'],
+  ['affinity', 'affinity', 'affinity'],
+  ['tolerations', 'tolerations', 'tolerations'],
+  ['priorityClassName', 'priorityClassName', 'podPriorityClassName'],
+];
+
+/**
+ * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
+ * the workflow or a template) is a patch in a string the controller applies at run time, and
+ * `templateDefaults` is merged into every template by the controller.
+ */
+function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
+  if (!isObject(workflow)) return [];
+  const patched = (path: string) => ({
+    path, message: `${path} patches the pod at run time (a patch in a string, which the rules cannot read): what it sets is not checked`,
+  });
+  const found: UncheckedPart[] = [];
+  if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
+  if (workflow.templateDefaults !== undefined) {
+    found.push({ path: `${at}.templateDefaults`, message: `${at}.templateDefaults is merged into every template by the controller: `
+      + 'what it sets is not checked; set those fields on the templates' });
+  }
+  listOf(workflow.templates).forEach((t, i) => {
+    if (isObject(t) && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
+  });
+  return found;
+}
+
+function listOf(items: unknown): readonly unknown[] {
+  return Array.isArray(items) ? items : EMPTY_LIST;
+}
+
+const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
+
+/**
+ * The pod an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds it:
+ * the container "otc-container" from spec's image, imagePullPolicy, securityContext, resources, env,
+ * envFrom, ports, volumeMounts and lifecycle; the pod's securityContext from podSecurityContext, its
+ * ServiceAccount from serviceAccount, hostNetwork, shareProcessNamespace, volumes, nodeSelector,
+ * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
+ * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
+ * injects only the container into other pods and ignores the pod fields, so only it is checked.
+ */
+function collectorPod(manifest: any): PodView | undefined {
+  const spec = manifest.spec;
+  if (!isObject(spec)) return undefined;
+  const pod = new PodBuilder('spec', 'metadata');
+  const container: { [field: string]: unknown } = { name: 'otc-container' };
+  for (const field of COLLECTOR_CONTAINER_FIELDS) if (spec[field] !== undefined) container[field] = spec[field];
+  pod.container('container', container, 'spec');
+  if (spec.mode !== 'sidecar') {
+    pod.containerList('container', spec.additionalContainers, 'spec.additionalContainers');
+    pod.containerList('initContainer', spec.initContainers, 'spec.initContainers');
+    pod.field('securityContext', spec.podSecurityContext, 'spec.podSecurityContext');
+    pod.unset('securityContext', 'spec.podSecurityContext');
+    pod.field('serviceAccountName', spec.serviceAccount, 'spec.serviceAccount');
+    pod.unset('serviceAccountName', 'spec.serviceAccount');
+    // The collector has no field for it: its ServiceAccount is where the token is turned off.
+    pod.unset('automountServiceAccountToken', 'spec.serviceAccount');
+    for (const field of COLLECTOR_POD_FIELDS) pod.field(field, spec[field], `spec.${field}`);
+    pod.volumes(spec.volumes, 'spec.volumes');
+    pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
+    pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
+  }
+  return pod.build(undefined);
+}
+
+/** What of an OpenTelemetryCollector runs a pod no rule reads: its target allocator's. */
+function collectorUnchecked(manifest: any): UncheckedPart[] {
+  if (fieldAt(manifest, 'spec.targetAllocator.enabled') !== true) return [];
+  return [{ path: 'spec.targetAllocator', message: 'spec.targetAllocator runs a pod of its own, which the pod rules do not read: '
+    + 'its pod is not checked' }];
+}
+
+const COLLECTOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
+  'lifecycle'];
+const COLLECTOR_POD_FIELDS = ['hostNetwork', 'shareProcessNamespace', 'nodeSelector', 'affinity', 'tolerations', 'priorityClassName'];
+
+/**
+ * Runs a pod rule (`run`) on every pod `first` chains, writing each finding's path where the manifest
+ * holds the field; a finding every pod shares (a workflow-wide field) is kept once.
+ */
+export function evaluateEveryPod(first: PodView, run: (pod: PodView) => void, out: Finding[]): void {
+  const seen = new Set<string>();
+  for (let pod: PodView | undefined = first; pod; pod = pod.next) {
+    const from = out.length;
+    run(pod);
+    let keep = from;
+    for (let n = from; n < out.length; n++) {
+      const v = out[n];
+      const path = pod.locate(v.path);
+      const key = `${v.container ?? ''}\u0000${path}\u0000${v.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out[keep++] = path === v.path ? v : { ...v, path };
+    }
+    out.length = keep;
+  }
+}
+
+/** What evaluateEveryPod reads of a rule's violation (check.ts's Violation). */
+interface Finding {
+  readonly container?: string;
+  readonly path: string;
+  readonly message: string;
+}

@@ -3,8 +3,60 @@
 // does not have, or a value of the wrong JSON type (`privileged: "true"`,
 // `runAsUser: "0"`, a label value that is a number), makes Kubernetes refuse the object, so the
 // engine reports it as invalid rather than check what would never run. The field tables are
-// generated from the upstream schema (k8s-fields.ts).
-import { K8S_FIELDS, POD_BEARING_TYPES } from './k8s-fields';
+// generated from the upstream schema (k8s-fields.ts), as is the table of the apiVersions each
+// built-in kind is served at.
+import { K8S_FIELDS, POD_BEARING_TYPES, SERVED_KINDS } from './k8s-fields';
+
+/**
+ * API groups Kubernetes once served and 1.28 serves no version of (extensions: 1.22;
+ * settings.k8s.io: 1.20; auditregistration.k8s.io: 1.19): their kinds are built-in kinds at an
+ * apiVersion gone, not custom resources (a CRD's group has a dot, and none of these is a CRD's).
+ */
+const REMOVED_GROUPS = ['extensions', 'settings.k8s.io', 'auditregistration.k8s.io'];
+
+/** The groups of the built-in API: an object of any other group is a custom resource (or an aggregated API's). */
+const BUILT_IN_GROUPS = new Set([...REMOVED_GROUPS, ...Object.values(SERVED_KINDS).flat().map(v => groupOf(v.replace(/^\+/, '')))]);
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+// An API group is a DNS subdomain and a version a DNS label (what a CRD or an APIService may declare):
+// anything else is served by nothing, custom or built-in.
+const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const SERVABLE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*/)?[a-z](?:[-a-z0-9]*[a-z0-9])?$`);
+
+/** Kind names by their lower case, for the hint when a built-in kind is misspelt in case. */
+const KINDS_BY_LOWER_CASE = new Map(Object.keys(SERVED_KINDS).map(kind => [kind.toLowerCase(), kind]));
+
+/**
+ * Why an object of a built-in API group is not served as written, or undefined: its kind is not
+ * served at its apiVersion (the API server answers "no matches for kind"). An apiVersion a later
+ * Kubernetes (to 1.33) adds is accepted, as the field tables accept later fields. An object of any
+ * other group is a custom resource: a `Service` of serving.knative.dev/v1 is Knative's.
+ */
+export function apiVersionProblem(manifest: any): string | undefined {
+  const kind = manifest.kind;
+  const apiVersion = manifest.apiVersion;
+  const served = Object.prototype.hasOwnProperty.call(SERVED_KINDS, kind) ? SERVED_KINDS[kind] : undefined;
+  if (served && (served.includes(apiVersion) || served.includes(`+${apiVersion}`))) return undefined;
+  if (!SERVABLE.test(apiVersion)) {
+    return `apiVersion "${apiVersion}" names no API Kubernetes can serve: it is GROUP/VERSION (or VERSION for the core group), `
+      + 'the group a lower-case DNS name (e.g. apps, example.com) and the version a lower-case label (e.g. v1, v1beta1)';
+  }
+  if (!BUILT_IN_GROUPS.has(groupOf(apiVersion))) return undefined;
+  const problem = `kind ${kind} is not served under apiVersion "${apiVersion}"`;
+  if (!served) {
+    const near = KINDS_BY_LOWER_CASE.get(kind.toLowerCase());
+    return `${problem}; Kubernetes 1.28 serves no kind ${kind}${near ? ` (kinds are case-sensitive: ${near}?)` : ''}`;
+  }
+  const now = served.filter(v => !v.startsWith('+'));
+  const later = served.filter(v => v.startsWith('+')).map(v => v.slice(1));
+  const laterText = later.length ? `a later Kubernetes (to 1.33) serves it as ${later.join(' or ')}` : '';
+  if (now.length === 0) return `${problem}; Kubernetes 1.28 does not serve it, ${laterText}`;
+  return `${problem}; Kubernetes 1.28 serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`;
+}
 
 /** One place where an object does not fit the schema: the JSON path and what is wrong there. */
 export interface StructureProblem {

@@ -16,7 +16,7 @@ const MIN_REASON_LENGTH = 10;
 // Letters and digits of any script: what a reader sees as text. Spaces, punctuation,
 // combining marks and zero-width or format characters (U+200B, U+2060, U+FEFF...) show as
 // little or nothing, so they do not count towards a reason.
-const VISIBLE = /[\p{L}\p{N}]/gu;
+const VISIBLE_ENOUGH = new RegExp(`^(?:[^\\p{L}\\p{N}]*[\\p{L}\\p{N}]){${MIN_REASON_LENGTH}}`, 'u');
 // What moves the cursor, ends a line or reorders text on a terminal or in a YAML reader:
 // C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional controls.
 const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
@@ -38,7 +38,7 @@ export function containerSuppressionAnnotationKey(container: string, ruleId: str
  */
 export function reasonProblem(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return `must be a written reason with at least ${MIN_REASON_LENGTH} letters or digits`;
-  if ((reason.match(VISIBLE)?.length ?? 0) < MIN_REASON_LENGTH) {
+  if (!VISIBLE_ENOUGH.test(reason)) {
     return `must have at least ${MIN_REASON_LENGTH} letters or digits (spaces, punctuation and invisible characters do not count)`;
   }
   return undefined;

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
-import { lineAt } from './yaml/locate';
-import { YamlNode, YamlParser } from './yaml/parser';
-import { rememberSource, SourceText } from './yaml/sources';
+import { entry } from './yaml/locate';
+import { MAPPING_NODE, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
+import { PositionTable, rememberSource } from './yaml/sources';
 import { YamlSyntaxError } from './yaml/scanner';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -124,10 +124,14 @@ function readInput(file: string): Buffer {
   let fd: number | undefined;
   try {
     fd = file === STDIN ? 0 : fs.openSync(file, 'r');
+    // A regular file is read into one buffer of its size (chunks joined would hold the file twice
+    // over); a pipe, or a file that grows while it is read, in chunks.
+    const size = file === STDIN ? 0 : fs.fstatSync(fd).size;
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024 * 1024, MAX_INPUT_BYTES + 1 - total));
+      const wanted = chunks.length === 0 && size > 0 ? size + 1 : 64 * 1024 * 1024;
+      const chunk = Buffer.allocUnsafe(Math.min(wanted, MAX_INPUT_BYTES + 1 - total));
       const read = readSome(fd, chunk);
       if (read === 0) break;
       total += read;
@@ -174,9 +178,8 @@ const DOCUMENT_MARKER = /\n---(?=[ \t\r\n\u0085\u2028\u2029]|$)/g;
 
 /** A document as the loader reads it: its value or error, and (while it is read) go-yaml's nodes. */
 interface StreamDocument extends YamlStreamDocument {
-  /** The document's root node and the offset it starts at (not kept: the nodes of a large stream are large). */
+  /** The document's root node (not kept: the nodes of a large stream are large). */
   readonly root?: YamlNode;
-  readonly pos?: number;
 }
 
 /**
@@ -212,7 +215,7 @@ function eachDocument(text: string, visit: (document: StreamDocument) => void): 
     const line = document.line + 1;
     try {
       const value = decodeDocument(document.root);
-      if (value !== null) visit({ value, line, root: document.root, pos: document.pos });
+      if (value !== null) visit({ value, line, root: document.root });
     } catch (e) {
       if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
       else if (e instanceof RangeError) visit({ error: `line ${line}: document nests too deeply to be read`, line });
@@ -231,54 +234,39 @@ function linesBetween(text: string, from: number, to: number): number {
   return lines;
 }
 
-/** The path prefix of a document that is not a List item. */
-const NO_PREFIX: Array<string | number> = [];
-
-/** A text in memory, kept for locating fields. */
-function keptText(text: string): SourceText {
-  return { read: () => text, release: () => undefined };
-}
-
-/** A file's text, read again (and decoded as before) when fields are located, then let go. */
-class FileText implements SourceText {
-  private text: string | undefined = undefined;
-
-  constructor(private readonly file: string) {}
-
-  public read(): string {
-    return this.text ??= decodeYamlBytes(readInput(this.file)) ?? '';
-  }
-
-  public release(): void {
-    this.text = undefined;
-  }
+/** A List document's items: their nodes, by index, where the List is written as a mapping with an `items` sequence. */
+function itemNodes(root: YamlNode): YamlNode[] {
+  const items = root.kind === MAPPING_NODE ? entry(root, 'items')?.[1] : undefined;
+  const list = items?.alias ?? items;
+  return list?.kind === SEQUENCE_NODE ? list.children : [];
 }
 
 /**
  * Parses every document of a YAML (or JSON) text (see `readYamlStream`). A broken one
  * becomes a document with `parseError`; `kind: *List` objects are flattened into their items,
- * each with its own line.
+ * each with its own line. The line of every field is recorded as it is read (see sources.ts).
  */
-export function parseManifests(text: string, file: string, stream: SourceText = keptText(text)): ManifestDocument[] {
+export function parseManifests(text: string, file: string): ManifestDocument[] {
   const out: ManifestDocument[] = [];
+  const table = new PositionTable();
   let documentIndex = 0;
-  eachDocument(text, ({ value, error, line, root, pos }) => {
+  eachDocument(text, ({ value, error, line, root }) => {
     if (error !== undefined) {
       out.push({ manifest: undefined, file, documentIndex: documentIndex++, line, parseError: `YAML cannot be parsed at ${error}` });
       return;
     }
     const manifest = value as any;
-    const source = (prefix: Array<string | number>) => ({ stream, pos: pos!, line: line - 1, prefix });
     if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
+      const nodes = itemNodes(root!);
       manifest.items.forEach((item: unknown, i: number) => {
-        const prefix = ['items', i];
-        if (item !== null && typeof item === 'object') rememberSource(item, source(prefix));
-        out.push({ manifest: item, file, documentIndex, line: lineAt(root!, prefix) });
+        const itemLine = nodes[i] ? nodes[i].line + 1 : line;
+        if (item !== null && typeof item === 'object') rememberSource(item, nodes[i], itemLine, table);
+        out.push({ manifest: item, file, documentIndex, line: itemLine });
       });
       documentIndex++;
       return;
     }
-    if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, source(NO_PREFIX));
+    if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, root!, line, table);
     out.push({ manifest, file, documentIndex: documentIndex++, line });
   });
   return out;
@@ -316,7 +304,7 @@ export function readManifestFiles(files: string[]): ManifestDocument[] {
       out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
       continue;
     }
-    for (const document of parseManifests(text, name, file === STDIN ? keptText(text) : new FileText(file))) out.push(document);
+    for (const document of parseManifests(text, name)) out.push(document);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { setSharedValue, sharedValue } from '../vocab/brand';
 import { ImageLock } from '../vocab/image-lock';
 import { parseImageReference } from '../vocab/image-reference';
 import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
@@ -40,7 +41,8 @@ export interface ResolvedImage {
   readonly pinned: boolean;
 }
 
-const policies = new WeakMap<IConstruct, ImagePolicy>();
+// The policy of a scope is kept on the scope, so that every installed copy of the library finds it.
+const COVERING = 'ImagePolicy.covering';
 
 /**
  * The images an App or Chart may run: trusted registries only, pinned by digest (tags resolved
@@ -53,7 +55,7 @@ export class ImagePolicy extends Construct {
   /** The policy that covers `construct`: the nearest one on its scopes. */
   public static of(construct: IConstruct): ImagePolicy | undefined {
     for (const scope of [...construct.node.scopes].reverse()) {
-      const policy = policies.get(scope);
+      const policy = sharedValue(scope, COVERING) as ImagePolicy | undefined;
       if (policy) return policy;
     }
     return undefined;
@@ -72,7 +74,7 @@ export class ImagePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImagePolicyProps) {
     super(scope, id);
-    if (policies.has(scope)) throw new Error(`an ImagePolicy already covers "${scope.node.path || '(app)'}"; one per scope`);
+    if (sharedValue(scope, COVERING)) throw new Error(`an ImagePolicy already covers "${scope.node.path || '(app)'}"; one per scope`);
     checkTrustedRegistries(props.trustedRegistries, "'trustedRegistries'", true);
     checkMaxImageAge(props.maxAgeDays, !!props.lockFile, { maxAge: "'maxAgeDays'", lock: "'lockFile'" });
     this.now = props.now ? new Date(props.now) : new Date();
@@ -81,7 +83,7 @@ export class ImagePolicy extends Construct {
     this.requireDigest = props.requireDigest ?? true;
     this.maxAgeDays = props.maxAgeDays;
     this.lock = props.lockFile ? ImageLock.fromFile(props.lockFile, this.now) : undefined;
-    policies.set(scope, this);
+    setSharedValue(scope, COVERING, this);
   }
 
   /** The reference to render for `image`: the locked digest added where the lock knows the tag. */

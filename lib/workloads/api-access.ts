@@ -2,8 +2,8 @@
 // bound to the workload's own ServiceAccount. What a grant may not hold without a reason is
 // decided by the engine's RBAC rules themselves, run on the Role the grant renders, so the
 // construct and the engine never disagree.
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { PolicyEngine, RBAC_GROUP, Severity } from '../policy';
 import { Suppressions } from '../suppressions';
 import { ApiAccessExemptions, ApiPermission, ApiVerb, KubernetesApiAccess } from './props';

@@ -1,9 +1,9 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from '../kplus';
 import { NodePool } from '../scheduling/node-pool';
 import { SandboxRuntimeClass } from '../scheduling/runtime-class';
-import { Sensitivity } from '../vocab/sensitivity';
 import { SecretMount } from '../secrets/secret-mount';
+import { Sensitivity } from '../vocab/sensitivity';
 
 /**
  * CPU request and limit, as Kubernetes quantities ("250m", "0.5", "2").

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
-import { ISecureWorkload } from './secure-workload';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+import { ISecureWorkload } from './secure-workload';
 
 /**
  * Props of a SecureJob.
@@ -38,15 +38,17 @@ export interface SecureJobProps extends SecureWorkloadProps {
 export class SecureJob extends kplus.Job implements ISecureWorkload {
   /** Pods run to completion. */
   public readonly runsToCompletion = true;
-  private readonly hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished });
-    this.hardening = new PodHardening(this, props, {
-      container: p => super.addContainer(p),
-      initContainer: p => super.addInitContainer(p),
+    super(scope, id, {
+      ...PodHardening.kplusPodProps(scope, id, props),
+      activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished,
     });
+    this.hardening = this.hardened(props);
   }
+
+  // <secure-surface> written by scripts/secure-surface.ts (`npm run surface`): edit the members there, not here.
+  private readonly hardening: PodHardening;
 
   /**
    * Adds a container with secure defaults, required resources and explicit exemptions.
@@ -99,6 +101,12 @@ export class SecureJob extends kplus.Job implements ISecureWorkload {
   public _toPodSpec(): kplus.k8s.PodSpec {
     // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
-    return this.hardening.harden(super._toPodSpec());
+    return this.hardening.render(super._toPodSpec());
   }
+
+  /** The workload's hardening, which reaches the cdk8s-plus container adders past the overrides above. */
+  private hardened(props: SecureWorkloadProps): PodHardening {
+    return new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
+  }
+  // </secure-surface>
 }

@@ -1,10 +1,11 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
-import { bytes, PodHardening } from './pod-hardening';
-import { ISecureWorkload } from './secure-workload';
+import { PodHardening } from './pod-hardening';
+import { claimTemplateProblem } from './prop-checks';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
+import { ISecureWorkload } from './secure-workload';
 
 /**
  * A PersistentVolumeClaim template: each replica gets a volume of its own, kept across
@@ -87,16 +88,16 @@ export interface SecureStatefulSetProps extends SecureWorkloadProps {
 export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkload {
   /** Pods run until replaced. */
   public readonly runsToCompletion = false;
-  private readonly hardening: PodHardening;
-  private readonly claimTemplates: Array<SecureVolumeClaimTemplate & { readonly containers: string[] }> = [];
-  private readonly renderedClaimTemplates: any[] = [];
+  private readonly claimTemplates: SecureVolumeClaimTemplate[] = [];
+  private readonly renderedClaimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[] = [];
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
-    super(scope, id, { ...PodHardening.kplusPodProps(scope, id, props), service: props.service ?? headlessService(scope, id, props), replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady });
-    this.hardening = new PodHardening(this, props, {
-      container: p => super.addContainer(p),
-      initContainer: p => super.addInitContainer(p),
+    super(scope, id, {
+      ...PodHardening.kplusPodProps(scope, id, props),
+      service: props.service ?? headlessService(scope, id, props),
+      replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady,
     });
+    this.hardening = this.hardened(props);
     (props.volumeClaimTemplates ?? []).forEach((t, i) => this.addClaimTemplate(t, `volumeClaimTemplates[${i}]`));
   }
 
@@ -106,6 +107,9 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   public addVolumeClaimTemplate(template: SecureVolumeClaimTemplate): void {
     this.addClaimTemplate(template, 'volumeClaimTemplate');
   }
+
+  // <secure-surface> written by scripts/secure-surface.ts (`npm run surface`): edit the members there, not here.
+  private readonly hardening: PodHardening;
 
   /**
    * Adds a container with secure defaults, required resources and explicit exemptions.
@@ -158,45 +162,24 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   public _toPodSpec(): kplus.k8s.PodSpec {
     // A constructor that threw (and was caught) leaves the construct in the tree unhardened.
     if (!this.hardening) throw new Error(`${this.node.path} failed during construction and cannot be synthesised; remove it`);
-    const spec = this.hardening.harden(super._toPodSpec());
-    for (const t of this.claimTemplates) {
-      for (const c of spec.containers ?? []) {
-        if (!t.containers.includes(c.name)) continue;
-        c.volumeMounts = [...c.volumeMounts ?? [], { name: t.name, mountPath: t.mountPath, readOnly: t.readOnly ? true : undefined }];
-      }
-    }
-    return spec;
+    return this.hardening.render(super._toPodSpec());
   }
 
+  /** The workload's hardening, which reaches the cdk8s-plus container adders past the overrides above. */
+  private hardened(props: SecureWorkloadProps): PodHardening {
+    return new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
+  }
+  // </secure-surface>
+
   private addClaimTemplate(t: SecureVolumeClaimTemplate, prop: string): void {
-    if (!t || typeof t !== 'object') {
-      throw new Error(`'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`);
-    }
-    if (typeof t.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.name) || t.name.length > 63) {
-      throw new Error(`'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: `
-        + 'lowercase letters, digits and "-", at most 63 characters');
-    }
-    if (this.claimTemplates.some(x => x.name === t.name) || this.volumes.some(v => v.name === t.name)) {
-      throw new Error(`'${prop}.name' ("${t.name}") is already the name of a volume of this pod; choose another`);
-    }
-    if (!(bytes(`${prop}.storage`, t.storage, '10Gi') > 0)) throw new Error(`'${prop}.storage' (${t.storage}) must be larger than 0`);
-    const storageClass = t.storageClassName;
-    if (storageClass !== undefined && (typeof storageClass !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(storageClass))) {
-      throw new Error(`'${prop}.storageClassName' (${JSON.stringify(t.storageClassName)}) must be a StorageClass name`);
-    }
+    const containers = this.containers.map(c => c.name);
+    const volumeNames = [...this.claimTemplates, ...this.volumes].map(v => v.name);
+    const problem = claimTemplateProblem(t, prop, volumeNames, containers);
+    if (problem) throw new Error(problem);
     const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
-    const known = Object.values(kplus.PersistentVolumeAccessMode) as string[];
-    if (!Array.isArray(modes) || modes.length === 0 || modes.some(m => !known.includes(m))) {
-      throw new Error(`'${prop}.accessModes' (${JSON.stringify(t.accessModes)}) must list one or more of ${known.join(', ')}`);
-    }
-    const containers = t.containers ?? [this.containers[0]?.name].filter((n): n is string => !!n);
-    const unknown = containers.filter(n => !this.containers.some(c => c.name === n));
-    if (containers.length === 0 || unknown.length) {
-      const has = this.containers.map(c => c.name).join(', ') || 'none';
-      throw new Error(`'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${has})`);
-    }
-    const mountPath = this.hardening.claimMountPath(t.mountPath, `volume claim "${t.name}"`, `${prop}.mountPath`);
-    this.claimTemplates.push({ ...t, mountPath, accessModes: modes, containers });
+    const mountedIn = t.containers ?? containers.slice(0, 1);
+    this.hardening.addClaimMount(t.name, t.mountPath, t.readOnly, mountedIn, `${prop}.mountPath`, `volume claim "${t.name}"`);
+    this.claimTemplates.push(t);
     // cdk8s-plus renders no volumeClaimTemplates: a patch adds them. Patches apply to the
     // resolved props before the generated class maps them to JSON (so the size is a Quantity),
     // and the patch holds this list, which later templates join.
@@ -205,7 +188,7 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
       metadata: { name: t.name },
       spec: {
         accessModes: modes,
-        ...(storageClass ? { storageClassName: storageClass } : {}),
+        ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}),
         resources: { requests: { storage: kplus.k8s.Quantity.fromString(t.storage) } },
       },
     });

@@ -1,6 +1,6 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, WritablePath } from './props';
 

@@ -389,6 +389,35 @@ test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or witho
   ]);
 });
 
+test('any built-in kind under an apiVersion Kubernetes does not serve is an error naming the versions that serve it', () => {
+  const object = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: kind.toLowerCase() }, spec: {} });
+  const docs = [
+    object('extensions/v1beta1', 'NetworkPolicy'), object('extensions/v1beta1', 'Ingress'), object('batch/v1beta1', 'CronJob'),
+    object('policy/v1beta1', 'PodSecurityPolicy'), object('v1', 'Role'), object('apps/v1', 'deployment'),
+    object('flowcontrol.apiserver.k8s.io/v1alpha1', 'FlowSchema'), object('coordination.k8s.io/v1', 'LeaseCandidate'),
+    // served: by 1.28, or by a later Kubernetes; and custom resources of a built-in kind's name or of an unknown group
+    object('networking.k8s.io/v1', 'NetworkPolicy'), object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'),
+    object('serving.knative.dev/v1', 'Service'), object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
+  ];
+  const invalid = new PolicyEngine().evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => f.message)).toEqual([
+    '(input) document 0: kind NetworkPolicy is not served under apiVersion "extensions/v1beta1"; '
+      + 'Kubernetes 1.28 serves it as networking.k8s.io/v1',
+    '(input) document 1: kind Ingress is not served under apiVersion "extensions/v1beta1"; Kubernetes 1.28 serves it as networking.k8s.io/v1',
+    '(input) document 2: kind CronJob is not served under apiVersion "batch/v1beta1"; Kubernetes 1.28 serves it as batch/v1',
+    '(input) document 3: kind PodSecurityPolicy is not served under apiVersion "policy/v1beta1"; '
+      + 'Kubernetes 1.28 serves no kind PodSecurityPolicy',
+    '(input) document 4: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as rbac.authorization.k8s.io/v1',
+    '(input) document 5: kind deployment is not served under apiVersion "apps/v1"; Kubernetes 1.28 serves no kind deployment '
+      + '(kinds are case-sensitive: Deployment?)',
+    '(input) document 6: kind FlowSchema is not served under apiVersion "flowcontrol.apiserver.k8s.io/v1alpha1"; Kubernetes 1.28 serves it as '
+      + 'flowcontrol.apiserver.k8s.io/v1beta2 or flowcontrol.apiserver.k8s.io/v1beta3 (a later Kubernetes (to 1.33) serves it as '
+      + 'flowcontrol.apiserver.k8s.io/v1)',
+    '(input) document 7: kind LeaseCandidate is not served under apiVersion "coordination.k8s.io/v1"; Kubernetes 1.28 does not serve it, '
+      + 'a later Kubernetes (to 1.33) serves it as coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1',
+  ]);
+});
+
 describe('strict structure, as the API server\'s strict field validation', () => {
   const text = [
     'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d, labels: {version: 1}}', 'spec:', '  selector: {matchLabels: {app: a}}',
@@ -442,6 +471,48 @@ test('pods inside well-known custom resources are checked like built-in ones', (
     'DeploymentConfig spec.template.spec.containers[0].securityContext.privileged',
   ]);
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+});
+
+test('an Argo workflow runs a pod per template that runs containers, its findings at the workflow\'s own fields and lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  hostNetwork: true',
+    '  securityContext: {runAsNonRoot: true}', '  templates:', '  - name: main', '    steps: [[{name: a, template: build}]]',
+    '  - name: build', '    container:', '      image: "x:1"', '      securityContext:', '        privileged: true',
+    '  - name: test', '    securityContext: {runAsUser: 0}', '    script: {image: "x:1", source: "true"}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['host-namespaces', 'privileged-container', 'run-as-non-root', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    // one finding for the workflow-wide field, though both pods have it
+    ['host-namespaces', 'spec.hostNetwork', 5, 'pod must not set hostNetwork=true'],
+    ['privileged-container', 'spec.templates[1].container.securityContext.privileged', 14,
+      'container "main" of template "build" must not set securityContext.privileged=true'],
+    ['run-as-non-root', 'spec.templates[2].securityContext.runAsNonRoot', 16,
+      'container "main" of template "test" must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)'],
+    ['run-as-non-root-user', 'spec.templates[2].securityContext.runAsUser', 16, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+  expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+});
+
+test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s fields, podSecurityContext and serviceAccount', () => {
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
+    spec: {
+      image: 'x:1', securityContext: { runAsUser: 0 }, podSecurityContext: { runAsNonRoot: false }, hostNetwork: true,
+      serviceAccount: 'otel', ports: [{ name: 'otlp', port: 4317, hostPort: 4317 }],
+    },
+  };
+  const rules = ['host-namespaces', 'host-port', 'run-as-non-root', 'run-as-non-root-user', 'automount-service-account-token'];
+  const findings = new PolicyEngine({ pack: Packs.STRICT }).evaluate([collector]).findings.filter(f => rules.includes(f.ruleId));
+  expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['host-namespaces', 'spec.hostNetwork', 'pod must not set hostNetwork=true'],
+    ['host-port', 'spec.ports[0].hostPort',
+      'container "otc-container" must not set ports[0].hostPort (4317); expose the port through a Service instead'],
+    ['run-as-non-root', 'spec.podSecurityContext.runAsNonRoot', 'pod must not set securityContext.runAsNonRoot=false, whatever its containers set'],
+    ['run-as-non-root-user', 'spec.securityContext.runAsUser', 'container "otc-container" must not set securityContext.runAsUser=0'],
+    ['automount-service-account-token', 'spec.serviceAccount',
+      'pod must set automountServiceAccountToken=false (ServiceAccount "otel" does not turn it off either)'],
+  ]);
 });
 
 test('an unknown custom resource that embeds containers is reported as not checked, an info in the default pack', () => {
@@ -523,6 +594,21 @@ describe('findings point at the line of their field', () => {
       // a merged key is written where the merged map is
       ['second', 'spec.hostIPC', 28],
     ]);
+  });
+
+  test('lines are recorded as the text is read: aliases, large mappings and keys decoded to another name', () => {
+    const labels = Array.from({ length: 40 }, (_, i) => `    l${i}: v`);
+    const docs = parseManifests([
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', ...labels,
+      'spec:', '  sc: &sc {privileged: true}', '  1_000: x', '  containers:', '  - name: a', '    image: "x:1"', '    securityContext: *sc',
+    ].join('\n'), 'lines.yaml');
+    const line = (path: string) => findingLine({ object: docs[0].manifest, path });
+    expect([line('metadata.labels["l39"]'), line('metadata.labels["l0"]'), line('metadata.labels["nope"]')]).toEqual([45, 6, 5]);
+    // The alias's map is written where its anchor is.
+    expect(line('spec.containers[0].securityContext.privileged')).toBe(47);
+    expect([line('spec.containers[0]'), line('spec.containers[1]'), line('')]).toEqual([50, 49, 1]);
+    // "1_000" decodes to the key "1000": its line is its map's.
+    expect(line('spec["1000"]')).toBe(46);
   });
 
   test('objects built in code have no line', () => {

@@ -1,22 +1,18 @@
 // Pod templates the engine cannot check (NIST SP 800-190 4.4.3): a custom resource that embeds
 // a pod (a `containers` list of objects with an `image`) in a kind not in pod-view.ts's table of
-// well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the custom kinds
-// known to run pods built from their spec in another shape (Argo Workflows, OpenTelemetry).
-// Reads: every field under `spec` of custom resources, to a depth of 12.
-// Allowed: no embedded containers list.
+// well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the parts of the
+// well-known kinds that change their pods in a way no rule can read: an Argo workflow's
+// `podSpecPatch` (a patch in a string, applied by the controller at run time) and `templateDefaults`
+// (merged into every template), an OpenTelemetryCollector's target allocator (a pod of its own),
+// as pod-view.ts's adapters for those kinds tell them.
+// Reads: every field under `spec` of custom resources, to a depth of 12; of Argo workflows
+// (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults and
+// spec.templates[*].podSpecPatch; of an OpenTelemetryCollector spec.targetAllocator.enabled.
+// Allowed: no embedded containers list, no podSpecPatch, no templateDefaults, no target allocator.
 import { Check, Violation } from '../check';
+import { uncheckedPodParts } from '../pod-view';
 
 const DEPTH = 12;
-
-/**
- * Custom kinds known to run pods whose spec is not one PodSpec the pod rules could read: an Argo
- * workflow's templates each carry a container (and pod-level fields sit in the workflow spec),
- * an OpenTelemetryCollector spells its pod's fields out in its own spec.
- */
-const POD_RUNNERS: { [group: string]: readonly string[] } = {
-  'argoproj.io': ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow'],
-  'opentelemetry.io': ['OpenTelemetryCollector'],
-};
 
 /** The JSON path of the first `containers` list of objects with an image under `value`, if any. */
 function embeddedContainers(value: unknown, path: string, depth: number): string | undefined {
@@ -42,19 +38,19 @@ export class PodTemplateNotCheckedCheck extends Check {
     id: 'pod-template-not-checked',
     title: 'Pod templates in custom resources are checked',
     description: 'A custom resource that embeds a pod template runs that pod through its operator; the pod rules read only the kinds whose '
-      + 'pod spec the engine knows (the built-in kinds and the custom kinds in the table below), so this one goes unchecked.',
+      + 'pod spec the engine knows (the built-in kinds and the custom kinds in the table below), so this one goes unchecked; and in those '
+      + 'kinds, what changes the pods where no rule reads it (an Argo workflow\'s podSpecPatch and templateDefaults, an '
+      + 'OpenTelemetryCollector\'s target allocator) goes unchecked too.',
     remediation: 'Check the pods the operator creates (e.g. `kubectl get pods -o yaml | cdk8s-secure check -`), or ask for the kind to be added '
-      + 'to the table of custom pod kinds.',
+      + 'to the table of custom pod kinds; write what a podSpecPatch or templateDefaults sets on the templates themselves.',
     mapping: { nist800190: ['4.4.3'], step: 4 },
   };
   public readonly appliesTo = 'custom-resources' as const;
 
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
-    const group = String(manifest.apiVersion).split('/')[0];
-    if (POD_RUNNERS[group]?.includes(manifest.kind)) {
-      const message = `${manifest.kind} (${manifest.apiVersion}) runs pods built from its spec, which the pod rules do not read: `
-        + 'its pods are not checked';
-      out.push({ path: 'spec', message });
+    const unchecked = uncheckedPodParts(manifest);
+    if (unchecked) {
+      out.push(...unchecked);
       return;
     }
     const path = embeddedContainers(manifest.spec, 'spec', 0);

@@ -1,18 +1,23 @@
-import { findingLine, locateFindings } from '../yaml/sources';
+import { findingLine } from '../yaml/sources';
 import type { Report } from './report';
 
-/** The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines, and large). */
-export function renderJson(report: Report): string {
-  locateFindings(report.findings);
-  return JSON.stringify({
+/**
+ * The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines,
+ * and large), given to `write` an object or a finding at a time, so a large report is never one string.
+ */
+export function writeJson(report: Report, write: (text: string) => void): void {
+  const head = JSON.stringify({
     tool: 'cdk8s-secure',
     pack: report.pack,
     pssVersion: report.pssVersion,
     pssPolicyVersion: report.pssPolicyVersion,
     summary: report.summary,
     rules: report.rules,
-    objects: report.objects.map((object, i) => ({ object, rules: report.statusesOf(i) })),
-    // Each with the line of its field where the document was read from YAML.
-    findings: report.findings.map(f => ({ ...f, line: findingLine(f) })),
-  }) + '\n';
+  });
+  write(`${head.slice(0, -1)},"objects":[`);
+  report.objects.forEach((object, i) => write((i ? ',' : '') + JSON.stringify({ object, rules: report.statusesOf(i) })));
+  write('],"findings":[');
+  // Each with the line of its field where the document was read from YAML.
+  report.findings.forEach((f, i) => write((i ? ',' : '') + JSON.stringify({ ...f, line: findingLine(f) })));
+  write(']}\n');
 }

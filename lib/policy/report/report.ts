@@ -1,11 +1,15 @@
+import * as fs from 'fs';
 import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { connectivityOf } from '../reachability';
-import { renderJson } from './json';
+import { writeJson } from './json';
 import { renderMarkdown } from './markdown';
-import { renderSarif } from './sarif';
+import { writeSarif } from './sarif';
 import { renderText } from './text';
+
+/** How much of a report `_writeFile` gathers before it writes (characters). */
+const WRITE_CHUNK = 1 << 20;
 
 /** Status codes of the compact status table: the index is the code. */
 export const STATUS_CODES: readonly RuleStatus[] = [RuleStatus.NOT_APPLICABLE, RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED];
@@ -192,11 +196,47 @@ export class Report {
 
   /** Renders the report in `format`. */
   public render(format: ReportFormat, options: RenderOptions = {}): string {
+    const pieces: string[] = [];
+    this._renderTo(format, options, piece => pieces.push(piece));
+    return pieces.join('');
+  }
+
+  /**
+   * Writes the report in `format` to `file`, a megabyte at a time: the JSON and SARIF of a large
+   * report are never one string (the JSON of 10,000 objects is ~28 MB).
+   * @internal
+   */
+  public _writeFile(file: string, format: ReportFormat, options: RenderOptions = {}): void {
+    const fd = fs.openSync(file, 'w');
+    try {
+      let pending: string[] = [];
+      let size = 0;
+      const flush = () => {
+        fs.writeSync(fd, pending.join(''));
+        pending = [];
+        size = 0;
+      };
+      this._renderTo(format, options, piece => {
+        pending.push(piece);
+        size += piece.length;
+        if (size >= WRITE_CHUNK) flush();
+      });
+      flush();
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Renders the report in `format` to `write`, piece by piece.
+   * @internal
+   */
+  public _renderTo(format: ReportFormat, options: RenderOptions, write: (text: string) => void): void {
     switch (format) {
-      case ReportFormat.TEXT: return renderText(this, options.verbose);
-      case ReportFormat.JSON: return renderJson(this);
-      case ReportFormat.SARIF: return renderSarif(this);
-      case ReportFormat.MARKDOWN: return renderMarkdown(this);
+      case ReportFormat.TEXT: return write(renderText(this, options.verbose));
+      case ReportFormat.JSON: return writeJson(this, write);
+      case ReportFormat.SARIF: return writeSarif(this, write);
+      case ReportFormat.MARKDOWN: return write(renderMarkdown(this));
       default: throw new Error(`unknown report format "${format}"; use one of ${Object.values(ReportFormat).join(', ')}`);
     }
   }

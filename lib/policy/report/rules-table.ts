@@ -52,9 +52,13 @@ export function renderRulesMarkdown(): string {
   for (const [n, text] of Object.entries(STEPS)) out.push(`${n}. ${text}`);
   out.push('', '## Pod templates in custom resources', '',
     'The pod rules read these custom resource kinds\' pods like those of the built-in kinds; a custom resource of any other kind that '
-    + 'embeds containers is reported by `pod-template-not-checked`.', '',
+    + 'embeds containers is reported by `pod-template-not-checked`. A kind that spells its pods out in fields of its own is read as its '
+    + 'controller builds the pods, and findings name the resource\'s own fields: an Argo workflow runs a pod per template that runs '
+    + 'containers (`resource`, `data`, `http` and `plugin` templates run only Argo\'s executor or agent, `steps`, `dag` and `suspend` '
+    + 'templates no pod). What no rule can read there (an Argo `podSpecPatch`, applied at run time, or `templateDefaults`; a collector\'s '
+    + 'target allocator) is reported by `pod-template-not-checked`.', '',
     '| Project | API group | Kind | Pod spec at |', '| --- | --- | --- | --- |');
-  for (const c of CUSTOM_POD_KINDS) out.push(`| ${c.project} | \`${c.group}\` | ${c.kind} | \`${c.specPath}\` |`);
+  for (const c of CUSTOM_POD_KINDS) out.push(`| ${c.project} | \`${c.group}\` | ${c.kind} | ${c.pods ? c.specPath : `\`${c.specPath}\``} |`);
   out.push('', '## Packs', '');
   for (const p of packs) out.push(`- **${p.name}**: ${p.description}`);
   out.push('', '## Rule details', '');

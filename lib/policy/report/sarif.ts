@@ -2,7 +2,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Finding, Severity } from '../model';
 import { VERSION } from '../version';
-import { findingLine, locateFindings } from '../yaml/sources';
+import { findingLine } from '../yaml/sources';
 import { STDIN_NAME } from '../yaml-loader';
 import { escapeText } from './escape';
 import type { Report, ReportRule } from './report';
@@ -65,9 +65,8 @@ function location(f: Finding): any {
   return loc;
 }
 
-/** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source. */
-export function renderSarif(report: Report): string {
-  locateFindings(report.findings);
+/** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source; given to `write` a result at a time. */
+export function writeSarif(report: Report, write: (text: string) => void): void {
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -92,20 +91,28 @@ export function renderSarif(report: Report): string {
       },
       // SARIF's place for facts about the run (2.1.0 section 3.19.20).
       properties: { pack: report.pack, pssVersion: report.pssVersion, pssPolicyVersion: report.pssPolicyVersion },
-      results: report.findings.map(f => ({
-        ruleId: f.ruleId,
-        ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
-        level: LEVEL[f.severity],
-        message: { text: escapeText(`${f.message}. Fix: ${f.remediation}`) },
-        locations: [location(f)],
-        partialFingerprints: { 'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '',
-          f.path].join('|') },
-        // A refused suppression is SARIF's "rejected" one: the result stays open.
-        ...(f.suppressionReason !== undefined
-          ? { suppressions: [{ kind: 'inSource', status: f.suppressed ? 'accepted' : 'rejected', justification: escapeText(f.suppressionReason) }] }
-          : {}),
-      })),
+      // Written after the rest, one by one: the last member of the run, which is the last of the log.
+      results: [] as unknown[],
     }],
   };
-  return JSON.stringify(sarif) + '\n';
+  const head = JSON.stringify(sarif);
+  write(`${head.slice(0, -']}]}'.length)}`);
+  report.findings.forEach((f, i) => write((i ? ',' : '') + JSON.stringify(result(f, ruleIndex))));
+  write(']}]}\n');
+}
+
+function result(f: Finding, ruleIndex: ReadonlyMap<string, number>): any {
+  return {
+    ruleId: f.ruleId,
+    ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+    level: LEVEL[f.severity],
+    message: { text: escapeText(`${f.message}. Fix: ${f.remediation}`) },
+    locations: [location(f)],
+    partialFingerprints: { 'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '',
+      f.path].join('|') },
+    // A refused suppression is SARIF's "rejected" one: the result stays open.
+    ...(f.suppressionReason !== undefined
+      ? { suppressions: [{ kind: 'inSource', status: f.suppressed ? 'accepted' : 'rejected', justification: escapeText(f.suppressionReason) }] }
+      : {}),
+  };
 }

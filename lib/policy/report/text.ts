@@ -1,6 +1,6 @@
 import { Finding, RuleStatus, Severity } from '../model';
 import { describePssVersion } from '../pss-version';
-import { findingLine, locateFindings } from '../yaml/sources';
+import { findingLine } from '../yaml/sources';
 import { describeObject } from './describe';
 import { escapeText } from './escape';
 import type { Report } from './report';
@@ -20,7 +20,6 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * rules, then the machine summary line. `verbose` adds the status counts of every rule.
  */
 export function renderText(report: Report, verbose = false): string {
-  locateFindings(report.findings);
   const lines: string[] = [
     `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
       + `${report.rules.length} rules, ${report.objects.length} objects`,

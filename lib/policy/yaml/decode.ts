@@ -192,8 +192,11 @@ function define(object: any, key: string, value: unknown): void {
   else object[key] = value;
 }
 
-// Using a string as a property key internalizes it in place: the rules' comparisons with
-// constants are then by pointer rather than character by character (checks ran ~2x faster).
+// Using a string as a property key internalizes it in place (V8 keeps one copy of each distinct
+// key): the rules then compare values with their constants by pointer rather than character by
+// character. The one speed measure the loader keeps: without it the engine checks the bench
+// file's documents at 1.37-1.42x the time (paired batches in one process), below its target rate;
+// parsing takes the same time either way.
 const INTERN: { [key: string]: unknown } = Object.create(null);
 
 /** Decodes one document's root node into its JSON value, as sigs.k8s.io/yaml.YAMLToJSON would. */

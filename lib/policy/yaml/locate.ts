@@ -1,6 +1,6 @@
-// Where a JSON path of a document is written in its YAML: the line of the field's key (of the
-// item, in a list), found by walking go-yaml's node tree of the document as the decoder does
-// (aliases followed, merged maps searched after the map's own keys).
+// Where a field of a document is written in its YAML: which key node of go-yaml's node tree
+// holds it, found as the decoder resolves keys (aliases followed, merged maps searched after the
+// map's own keys), and a finding's JSON path as segments.
 import { ALIAS_NODE, MAPPING_NODE, SCALAR_NODE, SEQUENCE_NODE, YamlNode } from './parser';
 
 /** A finding's JSON path as segments: `spec.containers[0].env` and `metadata.labels["app"]`. */
@@ -19,12 +19,38 @@ function deref(node: YamlNode): YamlNode {
   return node.kind === ALIAS_NODE && node.alias ? node.alias : node;
 }
 
-/** The key and value nodes of `name` in a mapping: its own last key of that name, else a merged map's. */
-function entry(mapping: YamlNode, name: string, depth = 0): [YamlNode, YamlNode] | undefined {
+/** Whether `key` (a mapping's key node) is a key named `name`, not a merge. */
+function isKey(key: YamlNode, name: string): boolean {
+  const k = deref(key);
+  return k.kind === SCALAR_NODE && k.value === name && !(k.value === '<<' && k.implicit);
+}
+
+/**
+ * The index of each name's last own key in a mapping (merges aside), for `entry` on a large one.
+ */
+export function ownKeys(mapping: YamlNode): Map<string, number> {
+  const own = new Map<string, number>();
   const children = mapping.children;
-  for (let i = children.length - 2; i >= 0; i -= 2) {
+  for (let i = 0; i < children.length; i += 2) {
     const key = deref(children[i]);
-    if (key.kind === SCALAR_NODE && key.value === name && !(key.value === '<<' && key.implicit)) return [children[i], children[i + 1]];
+    if (isKey(key, key.value)) own.set(key.value, i);
+  }
+  return own;
+}
+
+/**
+ * The key and value nodes of `name` in a mapping: its own last key of that name, else a merged
+ * map's. `own` is `ownKeys(mapping)`, given where the mapping is searched for many names.
+ */
+export function entry(mapping: YamlNode, name: string, depth = 0, own?: ReadonlyMap<string, number>): [YamlNode, YamlNode] | undefined {
+  const children = mapping.children;
+  if (own) {
+    const i = own.get(name);
+    if (i !== undefined) return [children[i], children[i + 1]];
+  } else {
+    for (let i = children.length - 2; i >= 0; i -= 2) {
+      if (isKey(children[i], name)) return [children[i], children[i + 1]];
+    }
   }
   if (depth > 16) return undefined;
   for (let i = 0; i < children.length; i += 2) {
@@ -38,25 +64,4 @@ function entry(mapping: YamlNode, name: string, depth = 0): [YamlNode, YamlNode]
     }
   }
   return undefined;
-}
-
-/** The 1-based line of `segments` under `root`: a field's key, an item's start, or as deep as the path is written. */
-export function lineAt(root: YamlNode, segments: ReadonlyArray<string | number>): number {
-  let node = root;
-  let line = root.line + 1;
-  for (const segment of segments) {
-    node = deref(node);
-    if (node.kind === MAPPING_NODE && typeof segment === 'string') {
-      const found = entry(node, segment);
-      if (!found) return line;
-      line = found[0].line + 1;
-      node = found[1];
-    } else if (node.kind === SEQUENCE_NODE && typeof segment === 'number' && segment < node.children.length) {
-      node = node.children[segment];
-      line = node.line + 1;
-    } else {
-      return line;
-    }
-  }
-  return line;
 }

@@ -35,8 +35,6 @@ export interface YamlDocument {
   readonly root: YamlNode;
   /** 0-based line of the document's first token (its `---` when there is one). */
   readonly line: number;
-  /** Offset of the start of that line: a parser started there reads this document first. */
-  readonly pos: number;
 }
 
 const S_STREAM_START = 0;
@@ -80,7 +78,6 @@ export class YamlParser {
   private anchors = new Map<string, YamlNode>();
   private root: YamlNode | undefined;
   private documentLine = 0;
-  private documentPos = 0;
   private finished = false;
 
   /** Reads `text` from offset `start`, the start of (0-based) line `line` (see Scanner for `readable`). */
@@ -103,7 +100,7 @@ export class YamlParser {
         this.finished = true;
         return undefined;
       }
-      if (event === EV_DOCUMENT_END) return { root: this.root!, line: this.documentLine, pos: this.documentPos };
+      if (event === EV_DOCUMENT_END) return { root: this.root!, line: this.documentLine };
     }
   }
 
@@ -191,7 +188,6 @@ export class YamlParser {
     this.open.length = 0;
     this.documentLine = token.line;
     // The start of its line: a parser started there reads the same document.
-    this.documentPos = token.pos - token.column;
   }
 
   private documentStart(implicit: boolean): number {

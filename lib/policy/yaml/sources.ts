@@ -1,76 +1,120 @@
 // Where each manifest parsed from YAML came from, so that findings can name the line of their
-// field: the loader records the source of each manifest, the engine the manifest of each object
-// it reports on, and a report asks for a finding's line when it is written. The nodes of a
-// document are not kept (a large stream's would be larger than its objects): the document is
-// parsed again, once for all its findings, and only when a report needs the lines.
-import { lineAt, pathSegments } from './locate';
-import { YamlNode, YamlParser } from './parser';
+// field. The loader records, as it reads each document, the line of every entry of the manifest
+// (a key's line, a list item's) in a position table; the engine records which manifest each
+// object it reports on is; a report asks for a finding's line when it is written. Neither the
+// document's text nor its YAML nodes are kept, and nothing is parsed again.
+import { entry, ownKeys, pathSegments } from './locate';
+import { ALIAS_NODE, MAPPING_NODE, SEQUENCE_NODE, YamlNode } from './parser';
+
+/** Entries per block of a position table: a table grows a block at a time, never copied. */
+const BLOCK = 1 << 16;
 
 /**
- * The text a stream was read from, as needed again to locate fields: a file's is read again
- * then (holding every file's text for the whole run would cost as much memory as the input),
- * a text given in memory is kept.
+ * The lines of the entries of every manifest read from one stream, each manifest's in the order
+ * `forEachEntry` visits its value (depth first, keys in property order), packed four bytes an entry.
  */
-export interface SourceText {
-  /** The text, as it was when parsed. */
-  read(): string;
-  /** Lets go of the text until it is read again. */
-  release(): void;
+export class PositionTable {
+  private readonly blocks: Int32Array[] = [];
+  private size = 0;
+
+  /**
+   * Records the line of `manifest` and of each of its entries, read from `node`, and returns
+   * where they start. `line` is the manifest's own (1-based).
+   */
+  public record(manifest: object, node: YamlNode, line: number): number {
+    const start = this.size;
+    this.push(line);
+    this.entries(manifest, node, line);
+    return start;
+  }
+
+  /** The line at `index`. */
+  public line(index: number): number {
+    return this.blocks[Math.floor(index / BLOCK)][index % BLOCK];
+  }
+
+  private push(line: number): void {
+    if (this.size % BLOCK === 0) this.blocks.push(new Int32Array(BLOCK));
+    this.blocks[this.blocks.length - 1][this.size % BLOCK] = line;
+    this.size++;
+  }
+
+  /**
+   * Pushes the line of each entry of `value`, decoded from `node`: a key's line, a list item's.
+   * Where the node of an entry cannot be told (a key written as `1_000`, decoded as "1000"), it
+   * and what it holds get the line of the nearest entry that can.
+   */
+  private entries(value: unknown, node: YamlNode | undefined, line: number): void {
+    const n = node && (node.kind === ALIAS_NODE ? node.alias : node);
+    if (Array.isArray(value)) {
+      const items = n?.kind === SEQUENCE_NODE ? n.children : undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = items?.[i];
+        const itemLine = item ? item.line + 1 : line;
+        this.push(itemLine);
+        this.entries(value[i], item, itemLine);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      const index = n?.kind === MAPPING_NODE ? new KeyIndex(n) : undefined;
+      for (const key of Object.keys(value)) {
+        const found = index?.entry(key);
+        const keyLine = found ? found[0].line + 1 : line;
+        this.push(keyLine);
+        this.entries((value as any)[key], found?.[1], keyLine);
+      }
+    }
+  }
 }
 
-/** Where a parsed manifest (or List item) was read from, to find the lines of its fields later. */
-export interface ManifestSource {
-  readonly stream: SourceText;
-  readonly pos: number;
-  readonly line: number;
-  /** The path of a List item within its document. */
-  readonly prefix: ReadonlyArray<string | number>;
+/** A mapping's entries by key, as the decoder resolved them (see `entry`); indexed first when the mapping is large. */
+class KeyIndex {
+  private readonly own: ReadonlyMap<string, number> | undefined;
+
+  constructor(private readonly mapping: YamlNode) {
+    // Searching a small mapping for each of its keys is cheaper than indexing it; a large one is indexed.
+    this.own = mapping.children.length > 32 ? ownKeys(mapping) : undefined;
+  }
+
+  public entry(key: string): [YamlNode, YamlNode] | undefined {
+    return entry(this.mapping, key, 0, this.own);
+  }
+}
+
+/** The number of entries `forEachEntry` would visit under `value`. */
+function entryCount(value: unknown): number {
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) count += 1 + entryCount(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) count += 1 + entryCount((value as any)[key]);
+  }
+  return count;
+}
+
+/** Where a parsed manifest (or List item) was read from: its position table and where its entries start. */
+interface ManifestSource {
+  readonly manifest: object;
+  readonly table: PositionTable;
+  readonly start: number;
 }
 
 // A manifest's source is kept on the manifest, and then on the object reference the report
 // holds, under a symbol, not enumerable (so no report, copy or comparison sees it): a WeakMap
-// entry for each of a million documents cost more memory than the documents, and holding the
-// manifests for their reports kept them all alive when the file is read again.
+// entry for each of a million documents cost more memory than the documents.
 const SOURCE = Symbol('cdk8s-secure.source');
 
 function hidden(object: object, key: symbol, value: unknown): void {
   if (Object.isExtensible(object)) Object.defineProperty(object, key, { value, configurable: true });
 }
 
-/** Records where `manifest` (an object) was parsed from. */
-export function rememberSource(manifest: object, source: ManifestSource): void {
-  hidden(manifest, SOURCE, source);
+/** Records that `manifest` was parsed from `node` (at 1-based `line`), its lines in `table`. */
+export function rememberSource(manifest: object, node: YamlNode, line: number, table: PositionTable): void {
+  hidden(manifest, SOURCE, { manifest, table, start: table.record(manifest, node, line) });
 }
 
 function sourceOf(object: unknown): ManifestSource | undefined {
   return object !== null && typeof object === 'object' ? (object as any)[SOURCE] : undefined;
 }
-// The document parsed again last to locate a field: findings come in document order.
-let located: { stream: SourceText; pos: number; root: YamlNode } | undefined;
-
-/**
- * The 1-based line where `path` is written in the YAML `manifest` was parsed from (the line of
- * the field's key, of a list item, or as deep as the path is written), or undefined for a
- * manifest that was not parsed from YAML (one built in code).
- */
-function sourceLineOf(source: ManifestSource, path: string): number | undefined {
-  if (!located || located.stream !== source.stream || located.pos !== source.pos) {
-    let document;
-    try {
-      const text = source.stream.read();
-      // It was read once, so it is readable to its end; what follows it is not read.
-      document = new YamlParser(text, source.pos, source.line, text.length).next();
-    } catch {
-      return undefined; // the file is gone or changed since it was checked
-    }
-    if (!document) return undefined;
-    located = { stream: source.stream, pos: source.pos, root: document.root };
-  }
-  return lineAt(located.root, [...source.prefix, ...pathSegments(path)]);
-}
-
-// The lines found so far, by finding.
-const LINES = new WeakMap<object, number | undefined>();
 
 /** Records that `object` (a report's object reference) was evaluated from `manifest`, when that was parsed from YAML. */
 export function rememberObject(object: object, manifest: unknown): void {
@@ -82,37 +126,30 @@ type Locatable = { readonly object: object; readonly path: string };
 
 /**
  * The 1-based line of a finding's field in the file its object was read from (the key its path
- * ends at, a list item's start), or undefined when the object was not parsed from YAML.
+ * ends at, a list item's start, or as deep as the path is written), or undefined when the
+ * object was not parsed from YAML (one built in code).
  */
 export function findingLine(finding: Locatable): number | undefined {
-  if (!LINES.has(finding)) locateFindings([finding]);
-  return LINES.get(finding);
-}
-
-/**
- * Finds the lines of `findings` (see findingLine) document by document, each document parsed
- * once: a report calls it first, since it may list findings in another order (by severity).
- */
-export function locateFindings(findings: readonly Locatable[]): void {
-  const byDocument = new Map<ManifestSource, Locatable[]>();
-  for (const f of findings) {
-    if (LINES.has(f)) continue;
-    const source = sourceOf(f.object);
-    if (!source) {
-      LINES.set(f, undefined);
-      continue;
+  const source = sourceOf(finding.object);
+  if (!source) return undefined;
+  // Walks the manifest as the table was recorded, counting the entries before each segment's.
+  let value: unknown = source.manifest;
+  let index = source.start;
+  let line = source.table.line(index++);
+  for (const segment of pathSegments(finding.path)) {
+    if (Array.isArray(value) && typeof segment === 'number' && segment < value.length) {
+      for (let i = 0; i < segment; i++) index += 1 + entryCount(value[i]);
+      value = value[segment];
+    } else if (value !== null && typeof value === 'object' && typeof segment === 'string' && Object.prototype.hasOwnProperty.call(value, segment)) {
+      for (const key of Object.keys(value)) {
+        if (key === segment) break;
+        index += 1 + entryCount((value as any)[key]);
+      }
+      value = (value as any)[segment];
+    } else {
+      break;
     }
-    let group = byDocument.get(source);
-    if (!group) byDocument.set(source, group = []);
-    group.push(f);
+    line = source.table.line(index++);
   }
-  const streams = new Set<SourceText>();
-  for (const [source, group] of byDocument) {
-    streams.add(source.stream);
-    for (const f of group) {
-      LINES.set(f, sourceLineOf(source, f.path));
-    }
-  }
-  located = undefined;
-  for (const stream of streams) stream.release();
+  return line;
 }
