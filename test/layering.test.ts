@@ -182,7 +182,7 @@ describe('each rule names the file, the import and the rule', () => {
       `lib/policy/x.ts:1 imports 'cdk8s-plus-28/lib/imports/k8s': ${RULES.policy}`],
     ['a construct reaching past the engine face', { 'lib/scheduling/x.ts': "import { PolicyEngine } from '../policy/engine';" },
       `lib/scheduling/x.ts:1 imports '../policy/engine' (lib/policy/engine.ts): ${RULES.face}`],
-    ['a construct importing a check', { 'lib/logging/x.ts': "import { LOG_SHIPPER_ANNOTATION } from '../policy/checks/log-shipper';" },
+    ['a construct importing a check', { 'lib/logging/x.ts': "import { LogShipperCheck } from '../policy/checks/log-shipper';" },
       `lib/logging/x.ts:1 imports '../policy/checks/log-shipper' (lib/policy/checks/log-shipper.ts): ${RULES.face}`],
     ['a front door re-exporting past the face', { 'lib/guard.ts': "export { Report } from './policy/report/report';" },
       `lib/guard.ts:1 imports './policy/report/report' (lib/policy/report/report.ts): ${RULES.face}`],

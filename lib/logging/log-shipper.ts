@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as kplus from '../kplus';
-import { LOG_SHIPPER_ANNOTATION } from '../policy';
 import { ImagePolicy } from '../supply-chain/image-policy';
 import { parseImageReference } from '../vocab/image-reference';
+import { LOG_SHIPPER_ANNOTATION } from '../vocab/labels';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';

@@ -3,11 +3,10 @@
 // containers of the pod. Allowed: the annotation names one of the pod's containers, or a
 // container runs a known log shipper image (fluent-bit, fluentd, vector, promtail, filebeat,
 // otel collector).
+import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 
-/** Pod template annotation naming the log shipper container (written by LogShipper). */
-export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
 const SHIPPERS = ['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector',
   'opentelemetry-collector-contrib', 'otel-collector'];
 
