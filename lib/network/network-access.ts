@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from '../kplus';
-import { REQUIRED_EGRESS_ANNOTATION, RequiredEgress } from '../policy';
+import { RequiredEgress } from '../policy';
 import { setSharedValue, sharedValue } from '../vocab/brand';
+import { REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { EgressDestination, InClusterDestinationOptions } from './egress-destination';
 
 /**

@@ -12,13 +12,10 @@
 //   need no rule.
 // Pod IPs are not known from manifests: an ipBlock never stands for pods here, only for
 // destinations outside the pod network. Plain JSON in; nothing of cdk8s.
+import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
 import { PodView, podViewOf } from './pod-view';
 
-/** Pod template annotation listing what a pod must reach to work (written by LogShipper, EventShipper). */
-export const REQUIRED_EGRESS_ANNOTATION = 'cdk8s-secure.io/required-egress';
-/** The label every namespace carries with its own name. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Pod groups beyond which the connectivity matrix is not rendered (it grows with the square). */
 export const MAX_MATRIX_GROUPS = 200;
 

@@ -1,5 +1,5 @@
-// Kubernetes label, annotation and taint syntax, and the labels the library uses.
-// Pure (no cdk8s), so the engine reads the same keys.
+// Kubernetes label, annotation and taint syntax, and the labels and annotations the library writes
+// and the engine reads. Pure (no cdk8s), so both sides use the same keys.
 
 /** Node label (and pod node selector) naming a dedicated pool. */
 export const POOL_LABEL = 'cdk8s-secure.io/node-pool';
@@ -7,6 +7,12 @@ export const POOL_LABEL = 'cdk8s-secure.io/node-pool';
 export const POOL_SENSITIVITY_LABEL = 'cdk8s-secure.io/pool-sensitivity';
 /** Pod label with the workload's declared sensitivity. */
 export const SENSITIVITY_LABEL = 'cdk8s-secure.io/sensitivity';
+/** The label every namespace carries with its own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** Pod template annotation naming the log shipper container (written by LogShipper). */
+export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
+/** Pod template annotation listing what a pod must reach to work (written by LogShipper, EventShipper). */
+export const REQUIRED_EGRESS_ANNOTATION = 'cdk8s-secure.io/required-egress';
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

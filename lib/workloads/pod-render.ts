@@ -1,7 +1,7 @@
 // The one place where the secure pod and container defaults are decided: every Secure* workload
 // renders its pod spec through renderPodSpec(), so containers added later, through any API, get
 // the same defaults. Explicit values are kept (the engine checks them); defaults fill what is
-// unset. It builds one new object per container and none deeper than it must: it runs at every synth.
+// unset.
 import { Duration } from 'cdk8s';
 import { k8s } from '../kplus';
 import type { NodePool } from '../scheduling/node-pool';
@@ -59,64 +59,69 @@ export interface PodPlan {
   readonly secureContainers: ReadonlyMap<string, SecureContainerPlan>;
 }
 
-/** Applies the plan and the secure defaults to the pod spec cdk8s-plus rendered. */
-export function renderPodSpec(spec: k8s.PodSpec, plan: PodPlan, images: ImagePolicy | undefined): k8s.PodSpec {
+/** A k8s.* shape whose fields can be set: cdk8s-plus renders a fresh spec at every call, completed in place. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Applies the plan and the secure defaults to the pod spec cdk8s-plus rendered, in place: it is a
+ * fresh object at every call, and a copy per workload and container would cost every synth.
+ */
+export function renderPodSpec(rendered: k8s.PodSpec, plan: PodPlan, images: ImagePolicy | undefined): k8s.PodSpec {
+  const spec: Writable<k8s.PodSpec> = rendered;
   const volumes: k8s.Volume[] = spec.volumes ?? [];
   for (const w of plan.writable) volumes.push(emptyDir(w));
-  for (const m of plan.mounts) if (m.volume) volumes.push(m.volume);
-  const render = (c: k8s.Container) => renderContainer(c, plan, images, volumes);
-  const containers = spec.containers.map(render);
-  const initContainers = spec.initContainers?.map(render);
-  const ex = plan.exemptions;
-  const sc = spec.securityContext ?? {};
+  const mounts = plan.mounts;
+  for (const m of mounts) if (m.volume) volumes.push(m.volume);
+  for (const c of spec.containers) renderContainer(c, plan, mounts, images, volumes);
+  for (const c of spec.initContainers ?? []) renderContainer(c, plan, mounts, images, volumes);
+  spec.volumes = volumes;
+  spec.automountServiceAccountToken ??= false;
+  if (plan.runtimeClassName) spec.runtimeClassName = plan.runtimeClassName;
+  if (plan.exemptions.hostNetwork) spec.hostNetwork = true;
+  if (plan.exemptions.hostPid) spec.hostPid = true;
+  if (plan.exemptions.hostIpc) spec.hostIpc = true;
+  const sc: Writable<k8s.PodSecurityContext> = spec.securityContext ?? {};
   const group = plan.group ?? DEFAULT_USER;
-  return {
-    ...spec,
-    automountServiceAccountToken: spec.automountServiceAccountToken ?? false,
-    runtimeClassName: plan.runtimeClassName ?? spec.runtimeClassName,
-    hostNetwork: ex.hostNetwork ? true : spec.hostNetwork,
-    hostPid: ex.hostPid ? true : spec.hostPid,
-    hostIpc: ex.hostIpc ? true : spec.hostIpc,
-    securityContext: {
-      ...sc,
-      runAsNonRoot: sc.runAsNonRoot ?? true,
-      runAsUser: sc.runAsUser ?? plan.user ?? DEFAULT_USER,
-      runAsGroup: sc.runAsGroup ?? group,
-      fsGroup: sc.fsGroup ?? plan.fsGroup ?? group,
-      seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
-    },
-    affinity: plan.nodePool ? poolAffinity(plan.nodePool, spec.affinity) : spec.affinity,
-    tolerations: plan.nodePool ? [...spec.tolerations ?? [], poolToleration(plan.nodePool)] : spec.tolerations,
-    containers,
-    initContainers,
-    volumes,
-  };
+  sc.runAsNonRoot ??= true;
+  sc.runAsUser ??= plan.user ?? DEFAULT_USER;
+  sc.runAsGroup ??= group;
+  sc.fsGroup ??= plan.fsGroup ?? group;
+  sc.seccompProfile ??= { type: 'RuntimeDefault' };
+  spec.securityContext = sc;
+  if (plan.nodePool) {
+    spec.affinity = poolAffinity(plan.nodePool, spec.affinity);
+    spec.tolerations = [...spec.tolerations ?? [], poolToleration(plan.nodePool)];
+  }
+  return spec;
 }
 
-function renderContainer(c: k8s.Container, plan: PodPlan, images: ImagePolicy | undefined, volumes: k8s.Volume[]): k8s.Container {
+function renderContainer(rendered: k8s.Container, plan: PodPlan, fileMounts: FileMount[], images: ImagePolicy | undefined,
+  volumes: k8s.Volume[]): void {
+  const c: Writable<k8s.Container> = rendered;
   const own = plan.containerWritable.get(c.name) ?? [];
   for (const w of own) volumes.push(emptyDir(w));
   const mounts: k8s.VolumeMount[] = c.volumeMounts ?? [];
-  const mountWritable = (w: WritableMount) => {
-    if (mounts.some(m => m.mountPath === w.path)) return;
-    mounts.push({ name: w.volumeName, mountPath: w.path, readOnly: w.readOnlyIn?.includes(c.name) ? true : undefined });
-  };
-  plan.writable.forEach(mountWritable);
-  own.forEach(mountWritable);
-  for (const m of plan.mounts) {
+  for (const w of plan.writable) mountWritable(mounts, w, c.name);
+  for (const w of own) mountWritable(mounts, w, c.name);
+  for (const m of fileMounts) {
     if (!m.containers || m.containers.includes(c.name)) mounts.push({ name: m.volumeName, mountPath: m.path, readOnly: m.readOnly });
   }
+  if (mounts.length) c.volumeMounts = mounts;
   const secure = plan.secureContainers.get(c.name);
-  // Pinned images never need re-pulling; a tag must be, or a rebuilt image is never picked up.
-  const resolved = images && c.image !== undefined ? images.resolve(c.image) : undefined;
-  return {
-    ...c,
-    image: resolved ? resolved.image : c.image,
-    imagePullPolicy: resolved ? (resolved.pinned ? 'IfNotPresent' : 'Always') : c.imagePullPolicy,
-    resources: secure ? renderResources(secure.resources) : c.resources,
-    securityContext: hardenedContext(secure ? secureContext(secure) : c.securityContext),
-    volumeMounts: mounts.length ? mounts : c.volumeMounts,
-  };
+  c.securityContext = hardenedContext(secure ? secureContext(secure) : c.securityContext);
+  if (secure) c.resources = renderResources(secure.resources);
+  if (images && c.image !== undefined) {
+    // Pinned images never need re-pulling; a tag must be, or a rebuilt image is never picked up.
+    const resolved = images.resolve(c.image);
+    c.image = resolved.image;
+    c.imagePullPolicy = resolved.pinned ? 'IfNotPresent' : 'Always';
+  }
+}
+
+/** Mounts a writable path, unless the container already has a mount there. */
+function mountWritable(mounts: k8s.VolumeMount[], w: WritableMount, container: string): void {
+  if (mounts.some(m => m.mountPath === w.path)) return;
+  mounts.push({ name: w.volumeName, mountPath: w.path, readOnly: w.readOnlyIn?.includes(container) ? true : undefined });
 }
 
 /** What a secure container's exemptions (and its own user and group) set; the defaults do the rest. */
@@ -132,17 +137,16 @@ function secureContext(c: SecureContainerPlan): k8s.SecurityContext {
   };
 }
 
-/** The container securityContext defaults: filled where unset, never overriding an explicit value. */
-function hardenedContext(sc: k8s.SecurityContext = {}): k8s.SecurityContext {
-  return {
-    ...sc,
-    allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
-    privileged: sc.privileged ?? false,
-    readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? true,
-    runAsNonRoot: sc.runAsNonRoot ?? true,
-    capabilities: sc.capabilities ?? { drop: ['ALL'] },
-    seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
-  };
+/** The container securityContext defaults: filled where unset (in place), never overriding an explicit value. */
+function hardenedContext(rendered: k8s.SecurityContext = {}): k8s.SecurityContext {
+  const sc: Writable<k8s.SecurityContext> = rendered;
+  sc.allowPrivilegeEscalation ??= false;
+  sc.privileged ??= false;
+  sc.readOnlyRootFilesystem ??= true;
+  sc.runAsNonRoot ??= true;
+  sc.capabilities ??= { drop: ['ALL'] };
+  sc.seccompProfile ??= { type: 'RuntimeDefault' };
+  return sc;
 }
 
 /** Renders resources exactly as written (cdk8s-plus would round memory to Mi and storage to Gi). */

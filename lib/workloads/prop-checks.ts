@@ -10,6 +10,7 @@ import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import { ContainerExemptions, Exemption, KubernetesApiAccess, SecureContainerProps, SecureResources, SecureWorkloadProps } from './props';
+import type { SecureVolumeClaimTemplate } from './secure-stateful-set';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The shortest projected token the kubelet accepts. */
@@ -46,16 +47,19 @@ function quantityValue(value: string): number | undefined {
   return n === undefined || n < 0 ? undefined : n;
 }
 
-function quantityProblem(prop: string, value: string, example: string): string | undefined {
-  if (quantityValue(value) !== undefined) return undefined;
+function notQuantity(prop: string, value: string, example: string): string {
   return `'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`;
+}
+
+function quantityProblem(prop: string, value: string, example: string): string | undefined {
+  return quantityValue(value) === undefined ? notQuantity(prop, value, example) : undefined;
 }
 
 /** A quantity of bytes (memory, storage): "100m" would be a tenth of a byte, a slip for "100Mi". */
 function bytesProblem(prop: string, value: string, example: string): string | undefined {
-  const problem = quantityProblem(prop, value, example);
   const n = quantityValue(value);
-  if (problem || Number.isInteger(n)) return problem;
+  if (n === undefined) return notQuantity(prop, value, example);
+  if (Number.isInteger(n)) return undefined;
   return `'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`;
 }
 
@@ -92,7 +96,7 @@ function portProblem(prop: string, port: number | undefined): string | undefined
   return `'${prop}' (${port}) must be a whole number from 1 to 65535`;
 }
 
-export function idProblem(prop: string, value: number | undefined): string | undefined {
+function idProblem(prop: string, value: number | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > 2147483647) return `'${prop}' (${value}) must be a whole number between 1 and 2147483647`;
   if (value === 0) return `'${prop}' (0) must not be 0: root is never allowed; use a numeric non-root id such as ${DEFAULT_USER}`;
@@ -311,20 +315,11 @@ export function podRulesProblem(spec: object, rules: string[], exemptionVia: str
   return `[${first.ruleId}] ${first.message}${exemption ? `, or allow it with ${exemptionVia}'exemptions.${exemption}' and a reason` : ''}`;
 }
 
-/** The parts of a StatefulSet claim template that are checked before its mount path. */
-export interface ClaimTemplateProps {
-  readonly name: string;
-  readonly storage: string;
-  readonly storageClassName?: string;
-  readonly accessModes?: string[];
-  readonly containers?: string[];
-}
-
 /**
  * A StatefulSet's volume claim template, in the pod so far: its volume names and its regular
  * containers' names (a template with no containers named goes to the first one).
  */
-export function claimTemplateProblem(t: ClaimTemplateProps, prop: string, volumeNames: string[], containers: string[]): string | undefined {
+export function claimTemplateProblem(t: SecureVolumeClaimTemplate, prop: string, volumeNames: string[], containers: string[]): string | undefined {
   if (!t || typeof t !== 'object') return `'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`;
   if (typeof t.name !== 'string' || !DNS_LABEL.test(t.name) || t.name.length > 63) {
     return `'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;

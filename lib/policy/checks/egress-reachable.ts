@@ -7,9 +7,10 @@
 // Allowed: the pod is not isolated for egress, or an egress rule admits the destination and
 // port (and the destination's own policies admit the pod). A destination known only by a DNS
 // name (no `to`) is reachable only through a rule open to every destination on that port.
+import { REQUIRED_EGRESS_ANNOTATION } from '../../vocab/labels';
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
-import { NetworkModel, REQUIRED_EGRESS_ANNOTATION, requiredEgressOf } from '../reachability';
+import { NetworkModel, requiredEgressOf } from '../reachability';
 
 /** The network model of the objects under evaluation, built once per evaluation. */
 export function networkModelOf(index: ObjectIndex): NetworkModel {

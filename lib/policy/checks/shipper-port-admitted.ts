@@ -6,10 +6,10 @@
 // of that namespace among the objects checked.
 // Allowed: the pod is not isolated for ingress (namespace-network-policy reports that), or no
 // ingress rule admits the probed port (a rule without ports admits every port).
+import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { networkModelOf } from './egress-reachable';
-import { LOG_SHIPPER_ANNOTATION } from './log-shipper';
 
 export class ShipperPortAdmittedCheck extends Check {
   public readonly info = {
@@ -43,7 +43,8 @@ export class ShipperPortAdmittedCheck extends Check {
     const admitted = model.admittedPorts(group, [...ports.keys()].map(number => ({ number, protocol: 'TCP' })));
     for (const [port, field] of ports) {
       if (!admitted?.has(`${port}/TCP`)) continue;
-      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); give the rule the app's ports only`;
+      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); `
+        + `give the rule the app's ports only`;
       out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }
   }
