@@ -44,10 +44,10 @@ export const TAG = 20;
 export const SCALAR = 21;
 
 export const PLAIN = 1;
-export const SINGLE_QUOTED = 2;
-export const DOUBLE_QUOTED = 3;
-export const LITERAL = 4;
-export const FOLDED = 5;
+const SINGLE_QUOTED = 2;
+const DOUBLE_QUOTED = 3;
+const LITERAL = 4;
+const FOLDED = 5;
 
 /** A token. `value` is the scalar text, anchor name, tag handle or directive handle. */
 export interface Token {
