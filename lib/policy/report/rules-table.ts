@@ -27,7 +27,8 @@ export function renderRulesMarkdown(): string {
   const out = [
     '# Rules',
     '',
-    '<!-- Generated from the checks\' metadata by `npm run rules` (cdk8s-secure rules). Do not edit: the test suite fails when this file is stale. -->',
+    '<!-- Generated from the checks\' metadata by `npm run rules` (cdk8s-secure rules). Do not edit: '
+      + 'the test suite fails when this file is stale. -->',
     '',
     `${rules.length} rules. Severity per pack (\`-\` = not in the pack; \`invalid-manifest\` is the engine's own rule and always an error).`,
     'NIST = NIST SP 800-190 section, CIS = CIS Kubernetes Benchmark v1.8.0 recommendation, PSS = Pod Security Standards level / control.',
