@@ -84,8 +84,9 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   {
     project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector',
     specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
-      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]',
-    pods: m => collectorPod(m), unchecked: m => collectorUnchecked(m),
+      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]; '
+      + 'the target allocator\'s pod from spec.targetAllocator (image, securityContext, resources, env, podSecurityContext, ...)',
+    pods: m => collectorPods(m),
   },
 ];
 
@@ -216,9 +217,12 @@ export class ContainerView {
     at: string | undefined = undefined,
     /** What holds the container, when the resource runs several pods: ` of template "build"`. */
     private readonly owner = '',
+    /** Why the image cannot be known here (an expression its controller replaces at run time), if it cannot. */
+    imageUnknown: string | undefined = undefined,
   ) {
     this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
     this._path = at;
+    this._image = imageUnknown === undefined ? undefined : new Error(imageUnknown);
   }
 
   /** JSON path of the container, e.g. `spec.template.spec.initContainers[1]`. */
@@ -356,8 +360,9 @@ class PodBuilder {
    * @param fields where a pod field the resource leaves unset would be written (`spec` of a workflow)
    * @param metadata where the pod's labels and annotations are, when the resource sets none
    * @param owner what holds the containers, for messages (` of template "build"`)
+   * @param templating the project whose `{{...}}` expressions the controller replaces when it creates the pod, if any
    */
-  constructor(fields: string, metadata: string, private readonly owner = '') {
+  constructor(fields: string, metadata: string, private readonly owner = '', private readonly templating?: string) {
     this.written.set(BUILT_SPEC, fields);
     this.written.set(BUILT_METADATA, metadata);
   }
@@ -400,8 +405,11 @@ class PodBuilder {
     }
   }
 
-  /** Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name. */
-  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string): void {
+  /**
+   * Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name;
+   * `imageUnknown` says why its image is not known here, when it is not.
+   */
+  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string, imageUnknown?: string): void {
     if (!isObject(c)) return;
     const list = type === 'container' ? this.lists.containers : this.lists.initContainers;
     const index = list.length;
@@ -409,7 +417,12 @@ class PodBuilder {
     const name = typeof c.name === 'string' ? c.name : fallbackName ?? `#${index}`;
     const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
     const listName = type === 'container' ? 'containers' : 'initContainers';
-    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner));
+    const image = c.image;
+    const unknown = this.templating && typeof image === 'string' && image.includes('{{')
+      ? `image ${JSON.stringify(image)} is an expression ${this.templating} replaces when it creates the pod, so the image is not known `
+        + 'here; name the image in the template'
+      : imageUnknown;
+    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner, unknown));
   }
 
   /** Adds every container of `items` (written at `at[i]`). */
@@ -455,7 +468,7 @@ function argoPods(workflow: any, at: string): PodView | undefined {
     if (!isObject(t)) continue;
     const here = `${at}.templates[${i}]`;
     const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
-    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner);
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner, 'Argo Workflows');
     if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
     else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
     else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
@@ -524,48 +537,59 @@ function listOf(items: unknown): readonly unknown[] {
 const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
 
 /**
- * The pod an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds it:
+ * The pods an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds them:
  * the container "otc-container" from spec's image, imagePullPolicy, securityContext, resources, env,
  * envFrom, ports, volumeMounts and lifecycle; the pod's securityContext from podSecurityContext, its
  * ServiceAccount from serviceAccount, hostNetwork, shareProcessNamespace, volumes, nodeSelector,
  * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
  * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
  * injects only the container into other pods and ignores the pod fields, so only it is checked.
+ * An enabled target allocator runs a pod of its own, read the same way from spec.targetAllocator.
  */
-function collectorPod(manifest: any): PodView | undefined {
+function collectorPods(manifest: any): PodView | undefined {
   const spec = manifest.spec;
   if (!isObject(spec)) return undefined;
-  const pod = new PodBuilder('spec', 'metadata');
-  const container: { [field: string]: unknown } = { name: 'otc-container' };
-  for (const field of COLLECTOR_CONTAINER_FIELDS) if (spec[field] !== undefined) container[field] = spec[field];
-  pod.container('container', container, 'spec');
+  const allocator = isObject(spec.targetAllocator) && spec.targetAllocator.enabled === true
+    ? operatorPod(spec.targetAllocator, 'spec.targetAllocator', 'ta-container', ' of the target allocator').build(undefined)
+    : undefined;
+  const pod = operatorPod(spec, 'spec', 'otc-container', '', spec.mode === 'sidecar');
   if (spec.mode !== 'sidecar') {
     pod.containerList('container', spec.additionalContainers, 'spec.additionalContainers');
     pod.containerList('initContainer', spec.initContainers, 'spec.initContainers');
-    pod.field('securityContext', spec.podSecurityContext, 'spec.podSecurityContext');
-    pod.unset('securityContext', 'spec.podSecurityContext');
-    pod.field('serviceAccountName', spec.serviceAccount, 'spec.serviceAccount');
-    pod.unset('serviceAccountName', 'spec.serviceAccount');
-    // The collector has no field for it: its ServiceAccount is where the token is turned off.
-    pod.unset('automountServiceAccountToken', 'spec.serviceAccount');
-    for (const field of COLLECTOR_POD_FIELDS) pod.field(field, spec[field], `spec.${field}`);
+    for (const field of ['hostNetwork', 'shareProcessNamespace', 'priorityClassName']) pod.field(field, spec[field], `spec.${field}`);
     pod.volumes(spec.volumes, 'spec.volumes');
     pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
     pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
   }
-  return pod.build(undefined);
+  return pod.build(allocator);
 }
 
-/** What of an OpenTelemetryCollector runs a pod no rule reads: its target allocator's. */
-function collectorUnchecked(manifest: any): UncheckedPart[] {
-  if (fieldAt(manifest, 'spec.targetAllocator.enabled') !== true) return [];
-  return [{ path: 'spec.targetAllocator', message: 'spec.targetAllocator runs a pod of its own, which the pod rules do not read: '
-    + 'its pod is not checked' }];
+/**
+ * The pod the operator builds from the fields at `at` that the collector and its target allocator
+ * share: one container `name` (image, securityContext, resources, env, ...), and unless `containerOnly`,
+ * podSecurityContext, serviceAccount, nodeSelector, affinity and tolerations.
+ */
+function operatorPod(fields: any, at: string, name: string, owner: string, containerOnly = false): PodBuilder {
+  const pod = new PodBuilder(at, 'metadata', owner);
+  const container: { [field: string]: unknown } = { name };
+  for (const field of OPERATOR_CONTAINER_FIELDS) if (fields[field] !== undefined) container[field] = fields[field];
+  const unset = fields.image === undefined || fields.image === ''
+    ? `${at}.image is not set, so the operator runs its own default image, which is not known here; name the image there`
+    : undefined;
+  pod.container('container', container, at, undefined, unset);
+  if (containerOnly) return pod;
+  pod.field('securityContext', fields.podSecurityContext, `${at}.podSecurityContext`);
+  pod.unset('securityContext', `${at}.podSecurityContext`);
+  pod.field('serviceAccountName', fields.serviceAccount, `${at}.serviceAccount`);
+  pod.unset('serviceAccountName', `${at}.serviceAccount`);
+  // The operator has no field for it: the ServiceAccount is where the token is turned off.
+  pod.unset('automountServiceAccountToken', `${at}.serviceAccount`);
+  for (const field of ['nodeSelector', 'affinity', 'tolerations']) pod.field(field, fields[field], `${at}.${field}`);
+  return pod;
 }
 
-const COLLECTOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
+const OPERATOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
   'lifecycle'];
-const COLLECTOR_POD_FIELDS = ['hostNetwork', 'shareProcessNamespace', 'nodeSelector', 'affinity', 'tolerations', 'priorityClassName'];
 
 /**
  * Runs a pod rule (`run`) on every pod `first` chains, writing each finding's path where the manifest
