@@ -271,11 +271,19 @@ export class PodView {
   /**
    * The manifest's own path for a path a rule wrote: a pod built from a custom resource's fields
    * has the spec path `<pod>` and the metadata path `<pod-metadata>`, and each field is written
-   * where the resource holds it (the longest known prefix of the path wins).
+   * where the resource holds it (the longest known prefix of the path wins), or where the part of
+   * it that was merged in is.
    */
   public locate(path: string): string {
-    const written = this.written;
-    if (written === undefined || !path.startsWith('<')) return path;
+    if (this.written === undefined) return path;
+    // A pod path names the resource's field, which may in turn have been merged in from elsewhere (Argo's templateDefaults).
+    const once = this.lookup(path);
+    return once === path ? path : this.lookup(once);
+  }
+
+  /** `path` with its longest prefix that `written` knows replaced. */
+  private lookup(path: string): string {
+    const written = this.written!;
     for (let end = path.length; end > 0; end = Math.max(path.lastIndexOf('.', end - 1), path.lastIndexOf('[', end - 1))) {
       const at = written.get(path.slice(0, end));
       if (at !== undefined) return at + path.slice(end);
@@ -377,6 +385,11 @@ class PodBuilder {
     this.written.set(`${BUILT_SPEC}.${name}`, at);
   }
 
+  /** Tells that what the resource has at `path` was merged in from `from` (see `withDefaults`). */
+  public mergedFrom(origins: ReadonlyMap<string, string>): void {
+    for (const [path, from] of origins) this.written.set(path, from);
+  }
+
   /** Tells where a pod field the resource does not have would be asked for (`serviceAccountName` is `serviceAccount`). */
   public unset(name: string, at: string): void {
     if (!(name in this.spec)) this.written.set(`${BUILT_SPEC}.${name}`, at);
@@ -449,8 +462,9 @@ function fieldAt(value: any, path: string): any {
 
 /**
  * The pods an Argo workflow spec runs: one per template that runs user containers (`container`,
- * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go): the template's
- * containers with its `initContainers` and `sidecars`; securityContext, serviceAccountName,
+ * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go), the workflow's
+ * templateDefaults merged into the template first: the template's containers with its
+ * `initContainers` and `sidecars`; securityContext, serviceAccountName,
  * automountServiceAccountToken, nodeSelector, affinity, tolerations and priority class from the
  * template, else the workflow; hostNetwork, dnsPolicy and imagePullSecrets from the workflow; the
  * template's volumes and the workflow's that its containers mount; the workflow's podMetadata under
@@ -464,15 +478,17 @@ function argoPods(workflow: any, at: string): PodView | undefined {
   let pods: PodView | undefined;
   // Built last to first, so the chain runs in document order.
   for (let i = templates.length - 1; i >= 0; i--) {
-    const t = templates[i];
-    if (!isObject(t)) continue;
+    if (!isObject(templates[i])) continue;
     const here = `${at}.templates[${i}]`;
+    const origins = new Map<string, string>();
+    const t = withDefaults(workflow.templateDefaults, templates[i], here, `${at}.templateDefaults`, origins);
     const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
     const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner, 'Argo Workflows');
     if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
     else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
     else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
     else continue;
+    pod.mergedFrom(origins);
     pod.containerList('container', t.sidecars, `${here}.sidecars`);
     pod.containerList('initContainer', t.initContainers, `${here}.initContainers`);
     for (const [field, own, shared] of ARGO_POD_FIELDS) {
@@ -497,6 +513,56 @@ function argoPods(workflow: any, at: string): PodView | undefined {
   return pods;
 }
 
+/** What a template runs; with templateDefaults merged in, the template's own kind stays (the controller keeps it). */
+const ARGO_TEMPLATE_TYPES = ['container', 'script', 'containerSet', 'resource', 'dag', 'steps', 'suspend', 'data', 'http', 'plugin'];
+
+/**
+ * `template` with the workflow's `templateDefaults` merged in as the controller merges them (a
+ * strategic merge patch of the template onto the defaults: objects field by field, lists of named
+ * items (containers, volumes, env) and of mounts and ports item by item, other lists and values
+ * the template's own), keeping the template's kind. Records in `origins` where each part that came
+ * from the defaults is (the template's path at `here` to the defaults' at `defaultsAt`).
+ */
+function withDefaults(defaults: unknown, template: any, here: string, defaultsAt: string, origins: Map<string, string>): any {
+  if (!isObject(defaults)) return template;
+  const kind = ARGO_TEMPLATE_TYPES.find(type => template[type] !== undefined);
+  const base: { [field: string]: unknown } = {};
+  for (const field of Object.keys(defaults)) if (!ARGO_TEMPLATE_TYPES.includes(field) || field === kind) setOwn(base, field, defaults[field]);
+  return merged(base, template, here, defaultsAt, origins);
+}
+
+/** Sets `key` as an own field, "__proto__" included (an assignment would set the object's prototype instead). */
+function setOwn(into: { [key: string]: unknown }, key: string, value: unknown): void {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The merge key of two lists the strategic merge patch merges item by item, or undefined. */
+function mergeKey(base: unknown[], patch: unknown[]): string | undefined {
+  const items = [...base, ...patch];
+  return ['name', 'mountPath', 'containerPort', 'devicePath'].find(key => items.every(item => isObject(item) && item[key] !== undefined));
+}
+
+function merged(base: unknown, patch: unknown, path: string, basePath: string, origins: Map<string, string>): unknown {
+  if (patch === undefined) {
+    origins.set(path, basePath);
+    return base;
+  }
+  if (isObject(base) && isObject(patch)) {
+    const out: { [field: string]: unknown } = { ...patch };
+    for (const key of Object.keys(base)) setOwn(out, key, merged(base[key], patch[key], `${path}.${key}`, `${basePath}.${key}`, origins));
+    return out;
+  }
+  const key = Array.isArray(base) && Array.isArray(patch) ? mergeKey(base, patch) : undefined;
+  if (key === undefined) return patch;
+  const out = [...(patch as any[])];
+  (base as any[]).forEach((item, j) => {
+    const at = out.findIndex(own => own[key] === item[key]);
+    if (at >= 0) out[at] = merged(item, out[at], `${path}[${at}]`, `${basePath}[${j}]`, origins);
+    else origins.set(`${path}[${out.push(item) - 1}]`, `${basePath}[${j}]`);
+  });
+  return out;
+}
+
 /** Pod fields an Argo template sets for its pod, else the workflow: [pod field, template field, workflow field]. */
 const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
   ['securityContext', 'securityContext', 'securityContext'],
@@ -510,8 +576,7 @@ const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
 
 /**
  * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
- * the workflow or a template) is a patch in a string the controller applies at run time, and
- * `templateDefaults` is merged into every template by the controller.
+ * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time.
  */
 function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   if (!isObject(workflow)) return [];
@@ -520,10 +585,7 @@ function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   });
   const found: UncheckedPart[] = [];
   if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
-  if (workflow.templateDefaults !== undefined) {
-    found.push({ path: `${at}.templateDefaults`, message: `${at}.templateDefaults is merged into every template by the controller: `
-      + 'what it sets is not checked; set those fields on the templates' });
-  }
+  if (fieldAt(workflow, 'templateDefaults.podSpecPatch') !== undefined) found.push(patched(`${at}.templateDefaults.podSpecPatch`));
   listOf(workflow.templates).forEach((t, i) => {
     if (isObject(t) && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
   });

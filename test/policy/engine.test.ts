@@ -494,6 +494,21 @@ test('an Argo workflow runs a pod per template that runs containers, its finding
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
 });
 
+test('Argo templateDefaults are merged into each template, field by field, and findings point at the defaults\' lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  templateDefaults:',
+    '    securityContext:', '      runAsUser: 0', '    container:', '      securityContext: {privileged: true}', '  templates:',
+    '  - name: build', '    securityContext: {runAsNonRoot: true}', '    container: {image: "x:1"}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['privileged-container', 'run-as-non-root', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    ['privileged-container', 'spec.templateDefaults.container.securityContext.privileged', 9,
+      'container "main" of template "build" must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.templateDefaults.securityContext.runAsUser', 7, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+});
+
 test('an Argo image given as an expression is not known, and image-tag says why', () => {
   const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
     spec: { templates: [{ name: 'build', container: { image: '{{inputs.parameters.image}}' } }] } };
