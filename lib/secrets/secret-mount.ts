@@ -1,3 +1,4 @@
+import type { k8s } from '../kplus';
 import { brand, hasBrand } from '../vocab/brand';
 import { ExternalSecret } from './external-secret';
 import { checkFileName, checkUnique } from './names';
@@ -107,10 +108,10 @@ export class SecretMount {
   public readonly keys?: string[];
 
   /**
-   * The pod volume for this mount (L1 shape).
+   * The pod volume for this mount.
    * @internal
    */
-  public _toVolume(volumeName: string): any {
+  public _toVolume(volumeName: string): k8s.Volume {
     if (this.source === 'csi') {
       return { name: volumeName, csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: this.name } } };
     }

@@ -494,6 +494,30 @@ test('an Argo workflow runs a pod per template that runs containers, its finding
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
 });
 
+test('Argo templateDefaults are merged into each template, field by field, and findings point at the defaults\' lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  templateDefaults:',
+    '    securityContext:', '      runAsUser: 0', '    container:', '      securityContext: {privileged: true}', '  templates:',
+    '  - name: build', '    securityContext: {runAsNonRoot: true}', '    container: {image: "x:1"}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['privileged-container', 'run-as-non-root', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    ['privileged-container', 'spec.templateDefaults.container.securityContext.privileged', 9,
+      'container "main" of template "build" must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.templateDefaults.securityContext.runAsUser', 7, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+});
+
+test('an Argo image given as an expression is not known, and image-tag says why', () => {
+  const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
+    spec: { templates: [{ name: 'build', container: { image: '{{inputs.parameters.image}}' } }] } };
+  expect(new PolicyEngine().evaluate([workflow]).findings.filter(f => f.ruleId === 'image-tag').map(f => f.message)).toEqual([
+    'container "main" of template "build": image "{{inputs.parameters.image}}" is an expression Argo Workflows replaces when it creates '
+      + 'the pod, so the image is not known here; name the image in the template',
+  ]);
+});
+
 test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s fields, podSecurityContext and serviceAccount', () => {
   const collector = {
     apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
@@ -512,6 +536,22 @@ test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s f
     ['run-as-non-root-user', 'spec.securityContext.runAsUser', 'container "otc-container" must not set securityContext.runAsUser=0'],
     ['automount-service-account-token', 'spec.serviceAccount',
       'pod must set automountServiceAccountToken=false (ServiceAccount "otel" does not turn it off either)'],
+  ]);
+});
+
+test('an OpenTelemetryCollector\'s target allocator runs a pod of its own, and an image left to the operator is not known', () => {
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
+    spec: { image: 'x:1', targetAllocator: { enabled: true, securityContext: { privileged: true }, podSecurityContext: { runAsUser: 0 } } },
+  };
+  const rules = ['privileged-container', 'run-as-non-root-user', 'image-tag'];
+  const findings = new PolicyEngine().evaluate([collector]).findings.filter(f => rules.includes(f.ruleId));
+  expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['privileged-container', 'spec.targetAllocator.securityContext.privileged',
+      'container "ta-container" of the target allocator must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.targetAllocator.podSecurityContext.runAsUser', 'pod must not set securityContext.runAsUser=0'],
+    ['image-tag', 'spec.targetAllocator.image', 'container "ta-container" of the target allocator: spec.targetAllocator.image is not set, '
+      + 'so the operator runs its own default image, which is not known here; name the image there'],
   ]);
 });
 

@@ -55,8 +55,8 @@ export function renderRulesMarkdown(): string {
     + 'embeds containers is reported by `pod-template-not-checked`. A kind that spells its pods out in fields of its own is read as its '
     + 'controller builds the pods, and findings name the resource\'s own fields: an Argo workflow runs a pod per template that runs '
     + 'containers (`resource`, `data`, `http` and `plugin` templates run only Argo\'s executor or agent, `steps`, `dag` and `suspend` '
-    + 'templates no pod). What no rule can read there (an Argo `podSpecPatch`, applied at run time, or `templateDefaults`; a collector\'s '
-    + 'target allocator) is reported by `pod-template-not-checked`.', '',
+    + 'templates no pod), with its `templateDefaults` merged in. What no rule can read there (an Argo `podSpecPatch`, applied at run '
+    + 'time) is reported by `pod-template-not-checked`.', '',
     '| Project | API group | Kind | Pod spec at |', '| --- | --- | --- | --- |');
   for (const c of CUSTOM_POD_KINDS) out.push(`| ${c.project} | \`${c.group}\` | ${c.kind} | ${c.pods ? c.specPath : `\`${c.specPath}\``} |`);
   out.push('', '## Packs', '');
