@@ -6,6 +6,7 @@
 //   the rest     constructs and front doors; use lib/policy/ only through its face, lib/policy/index.ts.
 //                lib/index.ts, the package's face, re-exports engine modules by `export ... from`.
 //                Only lib/kplus.ts, the one binding, imports cdk8s-plus.
+//   all of lib/  imports nothing else of the repository but package.json.
 import * as fs from 'fs';
 import { isBuiltin } from 'module';
 import * as path from 'path';
@@ -61,6 +62,7 @@ const RULES = {
     + `(${RUNTIME_DEPENDENCIES.join(', ')})`,
   face: 'outside lib/policy/, the engine is used only through its face, lib/policy/index.ts (lib/index.ts may re-export its modules)',
   literal: 'an import must name its module in a string literal, so that the layers can be checked',
+  outside: 'lib/ is what the package ships: it imports nothing else of the repository (test/, scripts/, bench/) but package.json',
   binding: 'only lib/kplus.ts, the one binding to cdk8s-plus, imports it (so a newer cdk8s-plus-XX is one change there)',
 };
 
@@ -93,6 +95,8 @@ function layeringProblems(sources: ReadonlyMap<string, string>): string[] {
         if (!allowed) rule = RULES.policy;
       } else if (target?.startsWith('lib/policy/') && target !== 'lib/policy/index.ts' && !(file === 'lib/index.ts' && reexport)) {
         rule = RULES.face;
+      } else if (relative && !target!.startsWith('lib/') && target !== 'package.json') {
+        rule = RULES.outside;
       } else if (!relative && /^cdk8s-plus-\d+$/.test(packageOf(specifier)) && file !== 'lib/kplus.ts') {
         rule = RULES.binding;
       }
@@ -194,6 +198,8 @@ describe('each rule names the file, the import and the rule', () => {
       `lib/guard.ts:1 imports 'cdk8s-plus-28/lib/imports/k8s': ${RULES.binding}`],
     ['a construct re-exporting a newer cdk8s-plus', { 'lib/logging/x.ts': "export { Deployment } from 'cdk8s-plus-33';" },
       `lib/logging/x.ts:1 imports 'cdk8s-plus-33': ${RULES.binding}`],
+    ['a front door importing a test helper', { 'lib/testing.ts': "import { IMAGE } from '../test/workloads/helpers';" },
+      `lib/testing.ts:1 imports '../test/workloads/helpers' (test/workloads/helpers): ${RULES.outside}`],
     ['a computed module', { 'lib/policy/x.ts': "const m = require('../' + name);" },
       `lib/policy/x.ts:1 imports a computed module: ${RULES.literal}`],
   ])('%s', (_what, files, message) => {
