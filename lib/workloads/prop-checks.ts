@@ -248,7 +248,7 @@ export function containerProblem(name: string, props: SecureContainerProps, init
 function volumeMountsProblem(mounts: kplus.VolumeMount[], mountPaths: ReadonlyMap<string, string>): string | undefined {
   for (let i = 0; i < mounts.length; i++) {
     const prop = `volumeMounts[${i}].path`;
-    const problem = mountPathProblem(prop, mounts[i].path);
+    const problem = mountPathProblem(prop, mounts[i]?.path);
     if (problem) return problem;
     const existing = mountPaths.get(normalMountPath(mounts[i].path));
     if (existing) return `'${prop}' (${JSON.stringify(mounts[i].path)}) collides with ${existing} mounted there; choose another path`;
