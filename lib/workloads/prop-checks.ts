@@ -114,6 +114,12 @@ export function normalMountPath(path: string): string {
   return '/' + path.split('/').filter(p => p !== '' && p !== '.').join('/');
 }
 
+/** Each of `props` named by `lists` is a list where given (iterating anything else would fail with a TypeError). */
+export function listsProblem<T extends object>(props: T, lists: Array<keyof T & string>, prefix = ''): string | undefined {
+  const prop = lists.find(key => props[key] !== undefined && !Array.isArray(props[key]));
+  return prop && `'${prefix}${prop}' (${JSON.stringify(props[prop as keyof T] ?? null)}) must be a list`;
+}
+
 export function workloadIdsProblem(props: SecureWorkloadProps): string | undefined {
   return idProblem('user', props.user) ?? idProblem('group', props.group) ?? idProblem('fsGroup', props.fsGroup);
 }
@@ -235,6 +241,8 @@ export function containerProblem(name: string, props: SecureContainerProps, init
     return `'name' (${JSON.stringify(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
   }
   if (names.has(name)) return `'name' (${JSON.stringify(name)}) is already used in this pod; container names must be unique`;
+  const lists = listsProblem(props, ['ports', 'volumeMounts', 'writablePaths', 'command', 'args']);
+  if (lists) return lists;
   const ex = props.exemptions ?? {};
   const restartPolicy = props.restartPolicy !== undefined && !init
     ? `'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`
