@@ -1,6 +1,7 @@
-// Lint run by `npm test` (`npm run lint`): line length, unused code and import order. Formatting beyond
-// line length is left to the authors; the type checker already refuses unused locals and parameters
-// (tsconfig.dev.json), this adds the same for JavaScript and for imports of types only.
+// Lint run by `npm test` (`npm run lint`): lines under 150 characters, no unused code, imports in order
+// (`npx eslint --fix <files>` sorts them), and the recommended sets of eslint and typescript-eslint. After it,
+// `npm run lint` type-checks the sources jest and ts-node only transpile (tsconfig.dev.json refuses unused
+// locals and parameters) and runs scripts/unused-exports.ts (exports nothing imports).
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import { defineConfig } from 'eslint/config';
@@ -17,75 +18,6 @@ const PENDING = [
   'lib/policy/yaml/**',
   'lib/policy/yaml-loader.ts',
   'lib/synth-pass.ts',
-];
-
-// Files whose lines over 150 characters D (lint) is still wrapping by hand; temporary, empty at the end.
-const LONG_LINES = [
-  'bench/gen-yaml.js',
-  'bench/reachability-case.js',
-  'bench/run.js',
-  'bench/synth-case.js',
-  'examples/billing.ts',
-  'examples/observability.ts',
-  'examples/platform.ts',
-  'examples/shop.ts',
-  'lib/logging/log-output.ts',
-  'lib/logging/log-shipper.ts',
-  'lib/namespace/secure-namespace.ts',
-  'lib/policy/checks/automount-service-account-token.ts',
-  'lib/policy/checks/cpu-limits.ts',
-  'lib/policy/checks/dedicated-node-pool.ts',
-  'lib/policy/checks/host-namespaces.ts',
-  'lib/policy/checks/image-digest.ts',
-  'lib/policy/checks/image-max-age.ts',
-  'lib/policy/checks/image-pull-policy.ts',
-  'lib/policy/checks/image-tag.ts',
-  'lib/policy/checks/log-shipper.ts',
-  'lib/policy/checks/namespace-limit-range.ts',
-  'lib/policy/checks/namespace-network-policy.ts',
-  'lib/policy/checks/namespace-pss.ts',
-  'lib/policy/checks/namespace-resource-quota.ts',
-  'lib/policy/checks/read-only-root-filesystem.ts',
-  'lib/policy/checks/seccomp-unconfined.ts',
-  'lib/policy/checks/secret-env.ts',
-  'lib/policy/checks/secret-literal-data.ts',
-  'lib/policy/checks/sensitive-host-path.ts',
-  'lib/policy/checks/sensitivity-conflict.ts',
-  'lib/policy/checks/shipper-port-admitted.ts',
-  'lib/policy/checks/trusted-registry.ts',
-  'lib/policy/image-record.ts',
-  'lib/policy/report/markdown.ts',
-  'lib/policy/report/rules-table.ts',
-  'lib/policy/report/sarif.ts',
-  'lib/scheduling/node-pool.ts',
-  'lib/scheduling/runtime-class.ts',
-  'lib/secrets/external-secret.ts',
-  'lib/secrets/secret-mount.ts',
-  'lib/secrets/secret-provider-class.ts',
-  'lib/supply-chain/image-admission-policy.ts',
-  'lib/supply-chain/image-signature-policy.ts',
-  'lib/supply-chain/registry-auth.ts',
-  'lib/testing.ts',
-  'test/admission.test.ts',
-  'test/cli.test.ts',
-  'test/examples.test.ts',
-  'test/generated.test.ts',
-  'test/guard.test.ts',
-  'test/logging.test.ts',
-  'test/namespace.test.ts',
-  'test/network.test.ts',
-  'test/policy/engine.test.ts',
-  'test/policy/reachability.test.ts',
-  'test/registry-trust.test.ts',
-  'test/registry.test.ts',
-  'test/scheduling.test.ts',
-  'test/secrets.test.ts',
-  'test/supply-chain.test.ts',
-  'test/units.test.ts',
-  'test/workloads/errors.test.ts',
-  'test/workloads/exemptions.test.ts',
-  'test/workloads/helpers.ts',
-  'test/workloads/secure-defaults.test.ts',
 ];
 
 const unusedVars = ['error', {
@@ -127,9 +59,6 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'off',
       // jsii names every props type, so an options interface that only extends another is the public shape.
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
-      '@typescript-eslint/no-unused-expressions': 'error',
-      'no-unreachable': 'error',
-      'no-useless-catch': 'error',
     },
   },
   {
@@ -137,10 +66,6 @@ export default defineConfig(
     extends: [js.configs.recommended],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { 'no-unused-vars': unusedVars },
-  },
-  {
-    files: LONG_LINES,
-    rules: { '@stylistic/max-len': 'off' },
   },
   {
     files: ['eslint.config.mjs'],

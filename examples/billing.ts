@@ -11,8 +11,8 @@ import { Chart, ChartProps, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ApiVerb, CsiProvider, EgressDestination, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass, SecretStoreKind, SecureCronJob,
-  SecureDeployment, SecureResources,
+  ApiVerb, CsiProvider, EgressDestination, ExternalSecret, LogShipper, NetworkAccess, SecretMount, Suppressions, SecretProviderClass,
+  SecretStoreKind, SecureCronJob, SecureDeployment, SecureResources,
 } from '../lib';
 import { FLUENT_BIT_IMAGE, PlatformChart } from './platform';
 

@@ -10,6 +10,7 @@ export class ObservabilityChart extends Chart {
 
   constructor(scope: Construct, id: string, platform: PlatformChart) {
     super(scope, id, { namespace: platform.observabilityNamespace.name });
-    this.events = new EventShipper(this, 'events', { output: platform.logs, image: FLUENT_BIT_IMAGE, nodePool: platform.opsPool, apiServer: platform.apiServer });
+    this.events = new EventShipper(this, 'events',
+      { output: platform.logs, image: FLUENT_BIT_IMAGE, nodePool: platform.opsPool, apiServer: platform.apiServer });
   }
 }

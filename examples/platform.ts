@@ -5,7 +5,8 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  EgressDestination, ImageAdmissionPolicy, ImagePolicy, ImageSignaturePolicy, ImageSigner, LogOutput, NodePool, SandboxHandler, SecureNamespace, Sensitivity,
+  EgressDestination, ImageAdmissionPolicy, ImagePolicy, ImageSignaturePolicy, ImageSigner, LogOutput, NodePool, SandboxHandler, SecureNamespace,
+  Sensitivity,
 } from '../lib';
 
 /** Fluent Bit, mirrored into the platform registry; pinned through the image lock. */

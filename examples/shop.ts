@@ -29,7 +29,8 @@ export class ShopChart extends Chart {
     super(scope, id, { namespace: platform.shopNamespace.name, ...props });
     // The public frontend and the payment API never share nodes: each pool has one sensitivity.
     const payments = platform.paymentsPool;
-    const metadata = (component: string): ApiObjectMetadata => ({ labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': component } });
+    const metadata = (component: string): ApiObjectMetadata => ({ labels: { 'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/component': component } });
 
     // The database password is created in the cluster by the platform's secret manager;
     // the app only names it, and it arrives as a read-only file at /run/secrets/db/password.

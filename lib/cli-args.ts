@@ -176,7 +176,7 @@ function usageLine(path: string, spec: CommandSpec<unknown>): string {
 }
 
 /** `--help` of one command: usage line, options with their defaults, details. */
-export function commandHelp(path: string, spec: CommandSpec<unknown>): string {
+function commandHelp(path: string, spec: CommandSpec<unknown>): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
     const left = `--${name}${o.value ? ` ${o.value}` : ''}`;
     const notes = [o.choices ? `one of ${o.choices.join(', ')}` : '', o.default ? `default ${o.default}` : '', o.repeatable ? 'repeatable' : '']
@@ -197,7 +197,7 @@ export function commandHelp(path: string, spec: CommandSpec<unknown>): string {
 }
 
 /** `--help` of a group or the program: its commands, one line each, and the options it takes itself. */
-export function listHelp(path: string, commands: ReadonlyArray<Command<unknown>>, topLevel = false): string {
+function listHelp(path: string, commands: ReadonlyArray<Command<unknown>>, topLevel = false): string {
   const options = [HELP_ROW, ...topLevel ? [['--version', 'print the version and exit 0']] : []];
   const width = Math.max(...commands.map(c => c.name.length), ...options.map(([left]) => left.length));
   return [

@@ -72,6 +72,12 @@ export class Guard extends Construct {
    * Attaches a Guard to an App or a Chart.
    */
   public static attach(scope: IConstruct, options: GuardOptions = {}): Guard {
+    // cdk8s brands Charts and ApiObjects but not Apps, and instanceof would miss another cdk8s copy's
+    // App: the root is asked for what the Guard needs of it, its outdir.
+    if (typeof (App.of(scope) as Partial<App>).outdir !== 'string') {
+      throw new Error(`Guard.attach: "${scope.node.path}" is not in a cdk8s App, beside whose outdir the reports go; `
+        + 'attach the Guard under an App (Testing.app() in tests), or check the tree with Compliance');
+    }
     const existing = Guard.of(scope);
     if (existing && existing.node.scope === scope) {
       throw new Error(`a Guard is already attached to "${scope.node.path || '(app)'}"; attach one Guard per scope`);

@@ -91,7 +91,7 @@ export interface CheckSettingNames {
 }
 
 /** The settings as the plugin's properties name them. */
-export const PLUGIN_PROPERTY_NAMES: CheckSettingNames = {
+const PLUGIN_PROPERTY_NAMES: CheckSettingNames = {
   pack: "'pack'",
   trustedRegistries: "'trustedRegistries'",
   pssVersion: "'pssVersion'",

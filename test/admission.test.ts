@@ -17,7 +17,8 @@ function toCel(v: any): any {
 
 function emit(requireDigest = true, props: object = {}) {
   const app = Testing.app();
-  const policy = new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com/shop', 'ghcr.io/acme/'], requireDigest, lockFile: LOCK, now: '2026-11-29T00:00:00Z' });
+  const policy = new ImagePolicy(app, 'images',
+    { trustedRegistries: ['registry.example.com/shop', 'ghcr.io/acme/'], requireDigest, lockFile: LOCK, now: '2026-11-29T00:00:00Z' });
   const chart = new Chart(app, 'cluster');
   new ImageAdmissionPolicy(chart, 'admission', { policy, ...props });
   return Testing.synth(chart);
@@ -45,11 +46,16 @@ describe('the policy, evaluated', () => {
     ['a registry outside the list', pod({ containers: [container(`docker.io/library/nginx:1.27${DIGEST}`)] }), [TRUST]],
     ['a look-alike prefix', pod({ containers: [container(`registry.example.com/shopping/api:1${DIGEST}`)] }), [TRUST]],
     ['a tag-only image', pod({ containers: [container('ghcr.io/acme/api:1.0')] }), [PIN]],
-    ['an untrusted init container', pod({ containers: [container(`ghcr.io/acme/api:1${DIGEST}`)], initContainers: [container('busybox:1.36', 'init')] }), [TRUST, PIN]],
-    ['an untrusted ephemeral debug container', pod({ containers: [container(`ghcr.io/acme/api:1${DIGEST}`)], ephemeralContainers: [container(`docker.io/nicolaka/netshoot${DIGEST}`, 'debug')] }), [TRUST]],
+    ['an untrusted init container', pod({ containers: [container(`ghcr.io/acme/api:1${DIGEST}`)],
+      initContainers: [container('busybox:1.36', 'init')] }), [TRUST, PIN]],
+    ['an untrusted ephemeral debug container',
+      pod({ containers: [container(`ghcr.io/acme/api:1${DIGEST}`)],
+        ephemeralContainers: [container(`docker.io/nicolaka/netshoot${DIGEST}`, 'debug')] }), [TRUST]],
     ['a Deployment', { kind: 'Deployment', spec: { template: { spec: { containers: [container('registry.example.com/shop/web:2')] } } } }, [PIN]],
-    ['a CronJob', { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: { containers: [container(`evil.io/x${DIGEST}`)] } } } } } }, [TRUST]],
-    ['a pinned CronJob', { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: { containers: [container(`ghcr.io/acme/job:3${DIGEST}`)] } } } } } }, []],
+    ['a CronJob', { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: { containers: [container(`evil.io/x${DIGEST}`)] } } } } } },
+      [TRUST]],
+    ['a pinned CronJob',
+      { kind: 'CronJob', spec: { jobTemplate: { spec: { template: { spec: { containers: [container(`ghcr.io/acme/job:3${DIGEST}`)] } } } } } }, []],
     ['a PodTemplate', { kind: 'PodTemplate', template: { spec: { containers: [container(`registry.example.com/shop/api:1${DIGEST}`)] } } }, []],
   ])('%s', (_name, object, failures) => {
     expect(admit(manifests, object)).toEqual(failures);
@@ -67,8 +73,10 @@ test('the policy and binding for Kubernetes 1.28 by default, v1 selectable, cove
   expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
   expect(policy.spec.failurePolicy).toBe('Fail');
   expect(policy.spec.matchConstraints.resourceRules.flatMap((r: any) => r.resources).sort()).toEqual(
-    ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'pods/ephemeralcontainers', 'podtemplates', 'replicasets', 'replicationcontrollers', 'statefulsets']);
-  expect(binding).toMatchObject({ kind: 'ValidatingAdmissionPolicyBinding', spec: { policyName: 'cdk8s-secure-images', validationActions: ['Deny'] } });
+    ['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'pods/ephemeralcontainers', 'podtemplates', 'replicasets', 'replicationcontrollers',
+      'statefulsets']);
+  expect(binding).toMatchObject({ kind: 'ValidatingAdmissionPolicyBinding',
+    spec: { policyName: 'cdk8s-secure-images', validationActions: ['Deny'] } });
   const [v1] = emit(true, { apiVersion: AdmissionPolicyApiVersion.V1, actions: [AdmissionAction.WARN, AdmissionAction.AUDIT] });
   expect(v1.apiVersion).toBe('admissionregistration.k8s.io/v1');
   expect(emit(true, { actions: [AdmissionAction.WARN, AdmissionAction.AUDIT] })[1].spec.validationActions).toEqual(['Warn', 'Audit']);

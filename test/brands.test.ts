@@ -1,8 +1,12 @@
 // Two installed copies of cdk8s-secure (an app's and a construct library's that bundles its own)
 // must recognise each other's objects. The compiled build/ is a second copy of lib/: other
-// classes, the same cdk8s and constructs. `npm test` compiles first.
+// classes, the same cdk8s and constructs. `npm test` compiles first. A second copy of cdk8s
+// comes from a fresh module registry (jest.isolateModules).
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as thisCopy from '../lib';
 import {
   EgressDestination, Guard, ImagePolicy, LogOutput, LogShipper, NetworkAccess, NodePool, PolicyEngine, SecretMount,
@@ -144,4 +148,33 @@ test('egress needs recorded through either copy land in one annotation', () => {
   other.NetworkAccess.requireEgress(api, { name: 'cache', port: 6379 });
   const pod = Testing.synth(c).find(m => m.kind === 'Deployment').spec.template.metadata;
   expect(JSON.parse(pod.annotations['cdk8s-secure.io/required-egress']).map((n: any) => n.name)).toEqual(['db', 'cache']);
+});
+
+test('a Guard needs an App at the root (cdk8s has no App brand: the root is asked for its outdir)', () => {
+  const root = new Construct(undefined as any, '');
+  const c = new Chart(root, 'c');
+  expect(thrownMessage(() => Guard.attach(c))).toBe('Guard.attach: "c" is not in a cdk8s App, beside whose outdir the reports go; '
+    + 'attach the Guard under an App (Testing.app() in tests), or check the tree with Compliance');
+  expect(c.node.children).toEqual([]);
+});
+
+test("a Guard attaches under another cdk8s copy's App and fails its synth", () => {
+  let other8s: typeof import('cdk8s') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second copy of cdk8s, from a fresh module registry
+    other8s = require('cdk8s');
+  });
+  const app = new other8s!.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'brands-')) });
+  expect(other8s!.App === App).toBe(false);
+  // Only the findings are asked of it: reports are written after App.synth() by the synth pass's hook,
+  // which wraps the App class of the cdk8s this library loads.
+  const guard = Guard.attach(app, { reportFormats: [], imageRecord: false, printSummary: false });
+  expect(Guard.of(app)).toBe(guard);
+  const c = new other8s!.Chart(app, 'c');
+  new other8s!.ApiObject(c, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: IMAGE }] } });
+  expect(thrownMessage(() => app.synth()).split('\n').filter(l => l.includes('[run-as-non-root]'))).toEqual([
+    '  [cdk8s-secure] c/pod: [run-as-non-root] container "app" must run with securityContext.runAsNonRoot=true (neither the container '
+      + 'nor the pod sets it) (at spec.securityContext.runAsNonRoot). Fix: Set spec.securityContext.runAsNonRoot=true and do not set '
+      + 'it to false on the pod or any container.',
+  ]);
 });

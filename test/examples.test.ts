@@ -58,12 +58,14 @@ test('no synthesised manifest of any example contains a literal secret value', (
   for (const build of Object.values(EXAMPLES)) build(app);
   const manifests = app.charts.flatMap(c => c.toJson());
   expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
-  const report = Compliance.evaluate(app, { pack: { name: 'secrets', description: 'literal secrets', rules: { 'secret-literal-data': Severity.ERROR, 'env-credential-literal': Severity.ERROR, 'secret-env': Severity.ERROR } } });
+  const report = Compliance.evaluate(app, { pack: { name: 'secrets', description: 'literal secrets',
+    rules: { 'secret-literal-data': Severity.ERROR, 'env-credential-literal': Severity.ERROR, 'secret-env': Severity.ERROR } } });
   expect(report.findings).toEqual([]);
   expect(report.statusCounts(report.rules.findIndex(r => r.id === 'env-credential-literal'))['compliant']).toBe(7);
 });
 
-test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server, billing\'s outside services and DNS', () => {
+test('the example\'s connectivity is exactly what it needs: ingress, app ports, database, log server, API server, '
+  + 'billing\'s outside services and DNS', () => {
   const app = Testing.app();
   for (const build of Object.values(EXAMPLES)) build(app);
   const c = connectivityOf(app.charts.flatMap(chart => chart.toJson()));
@@ -71,14 +73,16 @@ test('the example\'s connectivity is exactly what it needs: ingress, app ports, 
   const label = new Map(c.nodes.map(n => [n.id, n.label.replace(/-c8[0-9a-f]{6}$/, '')]));
   const logs = 'log server logs.platform.example.com:24224 (forward) (203.0.113.16/28)';
   const dns = 'namespace kube-system, pods k8s-app=kube-dns';
-  const pods = ['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'shop/shop-nightly-report', 'billing/billing-worker', 'billing/billing-export', 'observability/observability-events-deployment'];
+  const pods = ['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'shop/shop-nightly-report', 'billing/billing-worker',
+    'billing/billing-export', 'observability/observability-events-deployment'];
   expect(c.edges.map(e => `${label.get(e.from)} -> ${label.get(e.to)}: ${e.ports.join(', ')}`).sort()).toEqual([
     'namespace ingress-nginx -> shop/shop-frontend: 8080/TCP',
     'shop/shop-frontend -> shop/shop-api: 8080/TCP',
     'shop/shop-api -> shop/shop-database: 5432/TCP',
     // The nightly report reads the database too (DB_HOST): without this it would fail every night.
     'shop/shop-nightly-report -> shop/shop-database: 5432/TCP',
-    ...['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> ${logs}: 24224/TCP`),
+    ...['shop/shop-database', 'shop/shop-api', 'shop/shop-frontend', 'billing/billing-worker',
+      'observability/observability-events-deployment'].map(p => `${p} -> ${logs}: 24224/TCP`),
     // The events shipper, and the billing worker that reads its feature flags from the API.
     ...['billing/billing-worker', 'observability/observability-events-deployment'].map(p => `${p} -> Kubernetes API server (10.0.0.0/28): 443/TCP`),
     // Billing's services outside the cluster: the payment provider and the data warehouse.
@@ -92,7 +96,8 @@ test('each database replica keeps its own data volume, mounted read-write', () =
   const app = Testing.app();
   new ShopChart(app, 'shop', platformOf(app));
   const db = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'StatefulSet');
-  expect(db.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }]);
+  expect(db.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }]);
   expect(db.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
   expect(app.charts.flatMap(c => c.toJson()).filter(m => m.kind === 'PersistentVolumeClaim')).toEqual([]);
 });
@@ -102,7 +107,8 @@ test('the shop API reads its database password from a read-only file', () => {
   new ShopChart(app, 'shop', platformOf(app));
   const api = app.charts.flatMap(c => c.toJson()).find(m => m.kind === 'Deployment' && m.metadata.labels['app.kubernetes.io/component'] === 'api');
   const spec = api.spec.template.spec;
-  expect(spec.volumes).toContainEqual({ name: 'secret-shop-db-credentials', secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
+  expect(spec.volumes).toContainEqual({ name: 'secret-shop-db-credentials',
+    secret: { secretName: 'shop-db-credentials', defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] } });
   expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'secret-shop-db-credentials', mountPath: '/run/secrets/db', readOnly: true });
   expect(spec.containers[0].env).toContainEqual({ name: 'DB_PASSWORD_FILE', value: '/run/secrets/db/password' });
 });
@@ -113,7 +119,8 @@ describe('the real cdk8s CLI with the validation plugin', () => {
   test('synthesises the example into dist/ and passes the plugin; dist/ holds manifests only, the reports are beside it', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-secure-project-')), 'dist');
     const reports = path.join(path.dirname(out), 'compliance');
-    const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    const stdout = execFileSync(cli, ['synth', '--no-check-upgrade', '--output', out],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
     expect(stdout).toContain('objects=68 errors=0 warnings=0 suppressed=2');
     expect(stdout).toContain('Validations ended succesfully');
     // The image record lists exactly the images of the synthesised manifests.
@@ -158,7 +165,8 @@ describe('the real cdk8s CLI with the validation plugin', () => {
       `const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});`,
       'const app = new App();',
       'const chart = new Chart(app, "bad");',
-      'new kplus.Deployment(chart, "web", { containers: [{ image: "nginx:latest", securityContext: { privileged: true, allowPrivilegeEscalation: true } }] });',
+      'new kplus.Deployment(chart, "web", { containers: [{ image: "nginx:latest", securityContext: { privileged: true, '
+        + 'allowPrivilegeEscalation: true } }] });',
       'app.synth();',
     ], '{ pack: strict }');
     expect(r.status).not.toBe(0);
@@ -168,6 +176,7 @@ describe('the real cdk8s CLI with the validation plugin', () => {
 });
 
 test('the schema check itself rejects an invalid manifest', () => {
-  expect(schemaErrors({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: 'lots' } } }] } } } }))
+  expect(schemaErrors({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' },
+    spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: 'lots' } } }] } } } }))
     .toContain('resources/limits/cpu must match format "quantity"');
 });

@@ -15,7 +15,8 @@ test('RULES.md is current (run `npm run rules`)', () => {
 test('API.md is current (run `npm run docgen`)', () => {
   // `npm test` compiles first, so .jsii describes the current code.
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docgen-')), 'API.md');
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'jsii-docgen'), ['--output', out], { cwd: ROOT, env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' } });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'jsii-docgen'), ['--output', out],
+    { cwd: ROOT, env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' } });
   expect(fs.readFileSync(path.join(ROOT, 'API.md'), 'utf8')).toBe(fs.readFileSync(out, 'utf8'));
 }, 60_000);
 

@@ -21,7 +21,8 @@ test('an insecure plain cdk8s-plus Deployment fails synth with the expected rule
   const app = Testing.app();
   Guard.attach(app);
   const chart = new Chart(app, 'plain');
-  new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx', portNumber: 80, securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false } }] });
+  new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx', portNumber: 80,
+    securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false } }] });
   const message = synthError(() => app.synth());
   const ids = [...new Set([...message.matchAll(/: \[([a-z-]+)\] /g)].map(m => m[1]))].sort();
   expect(ids).toEqual([
@@ -51,12 +52,15 @@ test('raw ApiObjects and Include (Helm output) are checked too', () => {
   const app = Testing.app();
   Guard.attach(app, { reportFormats: [] });
   const chart = new Chart(app, 'mixed');
-  new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } } as any);
+  new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw' },
+    spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } } as any);
   new Include(chart, 'helm', { url: HELM_OUTPUT });
   const message = synthError(() => app.synth());
   expect(message).toContain('mixed/raw: [privileged-container] container "c" must not set securityContext.privileged=true');
-  expect(message).toContain('mixed/helm/node-agent-daemonset-monitoring: [sensitive-host-path] volume "docker-sock" mounts sensitive host path /var/run/docker.sock');
-  expect(message).toContain('mixed/helm/agent-token-secret-monitoring: [secret-literal-data] Secret "agent-token" carries literal stringData (keys: token)');
+  expect(message).toContain('mixed/helm/node-agent-daemonset-monitoring: [sensitive-host-path] volume "docker-sock" mounts sensitive host path '
+    + '/var/run/docker.sock');
+  expect(message).toContain('mixed/helm/agent-token-secret-monitoring: [secret-literal-data] Secret "agent-token" carries literal stringData '
+    + '(keys: token)');
 });
 
 test('reports are written beside the manifests, and suppressions set on a construct apply to its subtree', () => {
@@ -68,7 +72,8 @@ test('reports are written beside the manifests, and suppressions set on a constr
   new kplus.Deployment(legacy, 'old', {
     containers: [{
       image: 'registry.example.com/old:1.0.0',
-      resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(8), limit: Size.mebibytes(8) } },
+      resources: { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(10) },
+        memory: { request: Size.mebibytes(8), limit: Size.mebibytes(8) } },
       securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
     }],
   });
@@ -83,11 +88,16 @@ test('reports are written beside the manifests, and suppressions set on a constr
   expect(json.summary).toMatchObject({ objects: 3, errors: 0, suppressed: 1 });
   // Warnings: neither image is pinned by digest, neither ships its logs, the plain Deployment has no pool and runs as the
   // default ServiceAccount, and neither chart has namespace guard rails.
-  const warned = (objectName: string) => [...new Set(json.findings.filter((f: any) => !f.suppressed && f.object.name === objectName).map((f: any) => f.ruleId))].sort();
+  const warned = (objectName: string) =>
+    [...new Set(json.findings.filter((f: any) => !f.suppressed && f.object.name === objectName).map((f: any) => f.ruleId))].sort();
   const names = json.objects.filter((o: any) => o.object.kind === 'Deployment').map((o: any) => o.object.name);
-  expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'default-service-account', 'image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
-  expect(warned(names.find((n: string) => n.startsWith('shop')))).toEqual(['image-digest', 'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
-  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits', suppressionReason: 'legacy app; sized by the namespace LimitRange', object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
+  expect(warned(names.find((n: string) => n.startsWith('legacy')))).toEqual(['dedicated-node-pool', 'default-service-account', 'image-digest',
+    'log-shipper', 'namespace-limit-range', 'namespace-network-policy', 'namespace-resource-quota']);
+  expect(warned(names.find((n: string) => n.startsWith('shop')))).toEqual(['image-digest', 'log-shipper', 'namespace-limit-range',
+    'namespace-network-policy', 'namespace-resource-quota']);
+  expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits',
+    suppressionReason: 'legacy app; sized by the namespace LimitRange',
+      object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
   // The outdir holds the manifests only.
   expect(fs.readdirSync(app.outdir).sort()).toEqual(['legacy.k8s.yaml', 'shop.k8s.yaml']);
   for (const f of Object.values(ReportFormat)) {
@@ -99,7 +109,9 @@ test('reports are written beside the manifests, and suppressions set on a constr
 test('Compliance.assertCompliant lists every error finding for users\' own tests', () => {
   const chart = Testing.chart();
   new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.27', resources: {} as any }] });
-  expect(() => Compliance.assertCompliant(chart)).toThrow(/compliance error\(s\) under "test" \(pack default\):\n {2}Deployment test-web-c8\w+ \(test\/web\/Resource\): \[seccomp-required\] container "main" must run with seccompProfile.type RuntimeDefault or Localhost/);
+  expect(() => Compliance.assertCompliant(chart)).toThrow(new RegExp(/compliance error\(s\) under "test" \(pack default\):\n {2}/.source
+    + /Deployment test-web-c8\w+ \(test\/web\/Resource\): \[seccomp-required\] container "main" /.source
+    + /must run with seccompProfile.type RuntimeDefault or Localhost/.source));
   const secure = Testing.chart();
   new SecureDeployment(secure, 'api', { nodePool: testPool(secure), containers: [{ image: IMAGE, resources: RESOURCES }] });
   expect(() => Compliance.assertCompliant(secure)).not.toThrow();

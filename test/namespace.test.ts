@@ -20,7 +20,8 @@ test('PSA labels, default-deny with DNS egress, no token for the default Service
     podSelector: {},
     policyTypes: ['Egress'],
     egress: [{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     }],
   });
@@ -58,7 +59,8 @@ test('everything is configurable, and workloads in the namespace pass the namesp
   const apps = new Chart(app, 'apps', { namespace: 'shop' });
   new SecureDeployment(apps, 'api', { nodePool: new NodePool(apps, 'pool', { sensitivity: Sensitivity.INTERNAL }), containers: [container] });
   const report = Compliance.evaluate(app);
-  const failing = (ns: string) => [...new Set(report.findings.filter(f => f.object.namespace === ns || f.object.name === ns).map(f => f.ruleId))].sort();
+  const failing = (ns: string) =>
+    [...new Set(report.findings.filter(f => f.object.namespace === ns || f.object.name === ns).map(f => f.ruleId))].sort();
   expect(failing('shop')).toEqual(['image-digest', 'log-shipper']);
   expect(failing('lab')).toEqual(['namespace-pss']);
 });
@@ -99,8 +101,10 @@ function shopWithQuota(quota: Partial<NamespaceQuota>) {
 test('a quota smaller than what the namespace\'s workloads request fails synth with the numbers', () => {
   const { app, apps, pool } = shopWithQuota({ requestsCpu: '250m', requestsEphemeralStorage: '1Gi', pods: 2 });
   new SecureDeployment(apps, 'api', { nodePool: pool, replicas: 3, containers: [container] });
-  expect(() => app.synth()).toThrow(/the ResourceQuota of namespace "shop" allows requests.cpu 250m, but its workloads need 300m \(apps-api-c8\w+ 3 x 100m\); raise the quota or lower the workloads' resources/);
-  expect(() => app.synth()).toThrow('the ResourceQuota of namespace "shop" allows 2 pods, but its workloads run 3; raise \'quota.pods\' or lower the replicas');
+  expect(() => app.synth()).toThrow(new RegExp(/the ResourceQuota of namespace "shop" allows requests.cpu 250m, but its workloads need 300m /.source
+    + /\(apps-api-c8\w+ 3 x 100m\); raise the quota or lower the workloads' resources/.source));
+  expect(() => app.synth()).toThrow('the ResourceQuota of namespace "shop" allows 2 pods, but its workloads run 3; '
+    + 'raise \'quota.pods\' or lower the replicas');
 });
 
 test('the quota message names the five largest contributors; an init container counts when it needs more than the app', () => {
@@ -117,7 +121,8 @@ test('the quota message names the five largest contributors; an init container c
     },
   });
   // 21 replicas x 128Mi + 900Mi = 3588Mi = 3.5Gi.
-  expect(() => app.synth()).toThrow(/allows requests.memory 1Gi, but its workloads need 3.5Gi \(migrate 1 x 900Mi, apps-w6-c8\w+ 6 x 128Mi, apps-w5-c8\w+ 5 x 128Mi, apps-w4-c8\w+ 4 x 128Mi, apps-w3-c8\w+ 3 x 128Mi and 2 more\)/);
+  expect(() => app.synth()).toThrow(new RegExp(/allows requests.memory 1Gi, but its workloads need 3.5Gi \(migrate 1 x 900Mi, /.source
+    + /apps-w6-c8\w+ 6 x 128Mi, apps-w5-c8\w+ 5 x 128Mi, apps-w4-c8\w+ 4 x 128Mi, apps-w3-c8\w+ 3 x 128Mi and 2 more\)/.source));
 });
 
 test.each<[string, () => unknown, string]>([
@@ -128,9 +133,12 @@ test.each<[string, () => unknown, string]>([
     + '(the engine knows the policies of v1.0 to v1.37; a later version is checked as v1.37, as PSA does)'],
   ['a LimitRange whose default exceeds its max', () => new SecureNamespace(Testing.chart(), 'n', {
     name: 'shop',
-    limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' }, defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },
+    limitRange: { defaultRequest: { cpu: '100m', memory: '1Mi', ephemeralStorage: '1Mi' },
+      defaultLimit: { cpu: '8', memory: '1Mi', ephemeralStorage: '1Mi' }, max: { cpu: '4', memory: '1Mi', ephemeralStorage: '1Mi' } },
   }), `'limitRange' cpu: defaultRequest (100m) <= defaultLimit (8) <= max (4) does not hold`],
-  ['a quota that is not a quantity', () => new SecureNamespace(Testing.chart(), 'n', { name: 'shop', quota: { requestsCpu: 'eight', limitsCpu: '16', requestsMemory: '1Gi', limitsMemory: '1Gi', requestsEphemeralStorage: '1Gi', limitsEphemeralStorage: '1Gi', pods: 5 } }),
+  ['a quota that is not a quantity', () => new SecureNamespace(Testing.chart(), 'n',
+    { name: 'shop', quota: { requestsCpu: 'eight', limitsCpu: '16', requestsMemory: '1Gi', limitsMemory: '1Gi', requestsEphemeralStorage: '1Gi',
+      limitsEphemeralStorage: '1Gi', pods: 5 } }),
     `'quota.requestsCpu' ("eight") is not a Kubernetes quantity`],
 ])('%s', (_name, fn, message) => {
   expect(fn).toThrow(message);

@@ -275,7 +275,8 @@ describe('token realms', () => {
     };
     try {
       serve({ image: image('2026-11-20T08:00:00Z'), challenge: `Bearer realm="https://127.0.0.1:${tlsPort}/token"`, token: 'tls-token' });
-      expect(await refused([`${registry()}/team/app:1.0`], '--ca-file', caFile)).toBe(`${registry()}/team/app:1.0: the token from 127.0.0.1:${tlsPort} `
+      expect(await refused([`${registry()}/team/app:1.0`], '--ca-file',
+        caFile)).toBe(`${registry()}/team/app:1.0: the token from 127.0.0.1:${tlsPort} `
         + `was redirected from https://127.0.0.1:${tlsPort} to http://127.0.0.2:${foreignPort}; refused (a redirect never leaves HTTPS)\n`);
       expect(seen.map(s => s.server)).toEqual(['registry', 'tls-token']);
     } finally {
@@ -651,10 +652,12 @@ describe('adding an image is one command, and the errors name it', () => {
   test('an image without a tag: the rule says to tag it first', async () => {
     const lock = writeLock([]);
     const manifest = path.join(work, `untagged-${Math.random().toString(36).slice(2)}.yaml`);
-    fs.writeFileSync(manifest, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: web, image: "${registry()}/shop/web"}]\n`);
+    fs.writeFileSync(manifest, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: web, image: `
+      + `"${registry()}/shop/web"}]\n`);
     const report = JSON.parse((await run('check', manifest, '--image-lock', lock, '--max-image-age-days', '30', '--format', 'json')).out);
     expect(report.findings.find((f: any) => f.ruleId === 'image-digest').message).toBe(`container "web" image "${registry()}/shop/web" `
-      + 'must be pinned by digest (@sha256:...); it is not in the image lock: give it a tag and add it to the lock with `cdk8s-secure images add IMAGE:TAG`');
+      + 'must be pinned by digest (@sha256:...); it is not in the image lock: give it a tag and add it to the lock with `cdk8s-secure images '
+        + 'add IMAGE:TAG`');
     expect(seen).toEqual([]);
   });
 });

@@ -40,7 +40,8 @@ function push(repository: string, tag: string, created: string, target = host(),
   execFileSync('umoci', ['new', '--image', `${layout}:img`]);
   execFileSync('umoci', ['config', '--image', `${layout}:img`, '--created', created, '--config.user', '65532']);
   const digestFile = path.join(work, 'digest');
-  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), '--digestfile', digestFile, `oci:${layout}:img`, `docker://${target}/${repository}:${tag}`]);
+  execFileSync('skopeo', ['copy', '--quiet', '--insecure-policy', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []),
+    '--digestfile', digestFile, `oci:${layout}:img`, `docker://${target}/${repository}:${tag}`]);
   return fs.readFileSync(digestFile, 'utf8').trim();
 }
 
@@ -57,7 +58,8 @@ async function waitFor(address: string): Promise<void> {
 
 function startRegistry(name: string, listen: string, extra = ''): ChildProcess {
   const config = path.join(work, `${name}.yml`);
-  fs.writeFileSync(config, `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(work, `${name}-storage`)}\nhttp:\n  addr: ${listen}\nlog:\n  level: error\n${extra}`);
+  fs.writeFileSync(config, `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(work, `${name}-storage`)}\nhttp:\n  addr: `
+    + `${listen}\nlog:\n  level: error\n${extra}`);
   return spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
 }
 
@@ -65,8 +67,10 @@ function startRegistry(name: string, listen: string, extra = ''): ChildProcess {
 async function startTokenService(): Promise<{ process: ChildProcess; port: number; certFile: string }> {
   const keyFile = path.join(work, 'token.key');
   const certFile = path.join(work, 'token.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=cdk8s-secure-test-token'], { stdio: 'ignore' });
-  const child = spawn(process.execPath, [path.join(__dirname, 'registry', 'token-service.js'), keyFile, certFile, ACCOUNT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj',
+    '/CN=cdk8s-secure-test-token'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [path.join(__dirname, 'registry', 'token-service.js'), keyFile, certFile, ACCOUNT],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
   const p = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', d => resolve(Number(String(d).trim())));
     child.once('exit', code => reject(new Error(`token service exited with ${code}`)));
@@ -89,14 +93,16 @@ function writeLock(images: { [ref: string]: { digest: string; created: string } 
 
 beforeAll(async () => {
   const missing = TOOLS.filter(t => { try { execFileSync('which', [t]); return false; } catch { return true; } });
-  if (missing.length) throw new Error(`the registry tests need ${missing.join(', ')}: apt-get install docker-registry umoci skopeo (bash .ci/run does)`);
+  if (missing.length) throw new Error(`the registry tests need ${missing.join(', ')}: apt-get install docker-registry umoci skopeo (bash `
+    + `.ci/run does)`);
   port = await freePort();
   registry = startRegistry('open', host());
   const token = await startTokenService();
   tokenService = token.process;
   securedPort = await freePort();
   securedRegistry = startRegistry('secured', `127.0.0.1:${securedPort}`,
-    `auth:\n  token:\n    realm: http://127.0.0.1:${token.port}/token\n    service: test-registry\n    issuer: cdk8s-secure-test\n    rootcertbundle: ${token.certFile}\n`);
+    `auth:\n  token:\n    realm: http://127.0.0.1:${token.port}/token\n    service: test-registry\n    issuer: `
+      + `cdk8s-secure-test\n    rootcertbundle: ${token.certFile}\n`);
   await waitFor(host());
   await waitFor(`127.0.0.1:${securedPort}`);
 }, 30_000);
@@ -140,7 +146,8 @@ describe('a private repository (credentials from a docker/podman auth file)', ()
     const auth = authFile({ auths: { [secured()]: { auth: Buffer.from(ACCOUNT).toString('base64') } } });
     const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', auth);
     expect(r.err).toBe('');
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).images[`${secured()}/private/billing:4.2`]).toEqual({ digest, created: '2026-11-21T00:00:00.000Z' });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).images[`${secured()}/private/billing:4.2`]).toEqual({ digest,
+      created: '2026-11-21T00:00:00.000Z' });
   }, 60_000);
 
   test('a credential helper (credHelpers) is run with the docker-credential-helpers protocol', async () => {
@@ -150,7 +157,8 @@ describe('a private repository (credentials from a docker/podman auth file)', ()
     fs.writeFileSync(path.join(bin, 'docker-credential-cdk8stest'), `#!/bin/sh
 [ "$1" = get ] || exit 2
 read server
-if [ "$server" = "${secured()}" ]; then echo '{"ServerURL":"'$server'","Username":"${user}","Secret":"${password}"}'; else echo "credentials not found in native keychain"; exit 1; fi
+if [ "$server" = "${secured()}" ]; then echo '{"ServerURL":"'$server'","Username":"${user}","Secret":"${password}"}'
+else echo "credentials not found in native keychain"; exit 1; fi
 `, { mode: 0o755 });
     const file = lock();
     const previous = process.env.PATH;
@@ -170,7 +178,8 @@ if [ "$server" = "${secured()}" ]; then echo '{"ServerURL":"'$server'","Username
     const auth = authFile({});
     const r = await run('images', 'refresh', '--lock', file, '--registry-auth-file', auth);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${secured()}/private/billing:4.2: registry ${secured()} needs credentials to pull ${secured()}/private/billing, and none were found (looked in ${auth}); log in with docker login or skopeo login, or pass --registry-auth-file`);
+    expect(r.err).toContain(`${secured()}/private/billing:4.2: registry ${secured()} needs credentials to pull ${secured()}/private/billing, `
+      + `and none were found (looked in ${auth}); log in with docker login or skopeo login, or pass --registry-auth-file`);
   }, 60_000);
 
   test('a wrong password: the token service\'s refusal names the user and the file, never the password', async () => {
@@ -192,7 +201,8 @@ if [ "$server" = "${secured()}" ]; then echo '{"ServerURL":"'$server'","Username
     const t = await run('images', 'refresh', '--lock', lock(), '--registry-auth-file', oauth);
     expect(t.code).toBe(1);
     expect(t.err).toContain('holds an identity token (OAuth refresh token), which images refresh does not exchange');
-    expect((await run('images', 'refresh', '--lock', lock(), '--registry-auth-file', path.join(work, 'nope.json'))).err).toBe(`cdk8s-secure: cannot read the registry auth file ${path.join(work, 'nope.json')}: ENOENT\n`);
+    expect((await run('images', 'refresh', '--lock', lock(), '--registry-auth-file',
+      path.join(work, 'nope.json'))).err).toBe(`cdk8s-secure: cannot read the registry auth file ${path.join(work, 'nope.json')}: ENOENT\n`);
   }, 60_000);
 });
 
@@ -202,9 +212,11 @@ test('a rebuilt tag: the new digest and build time are picked up and printed', a
   const r = await run('images', 'refresh', '--lock', lock);
   expect(r.code).toBe(0);
   expect(r.out).toBe(`updated   ${host()}/shop/api:2.3.1 ${OLD} -> ${digest} (built 2026-11-20T08:00:00.000Z)\n1 of 1 image(s) updated in ${lock}\n`);
-  expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toEqual({ images: { [`${host()}/shop/api:2.3.1`]: { digest, created: '2026-11-20T08:00:00.000Z' } } });
+  expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toEqual({ images: { [`${host()}/shop/api:2.3.1`]: { digest,
+    created: '2026-11-20T08:00:00.000Z' } } });
   // A second run finds nothing new.
-  expect((await run('images', 'refresh', '--lock', lock)).out).toBe(`unchanged ${host()}/shop/api:2.3.1 ${digest}\n0 of 1 image(s) updated in ${lock}\n`);
+  expect((await run('images', 'refresh', '--lock',
+    lock)).out).toBe(`unchanged ${host()}/shop/api:2.3.1 ${digest}\n0 of 1 image(s) updated in ${lock}\n`);
 }, 60_000);
 
 test('a stale image: after the refresh, synth fails on the maximum age, naming the image and its age', async () => {
@@ -214,8 +226,10 @@ test('a stale image: after the refresh, synth fails on the maximum age, naming t
   const app = Testing.app();
   new ImagePolicy(app, 'images', { trustedRegistries: [host()], lockFile: lock, maxAgeDays: 30, now: '2026-11-29T00:00:00Z' });
   const chart = new Chart(app, 'c');
-  new SecureDeployment(chart, 'report', { nodePool: testPool(chart), containers: [{ name: 'report', image: `${host()}/shop/report:1.0.9`, resources: RESOURCES }] });
-  expect(() => Testing.synth(chart)).toThrow(`[image-max-age] container "report" image "${host()}/shop/report:1.0.9@${digest}" was built 89 days ago (2026-09-01T00:00:00.000Z), more than the maximum age of 30 days`);
+  new SecureDeployment(chart, 'report', { nodePool: testPool(chart),
+    containers: [{ name: 'report', image: `${host()}/shop/report:1.0.9`, resources: RESOURCES }] });
+  expect(() => Testing.synth(chart)).toThrow(`[image-max-age] container "report" image "${host()}/shop/report:1.0.9@${digest}" was built 89 `
+    + `days ago (2026-09-01T00:00:00.000Z), more than the maximum age of 30 days`);
   expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
 }, 60_000);
 
@@ -228,7 +242,8 @@ test('an unknown tag: a clear error, and the lock is left unchanged', async () =
   const before = fs.readFileSync(lock, 'utf8');
   const r = await run('images', 'refresh', '--lock', lock);
   expect(r.code).toBe(1);
-  expect(r.err).toBe(`cdk8s-secure: ${lock} was left unchanged; 1 of 2 image(s) could not be resolved:\n  ${host()}/shop/web:9.9.9: tag "9.9.9" does not exist in ${host()}/shop/web\n`);
+  expect(r.err).toBe(`cdk8s-secure: ${lock} was left unchanged; 1 of 2 image(s) could not be resolved:\n  ${host()}/shop/web:9.9.9: `
+    + `tag "9.9.9" does not exist in ${host()}/shop/web\n`);
   expect(fs.readFileSync(lock, 'utf8')).toBe(before);
 }, 60_000);
 
@@ -238,12 +253,14 @@ test('an unreachable registry: a clear error, and the lock is left unchanged', a
   const before = fs.readFileSync(lock, 'utf8');
   const r = await run('images', 'refresh', '--lock', lock);
   expect(r.code).toBe(1);
-  expect(r.err).toContain(`${lock} was left unchanged; 1 of 1 image(s) could not be resolved:\n  127.0.0.1:${closed}/shop/api:1.0: registry 127.0.0.1:${closed} is unreachable (ECONNREFUSED)`);
+  expect(r.err).toContain(`${lock} was left unchanged; 1 of 1 image(s) could not be resolved:\n  127.0.0.1:${closed}/shop/api:1.0: `
+    + `registry 127.0.0.1:${closed} is unreachable (ECONNREFUSED)`);
   expect(fs.readFileSync(lock, 'utf8')).toBe(before);
 }, 60_000);
 
 test('refresh without a lock file exits 2', async () => {
   const r = await run('images', 'refresh', '--lock', path.join(work, 'none.json'));
   expect(r.code).toBe(2);
-  expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(work, 'none.json')}: ENOENT; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)\n`);
+  expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(work, 'none.json')}: ENOENT; create it with cdk8s-secure images add IMAGE... `
+    + `(or images refresh --add-missing)\n`);
 });

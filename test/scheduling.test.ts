@@ -20,8 +20,10 @@ describe('NodePool', () => {
       ],
     }]);
     expect(spec.tolerations).toEqual([{ key: 'cdk8s-secure.io/node-pool', operator: 'Equal', value: 'payments', effect: 'NoSchedule' }]);
-    expect(manifest.spec.template.metadata.labels).toMatchObject({ 'cdk8s-secure.io/node-pool': 'payments', 'cdk8s-secure.io/sensitivity': 'restricted' });
-    expect(Compliance.failingRules(chart, { pack: { name: 'pool', description: 'pool rules', rules: { 'dedicated-node-pool': 'error' as any, 'sensitivity-conflict': 'error' as any } } })).toEqual([]);
+    expect(manifest.spec.template.metadata.labels).toMatchObject({ 'cdk8s-secure.io/node-pool': 'payments',
+      'cdk8s-secure.io/sensitivity': 'restricted' });
+    expect(Compliance.failingRules(chart, { pack: { name: 'pool', description: 'pool rules',
+      rules: { 'dedicated-node-pool': 'error' as any, 'sensitivity-conflict': 'error' as any } } })).toEqual([]);
   });
 
   test('affinity added through cdk8s-plus is kept, and every term gets the pool', () => {
@@ -31,7 +33,8 @@ describe('NodePool', () => {
     d.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('kubernetes.io/arch', 'arm64')));
     const terms = podSpecOf(chart, 'Deployment').affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms).toHaveLength(1);
-    expect(terms[0].matchExpressions.map((e: any) => e.key)).toEqual(['kubernetes.io/arch', 'cdk8s-secure.io/node-pool', 'cdk8s-secure.io/pool-sensitivity']);
+    expect(terms[0].matchExpressions.map((e: any) => e.key)).toEqual(['kubernetes.io/arch', 'cdk8s-secure.io/node-pool',
+      'cdk8s-secure.io/pool-sensitivity']);
   });
 
   test('a sandboxed pool emits its RuntimeClass, scheduled onto the pool, and its workloads use it', () => {
@@ -55,9 +58,11 @@ describe('NodePool', () => {
   test('a standalone sandbox RuntimeClass for a workload, with overhead', () => {
     const chart = Testing.chart();
     const pool = new NodePool(chart, 'apps', { sensitivity: Sensitivity.INTERNAL });
-    const kata = new SandboxRuntimeClass(chart, 'kata', { handler: SandboxHandler.KATA, overhead: { cpu: '250m', memory: '160Mi' }, metadata: { name: 'kata' } });
+    const kata = new SandboxRuntimeClass(chart, 'kata',
+      { handler: SandboxHandler.KATA, overhead: { cpu: '250m', memory: '160Mi' }, metadata: { name: 'kata' } });
     new SecureDeployment(chart, 'api', { nodePool: pool, runtimeClass: kata, containers: [container] });
-    expect(Testing.synth(chart).find(m => m.kind === 'RuntimeClass')).toEqual({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '250m', memory: '160Mi' } } });
+    expect(Testing.synth(chart).find(m => m.kind === 'RuntimeClass')).toEqual({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass',
+      metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '250m', memory: '160Mi' } } });
     expect(podSpecOf(chart, 'Deployment').runtimeClassName).toBe('kata');
   });
 
@@ -89,7 +94,8 @@ describe('NodePool', () => {
   test('running on shared nodes takes an exemption, which is annotated and reported', () => {
     const failed = Testing.chart();
     expect(() => new SecureDeployment(failed, 'a', { containers: [container] }))
-      .toThrow(`'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' and a reason`);
+      .toThrow(`'nodePool' is required: place the workload on a dedicated NodePool, or run it on shared nodes with 'exemptions.sharedNodes' `
+        + `and a reason`);
     // The half-built construct left in the tree is never synthesised unhardened.
     expect(() => Testing.synth(failed)).toThrow('test/a failed during construction and cannot be synthesised; remove it');
     const chart = Testing.chart();
@@ -108,14 +114,16 @@ describe('sensitivity grouping', () => {
     const pool = new NodePool(platform, 'shared', { sensitivity: Sensitivity.RESTRICTED });
     new SecureDeployment(new Chart(app, 'web'), 'frontend', { nodePool: pool, sensitivity: Sensitivity.PUBLIC, containers: [container] });
     new SecureDeployment(new Chart(app, 'pay'), 'api', { nodePool: pool, containers: [container] });
-    expect(() => app.synth()).toThrow('[platform/shared] node pool "shared" hosts workloads of different sensitivity: web/frontend (public), pay/api (restricted); workloads of different sensitivity must not share nodes, so give each sensitivity its own pool');
+    expect(() => app.synth()).toThrow('[platform/shared] node pool "shared" hosts workloads of different sensitivity: web/frontend (public), '
+      + 'pay/api (restricted); workloads of different sensitivity must not share nodes, so give each sensitivity its own pool');
   });
 
   test('a workload more sensitive than its pool is refused', () => {
     const chart = Testing.chart();
     const pool = new NodePool(chart, 'web', { sensitivity: Sensitivity.PUBLIC });
     expect(() => new SecureDeployment(chart, 'api', { nodePool: pool, sensitivity: Sensitivity.CONFIDENTIAL, containers: [container] }))
-      .toThrow(`'sensitivity' (confidential) of test/api is above the sensitivity of node pool "web" (public); place it on a pool of sensitivity confidential`);
+      .toThrow(`'sensitivity' (confidential) of test/api is above the sensitivity of node pool "web" (public); `
+        + `place it on a pool of sensitivity confidential`);
   });
 
   test('a toleration added later through cdk8s-plus fails synth', () => {
@@ -123,7 +131,8 @@ describe('sensitivity grouping', () => {
     const pool = new NodePool(chart, 'apps', { sensitivity: Sensitivity.INTERNAL });
     const d = new SecureDeployment(chart, 'api', { nodePool: pool, containers: [container] });
     d.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('dedicated')));
-    expect(() => Testing.synth(chart)).toThrow('the workload runs on node pool "apps" and may tolerate only its taint, but also tolerates dedicated=:*; remove the other tolerations');
+    expect(() => Testing.synth(chart)).toThrow('the workload runs on node pool "apps" and may tolerate only its taint, '
+      + 'but also tolerates dedicated=:*; remove the other tolerations');
   });
 
   test('the CLI view: pool and sensitivity read from the manifests', () => {
@@ -146,20 +155,26 @@ describe('bad input', () => {
     ['an invalid label key', () => new NodePool(Testing.chart(), 'p', { sensitivity: Sensitivity.PUBLIC, labels: { 'Example.com/x': 'y' } }),
       `'labels' key "Example.com/x" is not a valid label key: its prefix "Example.com" must be a lowercase DNS subdomain of at most 253 characters`],
     ['an invalid label value', () => new NodePool(Testing.chart(), 'p', { sensitivity: Sensitivity.PUBLIC, labels: { team: 'a b' } }),
-      `'labels.team' ("a b") is not a valid label value: it must be at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit`],
+      `'labels.team' ("a b") is not a valid label value: it must be at most 63 characters of letters, digits, "-", "_" and ".", `
+        + `starting and ending with a letter or digit`],
     ['a pool name that cannot be a taint value', () => new NodePool(Testing.chart(), 'p', { sensitivity: Sensitivity.PUBLIC, name: 'web pool' }),
-      `'name' ("web pool") is not a valid label value: it must be at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit`],
+      `'name' ("web pool") is not a valid label value: it must be at most 63 characters of letters, digits, "-", "_" and ".", `
+        + `starting and ending with a letter or digit`],
     ['an unknown sensitivity', () => new NodePool(Testing.chart(), 'p', { sensitivity: 'secret' as any }),
       `'sensitivity' ("secret") must be one of public, internal, confidential, restricted`],
-    ['a Karpenter pool without a node class', () => new NodePool(Testing.chart(), 'p', { sensitivity: Sensitivity.PUBLIC, karpenter: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' } as any } }),
-      `'karpenter.nodeClassRef' ({"group":"karpenter.k8s.aws","kind":"EC2NodeClass"}) must name group, kind and name, e.g. { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }`],
+    ['a Karpenter pool without a node class', () => new NodePool(Testing.chart(), 'p',
+      { sensitivity: Sensitivity.PUBLIC, karpenter: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' } as any } }),
+      `'karpenter.nodeClassRef' ({"group":"karpenter.k8s.aws","kind":"EC2NodeClass"}) must name group, kind and name, e.g. { group: `
+        + `'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }`],
     ['a runtime handler that is not a DNS label', () => new SandboxRuntimeClass(Testing.chart(), 'r', { handler: 'Run SC' }),
       `'handler' ("Run SC") must be a DNS label such as "runsc" or "kata"`],
     ['a workload sandbox other than its pool\'s', () => {
       const chart = Testing.chart();
       const pool = new NodePool(chart, 'p', { sensitivity: Sensitivity.PUBLIC, sandbox: SandboxHandler.GVISOR });
-      new SecureDeployment(chart, 'd', { nodePool: pool, runtimeClass: new SandboxRuntimeClass(chart, 'k', { handler: 'kata', metadata: { name: 'kata' } }), containers: [container] });
-    }, `'runtimeClass' ("kata") does not run on node pool "p", whose workloads all use "p-runsc"; use the pool's sandbox, or a RuntimeClass whose nodes are the pool's`],
+      new SecureDeployment(chart, 'd', { nodePool: pool,
+        runtimeClass: new SandboxRuntimeClass(chart, 'k', { handler: 'kata', metadata: { name: 'kata' } }), containers: [container] });
+    }, `'runtimeClass' ("kata") does not run on node pool "p", whose workloads all use "p-runsc"; use the pool's sandbox, `
+      + `or a RuntimeClass whose nodes are the pool's`],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });

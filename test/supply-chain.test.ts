@@ -21,7 +21,8 @@ function writeLock(content: string): string {
 describe('ImageLock', () => {
   test('reads tags, digests and build times, keyed by registry/repository:tag', () => {
     const lock = ImageLock.fromFile(LOCK, new Date(NOW));
-    expect(lock.lookup('registry.example.com/app:1.0.0')).toEqual({ reference: 'registry.example.com/app:1.0.0', digest: APP_DIGEST, created: '2026-11-20T08:00:00.000Z' });
+    expect(lock.lookup('registry.example.com/app:1.0.0')).toEqual({ reference: 'registry.example.com/app:1.0.0', digest: APP_DIGEST,
+      created: '2026-11-20T08:00:00.000Z' });
     expect(lock.lookup(`registry.example.com/app:1.0.0@${APP_DIGEST}`)?.digest).toBe(APP_DIGEST);
     expect(lock.ageInDays('registry.example.com/legacy:2.0.0', new Date(NOW))).toBe(119);
     expect(lock.lookup('registry.example.com/app:9.9.9')).toBeUndefined();
@@ -30,14 +31,23 @@ describe('ImageLock', () => {
   test.each<[string, string, RegExp | string]>([
     ['not JSON', '{"images": ', /^.+images\.lock\.json: not valid JSON \(/],
     ['no images object', '{"image": {}}', 'images.lock.json: must be an object with "images"'],
-    ['an entry without a digest', '{"images": {"r.io/a:1": {"created": "2026-11-01T00:00:00Z"}}}', 'images.lock.json: entry "r.io/a:1": "digest" (null) must be "sha256:" followed by 64 lowercase hex characters'],
-    ['a malformed build time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "yesterday"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("yesterday") must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"'],
-    ['a build time in the future', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2027-01-01T00:00:00Z"}}}`, `images.lock.json: entry "r.io/a:1": "created" (2027-01-01T00:00:00Z) is more than 5 minutes in the future (now ${new Date(NOW).toISOString()}); the image or a clock is wrong`],
-    ['February 30th', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-02-30T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("2026-02-30T00:00:00Z") must be an RFC 3339 date-time'],
-    ['a date without a time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-11-01"}}}`, 'images.lock.json: entry "r.io/a:1": "created" ("2026-11-01") must be an RFC 3339 date-time'],
-    ['one image under two names', `{"images": {"nginx:1.25": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}, "index.docker.io/library/nginx:1.25": {}}}`,
-      'images.lock.json: entry "index.docker.io/library/nginx:1.25": names the same image as "nginx:1.25" (both are docker.io/library/nginx:1.25); keep one entry'],
-    ['an entry without a tag', `{"images": {"r.io/a": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}}}`, 'images.lock.json: entry "r.io/a": must be a tag reference (registry/repository:tag) without a digest'],
+    ['an entry without a digest', '{"images": {"r.io/a:1": {"created": "2026-11-01T00:00:00Z"}}}',
+      'images.lock.json: entry "r.io/a:1": "digest" (null) must be "sha256:" followed by 64 lowercase hex characters'],
+    ['a malformed build time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "yesterday"}}}`,
+      'images.lock.json: entry "r.io/a:1": "created" ("yesterday") must be an RFC 3339 date-time such as "2026-11-01T10:00:00Z"'],
+    ['a build time in the future', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2027-01-01T00:00:00Z"}}}`,
+      `images.lock.json: entry "r.io/a:1": "created" (2027-01-01T00:00:00Z) is more than 5 minutes in the future (now `
+        + `${new Date(NOW).toISOString()}); the image or a clock is wrong`],
+    ['February 30th', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-02-30T00:00:00Z"}}}`,
+      'images.lock.json: entry "r.io/a:1": "created" ("2026-02-30T00:00:00Z") must be an RFC 3339 date-time'],
+    ['a date without a time', `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "2026-11-01"}}}`,
+      'images.lock.json: entry "r.io/a:1": "created" ("2026-11-01") must be an RFC 3339 date-time'],
+    ['one image under two names', `{"images": {"nginx:1.25": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}, `
+      + `"index.docker.io/library/nginx:1.25": {}}}`,
+      'images.lock.json: entry "index.docker.io/library/nginx:1.25": names the same image as "nginx:1.25" (both are '
+        + 'docker.io/library/nginx:1.25); keep one entry'],
+    ['an entry without a tag', `{"images": {"r.io/a": {"digest": "${APP_DIGEST}", "created": "2026-11-01T00:00:00Z"}}}`,
+      'images.lock.json: entry "r.io/a": must be a tag reference (registry/repository:tag) without a digest'],
   ])('refuses %s, naming the file and the entry', (_name, content, message) => {
     expect(() => ImageLock.fromFile(writeLock(content), new Date(NOW))).toThrow(message);
   });
@@ -46,7 +56,8 @@ describe('ImageLock', () => {
     const at = (minutes: number) => new Date(new Date(NOW).getTime() + minutes * 60_000).toISOString();
     const lock = (created: string) => `{"images": {"r.io/a:1": {"digest": "${APP_DIGEST}", "created": "${created}"}}}`;
     expect(ImageLock.fromJson(lock(at(4.9)), 'l', new Date(NOW)).images[0].created).toBe(at(4.9));
-    expect(ImageLock.fromJson(lock('2026-11-29T03:04:00+03:00'), 'l', new Date('2026-11-29T00:00:00Z')).images[0].created).toBe('2026-11-29T00:04:00.000Z');
+    expect(ImageLock.fromJson(lock('2026-11-29T03:04:00+03:00'), 'l',
+      new Date('2026-11-29T00:00:00Z')).images[0].created).toBe('2026-11-29T00:04:00.000Z');
     expect(() => ImageLock.fromJson(lock(at(5.1)), 'l', new Date(NOW))).toThrow('is more than 5 minutes in the future');
     expect(lockEntryProblem(APP_DIGEST, at(5), new Date(NOW))).toBeUndefined();
   });
@@ -70,8 +81,10 @@ describe('ImagePolicy', () => {
 
   test('an image missing from the lock fails synth when digests are required', () => {
     const { chart } = build('registry.example.com/app:2.0.0');
-    expect(() => Testing.synth(chart)).toThrow('[cdk8s-secure] c/api/Resource: [image-digest] container "api" image "registry.example.com/app:2.0.0" must be pinned by digest (@sha256:...); it is not in the image lock: '
-      + `add it to the lock with \`cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}\` (at spec.template.spec.containers[0].image)`);
+    expect(() => Testing.synth(chart)).toThrow('[cdk8s-secure] c/api/Resource: [image-digest] container "api" image '
+      + '"registry.example.com/app:2.0.0" must be pinned by digest (@sha256:...); it is not in the image lock: '
+      + `add it to the lock with \`cdk8s-secure images add registry.example.com/app:2.0.0 --lock ${LOCK}\` (at `
+        + `spec.template.spec.containers[0].image)`);
   });
 
   test('a tag-only image with a reason is pulled Always, and the weakening is recorded', () => {
@@ -83,13 +96,19 @@ describe('ImagePolicy', () => {
 
   test('a stale image fails synth, naming the image and its age', () => {
     const { chart } = build('registry.example.com/legacy:2.0.0', {}, { maxAgeDays: 30 });
-    expect(() => Testing.synth(chart)).toThrow(`[cdk8s-secure] c/api/Resource: [image-max-age] container "api" image "registry.example.com/legacy:2.0.0@sha256:${'2'.repeat(64)}" was built 119 days ago (2026-08-01T08:00:00.000Z), more than the maximum age of 30 days`);
+    expect(() => Testing.synth(chart)).toThrow(`[cdk8s-secure] c/api/Resource: [image-max-age] container "api" image `
+      + `"registry.example.com/legacy:2.0.0@sha256:${'2'.repeat(64)}" was built 119 days ago (2026-08-01T08:00:00.000Z), `
+        + `more than the maximum age of 30 days`);
     expect(() => Testing.synth(build('registry.example.com/app:1.0.0', {}, { maxAgeDays: 30 }).chart)).not.toThrow();
   });
 
   test('untrusted registries and digests that contradict the lock fail synth', () => {
-    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow(`[cdk8s-secure] c/api/Resource: [trusted-registry] container "api" image "ghcr.io/evil/app:1.0.0@${APP_DIGEST}" comes from ghcr.io/evil/app, which is not in the trusted registries (registry.example.com)`);
-    expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`[image-digest] container "api" image "registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}" is pinned to sha256:${'9'.repeat(64)}, but the image lock has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
+    expect(() => Testing.synth(build(`ghcr.io/evil/app:1.0.0@${APP_DIGEST}`).chart)).toThrow(`[cdk8s-secure] c/api/Resource: `
+      + `[trusted-registry] container "api" image "ghcr.io/evil/app:1.0.0@${APP_DIGEST}" comes from ghcr.io/evil/app, `
+        + `which is not in the trusted registries (registry.example.com)`);
+    expect(() => Testing.synth(build(`registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}`).chart)).toThrow(`[image-digest] container `
+      + `"api" image "registry.example.com/app:1.0.0@sha256:${'9'.repeat(64)}" is pinned to sha256:${'9'.repeat(64)}, `
+        + `but the image lock has ${APP_DIGEST} for that tag; refresh the lock or fix the reference`);
   });
 
   test('the Guard reads the policy: trusted registries and the image-max-age rule', () => {
@@ -97,7 +116,8 @@ describe('ImagePolicy', () => {
     Guard.attach(app, { reportFormats: [] });
     new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com'], lockFile: LOCK, now: NOW, maxAgeDays: 200 });
     const chart = new Chart(app, 'c');
-    new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'api', image: 'registry.example.com/legacy:2.0.0', resources: RESOURCES }] });
+    new SecureDeployment(chart, 'api', { nodePool: testPool(chart),
+      containers: [{ name: 'api', image: 'registry.example.com/legacy:2.0.0', resources: RESOURCES }] });
     app.synth();
     const report = Guard.of(chart)!.report!;
     const statuses = report.statusesOf(report.objects.findIndex(o => o.kind === 'Deployment'));
@@ -106,9 +126,12 @@ describe('ImagePolicy', () => {
   });
 
   test.each<[string, () => unknown, string]>([
-    ['no trusted registries', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: [] }), `'trustedRegistries' ([]) must name at least one registry, e.g. ["registry.example.com", "ghcr.io/acme"]`],
-    ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }), `'maxAgeDays' (30) needs 'lockFile': the build times of images come from the lock`],
-    ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }), '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
+    ['no trusted registries', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: [] }),
+      `'trustedRegistries' ([]) must name at least one registry, e.g. ["registry.example.com", "ghcr.io/acme"]`],
+    ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }),
+      `'maxAgeDays' (30) needs 'lockFile': the build times of images come from the lock`],
+    ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }),
+      '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
   ])('refuses %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });
@@ -124,7 +147,8 @@ describe('registry credentials (images refresh)', () => {
   const basic = (s: string) => Buffer.from(s).toString('base64');
 
   test('Docker Hub credentials are found under its legacy index URL; others under host or URL', () => {
-    const f = file({ auths: { 'https://index.docker.io/v1/': { auth: basic('hub:t0ken') }, 'https://ghcr.io': { username: 'me', password: 'pat' } } });
+    const f = file({ auths: { 'https://index.docker.io/v1/': { auth: basic('hub:t0ken') },
+      'https://ghcr.io': { username: 'me', password: 'pat' } } });
     const lookup = credentialLookup(f);
     expect(lookup('docker.io')).toEqual({ username: 'hub', password: 't0ken', source: `${f} (auths["https://index.docker.io/v1/"])` });
     expect(lookup('ghcr.io')).toEqual({ username: 'me', password: 'pat', source: `${f} (auths["https://ghcr.io"])` });
@@ -139,21 +163,25 @@ describe('registry credentials (images refresh)', () => {
 
   test('files that are not an auth config are refused at once', () => {
     const list = file([]);
-    expect(() => credentialLookup(list)).toThrow(`the registry auth file ${list} must hold a JSON object with "auths", "credHelpers" or "credsStore"`);
+    expect(() => credentialLookup(list)).toThrow(`the registry auth file ${list} must hold a JSON object with "auths", `
+      + `"credHelpers" or "credsStore"`);
     const broken = file('{');
     expect(() => credentialLookup(broken)).toThrow(`the registry auth file ${broken} is not JSON`);
   });
 
   test('a credential helper that is not installed is named; a helper name cannot smuggle a path', () => {
     const f = file({ credsStore: 'not-installed-anywhere' });
-    expect(() => credentialLookup(f, { PATH: dir })('r.io')).toThrow(`credential helper docker-credential-not-installed-anywhere (credsStore in ${f}) is not installed (docker-credential-not-installed-anywhere is not on PATH)`);
-    expect(() => credentialLookup(file({ credHelpers: { 'r.io': '../../bin/sh' } }))('r.io')).toThrow('"../../bin/sh" is not a credential helper name');
+    expect(() => credentialLookup(f, { PATH: dir })('r.io')).toThrow(`credential helper docker-credential-not-installed-anywhere (credsStore `
+      + `in ${f}) is not installed (docker-credential-not-installed-anywhere is not on PATH)`);
+    expect(() => credentialLookup(file({ credHelpers: { 'r.io': '../../bin/sh' } }))('r.io')).toThrow('"../../bin/sh" is not a credential '
+      + 'helper name');
   });
 
   test('a credential helper runs once per registry, however many images ask', () => {
     const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
     const calls = path.join(bin, 'calls');
-    fs.writeFileSync(path.join(bin, 'docker-credential-counting'), `#!/bin/sh\nread server\necho "$server" >> ${calls}\necho '{"Username":"u","Secret":"s"}'\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker-credential-counting'),
+      `#!/bin/sh\nread server\necho "$server" >> ${calls}\necho '{"Username":"u","Secret":"s"}'\n`, { mode: 0o755 });
     const lookup = credentialLookup(file({ credsStore: 'counting' }), { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
     for (let i = 0; i < 3; i++) expect(lookup('r.io')).toMatchObject({ username: 'u', password: 's' });
     expect(lookup('q.io')?.username).toBe('u');
@@ -161,7 +189,8 @@ describe('registry credentials (images refresh)', () => {
   });
 
   test('the default auth files, in the order podman, skopeo and docker use them', () => {
-    expect(defaultAuthFiles({ REGISTRY_AUTH_FILE: '/a.json', XDG_RUNTIME_DIR: '/run/user/1', DOCKER_CONFIG: '/d' })).toEqual(['/a.json', '/run/user/1/containers/auth.json', '/d/config.json']);
+    expect(defaultAuthFiles({ REGISTRY_AUTH_FILE: '/a.json', XDG_RUNTIME_DIR: '/run/user/1', DOCKER_CONFIG: '/d' })).toEqual(['/a.json',
+      '/run/user/1/containers/auth.json', '/d/config.json']);
     expect(defaultAuthFiles({})).toEqual([path.join(os.homedir(), '.docker', 'config.json')]);
     // None exists: every registry is anonymous.
     expect(credentialLookup(undefined, { DOCKER_CONFIG: path.join(dir, 'none') })('r.io')).toBeUndefined();
@@ -171,8 +200,10 @@ describe('registry credentials (images refresh)', () => {
 describe('ImageSignaturePolicy (Kyverno verifyImages)', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ClusterPolicy } = require('@kubernetes-models/kyverno/kyverno.io/v1/ClusterPolicy');
-  const KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM\n5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==\n-----END PUBLIC KEY-----';
-  const KEYLESS = { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
+  const KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM\n'
+    + '5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==\n-----END PUBLIC KEY-----';
+  const KEYLESS = { issuer: 'https://token.actions.githubusercontent.com',
+    subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
   const setup = () => {
     const app = Testing.app();
     const policy = new ImagePolicy(app, 'images', { trustedRegistries: ['registry.example.com/shop', 'ghcr.io/acme/'], requireDigest: false });
@@ -203,29 +234,34 @@ describe('ImageSignaturePolicy (Kyverno verifyImages)', () => {
 
   test('AUDIT records instead of rejecting; a key can require its own transparency log', () => {
     const { chart, policy } = setup();
-    new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.AUDIT, signers: [ImageSigner.publicKey(KEY, 'https://rekor.internal.example.com')] });
+    new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.AUDIT,
+      signers: [ImageSigner.publicKey(KEY, 'https://rekor.internal.example.com')] });
     const [cp] = Testing.synth(chart);
     expect(cp.spec.validationFailureAction).toBe('Audit');
     // The description names a key by its fingerprint (every P-256 PEM starts alike).
     const der = Buffer.from(KEY.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
     const fingerprint = createHash('sha256').update(der).digest('hex').slice(0, 16);
-    expect(cp.metadata.annotations['policies.kyverno.io/description']).toBe(`Every image from registry.example.com/shop, ghcr.io/acme/ must be signed by public key sha256:${fingerprint} and referenced by digest.`);
+    expect(cp.metadata.annotations['policies.kyverno.io/description']).toBe(`Every image from registry.example.com/shop, `
+      + `ghcr.io/acme/ must be signed by public key sha256:${fingerprint} and referenced by digest.`);
     expect(cp.spec.rules[0].verifyImages[0].attestors[0].entries[0].keys.rekor).toEqual({ url: 'https://rekor.internal.example.com' });
   });
 
   test.each<[string, () => unknown, string]>([
     ['no signers', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, signers: [] }); },
       `ImageSignaturePolicy platform/sig: 'signers' is empty; name at least one ImageSigner (a cosign public key or a keyless identity)`],
-    ['WARN', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, action: AdmissionAction.WARN, signers: [ImageSigner.publicKey(KEY)] }); },
+    ['WARN', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig',
+      { policy, action: AdmissionAction.WARN, signers: [ImageSigner.publicKey(KEY)] }); },
       `'action' WARN has no Kyverno equivalent for image verification; use DENY (Enforce) or AUDIT (Audit)`],
-    ['a timeout over the webhook limit', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig', { policy, webhookTimeoutSeconds: 60, signers: [ImageSigner.publicKey(KEY)] }); },
+    ['a timeout over the webhook limit', () => { const { chart, policy } = setup(); new ImageSignaturePolicy(chart, 'sig',
+      { policy, webhookTimeoutSeconds: 60, signers: [ImageSigner.publicKey(KEY)] }); },
       `'webhookTimeoutSeconds' (60) must be a whole number from 1 to 30 (the API server's webhook limit)`],
     ['a key that is not PEM', () => ImageSigner.publicKey('ssh-ed25519 AAAA'),
       `ImageSigner.publicKey: 'publicKeyPem' ("ssh-ed25519 AAAA"...) is not a PEM public key; pass the contents of cosign.pub`],
     ['an issuer that is not https', () => ImageSigner.keyless({ ...KEYLESS, issuer: 'http://issuer.example.com' }),
       `ImageSigner.keyless: 'issuer' ("http://issuer.example.com") must be an https:// URL`],
     ['a subject of wildcards only', () => ImageSigner.keyless({ ...KEYLESS, subject: '*' }),
-      `ImageSigner.keyless: 'subject' ("*") must name the signer (e.g. the release workflow's URL); only wildcards would trust anyone https://token.actions.githubusercontent.com vouches for`],
+      `ImageSigner.keyless: 'subject' ("*") must name the signer (e.g. the release workflow's URL); `
+        + `only wildcards would trust anyone https://token.actions.githubusercontent.com vouches for`],
   ])('%s is refused with the prop and the fix', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });

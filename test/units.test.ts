@@ -24,11 +24,14 @@ test.each<[string, string]>([
   ['', 'image reference "" is not valid: it is empty'],
   ['app@sha256:abc', 'image reference "app@sha256:abc" is not valid: digest "sha256:abc" must be "sha256:" followed by 64 lowercase hex characters'],
   ['app@md5:abc', 'image reference "app@md5:abc" is not valid: digest "md5:abc" must be "sha256:" followed by 64 lowercase hex characters'],
-  ['app:-bad', 'image reference "app:-bad" is not valid: tag "-bad" must be 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"'],
-  ['Nginx', 'image reference "Nginx" is not valid: repository "Nginx" must be lowercase path components of letters and digits separated by ".", "_", "__" or "-"'],
+  ['app:-bad', 'image reference "app:-bad" is not valid: tag "-bad" must be 1-128 characters of letters, digits, "_", "." and "-", '
+    + 'not starting with "." or "-"'],
+  ['Nginx', 'image reference "Nginx" is not valid: repository "Nginx" must be lowercase path components of letters and digits separated by '
+    + '".", "_", "__" or "-"'],
   ['my app', 'image reference "my app" is not valid: it contains white space or is too long'],
   // An algorithm named like an Object.prototype member is refused, not looked up.
-  ['app@constructor:abc', 'image reference "app@constructor:abc" is not valid: digest "constructor:abc" must be "sha256:" followed by 64 lowercase hex characters'],
+  ['app@constructor:abc', 'image reference "app@constructor:abc" is not valid: digest "constructor:abc" must be "sha256:" followed by 64 '
+    + 'lowercase hex characters'],
   [`app@sha512:${HEX}`, `digest "sha512:${HEX}" must be "sha512:" followed by 128 lowercase hex characters`],
   ['acme//api', 'repository "acme//api" must be lowercase path components'],
   ['acme/api/', 'repository "acme/api/" must be lowercase path components'],

@@ -10,13 +10,13 @@ import { ISecureWorkload } from '../workloads/secure-workload';
 import { LOG_CLIENT_CERTIFICATE_DIR, LogOutput } from './log-output';
 
 /** Where the HTTP server (health endpoint) listens. */
-export const FLUENT_BIT_HTTP_PORT = 2020;
+const FLUENT_BIT_HTTP_PORT = 2020;
 /** Health endpoint, answered while the pipeline is healthy (needs http_server and health_check). */
-export const FLUENT_BIT_HEALTH_PATH = '/api/v1/health';
+const FLUENT_BIT_HEALTH_PATH = '/api/v1/health';
 /** Directory of the configuration file (a ConfigMap). */
-export const FLUENT_BIT_CONFIG_DIR = '/fluent-bit/etc';
+const FLUENT_BIT_CONFIG_DIR = '/fluent-bit/etc';
 /** The configuration file name. */
-export const FLUENT_BIT_CONFIG_FILE = 'fluent-bit.yaml';
+const FLUENT_BIT_CONFIG_FILE = 'fluent-bit.yaml';
 /** Writable directory for offset databases and buffers (an emptyDir). */
 export const FLUENT_BIT_STATE_DIR = '/fluent-bit/state';
 
@@ -31,7 +31,7 @@ export interface FluentBitPipeline {
 }
 
 /** The whole configuration file as text. */
-export function renderFluentBitConfig(p: FluentBitPipeline): string {
+function renderFluentBitConfig(p: FluentBitPipeline): string {
   const config = {
     service: {
       'flush': 1,

@@ -284,7 +284,8 @@ export class LogOutput {
 
   private constructor(plugin: string, options: LogServerOptions, defaultPort: number, extra: { [key: string]: any }, secrets: SecretProperty[] = []) {
     if (typeof options?.host !== 'string' || !HOST.test(options.host)) {
-      throw new Error(`LogOutput.${publicName(plugin)}: 'host' (${JSON.stringify(options?.host ?? null)}) must be the log server's host name or IP address`);
+      throw new Error(`LogOutput.${publicName(plugin)}: 'host' (${JSON.stringify(options?.host ?? null)}) `
+        + `must be the log server's host name or IP address`);
     }
     const port = options.port ?? defaultPort;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -315,14 +316,16 @@ export class LogOutput {
     for (const [property, prop, secret] of secrets) {
       if (secret === undefined) continue;
       const ok = (v: unknown) => typeof v === 'string' && v !== '' && v.length <= 253;
-      const named = ok(secret?.secretName) && /^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret.secretName) && ok(secret.key) && /^[-._a-zA-Z0-9]+$/.test(secret.key);
+      const named = ok(secret?.secretName) && /^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret.secretName)
+        && ok(secret.key) && /^[-._a-zA-Z0-9]+$/.test(secret.key);
       if (!named) {
         throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${JSON.stringify(secret ?? null)}) must name a Secret and one of its keys, `
           + "e.g. { secretName: 'logs-credentials', key: 'password' }");
       }
       const variable = `LOG_OUTPUT_${property.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`;
       if (this.secretEnv[variable]) {
-        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' would share the environment variable ${variable} with another credential; rename the header`);
+        throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' would share the environment variable ${variable} with another credential; `
+          + `rename the header`);
       }
       this.secretEnv[variable] = { secretName: secret.secretName, key: secret.key };
       const [name, ...rest] = property.split(' ');

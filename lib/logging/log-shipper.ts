@@ -88,13 +88,15 @@ export class LogShipper extends Construct {
     const logPath = props.logPath ?? '/var/log/app';
     const native = props.nativeSidecar ?? workload.runsToCompletion;
     if (workload.runsToCompletion && !native) {
-      throw new Error(`'nativeSidecar' (false) would keep the Job from ever completing: a regular sidecar never exits. Leave it on (native sidecars need Kubernetes 1.29+, or 1.28 with the SidecarContainers feature gate)`);
+      throw new Error(`'nativeSidecar' (false) would keep the Job from ever completing: a regular sidecar never exits. `
+        + `Leave it on (native sidecars need Kubernetes 1.29+, or 1.28 with the SidecarContainers feature gate)`);
     }
     const app = props.container
       ? workload.containers.find(c => c.name === props.container)
       : workload.containers[0];
     if (!app) {
-      throw new Error(`'container' (${JSON.stringify(props.container ?? null)}) names no container of ${workload.node.path}; it has ${workload.containers.map(c => c.name).join(', ') || 'none yet'}`);
+      throw new Error(`'container' (${JSON.stringify(props.container ?? null)}) names no container of ${workload.node.path}; `
+        + `it has ${workload.containers.map(c => c.name).join(', ') || 'none yet'}`);
     }
 
     this.configMap = fluentBitConfigMap(this, 'Config', {
@@ -107,7 +109,8 @@ export class LogShipper extends Construct {
         'refresh_interval': 5,
       },
       // The image as it runs: with the digest the ImagePolicy's lock pins it to.
-      addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name, image: ImagePolicy.of(workload)?.resolve(app.image).image ?? app.image },
+      addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name,
+        image: ImagePolicy.of(workload)?.resolve(app.image).image ?? app.image },
       output: props.output,
       memBufLimit: props.memBufLimit ?? '5MB',
     });
@@ -133,6 +136,7 @@ export function checkPinned(image: string, policy?: ImagePolicy): void {
     throw new Error(`'image' (${JSON.stringify(image ?? null)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`);
   }
   if (!digest && !policy?.resolve(image).pinned) {
-    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), so the shipper that sees every log line is exactly the image you reviewed`);
+    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), `
+      + `so the shipper that sees every log line is exactly the image you reviewed`);
   }
 }

@@ -223,7 +223,8 @@ export class SecureNamespace extends Construct {
     const asQuantities = (l: ContainerLimits) => ({ 'cpu': q(l.cpu), 'memory': q(l.memory), 'ephemeral-storage': q(l.ephemeralStorage) });
     new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: metadata('limits'),
-      spec: { limits: [{ type: 'Container', defaultRequest: asQuantities(limits.defaultRequest), default: asQuantities(limits.defaultLimit), max: asQuantities(limits.max) }] },
+      spec: { limits: [{ type: 'Container', defaultRequest: asQuantities(limits.defaultRequest), default: asQuantities(limits.defaultLimit),
+        max: asQuantities(limits.max) }] },
     });
     const quota = this.quota;
     const count = (n: number) => q(String(n));
@@ -257,14 +258,16 @@ export class SecureNamespace extends Construct {
         return n;
       });
       if (values[0] > values[1] || values[1] > values[2]) {
-        throw new Error(`'limitRange' ${resource}: defaultRequest (${l.defaultRequest[field]}) <= defaultLimit (${l.defaultLimit[field]}) <= max (${l.max[field]}) does not hold`);
+        throw new Error(`'limitRange' ${resource}: defaultRequest (${l.defaultRequest[field]}) <= defaultLimit (${l.defaultLimit[field]}) `
+          + `<= max (${l.max[field]}) does not hold`);
       }
     }
   }
 
   private checkQuota(quota: NamespaceQuota): void {
     for (const key of ['requestsCpu', 'limitsCpu', 'requestsMemory', 'limitsMemory', 'requestsEphemeralStorage', 'limitsEphemeralStorage'] as const) {
-      if (parseQuantity(quota[key]) === undefined) throw new Error(`'quota.${key}' (${JSON.stringify(quota[key] ?? null)}) is not a Kubernetes quantity`);
+      if (parseQuantity(quota[key]) === undefined) throw new Error(`'quota.${key}' (${JSON.stringify(quota[key] ?? null)}) `
+        + `is not a Kubernetes quantity`);
     }
     for (const key of ['pods', 'services', 'secrets', 'configMaps', 'persistentVolumeClaims'] as const) {
       const n = quota[key];
@@ -291,7 +294,8 @@ export class SecureNamespace extends Construct {
         if (perPod[k] === 0) continue;
         const key = QUOTA_KEYS[k];
         totals[key] = (totals[key] ?? 0) + perPod[k] * replicas;
-        (parts[key] ??= []).push({ amount: perPod[k] * replicas, name: manifest.metadata.name, replicas, perPod: perPod[k], resource: key.slice(key.indexOf('.') + 1) });
+        (parts[key] ??= []).push({ amount: perPod[k] * replicas, name: manifest.metadata.name, replicas, perPod: perPod[k],
+          resource: key.slice(key.indexOf('.') + 1) });
       }
     }
     const hard: { [key: string]: string } = {
@@ -303,11 +307,13 @@ export class SecureNamespace extends Construct {
     for (const [key, allowed] of Object.entries(hard)) {
       const total = totals[key] ?? 0;
       if (total > parseQuantity(allowed)! * (1 + 1e-9)) {
-        problems.push(`the ResourceQuota of namespace "${this.name}" allows ${key} ${allowed}, but its workloads need ${format(total, key.split('.')[1])} (${largest(parts[key])}); raise the quota or lower the workloads' resources`);
+        problems.push(`the ResourceQuota of namespace "${this.name}" allows ${key} ${allowed}, `
+          + `but its workloads need ${format(total, key.split('.')[1])} (${largest(parts[key])}); raise the quota or lower the workloads' resources`);
       }
     }
     if (pods > this.quota.pods) {
-      problems.push(`the ResourceQuota of namespace "${this.name}" allows ${this.quota.pods} pods, but its workloads run ${pods}; raise 'quota.pods' or lower the replicas`);
+      problems.push(`the ResourceQuota of namespace "${this.name}" allows ${this.quota.pods} pods, but its workloads run ${pods}; `
+        + `raise 'quota.pods' or lower the replicas`);
     }
     return problems;
   }

@@ -70,7 +70,7 @@ export function looksLikeCredential(name: string): boolean {
  * A value that stands for another: `$(VAR)` (expanded by the kubelet), `${VAR}`, `{{ .Values.x }}`,
  * or a placeholder to fill in (`<password>`, `****`).
  */
-export function isReference(value: string): boolean {
+function isReference(value: string): boolean {
   if (PLACEHOLDER.test(value)) return true;
   // Each alternative ends at its first closing brace, so hostile input cannot make the match backtrack.
   return /^\s*(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}|\{\{[^}]*\}\}|\$__\w+\{[^}]*\})+\s*$/.test(value);

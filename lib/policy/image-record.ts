@@ -75,7 +75,8 @@ export function imageRecord(documents: readonly ManifestDocument[]): ImageRecord
         } catch {
           parts = undefined;
         }
-        item = { entry: { reference, registry: parts?.registry, repository: parts?.repository, tag: parts?.tag, digest: parts?.digest, pinned: !!parts?.digest }, usedBy: [] };
+        item = { entry: { reference, registry: parts?.registry, repository: parts?.repository, tag: parts?.tag, digest: parts?.digest,
+          pinned: !!parts?.digest }, usedBy: [] };
         byReference.set(reference, item);
       }
       item.usedBy.push({

@@ -84,8 +84,9 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   {
     project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector',
     specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
-      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]',
-    pods: m => collectorPod(m), unchecked: m => collectorUnchecked(m),
+      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]; '
+      + 'the target allocator\'s pod from spec.targetAllocator (image, securityContext, resources, env, podSecurityContext, ...)',
+    pods: m => collectorPods(m),
   },
 ];
 
@@ -216,9 +217,12 @@ export class ContainerView {
     at: string | undefined = undefined,
     /** What holds the container, when the resource runs several pods: ` of template "build"`. */
     private readonly owner = '',
+    /** Why the image cannot be known here (an expression its controller replaces at run time), if it cannot. */
+    imageUnknown: string | undefined = undefined,
   ) {
     this.nativeSidecar = type === 'initContainer' && spec.restartPolicy === 'Always';
     this._path = at;
+    this._image = imageUnknown === undefined ? undefined : new Error(imageUnknown);
   }
 
   /** JSON path of the container, e.g. `spec.template.spec.initContainers[1]`. */
@@ -267,11 +271,19 @@ export class PodView {
   /**
    * The manifest's own path for a path a rule wrote: a pod built from a custom resource's fields
    * has the spec path `<pod>` and the metadata path `<pod-metadata>`, and each field is written
-   * where the resource holds it (the longest known prefix of the path wins).
+   * where the resource holds it (the longest known prefix of the path wins), or where the part of
+   * it that was merged in is.
    */
   public locate(path: string): string {
-    const written = this.written;
-    if (written === undefined || !path.startsWith('<')) return path;
+    if (this.written === undefined) return path;
+    // A pod path names the resource's field, which may in turn have been merged in from elsewhere (Argo's templateDefaults).
+    const once = this.lookup(path);
+    return once === path ? path : this.lookup(once);
+  }
+
+  /** `path` with its longest prefix that `written` knows replaced. */
+  private lookup(path: string): string {
+    const written = this.written!;
     for (let end = path.length; end > 0; end = Math.max(path.lastIndexOf('.', end - 1), path.lastIndexOf('[', end - 1))) {
       const at = written.get(path.slice(0, end));
       if (at !== undefined) return at + path.slice(end);
@@ -356,8 +368,9 @@ class PodBuilder {
    * @param fields where a pod field the resource leaves unset would be written (`spec` of a workflow)
    * @param metadata where the pod's labels and annotations are, when the resource sets none
    * @param owner what holds the containers, for messages (` of template "build"`)
+   * @param templating the project whose `{{...}}` expressions the controller replaces when it creates the pod, if any
    */
-  constructor(fields: string, metadata: string, private readonly owner = '') {
+  constructor(fields: string, metadata: string, private readonly owner = '', private readonly templating?: string) {
     this.written.set(BUILT_SPEC, fields);
     this.written.set(BUILT_METADATA, metadata);
   }
@@ -370,6 +383,11 @@ class PodBuilder {
     if (value === undefined || value === null || empty || name in this.spec) return;
     this.spec[name] = value;
     this.written.set(`${BUILT_SPEC}.${name}`, at);
+  }
+
+  /** Tells that what the resource has at `path` was merged in from `from` (see `withDefaults`). */
+  public mergedFrom(origins: ReadonlyMap<string, string>): void {
+    for (const [path, from] of origins) this.written.set(path, from);
   }
 
   /** Tells where a pod field the resource does not have would be asked for (`serviceAccountName` is `serviceAccount`). */
@@ -400,8 +418,11 @@ class PodBuilder {
     }
   }
 
-  /** Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name. */
-  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string): void {
+  /**
+   * Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name;
+   * `imageUnknown` says why its image is not known here, when it is not.
+   */
+  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string, imageUnknown?: string): void {
     if (!isObject(c)) return;
     const list = type === 'container' ? this.lists.containers : this.lists.initContainers;
     const index = list.length;
@@ -409,7 +430,12 @@ class PodBuilder {
     const name = typeof c.name === 'string' ? c.name : fallbackName ?? `#${index}`;
     const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
     const listName = type === 'container' ? 'containers' : 'initContainers';
-    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner));
+    const image = c.image;
+    const unknown = this.templating && typeof image === 'string' && image.includes('{{')
+      ? `image ${JSON.stringify(image)} is an expression ${this.templating} replaces when it creates the pod, so the image is not known `
+        + 'here; name the image in the template'
+      : imageUnknown;
+    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner, unknown));
   }
 
   /** Adds every container of `items` (written at `at[i]`). */
@@ -436,8 +462,9 @@ function fieldAt(value: any, path: string): any {
 
 /**
  * The pods an Argo workflow spec runs: one per template that runs user containers (`container`,
- * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go): the template's
- * containers with its `initContainers` and `sidecars`; securityContext, serviceAccountName,
+ * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go), the workflow's
+ * templateDefaults merged into the template first: the template's containers with its
+ * `initContainers` and `sidecars`; securityContext, serviceAccountName,
  * automountServiceAccountToken, nodeSelector, affinity, tolerations and priority class from the
  * template, else the workflow; hostNetwork, dnsPolicy and imagePullSecrets from the workflow; the
  * template's volumes and the workflow's that its containers mount; the workflow's podMetadata under
@@ -451,15 +478,17 @@ function argoPods(workflow: any, at: string): PodView | undefined {
   let pods: PodView | undefined;
   // Built last to first, so the chain runs in document order.
   for (let i = templates.length - 1; i >= 0; i--) {
-    const t = templates[i];
-    if (!isObject(t)) continue;
+    if (!isObject(templates[i])) continue;
     const here = `${at}.templates[${i}]`;
+    const origins = new Map<string, string>();
+    const t = withDefaults(workflow.templateDefaults, templates[i], here, `${at}.templateDefaults`, origins);
     const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
-    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner);
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner, 'Argo Workflows');
     if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
     else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
     else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
     else continue;
+    pod.mergedFrom(origins);
     pod.containerList('container', t.sidecars, `${here}.sidecars`);
     pod.containerList('initContainer', t.initContainers, `${here}.initContainers`);
     for (const [field, own, shared] of ARGO_POD_FIELDS) {
@@ -484,6 +513,56 @@ function argoPods(workflow: any, at: string): PodView | undefined {
   return pods;
 }
 
+/** What a template runs; with templateDefaults merged in, the template's own kind stays (the controller keeps it). */
+const ARGO_TEMPLATE_TYPES = ['container', 'script', 'containerSet', 'resource', 'dag', 'steps', 'suspend', 'data', 'http', 'plugin'];
+
+/**
+ * `template` with the workflow's `templateDefaults` merged in as the controller merges them (a
+ * strategic merge patch of the template onto the defaults: objects field by field, lists of named
+ * items (containers, volumes, env) and of mounts and ports item by item, other lists and values
+ * the template's own), keeping the template's kind. Records in `origins` where each part that came
+ * from the defaults is (the template's path at `here` to the defaults' at `defaultsAt`).
+ */
+function withDefaults(defaults: unknown, template: any, here: string, defaultsAt: string, origins: Map<string, string>): any {
+  if (!isObject(defaults)) return template;
+  const kind = ARGO_TEMPLATE_TYPES.find(type => template[type] !== undefined);
+  const base: { [field: string]: unknown } = {};
+  for (const field of Object.keys(defaults)) if (!ARGO_TEMPLATE_TYPES.includes(field) || field === kind) setOwn(base, field, defaults[field]);
+  return merged(base, template, here, defaultsAt, origins);
+}
+
+/** Sets `key` as an own field, "__proto__" included (an assignment would set the object's prototype instead). */
+function setOwn(into: { [key: string]: unknown }, key: string, value: unknown): void {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The merge key of two lists the strategic merge patch merges item by item, or undefined. */
+function mergeKey(base: unknown[], patch: unknown[]): string | undefined {
+  const items = [...base, ...patch];
+  return ['name', 'mountPath', 'containerPort', 'devicePath'].find(key => items.every(item => isObject(item) && item[key] !== undefined));
+}
+
+function merged(base: unknown, patch: unknown, path: string, basePath: string, origins: Map<string, string>): unknown {
+  if (patch === undefined) {
+    origins.set(path, basePath);
+    return base;
+  }
+  if (isObject(base) && isObject(patch)) {
+    const out: { [field: string]: unknown } = { ...patch };
+    for (const key of Object.keys(base)) setOwn(out, key, merged(base[key], patch[key], `${path}.${key}`, `${basePath}.${key}`, origins));
+    return out;
+  }
+  const key = Array.isArray(base) && Array.isArray(patch) ? mergeKey(base, patch) : undefined;
+  if (key === undefined) return patch;
+  const out = [...(patch as any[])];
+  (base as any[]).forEach((item, j) => {
+    const at = out.findIndex(own => own[key] === item[key]);
+    if (at >= 0) out[at] = merged(item, out[at], `${path}[${at}]`, `${basePath}[${j}]`, origins);
+    else origins.set(`${path}[${out.push(item) - 1}]`, `${basePath}[${j}]`);
+  });
+  return out;
+}
+
 /** Pod fields an Argo template sets for its pod, else the workflow: [pod field, template field, workflow field]. */
 const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
   ['securityContext', 'securityContext', 'securityContext'],
@@ -497,8 +576,7 @@ const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
 
 /**
  * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
- * the workflow or a template) is a patch in a string the controller applies at run time, and
- * `templateDefaults` is merged into every template by the controller.
+ * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time.
  */
 function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   if (!isObject(workflow)) return [];
@@ -507,10 +585,7 @@ function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   });
   const found: UncheckedPart[] = [];
   if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
-  if (workflow.templateDefaults !== undefined) {
-    found.push({ path: `${at}.templateDefaults`, message: `${at}.templateDefaults is merged into every template by the controller: `
-      + 'what it sets is not checked; set those fields on the templates' });
-  }
+  if (fieldAt(workflow, 'templateDefaults.podSpecPatch') !== undefined) found.push(patched(`${at}.templateDefaults.podSpecPatch`));
   listOf(workflow.templates).forEach((t, i) => {
     if (isObject(t) && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
   });
@@ -524,48 +599,59 @@ function listOf(items: unknown): readonly unknown[] {
 const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
 
 /**
- * The pod an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds it:
+ * The pods an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds them:
  * the container "otc-container" from spec's image, imagePullPolicy, securityContext, resources, env,
  * envFrom, ports, volumeMounts and lifecycle; the pod's securityContext from podSecurityContext, its
  * ServiceAccount from serviceAccount, hostNetwork, shareProcessNamespace, volumes, nodeSelector,
  * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
  * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
  * injects only the container into other pods and ignores the pod fields, so only it is checked.
+ * An enabled target allocator runs a pod of its own, read the same way from spec.targetAllocator.
  */
-function collectorPod(manifest: any): PodView | undefined {
+function collectorPods(manifest: any): PodView | undefined {
   const spec = manifest.spec;
   if (!isObject(spec)) return undefined;
-  const pod = new PodBuilder('spec', 'metadata');
-  const container: { [field: string]: unknown } = { name: 'otc-container' };
-  for (const field of COLLECTOR_CONTAINER_FIELDS) if (spec[field] !== undefined) container[field] = spec[field];
-  pod.container('container', container, 'spec');
+  const allocator = isObject(spec.targetAllocator) && spec.targetAllocator.enabled === true
+    ? operatorPod(spec.targetAllocator, 'spec.targetAllocator', 'ta-container', ' of the target allocator').build(undefined)
+    : undefined;
+  const pod = operatorPod(spec, 'spec', 'otc-container', '', spec.mode === 'sidecar');
   if (spec.mode !== 'sidecar') {
     pod.containerList('container', spec.additionalContainers, 'spec.additionalContainers');
     pod.containerList('initContainer', spec.initContainers, 'spec.initContainers');
-    pod.field('securityContext', spec.podSecurityContext, 'spec.podSecurityContext');
-    pod.unset('securityContext', 'spec.podSecurityContext');
-    pod.field('serviceAccountName', spec.serviceAccount, 'spec.serviceAccount');
-    pod.unset('serviceAccountName', 'spec.serviceAccount');
-    // The collector has no field for it: its ServiceAccount is where the token is turned off.
-    pod.unset('automountServiceAccountToken', 'spec.serviceAccount');
-    for (const field of COLLECTOR_POD_FIELDS) pod.field(field, spec[field], `spec.${field}`);
+    for (const field of ['hostNetwork', 'shareProcessNamespace', 'priorityClassName']) pod.field(field, spec[field], `spec.${field}`);
     pod.volumes(spec.volumes, 'spec.volumes');
     pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
     pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
   }
-  return pod.build(undefined);
+  return pod.build(allocator);
 }
 
-/** What of an OpenTelemetryCollector runs a pod no rule reads: its target allocator's. */
-function collectorUnchecked(manifest: any): UncheckedPart[] {
-  if (fieldAt(manifest, 'spec.targetAllocator.enabled') !== true) return [];
-  return [{ path: 'spec.targetAllocator', message: 'spec.targetAllocator runs a pod of its own, which the pod rules do not read: '
-    + 'its pod is not checked' }];
+/**
+ * The pod the operator builds from the fields at `at` that the collector and its target allocator
+ * share: one container `name` (image, securityContext, resources, env, ...), and unless `containerOnly`,
+ * podSecurityContext, serviceAccount, nodeSelector, affinity and tolerations.
+ */
+function operatorPod(fields: any, at: string, name: string, owner: string, containerOnly = false): PodBuilder {
+  const pod = new PodBuilder(at, 'metadata', owner);
+  const container: { [field: string]: unknown } = { name };
+  for (const field of OPERATOR_CONTAINER_FIELDS) if (fields[field] !== undefined) container[field] = fields[field];
+  const unset = fields.image === undefined || fields.image === ''
+    ? `${at}.image is not set, so the operator runs its own default image, which is not known here; name the image there`
+    : undefined;
+  pod.container('container', container, at, undefined, unset);
+  if (containerOnly) return pod;
+  pod.field('securityContext', fields.podSecurityContext, `${at}.podSecurityContext`);
+  pod.unset('securityContext', `${at}.podSecurityContext`);
+  pod.field('serviceAccountName', fields.serviceAccount, `${at}.serviceAccount`);
+  pod.unset('serviceAccountName', `${at}.serviceAccount`);
+  // The operator has no field for it: the ServiceAccount is where the token is turned off.
+  pod.unset('automountServiceAccountToken', `${at}.serviceAccount`);
+  for (const field of ['nodeSelector', 'affinity', 'tolerations']) pod.field(field, fields[field], `${at}.${field}`);
+  return pod;
 }
 
-const COLLECTOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
+const OPERATOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
   'lifecycle'];
-const COLLECTOR_POD_FIELDS = ['hostNetwork', 'shareProcessNamespace', 'nodeSelector', 'affinity', 'tolerations', 'priorityClassName'];
 
 /**
  * Runs a pod rule (`run`) on every pod `first` chains, writing each finding's path where the manifest

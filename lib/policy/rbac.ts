@@ -78,7 +78,7 @@ export function describeGrants(grants: ReadonlyArray<readonly [string, readonly 
 }
 
 /** Whether `manifest` is a Role or ClusterRole of the RBAC API. */
-export function isRole(manifest: any): boolean {
+function isRole(manifest: any): boolean {
   return (manifest.kind === 'Role' || manifest.kind === 'ClusterRole') && inGroup(manifest.apiVersion, RBAC_GROUP);
 }
 

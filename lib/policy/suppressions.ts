@@ -10,8 +10,8 @@ import { ObjectRef } from './model';
 import { escapeText } from './report/escape';
 import type { SuppressionPolicy } from './suppression-policy';
 
-export const SUPPRESSION_ANNOTATION_PREFIX = 'suppress.cdk8s-secure.io/';
-export const MIN_REASON_LENGTH = 10;
+const SUPPRESSION_ANNOTATION_PREFIX = 'suppress.cdk8s-secure.io/';
+const MIN_REASON_LENGTH = 10;
 
 // Letters and digits of any script: what a reader sees as text. Spaces, punctuation,
 // combining marks and zero-width or format characters (U+200B, U+2060, U+FEFF...) show as
@@ -48,7 +48,7 @@ export function reasonProblem(reason: unknown): string | undefined {
  * Constructs write reasons into manifests and reports, so they refuse the characters that
  * would rewrite what a reader sees; a phrase as `reasonProblem` gives, or undefined.
  */
-export function controlCharacterProblem(text: string): string | undefined {
+function controlCharacterProblem(text: string): string | undefined {
   const found = CONTROL.exec(text);
   if (!found) return undefined;
   const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
@@ -66,7 +66,7 @@ export function quotedReason(reason: unknown): string {
 }
 
 /** Why a suppression is refused for its reason alone, or undefined when the reason is acceptable. */
-export function suppressionProblem(ruleId: string, reason: unknown): string | undefined {
+function suppressionProblem(ruleId: string, reason: unknown): string | undefined {
   const problem = reasonProblem(reason);
   return problem && `the reason of the suppression of "${ruleId}" (${quotedReason(reason)}) ${problem}`;
 }

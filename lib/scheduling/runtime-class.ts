@@ -71,7 +71,8 @@ export class SandboxRuntimeClass extends Construct {
       metadata: props.metadata,
       handler: props.handler,
       ...(props.overhead ? { overhead: { podFixed: props.overhead } } : {}),
-      ...(props.nodeSelector || tolerations.length ? { scheduling: { nodeSelector: props.nodeSelector, tolerations: tolerations.length ? tolerations : undefined } } : {}),
+      ...(props.nodeSelector || tolerations.length ? { scheduling: { nodeSelector: props.nodeSelector,
+        tolerations: tolerations.length ? tolerations : undefined } } : {}),
     });
     this.name = this.apiObject.name;
     this.nodeSelector = props.nodeSelector;

@@ -1,3 +1,4 @@
+import type { k8s } from '../kplus';
 import { brand, hasBrand } from '../vocab/brand';
 import { ExternalSecret } from './external-secret';
 import { checkFileName, checkUnique } from './names';
@@ -46,7 +47,8 @@ export class SecretMount {
    */
   public static fromSecretName(secretName: string, options: SecretMountOptions = {}): SecretMount {
     if (typeof secretName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) {
-      throw new Error(`SecretMount.fromSecretName: secret name (${JSON.stringify(secretName ?? null)}) must be a DNS subdomain name such as "shop-db-credentials"`);
+      throw new Error(`SecretMount.fromSecretName: secret name (${JSON.stringify(secretName ?? null)}) `
+        + `must be a DNS subdomain name such as "shop-db-credentials"`);
     }
     return new SecretMount('secret', secretName, undefined, options);
   }
@@ -63,7 +65,8 @@ export class SecretMount {
    */
   public static fromSecretProviderClass(secretProviderClass: SecretProviderClass, options: SecretMountOptions = {}): SecretMount {
     if (options.keys) {
-      throw new Error(`SecretMount.fromSecretProviderClass: 'keys' (${JSON.stringify(options.keys)}) cannot select files of a CSI volume; list only the objects you need in the SecretProviderClass`);
+      throw new Error(`SecretMount.fromSecretProviderClass: 'keys' (${JSON.stringify(options.keys)}) cannot select files of a CSI volume; `
+        + `list only the objects you need in the SecretProviderClass`);
     }
     return new SecretMount('csi', secretProviderClass.name, secretProviderClass.fileNames, options);
   }
@@ -92,7 +95,8 @@ export class SecretMount {
       checkUnique('keys', options.keys);
       const unknown = declared ? options.keys.filter(k => !declared.includes(k)) : [];
       if (unknown.length) {
-        throw new Error(`SecretMount "${name}": 'keys' (${JSON.stringify(options.keys)}) names ${unknown.map(k => `"${k}"`).join(', ')}, which the source does not provide; it provides ${declared!.join(', ')}`);
+        throw new Error(`SecretMount "${name}": 'keys' (${JSON.stringify(options.keys)}) names ${unknown.map(k => `"${k}"`).join(', ')}, `
+          + `which the source does not provide; it provides ${declared!.join(', ')}`);
       }
     }
     this.keys = options.keys;
@@ -104,10 +108,10 @@ export class SecretMount {
   public readonly keys?: string[];
 
   /**
-   * The pod volume for this mount (L1 shape).
+   * The pod volume for this mount.
    * @internal
    */
-  public _toVolume(volumeName: string): any {
+  public _toVolume(volumeName: string): k8s.Volume {
     if (this.source === 'csi') {
       return { name: volumeName, csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: this.name } } };
     }

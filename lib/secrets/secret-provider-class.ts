@@ -200,7 +200,8 @@ export class CsiProvider {
     const secrets = listOf('secrets', options.secrets);
     secrets.forEach((s, i) => {
       if (typeof s.resourceName !== 'string' || !/^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/.test(s.resourceName)) {
-        throw new Error(`'secrets[${i}].resourceName' (${JSON.stringify(s.resourceName ?? null)}) must be projects/PROJECT/secrets/NAME/versions/VERSION`);
+        throw new Error(`'secrets[${i}].resourceName' (${JSON.stringify(s.resourceName ?? null)}) `
+          + `must be projects/PROJECT/secrets/NAME/versions/VERSION`);
       }
     });
     return new CsiProvider('gcp', secrets.map(s => s.fileName), {
@@ -211,12 +212,14 @@ export class CsiProvider {
   /** Azure Key Vault. */
   public static azure(options: AzureCsiOptions): CsiProvider {
     if (typeof options.keyVaultName !== 'string' || !KEY_VAULT_NAME.test(options.keyVaultName)) {
-      throw new Error(`'keyVaultName' (${JSON.stringify(options.keyVaultName ?? null)}) must be a key vault name: 3-24 letters, digits and hyphens, starting with a letter`);
+      throw new Error(`'keyVaultName' (${JSON.stringify(options.keyVaultName ?? null)}) must be a key vault name: 3-24 letters, `
+        + `digits and hyphens, starting with a letter`);
     }
     guid('tenantId', options.tenantId);
     const identities = [options.workloadIdentityClientId, options.managedIdentityClientId].filter(i => i !== undefined);
     if (identities.length !== 1) {
-      throw new Error(`give exactly one of 'workloadIdentityClientId' (AKS workload identity, recommended) and 'managedIdentityClientId' (a node identity); got ${identities.length}`);
+      throw new Error(`give exactly one of 'workloadIdentityClientId' (AKS workload identity, recommended) `
+        + `and 'managedIdentityClientId' (a node identity); got ${identities.length}`);
     }
     if (options.workloadIdentityClientId !== undefined) guid('workloadIdentityClientId', options.workloadIdentityClientId);
     if (options.managedIdentityClientId !== undefined) guid('managedIdentityClientId', options.managedIdentityClientId);
@@ -238,7 +241,8 @@ export class CsiProvider {
       // The provider reads `objects` as YAML holding `array`, a list of YAML documents, one per
       // object; JSON is YAML at both levels.
       objects: JSON.stringify({
-        array: objects.map(o => JSON.stringify({ objectName: o.objectName, objectType: o.objectType, objectAlias: o.fileName, objectVersion: o.objectVersion ?? '' })),
+        array: objects.map(o => JSON.stringify({ objectName: o.objectName, objectType: o.objectType, objectAlias: o.fileName,
+          objectVersion: o.objectVersion ?? '' })),
       }),
     });
   }

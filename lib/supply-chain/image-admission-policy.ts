@@ -49,8 +49,10 @@ export interface ImageAdmissionPolicyProps {
 
 /** Every pod-bearing resource, and the ephemeral containers subresource of pods. */
 const RESOURCE_RULES = [
-  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers', 'podtemplates'] },
-  { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'],
+    resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers', 'podtemplates'] },
+  { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'],
+    resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
   { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
 ];
 

@@ -43,7 +43,8 @@ export class ImageSigner {
   public static publicKey(publicKeyPem: string, rekorUrl?: string): ImageSigner {
     const pem = publicKeyPem.trim();
     if (!/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----$/.test(pem)) {
-      throw new Error(`ImageSigner.publicKey: 'publicKeyPem' (${JSON.stringify(publicKeyPem.slice(0, 40))}...) is not a PEM public key; pass the contents of cosign.pub ("-----BEGIN PUBLIC KEY-----" ... "-----END PUBLIC KEY-----")`);
+      throw new Error(`ImageSigner.publicKey: 'publicKeyPem' (${JSON.stringify(publicKeyPem.slice(0, 40))}...) is not a PEM public key; `
+        + `pass the contents of cosign.pub ("-----BEGIN PUBLIC KEY-----" ... "-----END PUBLIC KEY-----")`);
     }
     const keys: { [key: string]: unknown } = { publicKeys: `${pem}\n` };
     if (rekorUrl !== undefined) keys.rekor = { url: httpsUrl('ImageSigner.publicKey', 'rekorUrl', rekorUrl) };
@@ -58,7 +59,8 @@ export class ImageSigner {
     const issuer = httpsUrl('ImageSigner.keyless', 'issuer', options.issuer);
     const subject = options.subject.trim();
     if (subject.replace(/\*/g, '') === '') {
-      throw new Error(`ImageSigner.keyless: 'subject' (${JSON.stringify(options.subject)}) must name the signer (e.g. the release workflow's URL); only wildcards would trust anyone ${issuer} vouches for`);
+      throw new Error(`ImageSigner.keyless: 'subject' (${JSON.stringify(options.subject)}) must name the signer (e.g. `
+        + `the release workflow's URL); only wildcards would trust anyone ${issuer} vouches for`);
     }
     const rekor = httpsUrl('ImageSigner.keyless', 'rekorUrl', options.rekorUrl ?? SIGSTORE_REKOR_URL);
     return new ImageSigner(`${subject} (issuer ${issuer})`, { keyless: { subject, issuer, rekor: { url: rekor } } });
@@ -130,19 +132,23 @@ export class ImageSignaturePolicy extends Construct {
   constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
     super(scope, id);
     if (props.signers.length === 0) {
-      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'signers' is empty; name at least one ImageSigner (a cosign public key or a keyless identity)`);
+      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'signers' is empty; name at least one ImageSigner (a cosign public key or a `
+        + `keyless identity)`);
     }
     const registries = props.policy.trustedRegistries;
     if (registries.length === 0) {
-      throw new Error(`ImageSignaturePolicy ${this.node.path}: the ImagePolicy trusts no registry, so there is no image to verify; set its 'trustedRegistries'`);
+      throw new Error(`ImageSignaturePolicy ${this.node.path}: the ImagePolicy trusts no registry, so there is no image to verify; `
+        + `set its 'trustedRegistries'`);
     }
     const action = props.action ?? AdmissionAction.DENY;
     if (action === AdmissionAction.WARN) {
-      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'action' WARN has no Kyverno equivalent for image verification; use DENY (Enforce) or AUDIT (Audit)`);
+      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'action' WARN has no Kyverno equivalent for image verification; `
+        + `use DENY (Enforce) or AUDIT (Audit)`);
     }
     const timeout = props.webhookTimeoutSeconds ?? 30;
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > 30) {
-      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'webhookTimeoutSeconds' (${timeout}) must be a whole number from 1 to 30 (the API server's webhook limit)`);
+      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'webhookTimeoutSeconds' (${timeout}) `
+        + `must be a whole number from 1 to 30 (the API server's webhook limit)`);
     }
     this.clusterPolicy = new ApiObject(this, 'Resource', {
       apiVersion: 'kyverno.io/v1',
@@ -153,7 +159,8 @@ export class ImageSignaturePolicy extends Construct {
           'policies.kyverno.io/title': 'Images from the trusted registries are signed',
           'policies.kyverno.io/category': 'Software Supply Chain Security',
           'policies.kyverno.io/subject': 'Pod',
-          'policies.kyverno.io/description': `Every image from ${registries.join(', ')} must be signed by ${props.signers.map(s => s.description).join(' or ')} and referenced by digest.`,
+          'policies.kyverno.io/description': `Every image from ${registries.join(', ')} must be signed by `
+            + `${props.signers.map(s => s.description).join(' or ')} and referenced by digest.`,
         },
       },
       spec: {

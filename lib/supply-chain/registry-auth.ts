@@ -20,7 +20,7 @@ export interface RegistryCredentials {
 export type CredentialLookup = (registry: string) => RegistryCredentials | undefined;
 
 /** Thrown for an auth file or helper that cannot be used, naming it and the fix. */
-export class RegistryAuthError extends Error {}
+class RegistryAuthError extends Error {}
 
 /**
  * The auth files consulted when none is given, in order: $REGISTRY_AUTH_FILE (podman and
@@ -65,7 +65,8 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
   const store = typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined;
 
   const lookup = (registry: string): RegistryCredentials | undefined => {
-    const keys = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
+    const keys = registry === 'docker.io' ? DOCKER_HUB_KEYS : [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`,
+      `https://${registry}/v2/`];
     const helper = keys.map(k => helpers[k]).find(h => typeof h === 'string' && h !== '');
     if (helper) return fromHelper(helper, keys[0], `credential helper docker-credential-${helper} (credHelpers in ${chosen})`, env);
     for (const key of keys) {
@@ -99,7 +100,8 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
 function fromEntry(entry: any, key: string, file: string): RegistryCredentials | undefined {
   const source = `${file} (auths["${key}"])`;
   if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') {
-    throw new RegistryAuthError(`${source} holds an identity token (OAuth refresh token), which images refresh does not exchange; store a user name and password or access token instead (e.g. docker login with a token)`);
+    throw new RegistryAuthError(`${source} holds an identity token (OAuth refresh token), which images refresh does not exchange; `
+      + `store a user name and password or access token instead (e.g. docker login with a token)`);
   }
   if (typeof entry.auth === 'string' && entry.auth !== '') {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -117,7 +119,8 @@ function fromHelper(helper: string, server: string, source: string, env: NodeJS.
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) throw new RegistryAuthError(`${source}: "${helper}" is not a credential helper name`);
   let output: string;
   try {
-    output = execFileSync(`docker-credential-${helper}`, ['get'], { input: server, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000, env });
+    output = execFileSync(`docker-credential-${helper}`, ['get'],
+      { input: server, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000, env });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
     if (err.code === 'ENOENT') throw new RegistryAuthError(`${source} is not installed (docker-credential-${helper} is not on PATH)`);

@@ -26,7 +26,7 @@ const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'applica
 /** The distribution spec has registries accept manifests up to 4 MiB; nothing larger is read. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Image configs are a few kilobytes; a long build history stays far below this. */
-export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const MAX_TOKEN_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 5;
 /** Docker Hub's API host and its token service, the one foreign realm trusted without being named. */
@@ -59,7 +59,7 @@ export interface RegistryClientOptions {
 }
 
 /** Thrown with a message that names the image and what went wrong. */
-export class RegistryError extends Error {}
+class RegistryError extends Error {}
 
 /**
  * Whether `host` (a URL hostname, as `new URL` normalises it) is a loopback address:

@@ -32,7 +32,7 @@ export interface ImageReferenceParts {
 }
 
 /** Thrown for a reference that no container runtime would accept. */
-export class ImageReferenceError extends Error {
+class ImageReferenceError extends Error {
   constructor(reference: string, problem: string) {
     super(`image reference "${reference}" is not valid: ${problem}`);
     this.name = 'ImageReferenceError';

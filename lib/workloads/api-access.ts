@@ -20,7 +20,7 @@ const RULE_EXEMPTIONS: { [ruleId: string]: keyof ApiAccessExemptions | undefined
 };
 const VERBS = new Set<string>(Object.values(ApiVerb));
 /** Annotation on a ClusterRole granted with `exemptions.clusterScope`: the reason. */
-export const CLUSTER_SCOPE_ANNOTATION = 'cdk8s-secure.io/cluster-scope';
+const CLUSTER_SCOPE_ANNOTATION = 'cdk8s-secure.io/cluster-scope';
 
 let grantEngine: PolicyEngine | undefined;
 function engine(): PolicyEngine {

@@ -49,9 +49,9 @@ const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
   defaultServiceAccount: ['default-service-account'],
 };
 /** Pod template annotation listing each container's image reference: `name=image,name=image`. */
-export const IMAGES_ANNOTATION = 'cdk8s-secure.io/images';
+const IMAGES_ANNOTATION = 'cdk8s-secure.io/images';
 /** Annotation recording added capabilities (no rule fails for NET_BIND_SERVICE, but reviewers should see it). */
-export const ADDED_CAPABILITIES_ANNOTATION = 'cdk8s-secure.io/added-capabilities';
+const ADDED_CAPABILITIES_ANNOTATION = 'cdk8s-secure.io/added-capabilities';
 
 /** Functions that reach the cdk8s-plus container adders without the Secure* overrides. */
 export interface ContainerAdders {

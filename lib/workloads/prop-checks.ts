@@ -92,7 +92,7 @@ function portProblem(prop: string, port: number | undefined): string | undefined
   return `'${prop}' (${port}) must be a whole number from 1 to 65535`;
 }
 
-export function idProblem(prop: string, value: number | undefined): string | undefined {
+function idProblem(prop: string, value: number | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > 2147483647) return `'${prop}' (${value}) must be a whole number between 1 and 2147483647`;
   if (value === 0) return `'${prop}' (0) must not be 0: root is never allowed; use a numeric non-root id such as ${DEFAULT_USER}`;

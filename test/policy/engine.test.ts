@@ -96,20 +96,24 @@ describe('suppressions', () => {
     const report = new PolicyEngine().evaluate([insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' })]);
     const finding = report.findings.find(f => f.ruleId === 'host-namespaces')!;
     expect(finding.suppressed).toBe(false);
-    expect(finding.message).toBe(`pod must not set hostNetwork=true (the reason of the suppression of "host-namespaces" ("needed") must have at least 10 letters or digits ${INVISIBLE}, so it is ignored)`);
+    expect(finding.message).toBe(`pod must not set hostNetwork=true (the reason of the suppression of "host-namespaces" ("needed") `
+      + `must have at least 10 letters or digits ${INVISIBLE}, so it is ignored)`);
     expect(report.statusesOf(0)['host-namespaces']).toBe(RuleStatus.NON_COMPLIANT);
   });
 
   test('suppressions given beside a document win over its annotations, and apply only to their rule', () => {
     const report = new PolicyEngine().evaluateDocuments([
-      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' }), suppressions: { 'host-namespaces': 'node agent needs the host network' } },
-      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), suppressions: { 'host-namespaces': 'short' } },
+      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'needed' }),
+        suppressions: { 'host-namespaces': 'node agent needs the host network' } },
+      { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }),
+        suppressions: { 'host-namespaces': 'short' } },
       { manifest: { ...insecurePod(), metadata: { name: 'p' } }, suppressions: { 'image-digest': 'tags are pinned by the image lock' } },
     ]);
     const of = (d: number, rule: string) => report.findings.find(f => f.ruleId === rule && report.objects.indexOf(f.object) === d)!;
     expect(of(0, 'host-namespaces')).toMatchObject({ suppressed: true, suppressionReason: 'node agent needs the host network' });
     expect(of(1, 'host-namespaces').suppressed).toBe(false);
-    expect(of(1, 'host-namespaces').message).toBe(`pod must not set hostNetwork=true (the reason of the suppression of "host-namespaces" ("short") must have at least 10 letters or digits ${INVISIBLE}, so it is ignored)`);
+    expect(of(1, 'host-namespaces').message).toBe(`pod must not set hostNetwork=true (the reason of the suppression of "host-namespaces" `
+      + `("short") must have at least 10 letters or digits ${INVISIBLE}, so it is ignored)`);
     expect(of(2, 'image-digest')).toMatchObject({ suppressed: true, suppressionReason: 'tags are pinned by the image lock' });
     expect(of(2, 'host-namespaces').suppressed).toBe(false);
   });
@@ -117,7 +121,8 @@ describe('suppressions', () => {
 
 describe('bad input', () => {
   test('broken YAML, a scalar document and an object without kind are findings naming file and document', () => {
-    const docs = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkey: [unclosed\n---\njust a string\n---\napiVersion: v1\nmetadata: {name: nokind}\n', 'in.yaml');
+    const docs = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkey: '
+      + '[unclosed\n---\njust a string\n---\napiVersion: v1\nmetadata: {name: nokind}\n', 'in.yaml');
     const report = new PolicyEngine().evaluateDocuments(docs);
     const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message);
     expect(invalid).toEqual([
@@ -129,7 +134,8 @@ describe('bad input', () => {
   });
 
   test('an unknown kind or CRD is not applicable to every rule, and counts as an object', () => {
-    const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { hostNetwork: true } }]);
+    const report = new PolicyEngine().evaluate([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' },
+      spec: { hostNetwork: true } }]);
     const statuses = Object.entries(report.statusesOf(0))
       .filter(([id]) => !['invalid-manifest', 'pod-template-not-checked'].includes(id)).map(([, s]) => s);
     expect(new Set(statuses)).toEqual(new Set([RuleStatus.NOT_APPLICABLE]));
@@ -139,7 +145,8 @@ describe('bad input', () => {
   });
 
   test('a field of an unexpected type is reported, not a crash and not a pass', () => {
-    const report = new PolicyEngine().evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x:1', env: 'oops', ports: 7 }], volumes: 'nope' } }]);
+    const report = new PolicyEngine().evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      spec: { containers: [{ name: 'a', image: 'x:1', env: 'oops', ports: 7 }], volumes: 'nope' } }]);
     expect(report.hasErrors).toBe(true);
   });
 
@@ -149,7 +156,8 @@ describe('bad input', () => {
     // The rules guard every read, so only a getter that throws makes one fail part-way.
     const broken = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'broken' }, spec: { containers: [{ name: 'a', image: 'x:1' }] } };
     Object.defineProperty(broken.spec, 'automountServiceAccountToken', { enumerable: true, get: () => { throw new Error('unreadable'); } });
-    const docs = [insecurePod(), secret('s1'), broken, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, secret('s2'), { ...insecurePod(), metadata: { name: 'p2', namespace: 'ns' } }];
+    const docs = [insecurePod(), secret('s1'), broken, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, secret('s2'),
+      { ...insecurePod(), metadata: { name: 'p2', namespace: 'ns' } }];
     const report = new PolicyEngine().evaluate(docs);
     const order = report.rules.map(r => r.id);
     const objectOf = (f: { object: { name: string } }) => docs.findIndex(d => d.metadata.name === f.object.name);
@@ -193,7 +201,8 @@ describe('bad input', () => {
   });
 
   test('List objects are flattened into their items', () => {
-    const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
+    const docs = parseManifests('apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: '
+      + '[{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n', 'list.yaml');
     expect(docs.map(d => d.manifest.metadata.name)).toEqual(['a', 'b']);
   });
 
@@ -239,7 +248,8 @@ describe('pod-bearing kinds', () => {
 
 describe('reports', () => {
   const report = new PolicyEngine({ trustedRegistries: ['registry.example.com'] }).evaluateDocuments([
-    { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), file: 'pods.yaml', documentIndex: 0, line: 1 },
+    { manifest: insecurePod({ 'suppress.cdk8s-secure.io/host-namespaces': 'node agent needs the host network' }), file: 'pods.yaml',
+      documentIndex: 0, line: 1 },
     { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, file: 'pods.yaml', documentIndex: 1, line: 9 },
   ]);
 
@@ -315,7 +325,8 @@ describe('YAML as Kubernetes reads it', () => {
       '  hostIPC: false # harmless\u2028  hostIPC: true', '  containers: [{name: c, image: "x:1"}]',
     ].join('\n');
     const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'k.yaml'));
-    const found = report.findings.filter(f => ['host-namespaces', 'privileged-container'].includes(f.ruleId)).map(f => `${f.object.name} ${f.message}`);
+    const found = report.findings.filter(f => ['host-namespaces',
+      'privileged-container'].includes(f.ruleId)).map(f => `${f.object.name} ${f.message}`);
     expect(found).toEqual([
       'one pod must not set hostNetwork=true',
       'one pod must not set hostPID=true',
@@ -327,7 +338,8 @@ describe('YAML as Kubernetes reads it', () => {
   test('a billion laughs is refused at once as an invalid manifest', () => {
     let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
     for (let i = 1; i < 9; i++) text += `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]\n`;
-    expect(parseManifests(text, 'bomb.yaml').map(d => d.parseError)).toEqual(['YAML cannot be parsed at line 1: document contains excessive aliasing']);
+    expect(parseManifests(text, 'bomb.yaml').map(d => d.parseError)).toEqual(['YAML cannot be parsed at line 1: '
+      + 'document contains excessive aliasing']);
   });
 });
 
@@ -482,6 +494,30 @@ test('an Argo workflow runs a pod per template that runs containers, its finding
   expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
 });
 
+test('Argo templateDefaults are merged into each template, field by field, and findings point at the defaults\' lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  templateDefaults:',
+    '    securityContext:', '      runAsUser: 0', '    container:', '      securityContext: {privileged: true}', '  templates:',
+    '  - name: build', '    securityContext: {runAsNonRoot: true}', '    container: {image: "x:1"}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['privileged-container', 'run-as-non-root', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    ['privileged-container', 'spec.templateDefaults.container.securityContext.privileged', 9,
+      'container "main" of template "build" must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.templateDefaults.securityContext.runAsUser', 7, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+});
+
+test('an Argo image given as an expression is not known, and image-tag says why', () => {
+  const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
+    spec: { templates: [{ name: 'build', container: { image: '{{inputs.parameters.image}}' } }] } };
+  expect(new PolicyEngine().evaluate([workflow]).findings.filter(f => f.ruleId === 'image-tag').map(f => f.message)).toEqual([
+    'container "main" of template "build": image "{{inputs.parameters.image}}" is an expression Argo Workflows replaces when it creates '
+      + 'the pod, so the image is not known here; name the image in the template',
+  ]);
+});
+
 test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s fields, podSecurityContext and serviceAccount', () => {
   const collector = {
     apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
@@ -500,6 +536,22 @@ test('an OpenTelemetryCollector\'s pod is read from its spec: the container\'s f
     ['run-as-non-root-user', 'spec.securityContext.runAsUser', 'container "otc-container" must not set securityContext.runAsUser=0'],
     ['automount-service-account-token', 'spec.serviceAccount',
       'pod must set automountServiceAccountToken=false (ServiceAccount "otel" does not turn it off either)'],
+  ]);
+});
+
+test('an OpenTelemetryCollector\'s target allocator runs a pod of its own, and an image left to the operator is not known', () => {
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'obs' },
+    spec: { image: 'x:1', targetAllocator: { enabled: true, securityContext: { privileged: true }, podSecurityContext: { runAsUser: 0 } } },
+  };
+  const rules = ['privileged-container', 'run-as-non-root-user', 'image-tag'];
+  const findings = new PolicyEngine().evaluate([collector]).findings.filter(f => rules.includes(f.ruleId));
+  expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['privileged-container', 'spec.targetAllocator.securityContext.privileged',
+      'container "ta-container" of the target allocator must not set securityContext.privileged=true'],
+    ['run-as-non-root-user', 'spec.targetAllocator.podSecurityContext.runAsUser', 'pod must not set securityContext.runAsUser=0'],
+    ['image-tag', 'spec.targetAllocator.image', 'container "ta-container" of the target allocator: spec.targetAllocator.image is not set, '
+      + 'so the operator runs its own default image, which is not known here; name the image there'],
   ]);
 });
 

@@ -7,7 +7,8 @@ const pod = (name: string, namespace: string, labels: { [k: string]: string }, p
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
   spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.example.com/x:1', ports }] } } },
 });
-const policy = (name: string, namespace: string, spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+const policy = (name: string, namespace: string,
+  spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
 const deny = (namespace: string) => policy('deny', namespace, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
 /** Whether `from` may reach `to` on port/protocol in the model of `objects`. */
@@ -52,8 +53,10 @@ describe('NetworkPolicy semantics', () => {
   });
 
   test('both sides must allow: the egress of the source and the ingress of the destination', () => {
-    const egress = policy('e', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }] });
-    const ingress = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const egress = policy('e', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }] });
+    const ingress = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
     expect(reaches([web, api, deny('shop'), egress], 'web', 'api', 8080)).toBe(false);
     expect(reaches([web, api, deny('shop'), ingress], 'web', 'api', 8080)).toBe(false);
     expect(reaches([web, api, deny('shop'), egress, ingress], 'web', 'api', 8080)).toBe(true);
@@ -77,12 +80,15 @@ describe('NetworkPolicy semantics', () => {
   test('a podSelector alone means the policy\'s namespace; a namespaceSelector reaches others by their labels', () => {
     const other = pod('web', 'blog', { app: 'web' });
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'blog', labels: { team: 'content' } } };
-    const sameNs = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
-    const byTeam = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'content' } }, podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const sameNs = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const byTeam = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'content' } }, podSelector: { matchLabels: { app: 'web' } } }] }] });
     const model = (objects: any[]) => new NetworkModel(objects);
     const check = (objects: any[]) => {
       const m = model(objects);
-      return m.allows(m.endpointOf(m.groups.find(g => g.namespace === 'blog')!), m.endpointOf(m.groups.find(g => g.labels.app === 'api')!), 8080, 'TCP');
+      return m.allows(m.endpointOf(m.groups.find(g => g.namespace === 'blog')!), m.endpointOf(m.groups.find(g => g.labels.app === 'api')!),
+        8080, 'TCP');
     };
     expect(check([other, api, ns, sameNs])).toBe(false);
     expect(check([other, api, ns, byTeam])).toBe(true);
@@ -102,7 +108,8 @@ describe('NetworkPolicy semantics', () => {
 
   test('hostile shapes never throw: wrong types deny, as the API server would have refused them', () => {
     const junk = [
-      policy('a', 'shop', { podSelector: 'all', ingress: 'yes' }), policy('b', 'shop', { podSelector: {}, policyTypes: 'Egress', egress: [null, { to: 'x', ports: 7 }] }),
+      policy('a', 'shop', { podSelector: 'all', ingress: 'yes' }),
+        policy('b', 'shop', { podSelector: {}, policyTypes: 'Egress', egress: [null, { to: 'x', ports: 7 }] }),
       { kind: 'NetworkPolicy', metadata: { namespace: 'shop' } }, { kind: 'Namespace', metadata: {} }, null, 'text', [1, 2],
       { kind: 'Service', spec: { selector: { app: 'api' }, ports: 'x' } },
     ];
@@ -116,10 +123,14 @@ test('the connectivity matrix: pod to pod, from a namespace outside the manifest
   const api = pod('api', 'shop', { app: 'api' }, [{ containerPort: 9000 }]);
   const objects = [
     web, api, deny('shop'),
-    policy('in', 'shop', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] }),
-    policy('web-api', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9000 }] }] }),
-    policy('api-in', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
-    policy('out', 'shop', { podSelector: { matchLabels: { app: 'api' } }, egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 443 }] }] }),
+    policy('in', 'shop', { podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] }),
+    policy('web-api', 'shop', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9000 }] }] }),
+    policy('api-in', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+    policy('out', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 443 }] }] }),
   ];
   const c = connectivityOf(objects);
   const label = new Map(c.nodes.map(n => [n.id, n.label]));
@@ -137,7 +148,8 @@ test('the connectivity matrix: pod to pod, from a namespace outside the manifest
     '| namespace ingress-nginx | 8080/TCP |  |  |',
   ].join('\n'));
   expect(markdown).toContain([
-    '```mermaid', 'flowchart LR', '  n0["shop/web"]', '  n1["shop/api"]', '  n2(["203.0.113.0/24 except 203.0.113.128/25"])', '  n3(["namespace ingress-nginx"])',
+    '```mermaid', 'flowchart LR', '  n0["shop/web"]', '  n1["shop/api"]', '  n2(["203.0.113.0/24 except 203.0.113.128/25"])',
+      '  n3(["namespace ingress-nginx"])',
     '  n3 -- "8080/TCP" --> n0', '  n0 -- "9000/TCP" --> n1', '  n1 -- "443/TCP" --> n2', '```',
   ].join('\n'));
 });
@@ -149,7 +161,8 @@ test('the matrix is not computed for more pod groups than it can show', () => {
 
 test('IPv6 destinations: a range inside the ipBlock and outside its except is reachable, one in the except is not', () => {
   const api = pod('api', 'shop', { app: 'api' });
-  const egress = policy('out', 'shop', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }] }] });
+  const egress = policy('out', 'shop', { podSelector: {}, policyTypes: ['Egress'],
+    egress: [{ to: [{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }] }] });
   const model = new NetworkModel([api, egress]);
   const source = model.endpointOf(model.groups[0]);
   const to = (cidr: string) => model.endpointOfPeer({ ipBlock: { cidr } }, 'shop')!;

@@ -41,10 +41,10 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
     'agent.container.suppress.cdk8s-secure.io/read-only-root-filesystem': 'vendor image writes into /opt/agent',
     'cdk8s-secure.io/added-capabilities': 'agent=NET_BIND_SERVICE: binds port 80 inside the pod',
     'cdk8s-secure.io/guarantees': 'apparmor,automount-service-account-token,capabilities-baseline,capabilities-restricted,cpu-limits,cpu-requests,'
-      + 'dedicated-node-pool,default-service-account,egress-reachable,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,'
-      + 'host-process,memory-limits,memory-requests,privilege-escalation,privileged-container,probe-host,proc-mount,proc-mount-restricted,'
-      + 'read-only-root-filesystem,root-group,run-as-non-root,run-as-non-root-user,seccomp-required,seccomp-unconfined,secret-env,selinux,'
-      + 'sensitive-host-path,share-process-namespace,shipper-port-admitted,sysctls,ulimits,volume-types',
+      + 'dedicated-node-pool,default-service-account,egress-reachable,env-credential-literal,ephemeral-storage-limits,host-namespaces,'
+      + 'host-path-volume,host-port,host-process,memory-limits,memory-requests,privilege-escalation,privileged-container,probe-host,proc-mount,'
+      + 'proc-mount-restricted,read-only-root-filesystem,root-group,run-as-non-root,run-as-non-root-user,seccomp-required,seccomp-unconfined,'
+      + 'secret-env,selinux,sensitive-host-path,share-process-namespace,shipper-port-admitted,sysctls,ulimits,volume-types',
   });
   const spec = podSpecOf(chart, 'Deployment');
   expect(spec).toMatchObject({ hostNetwork: true, hostPID: true });
@@ -62,7 +62,8 @@ test('host namespaces, privileged, host port, writable root and no cpu limit, ea
   const report = Compliance.evaluate(chart);
   expect(report.hasErrors).toBe(false);
   expect([...new Set(report.findings.filter(f => f.suppressed).map(f => f.ruleId))].sort()).toEqual([
-    'cpu-limits', 'host-namespaces', 'host-path-volume', 'host-port', 'privilege-escalation', 'privileged-container', 'read-only-root-filesystem', 'volume-types',
+    'cpu-limits', 'host-namespaces', 'host-path-volume', 'host-port', 'privilege-escalation', 'privileged-container', 'read-only-root-filesystem',
+      'volume-types',
   ]);
 });
 
@@ -96,5 +97,6 @@ test('a JSON patch back to the default ServiceAccount fails synth', () => {
   const chart = Testing.chart();
   const d = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [{ name: 'app', image: IMAGE, resources: RESOURCES }] });
   ApiObject.of(d).addJsonPatch(JsonPatch.remove('/spec/template/spec/serviceAccountName'));
-  expect(() => Testing.synth(chart)).toThrow(`[default-service-account] pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own`);
+  expect(() => Testing.synth(chart)).toThrow(`[default-service-account] pod runs as the namespace's "default" ServiceAccount; `
+    + `give the workload a ServiceAccount of its own`);
 });

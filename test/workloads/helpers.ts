@@ -1,6 +1,8 @@
 import { Chart, Cron, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NodePool, SecureCronJob, SecureDeployment, SecureJob, SecureResources, SecureStatefulSet, SecureWorkloadProps, Sensitivity } from '../../lib';
+import {
+  NodePool, SecureCronJob, SecureDeployment, SecureJob, SecureResources, SecureStatefulSet, SecureWorkloadProps, Sensitivity,
+} from '../../lib';
 
 export const RESOURCES: SecureResources = {
   cpu: { request: '100m', limit: '500m' },
@@ -12,14 +14,16 @@ export const IMAGE = 'registry.example.com/app:1.0.0';
 
 /** The chart's dedicated test pool (one per chart, sensitivity INTERNAL). */
 export function testPool(chart: Construct): NodePool {
-  return (chart.node.tryFindChild('pool') as NodePool | undefined) ?? new NodePool(chart, 'pool', { sensitivity: Sensitivity.INTERNAL, name: 'apps' });
+  return (chart.node.tryFindChild('pool') as NodePool | undefined) ?? new NodePool(chart, 'pool',
+    { sensitivity: Sensitivity.INTERNAL, name: 'apps' });
 }
 
 export const KINDS = {
   Deployment: (chart: Chart, props: SecureWorkloadProps) => new SecureDeployment(chart, 'w', { nodePool: testPool(chart), ...props }),
   StatefulSet: (chart: Chart, props: SecureWorkloadProps) => new SecureStatefulSet(chart, 'w', { nodePool: testPool(chart), ...props }),
   Job: (chart: Chart, props: SecureWorkloadProps) => new SecureJob(chart, 'w', { nodePool: testPool(chart), ...props }),
-  CronJob: (chart: Chart, props: SecureWorkloadProps) => new SecureCronJob(chart, 'w', { nodePool: testPool(chart), ...props, schedule: Cron.daily() }),
+  CronJob: (chart: Chart, props: SecureWorkloadProps) => new SecureCronJob(chart, 'w',
+    { nodePool: testPool(chart), ...props, schedule: Cron.daily() }),
 };
 
 /** The pod spec of the single workload of `kind` in the synthesised chart. */

@@ -55,7 +55,8 @@ describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind 
   test('runs under a ServiceAccount of its own, token automount off', () => {
     const { chart } = build();
     const accounts = Testing.synth(chart).filter(m => m.kind === 'ServiceAccount');
-    expect(accounts).toEqual([{ apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false, metadata: { name: accounts[0].metadata.name } }]);
+    expect(accounts).toEqual([{ apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false,
+      metadata: { name: accounts[0].metadata.name } }]);
     expect(podSpecOf(chart, kind).serviceAccountName).toBe(accounts[0].metadata.name);
   });
 
@@ -70,7 +71,8 @@ describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind 
   test('resources are rendered exactly as written, on every container', () => {
     const spec = podSpecOf(build().chart, kind);
     const app = spec.containers.find((c: any) => c.name === 'app');
-    expect(app.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' } });
+    expect(app.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' },
+      limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' } });
     for (const c of [...spec.containers, ...spec.initContainers]) {
       expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
       expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
@@ -97,7 +99,8 @@ describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind 
     const field = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
     ApiObject.of(workload).addJsonPatch(JsonPatch.replace(`${prefix}/containers/0/securityContext/privileged`, true));
     expect(() => Testing.synth(chart)).toThrow(
-      `[privileged-container] container "app" must not set securityContext.privileged=true (at ${field}.containers[0].securityContext.privileged). Fix: Remove securityContext.privileged or set it to false.`,
+      `[privileged-container] container "app" must not set securityContext.privileged=true (at `
+        + `${field}.containers[0].securityContext.privileged). Fix: Remove securityContext.privileged or set it to false.`,
     );
   });
 });

@@ -12,8 +12,10 @@ export class DedicatedNodePoolCheck extends Check {
   public readonly info = {
     id: 'dedicated-node-pool',
     title: 'Pod runs on a dedicated node pool',
-    description: 'Hosts that run containers should run only containers of the same purpose and sensitivity; a pod that can land on any node shares a kernel with whatever else runs there.',
-    remediation: `Select a pool with a required node affinity (or nodeSelector) on ${POOL_LABEL} and tolerate only that pool's NoSchedule taint (SecureDeployment's nodePool does both).`,
+    description: 'Hosts that run containers should run only containers of the same purpose and sensitivity; '
+      + 'a pod that can land on any node shares a kernel with whatever else runs there.',
+    remediation: `Select a pool with a required node affinity (or nodeSelector) on ${POOL_LABEL} and tolerate only that pool's NoSchedule `
+      + `taint (SecureDeployment's nodePool does both).`,
     mapping: { nist800190: ['4.3.4', '4.5.2'], step: 4 },
   };
   public readonly appliesTo = 'pods' as const;
@@ -23,12 +25,14 @@ export class DedicatedNodePoolCheck extends Check {
     for (let i = 0; i < tolerations.length; i++) {
       const t = tolerations[i];
       if (t && !t.key && t.operator === 'Exists') {
-        out.push({ path: `${pod.specPath}.tolerations[${i}]`, message: 'pod tolerates every taint (operator Exists without a key), so it can run on any node' });
+        out.push({ path: `${pod.specPath}.tolerations[${i}]`,
+          message: 'pod tolerates every taint (operator Exists without a key), so it can run on any node' });
       }
     }
     const { pool } = pod.placement;
     if (!pool) {
-      out.push({ path: `${pod.specPath}.affinity.nodeAffinity`, message: `pod is not pinned to a node pool: no nodeSelector or required node affinity on ${POOL_LABEL}` });
+      out.push({ path: `${pod.specPath}.affinity.nodeAffinity`,
+        message: `pod is not pinned to a node pool: no nodeSelector or required node affinity on ${POOL_LABEL}` });
       return;
     }
     let tolerated = false;
@@ -36,7 +40,9 @@ export class DedicatedNodePoolCheck extends Check {
       if (t?.key === POOL_LABEL && (t.operator === 'Exists' || t.value === pool) && (!t.effect || t.effect === 'NoSchedule')) tolerated = true;
     }
     if (!tolerated) {
-      out.push({ path: `${pod.specPath}.tolerations`, message: `pod selects node pool "${pool}" but does not tolerate its taint ${POOL_LABEL}=${pool}:NoSchedule, so it cannot be scheduled there` });
+      out.push({ path: `${pod.specPath}.tolerations`,
+        message: `pod selects node pool "${pool}" but does not tolerate its taint ${POOL_LABEL}=${pool}:NoSchedule, `
+          + `so it cannot be scheduled there` });
     }
   }
 }

@@ -12,7 +12,8 @@ export class HostNamespacesCheck extends PssCheck {
     title: 'No sharing of the host network, PID or IPC namespace',
     description: 'A pod that shares host namespaces can see and reach host processes, host IPC and every host network interface.',
     remediation: 'Remove spec.hostNetwork, spec.hostPID and spec.hostIPC, or set them to false.',
-    mapping: { nist800190: ['4.4.2', '4.4.3'], cis: ['5.2.3', '5.2.4', '5.2.5'], pss: { level: PssLevel.BASELINE, control: 'Host Namespaces' }, step: 4 },
+    mapping: { nist800190: ['4.4.2', '4.4.3'], cis: ['5.2.3', '5.2.4', '5.2.5'],
+      pss: { level: PssLevel.BASELINE, control: 'Host Namespaces' }, step: 4 },
   };
   public readonly behaviours = [{ since: 0, allows: 'hostNetwork, hostPID and hostIPC undefined or false', evaluate }];
 }

@@ -33,7 +33,8 @@ export class ImageDigestCheck extends Check {
         out.push({
           container: c.name,
           path: `${c.path}.image`,
-          message: `${c.label} image "${c.spec.image}" is pinned to ${image.digest}, but the image lock has ${locked.digest} for that tag; refresh the lock or fix the reference`,
+          message: `${c.label} image "${c.spec.image}" is pinned to ${image.digest}, but the image lock has ${locked.digest} for that tag; `
+            + `refresh the lock or fix the reference`,
         });
       }
     }

@@ -10,8 +10,10 @@ export class ImageMaxAgeCheck extends Check {
   public readonly info = {
     id: 'image-max-age',
     title: 'Image rebuilt within the maximum age',
-    description: 'An image that is not rebuilt keeps the vulnerabilities of its base image and packages from the day it was built; a maximum age makes rebuilding a habit.',
-    remediation: 'Rebuild the image, then refresh the image lock (cdk8s-secure images refresh; images add IMAGE for one it lacks) so the new digest and build time are used.',
+    description: 'An image that is not rebuilt keeps the vulnerabilities of its base image and packages from the day it was built; '
+      + 'a maximum age makes rebuilding a habit.',
+    remediation: 'Rebuild the image, then refresh the image lock (cdk8s-secure images refresh; images add IMAGE for one it lacks) '
+      + 'so the new digest and build time are used.',
     mapping: { nist800190: ['4.2.2'], step: 2 },
   };
   public readonly appliesTo = 'pods' as const;
@@ -32,7 +34,9 @@ export class ImageMaxAgeCheck extends Check {
           + addToLockHint(image, lock.source);
         out.push({ container: c.name, path: `${c.path}.image`, message });
       } else if (age > max) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), more than the maximum age of ${max} days` });
+        out.push({ container: c.name, path: `${c.path}.image`,
+          message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), `
+            + `more than the maximum age of ${max} days` });
       }
     }
   }

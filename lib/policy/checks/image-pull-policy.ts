@@ -21,7 +21,8 @@ export class ImagePullPolicyCheck extends Check {
       if (image instanceof Error || image.digest) continue;
       const effective = c.spec.imagePullPolicy ?? (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');
       if (effective !== 'Always') {
-        out.push({ container: c.name, path: `${c.path}.imagePullPolicy`, message: `${c.label} image "${c.spec.image}" is not pinned by digest, so it must set imagePullPolicy: Always (it is ${effective})` });
+        out.push({ container: c.name, path: `${c.path}.imagePullPolicy`,
+          message: `${c.label} image "${c.spec.image}" is not pinned by digest, so it must set imagePullPolicy: Always (it is ${effective})` });
       }
     }
   }

@@ -20,7 +20,8 @@ export class ImageTagCheck extends Check {
       if (image instanceof Error) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label}: ${image.message}` });
       } else if (!image.digest && (image.tag === undefined || image.tag === 'latest')) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" must name a version tag other than "latest" or a digest` });
+        out.push({ container: c.name, path: `${c.path}.image`,
+          message: `${c.label} image "${c.spec.image}" must name a version tag other than "latest" or a digest` });
       }
     }
   }

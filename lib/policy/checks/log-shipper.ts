@@ -7,7 +7,8 @@ import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 
-const SHIPPERS = ['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'otel-collector'];
+const SHIPPERS = ['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector',
+  'opentelemetry-collector-contrib', 'otel-collector'];
 
 /** Whether the last path component of `repository` is a known shipper (compared in place, no slicing). */
 function isShipper(repository: string): boolean {
@@ -39,7 +40,8 @@ export class LogShipperCheck extends Check {
   public readonly info = {
     id: 'log-shipper',
     title: 'Logs are shipped off the pod',
-    description: 'Containers are ephemeral: logs kept only in the container or on the node vanish with it, and an attacker inside can erase them. Ship them to a central server as they are written.',
+    description: 'Containers are ephemeral: logs kept only in the container or on the node vanish with it, '
+      + 'and an attacker inside can erase them. Ship them to a central server as they are written.',
     remediation: 'Attach a LogShipper (Fluent Bit sidecar) to the workload, or suppress with a reason when a node-level agent collects its stdout.',
     mapping: { nist800190: [], step: 7 },
   };
@@ -56,7 +58,8 @@ export class LogShipperCheck extends Check {
     }
     out.push({
       path: annotationPathOf(pod.metadataPath),
-      message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: its logs stay on the node and vanish with the container',
+      message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: '
+        + 'its logs stay on the node and vanish with the container',
     });
   }
 }

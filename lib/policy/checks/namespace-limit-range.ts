@@ -13,7 +13,8 @@ export class NamespaceLimitRangeCheck extends Check {
   public readonly info = {
     id: 'namespace-limit-range',
     title: 'Namespace has a LimitRange',
-    description: 'A LimitRange gives containers that forget their resources a default and caps the largest container, so one workload cannot take a whole node.',
+    description: 'A LimitRange gives containers that forget their resources a default and caps the largest container, '
+      + 'so one workload cannot take a whole node.',
     remediation: 'Add a LimitRange with default, defaultRequest and max for type Container to the namespace (SecureNamespace does this).',
     mapping: { nist800190: [], step: 6 },
   };
@@ -23,7 +24,8 @@ export class NamespaceLimitRangeCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const covered = ctx.index.cached('limit-range', namespace, hasContainerLimitRange);
     if (!covered) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no LimitRange for containers among the objects checked` });
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no LimitRange for containers among the `
+        + `objects checked` });
     }
   }
 }

@@ -23,8 +23,10 @@ export class NamespaceNetworkPolicyCheck extends Check {
   public readonly info = {
     id: 'namespace-network-policy',
     title: 'Namespace denies traffic by default',
-    description: 'Without a default-deny NetworkPolicy every pod can reach every other pod and the internet; a compromised container can then move laterally.',
-    remediation: 'Add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] to the namespace, and allow what each workload needs (SecureNamespace does this).',
+    description: 'Without a default-deny NetworkPolicy every pod can reach every other pod and the internet; '
+      + 'a compromised container can then move laterally.',
+    remediation: 'Add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] to the namespace, '
+      + 'and allow what each workload needs (SecureNamespace does this).',
     mapping: { nist800190: ['4.3.3', '4.4.2'], cis: ['5.3.2'], step: 4 },
   };
   public readonly appliesTo = 'pods' as const;
@@ -33,7 +35,8 @@ export class NamespaceNetworkPolicyCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const missing = ctx.index.cached('network-policy', namespace, undeniedDirections);
     if (missing.length) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for `
+        + `${missing.join(' and ')} among the objects checked` });
     }
   }
 }

@@ -12,7 +12,8 @@ export class NamespaceResourceQuotaCheck extends Check {
   public readonly info = {
     id: 'namespace-resource-quota',
     title: 'Namespace has a ResourceQuota',
-    description: 'A ResourceQuota caps what a namespace can take from the cluster in cpu, memory, storage and object counts, so one team or one compromise cannot starve the rest.',
+    description: 'A ResourceQuota caps what a namespace can take from the cluster in cpu, memory, storage and object counts, '
+      + 'so one team or one compromise cannot starve the rest.',
     remediation: 'Add a ResourceQuota with hard limits for cpu, memory, ephemeral storage and pods to the namespace (SecureNamespace does this).',
     mapping: { nist800190: [], step: 6 },
   };

@@ -2,13 +2,12 @@
 // a pod (a `containers` list of objects with an `image`) in a kind not in pod-view.ts's table of
 // well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the parts of the
 // well-known kinds that change their pods in a way no rule can read: an Argo workflow's
-// `podSpecPatch` (a patch in a string, applied by the controller at run time) and `templateDefaults`
-// (merged into every template), an OpenTelemetryCollector's target allocator (a pod of its own),
-// as pod-view.ts's adapters for those kinds tell them.
+// `podSpecPatch` (a patch in a string, applied by the controller at run time), as pod-view.ts's
+// adapters for those kinds tell them.
 // Reads: every field under `spec` of custom resources, to a depth of 12; of Argo workflows
-// (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults and
-// spec.templates[*].podSpecPatch; of an OpenTelemetryCollector spec.targetAllocator.enabled.
-// Allowed: no embedded containers list, no podSpecPatch, no templateDefaults, no target allocator.
+// (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults.podSpecPatch and
+// spec.templates[*].podSpecPatch.
+// Allowed: no embedded containers list, no podSpecPatch.
 import { Check, Violation } from '../check';
 import { uncheckedPodParts } from '../pod-view';
 
@@ -39,10 +38,9 @@ export class PodTemplateNotCheckedCheck extends Check {
     title: 'Pod templates in custom resources are checked',
     description: 'A custom resource that embeds a pod template runs that pod through its operator; the pod rules read only the kinds whose '
       + 'pod spec the engine knows (the built-in kinds and the custom kinds in the table below), so this one goes unchecked; and in those '
-      + 'kinds, what changes the pods where no rule reads it (an Argo workflow\'s podSpecPatch and templateDefaults, an '
-      + 'OpenTelemetryCollector\'s target allocator) goes unchecked too.',
+      + 'kinds, what changes the pods where no rule reads it (an Argo workflow\'s podSpecPatch) goes unchecked too.',
     remediation: 'Check the pods the operator creates (e.g. `kubectl get pods -o yaml | cdk8s-secure check -`), or ask for the kind to be added '
-      + 'to the table of custom pod kinds; write what a podSpecPatch or templateDefaults sets on the templates themselves.',
+      + 'to the table of custom pod kinds; write what a podSpecPatch sets on the templates themselves.',
     mapping: { nist800190: ['4.4.3'], step: 4 },
   };
   public readonly appliesTo = 'custom-resources' as const;

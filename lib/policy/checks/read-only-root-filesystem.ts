@@ -17,7 +17,8 @@ export class ReadOnlyRootFilesystemCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     for (const c of pod.containers) {
       if (c.securityContext.readOnlyRootFilesystem !== true) {
-        out.push({ container: c.name, path: `${c.path}.securityContext.readOnlyRootFilesystem`, message: `${c.label} must set securityContext.readOnlyRootFilesystem=true` });
+        out.push({ container: c.name, path: `${c.path}.securityContext.readOnlyRootFilesystem`,
+          message: `${c.label} must set securityContext.readOnlyRootFilesystem=true` });
       }
     }
   }

@@ -21,7 +21,8 @@ export class SecretLiteralDataCheck extends Check {
     for (const field of ['data', 'stringData']) {
       const value = manifest[field];
       if (nonEmpty(value)) {
-        out.push({ path: field, message: `Secret "${manifest.metadata?.name}" carries literal ${field} (keys: ${Object.keys(value).join(', ')}); reference a Secret created by a secret manager instead` });
+        out.push({ path: field, message: `Secret "${manifest.metadata?.name}" carries literal ${field} (keys: `
+          + `${Object.keys(value).join(', ')}); reference a Secret created by a secret manager instead` });
       }
     }
   }

@@ -43,7 +43,8 @@ export class ShipperPortAdmittedCheck extends Check {
     const admitted = model.admittedPorts(group, [...ports.keys()].map(number => ({ number, protocol: 'TCP' })));
     for (const [port, field] of ports) {
       if (!admitted?.has(`${port}/TCP`)) continue;
-      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); give the rule the app's ports only`;
+      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); `
+        + `give the rule the app's ports only`;
       out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }
   }

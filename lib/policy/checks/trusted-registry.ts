@@ -24,7 +24,9 @@ export class TrustedRegistryCheck extends Check {
     for (const c of pod.containers) {
       const image = c.image;
       if (!(image instanceof Error) && !isFromTrustedRegistry(image, ctx.trustedRegistries)) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label} image "${c.spec.image}" comes from ${image.registry}/${image.repository}, which is not in the trusted registries (${ctx.trustedRegistries.join(', ')})` });
+        out.push({ container: c.name, path: `${c.path}.image`,
+          message: `${c.label} image "${c.spec.image}" comes from ${image.registry}/${image.repository}, `
+            + `which is not in the trusted registries (${ctx.trustedRegistries.join(', ')})` });
       }
     }
   }

@@ -23,7 +23,8 @@ export function renderMarkdown(report: Report): string {
   ];
   report.rules.forEach((r, i) => {
     const c = report.statusCounts(i);
-    out.push(`| \`${r.id}\` ${cell(r.title)} | ${r.severity} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
+    out.push(`| \`${r.id}\` ${cell(r.title)} | ${r.severity} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | `
+      + `${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
   });
   out.push('', '## Findings', '');
   if (report.findings.length === 0) {
@@ -32,14 +33,16 @@ export function renderMarkdown(report: Report): string {
     out.push('| Status | Rule | Object | Container | Field | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of report.findings) {
       const status = f.suppressed ? `suppressed: ${f.suppressionReason}` : f.suppressionRefused ? `${f.severity} (suppression refused)` : f.severity;
-      out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | ${cell(f.message)} |`);
+      out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | `
+        + `${cell(f.message)} |`);
     }
   }
   out.push(...connectivitySection(report));
   out.push('', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |');
   report.objects.forEach((o, i) => {
     const c = report.objectStatusCounts(i);
-    out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
+    out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | `
+      + `${c[RuleStatus.NOT_APPLICABLE]} |`);
   });
   return out.map(escapeText).join('\n') + '\n';
 }

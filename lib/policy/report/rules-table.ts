@@ -27,7 +27,8 @@ export function renderRulesMarkdown(): string {
   const out = [
     '# Rules',
     '',
-    '<!-- Generated from the checks\' metadata by `npm run rules` (cdk8s-secure rules). Do not edit: the test suite fails when this file is stale. -->',
+    '<!-- Generated from the checks\' metadata by `npm run rules` (cdk8s-secure rules). Do not edit: '
+      + 'the test suite fails when this file is stale. -->',
     '',
     `${rules.length} rules. Severity per pack (\`-\` = not in the pack; \`invalid-manifest\` is the engine's own rule and always an error).`,
     'NIST = NIST SP 800-190 section, CIS = CIS Kubernetes Benchmark v1.8.0 recommendation, PSS = Pod Security Standards level / control.',
@@ -54,8 +55,8 @@ export function renderRulesMarkdown(): string {
     + 'embeds containers is reported by `pod-template-not-checked`. A kind that spells its pods out in fields of its own is read as its '
     + 'controller builds the pods, and findings name the resource\'s own fields: an Argo workflow runs a pod per template that runs '
     + 'containers (`resource`, `data`, `http` and `plugin` templates run only Argo\'s executor or agent, `steps`, `dag` and `suspend` '
-    + 'templates no pod). What no rule can read there (an Argo `podSpecPatch`, applied at run time, or `templateDefaults`; a collector\'s '
-    + 'target allocator) is reported by `pod-template-not-checked`.', '',
+    + 'templates no pod), with its `templateDefaults` merged in. What no rule can read there (an Argo `podSpecPatch`, applied at run '
+    + 'time) is reported by `pod-template-not-checked`.', '',
     '| Project | API group | Kind | Pod spec at |', '| --- | --- | --- | --- |');
   for (const c of CUSTOM_POD_KINDS) out.push(`| ${c.project} | \`${c.group}\` | ${c.kind} | ${c.pods ? c.specPath : `\`${c.specPath}\``} |`);
   out.push('', '## Packs', '');
