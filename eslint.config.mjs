@@ -62,7 +62,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['bench/**/*.js', 'scripts/**/*.js', 'test/**/*.js', 'jest.config.js'],
+    files: ['bench/**/*.js', 'scripts/**/*.js', 'test/**/*.js', 'jest.config.js', 'bin/cdk8s-secure'],
     extends: [js.configs.recommended],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { 'no-unused-vars': unusedVars },

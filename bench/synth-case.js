@@ -84,18 +84,24 @@ function plainNamespace(chart) {
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
   new k8s.KubeNetworkPolicy(chart, 'dns', { metadata: { name: 'bench-allow-dns', namespace: 'bench' },
     spec: { podSelector: {}, policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }] }] } });
+      egress: [{
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        }],
+        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+      }] } });
   new k8s.KubeServiceAccount(chart, 'default-sa', { metadata: { name: 'default', namespace: 'bench' }, automountServiceAccountToken: false });
   const l = (cpu, memory, eph) => ({ 'cpu': q(cpu), 'memory': q(memory), 'ephemeral-storage': q(eph) });
   new k8s.KubeLimitRange(chart, 'limits', { metadata: { name: 'bench-limits', namespace: 'bench' },
     spec: { limits: [{ type: 'Container', defaultRequest: l('100m', '128Mi', '64Mi'), default: l('500m', '256Mi', '256Mi'),
       max: l('4', '8Gi', '8Gi') }] } });
   new k8s.KubeResourceQuota(chart, 'quota', { metadata: { name: 'bench-quota', namespace: 'bench' },
-    spec: { hard: { 'requests.cpu': q('100k'), 'limits.cpu': q('100k'), 'requests.memory': q('100Ti'), 'limits.memory': q('100Ti'),
-      'requests.ephemeral-storage': q('100Ti'), 'limits.ephemeral-storage': q('100Ti'), 'pods': q('1000000'), 'services': q('20'), 'secrets': q('50'),
-        'configmaps': q('50'), 'persistentvolumeclaims': q('10') } } });
+    spec: { hard: {
+      'requests.cpu': q('100k'), 'limits.cpu': q('100k'), 'requests.memory': q('100Ti'), 'limits.memory': q('100Ti'),
+      'requests.ephemeral-storage': q('100Ti'), 'limits.ephemeral-storage': q('100Ti'),
+      'pods': q('1000000'), 'services': q('20'), 'secrets': q('50'), 'configmaps': q('50'), 'persistentvolumeclaims': q('10'),
+    } } });
 }
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));

@@ -26,8 +26,8 @@ export class Compliance {
     const report = Compliance.evaluate(scope, options);
     if (!report.hasErrors) return;
     const lines = report.errors.map(f => `  ${describeObject(f.object)}: ${formatFinding(f)}`);
-    throw new Error(`${report.summary.errors} compliance error(s) under "${scope.node.path || '(app)'}" (pack `
-      + `${report.pack}):\n${lines.join('\n')}\n${report.summaryLine()}`);
+    throw new Error(`${report.summary.errors} compliance error(s) under "${scope.node.path || '(app)'}" (pack ${report.pack})`
+      + `:\n${lines.join('\n')}\n${report.summaryLine()}`);
   }
 
   /**

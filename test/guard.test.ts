@@ -97,7 +97,7 @@ test('reports are written beside the manifests, and suppressions set on a constr
     'namespace-network-policy', 'namespace-resource-quota']);
   expect(json.findings.find((f: any) => f.suppressed)).toMatchObject({ ruleId: 'ephemeral-storage-limits',
     suppressionReason: 'legacy app; sized by the namespace LimitRange',
-      object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
+    object: { file: path.relative(process.cwd(), path.join(app.outdir, 'legacy.k8s.yaml')), constructPath: 'legacy/old/Resource' } });
   // The outdir holds the manifests only.
   expect(fs.readdirSync(app.outdir).sort()).toEqual(['legacy.k8s.yaml', 'shop.k8s.yaml']);
   for (const f of Object.values(ReportFormat)) {

@@ -362,6 +362,7 @@ class PodBuilder {
   private readonly labels: { [key: string]: unknown } = Object.create(null);
   private readonly written = new Map<string, string>();
   private readonly containers: ContainerView[] = [];
+  private readonly volumeNames = new Set<unknown>();
   private readonly lists = { containers: [] as unknown[], initContainers: [] as unknown[] };
 
   /**
@@ -398,10 +399,11 @@ class PodBuilder {
   /** Adds the volumes in `items` (written at `at[i]`) whose name `wanted` accepts and the pod does not have yet. */
   public volumes(items: unknown, at: string, wanted: (name: unknown) => boolean = () => true): void {
     if (!Array.isArray(items)) return;
-    const volumes = (this.spec.volumes ??= []) as any[];
+    const volumes = (this.spec.volumes ??= []) as unknown[];
     for (let i = 0; i < items.length; i++) {
       const name = isObject(items[i]) ? items[i].name : undefined;
-      if (!wanted(name) || volumes.some(v => isObject(v) && v.name === name)) continue;
+      if (!wanted(name) || this.volumeNames.has(name)) continue;
+      this.volumeNames.add(name);
       this.written.set(`${BUILT_SPEC}.volumes[${volumes.length}]`, `${at}[${i}]`);
       volumes.push(items[i]);
     }
@@ -542,22 +544,30 @@ function mergeKey(base: unknown[], patch: unknown[]): string | undefined {
   return ['name', 'mountPath', 'containerPort', 'devicePath'].find(key => items.every(item => isObject(item) && item[key] !== undefined));
 }
 
-function merged(base: unknown, patch: unknown, path: string, basePath: string, origins: Map<string, string>): unknown {
+/** How deep the merge goes: a pod spec's fields nest far less; past it the template's value stands, and nothing recurses unbounded. */
+const MERGE_DEPTH = 32;
+
+function merged(base: unknown, patch: unknown, path: string, basePath: string, origins: Map<string, string>, depth = 0): unknown {
   if (patch === undefined) {
     origins.set(path, basePath);
     return base;
   }
+  if (depth >= MERGE_DEPTH) return patch;
   if (isObject(base) && isObject(patch)) {
     const out: { [field: string]: unknown } = { ...patch };
-    for (const key of Object.keys(base)) setOwn(out, key, merged(base[key], patch[key], `${path}.${key}`, `${basePath}.${key}`, origins));
+    for (const key of Object.keys(base)) {
+      setOwn(out, key, merged(base[key], patch[key], `${path}.${key}`, `${basePath}.${key}`, origins, depth + 1));
+    }
     return out;
   }
   const key = Array.isArray(base) && Array.isArray(patch) ? mergeKey(base, patch) : undefined;
   if (key === undefined) return patch;
   const out = [...(patch as any[])];
+  const byKey = new Map<unknown, number>();
+  out.forEach((own, i) => { if (!byKey.has(own[key])) byKey.set(own[key], i); });
   (base as any[]).forEach((item, j) => {
-    const at = out.findIndex(own => own[key] === item[key]);
-    if (at >= 0) out[at] = merged(item, out[at], `${path}[${at}]`, `${basePath}[${j}]`, origins);
+    const at = byKey.get(item[key]);
+    if (at !== undefined) out[at] = merged(item, out[at], `${path}[${at}]`, `${basePath}[${j}]`, origins, depth + 1);
     else origins.set(`${path}[${out.push(item) - 1}]`, `${basePath}[${j}]`);
   });
   return out;

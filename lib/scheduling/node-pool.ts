@@ -167,15 +167,15 @@ export class NodePool extends Construct {
     const levels = new Set(this.placements.map(p => p.sensitivity));
     if (levels.size <= 1) return [];
     const who = this.placements.map(p => `${p.workload.node.path} (${p.sensitivity})`).join(', ');
-    return [`node pool "${this.poolName}" hosts workloads of different sensitivity: ${who}; workloads of different sensitivity must not share `
-      + `nodes, so give each sensitivity its own pool`];
+    return [`node pool "${this.poolName}" hosts workloads of different sensitivity: ${who}; `
+      + `workloads of different sensitivity must not share nodes, so give each sensitivity its own pool`];
   }
 
   private emitKarpenterNodePool(options: KarpenterOptions): void {
     const ref = options.nodeClassRef;
     if (!ref || !ref.group || !ref.kind || !ref.name) {
-      throw new Error(`'karpenter.nodeClassRef' (${JSON.stringify(ref ?? null)}) must name group, kind and name, e.g. { group: `
-        + `'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }`);
+      throw new Error(`'karpenter.nodeClassRef' (${JSON.stringify(ref ?? null)}) must name group, kind and name, `
+        + `e.g. { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }`);
     }
     new ApiObject(this, 'KarpenterNodePool', {
       apiVersion: 'karpenter.sh/v1',

@@ -106,8 +106,8 @@ export class ExternalSecret extends Construct {
       throw new Error(`'store.name' (${JSON.stringify(props.store?.name ?? null)}) must name the SecretStore or ClusterSecretStore to read from`);
     }
     if (!Array.isArray(props.data) || props.data.length === 0) {
-      throw new Error(`'data' (${JSON.stringify(props.data ?? null)}) must list at least one key to synchronise, e.g. [{ key: 'password', `
-        + `remoteKey: 'shop/db' }]`);
+      throw new Error(`'data' (${JSON.stringify(props.data ?? null)}) must list at least one key to synchronise, `
+        + `e.g. [{ key: 'password', remoteKey: 'shop/db' }]`);
     }
     props.data.forEach((d, i) => {
       checkFileName(`data[${i}].key`, d.key);

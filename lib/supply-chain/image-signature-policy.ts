@@ -59,8 +59,8 @@ export class ImageSigner {
     const issuer = httpsUrl('ImageSigner.keyless', 'issuer', options.issuer);
     const subject = options.subject.trim();
     if (subject.replace(/\*/g, '') === '') {
-      throw new Error(`ImageSigner.keyless: 'subject' (${JSON.stringify(options.subject)}) must name the signer (e.g. `
-        + `the release workflow's URL); only wildcards would trust anyone ${issuer} vouches for`);
+      throw new Error(`ImageSigner.keyless: 'subject' (${JSON.stringify(options.subject)}) must name the signer (e.g. the release workflow's URL); `
+        + `only wildcards would trust anyone ${issuer} vouches for`);
     }
     const rekor = httpsUrl('ImageSigner.keyless', 'rekorUrl', options.rekorUrl ?? SIGSTORE_REKOR_URL);
     return new ImageSigner(`${subject} (issuer ${issuer})`, { keyless: { subject, issuer, rekor: { url: rekor } } });
@@ -132,8 +132,8 @@ export class ImageSignaturePolicy extends Construct {
   constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
     super(scope, id);
     if (props.signers.length === 0) {
-      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'signers' is empty; name at least one ImageSigner (a cosign public key or a `
-        + `keyless identity)`);
+      throw new Error(`ImageSignaturePolicy ${this.node.path}: 'signers' is empty; `
+        + `name at least one ImageSigner (a cosign public key or a keyless identity)`);
     }
     const registries = props.policy.trustedRegistries;
     if (registries.length === 0) {

@@ -10,8 +10,8 @@ export class AutomountServiceAccountTokenCheck extends Check {
     id: 'automount-service-account-token',
     title: 'ServiceAccount token not mounted',
     description: 'A mounted ServiceAccount token lets anyone who compromises the container talk to the Kubernetes API as that account.',
-    remediation: 'Set spec.automountServiceAccountToken=false; where the API is needed, use a dedicated ServiceAccount with a projected, '
-      + 'audience-bound token.',
+    remediation: 'Set spec.automountServiceAccountToken=false; where the API is needed, '
+      + 'use a dedicated ServiceAccount with a projected, audience-bound token.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.6'], step: 5 },
   };
   public readonly appliesTo = 'pods' as const;

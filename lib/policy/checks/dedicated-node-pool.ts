@@ -14,8 +14,8 @@ export class DedicatedNodePoolCheck extends Check {
     title: 'Pod runs on a dedicated node pool',
     description: 'Hosts that run containers should run only containers of the same purpose and sensitivity; '
       + 'a pod that can land on any node shares a kernel with whatever else runs there.',
-    remediation: `Select a pool with a required node affinity (or nodeSelector) on ${POOL_LABEL} and tolerate only that pool's NoSchedule `
-      + `taint (SecureDeployment's nodePool does both).`,
+    remediation: `Select a pool with a required node affinity (or nodeSelector) on ${POOL_LABEL} `
+      + `and tolerate only that pool's NoSchedule taint (SecureDeployment's nodePool does both).`,
     mapping: { nist800190: ['4.3.4', '4.5.2'], step: 4 },
   };
   public readonly appliesTo = 'pods' as const;

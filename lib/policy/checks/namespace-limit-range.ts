@@ -24,8 +24,8 @@ export class NamespaceLimitRangeCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const covered = ctx.index.cached('limit-range', namespace, hasContainerLimitRange);
     if (!covered) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no LimitRange for containers among the `
-        + `objects checked` });
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" `
+        + `has no LimitRange for containers among the objects checked` });
     }
   }
 }

@@ -35,8 +35,8 @@ export class NamespaceNetworkPolicyCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const missing = ctx.index.cached('network-policy', namespace, undeniedDirections);
     if (missing.length) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no default-deny NetworkPolicy for `
-        + `${missing.join(' and ')} among the objects checked` });
+      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" `
+        + `has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
     }
   }
 }

@@ -13,8 +13,8 @@ export class NamespacePssCheck extends Check {
   public readonly info = {
     id: 'namespace-pss',
     title: 'Namespace enforces the restricted Pod Security Standard',
-    description: 'Pod Security Admission is the cluster\'s own check of every pod; enforcing "restricted" in the namespace rejects pods the '
-      + 'manifests here did not produce, too.',
+    description: 'Pod Security Admission is the cluster\'s own check of every pod; '
+      + 'enforcing "restricted" in the namespace rejects pods the manifests here did not produce, too.',
     remediation: `Label the namespace ${ENFORCE}: restricted, with ${ENFORCE_VERSION} pinned to the version the rules are checked at, `
       + `plus audit and warn (SecureNamespace does this).`,
     mapping: { nist800190: ['4.4.3'], cis: ['5.2.1'], step: 1 },

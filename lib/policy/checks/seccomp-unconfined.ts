@@ -26,8 +26,8 @@ export class SeccompUnconfinedCheck extends PssCheck {
   public readonly info = {
     id: 'seccomp-unconfined',
     title: 'Seccomp not disabled',
-    description: 'An Unconfined seccomp profile lets the container make every system call, including the rarely needed ones that kernel '
-      + 'exploits use.',
+    description: 'An Unconfined seccomp profile lets the container make every system call, '
+      + 'including the rarely needed ones that kernel exploits use.',
     remediation: 'Set seccompProfile.type to RuntimeDefault (or Localhost with a profile), or leave seccompProfile out.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.7.2'], pss: { level: PssLevel.BASELINE, control: 'Seccomp' }, step: 4 },
   };

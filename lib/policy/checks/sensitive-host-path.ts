@@ -33,8 +33,8 @@ export class SensitiveHostPathCheck extends Check {
   public readonly info = {
     id: 'sensitive-host-path',
     title: 'No sensitive host paths',
-    description: 'Mounting the host root, its configuration, /proc, /sys, the container runtime socket or kubelet state gives the container '
-      + 'control of the node.',
+    description: 'Mounting the host root, its configuration, /proc, /sys, the container runtime socket or kubelet state '
+      + 'gives the container control of the node.',
     remediation: 'Remove the hostPath volume; a node agent that truly needs it belongs on a dedicated pool with a written exemption.',
     mapping: { nist800190: ['4.5.5'], cis: ['5.2.12'], step: 4 },
   };

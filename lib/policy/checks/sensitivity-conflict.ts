@@ -12,8 +12,8 @@ export class SensitivityConflictCheck extends Check {
   public readonly info = {
     id: 'sensitivity-conflict',
     title: 'No mixed sensitivity on a node pool',
-    description: 'Containers of different sensitivity must not share a kernel: a compromise of the public frontend must not put the payment '
-      + 'service\'s node at risk.',
+    description: 'Containers of different sensitivity must not share a kernel: '
+      + 'a compromise of the public frontend must not put the payment service\'s node at risk.',
     remediation: 'Give each sensitivity its own node pool, and keep every workload\'s sensitivity at or below its pool\'s.',
     mapping: { nist800190: ['4.3.4', '4.5.2'], step: 4 },
   };
@@ -23,8 +23,8 @@ export class SensitivityConflictCheck extends Check {
     const { pool, poolSensitivity, sensitivity } = pod.placement;
     if (!pool) return;
     if (sensitivity && poolSensitivity && sensitivityRank(sensitivity) > sensitivityRank(poolSensitivity)) {
-      out.push({ path: labelPathOf(pod), message: `pod sensitivity "${sensitivity}" is above the sensitivity of node pool "${pool}" `
-        + `("${poolSensitivity}")` });
+      out.push({ path: labelPathOf(pod), message: `pod sensitivity "${sensitivity}" `
+        + `is above the sensitivity of node pool "${pool}" ("${poolSensitivity}")` });
     }
     const usage = ctx.index.poolSensitivities().get(pool);
     if (usage && usage.size > 1) {
