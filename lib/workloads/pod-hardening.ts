@@ -20,7 +20,7 @@ import {
 } from './pod-render';
 import {
   apiAccessProblem, CONSTRUCTION_RULES, CONTAINER_EXEMPTION_RULES, containerProblem, containerRulesProblem, containersListProblem,
-  mountPathProblem, normalMountPath, placementProblem, plainContainerProblem, podRulesProblem, reasonProblem, runtimeClassProblem,
+  listsProblem, mountPathProblem, normalMountPath, placementProblem, plainContainerProblem, podRulesProblem, reasonProblem, runtimeClassProblem,
   serviceAccountProblem, sizeProblem, workloadIdsProblem,
 } from './prop-checks';
 import { ContainerExemptions, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
@@ -70,6 +70,7 @@ function must(problem: string | undefined): void {
 export class PodHardening implements PodPlan {
   /** The cdk8s-plus pod props the secure props translate to. */
   public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
+    must(listsProblem(props, ['initContainers', 'volumes', 'writablePaths', 'secrets', 'hostAliases']));
     return {
       metadata: props.metadata,
       podMetadata: props.podMetadata,

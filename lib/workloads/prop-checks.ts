@@ -51,13 +51,10 @@ function notQuantity(prop: string, value: string, example: string): string {
   return `'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`;
 }
 
-function quantityProblem(prop: string, value: string, example: string): string | undefined {
-  return quantityValue(value) === undefined ? notQuantity(prop, value, example) : undefined;
-}
+// The checks below take the value as written and as parsed (quantityValue), so each is parsed once.
 
 /** A quantity of bytes (memory, storage): "100m" would be a tenth of a byte, a slip for "100Mi". */
-function bytesProblem(prop: string, value: string, example: string): string | undefined {
-  const n = quantityValue(value);
+function bytesProblem(prop: string, value: string, n: number | undefined, example: string): string | undefined {
   if (n === undefined) return notQuantity(prop, value, example);
   if (Number.isInteger(n)) return undefined;
   return `'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`;
@@ -65,30 +62,29 @@ function bytesProblem(prop: string, value: string, example: string): string | un
 
 /** A size (of an emptyDir, a volume): a whole number of bytes above 0. */
 export function sizeProblem(prop: string, value: string, example: string): string | undefined {
-  return bytesProblem(prop, value, example) ?? (quantityValue(value)! > 0 ? undefined : `'${prop}' (${value}) must be larger than 0`);
+  const n = quantityValue(value);
+  return bytesProblem(prop, value, n, example) ?? (n! > 0 ? undefined : `'${prop}' (${value}) must be larger than 0`);
 }
 
 /**
  * A resource request or limit: a quantity above 0, since Kubernetes takes a limit of 0 as no
  * limit and a request of 0 as none (the resource rules say the same of the manifest).
  */
-function amountProblem(prop: string, value: string, example: string): string | undefined {
-  if (unboundedAmount(value) === 'zero') {
+function amountProblem(prop: string, value: string, n: number | undefined, example: string): string | undefined {
+  if (n === 0 || (n === undefined && unboundedAmount(value) === 'zero')) {
     const meaning = zeroMeaning(prop.endsWith('.limit') ? 'limits' : 'requests');
     return `'${prop}' (${JSON.stringify(value)}) is 0, which Kubernetes takes as ${meaning}; use e.g. "${example}"`;
   }
-  return quantityProblem(prop, value, example);
+  return n === undefined ? notQuantity(prop, value, example) : undefined;
 }
 
-function atLeastProblem(limitProp: string, limit: string, requestProp: string, request: string, example: string): string | undefined {
-  const problem = amountProblem(limitProp, limit, example) ?? amountProblem(requestProp, request, example);
-  if (problem || quantityValue(limit)! >= quantityValue(request)!) return problem;
-  return `'${limitProp}' (${limit}) must be at least '${requestProp}' (${request})`;
-}
-
-function atLeastBytesProblem(limitProp: string, limit: string, requestProp: string, request: string, example: string): string | undefined {
-  return bytesProblem(limitProp, limit, example) ?? bytesProblem(requestProp, request, example)
-    ?? atLeastProblem(limitProp, limit, requestProp, request, example);
+/** A limit and its request: (of bytes: each whole bytes, then) each above 0, then the limit at least the request. */
+function limitProblem(limitProp: string, limit: string, requestProp: string, request: string, example: string, ofBytes: boolean): string | undefined {
+  const l = quantityValue(limit);
+  const r = quantityValue(request);
+  return (ofBytes ? bytesProblem(limitProp, limit, l, example) ?? bytesProblem(requestProp, request, r, example) : undefined)
+    ?? amountProblem(limitProp, limit, l, example) ?? amountProblem(requestProp, request, r, example)
+    ?? (l! < r! ? `'${limitProp}' (${limit}) must be at least '${requestProp}' (${request})` : undefined);
 }
 
 function portProblem(prop: string, port: number | undefined): string | undefined {
@@ -116,6 +112,12 @@ export function mountPathProblem(prop: string, path: string): string | undefined
 /** A valid mount path as the kubelet sees it: "/data/./" is "/data". */
 export function normalMountPath(path: string): string {
   return '/' + path.split('/').filter(p => p !== '' && p !== '.').join('/');
+}
+
+/** Each of `props` named by `lists` is a list where given (iterating anything else would fail with a TypeError). */
+export function listsProblem<T extends object>(props: T, lists: Array<keyof T & string>, prefix = ''): string | undefined {
+  const prop = lists.find(key => props[key] !== undefined && !Array.isArray(props[key]));
+  return prop && `'${prefix}${prop}' (${JSON.stringify(props[prop as keyof T] ?? null)}) must be a list`;
 }
 
 export function workloadIdsProblem(props: SecureWorkloadProps): string | undefined {
@@ -206,14 +208,15 @@ function resourcesProblem(r: SecureResources, ex: ContainerExemptions): string |
   }
   const cpuLimit = r.cpu.limit === undefined
     ? (ex.cpuLimit ? undefined : `'resources.cpu.limit' is missing; set it, or leave it out with 'exemptions.cpuLimit' and a reason`)
-    : atLeastProblem('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m');
+    : limitProblem('resources.cpu.limit', r.cpu.limit, 'resources.cpu.request', r.cpu.request, '500m', false);
   const storage = r.ephemeralStorage;
-  return amountProblem('resources.cpu.request', r.cpu.request, '250m') ?? cpuLimit
-    ?? atLeastBytesProblem('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi')
-    ?? amountProblem('resources.ephemeralStorage.limit', storage.limit, '256Mi')
-    ?? bytesProblem('resources.ephemeralStorage.limit', storage.limit, '256Mi')
+  const storageLimit = quantityValue(storage.limit);
+  return amountProblem('resources.cpu.request', r.cpu.request, quantityValue(r.cpu.request), '250m') ?? cpuLimit
+    ?? limitProblem('resources.memory.limit', r.memory.limit, 'resources.memory.request', r.memory.request, '256Mi', true)
+    ?? amountProblem('resources.ephemeralStorage.limit', storage.limit, storageLimit, '256Mi')
+    ?? bytesProblem('resources.ephemeralStorage.limit', storage.limit, storageLimit, '256Mi')
     ?? (storage.request === undefined ? undefined
-      : atLeastBytesProblem('resources.ephemeralStorage.limit', storage.limit, 'resources.ephemeralStorage.request', storage.request, '256Mi'));
+      : limitProblem('resources.ephemeralStorage.limit', storage.limit, 'resources.ephemeralStorage.request', storage.request, '256Mi', true));
 }
 
 function portsProblem(props: SecureContainerProps): string | undefined {
@@ -238,6 +241,8 @@ export function containerProblem(name: string, props: SecureContainerProps, init
     return `'name' (${JSON.stringify(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
   }
   if (names.has(name)) return `'name' (${JSON.stringify(name)}) is already used in this pod; container names must be unique`;
+  const lists = listsProblem(props, ['ports', 'volumeMounts', 'writablePaths', 'command', 'args']);
+  if (lists) return lists;
   const ex = props.exemptions ?? {};
   const restartPolicy = props.restartPolicy !== undefined && !init
     ? `'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`
@@ -251,7 +256,7 @@ export function containerProblem(name: string, props: SecureContainerProps, init
 function volumeMountsProblem(mounts: kplus.VolumeMount[], mountPaths: ReadonlyMap<string, string>): string | undefined {
   for (let i = 0; i < mounts.length; i++) {
     const prop = `volumeMounts[${i}].path`;
-    const problem = mountPathProblem(prop, mounts[i].path);
+    const problem = mountPathProblem(prop, mounts[i]?.path);
     if (problem) return problem;
     const existing = mountPaths.get(normalMountPath(mounts[i].path));
     if (existing) return `'${prop}' (${JSON.stringify(mounts[i].path)}) collides with ${existing} mounted there; choose another path`;

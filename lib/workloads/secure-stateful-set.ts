@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
-import { claimTemplateProblem } from './prop-checks';
+import { claimTemplateProblem, listsProblem } from './prop-checks';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 import { ISecureWorkload } from './secure-workload';
 
@@ -200,6 +200,8 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
  * secure containers are added after it, so the Service is made here from the props.
  */
 function headlessService(scope: Construct, id: string, props: SecureStatefulSetProps): kplus.Service {
+  const notList = listsProblem(props, ['containers']);
+  if (notList) throw new Error(notList);
   const ports: kplus.ServicePort[] = [];
   for (const c of [...props.containers ?? [], ...props.initContainers ?? []]) {
     if (c.portNumber !== undefined) ports.push({ port: c.portNumber, targetPort: c.portNumber });

@@ -1,7 +1,7 @@
 // Every construction error, asserted by its exact message.
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Guard, SecureContainerProps, SecureDeployment, SecureStatefulSet, SecureWorkloadProps, Suppressions } from '../../lib';
+import { Guard, SecureContainerProps, SecureDeployment, SecureStatefulSet, SecureWorkloadProps, Suppressions, WritablePath } from '../../lib';
 import { IMAGE, RESOURCES, testPool, thrownMessage } from './helpers';
 
 const deploy = (props: Partial<SecureWorkloadProps>, container: Partial<SecureContainerProps> = {}) => () => {
@@ -66,6 +66,14 @@ test.each<[string, () => unknown, string]>([
     `container "App_1": 'name' ("App_1") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`],
   ['restartPolicy on a regular container', deploy({}, { restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }),
     `container "app": 'restartPolicy' (Always) is only for init containers (native sidecars); regular containers follow the pod's restart policy`],
+  ['a port entry that is not a port', deploy({}, { ports: [null as unknown as kplus.ContainerPort] }),
+    `container "app": 'ports[0].number' is missing; give the port the container listens on`],
+  ['a volume mount that is not one', deploy({}, { volumeMounts: [null as unknown as kplus.VolumeMount] }),
+    `container "app": 'volumeMounts[0].path' (null) must be an absolute path such as "/var/cache/app"`],
+  ['writable paths that are not a list', deploy({ writablePaths: { path: '/cache', sizeLimit: '1Mi' } as unknown as WritablePath[] }),
+    `'writablePaths' ({"path":"/cache","sizeLimit":"1Mi"}) must be a list`],
+  ['container ports that are not a list', deploy({}, { ports: { number: 8080 } as unknown as kplus.ContainerPort[] }),
+    `container "app": 'ports' ({"number":8080}) must be a list`],
   ['no containers', deploy({ containers: [] }),
     `'containers' ([]) must list at least one container`],
   ['relative writable path', deploy({ writablePaths: [{ path: 'cache', sizeLimit: '1Mi' }] }),
@@ -238,4 +246,11 @@ describe('SecureStatefulSet volumeClaimTemplates', () => {
   ])('%s is refused', (_name, templates, message) => {
     expect(thrownMessage(set(templates))).toBe(message);
   });
+});
+
+test('a StatefulSet whose containers are not a list is refused, naming the prop', () => {
+  const chart = Testing.chart();
+  const containers = { name: 'db', image: IMAGE, resources: RESOURCES } as unknown as SecureContainerProps[];
+  expect(() => new SecureStatefulSet(chart, 's', { nodePool: testPool(chart), containers }))
+    .toThrow(`'containers' ({"name":"db","image":"${IMAGE}","resources":${JSON.stringify(RESOURCES)}}) must be a list`);
 });
