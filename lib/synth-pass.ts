@@ -197,16 +197,16 @@ function writtenFiles(app: App, manifests: PassManifests): Map<string, string> {
     return `${`${manifest.kind}.${manifest.metadata?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
   };
   const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
+  const layout = app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART;
   charts.forEach((chart, index) => {
     const chartName = `${indexed ? `${index.toString().padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+    // The file of every object of the chart, named once, or a file per object.
+    const chartFile = layout === YamlOutputType.FILE_PER_APP ? relative(`app${extension}`)
+      : layout === YamlOutputType.FILE_PER_CHART ? relative(`${chartName}${extension}`) : undefined;
+    const fileOf = (obj: ApiObject) => chartFile
+      ?? relative(layout === YamlOutputType.FILE_PER_RESOURCE ? resourceFile(obj) : path.join(chartName, resourceFile(obj)));
     for (const obj of chart.node.findAll()) {
-      if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== chart) continue;
-      switch (app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART) {
-        case YamlOutputType.FILE_PER_APP: files.set(obj.node.path, relative(`app${extension}`)); break;
-        case YamlOutputType.FILE_PER_CHART: files.set(obj.node.path, relative(`${chartName}${extension}`)); break;
-        case YamlOutputType.FILE_PER_RESOURCE: files.set(obj.node.path, relative(resourceFile(obj))); break;
-        case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: files.set(obj.node.path, relative(path.join(chartName, resourceFile(obj)))); break;
-      }
+      if (ApiObject.isApiObject(obj) && Chart.of(obj) === chart) files.set(obj.node.path, fileOf(obj));
     }
   });
   return files;

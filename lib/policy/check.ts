@@ -1,5 +1,5 @@
-import { RuleInfo } from './model';
 import { ImageLock } from '../vocab/image-lock';
+import { RuleInfo } from './model';
 import { PodView } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */

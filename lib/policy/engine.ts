@@ -1,18 +1,18 @@
-import { Check, CheckContext, ObjectIndex, Violation } from './check';
-import { ALL_CHECKS, checkById } from './checks';
 import { ImageLock } from '../vocab/image-lock';
 import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
+import { Check, CheckContext, ObjectIndex, Violation } from './check';
+import { ALL_CHECKS, checkById } from './checks';
+import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
-import { rememberObject } from './yaml/sources';
-import { SuppressionPolicy } from './suppression-policy';
 import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
+import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
+import { rememberObject } from './yaml/sources';
 
 /**
  * One document to evaluate, with where it came from.
@@ -259,7 +259,9 @@ export class PolicyEngine {
       if (!list) {
         const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
         const candidates: number[] = [];
-        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
+        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) {
+          if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
+        }
         for (let i = 1; i < prepared.length; i++) {
           const appliesTo = prepared[i].check!.appliesTo;
           const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;

@@ -4,11 +4,11 @@ import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
-import { PositionTable, rememberSource } from './yaml/sources';
 import { YamlSyntaxError } from './yaml/scanner';
+import { PositionTable, rememberSource } from './yaml/sources';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
-export class UnreadableInputError extends Error {
+class UnreadableInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnreadableInputError';
@@ -29,7 +29,7 @@ export type LoadWarning = (message: string) => void;
  * The largest input read: V8 cannot hold a longer string, and a device or pipe that never
  * ends (`/dev/zero`) must not grow the process until it dies.
  */
-export const MAX_INPUT_BYTES = 500 * 1024 * 1024;
+const MAX_INPUT_BYTES = 500 * 1024 * 1024;
 
 /** What a file that is neither regular nor a directory is, for messages. */
 function specialKind(stat: fs.Stats): string | undefined {
@@ -276,7 +276,7 @@ export function parseManifests(text: string, file: string): ManifestDocument[] {
  * A YAML file's text as go-yaml's reader decodes it: UTF-16 when it starts with a UTF-16 byte
  * order mark, UTF-8 otherwise; undefined when the bytes are not valid in that encoding.
  */
-export function decodeYamlBytes(bytes: Buffer): string | undefined {
+function decodeYamlBytes(bytes: Buffer): string | undefined {
   try {
     if (bytes[0] === 0xFF && bytes[1] === 0xFE) return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(bytes);
     if (bytes[0] === 0xFE && bytes[1] === 0xFF) return new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -108,8 +108,9 @@ function result(f: Finding, ruleIndex: ReadonlyMap<string, number>): any {
     level: LEVEL[f.severity],
     message: { text: escapeText(`${f.message}. Fix: ${f.remediation}`) },
     locations: [location(f)],
-    partialFingerprints: { 'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '',
-      f.path].join('|') },
+    partialFingerprints: {
+      'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|'),
+    },
     // A refused suppression is SARIF's "rejected" one: the result stays open.
     ...(f.suppressionReason !== undefined
       ? { suppressions: [{ kind: 'inSource', status: f.suppressed ? 'accepted' : 'rejected', justification: escapeText(f.suppressionReason) }] }

@@ -149,7 +149,7 @@ function goBytesToString(bytes: Buffer): string {
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 32), as sigs.k8s.io/yaml turns a float key into a string. */
-export function formatFloatKey(f: number): string {
+function formatFloatKey(f: number): string {
   if (Number.isNaN(f)) return '.nan';
   if (f === Infinity) return '.inf';
   if (f === -Infinity) return '-.inf';

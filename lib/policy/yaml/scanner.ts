@@ -44,10 +44,10 @@ export const TAG = 20;
 export const SCALAR = 21;
 
 export const PLAIN = 1;
-export const SINGLE_QUOTED = 2;
-export const DOUBLE_QUOTED = 3;
-export const LITERAL = 4;
-export const FOLDED = 5;
+const SINGLE_QUOTED = 2;
+const DOUBLE_QUOTED = 3;
+const LITERAL = 4;
+const FOLDED = 5;
 
 /** A token. `value` is the scalar text, anchor name, tag handle or directive handle. */
 export interface Token {
@@ -77,10 +77,10 @@ interface SimpleKey {
 const MAX_FLOW_LEVEL = 10000;
 const MAX_INDENTS = 10000;
 
-// Characters go-yaml's reader accepts (anything else is "control characters are not allowed").
+// Characters go-yaml's reader refuses ("control characters are not allowed"), and surrogates,
+// which are searched for first and checked apart: the lookarounds made the search over a whole
+// stream several times slower.
 // eslint-disable-next-line no-control-regex
-// Surrogates are searched for first and checked apart: the lookarounds made the search over a
-// whole stream several times slower.
 const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
 /** Where go-yaml's reader stops in `text` (from `start`): its first refused character, or the end. */

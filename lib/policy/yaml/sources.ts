@@ -55,28 +55,16 @@ export class PositionTable {
         this.entries(value[i], item, itemLine);
       }
     } else if (value !== null && typeof value === 'object') {
-      const index = n?.kind === MAPPING_NODE ? new KeyIndex(n) : undefined;
+      const mapping = n?.kind === MAPPING_NODE ? n : undefined;
+      // Searching a small mapping for each of its keys is cheaper than indexing it; a large one is indexed.
+      const own = mapping && mapping.children.length > 32 ? ownKeys(mapping) : undefined;
       for (const key of Object.keys(value)) {
-        const found = index?.entry(key);
+        const found = mapping && entry(mapping, key, 0, own);
         const keyLine = found ? found[0].line + 1 : line;
         this.push(keyLine);
         this.entries((value as any)[key], found?.[1], keyLine);
       }
     }
-  }
-}
-
-/** A mapping's entries by key, as the decoder resolved them (see `entry`); indexed first when the mapping is large. */
-class KeyIndex {
-  private readonly own: ReadonlyMap<string, number> | undefined;
-
-  constructor(private readonly mapping: YamlNode) {
-    // Searching a small mapping for each of its keys is cheaper than indexing it; a large one is indexed.
-    this.own = mapping.children.length > 32 ? ownKeys(mapping) : undefined;
-  }
-
-  public entry(key: string): [YamlNode, YamlNode] | undefined {
-    return entry(this.mapping, key, 0, this.own);
   }
 }
 
