@@ -162,6 +162,8 @@ export class PolicyEngine {
   private readonly packRules: number;
   private readonly preparedIndex: Map<string, number>;
   private readonly guarantees = new Map<string, Guarantee>();
+  /** What each set of image settings makes of the rules: it depends on no document, so it is worked out once. */
+  private readonly settings = new WeakMap<ImageCheckOptions, Setting>();
   private readonly options: PolicyEngineOptions;
 
   constructor(options: PolicyEngineOptions = {}) {
@@ -230,13 +232,12 @@ export class PolicyEngine {
     const views = manifests.map(m => (m && typeof m === 'object' && !Array.isArray(m) ? podViewOf(m) : undefined));
     const index = new ObjectIndex(manifests, views);
     const prepared = this.prepared;
-    // Which rules can say anything is decided once per evaluation (and per image settings of
-    // a document that has its own), not per object.
-    const settings = new Map<ImageCheckOptions, Setting>();
-    const settingOf = (images: ImageCheckOptions): Setting => {
-      let setting = settings.get(images);
-      if (!setting) {
-        const ctx: CheckContext = {
+    // One context per set of image settings and evaluation (the index and the time are the evaluation's).
+    const contexts = new Map<ImageCheckOptions, CheckContext>();
+    const contextOf = (images: ImageCheckOptions): CheckContext => {
+      let ctx = contexts.get(images);
+      if (!ctx) {
+        contexts.set(images, ctx = {
           trustedRegistries: images.trustedRegistries ?? [],
           index,
           imageLock: images.imageLock,
@@ -244,36 +245,9 @@ export class PolicyEngine {
           now: images.now ? new Date(images.now) : new Date(),
           pssMinor: this.pss.minor,
           pssVersion: this.pss.label,
-        };
-        settings.set(images, setting = { ctx, configured: prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx)), lists: new Map() });
+        });
       }
-      return setting;
-    };
-    const evaluationSetting = settingOf(this.options);
-    // The rules for one kind of object with one guarantee (pod rules first), and its documents;
-    // `form` tells a pod-bearing object (POD_FORM) and a custom resource (CUSTOM_FORM), which may be both.
-    const listFor = (setting: Setting, kind: string, form: number, guarantee: Guarantee | undefined): RuleList => {
-      let byKind = setting.lists.get(guarantee);
-      if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map(), new Map()]);
-      let list = byKind[form].get(kind);
-      if (!list) {
-        const runs = (i: number) => setting.configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
-        const candidates: number[] = [];
-        for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) {
-          if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
-        }
-        for (let i = 1; i < prepared.length; i++) {
-          const appliesTo = prepared[i].check!.appliesTo;
-          const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
-          if (applies && runs(i)) candidates.push(i);
-        }
-        // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
-        // version replaces it where both would run.
-        const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(setting.ctx)) : []);
-        const rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
-        byKind[form].set(kind, list = { rules, raised: guarantee?.raised, ctx: setting.ctx });
-      }
-      return list;
+      return ctx;
     };
     const width = prepared.length;
     const objects = new Array<ObjectRef>(documents.length);
@@ -313,10 +287,10 @@ export class PolicyEngine {
       statuses[d * width] = COMPLIANT;
       if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
       const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
-      const list = listFor(doc.imageChecks ? settingOf(doc.imageChecks) : evaluationSetting, manifest.kind, form, guarantee);
-      for (const i of list.rules) {
-        const severity = list.raised?.has(i) ? Severity.ERROR : prepared[i].rule.severity;
-        statuses[d * width + i] = this.run(prepared[i], severity, doc, views[d], ref, list.ctx, violations, findings);
+      const ctx = contextOf(doc.imageChecks ?? this.options);
+      for (const i of this.rulesFor(doc.imageChecks ?? this.options, ctx, manifest.kind, form, guarantee)) {
+        const severity = guarantee?.raised.has(i) ? Severity.ERROR : prepared[i].rule.severity;
+        statuses[d * width + i] = this.run(prepared[i], severity, doc, views[d], ref, ctx, violations, findings);
       }
     }
 
@@ -329,6 +303,43 @@ export class PolicyEngine {
     }
     const rules = columns.map(i => prepared[i].rule);
     return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings, this.pss.label)._withManifests(manifests);
+  }
+
+  /**
+   * The rules for one kind of object with one guarantee under `images` (pod rules first);
+   * `form` tells a pod-bearing object (POD_FORM) and a custom resource (CUSTOM_FORM), which may be both.
+   * Which rules are configured and which supersede others reads only the settings and the PSS
+   * version, never `ctx`'s index or time, so the lists are kept for the engine's life.
+   */
+  private rulesFor(images: ImageCheckOptions, ctx: CheckContext, kind: string, form: number, guarantee: Guarantee | undefined): number[] {
+    const prepared = this.prepared;
+    let setting = this.settings.get(images);
+    if (!setting) {
+      this.settings.set(images, setting = { configured: prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx)), lists: new Map() });
+    }
+    let byKind = setting.lists.get(guarantee);
+    if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map(), new Map()]);
+    let rules = byKind[form].get(kind);
+    if (rules) return rules;
+    const configured = setting.configured;
+    const runs = (i: number) => configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
+    const candidates: number[] = [];
+    for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) {
+      if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
+    }
+    for (let i = 1; i < prepared.length; i++) {
+      const appliesTo = prepared[i].check!.appliesTo;
+      const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
+      if (applies && runs(i)) candidates.push(i);
+    }
+    // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
+    // version replaces it where both would run.
+    const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(ctx)) : []);
+    rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
+    // Kinds are the input's (any string): past a bound, the lists start again rather than grow.
+    if (byKind[form].size >= MOST_KINDS) byKind[form].clear();
+    byKind[form].set(kind, rules);
+    return rules;
   }
 
   /**
@@ -388,21 +399,15 @@ interface Guarantee {
   readonly problem?: string;
 }
 
-/** The rules that run on one kind of object with one guarantee and image settings. */
-interface RuleList {
-  readonly rules: number[];
-  readonly raised: ReadonlySet<number> | undefined;
-  readonly ctx: CheckContext;
-}
-
-/** One set of image settings: its context, which rules it configures, and its rule lists. */
+/** What one set of image settings makes of the rules: which it configures, and the rule lists. */
 interface Setting {
-  readonly ctx: CheckContext;
   readonly configured: boolean[];
-  /** By guarantee, then form (pod rules' forms first when run), then kind. */
-  readonly lists: Map<Guarantee | undefined, Map<string, RuleList>[]>;
+  /** By guarantee, then form, then kind. */
+  readonly lists: Map<Guarantee | undefined, Map<string, number[]>[]>;
 }
 
+/** The most kinds whose rule lists one setting keeps per guarantee and form. */
+const MOST_KINDS = 1000;
 const NO_PROBLEMS: StructureProblem[] = [];
 // Bits: a custom resource whose pods the engine reads (an Argo Rollout) is POD_FORM | CUSTOM_FORM.
 const OBJECT_FORM = 0;

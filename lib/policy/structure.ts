@@ -81,8 +81,8 @@ interface Descriptor {
   readonly scalar: string;
   /** A list's or map's items. */
   item: Descriptor | undefined;
-  /** An object's fields, by JSON name. */
-  fields: Map<string, Descriptor> | undefined;
+  /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
+  fields: { [field: string]: Descriptor | undefined } | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
 }
@@ -100,10 +100,10 @@ function descriptor(type: string): Descriptor {
     d = { form: ANY, scalar: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
-    d = { form: OBJECT, scalar: '', item: undefined, fields: new Map(), type };
+    d = { form: OBJECT, scalar: '', item: undefined, fields: Object.create(null), type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
-    for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) d.fields!.set(field, descriptor(fieldType.replace(/^\+/, '')));
+    for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) d.fields![field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
@@ -164,10 +164,15 @@ function fits(value: unknown, d: Descriptor): boolean {
   }
 }
 
-/** One walk over an object and its schema type. The path is kept as segments and written only for a problem. */
+/**
+ * One walk over an object and its schema type. The path is kept as raw segments (a map's keys
+ * unquoted, with the depths where they are) and written only for a problem: most objects have none.
+ */
 class Walk {
   public readonly problems: StructureProblem[] = [];
   private readonly segments: Array<string | number> = [];
+  /** The indices in `segments` of map keys, ascending. */
+  private readonly mapKeys: number[] = [];
 
   public check(value: unknown, d: Descriptor): void {
     // JSON null decodes to the zero value of any field.
@@ -187,11 +192,13 @@ class Walk {
       }
     } else if (d.form === MAP) {
       const map = value as { [key: string]: unknown };
+      this.mapKeys.push(segments.length);
       for (const key in map) {
-        segments.push(JSON.stringify(key));
+        segments.push(key);
         this.check(map[key], d.item!);
         segments.pop();
       }
+      this.mapKeys.pop();
     } else if (d.form === OBJECT) {
       this.fields(value as { [key: string]: unknown }, d);
     }
@@ -200,7 +207,7 @@ class Walk {
   private fields(value: { [key: string]: unknown }, d: Descriptor): void {
     const fields = d.fields!;
     for (const key in value) {
-      const field = fields.get(key);
+      const field = fields[key];
       this.segments.push(key);
       if (field === undefined) {
         if (this.problems.length < MOST) {
@@ -223,8 +230,10 @@ class Walk {
   /** The JSON path of the current value: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */
   private path(): string {
     let path = '';
-    for (const s of this.segments) {
-      if (typeof s === 'number' || s.startsWith('"')) path += `[${s}]`;
+    for (let i = 0; i < this.segments.length; i++) {
+      const s = this.segments[i];
+      if (typeof s === 'number') path += `[${s}]`;
+      else if (this.mapKeys.includes(i)) path += `[${JSON.stringify(s)}]`;
       else path += path === '' ? s : `.${s}`;
     }
     return path;

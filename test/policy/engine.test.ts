@@ -610,6 +610,21 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
     expect(report.statusesOf(0)['trusted-registry']).toBe(RuleStatus.COMPLIANT);
     expect(report.statusesOf(1)['trusted-registry']).toBe(RuleStatus.NON_COMPLIANT);
   });
+
+  test('one engine evaluating again keeps each evaluation\'s guarantees and image checks to its own documents', () => {
+    const rules = { 'host-namespaces': Severity.ERROR, 'trusted-registry': Severity.ERROR };
+    const engine = new PolicyEngine({ pack: { name: 'two', description: 'Two rules.', rules } });
+    const pod = { ...insecurePod(), spec: { containers: [{ name: 'app', image: 'b.example.com/app:1' }] } };
+    const own = { trustedRegistries: ['a.example.com'] };
+    const errors = (docs: Array<{ manifest: any; imageChecks?: { trustedRegistries: string[] } }>) =>
+      engine.evaluateDocuments(docs).errors.map(f => f.ruleId);
+    expect(errors([{ manifest: guaranteed('read-only-root-filesystem') }])).toEqual(['host-namespaces', 'read-only-root-filesystem']);
+    expect(errors([{ manifest: insecurePod() }])).toEqual(['host-namespaces']);
+    expect(errors([{ manifest: pod, imageChecks: own }])).toEqual(['trusted-registry']);
+    expect(errors([{ manifest: pod }])).toEqual([]);
+    expect(errors([{ manifest: pod, imageChecks: own }, { manifest: guaranteed('read-only-root-filesystem') }]))
+      .toEqual(['trusted-registry', 'host-namespaces', 'read-only-root-filesystem']);
+  });
 });
 
 describe('findings point at the line of their field', () => {
