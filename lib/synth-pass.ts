@@ -198,16 +198,19 @@ function writtenFiles(app: App, manifests: PassManifests): Map<string, string> {
   };
   const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
   const layout = app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART;
-  charts.forEach((chart, index) => {
-    const chartName = `${indexed ? `${index.toString().padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-    // The file of every object of the chart, named once, or a file per object.
-    const chartFile = layout === YamlOutputType.FILE_PER_APP ? relative(`app${extension}`)
-      : layout === YamlOutputType.FILE_PER_CHART ? relative(`${chartName}${extension}`) : undefined;
-    const fileOf = (obj: ApiObject) => chartFile
-      ?? relative(layout === YamlOutputType.FILE_PER_RESOURCE ? resourceFile(obj) : path.join(chartName, resourceFile(obj)));
-    for (const obj of chart.node.findAll()) {
-      if (ApiObject.isApiObject(obj) && Chart.of(obj) === chart) files.set(obj.node.path, fileOf(obj));
-    }
-  });
+  // Each chart's name, and the file of every object of the chart where the chart is one file, named once.
+  const byChart = new Map(charts.map((chart, index) => {
+    const name = `${indexed ? `${index.toString().padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+    const file = layout === YamlOutputType.FILE_PER_APP ? relative(`app${extension}`)
+      : layout === YamlOutputType.FILE_PER_CHART ? relative(`${name}${extension}`) : undefined;
+    return [chart, { name, file }];
+  }));
+  // An object is written in its closest chart.
+  for (const obj of manifests.objects) {
+    const chart = byChart.get(Chart.of(obj));
+    if (!chart) continue;
+    files.set(obj.node.path, chart.file
+      ?? relative(layout === YamlOutputType.FILE_PER_RESOURCE ? resourceFile(obj) : path.join(chart.name, resourceFile(obj))));
+  }
   return files;
 }

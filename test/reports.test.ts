@@ -82,6 +82,7 @@ test('a report written to a file (the Guard, check --output) is the rendered rep
   const json = JSON.parse(report.render(ReportFormat.JSON));
   expect([json.objects.length, json.findings.length]).toEqual([3, report.findings.length]);
   expect(json.objects[2]).toEqual({ object: expect.objectContaining({ name: 'p3' }), rules: report.statusesOf(2) });
+  expect(report.render(ReportFormat.JSON)).toContain(`,${JSON.stringify({ object: report.objects[2], rules: report.statusesOf(2) })}]`);
   expect(json.findings.map((f: any) => f.message)).toEqual(report.findings.map(f => f.message));
   const sarif = JSON.parse(report.render(ReportFormat.SARIF));
   expect(sarif.runs[0].results.map((r: any) => r.ruleId)).toEqual(report.findings.map(f => f.ruleId));

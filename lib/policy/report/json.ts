@@ -1,5 +1,8 @@
+import { RuleStatus } from '../model';
 import { findingLine } from '../yaml/sources';
 import type { Report } from './report';
+
+const STATUS_JSON = Object.fromEntries(Object.values(RuleStatus).map(status => [status, JSON.stringify(status)]));
 
 /**
  * The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines,
@@ -15,7 +18,10 @@ export function writeJson(report: Report, write: (text: string) => void): void {
     rules: report.rules,
   });
   write(`${head.slice(0, -1)},"objects":[`);
-  report.objects.forEach((object, i) => write((i ? ',' : '') + JSON.stringify({ object, rules: report.statusesOf(i) })));
+  // Each object's statuses as JSON.stringify({ object, rules: report.statusesOf(i) }) writes them, without the object.
+  const keys = report.rules.map(r => `${JSON.stringify(r.id)}:`);
+  const rules = (i: number) => keys.map((key, r) => key + STATUS_JSON[report._status(i, r)]).join(',');
+  report.objects.forEach((object, i) => write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{${rules(i)}}}`));
   write('],"findings":[');
   // Each with the line of its field where the document was read from YAML.
   report.findings.forEach((f, i) => write((i ? ',' : '') + JSON.stringify({ ...f, line: findingLine(f) })));

@@ -151,6 +151,14 @@ export class Report {
     return result;
   }
 
+  /**
+   * The status of the rule at `ruleIndex` (in `rules`) for the object at `objectIndex`.
+   * @internal
+   */
+  public _status(objectIndex: number, ruleIndex: number): RuleStatus {
+    return STATUS_CODES[this.statuses[objectIndex * this.rules.length + ruleIndex]];
+  }
+
   /** How many objects have each status for the rule at `ruleIndex` (in `rules`). */
   public statusCounts(ruleIndex: number): { [status: string]: number } {
     const counts = [0, 0, 0, 0];
