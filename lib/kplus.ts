@@ -13,7 +13,8 @@ export {
   Secret, Service, ServiceAccount, ServiceType, StatefulSet, StatefulSetUpdateStrategy, Volume, Workload,
 } from 'cdk8s-plus-28';
 export type {
-  ContainerLifecycle, ContainerPort, ContainerProps, HostAlias, ISecret, IServiceAccount, PodDnsProps, ServicePort, VolumeMount, WorkloadProps,
+  ContainerLifecycle, ContainerPort, ContainerProps, HostAlias, ISecret, IServiceAccount, PodDnsProps, ServiceAccountProps, ServicePort, VolumeMount,
+  WorkloadProps,
 } from 'cdk8s-plus-28';
 
 function internal<T>(target: object | undefined, method: string, owner: string): () => T {

@@ -7,7 +7,7 @@
 /** The newest policy version whose behaviour this engine knows (Kubernetes 1.37: the sysctl allow-list grows). */
 export const NEWEST_PSS_MINOR = 37;
 
-/** The version checked when none is given: what SecureNamespace labels, and the target of cdk8s-plus-28. */
+/** The version checked when none is given: what SecureNamespace labels, and the Kubernetes version the library targets. */
 export const DEFAULT_PSS_VERSION = 'v1.28';
 
 /** A parsed policy version: its label and the minor version its behaviours are chosen by. */

@@ -1,9 +1,12 @@
 // The one place where the secure pod and container defaults are decided: every Secure* workload
 // renders its pod spec through renderPodSpec(), so containers added later, through any API, get
 // the same defaults. Explicit values are kept (the engine checks them); defaults fill what is
-// unset.
+// unset. The few defaults needed before the pod renders (a container's name when it is added,
+// the /tmp mount, the ServiceAccount cdk8s-plus takes in its constructor, a claim template's
+// modes and containers) are exported from here too, so the coordinator and the prop checks
+// read them rather than decide them.
 import { Duration } from 'cdk8s';
-import { k8s } from '../kplus';
+import { k8s, PersistentVolumeAccessMode, ServiceAccountProps } from '../kplus';
 import type { NodePool } from '../scheduling/node-pool';
 import type { ImagePolicy } from '../supply-chain/image-policy';
 import { ContainerExemptions, KubernetesApiAccess, PodExemptions, SecureResources, WritablePath } from './props';
@@ -11,12 +14,44 @@ import { ContainerExemptions, KubernetesApiAccess, PodExemptions, SecureResource
 /** The UID and GID secure workloads run as unless told otherwise (distroless "nonroot"). */
 export const DEFAULT_USER = 65532;
 /** The size of the writable /tmp unless told otherwise. */
-export const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
+const DEFAULT_TMP_SIZE_LIMIT = '64Mi';
+/** A container's name unless told otherwise: cdk8s-plus's, so a plain container and a secure one agree. */
+const DEFAULT_CONTAINER_NAME = 'main';
+/**
+ * Pods mount no ServiceAccount token (kubernetesApiAccess projects a bound one instead), and the
+ * workload's own ServiceAccount says the same for any pod that uses it.
+ */
+const AUTOMOUNT_TOKEN = false;
 /** How long the projected Kubernetes API token lives unless told otherwise. */
 export const DEFAULT_TOKEN_EXPIRATION = Duration.minutes(10);
 /** Where the projected Kubernetes API token appears, as with the automatic mount. */
 export const KUBERNETES_API_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const API_TOKEN_VOLUME = 'kube-api-access';
+
+/** The name a container gets: its own, or the default. */
+export function containerName(props: { readonly name?: string }): string {
+  return props.name ?? DEFAULT_CONTAINER_NAME;
+}
+
+/** The writable /tmp every container gets, ahead of any writable path the props add. */
+export function tmpWritablePath(sizeLimit: string | undefined): WritablePath {
+  return { path: '/tmp', sizeLimit: sizeLimit ?? DEFAULT_TMP_SIZE_LIMIT };
+}
+
+/** The props of the ServiceAccount a workload gets of its own. */
+export function ownServiceAccountProps(namespace: string | undefined): ServiceAccountProps {
+  return { automountToken: AUTOMOUNT_TOKEN, metadata: { namespace } };
+}
+
+/** A volume claim template's access modes. */
+export function claimAccessModes(modes: PersistentVolumeAccessMode[] | undefined): PersistentVolumeAccessMode[] {
+  return modes ?? [PersistentVolumeAccessMode.READ_WRITE_ONCE];
+}
+
+/** The containers a volume claim template is mounted into: those it names, or the first regular one. */
+export function claimContainers(named: string[] | undefined, containers: string[]): string[] {
+  return named ?? containers.slice(0, 1);
+}
 
 /** A writable emptyDir the workload adds (to every container, or to one). */
 export interface WritableMount extends WritablePath {
@@ -75,7 +110,7 @@ export function renderPodSpec(rendered: k8s.PodSpec, plan: PodPlan, images: Imag
   for (const c of spec.containers) renderContainer(c, plan, mounts, images, volumes);
   for (const c of spec.initContainers ?? []) renderContainer(c, plan, mounts, images, volumes);
   spec.volumes = volumes;
-  spec.automountServiceAccountToken ??= false;
+  spec.automountServiceAccountToken ??= AUTOMOUNT_TOKEN;
   if (plan.runtimeClassName) spec.runtimeClassName = plan.runtimeClassName;
   if (plan.exemptions.hostNetwork) spec.hostNetwork = true;
   if (plan.exemptions.hostPid) spec.hostPid = true;

@@ -4,12 +4,15 @@
 import * as kplus from '../kplus';
 import { constructReasonProblem, PolicyEngine, quotedReason, Severity } from '../policy';
 import { NodePool } from '../scheduling/node-pool';
+import { SecretMount } from '../secrets/secret-mount';
 import { parseImageReference } from '../vocab/image-reference';
 import { POOL_LABEL } from '../vocab/labels';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
-import { DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
-import { ContainerExemptions, Exemption, KubernetesApiAccess, SecureContainerProps, SecureResources, SecureWorkloadProps } from './props';
+import { claimAccessModes, claimContainers, containerName, DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
+import {
+  ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath,
+} from './props';
 import type { SecureVolumeClaimTemplate } from './secure-stateful-set';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -27,18 +30,40 @@ export const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: st
   tagOnlyImage: ['image-digest', 'image-max-age'],
   addCapabilities: [],
 };
+/** Each pod exemption and the rules it weakens. */
+export const POD_EXEMPTION_RULES: { [K in keyof PodExemptions]-?: string[] } = {
+  hostNetwork: ['host-namespaces'],
+  hostPid: ['host-namespaces'],
+  hostIpc: ['host-namespaces'],
+  hostPath: ['host-path-volume', 'volume-types'],
+  sharedNodes: ['dedicated-node-pool'],
+  defaultServiceAccount: ['default-service-account'],
+};
 /** Rules checked on a container's props at construction, by the engine, before the pod exists. */
-export const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
+const CONSTRUCTION_RULES = ['secret-env', 'env-credential-literal', 'host-port'];
 /** The exemption that weakens each rule checked at construction, where one does. */
 const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: string } = {
   'secret-env': 'secretsInEnv', 'host-port': 'hostPort', 'host-path-volume': 'hostPath',
 };
 
-export function reasonProblem(prop: string, exemption: Exemption | undefined): string | undefined {
+function reasonProblem(prop: string, exemption: Exemption | undefined): string | undefined {
   if (exemption === undefined) return undefined;
   const reason = exemption?.reason;
   const problem = constructReasonProblem(reason);
   return problem ? `'${prop}.reason' (${quotedReason(reason)}) ${problem}: say why the weakening is needed` : undefined;
+}
+
+/** The first exemption among `keys` of `exemptions` without a proper reason. */
+function reasonsProblem<T extends object>(prefix: string, exemptions: T, keys: Array<keyof T & string>): string | undefined {
+  for (const key of keys) {
+    const problem = reasonProblem(`${prefix}${key}`, exemptions[key] as Exemption | undefined);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+export function podExemptionsProblem(exemptions: PodExemptions): string | undefined {
+  return reasonsProblem('exemptions.', exemptions, Object.keys(POD_EXEMPTION_RULES) as Array<keyof PodExemptions>);
 }
 
 /** The value of a quantity as the API server takes it (which refuses surrounding spaces), or undefined. */
@@ -99,7 +124,7 @@ function idProblem(prop: string, value: number | undefined): string | undefined 
   return undefined;
 }
 
-export function mountPathProblem(prop: string, path: string): string | undefined {
+function mountPathProblem(prop: string, path: string): string | undefined {
   if (typeof path !== 'string' || !path.startsWith('/')) {
     return `'${prop}' (${JSON.stringify(path ?? null)}) must be an absolute path such as "/var/cache/app"`;
   }
@@ -112,6 +137,67 @@ export function mountPathProblem(prop: string, path: string): string | undefined
 /** A valid mount path as the kubelet sees it: "/data/./" is "/data". */
 export function normalMountPath(path: string): string {
   return '/' + path.split('/').filter(p => p !== '' && p !== '.').join('/');
+}
+
+/** The paths a pod mounts so far: pod-wide ones (each with what is mounted there) and each container's own writable paths. */
+export interface MountedPaths {
+  readonly podWide: ReadonlyMap<string, string>;
+  readonly containerWritable: ReadonlyMap<string, readonly WritablePath[]>;
+}
+
+function collision(prop: string, path: string, existing: string): string {
+  return `'${prop}' (${JSON.stringify(path)}) collides with ${existing} mounted there; choose another path`;
+}
+
+/** A pod-wide mount at `path` (normalised): nothing is mounted there yet, pod-wide or as a container's writable path. */
+function podPathProblem(prop: string, path: string, mounted: MountedPaths): string | undefined {
+  const existing = mounted.podWide.get(path)
+    ?? ([...mounted.containerWritable.values()].flat().some(w => w.path === path) ? 'a container\'s writable path' : undefined);
+  return existing && collision(prop, path, existing);
+}
+
+/** A volume mounted pod-wide at `path` (the API token, a secret, a claim template), in the pod so far. */
+export function podMountProblem(prop: string, path: string, mounted: MountedPaths): string | undefined {
+  return mountPathProblem(prop, path) ?? podPathProblem(prop, normalMountPath(path), mounted);
+}
+
+/** A SecretMount, mounted pod-wide, in the pod so far. */
+export function secretMountProblem(prop: string, mount: SecretMount, mounted: MountedPaths): string | undefined {
+  if (!SecretMount.isSecretMount(mount)) return `'${prop}' must be a SecretMount, e.g. SecretMount.fromSecretName('db-credentials')`;
+  return podMountProblem(`${prop}.path`, mount.path, mounted);
+}
+
+function writableShapeProblem(w: WritablePath, prop: string): string | undefined {
+  return mountPathProblem(`${prop}.path`, w?.path) ?? sizeProblem(`${prop}.sizeLimit`, w.sizeLimit, '64Mi');
+}
+
+/** A writable path of every container, in the pod so far. */
+export function writablePathProblem(w: WritablePath, prop: string, mounted: MountedPaths): string | undefined {
+  return writableShapeProblem(w, prop) ?? podPathProblem(`${prop}.path`, normalMountPath(w.path), mounted);
+}
+
+/** The writable paths of one container: each once, and none where the pod mounts something. */
+function containerWritableProblem(paths: WritablePath[], podWide: ReadonlyMap<string, string>): string | undefined {
+  const own = new Set<string>();
+  for (let i = 0; i < paths.length; i++) {
+    const w = paths[i];
+    const prop = `writablePaths[${i}]`;
+    const problem = writableShapeProblem(w, prop);
+    if (problem) return problem;
+    const path = normalMountPath(w.path);
+    if (own.has(path)) return `'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`;
+    const existing = podWide.get(path);
+    if (existing) return collision(`${prop}.path`, w.path, existing);
+    own.add(path);
+  }
+  return undefined;
+}
+
+/** A volume given in the props, as rendered now (undefined for one that renders only at synth, checked there by the guarantees). */
+export function volumeProblem(prop: string, volume: kplus.k8s.Volume | undefined, exemptions: PodExemptions): string | undefined {
+  if (!volume || exemptions.hostPath) return undefined;
+  const problem = podRulesProblem({ containers: [], volumes: [volume] }, ['host-path-volume'], '');
+  return problem && `'${prop}': ${problem}`;
 }
 
 /** Each of `props` named by `lists` is a list where given (iterating anything else would fail with a TypeError). */
@@ -132,7 +218,8 @@ export function apiAccessProblem(access: KubernetesApiAccess): string | undefine
   if (access.audience !== undefined && (typeof access.audience !== 'string' || access.audience.trim() === '')) {
     return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) must be a non-empty audience, or be left out for the API server`;
   }
-  return undefined;
+  const exemptions = access.exemptions ?? {};
+  return reasonsProblem('kubernetesApiAccess.exemptions.', exemptions, Object.keys(exemptions) as Array<keyof typeof exemptions>);
 }
 
 export function serviceAccountProblem(props: SecureWorkloadProps): string | undefined {
@@ -190,10 +277,8 @@ function imageProblem(image: string): string | undefined {
 }
 
 function exemptionsProblem(ex: ContainerExemptions): string | undefined {
-  for (const key of Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>) {
-    const problem = reasonProblem(`exemptions.${key}`, ex[key]);
-    if (problem) return problem;
-  }
+  const reasons = reasonsProblem('exemptions.', ex, Object.keys(CONTAINER_EXEMPTION_RULES) as Array<keyof ContainerExemptions>);
+  if (reasons) return reasons;
   if (!ex.addCapabilities) return undefined;
   const caps = ex.addCapabilities.capabilities ?? [];
   if (caps.length > 0 && caps.every(c => c === kplus.Capability.NET_BIND_SERVICE)) return undefined;
@@ -232,10 +317,22 @@ function portsProblem(props: SecureContainerProps): string | undefined {
 }
 
 /**
- * A secure container's props, in the pod so far: its container names and the pod-wide mount
- * paths (each with what is mounted there).
+ * A secure container's props (given as `prop`), in the pod so far: its container names and the
+ * pod-wide mount paths (each with what is mounted there).
  */
-export function containerProblem(name: string, props: SecureContainerProps, init: boolean, names: ReadonlySet<string>,
+export function secureContainerProblem(prop: string, props: SecureContainerProps, init: boolean, names: ReadonlySet<string>,
+  podWide: ReadonlyMap<string, string>): string | undefined {
+  if (!props || typeof props !== 'object') return `'${prop}' (${JSON.stringify(props ?? null)}) must be a container: { name, image, resources }`;
+  const name = containerName(props);
+  const inContainer = (problem: string | undefined) => problem && `container "${name}": ${problem}`;
+  const ex = props.exemptions ?? {};
+  const exempted = new Set(Object.keys(ex).flatMap(key => CONTAINER_EXEMPTION_RULES[key as keyof ContainerExemptions] ?? []));
+  return inContainer(containerProblem(name, props, init, names, podWide))
+    ?? containerRulesProblem(name, props, CONSTRUCTION_RULES.filter(r => !exempted.has(r)), '')
+    ?? inContainer(containerWritableProblem(props.writablePaths ?? [], podWide));
+}
+
+function containerProblem(name: string, props: SecureContainerProps, init: boolean, names: ReadonlySet<string>,
   mountPaths: ReadonlyMap<string, string>): string | undefined {
   if (!DNS_LABEL.test(name) || name.length > 63) {
     return `'name' (${JSON.stringify(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
@@ -269,7 +366,7 @@ function volumeMountsProblem(mounts: kplus.VolumeMount[], mountPaths: ReadonlyMa
  * silently), or with a name the pod already has.
  */
 export function plainContainerProblem(method: string, props: kplus.ContainerProps, names: ReadonlySet<string>): string | undefined {
-  const name = props.name ?? 'main';
+  const name = containerName(props);
   const r = props.resources;
   const missing = [
     ['cpu.request', r?.cpu?.request], ['cpu.limit', r?.cpu?.limit], ['memory.request', r?.memory?.request],
@@ -280,14 +377,15 @@ export function plainContainerProblem(method: string, props: kplus.ContainerProp
       + 'Set them, or use addSecureContainer() which takes quantities and exemptions';
   }
   if (names.has(name)) return `${method}: container name "${name}" is already used in this pod; give the container a unique 'name'`;
-  return undefined;
+  const rules = containerRulesProblem(name, props, CONSTRUCTION_RULES, 'addSecureContainer() and ');
+  return rules && `${method}: ${rules}`;
 }
 
 /**
  * The first finding of `rules` on what a container's props say so far (its env and ports),
  * found by the engine's own checks: the early error and the synth-time error agree.
  */
-export function containerRulesProblem(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[],
+function containerRulesProblem(name: string, props: Pick<kplus.ContainerProps, 'image' | 'envVariables' | 'ports'>, rules: string[],
   exemptionVia: string): string | undefined {
   const container = {
     name,
@@ -306,7 +404,7 @@ const constructionEngines = new Map<string, PolicyEngine>();
  * engine's own checks (so the early error and the synth-time one agree), with the exemption
  * that weakens it where there is one.
  */
-export function podRulesProblem(spec: object, rules: string[], exemptionVia: string): string | undefined {
+function podRulesProblem(spec: object, rules: string[], exemptionVia: string): string | undefined {
   const key = rules.join(',');
   let engine = constructionEngines.get(key);
   if (!engine) {
@@ -336,15 +434,71 @@ export function claimTemplateProblem(t: SecureVolumeClaimTemplate, prop: string,
   if (storageClass !== undefined && (typeof storageClass !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(storageClass))) {
     return `'${prop}.storageClassName' (${JSON.stringify(t.storageClassName)}) must be a StorageClass name`;
   }
-  const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+  const modes = claimAccessModes(t.accessModes);
   const known = Object.values(kplus.PersistentVolumeAccessMode) as string[];
   if (!Array.isArray(modes) || modes.length === 0 || modes.some(m => !known.includes(m))) {
     return `'${prop}.accessModes' (${JSON.stringify(t.accessModes)}) must list one or more of ${known.join(', ')}`;
   }
-  const named = t.containers ?? containers.slice(0, 1);
+  const named = claimContainers(t.containers, containers);
   if (named.length === 0 || named.some(n => !containers.includes(n))) {
     const has = containers.join(', ') || 'none';
     return `'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${has})`;
   }
   return undefined;
+}
+
+/** A mount cdk8s-plus holds for a container: where, and which volume. */
+interface MountAtSynth {
+  readonly path: string;
+  readonly volume: { readonly name: string };
+}
+
+/** What a workload's pod holds at synth, when containers and mounts added later through cdk8s-plus are there too. */
+export interface PodAtSynth extends MountedPaths {
+  /** Every container's name. */
+  readonly containerNames: ReadonlySet<string>;
+  /** The container names each prop names (a SecretMount's containers, the API access's). */
+  readonly namedContainers: ReadonlyArray<{ readonly prop: string; readonly names?: string[] }>;
+  /** The node pool the pods run on, where they run on one. */
+  readonly poolName?: string;
+  /** The tolerations cdk8s-plus writes (the pool's own is added when the pod renders). */
+  readonly tolerations: readonly kplus.k8s.Toleration[];
+  /** Every container, with the mounts cdk8s-plus holds for it. */
+  readonly containers: ReadonlyArray<{ readonly name: string; readonly mounts: ReadonlyArray<MountAtSynth> }>;
+}
+
+/**
+ * The problems only synth can see: the containers props name must exist, a pod on a pool tolerates
+ * only its taint, and mounts added through cdk8s-plus (container.mount) land on no path the
+ * workload uses.
+ */
+export function synthProblems(pod: PodAtSynth): string[] {
+  const problems: string[] = [];
+  for (const { prop, names } of pod.namedContainers) {
+    for (const n of names ?? []) {
+      if (pod.containerNames.has(n)) continue;
+      problems.push(`'${prop}' names container "${n}", which this workload does not have (it has ${[...pod.containerNames].join(', ')})`);
+    }
+  }
+  if (pod.poolName !== undefined && pod.tolerations.length) {
+    problems.push(`the workload runs on node pool "${pod.poolName}" and may tolerate only its taint, but also tolerates `
+      + `${pod.tolerations.map(t => `${t.key ?? '*'}=${t.value ?? ''}:${t.effect ?? '*'}`).join(', ')}; remove the other tolerations`);
+  }
+  // Paths compare as the kubelet sees them ("/data/" is "/data"), and two mounts on one path are refused by the API server.
+  for (const c of pod.containers) {
+    const used = new Map<string, string>();
+    for (const w of pod.containerWritable.get(c.name) ?? []) used.set(w.path, 'a writable path');
+    for (const m of c.mounts) {
+      const problem = mountPathProblem('path', m.path);
+      if (problem) {
+        problems.push(`container "${c.name}" mounts volume "${m.volume.name}": ${problem}`);
+        continue;
+      }
+      const path = normalMountPath(m.path);
+      const existing = pod.podWide.get(path) ?? used.get(path);
+      if (!existing) used.set(path, `volume "${m.volume.name}"`);
+      else problems.push(`container "${c.name}" mounts volume "${m.volume.name}" at ${m.path}, where ${existing} is mounted; choose another path`);
+    }
+  }
+  return problems;
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as kplus from '../kplus';
 import { SecretMount } from '../secrets/secret-mount';
 import { PodHardening } from './pod-hardening';
+import { claimAccessModes, claimContainers } from './pod-render';
 import { claimTemplateProblem, listsProblem } from './prop-checks';
 import { SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 import { ISecureWorkload } from './secure-workload';
@@ -176,9 +177,8 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     const volumeNames = [...this.claimTemplates, ...this.volumes].map(v => v.name);
     const problem = claimTemplateProblem(t, prop, volumeNames, containers);
     if (problem) throw new Error(problem);
-    const modes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
-    const mountedIn = t.containers ?? containers.slice(0, 1);
-    this.hardening.addClaimMount(t.name, t.mountPath, t.readOnly, mountedIn, `${prop}.mountPath`, `volume claim "${t.name}"`);
+    this.hardening.addClaimMount(t.name, t.mountPath, t.readOnly, claimContainers(t.containers, containers), `${prop}.mountPath`,
+      `volume claim "${t.name}"`);
     this.claimTemplates.push(t);
     // cdk8s-plus renders no volumeClaimTemplates: a patch adds them. Patches apply to the
     // resolved props before the generated class maps them to JSON (so the size is a Quantity),
@@ -187,7 +187,7 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
     this.renderedClaimTemplates.push({
       metadata: { name: t.name },
       spec: {
-        accessModes: modes,
+        accessModes: claimAccessModes(t.accessModes),
         ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}),
         resources: { requests: { storage: kplus.k8s.Quantity.fromString(t.storage) } },
       },

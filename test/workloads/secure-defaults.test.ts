@@ -138,3 +138,17 @@ test('more writable paths: pod-wide, per container, in memory, and added later',
   expect(spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/nginx', '/data', '/run/a']);
   expect(spec.containers[1].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/nginx', '/data']);
 });
+
+test('writable paths whose names slug alike are told apart by -2, -3 on the base name, and the pod passes the engine', () => {
+  const chart = Testing.chart();
+  KINDS.Deployment(chart, {
+    writablePaths: [{ path: '/a.b', sizeLimit: '1Mi' }, { path: '/a-b', sizeLimit: '2Mi' }, { path: '/a_b', sizeLimit: '3Mi' }],
+    containers: [{ image: IMAGE, resources: RESOURCES }],
+  });
+  const spec = podSpecOf(chart, 'Deployment');
+  expect(spec.volumes.map((v: any) => v.name)).toEqual(['writable-tmp', 'writable-a-b', 'writable-a-b-2', 'writable-a-b-3']);
+  expect(spec.containers[0].volumeMounts.map((m: any) => [m.name, m.mountPath])).toEqual([
+    ['writable-tmp', '/tmp'], ['writable-a-b', '/a.b'], ['writable-a-b-2', '/a-b'], ['writable-a-b-3', '/a_b'],
+  ]);
+  expect(Compliance.failingRules(chart)).toEqual([]);
+});
