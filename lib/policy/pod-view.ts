@@ -4,6 +4,7 @@
 // image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
 import { PodPlacement, placementOfSpec } from './checks/pool';
+import type { StructureProblem } from './structure';
 
 // Performance note: the engine reads these fields for every object it checks, so the
 // reads below are written out as named property accesses (`spec.containers`), never as
@@ -155,13 +156,21 @@ function builtInLocationOf(manifest: any): PodLocation | undefined {
 
 /**
  * Why a built-in pod-bearing kind, at the apiVersion that serves it, carries no pod the rules can
- * read, or undefined: no pod spec where the kind keeps it. (A kind under an apiVersion that does
- * not serve it is structure.ts's `apiVersionProblem`.)
+ * read, or undefined: no pod spec where the kind keeps it, at the last field on the way it has. (A
+ * kind under an apiVersion that does not serve it is structure.ts's `apiVersionProblem`.)
  */
-export function podSpecProblem(manifest: any): string | undefined {
+export function podSpecProblem(manifest: any): StructureProblem | undefined {
   const location = builtInLocationOf(manifest);
   if (!location || isObject(location.holder(manifest)?.spec)) return undefined;
-  return `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
+  const fields = location.specPath.split('.');
+  let found = 0;
+  let at: any = manifest;
+  while (found < fields.length && isObject(at) && at[fields[found]] !== undefined) at = at[fields[found++]];
+  return {
+    path: fields.slice(0, found).join('.'),
+    message: `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`,
+    fix: `Write the pod spec at ${location.specPath}, each field on the way an object spelt as Kubernetes spells it.`,
+  };
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few

@@ -130,6 +130,12 @@ describe('bad input', () => {
       'in.yaml document 2: document is a string, not a Kubernetes object',
       'in.yaml document 3: document is not a Kubernetes object: it has no kind',
     ]);
+    // each with the fix for its cause
+    expect(report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.remediation)).toEqual([
+      'Correct the document where the message says, so that it reads as Kubernetes reads YAML (sigs.k8s.io/yaml, UTF-8 text).',
+      'Write the document as a Kubernetes object: a mapping with apiVersion, kind and metadata.name (or remove it).',
+      'Add kind, a non-empty string.',
+    ]);
     expect(report.summary).toMatchObject({ objects: 4, errors: 3 });
   });
 
@@ -387,6 +393,14 @@ test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or witho
     '(input) document 3: CronJob has no pod spec at spec.jobTemplate.spec.template.spec '
       + '(Kubernetes requires one: is a field on the way misspelled?)',
   ]);
+  // at the field to change, or the last field the way to the pod spec has
+  expect(invalid.map(f => [f.path, f.remediation])).toEqual([
+    ['apiVersion', 'Set apiVersion to apps/v1, where Kubernetes 1.28 serves kind Deployment, with the fields that version defines.'],
+    ['apiVersion', 'Set apiVersion to apps/v1, where Kubernetes 1.28 serves kind DaemonSet, with the fields that version defines.'],
+    ['spec', 'Write the pod spec at spec.template.spec, each field on the way an object spelt as Kubernetes spells it.'],
+    ['spec.jobTemplate.spec.template',
+      'Write the pod spec at spec.jobTemplate.spec.template.spec, each field on the way an object spelt as Kubernetes spells it.'],
+  ]);
 });
 
 test('any built-in kind under an apiVersion Kubernetes does not serve is an error naming the versions that serve it', () => {
@@ -420,6 +434,42 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
   ]);
 });
 
+test('a kind not served as written is reported at apiVersion (or kind) and its line, with the apiVersion to use, in text and SARIF', () => {
+  const text = [
+    '# a Role in the core group', 'kind: Role', 'metadata: {name: r, namespace: ns}', 'apiVersion: v1', 'rules: []', '---',
+    'apiVersion: apps/v1', 'kind: deployment', 'metadata: {name: d}', '---',
+    'apiVersion: coordination.k8s.io/v1', 'kind: LeaseCandidate', 'metadata: {name: l}', '---',
+    'apiVersion: Apps/V1', 'kind: Deployment', 'metadata: {name: d}', '---',
+    'apiVersion: policy/v1beta1', 'kind: PodSecurityPolicy', 'metadata: {name: p}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'x.yaml'));
+  const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => [f.path, findingLine(f), f.remediation])).toEqual([
+    ['apiVersion', 4,
+      'Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, with the fields that version defines.'],
+    ['kind', 8, 'Set kind to Deployment.'],
+    ['apiVersion', 11, 'Set apiVersion to coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1, for a cluster whose Kubernetes '
+      + 'serves it there, with the fields that version defines.'],
+    ['apiVersion', 15, 'Set apiVersion to the GROUP/VERSION that serves kind Deployment (for a custom resource, its '
+      + 'CustomResourceDefinition\'s spec.group and a version it serves).'],
+    ['kind', 20, 'Use a kind Kubernetes 1.28 serves under policy/v1beta1, or for a custom resource the apiVersion its '
+      + 'CustomResourceDefinition declares (spec.group and a served version).'],
+  ]);
+  const lines = report.render(ReportFormat.TEXT).split('\n');
+  const role = lines.findIndex(l => l.includes('kind Role is not served'));
+  expect(lines.slice(role, role + 3)).toEqual([
+    '  ERROR [invalid-manifest] x.yaml document 0: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as '
+      + 'rbac.authorization.k8s.io/v1',
+    '        at apiVersion, line 4',
+    '        fix: Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, with the fields that version defines.',
+  ]);
+  const result = JSON.parse(report.render(ReportFormat.SARIF)).runs[0].results[0];
+  expect(result.message.text).toBe('x.yaml document 0: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as '
+    + 'rbac.authorization.k8s.io/v1. Fix: Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, '
+    + 'with the fields that version defines.');
+  expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'x.yaml' }, region: { startLine: 4 } });
+});
+
 describe('strict structure, as the API server\'s strict field validation', () => {
   const text = [
     'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d, labels: {version: 1}}', 'spec:', '  selector: {matchLabels: {app: a}}',
@@ -440,6 +490,24 @@ describe('strict structure, as the API server\'s strict field validation', () =>
         + 'Kubernetes\' strict field validation refuses it'],
       ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
         'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a number there'],
+    ]);
+  });
+
+  test('each says what to write: the field an unknown one misspells, a value\'s type and whether it wants quotes', () => {
+    const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'd.yaml'));
+    expect(report.findings.map(f => [f.path, findingLine(f), f.remediation])).toEqual([
+      ['metadata.labels["version"]', 3, 'Write metadata.labels["version"] as a string, in quotes ("1").'],
+      ['spec.template.spec.hostNetwork', 9, 'Write spec.template.spec.hostNetwork as a boolean (true or false), without quotes.'],
+      ['spec.template.spec.containers[0].securityContext.privilegd', 13, 'Rename the field to privileged (or remove it).'],
+      ['spec.template.spec.containers[0].securityContext.runAsUser', 13,
+        'Write spec.template.spec.containers[0].securityContext.runAsUser as a number, without quotes.'],
+    ]);
+    const pod = (container: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [container] } });
+    expect(new PolicyEngine().evaluate([pod({ name: 'a', image: 'x:1', Image: 'y', cmd: ['x'], securityContext: { runAsUser: [0] } })])
+      .findings.map(f => [f.path, f.remediation])).toEqual([
+      ['spec.containers[0].Image', 'Rename the field to image (or remove it).'],
+      ['spec.containers[0].cmd', 'Remove the field, or name one Container has.'],
+      ['spec.containers[0].securityContext.runAsUser', 'Write spec.containers[0].securityContext.runAsUser as a number.'],
     ]);
   });
 
@@ -634,6 +702,8 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
   ])('%s is an invalid-manifest error, never a silent pass', (_name, value, message) => {
     const report = new PolicyEngine().evaluate([guaranteed(value)]);
     expect(report.errors.map(f => f.message)).toEqual([`(input) document 0: annotation cdk8s-secure.io/guarantees ${message}`]);
+    expect(report.errors.map(f => [f.path, f.remediation])).toEqual([['metadata.annotations["cdk8s-secure.io/guarantees"]',
+      'Write cdk8s-secure.io/guarantees as a comma-separated list of the rule ids RULES.md lists.']]);
   });
 
   test('a document with image checks of its own is checked against them, the others against the evaluation', () => {
