@@ -395,9 +395,11 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
     object('extensions/v1beta1', 'NetworkPolicy'), object('extensions/v1beta1', 'Ingress'), object('batch/v1beta1', 'CronJob'),
     object('policy/v1beta1', 'PodSecurityPolicy'), object('v1', 'Role'), object('apps/v1', 'deployment'),
     object('flowcontrol.apiserver.k8s.io/v1alpha1', 'FlowSchema'), object('coordination.k8s.io/v1', 'LeaseCandidate'),
-    // served: by 1.28, or by a later Kubernetes; and custom resources of a built-in kind's name or of an unknown group
-    object('networking.k8s.io/v1', 'NetworkPolicy'), object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'),
-    object('serving.knative.dev/v1', 'Service'), object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
+    // served: by 1.28 (ComponentStatus read-only: its API has no create), or by a later Kubernetes; and custom resources of a
+    // built-in kind's name or of an unknown group
+    object('networking.k8s.io/v1', 'NetworkPolicy'), object('v1', 'ComponentStatus'),
+    object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'), object('serving.knative.dev/v1', 'Service'),
+    object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
   ];
   const invalid = new PolicyEngine().evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
   expect(invalid.map(f => f.message)).toEqual([
@@ -507,6 +509,40 @@ test('Argo templateDefaults are merged into each template, field by field, and f
       'container "main" of template "build" must not set securityContext.privileged=true'],
     ['run-as-non-root-user', 'spec.templateDefaults.securityContext.runAsUser', 7, 'pod must not set securityContext.runAsUser=0'],
   ]);
+});
+
+test('an Argo step\'s or DAG task\'s inline template runs a pod checked like a named template\'s, at its own fields and lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  securityContext: {runAsUser: 0}',
+    '  templateDefaults:', '    container: {securityContext: {allowPrivilegeEscalation: true}}', '  templates:', '  - name: main', '    steps:',
+    '    - - name: build', '        inline:', '          container:', '            image: "x:1"', '            securityContext:',
+    '              privileged: true', '  - name: graph', '    dag:', '      tasks:', '      - name: nested', '        inline:', '          steps:',
+    '          - - inline:', '                script: {image: "x:1", source: "true", securityContext: {privileged: true}}',
+  ].join('\n');
+  const report = new PolicyEngine({ pack: Packs.STRICT }).evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['privileged-container', 'privilege-escalation', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    ['privileged-container', 'spec.templates[0].steps[0][0].inline.container.securityContext.privileged', 16,
+      'container "main" of the inline template of step "build" must not set securityContext.privileged=true'],
+    ['privileged-container', 'spec.templates[1].dag.tasks[0].inline.steps[0][0].inline.script.securityContext.privileged', 24,
+      'container "main" of the inline template of step "steps[0][0]" must not set securityContext.privileged=true'],
+    // templateDefaults' container joins the container template, not the script one
+    ['privilege-escalation', 'spec.templateDefaults.container.securityContext.allowPrivilegeEscalation', 7,
+      'container "main" of the inline template of step "build" must set securityContext.allowPrivilegeEscalation=false'],
+    ['privilege-escalation', 'spec.templates[1].dag.tasks[0].inline.steps[0][0].inline.script.securityContext.allowPrivilegeEscalation', 24,
+      'container "main" of the inline template of step "steps[0][0]" must set securityContext.allowPrivilegeEscalation=false'],
+    ['run-as-non-root-user', 'spec.securityContext.runAsUser', 5, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+});
+
+test('Argo inline templates nested past the bound are reported as not checked, never walked further', () => {
+  let template: any = { container: { image: 'x:1', securityContext: { privileged: true } } };
+  for (let i = 0; i < 12; i++) template = { steps: [[{ name: `s${i}`, inline: template }]] };
+  const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
+    spec: { templates: [{ name: 'main', ...template }] } };
+  const deep = `spec.templates[0]${'.steps[0][0].inline'.repeat(9)}`;
+  expect(new PolicyEngine().evaluate([workflow]).findings.filter(f => f.ruleId === 'pod-template-not-checked')
+    .map(f => [f.path, f.message])).toEqual([[deep, `${deep} nests inline templates more than 8 deep: its pods are not checked`]]);
 });
 
 test('an Argo image given as an expression is not known, and image-tag says why', () => {
