@@ -1,7 +1,8 @@
 // One pass per App does everything cdk8s-secure checks at synth. cdk8s validates the whole
 // app once in App.synth() and again in every chart.toJson() that synth makes, and offers no
-// hook for "a synth starts" or "the files are written". So, once per loaded copy of cdk8s,
-// this module wraps App.synth, App.synthYaml and Chart.toJson (which Testing.synth calls):
+// hook for "a synth starts" or "the files are written". So, once per loaded copy of cdk8s (and
+// once for another copy's App class when a pass is made under its App), this module wraps
+// App.synth, App.synthYaml and Chart.toJson (which Testing.synth calls):
 // this is the library's one hook into cdk8s. It gives every App synthesised while the library
 // is loaded its pass, so YAML carrying a guarantee (an Include, a Helm chart, a raw ApiObject)
 // is held to it in an app with no cdk8s-secure construct and no Guard. Per synth the pass
@@ -50,7 +51,7 @@ interface Run {
 }
 
 const PASS_ID = 'cdk8s-secure';
-/** Marks a cdk8s App class as hooked, across copies of this library that share one cdk8s. */
+/** Marks a cdk8s App or Chart class as hooked, across copies of this library that share one cdk8s. */
 const HOOKED = Symbol.for('cdk8s-secure.synth-pass');
 
 /**
@@ -71,6 +72,8 @@ export class SynthPass extends Construct {
 
   private constructor(root: Construct) {
     super(root, PASS_ID);
+    // The App may come from another installed copy of cdk8s than the one this library loads.
+    hookAppClass(Object.getPrototypeOf(root));
     this.node.addValidation({ validate: () => this.validate() });
   }
 
@@ -164,22 +167,35 @@ export class SynthPass extends Construct {
   }
 }
 
-hookCdk8s();
+hookAppClass(App.prototype);
+hookChartClass();
 
-function hookCdk8s(): void {
-  const app = App.prototype as any;
-  if (app[HOOKED]) return;
-  Object.defineProperty(app, HOOKED, { value: true });
+/** Answers a chart's toJson() within a synth from the pass, once per cdk8s (copies of this library may share one). */
+function hookChartClass(): void {
+  const chart = Chart.prototype as any;
+  if (chart[HOOKED]) return;
+  Object.defineProperty(chart, HOOKED, { value: true });
+  const toJson = chart.toJson;
+  chart.toJson = function (this: Chart) {
+    return SynthPass.of(this).chartManifests(this) ?? toJson.call(this);
+  };
+}
+
+/**
+ * Wraps synth and synthYaml of the cdk8s App class whose prototype chain holds `prototype` (this
+ * library's cdk8s, or another copy's whose App is a root), once. Another copy's charts are not
+ * wrapped: they serialise their objects again to write them.
+ */
+function hookAppClass(prototype: any): void {
+  while (prototype && !Object.prototype.hasOwnProperty.call(prototype, 'synthYaml')) prototype = Object.getPrototypeOf(prototype);
+  if (!prototype || prototype[HOOKED]) return;
+  Object.defineProperty(prototype, HOOKED, { value: true });
   for (const method of ['synth', 'synthYaml'] as const) {
-    const original = app[method];
-    app[method] = function (this: App, ...args: unknown[]) {
+    const original = prototype[method];
+    prototype[method] = function (this: App, ...args: unknown[]) {
       return SynthPass.of(this).synthesising(() => original.apply(this, args), method === 'synth');
     };
   }
-  const toJson = Chart.prototype.toJson;
-  Chart.prototype.toJson = function (this: Chart) {
-    return SynthPass.of(this).chartManifests(this) ?? toJson.call(this);
-  };
 }
 
 /**

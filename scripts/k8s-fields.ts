@@ -24,21 +24,29 @@ function clientModels(dir: string): Map<string, Attribute[]> {
   return models;
 }
 
+const CREATE_BODY = /\b(create\w*)\([^)]*?\bbody: (\w+)/g;
+// 0.20 declares `readX(...): Promise<{ response: ...; body: T; }>`, 1.4 `readXWithHttpInfo(response: ResponseContext): Promise<HttpInfo<T>>`.
+const READ_RESULT = new RegExp(String.raw`\b(read\w*?)(?:WithHttpInfo\(response: ResponseContext\): Promise<HttpInfo<(\w+)>>`
+  + String.raw`|\([^)]*\): Promise<\{\s*response: [\w.]+;\s*body: (\w+);)`, 'g');
+
 /**
  * Kind to the apiVersions a client's API classes serve it at. A create method takes the kind as its
- * `body` (the .d.ts names the model) and posts it to the collection's path (the .js has it);
- * subresources (a path with `{name}`, e.g. pods/{name}/eviction) and custom objects are not kinds of their own.
+ * `body` (the .d.ts names the model) and posts it to the collection's path (the .js has it); a read
+ * method returns the kind (the .d.ts names it: `body: T` in 0.20, `HttpInfo<T>` in 1.4) from the path
+ * of one object (`/{name}`), which also finds the kinds served read-only (ComponentStatus has no create);
+ * subresources (a path with `{name}` before its end, e.g. pods/{name}/eviction) and custom objects are not kinds of their own.
  */
 function clientServedKinds(dir: string): Map<string, Set<string>> {
   const served = new Map<string, Set<string>>();
   for (const file of fs.readdirSync(dir).filter(f => f.endsWith('Api.js'))) {
     const js = fs.readFileSync(path.join(dir, file), 'utf8');
     const declarations = fs.readFileSync(path.join(dir, file.replace(/\.js$/, '.d.ts')), 'utf8');
-    const bodies = new Map([...declarations.matchAll(/\b(create\w*)\([^)]*?\bbody: (\w+)/g)].map(m => [m[1], m[2]]));
-    for (const m of js.matchAll(/\b(create\w*)\([^)]*\)\s*\{[\s\S]*?localVarPath = (?:this\.basePath \+ )?'([^']+)'/g)) {
-      const body = bodies.get(m[1]);
-      const at = /^\/api\/(v1)\/[^{]*$|^\/apis\/([^/{]+\/[^/{]+)\/[^{]*$/.exec(m[2].replace('{namespace}', 'ns'));
-      if (!body || !at) continue;
+    const kinds = new Map([...declarations.matchAll(CREATE_BODY), ...declarations.matchAll(READ_RESULT)].map(m => [m[1], m[2] ?? m[3]]));
+    for (const m of js.matchAll(/\b((?:create|read)\w*)\([^)]*\)\s*\{[\s\S]*?localVarPath = (?:this\.basePath \+ )?'([^']+)'/g)) {
+      const body = kinds.get(m[1]);
+      const collection = m[1].startsWith('read') ? m[2].replace(/\/\{name\}$/, '') : m[2];
+      const at = /^\/api\/(v1)\/[^{]*$|^\/apis\/([^/{]+\/[^/{]+)\/[^{]*$/.exec(collection.replace('{namespace}', 'ns'));
+      if (!body || !at || (m[1].startsWith('read') && collection === m[2])) continue;
       // AuthenticationV1TokenRequest and V1beta3FlowSchema alike: the kind follows the version.
       const kind = body.replace(/^(?:[A-Z][a-z]*)*?V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, '');
       if (!served.has(kind)) served.set(kind, new Set());

@@ -166,8 +166,6 @@ test("a Guard attaches under another cdk8s copy's App and fails its synth", () =
   });
   const app = new other8s!.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'brands-')) });
   expect(other8s!.App === App).toBe(false);
-  // Only the findings are asked of it: reports are written after App.synth() by the synth pass's hook,
-  // which wraps the App class of the cdk8s this library loads.
   const guard = Guard.attach(app, { reportFormats: [], imageRecord: false, printSummary: false });
   expect(Guard.of(app)).toBe(guard);
   const c = new other8s!.Chart(app, 'c');
@@ -177,4 +175,22 @@ test("a Guard attaches under another cdk8s copy's App and fails its synth", () =
       + 'nor the pod sets it) (at spec.securityContext.runAsNonRoot). Fix: Set spec.securityContext.runAsNonRoot=true and do not set '
       + 'it to false on the pod or any container.',
   ]);
+});
+
+test("under another cdk8s copy's App, the Guard's reports are written after its synth", () => {
+  let other8s: typeof import('cdk8s') | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second copy of cdk8s, from a fresh module registry
+    other8s = require('cdk8s');
+  });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'brands-'));
+  const app = new other8s!.App({ outdir: path.join(root, 'dist') });
+  Guard.attach(app, { printSummary: false });
+  const c = new other8s!.Chart(app, 'c');
+  // cdk8s-plus constructs cannot live under another cdk8s's App (its resolvers do not know their Lazy values); raw ApiObjects can.
+  new other8s!.ApiObject(c, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'production' } });
+  app.synth();
+  expect(fs.readdirSync(path.join(root, 'compliance')).sort())
+    .toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'images.json']);
+  expect(JSON.parse(fs.readFileSync(path.join(root, 'compliance', 'compliance.json'), 'utf8')).summary.errors).toBe(0);
 });

@@ -214,8 +214,9 @@ export class PolicyEngine {
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     let guarantee = this.guarantees.get(key);
     if (!guarantee) {
-      const { ruleIds, problem } = parseGuarantees(value, this.preparedIndex);
-      const raised = new Set(problem ? [] : ruleIds.map(id => this.preparedIndex.get(id)!));
+      const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
+      const raised = new Set(message ? [] : ruleIds.map(id => this.preparedIndex.get(id)!));
+      const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
       this.guarantees.set(key, guarantee = { raised, problem });
     }
     return guarantee;
@@ -266,22 +267,20 @@ export class PolicyEngine {
       const ref = objects[d] = objectRefOf(doc);
       rememberObject(ref, manifest);
       // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
-      const unreadable = doc.parseError ?? manifestProblem(manifest)
-        ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
+      const unreadable = (doc.parseError === undefined ? undefined : { path: '', message: doc.parseError, fix: PARSE_FIX })
+        ?? manifestProblem(manifest) ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
       if (problem) {
         statuses[d * width] = NON_COMPLIANT;
-        findings.push(invalid(ref, `${where(doc)}: ${problem}`));
+        findings.push(invalid(ref, doc, problem));
         continue;
       }
       // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
       const structure = views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
       if (structure.length > 0) {
         statuses[d * width] = NON_COMPLIANT;
-        for (const p of structure) {
-          findings.push(invalid(ref, `${where(doc)}: ${p.message}`, p.path));
-        }
+        for (const p of structure) findings.push(invalid(ref, doc, p));
         continue;
       }
       statuses[d * width] = COMPLIANT;
@@ -396,7 +395,7 @@ interface Guarantee {
   /** Indices (in the engine's prepared rules) of the guaranteed rules. */
   readonly raised: ReadonlySet<number>;
   /** Set when the annotation is malformed: the object is then an `invalid-manifest` finding. */
-  readonly problem?: string;
+  readonly problem?: StructureProblem;
 }
 
 /** What one set of image settings makes of the rules: which it configures, and the rule lists. */
@@ -421,16 +420,25 @@ function isCustomResource(apiVersion: string): boolean {
   return dot >= 0 && dot < slash && !apiVersion.slice(0, slash).endsWith('k8s.io');
 }
 
-function invalid(object: ObjectRef, message: string, path = ''): Finding {
+/** An invalid-manifest finding for `problem`, with the fix for its cause (the rule's own remediation sums up them all). */
+function invalid(object: ObjectRef, doc: ManifestDocument, problem: StructureProblem): Finding {
   return {
-    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path,
-    message, remediation: INVALID_MANIFEST_RULE.remediation, suppressed: false,
+    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: problem.path,
+    message: `${where(doc)}: ${problem.message}`, remediation: problem.fix, suppressed: false,
   };
 }
 
-function manifestProblem(manifest: any): string | undefined {
+const PARSE_FIX = 'Correct the document where the message says, so that it reads as Kubernetes reads YAML (sigs.k8s.io/yaml, UTF-8 text).';
+const GUARANTEES_PATH = `metadata.annotations[${JSON.stringify(GUARANTEES_ANNOTATION)}]`;
+const GUARANTEES_FIX = `Write ${GUARANTEES_ANNOTATION} as a comma-separated list of the rule ids RULES.md lists.`;
+
+function manifestProblem(manifest: any): StructureProblem | undefined {
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) {
-    return `document is ${Array.isArray(manifest) ? 'a list' : manifest === null ? 'empty' : `a ${typeof manifest}`}, not a Kubernetes object`;
+    return {
+      path: '',
+      message: `document is ${Array.isArray(manifest) ? 'a list' : manifest === null ? 'empty' : `a ${typeof manifest}`}, not a Kubernetes object`,
+      fix: 'Write the document as a Kubernetes object: a mapping with apiVersion, kind and metadata.name (or remove it).',
+    };
   }
   const hasName = typeof manifest.metadata?.name === 'string' || typeof manifest.metadata?.generateName === 'string';
   if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && typeof manifest.kind === 'string' && manifest.kind !== '' && hasName) {
@@ -438,7 +446,11 @@ function manifestProblem(manifest: any): string | undefined {
   }
   const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
   if (!hasName) missing.push('metadata.name');
-  return `document is not a Kubernetes object: it has no ${missing.join(', ')}`;
+  return {
+    path: '',
+    message: `document is not a Kubernetes object: it has no ${missing.join(', ')}`,
+    fix: `Add ${missing.join(', ')}, ${missing.length > 1 ? 'each ' : ''}a non-empty string${hasName ? '' : ' (or metadata.generateName)'}.`,
+  };
 }
 
 function where(doc: ManifestDocument): string {

@@ -13,6 +13,7 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   ClusterRole: ['rbac.authorization.k8s.io/v1'],
   ClusterRoleBinding: ['rbac.authorization.k8s.io/v1'],
   ClusterTrustBundle: ['certificates.k8s.io/v1alpha1', '+certificates.k8s.io/v1beta1'],
+  ComponentStatus: ['v1'],
   ConfigMap: ['v1'],
   ControllerRevision: ['apps/v1'],
   CronJob: ['batch/v1'],

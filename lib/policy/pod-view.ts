@@ -4,6 +4,7 @@
 // image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
 import { PodPlacement, placementOfSpec } from './checks/pool';
+import type { StructureProblem } from './structure';
 
 // Performance note: the engine reads these fields for every object it checks, so the
 // reads below are written out as named property accesses (`spec.containers`), never as
@@ -63,8 +64,8 @@ export interface UncheckedPart {
 
 /** Where an Argo workflow spec at `base` keeps its pods, for RULES.md. */
 function argoPodsAt(base: string): string {
-  return `${base}.templates[]: .container, .script or .containerSet.containers[], with .initContainers[] and .sidecars[]; `
-    + `pod fields from the template, else from ${base}`;
+  return `${base}.templates[] and the inline templates of their steps and DAG tasks (.steps[][].inline, .dag.tasks[].inline): `
+    + `.container, .script or .containerSet.containers[], with .initContainers[] and .sidecars[]; pod fields from the template, else from ${base}`;
 }
 
 /** Pods of well-known custom resources: checked like those of the built-in kinds. */
@@ -155,13 +156,21 @@ function builtInLocationOf(manifest: any): PodLocation | undefined {
 
 /**
  * Why a built-in pod-bearing kind, at the apiVersion that serves it, carries no pod the rules can
- * read, or undefined: no pod spec where the kind keeps it. (A kind under an apiVersion that does
- * not serve it is structure.ts's `apiVersionProblem`.)
+ * read, or undefined: no pod spec where the kind keeps it, at the last field on the way it has. (A
+ * kind under an apiVersion that does not serve it is structure.ts's `apiVersionProblem`.)
  */
-export function podSpecProblem(manifest: any): string | undefined {
+export function podSpecProblem(manifest: any): StructureProblem | undefined {
   const location = builtInLocationOf(manifest);
   if (!location || isObject(location.holder(manifest)?.spec)) return undefined;
-  return `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`;
+  const fields = location.specPath.split('.');
+  let found = 0;
+  let at: any = manifest;
+  while (found < fields.length && isObject(at) && at[fields[found]] !== undefined) at = at[fields[found++]];
+  return {
+    path: fields.slice(0, found).join('.'),
+    message: `${manifest.kind} has no pod spec at ${location.specPath} (Kubernetes requires one: is a field on the way misspelled?)`,
+    fix: `Write the pod spec at ${location.specPath}, each field on the way an object spelt as Kubernetes spells it.`,
+  };
 }
 
 // Parsed image references, shared by every view in the process. Clusters run the same few
@@ -464,7 +473,8 @@ function fieldAt(value: any, path: string): any {
 
 /**
  * The pods an Argo workflow spec runs: one per template that runs user containers (`container`,
- * `script`, `containerSet`), as the workflow controller builds it (workflowpod.go), the workflow's
+ * `script`, `containerSet`), named or written inline in a step or DAG task (see `argoTemplates`),
+ * as the workflow controller builds it (workflowpod.go), the workflow's
  * templateDefaults merged into the template first: the template's containers with its
  * `initContainers` and `sidecars`; securityContext, serviceAccountName,
  * automountServiceAccountToken, nodeSelector, affinity, tolerations and priority class from the
@@ -475,17 +485,15 @@ function fieldAt(value: any, path: string): any {
  * at run time, which pod-template-not-checked reports.
  */
 function argoPods(workflow: any, at: string): PodView | undefined {
-  const templates = isObject(workflow) ? workflow.templates : undefined;
-  if (!Array.isArray(templates)) return undefined;
+  if (!isObject(workflow) || !Array.isArray(workflow.templates)) return undefined;
+  const templates = argoTemplates(workflow, at);
   let pods: PodView | undefined;
   // Built last to first, so the chain runs in document order.
   for (let i = templates.length - 1; i >= 0; i--) {
-    if (!isObject(templates[i])) continue;
-    const here = `${at}.templates[${i}]`;
+    const here = templates[i].at;
     const origins = new Map<string, string>();
-    const t = withDefaults(workflow.templateDefaults, templates[i], here, `${at}.templateDefaults`, origins);
-    const owner = ` of template ${JSON.stringify(typeof t.name === 'string' ? t.name : `#${i}`)}`;
-    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, owner, 'Argo Workflows');
+    const t = withDefaults(workflow.templateDefaults, templates[i].template, here, `${at}.templateDefaults`, origins);
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, templates[i].owner, 'Argo Workflows');
     if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
     else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
     else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
@@ -513,6 +521,44 @@ function argoPods(workflow: any, at: string): PodView | undefined {
     pods = pod.build(pods);
   }
   return pods;
+}
+
+/** A template of an Argo workflow spec: where it is, and what holds its containers, for messages. */
+interface ArgoTemplate {
+  readonly template: { [field: string]: any };
+  readonly at: string;
+  readonly owner: string;
+}
+
+/**
+ * How deep inline templates nest (a step's inline template whose own steps have inline templates, ...):
+ * Argo's schema leaves the recursion open, so past this the rest is reported as not checked, never walked unbounded.
+ */
+const INLINE_DEPTH = 8;
+
+/**
+ * The templates of an Argo workflow spec at `at`, in document order: each named template, followed by the
+ * inline templates of its steps (`steps[][].inline`) and DAG tasks (`dag.tasks[].inline`), which are full
+ * templates the controller runs as it runs named ones. `tooDeep` gets the path of each inline template nested past INLINE_DEPTH.
+ */
+function argoTemplates(workflow: any, at: string, tooDeep: (path: string) => void = () => undefined): ArgoTemplate[] {
+  const found: ArgoTemplate[] = [];
+  const add = (template: unknown, here: string, owner: string, depth: number): void => {
+    if (!isObject(template)) return;
+    found.push({ template, at: here, owner });
+    const inline = (item: unknown, itemAt: string, what: string): void => {
+      if (!isObject(item) || !isObject(item.inline)) return;
+      if (depth >= INLINE_DEPTH) return tooDeep(`${itemAt}.inline`);
+      const name = typeof item.name === 'string' ? item.name : itemAt.slice(itemAt.lastIndexOf('.') + 1);
+      add(item.inline, `${itemAt}.inline`, ` of the inline template of ${what} ${JSON.stringify(name)}`, depth + 1);
+    };
+    listOf(template.steps).forEach((group, g) => listOf(group).forEach((step, s) => inline(step, `${here}.steps[${g}][${s}]`, 'step')));
+    listOf(isObject(template.dag) ? template.dag.tasks : undefined).forEach((task, k) => inline(task, `${here}.dag.tasks[${k}]`, 'task'));
+  };
+  listOf(workflow.templates).forEach((t, i) => {
+    add(t, `${at}.templates[${i}]`, ` of template ${JSON.stringify(isObject(t) && typeof t.name === 'string' ? t.name : `#${i}`)}`, 0);
+  });
+  return found;
 }
 
 /** What a template runs; with templateDefaults merged in, the template's own kind stays (the controller keeps it). */
@@ -586,7 +632,8 @@ const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
 
 /**
  * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
- * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time.
+ * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time;
+ * inline templates nested past INLINE_DEPTH are not read at all.
  */
 function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   if (!isObject(workflow)) return [];
@@ -596,9 +643,10 @@ function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   const found: UncheckedPart[] = [];
   if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
   if (fieldAt(workflow, 'templateDefaults.podSpecPatch') !== undefined) found.push(patched(`${at}.templateDefaults.podSpecPatch`));
-  listOf(workflow.templates).forEach((t, i) => {
-    if (isObject(t) && t.podSpecPatch !== undefined) found.push(patched(`${at}.templates[${i}].podSpecPatch`));
+  const tooDeep = (path: string) => found.push({
+    path, message: `${path} nests inline templates more than ${INLINE_DEPTH} deep: its pods are not checked`,
   });
+  for (const t of argoTemplates(workflow, at, tooDeep)) if (t.template.podSpecPatch !== undefined) found.push(patched(`${t.at}.podSpecPatch`));
   return found;
 }
 

@@ -32,36 +32,61 @@ const KINDS_BY_LOWER_CASE = new Map(Object.keys(SERVED_KINDS).map(kind => [kind.
 
 /**
  * Why an object of a built-in API group is not served as written, or undefined: its kind is not
- * served at its apiVersion (the API server answers "no matches for kind"). An apiVersion a later
- * Kubernetes (to 1.33) adds is accepted, as the field tables accept later fields. An object of any
- * other group is a custom resource: a `Service` of serving.knative.dev/v1 is Knative's.
+ * served at its apiVersion (the API server answers "no matches for kind"), at the field to change
+ * and with the apiVersion or kind to use. An apiVersion a later Kubernetes (to 1.33) adds is
+ * accepted, as the field tables accept later fields. An object of any other group is a custom
+ * resource: a `Service` of serving.knative.dev/v1 is Knative's.
  */
-export function apiVersionProblem(manifest: any): string | undefined {
+export function apiVersionProblem(manifest: any): StructureProblem | undefined {
   const kind = manifest.kind;
   const apiVersion = manifest.apiVersion;
   const served = Object.prototype.hasOwnProperty.call(SERVED_KINDS, kind) ? SERVED_KINDS[kind] : undefined;
   if (served && (served.includes(apiVersion) || served.includes(`+${apiVersion}`))) return undefined;
   if (!SERVABLE.test(apiVersion)) {
-    return `apiVersion "${apiVersion}" names no API Kubernetes can serve: it is GROUP/VERSION (or VERSION for the core group), `
-      + 'the group a lower-case DNS name (e.g. apps, example.com) and the version a lower-case label (e.g. v1, v1beta1)';
+    return {
+      path: 'apiVersion',
+      message: `apiVersion "${apiVersion}" names no API Kubernetes can serve: it is GROUP/VERSION (or VERSION for the core group), `
+        + 'the group a lower-case DNS name (e.g. apps, example.com) and the version a lower-case label (e.g. v1, v1beta1)',
+      fix: `Set apiVersion to the GROUP/VERSION that serves kind ${kind} (for a custom resource, its CustomResourceDefinition's `
+        + 'spec.group and a version it serves).',
+    };
   }
   if (!BUILT_IN_GROUPS.has(groupOf(apiVersion))) return undefined;
   const problem = `kind ${kind} is not served under apiVersion "${apiVersion}"`;
   if (!served) {
     const near = KINDS_BY_LOWER_CASE.get(kind.toLowerCase());
-    return `${problem}; Kubernetes 1.28 serves no kind ${kind}${near ? ` (kinds are case-sensitive: ${near}?)` : ''}`;
+    return {
+      path: 'kind',
+      message: `${problem}; Kubernetes 1.28 serves no kind ${kind}${near ? ` (kinds are case-sensitive: ${near}?)` : ''}`,
+      fix: near ? `Set kind to ${near}.` : `Use a kind Kubernetes 1.28 serves under ${apiVersion}, or for a custom resource the apiVersion `
+        + 'its CustomResourceDefinition declares (spec.group and a served version).',
+    };
   }
   const now = served.filter(v => !v.startsWith('+'));
   const later = served.filter(v => v.startsWith('+')).map(v => v.slice(1));
   const laterText = later.length ? `a later Kubernetes (to 1.33) serves it as ${later.join(' or ')}` : '';
-  if (now.length === 0) return `${problem}; Kubernetes 1.28 does not serve it, ${laterText}`;
-  return `${problem}; Kubernetes 1.28 serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`;
+  if (now.length === 0) {
+    return {
+      path: 'apiVersion',
+      message: `${problem}; Kubernetes 1.28 does not serve it, ${laterText}`,
+      fix: `Set apiVersion to ${later.join(' or ')}, for a cluster whose Kubernetes serves it there, with the fields that version defines.`,
+    };
+  }
+  return {
+    path: 'apiVersion',
+    message: `${problem}; Kubernetes 1.28 serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`,
+    fix: `Set apiVersion to ${now.join(' or ')}, where Kubernetes 1.28 serves kind ${kind}, with the fields that version defines.`,
+  };
 }
 
-/** One place where an object does not fit the schema: the JSON path and what is wrong there. */
+/**
+ * Why Kubernetes would refuse an object as written: the JSON path of the field at fault ('' for the
+ * document), what is wrong there and what to write instead.
+ */
 export interface StructureProblem {
   readonly path: string;
   readonly message: string;
+  readonly fix: string;
 }
 
 /** The most problems reported for one object (the first ones, in document order). */
@@ -149,6 +174,42 @@ function wanted(d: Descriptor): string {
   return WANTED[d.type] ?? `an object (${typeName(d.type)})`;
 }
 
+/** How to write `value` at `path` as `d` wants it: a number or boolean in quotes is a string to JSON, and a string wants them. */
+function rewrite(path: string, value: unknown, d: Descriptor): string {
+  const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'boolean');
+  const bare = (typeof value === 'number' || typeof value === 'boolean') && d.scalar === 'string';
+  return `Write ${path} as ${wanted(d)}${quoted ? ', without quotes' : bare ? `, in quotes ("${String(value)}")` : ''}.`;
+}
+
+/**
+ * The field of `fields` that `key` most likely misspells: the same but for case, or at most two
+ * letters added, dropped or changed (one for short names), else undefined.
+ */
+function nearestField(key: string, fields: ReadonlyMap<string, Descriptor>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = key.length > 5 ? 3 : 2;
+  for (const field of fields.keys()) {
+    const distance = field.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, field, bestDistance);
+    if (distance < bestDistance) [best, bestDistance] = [field, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance of `a` and `b`, or `bound` when it is at least that (so long names cost little). */
+function editDistance(a: string, b: string, bound: number): number {
+  if (Math.abs(a.length - b.length) >= bound) return bound;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    if (Math.min(...row) >= bound) return bound;
+    previous = row;
+  }
+  return Math.min(previous[b.length], bound);
+}
+
 function fits(value: unknown, d: Descriptor): boolean {
   switch (d.form) {
     case LIST: return Array.isArray(value);
@@ -179,7 +240,7 @@ class Walk {
     if (value === null || value === undefined || d.form === ANY || this.problems.length >= MOST) return;
     if (!fits(value, d)) {
       const path = this.path();
-      this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there` });
+      this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
     const segments = this.segments;
@@ -212,7 +273,12 @@ class Walk {
       if (field === undefined) {
         if (this.problems.length < MOST) {
           const path = this.path();
-          this.problems.push({ path, message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it` });
+          const near = nearestField(key, fields);
+          this.problems.push({
+            path,
+            message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it`,
+            fix: near ? `Rename the field to ${near} (or remove it).` : `Remove the field, or name one ${typeName(d.type)} has.`,
+          });
         }
       } else {
         let item: unknown;

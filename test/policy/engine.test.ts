@@ -130,6 +130,12 @@ describe('bad input', () => {
       'in.yaml document 2: document is a string, not a Kubernetes object',
       'in.yaml document 3: document is not a Kubernetes object: it has no kind',
     ]);
+    // each with the fix for its cause
+    expect(report.findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.remediation)).toEqual([
+      'Correct the document where the message says, so that it reads as Kubernetes reads YAML (sigs.k8s.io/yaml, UTF-8 text).',
+      'Write the document as a Kubernetes object: a mapping with apiVersion, kind and metadata.name (or remove it).',
+      'Add kind, a non-empty string.',
+    ]);
     expect(report.summary).toMatchObject({ objects: 4, errors: 3 });
   });
 
@@ -387,6 +393,14 @@ test('a pod-bearing kind under an apiVersion Kubernetes does not serve, or witho
     '(input) document 3: CronJob has no pod spec at spec.jobTemplate.spec.template.spec '
       + '(Kubernetes requires one: is a field on the way misspelled?)',
   ]);
+  // at the field to change, or the last field the way to the pod spec has
+  expect(invalid.map(f => [f.path, f.remediation])).toEqual([
+    ['apiVersion', 'Set apiVersion to apps/v1, where Kubernetes 1.28 serves kind Deployment, with the fields that version defines.'],
+    ['apiVersion', 'Set apiVersion to apps/v1, where Kubernetes 1.28 serves kind DaemonSet, with the fields that version defines.'],
+    ['spec', 'Write the pod spec at spec.template.spec, each field on the way an object spelt as Kubernetes spells it.'],
+    ['spec.jobTemplate.spec.template',
+      'Write the pod spec at spec.jobTemplate.spec.template.spec, each field on the way an object spelt as Kubernetes spells it.'],
+  ]);
 });
 
 test('any built-in kind under an apiVersion Kubernetes does not serve is an error naming the versions that serve it', () => {
@@ -395,9 +409,11 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
     object('extensions/v1beta1', 'NetworkPolicy'), object('extensions/v1beta1', 'Ingress'), object('batch/v1beta1', 'CronJob'),
     object('policy/v1beta1', 'PodSecurityPolicy'), object('v1', 'Role'), object('apps/v1', 'deployment'),
     object('flowcontrol.apiserver.k8s.io/v1alpha1', 'FlowSchema'), object('coordination.k8s.io/v1', 'LeaseCandidate'),
-    // served: by 1.28, or by a later Kubernetes; and custom resources of a built-in kind's name or of an unknown group
-    object('networking.k8s.io/v1', 'NetworkPolicy'), object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'),
-    object('serving.knative.dev/v1', 'Service'), object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
+    // served: by 1.28 (ComponentStatus read-only: its API has no create), or by a later Kubernetes; and custom resources of a
+    // built-in kind's name or of an unknown group
+    object('networking.k8s.io/v1', 'NetworkPolicy'), object('v1', 'ComponentStatus'),
+    object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'), object('serving.knative.dev/v1', 'Service'),
+    object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
   ];
   const invalid = new PolicyEngine().evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
   expect(invalid.map(f => f.message)).toEqual([
@@ -416,6 +432,42 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
     '(input) document 7: kind LeaseCandidate is not served under apiVersion "coordination.k8s.io/v1"; Kubernetes 1.28 does not serve it, '
       + 'a later Kubernetes (to 1.33) serves it as coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1',
   ]);
+});
+
+test('a kind not served as written is reported at apiVersion (or kind) and its line, with the apiVersion to use, in text and SARIF', () => {
+  const text = [
+    '# a Role in the core group', 'kind: Role', 'metadata: {name: r, namespace: ns}', 'apiVersion: v1', 'rules: []', '---',
+    'apiVersion: apps/v1', 'kind: deployment', 'metadata: {name: d}', '---',
+    'apiVersion: coordination.k8s.io/v1', 'kind: LeaseCandidate', 'metadata: {name: l}', '---',
+    'apiVersion: Apps/V1', 'kind: Deployment', 'metadata: {name: d}', '---',
+    'apiVersion: policy/v1beta1', 'kind: PodSecurityPolicy', 'metadata: {name: p}',
+  ].join('\n');
+  const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'x.yaml'));
+  const invalid = report.findings.filter(f => f.ruleId === 'invalid-manifest');
+  expect(invalid.map(f => [f.path, findingLine(f), f.remediation])).toEqual([
+    ['apiVersion', 4,
+      'Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, with the fields that version defines.'],
+    ['kind', 8, 'Set kind to Deployment.'],
+    ['apiVersion', 11, 'Set apiVersion to coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1, for a cluster whose Kubernetes '
+      + 'serves it there, with the fields that version defines.'],
+    ['apiVersion', 15, 'Set apiVersion to the GROUP/VERSION that serves kind Deployment (for a custom resource, its '
+      + 'CustomResourceDefinition\'s spec.group and a version it serves).'],
+    ['kind', 20, 'Use a kind Kubernetes 1.28 serves under policy/v1beta1, or for a custom resource the apiVersion its '
+      + 'CustomResourceDefinition declares (spec.group and a served version).'],
+  ]);
+  const lines = report.render(ReportFormat.TEXT).split('\n');
+  const role = lines.findIndex(l => l.includes('kind Role is not served'));
+  expect(lines.slice(role, role + 3)).toEqual([
+    '  ERROR [invalid-manifest] x.yaml document 0: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as '
+      + 'rbac.authorization.k8s.io/v1',
+    '        at apiVersion, line 4',
+    '        fix: Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, with the fields that version defines.',
+  ]);
+  const result = JSON.parse(report.render(ReportFormat.SARIF)).runs[0].results[0];
+  expect(result.message.text).toBe('x.yaml document 0: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as '
+    + 'rbac.authorization.k8s.io/v1. Fix: Set apiVersion to rbac.authorization.k8s.io/v1, where Kubernetes 1.28 serves kind Role, '
+    + 'with the fields that version defines.');
+  expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'x.yaml' }, region: { startLine: 4 } });
 });
 
 describe('strict structure, as the API server\'s strict field validation', () => {
@@ -438,6 +490,24 @@ describe('strict structure, as the API server\'s strict field validation', () =>
         + 'Kubernetes\' strict field validation refuses it'],
       ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
         'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a number there'],
+    ]);
+  });
+
+  test('each says what to write: the field an unknown one misspells, a value\'s type and whether it wants quotes', () => {
+    const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'd.yaml'));
+    expect(report.findings.map(f => [f.path, findingLine(f), f.remediation])).toEqual([
+      ['metadata.labels["version"]', 3, 'Write metadata.labels["version"] as a string, in quotes ("1").'],
+      ['spec.template.spec.hostNetwork', 9, 'Write spec.template.spec.hostNetwork as a boolean (true or false), without quotes.'],
+      ['spec.template.spec.containers[0].securityContext.privilegd', 13, 'Rename the field to privileged (or remove it).'],
+      ['spec.template.spec.containers[0].securityContext.runAsUser', 13,
+        'Write spec.template.spec.containers[0].securityContext.runAsUser as a number, without quotes.'],
+    ]);
+    const pod = (container: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [container] } });
+    expect(new PolicyEngine().evaluate([pod({ name: 'a', image: 'x:1', Image: 'y', cmd: ['x'], securityContext: { runAsUser: [0] } })])
+      .findings.map(f => [f.path, f.remediation])).toEqual([
+      ['spec.containers[0].Image', 'Rename the field to image (or remove it).'],
+      ['spec.containers[0].cmd', 'Remove the field, or name one Container has.'],
+      ['spec.containers[0].securityContext.runAsUser', 'Write spec.containers[0].securityContext.runAsUser as a number.'],
     ]);
   });
 
@@ -507,6 +577,40 @@ test('Argo templateDefaults are merged into each template, field by field, and f
       'container "main" of template "build" must not set securityContext.privileged=true'],
     ['run-as-non-root-user', 'spec.templateDefaults.securityContext.runAsUser', 7, 'pod must not set securityContext.runAsUser=0'],
   ]);
+});
+
+test('an Argo step\'s or DAG task\'s inline template runs a pod checked like a named template\'s, at its own fields and lines', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Workflow', 'metadata: {name: wf, namespace: ci}', 'spec:', '  securityContext: {runAsUser: 0}',
+    '  templateDefaults:', '    container: {securityContext: {allowPrivilegeEscalation: true}}', '  templates:', '  - name: main', '    steps:',
+    '    - - name: build', '        inline:', '          container:', '            image: "x:1"', '            securityContext:',
+    '              privileged: true', '  - name: graph', '    dag:', '      tasks:', '      - name: nested', '        inline:', '          steps:',
+    '          - - inline:', '                script: {image: "x:1", source: "true", securityContext: {privileged: true}}',
+  ].join('\n');
+  const report = new PolicyEngine({ pack: Packs.STRICT }).evaluateDocuments(parseManifests(text, 'wf.yaml'));
+  const rules = ['privileged-container', 'privilege-escalation', 'run-as-non-root-user'];
+  expect(report.findings.filter(f => rules.includes(f.ruleId)).map(f => [f.ruleId, f.path, findingLine(f), f.message])).toEqual([
+    ['privileged-container', 'spec.templates[0].steps[0][0].inline.container.securityContext.privileged', 16,
+      'container "main" of the inline template of step "build" must not set securityContext.privileged=true'],
+    ['privileged-container', 'spec.templates[1].dag.tasks[0].inline.steps[0][0].inline.script.securityContext.privileged', 24,
+      'container "main" of the inline template of step "steps[0][0]" must not set securityContext.privileged=true'],
+    // templateDefaults' container joins the container template, not the script one
+    ['privilege-escalation', 'spec.templateDefaults.container.securityContext.allowPrivilegeEscalation', 7,
+      'container "main" of the inline template of step "build" must set securityContext.allowPrivilegeEscalation=false'],
+    ['privilege-escalation', 'spec.templates[1].dag.tasks[0].inline.steps[0][0].inline.script.securityContext.allowPrivilegeEscalation', 24,
+      'container "main" of the inline template of step "steps[0][0]" must set securityContext.allowPrivilegeEscalation=false'],
+    ['run-as-non-root-user', 'spec.securityContext.runAsUser', 5, 'pod must not set securityContext.runAsUser=0'],
+  ]);
+});
+
+test('Argo inline templates nested past the bound are reported as not checked, never walked further', () => {
+  let template: any = { container: { image: 'x:1', securityContext: { privileged: true } } };
+  for (let i = 0; i < 12; i++) template = { steps: [[{ name: `s${i}`, inline: template }]] };
+  const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf', namespace: 'ci' },
+    spec: { templates: [{ name: 'main', ...template }] } };
+  const deep = `spec.templates[0]${'.steps[0][0].inline'.repeat(9)}`;
+  expect(new PolicyEngine().evaluate([workflow]).findings.filter(f => f.ruleId === 'pod-template-not-checked')
+    .map(f => [f.path, f.message])).toEqual([[deep, `${deep} nests inline templates more than 8 deep: its pods are not checked`]]);
 });
 
 test('an Argo image given as an expression is not known, and image-tag says why', () => {
@@ -598,6 +702,8 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
   ])('%s is an invalid-manifest error, never a silent pass', (_name, value, message) => {
     const report = new PolicyEngine().evaluate([guaranteed(value)]);
     expect(report.errors.map(f => f.message)).toEqual([`(input) document 0: annotation cdk8s-secure.io/guarantees ${message}`]);
+    expect(report.errors.map(f => [f.path, f.remediation])).toEqual([['metadata.annotations["cdk8s-secure.io/guarantees"]',
+      'Write cdk8s-secure.io/guarantees as a comma-separated list of the rule ids RULES.md lists.']]);
   });
 
   test('a document with image checks of its own is checked against them, the others against the evaluation', () => {
