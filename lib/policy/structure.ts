@@ -107,10 +107,12 @@ interface Descriptor {
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
-  fields: { [field: string]: Descriptor | undefined } | undefined;
+  fields: FieldTable | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
 }
+
+type FieldTable = { readonly [field: string]: Descriptor | undefined };
 
 const DESCRIPTORS = new Map<string, Descriptor>();
 
@@ -125,10 +127,11 @@ function descriptor(type: string): Descriptor {
     d = { form: ANY, scalar: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
-    d = { form: OBJECT, scalar: '', item: undefined, fields: Object.create(null), type };
+    const fields: { [field: string]: Descriptor } = Object.create(null);
+    d = { form: OBJECT, scalar: '', item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
-    for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) d.fields![field] = descriptor(fieldType.replace(/^\+/, ''));
+    for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
@@ -185,10 +188,10 @@ function rewrite(path: string, value: unknown, d: Descriptor): string {
  * The field of `fields` that `key` most likely misspells: the same but for case, or at most two
  * letters added, dropped or changed (one for short names), else undefined.
  */
-function nearestField(key: string, fields: ReadonlyMap<string, Descriptor>): string | undefined {
+function nearestField(key: string, fields: FieldTable): string | undefined {
   let best: string | undefined;
   let bestDistance = key.length > 5 ? 3 : 2;
-  for (const field of fields.keys()) {
+  for (const field in fields) {
     const distance = field.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, field, bestDistance);
     if (distance < bestDistance) [best, bestDistance] = [field, distance];
   }
