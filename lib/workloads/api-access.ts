@@ -34,30 +34,78 @@ function engine(): PolicyEngine {
   return grantEngine;
 }
 
-/** `value` as a non-empty list of non-empty strings, or an error naming `prop`. */
-function strings(prop: string, value: unknown, what: string): string[] {
+/** The problem with `value` unless it is a non-empty list of non-empty strings, naming `prop`. */
+function stringsProblem(prop: string, value: unknown, what: string): string | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) {
-    throw new Error(`'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`);
+    return `'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`;
   }
-  return value;
+  return undefined;
 }
 
-/** The PolicyRule of one permission, validated. */
-function policyRule(prop: string, p: ApiPermission): kplus.k8s.PolicyRule {
-  if (!p || typeof p !== 'object') throw new Error(`'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', `
-      + `resources: ['configmaps'], verbs: [ApiVerb.GET] }`);
+/** The problem with one permission, before it is rendered. */
+function permissionProblem(prop: string, p: ApiPermission): string | undefined {
+  if (!p || typeof p !== 'object') {
+    return `'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`;
+  }
   if (typeof p.apiGroup !== 'string') {
-    throw new Error(`'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`);
+    return `'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`;
   }
-  const verbs = strings(`${prop}.verbs`, p.verbs, 'verb');
-  const unknown = verbs.filter(v => !VERBS.has(v));
+  const verbsProblem = stringsProblem(`${prop}.verbs`, p.verbs, 'verb');
+  if (verbsProblem) return verbsProblem;
+  const unknown = p.verbs.filter(v => !VERBS.has(v));
   if (unknown.length) {
-    throw new Error(`'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate `
-        + `are never granted`);
+    return `'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`;
   }
-  const resources = strings(`${prop}.resources`, p.resources, 'resource');
-  const names = p.resourceNames === undefined ? undefined : strings(`${prop}.resourceNames`, p.resourceNames, 'object name');
-  return { apiGroups: [p.apiGroup], resources, verbs, resourceNames: names };
+  return stringsProblem(`${prop}.resources`, p.resources, 'resource')
+    ?? (p.resourceNames === undefined ? undefined : stringsProblem(`${prop}.resourceNames`, p.resourceNames, 'object name'));
+}
+
+/** The problem with granting `access` to the ServiceAccount `account` in `namespace`, before anything is rendered. */
+function grantProblem(access: KubernetesApiAccess, account: string | undefined, namespace: string | undefined): string | undefined {
+  const permissions = access.permissions;
+  if (!Array.isArray(permissions) || permissions.length === 0) {
+    return `'kubernetesApiAccess.permissions' (${JSON.stringify(permissions)}) must list at least one permission, or be left out`;
+  }
+  if (access.audience !== undefined) {
+    return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
+      + `server refuses it; leave it out to use 'permissions'`;
+  }
+  if (account === undefined || account === 'default') {
+    return `'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without `
+      + `one of its own shares; remove 'exemptions.defaultServiceAccount'`;
+  }
+  for (const [i, p] of permissions.entries()) {
+    const problem = permissionProblem(`kubernetesApiAccess.permissions[${i}]`, p);
+    if (problem) return problem;
+  }
+  // A ServiceAccount subject must name its namespace; guessing "default" would bind some other account.
+  if (namespace === undefined) {
+    return `'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
+      + `'namespace' on the Chart or 'metadata.namespace'`;
+  }
+  return undefined;
+}
+
+/**
+ * What the RBAC rules say of the Role `rules` render to: the first finding no exemption excuses,
+ * as a problem naming its permission (rules[i]), or the reasons of the exemptions that excuse the rest.
+ */
+function rbacOutcome(rules: kplus.k8s.PolicyRule[], cluster: boolean, namespace: string, exemptions: ApiAccessExemptions):
+{ problem?: string; excused: Map<string, string> } {
+  const rendered = { apiVersion: `${RBAC_GROUP}/v1`, kind: cluster ? 'ClusterRole' : 'Role', metadata: { name: 'grant', namespace }, rules };
+  const excused = new Map<string, string>();
+  for (const f of engine().evaluate([rendered]).findings.filter(finding => finding.ruleId !== 'invalid-manifest')) {
+    const key = RULE_EXEMPTIONS[f.ruleId];
+    const exemption = key ? exemptions[key] : undefined;
+    if (!exemption) {
+      const index = /^rules\[(\d+)\]/.exec(f.path)?.[1];
+      const message = f.message.replace(/^(Cluster)?Role "[^"]*" rules\[\d+\] /, '');
+      const fix = key ? `narrow it, or set 'kubernetesApiAccess.exemptions.${key}' with a reason` : 'narrow it: it is never granted';
+      return { problem: `'kubernetesApiAccess.permissions[${index}]' ${message.replace(/;.*$/, '')}; ${fix}`, excused };
+    }
+    excused.set(f.ruleId, exemption.reason);
+  }
+  return { excused };
 }
 
 /**
@@ -66,47 +114,18 @@ function policyRule(prop: string, p: ApiPermission): kplus.k8s.PolicyRule {
  * permission holds what the RBAC rules refuse.
  */
 export function grantApiAccess(workload: kplus.Workload, access: KubernetesApiAccess, namespace: string | undefined): void {
-  const permissions = access.permissions;
-  if (permissions === undefined) return;
-  if (!Array.isArray(permissions) || permissions.length === 0) {
-    throw new Error(`'kubernetesApiAccess.permissions' (${JSON.stringify(permissions)}) must list at least one permission, or be left out`);
-  }
-  const exemptions = access.exemptions ?? {};
-  if (access.audience !== undefined) {
-    throw new Error(`'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
-        + `server refuses it; leave it out to use 'permissions'`);
-  }
+  if (access.permissions === undefined) return;
   const account = workload.serviceAccount;
-  if (!account || account.name === 'default') {
-    throw new Error(`'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without `
-        + `one of its own shares; remove 'exemptions.defaultServiceAccount'`);
-  }
-  const rules = permissions.map((p, i) => policyRule(`kubernetesApiAccess.permissions[${i}]`, p));
+  const problem = grantProblem(access, account?.name, namespace);
+  if (problem) throw new Error(problem);
+  const exemptions = access.exemptions ?? {};
   const cluster = exemptions.clusterScope !== undefined;
-  // A ServiceAccount subject must name its namespace; guessing "default" would bind some other account.
-  if (namespace === undefined) {
-    throw new Error(`'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
-        + `'namespace' on the Chart or 'metadata.namespace'`);
-  }
-
-  // The rules judge the Role as rendered; each finding maps back to its permission (rules[i]).
-  const rendered = { apiVersion: `${RBAC_GROUP}/v1`, kind: cluster ? 'ClusterRole' : 'Role', metadata: { name: 'grant', namespace }, rules };
-  const findings = engine().evaluate([rendered]).findings.filter(f => f.ruleId !== 'invalid-manifest');
-  const excused = new Map<string, string>();
-  for (const f of findings) {
-    const key = RULE_EXEMPTIONS[f.ruleId];
-    const exemption = key ? exemptions[key] : undefined;
-    const index = /^rules\[(\d+)\]/.exec(f.path)?.[1];
-    const message = f.message.replace(/^(Cluster)?Role "[^"]*" rules\[\d+\] /, '');
-    if (!exemption) {
-      const fix = key ? `narrow it, or set 'kubernetesApiAccess.exemptions.${key}' with a reason` : 'narrow it: it is never granted';
-      throw new Error(`'kubernetesApiAccess.permissions[${index}]' ${message.replace(/;.*$/, '')}; ${fix}`);
-    }
-    excused.set(f.ruleId, exemption.reason);
-  }
+  const rules = access.permissions.map(p => ({ apiGroups: [p.apiGroup], resources: p.resources, verbs: p.verbs, resourceNames: p.resourceNames }));
+  const { problem: refused, excused } = rbacOutcome(rules, cluster, namespace!, exemptions);
+  if (refused) throw new Error(refused);
 
   const scope = new Construct(workload, 'ApiAccess');
-  const subjects = [{ kind: 'ServiceAccount', name: account.name, namespace }];
+  const subjects = [{ kind: 'ServiceAccount', name: account!.name, namespace }];
   const roleRef = (kind: string, roleName: string) => ({ apiGroup: RBAC_GROUP, kind, name: roleName });
   const role = cluster
     ? new kplus.k8s.KubeClusterRole(scope, 'ClusterRole', { rules })

@@ -2,7 +2,7 @@
 // judged by the engine's RBAC rules; every refusal by its exact message.
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ApiVerb, Compliance, KubernetesApiAccess, Packs, SecureDeployment, SecureWorkloadProps } from '../../lib';
+import { ApiPermission, ApiVerb, Compliance, KubernetesApiAccess, Packs, SecureDeployment, SecureWorkloadProps } from '../../lib';
 import { IMAGE, KINDS, podSpecOf, RESOURCES, testPool } from './helpers';
 
 const CONFIG_READ = { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET, ApiVerb.LIST, ApiVerb.WATCH] };
@@ -64,6 +64,12 @@ test.each<[string, KubernetesApiAccess, string]>([
         + `escalate, bind and impersonate are never granted`],
   ['no verbs', { permissions: [{ apiGroup: '', resources: ['configmaps'], verbs: [] }] },
     `'kubernetesApiAccess.permissions[0].verbs' ([]) must list at least one verb, each a non-empty string`],
+  ['a permission that is not one', { permissions: [CONFIG_READ, null as unknown as ApiPermission] },
+    `'kubernetesApiAccess.permissions[1]' (null) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`],
+  ['no API group', { permissions: [{ resources: ['deployments'], verbs: [ApiVerb.GET] } as unknown as ApiPermission] },
+    `'kubernetesApiAccess.permissions[0].apiGroup' (null) must be an API group: "" for the core group, or e.g. "apps"`],
+  ['a blank resource name', { permissions: [{ ...CONFIG_READ, resourceNames: [''] }] },
+    `'kubernetesApiAccess.permissions[0].resourceNames' ([""]) must list at least one object name, each a non-empty string`],
   ['an empty list', { permissions: [] },
     `'kubernetesApiAccess.permissions' ([]) must list at least one permission, or be left out`],
   ['a token for another audience', { audience: 'vault', permissions: [CONFIG_READ] },
