@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import * as kplus from '../kplus';
 import { PolicyEngine, RBAC_GROUP, Severity } from '../policy';
 import { Suppressions } from '../suppressions';
-import { ApiAccessExemptions, ApiPermission, ApiVerb, KubernetesApiAccess } from './props';
+import { apiGrantProblem } from './prop-checks';
+import { ApiAccessExemptions, KubernetesApiAccess } from './props';
 
 /** The RBAC rules a grant answers to, and the exemption that may excuse each (none: always refused). */
 const RULE_EXEMPTIONS: { [ruleId: string]: keyof ApiAccessExemptions | undefined } = {
@@ -18,7 +19,6 @@ const RULE_EXEMPTIONS: { [ruleId: string]: keyof ApiAccessExemptions | undefined
   'rbac-escalation-verbs': undefined,
   'rbac-credential-minting': undefined,
 };
-const VERBS = new Set<string>(Object.values(ApiVerb));
 /** Annotation on a ClusterRole granted with `exemptions.clusterScope`: the reason. */
 const CLUSTER_SCOPE_ANNOTATION = 'cdk8s-secure.io/cluster-scope';
 
@@ -32,58 +32,6 @@ function engine(): PolicyEngine {
     },
   });
   return grantEngine;
-}
-
-/** The problem with `value` unless it is a non-empty list of non-empty strings, naming `prop`. */
-function stringsProblem(prop: string, value: unknown, what: string): string | undefined {
-  if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) {
-    return `'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`;
-  }
-  return undefined;
-}
-
-/** The problem with one permission, before it is rendered. */
-function permissionProblem(prop: string, p: ApiPermission): string | undefined {
-  if (!p || typeof p !== 'object') {
-    return `'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`;
-  }
-  if (typeof p.apiGroup !== 'string') {
-    return `'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`;
-  }
-  const verbsProblem = stringsProblem(`${prop}.verbs`, p.verbs, 'verb');
-  if (verbsProblem) return verbsProblem;
-  const unknown = p.verbs.filter(v => !VERBS.has(v));
-  if (unknown.length) {
-    return `'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`;
-  }
-  return stringsProblem(`${prop}.resources`, p.resources, 'resource')
-    ?? (p.resourceNames === undefined ? undefined : stringsProblem(`${prop}.resourceNames`, p.resourceNames, 'object name'));
-}
-
-/** The problem with granting `access` to the ServiceAccount `account` in `namespace`, before anything is rendered. */
-function grantProblem(access: KubernetesApiAccess, account: string | undefined, namespace: string | undefined): string | undefined {
-  const permissions = access.permissions;
-  if (!Array.isArray(permissions) || permissions.length === 0) {
-    return `'kubernetesApiAccess.permissions' (${JSON.stringify(permissions)}) must list at least one permission, or be left out`;
-  }
-  if (access.audience !== undefined) {
-    return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
-      + `server refuses it; leave it out to use 'permissions'`;
-  }
-  if (account === undefined || account === 'default') {
-    return `'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without `
-      + `one of its own shares; remove 'exemptions.defaultServiceAccount'`;
-  }
-  for (const [i, p] of permissions.entries()) {
-    const problem = permissionProblem(`kubernetesApiAccess.permissions[${i}]`, p);
-    if (problem) return problem;
-  }
-  // A ServiceAccount subject must name its namespace; guessing "default" would bind some other account.
-  if (namespace === undefined) {
-    return `'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
-      + `'namespace' on the Chart or 'metadata.namespace'`;
-  }
-  return undefined;
 }
 
 /**
@@ -116,7 +64,7 @@ function rbacOutcome(rules: kplus.k8s.PolicyRule[], cluster: boolean, namespace:
 export function grantApiAccess(workload: kplus.Workload, access: KubernetesApiAccess, namespace: string | undefined): void {
   if (access.permissions === undefined) return;
   const account = workload.serviceAccount;
-  const problem = grantProblem(access, account?.name, namespace);
+  const problem = apiGrantProblem(access, account?.name, namespace);
   if (problem) throw new Error(problem);
   const exemptions = access.exemptions ?? {};
   const cluster = exemptions.clusterScope !== undefined;

@@ -11,13 +11,16 @@ import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { claimAccessModes, claimContainers, containerName, DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import {
-  ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources, SecureWorkloadProps, WritablePath,
+  ApiPermission, ApiVerb, ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources,
+  SecureWorkloadProps, WritablePath,
 } from './props';
 import type { SecureVolumeClaimTemplate } from './secure-stateful-set';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The shortest projected token the kubelet accepts. */
 const MIN_TOKEN_SECONDS = 600;
+/** The verbs a grant may hold. */
+const VERBS = new Set<string>(Object.values(ApiVerb));
 
 /** Each container exemption and the rules it weakens. */
 export const CONTAINER_EXEMPTION_RULES: { [K in keyof ContainerExemptions]-?: string[] } = {
@@ -220,6 +223,58 @@ export function apiAccessProblem(access: KubernetesApiAccess): string | undefine
   }
   const exemptions = access.exemptions ?? {};
   return reasonsProblem('kubernetesApiAccess.exemptions.', exemptions, Object.keys(exemptions) as Array<keyof typeof exemptions>);
+}
+
+/** The problem with `value` unless it is a non-empty list of non-empty strings, naming `prop`. */
+function stringsProblem(prop: string, value: unknown, what: string): string | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) {
+    return `'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`;
+  }
+  return undefined;
+}
+
+/** The problem with one permission, before it is rendered. */
+function permissionProblem(prop: string, p: ApiPermission): string | undefined {
+  if (!p || typeof p !== 'object') {
+    return `'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`;
+  }
+  if (typeof p.apiGroup !== 'string') {
+    return `'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`;
+  }
+  const verbsProblem = stringsProblem(`${prop}.verbs`, p.verbs, 'verb');
+  if (verbsProblem) return verbsProblem;
+  const unknown = p.verbs.filter(v => !VERBS.has(v));
+  if (unknown.length) {
+    return `'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`;
+  }
+  return stringsProblem(`${prop}.resources`, p.resources, 'resource')
+    ?? (p.resourceNames === undefined ? undefined : stringsProblem(`${prop}.resourceNames`, p.resourceNames, 'object name'));
+}
+
+/** The problem with granting `access.permissions` to the ServiceAccount `account` in `namespace`, before anything is rendered. */
+export function apiGrantProblem(access: KubernetesApiAccess, account: string | undefined, namespace: string | undefined): string | undefined {
+  const permissions = access.permissions;
+  if (!Array.isArray(permissions) || permissions.length === 0) {
+    return `'kubernetesApiAccess.permissions' (${JSON.stringify(permissions)}) must list at least one permission, or be left out`;
+  }
+  if (access.audience !== undefined) {
+    return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
+      + `server refuses it; leave it out to use 'permissions'`;
+  }
+  if (account === undefined || account === 'default') {
+    return `'kubernetesApiAccess.permissions' would be granted to the namespace's default ServiceAccount, which every pod without `
+      + `one of its own shares; remove 'exemptions.defaultServiceAccount'`;
+  }
+  for (const [i, p] of permissions.entries()) {
+    const problem = permissionProblem(`kubernetesApiAccess.permissions[${i}]`, p);
+    if (problem) return problem;
+  }
+  // A ServiceAccount subject must name its namespace; guessing "default" would bind some other account.
+  if (namespace === undefined) {
+    return `'kubernetesApiAccess.permissions' needs the workload's namespace to bind its Role to the ServiceAccount; set `
+      + `'namespace' on the Chart or 'metadata.namespace'`;
+  }
+  return undefined;
 }
 
 export function serviceAccountProblem(props: SecureWorkloadProps): string | undefined {
