@@ -168,34 +168,30 @@ export class SynthPass extends Construct {
 }
 
 hookAppClass(App.prototype);
-hookChartClass();
-
-/** Answers a chart's toJson() within a synth from the pass, once per cdk8s (copies of this library may share one). */
-function hookChartClass(): void {
-  const chart = Chart.prototype as any;
-  if (chart[HOOKED]) return;
-  Object.defineProperty(chart, HOOKED, { value: true });
-  const toJson = chart.toJson;
-  chart.toJson = function (this: Chart) {
-    return SynthPass.of(this).chartManifests(this) ?? toJson.call(this);
-  };
-}
+// Within a synth a chart's toJson() is answered from the pass.
+wrapOnce(Chart.prototype, ['toJson'], original => function (this: Chart) {
+  return SynthPass.of(this).chartManifests(this) ?? original.call(this);
+});
 
 /**
  * Wraps synth and synthYaml of the cdk8s App class whose prototype chain holds `prototype` (this
- * library's cdk8s, or another copy's whose App is a root), once. Another copy's charts are not
+ * library's cdk8s, or another copy's whose App is a root). Another copy's charts are not
  * wrapped: they serialise their objects again to write them.
  */
 function hookAppClass(prototype: any): void {
   while (prototype && !Object.prototype.hasOwnProperty.call(prototype, 'synthYaml')) prototype = Object.getPrototypeOf(prototype);
+  wrapOnce(prototype, ['synth', 'synthYaml'], (original, method) => function (this: App, ...args: unknown[]) {
+    return SynthPass.of(this).synthesising(() => original.apply(this, args), method === 'synth');
+  });
+}
+
+type Method = (this: any, ...args: any[]) => any;
+
+/** Replaces `methods` of a class's `prototype` by their `wrap`, once per prototype (copies of this library may share one cdk8s). */
+function wrapOnce(prototype: any, methods: string[], wrap: (original: Method, method: string) => Method): void {
   if (!prototype || prototype[HOOKED]) return;
   Object.defineProperty(prototype, HOOKED, { value: true });
-  for (const method of ['synth', 'synthYaml'] as const) {
-    const original = prototype[method];
-    prototype[method] = function (this: App, ...args: unknown[]) {
-      return SynthPass.of(this).synthesising(() => original.apply(this, args), method === 'synth');
-    };
-  }
+  for (const method of methods) prototype[method] = wrap(prototype[method], method);
 }
 
 /**
