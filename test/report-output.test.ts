@@ -12,7 +12,9 @@ import { BillingChart } from '../examples/billing';
 import { ObservabilityChart } from '../examples/observability';
 import { imagePolicy, PlatformChart, TRUSTED_REGISTRIES } from '../examples/platform';
 import { ShopChart } from '../examples/shop';
-import { Guard, Pack, PolicyEngine, ReportFormat, SecureDeployment, SecureNamespace, Severity, SuppressionPolicy, Suppressions } from '../lib';
+import {
+  Finding, Guard, ObjectRef, Pack, PolicyEngine, Report, ReportFormat, SecureDeployment, SecureNamespace, Severity, SuppressionPolicy, Suppressions,
+} from '../lib';
 import { main } from '../lib/cli';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
@@ -139,4 +141,39 @@ test('check --output in every format, on fixtures read from YAML (lines and file
     result[name] = pinned(/json|sarif/.test(name) ? `x.${name}` : name, text);
   }
   expect(result).toMatchSnapshot();
+});
+
+/** A report on `objects` pods named `name(i)`, under the first `ruleCount` rules, with `statusOf(object, rule)` and the given findings. */
+function syntheticReport(objects: number, statusOf: (o: number, r: number) => number, findings: (refs: ObjectRef[]) => Finding[] = () => [],
+  name = (i: number) => `p${i}`, ruleCount = 12): Report {
+  const rules = PolicyEngine.rules().slice(0, ruleCount).map(r => ({ ...r, severity: Severity.WARNING }));
+  const refs: ObjectRef[] = Array.from({ length: objects }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', name: name(i), namespace: 'ns' }));
+  const statuses = refs.flatMap((_, o) => rules.map((__, r) => statusOf(o, r)));
+  return new Report('synthetic', rules, refs, statuses, findings(refs));
+}
+
+test('each object\'s statuses in the JSON and Markdown reports are its own, however many distinct rows of statuses there are', () => {
+  // 3,000 objects, each with its own row (the bits of its index over the first 12 rules).
+  const report = syntheticReport(3000, (o, r) => (r < 12 && (o >> r) & 1 ? 2 : 1));
+  const json = JSON.parse(report.render(ReportFormat.JSON));
+  expect(json.objects.map((o: any) => o.rules)).toEqual(report.objects.map((_, i) => report.statusesOf(i)));
+  const rows = report.render(ReportFormat.MARKDOWN).split('\n').filter(l => l.startsWith('| Pod '));
+  expect(rows.map(l => /\| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/.exec(l)!.slice(1).map(Number))).toEqual(report.objects.map((_, i) => {
+    const c = report.objectStatusCounts(i);
+    return [c.compliant, c['non-compliant'], c.suppressed, c['not-applicable']];
+  }));
+});
+
+test('a report written to a file is what it renders, in every format: pieces of several bytes a character, and a piece larger than a write', () => {
+  const report = syntheticReport(4000, () => 1, refs => refs.map((object, i) => ({
+    ruleId: 'image-tag', severity: Severity.WARNING, object, path: 'spec.containers[0].image', remediation: 'Pin it.', suppressed: false,
+    // Over 2 MiB of UTF-8 in one message once, else a few hundred bytes of 1- to 4-byte characters.
+    message: i === 1000 ? `€${'é'.repeat(1 << 20)}😀` : `image "café-€-😀-${i}" ${'ü'.repeat(i % 300)}`,
+  })), i => `p${'ö€😀'.repeat(i % 300)}-${i}`, 2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-file-'));
+  for (const format of Object.values(ReportFormat)) {
+    const file = path.join(dir, format);
+    report._writeFile(file, format);
+    expect(fs.readFileSync(file, 'utf8') === report.render(format)).toBe(true);
+  }
 });
