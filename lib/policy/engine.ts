@@ -177,12 +177,8 @@ export class PolicyEngine {
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
     this.options = options;
-    this.prepared = [{
-      rule: { ...INVALID_MANIFEST_RULE, severity: Severity.ERROR },
-      suppressionKey: suppressionAnnotationKey(INVALID_MANIFEST_RULE.id),
-      inPack: true,
-      check: undefined,
-    }];
+    this.prepared = [];
+    this.prepare(INVALID_MANIFEST_RULE, undefined, Severity.ERROR, true);
     for (const [id, severity] of Object.entries(this.pack.rules)) {
       const check = checkById(id);
       if (!check) {
@@ -191,18 +187,19 @@ export class PolicyEngine {
       if (!Object.values(Severity).includes(severity)) {
         throw new Error(`pack "${this.pack.name}" gives rule "${id}" severity "${severity}"; use error, warning or info`);
       }
-      this.prepare(check, severity, true);
+      this.prepare(check.info, check, severity, true);
     }
     this.packRules = this.prepared.length;
     // Rules outside the pack still run, as errors, on the objects that guarantee them.
     for (const check of ALL_CHECKS) {
-      if (!Object.prototype.hasOwnProperty.call(this.pack.rules, check.info.id)) this.prepare(check, Severity.ERROR, false);
+      if (!Object.prototype.hasOwnProperty.call(this.pack.rules, check.info.id)) this.prepare(check.info, check, Severity.ERROR, false);
     }
     this.preparedIndex = new Map(this.prepared.map((p, i) => [p.rule.id, i]));
   }
 
-  private prepare(check: Check, severity: Severity, inPack: boolean): void {
-    this.prepared.push({ rule: { ...check.info, severity }, inPack, suppressionKey: suppressionAnnotationKey(check.info.id), check });
+  // One function makes every prepared rule, so that all have one shape (V8 deoptimised the engine's loop on a second one).
+  private prepare(info: RuleInfo, check: Check | undefined, severity: Severity, inPack: boolean): void {
+    this.prepared.push({ rule: { ...info, severity }, inPack, suppressionKey: suppressionAnnotationKey(info.id), check });
   }
 
   /** What an object's guarantees annotation asks of this engine, once per distinct value. */
@@ -215,7 +212,7 @@ export class PolicyEngine {
     let guarantee = this.guarantees.get(key);
     if (!guarantee) {
       const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
-      const raised = new Set(message ? [] : ruleIds.map(id => this.preparedIndex.get(id)!));
+      const raised = message ? [] : [...new Set(ruleIds.map(id => this.preparedIndex.get(id)!))];
       const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
       this.guarantees.set(key, guarantee = { raised, problem });
     }
@@ -265,32 +262,28 @@ export class PolicyEngine {
       const doc = documents[d];
       const manifest = doc.manifest;
       const ref = objects[d] = objectRefOf(doc);
-      rememberObject(ref, manifest);
+      const found = findings.length;
       // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
       const unreadable = (doc.parseError === undefined ? undefined : { path: '', message: doc.parseError, fix: PARSE_FIX })
         ?? manifestProblem(manifest) ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
       const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
       const problem = unreadable ?? guarantee?.problem;
-      if (problem) {
-        statuses[d * width] = NON_COMPLIANT;
-        findings.push(invalid(ref, doc, problem));
-        continue;
-      }
       // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
-      const structure = views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
-      if (structure.length > 0) {
+      const invalidBecause = problem ? [problem] : views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+      if (invalidBecause.length > 0) {
         statuses[d * width] = NON_COMPLIANT;
-        for (const p of structure) findings.push(invalid(ref, doc, p));
-        continue;
+        for (const p of invalidBecause) findings.push(invalid(ref, doc, p));
+      } else {
+        statuses[d * width] = COMPLIANT;
+        if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
+        const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
+        const ctx = contextOf(doc.imageChecks ?? this.options);
+        for (const r of this.rulesFor(doc.imageChecks ?? this.options, ctx, manifest.kind, form, guarantee)) {
+          statuses[d * width + r.index] = this.run(prepared[r.index], r.severity, doc, views[d], ref, ctx, violations, findings);
+        }
       }
-      statuses[d * width] = COMPLIANT;
-      if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
-      const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
-      const ctx = contextOf(doc.imageChecks ?? this.options);
-      for (const i of this.rulesFor(doc.imageChecks ?? this.options, ctx, manifest.kind, form, guarantee)) {
-        const severity = guarantee?.raised.has(i) ? Severity.ERROR : prepared[i].rule.severity;
-        statuses[d * width + i] = this.run(prepared[i], severity, doc, views[d], ref, ctx, violations, findings);
-      }
+      // Only an object with findings needs its source (reports ask a finding's line), and most have none.
+      if (findings.length > found) rememberObject(ref, manifest);
     }
 
     // The report's columns: the pack's rules, then the guaranteed ones outside it.
@@ -305,23 +298,35 @@ export class PolicyEngine {
   }
 
   /**
-   * The rules for one kind of object with one guarantee under `images` (pod rules first);
+   * The rules for one kind of object with one guarantee under `images` (pod rules first), each with its severity there;
    * `form` tells a pod-bearing object (POD_FORM) and a custom resource (CUSTOM_FORM), which may be both.
    * Which rules are configured and which supersede others reads only the settings and the PSS
    * version, never `ctx`'s index or time, so the lists are kept for the engine's life.
    */
-  private rulesFor(images: ImageCheckOptions, ctx: CheckContext, kind: string, form: number, guarantee: Guarantee | undefined): number[] {
-    const prepared = this.prepared;
+  private rulesFor(images: ImageCheckOptions, ctx: CheckContext, kind: string, form: number, guarantee: Guarantee | undefined): RuleRun[] {
     let setting = this.settings.get(images);
-    if (!setting) {
-      this.settings.set(images, setting = { configured: prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx)), lists: new Map() });
-    }
+    if (!setting) this.settings.set(images, setting = { configured: this.configured(ctx), lists: new Map() });
     let byKind = setting.lists.get(guarantee);
     if (!byKind) setting.lists.set(guarantee, byKind = [new Map(), new Map(), new Map(), new Map()]);
     let rules = byKind[form].get(kind);
-    if (rules) return rules;
-    const configured = setting.configured;
-    const runs = (i: number) => configured[i] && (prepared[i].inPack || !!guarantee?.raised.has(i));
+    if (!rules) {
+      // Kinds are the input's (any string): past a bound, the lists start again rather than grow.
+      if (byKind[form].size >= MOST_KINDS) byKind[form].clear();
+      byKind[form].set(kind, rules = this.rulesOf(setting.configured, ctx, kind, form, guarantee));
+    }
+    return rules;
+  }
+
+  /** Which rules can say anything with `ctx`'s settings (the engine's own `invalid-manifest` is no check). */
+  private configured(ctx: CheckContext): boolean[] {
+    return this.prepared.map((p, i) => i > 0 && p.check!.isConfigured(ctx));
+  }
+
+  /** `rulesFor`'s list, worked out (in a method of its own: its closures would make every lookup allocate). */
+  private rulesOf(configured: boolean[], ctx: CheckContext, kind: string, form: number, guarantee: Guarantee | undefined): RuleRun[] {
+    const prepared = this.prepared;
+    const raised = (i: number) => guarantee !== undefined && guarantee.raised.includes(i);
+    const runs = (i: number) => configured[i] && (prepared[i].inPack || raised(i));
     const candidates: number[] = [];
     for (let i = 1; (form & POD_FORM) !== 0 && i < prepared.length; i++) {
       if (prepared[i].check!.appliesTo === 'pods' && runs(i)) candidates.push(i);
@@ -334,11 +339,8 @@ export class PolicyEngine {
     // Composed as PSA composes its profiles, a rule that supersedes another at this PSS
     // version replaces it where both would run.
     const overridden = new Set(this.pack.psaComposition ? candidates.flatMap(i => prepared[i].check!.overrides(ctx)) : []);
-    rules = candidates.filter(i => !overridden.has(prepared[i].rule.id));
-    // Kinds are the input's (any string): past a bound, the lists start again rather than grow.
-    if (byKind[form].size >= MOST_KINDS) byKind[form].clear();
-    byKind[form].set(kind, rules);
-    return rules;
+    return candidates.filter(i => !overridden.has(prepared[i].rule.id))
+      .map(index => ({ index, severity: raised(index) ? Severity.ERROR : prepared[index].rule.severity }));
   }
 
   /**
@@ -351,7 +353,7 @@ export class PolicyEngine {
     try {
       if (check!.appliesTo !== 'pods') check!.evaluateObject(doc.manifest, ctx, violations);
       else if (!view!.shaped) check!.evaluatePod(view!, doc.manifest, ctx, violations);
-      else evaluateEveryPod(view!, pod => check!.evaluatePod(pod, doc.manifest, ctx, violations), violations);
+      else evaluateEveryPodOf(check!, view!, doc.manifest, ctx, violations);
     } catch (e) {
       // A defect of this rule on this object: the rule fails here (an error, never a pass),
       // and the object and every other rule and object keep their own verdicts.
@@ -392,8 +394,8 @@ export class PolicyEngine {
 
 /** What an object's guarantees annotation asks for: these rules, as errors. */
 interface Guarantee {
-  /** Indices (in the engine's prepared rules) of the guaranteed rules. */
-  readonly raised: ReadonlySet<number>;
+  /** Indices (in the engine's prepared rules) of the guaranteed rules, each once. */
+  readonly raised: readonly number[];
   /** Set when the annotation is malformed: the object is then an `invalid-manifest` finding. */
   readonly problem?: StructureProblem;
 }
@@ -402,7 +404,13 @@ interface Guarantee {
 interface Setting {
   readonly configured: boolean[];
   /** By guarantee, then form, then kind. */
-  readonly lists: Map<Guarantee | undefined, Map<string, number[]>[]>;
+  readonly lists: Map<Guarantee | undefined, Map<string, RuleRun[]>[]>;
+}
+
+/** A rule an object's kind runs, by its index in the engine's prepared rules, and its severity there. */
+interface RuleRun {
+  readonly index: number;
+  readonly severity: Severity;
 }
 
 /** The most kinds whose rule lists one setting keeps per guarantee and form. */
@@ -412,6 +420,14 @@ const NO_PROBLEMS: StructureProblem[] = [];
 const OBJECT_FORM = 0;
 const POD_FORM = 1;
 const CUSTOM_FORM = 2;
+
+/**
+ * Runs a pod rule on every pod `view` chains. A function of its own: a closure in `run` would make every call of it
+ * allocate (V8 allocates a captured variable's context on entry), ~14 MB a warm check of the bench file.
+ */
+function evaluateEveryPodOf(check: Check, view: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+  evaluateEveryPod(view, pod => check.evaluatePod(pod, manifest, ctx, out), out);
+}
 
 /** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */
 function isCustomResource(apiVersion: string): boolean {

@@ -218,13 +218,16 @@ function fits(value: unknown, d: Descriptor): boolean {
     case LIST: return Array.isArray(value);
     case MAP: case OBJECT: return typeof value === 'object' && !Array.isArray(value);
     case ANY: return true;
-    default:
-      switch (d.scalar) {
-        case 'string': return typeof value === 'string';
-        case 'number': return typeof value === 'number';
-        case 'boolean': return typeof value === 'boolean';
-        default: return typeof value === 'string' || typeof value === 'number'; // quantity, int-or-string
-      }
+    default: return fitsScalar(value, d.scalar);
+  }
+}
+
+function fitsScalar(value: unknown, scalar: string): boolean {
+  switch (scalar) {
+    case 'string': return typeof value === 'string';
+    case 'number': return typeof value === 'number';
+    case 'boolean': return typeof value === 'boolean';
+    default: return typeof value === 'string' || typeof value === 'number'; // quantity, int-or-string
   }
 }
 
@@ -246,22 +249,13 @@ class Walk {
       this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
-    const segments = this.segments;
     if (d.form === LIST) {
       const items = value as unknown[];
-      for (let i = 0; i < items.length; i++) {
-        segments.push(i);
-        this.check(items[i], d.item!);
-        segments.pop();
-      }
+      for (let i = 0; i < items.length; i++) this.below(i, items[i], d.item!);
     } else if (d.form === MAP) {
       const map = value as { [key: string]: unknown };
-      this.mapKeys.push(segments.length);
-      for (const key in map) {
-        segments.push(key);
-        this.check(map[key], d.item!);
-        segments.pop();
-      }
+      this.mapKeys.push(this.segments.length);
+      for (const key in map) this.below(key, map[key], d.item!);
       this.mapKeys.pop();
     } else if (d.form === OBJECT) {
       this.fields(value as { [key: string]: unknown }, d);
@@ -272,28 +266,41 @@ class Walk {
     const fields = d.fields!;
     for (const key in value) {
       const field = fields[key];
-      this.segments.push(key);
       if (field === undefined) {
-        if (this.problems.length < MOST) {
-          const path = this.path();
-          const near = nearestField(key, fields);
-          this.problems.push({
-            path,
-            message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it`,
-            fix: near ? `Rename the field to ${near} (or remove it).` : `Remove the field, or name one ${typeName(d.type)} has.`,
-          });
-        }
-      } else {
-        let item: unknown;
-        try {
-          item = value[key];
-        } catch {
-          item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
-        }
-        this.check(item, field);
+        this.unknown(key, d);
+        continue;
       }
-      this.segments.pop();
+      let item: unknown;
+      try {
+        item = value[key];
+      } catch {
+        item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
+      }
+      this.below(key, item, field);
     }
+  }
+
+  /** Checks `value`, of type `d`, at `segment` under the current path. */
+  private below(segment: string | number, value: unknown, d: Descriptor): void {
+    // A scalar of the right type, most values, has nothing below it to walk and needs no path.
+    if (d.form === SCALAR && fitsScalar(value, d.scalar)) return;
+    this.segments.push(segment);
+    this.check(value, d);
+    this.segments.pop();
+  }
+
+  /** Reports `key`, a field the object of type `d` does not have. */
+  private unknown(key: string, d: Descriptor): void {
+    if (this.problems.length >= MOST) return;
+    this.segments.push(key);
+    const path = this.path();
+    this.segments.pop();
+    const near = nearestField(key, d.fields!);
+    this.problems.push({
+      path,
+      message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it`,
+      fix: near ? `Rename the field to ${near} (or remove it).` : `Remove the field, or name one ${typeName(d.type)} has.`,
+    });
   }
 
   /** The JSON path of the current value: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */

@@ -8,9 +8,26 @@ const MULTIPLIER: { [suffix: string]: number } = {
   'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
 };
 
+// Parsed quantities, shared by the whole process: manifests repeat a few dozen amounts ("500m",
+// "256Mi") across thousands of containers, and the rules read each several times. Bounded: amounts
+// of up to 32 characters, emptied when it reaches the limit. (The regular expression's match was
+// most of what a warm check allocated after the engine's own allocations went.)
+const PARSED = new Map<string, number | undefined>();
+const PARSED_LIMIT = 10_000;
+
 /** The value of a quantity in base units, or undefined when it is not a valid quantity. */
 export function parseQuantity(quantity: string): number | undefined {
   if (typeof quantity !== 'string') return undefined;
+  if (quantity.length > 32) return parsed(quantity);
+  let value = PARSED.get(quantity);
+  if (value === undefined && !PARSED.has(quantity)) {
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(quantity, value = parsed(quantity));
+  }
+  return value;
+}
+
+function parsed(quantity: string): number | undefined {
   const m = QUANTITY.exec(quantity.trim());
   if (!m) return undefined;
   const base = Number(m[1]);
