@@ -41,6 +41,11 @@ const WORKLOAD_GUARANTEES = [
   'egress-reachable', 'shipper-port-admitted',
   'cpu-requests', 'cpu-limits', 'memory-requests', 'memory-limits', 'ephemeral-storage-limits',
 ];
+/**
+ * The guarantees annotation's value for each set of rules a workload adds to WORKLOAD_GUARANTEES (at most 16 sets),
+ * sorted once rather than for every workload at every synth.
+ */
+const GUARANTEES_VALUES = new Map<string, string>();
 /** Pod template annotation listing each container's image reference: `name=image,name=image`. */
 const IMAGES_ANNOTATION = 'cdk8s-secure.io/images';
 /** Annotation recording added capabilities (no rule fails for NET_BIND_SERVICE, but reviewers should see it). */
@@ -140,7 +145,7 @@ export class PodHardening implements PodPlan, MountedPaths {
         return [...workload.initContainers, ...workload.containers].map(c => `${c.name}=${image(c)}`).join(',');
       },
     }));
-    workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => guaranteesValue(this.guarantees()) }));
+    workload.metadata.addAnnotation(GUARANTEES_ANNOTATION, Lazy.any({ produce: () => this.guaranteesValue() }));
     // Its manifest is checked by the App's synth pass, on what it guarantees (or by the Guard that covers it).
     SynthPass.of(workload);
     workload.node.addValidation({ validate: () => this.synthProblems() });
@@ -230,15 +235,18 @@ export class PodHardening implements PodPlan, MountedPaths {
     return renderPodSpec(spec, this, ImagePolicy.of(this.workload));
   }
 
-  /** The rules this workload guarantees: its defaults, its pool, and what its ImagePolicy requires. */
-  private guarantees(): string[] {
+  /** The guarantees annotation: the rules this workload guarantees, its defaults, its pool's and what its ImagePolicy requires. */
+  private guaranteesValue(): string {
     const policy = ImagePolicy.of(this.workload);
-    const rules = [...WORKLOAD_GUARANTEES];
-    if (this.nodePool) rules.push('dedicated-node-pool');
-    if (policy) rules.push('trusted-registry');
-    if (policy?.requireDigest) rules.push('image-digest');
-    if (policy?.maxAgeDays !== undefined) rules.push('image-max-age');
-    return rules;
+    const extra: string[] = [];
+    if (this.nodePool) extra.push('dedicated-node-pool');
+    if (policy) extra.push('trusted-registry');
+    if (policy?.requireDigest) extra.push('image-digest');
+    if (policy?.maxAgeDays !== undefined) extra.push('image-max-age');
+    const key = extra.join(',');
+    let value = GUARANTEES_VALUES.get(key);
+    if (value === undefined) GUARANTEES_VALUES.set(key, value = guaranteesValue([...WORKLOAD_GUARANTEES, ...extra]));
+    return value;
   }
 
   /** Validates and records the pool, sensitivity and sandbox; returns the RuntimeClass the pods use. */

@@ -1,8 +1,11 @@
 // Pins every secure default, for every workload kind: a weakening is a visible diff here.
-import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
+import * as path from 'path';
+import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Compliance, Packs } from '../../lib';
+import { Compliance, ImagePolicy, Packs, SecureDeployment } from '../../lib';
 import { IMAGE, KINDS, podSpecOf, RESOURCES } from './helpers';
+
+const LOCK_FILE = path.join(__dirname, '..', 'fixtures', 'image-lock', 'images.lock.json');
 
 const HARDENED_CONTAINER_CONTEXT = {
   allowPrivilegeEscalation: false,
@@ -151,4 +154,37 @@ test('writable paths whose names slug alike are told apart by -2, -3 on the base
     ['writable-tmp', '/tmp'], ['writable-a-b', '/a.b'], ['writable-a-b-2', '/a-b'], ['writable-a-b-3', '/a_b'],
   ]);
   expect(Compliance.failingRules(chart)).toEqual([]);
+});
+
+test('the guarantees annotation names what each workload guarantees: its pool, and its ImagePolicy\'s rules, in one app', () => {
+  const app = Testing.app();
+  const DEFAULTS = 'apparmor,automount-service-account-token,capabilities-baseline,capabilities-restricted,cpu-limits,cpu-requests,'
+    + '@default-service-account,egress-reachable,env-credential-literal,ephemeral-storage-limits,host-namespaces,host-path-volume,host-port,'
+    + 'host-process,@memory-limits,memory-requests,privilege-escalation,privileged-container,probe-host,proc-mount,proc-mount-restricted,'
+    + 'read-only-root-filesystem,root-group,run-as-non-root,run-as-non-root-user,seccomp-required,seccomp-unconfined,secret-env,selinux,'
+    + 'sensitive-host-path,share-process-namespace,shipper-port-admitted,sysctls,@ulimits,volume-types';
+  const expected = (pool: boolean, digest: boolean, maxAge: boolean, registry: boolean) => DEFAULTS
+    .replace('@default-service-account', `${pool ? 'dedicated-node-pool,' : ''}default-service-account`)
+    .replace('@memory-limits', `${digest ? 'image-digest,' : ''}${maxAge ? 'image-max-age,' : ''}memory-limits`)
+    .replace('@ulimits', `${registry ? 'trusted-registry,' : ''}ulimits`);
+  const guarantees = (chart: Chart, id: string, pooled: boolean) => {
+    const w = pooled ? KINDS.Deployment(chart, { containers: [{ image: IMAGE, resources: RESOURCES }] })
+      : new SecureDeployment(chart, id, { exemptions: { sharedNodes: { reason: 'a shared test cluster' } },
+        containers: [{ image: `${IMAGE}@sha256:${'ab'.repeat(32)}`, resources: RESOURCES }] });
+    return () => Testing.synth(chart).find(m => m.metadata.name === w.name).metadata.annotations['cdk8s-secure.io/guarantees'];
+  };
+  const plain = new Chart(app, 'plain');
+  const [pooled, shared] = [guarantees(plain, 'w', true), guarantees(plain, 'shared', false)];
+  const locked = new Chart(app, 'locked');
+  new ImagePolicy(locked, 'images', { trustedRegistries: ['registry.example.com'], lockFile: LOCK_FILE, maxAgeDays: 30,
+    now: '2026-11-29T00:00:00Z' });
+  const tagged = new Chart(app, 'tagged');
+  new ImagePolicy(tagged, 'images', { trustedRegistries: ['registry.example.com'], requireDigest: false });
+  const [lockedPooled, taggedShared] = [guarantees(locked, 'w', true), guarantees(tagged, 'shared', false)];
+  expect(pooled()).toBe(expected(true, false, false, false));
+  expect(shared()).toBe(expected(false, false, false, false));
+  expect(lockedPooled()).toBe(expected(true, true, true, true));
+  expect(taggedShared()).toBe(expected(false, false, false, true));
+  // Asked again (a second synth), each is the same.
+  expect([pooled(), lockedPooled()]).toEqual([expected(true, false, false, false), expected(true, true, true, true)]);
 });
