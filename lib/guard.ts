@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { imageRecord, ManifestDocument, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
+import { imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
@@ -119,10 +119,13 @@ export class Guard extends Construct {
         this.lastReport = report;
         if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
       },
-      written: (report, documents) => {
-        this.lastReport = report;
-        this.writeReports(report);
-        if (this.options.imageRecord ?? true) this.writeImageRecord(documents);
+      writer: (_, documents) => {
+        const images = this.options.imageRecord ?? true ? imageRecord(documents) : undefined;
+        return written => {
+          this.lastReport = written;
+          this.writeReports(written);
+          if (images) this.writeImageRecord(images);
+        };
       },
     });
   }
@@ -140,22 +143,18 @@ export class Guard extends Construct {
     return new PolicyEngine(options).evaluateDocuments(documents);
   }
 
-  private writeImageRecord(documents: ManifestDocument[]): void {
+  private writeImageRecord(images: ImageRecordEntry[]): void {
     fs.mkdirSync(this.reportDir, { recursive: true });
-    const record = { tool: 'cdk8s-secure', images: imageRecord(documents) };
+    const record = { tool: 'cdk8s-secure', images };
     fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify(record, null, 2) + '\n');
   }
 
   private writeReports(report: Report): void {
     const formats = this.options.reportFormats ?? Object.values(ReportFormat);
-    const text = this.options.printReport || formats.includes(ReportFormat.TEXT) ? report.render(ReportFormat.TEXT) : '';
-    if (this.options.printReport) process.stdout.write(text);
+    if (this.options.printReport) process.stdout.write(report.render(ReportFormat.TEXT));
     if (formats.length === 0) return;
     fs.mkdirSync(this.reportDir, { recursive: true });
-    for (const format of formats) {
-      const file = path.join(this.reportDir, `${this.options.reportName ?? 'compliance'}${EXTENSIONS[format]}`);
-      if (format === ReportFormat.TEXT) fs.writeFileSync(file, text);
-      else report._writeFile(file, format);
-    }
+    const name = this.options.reportName ?? 'compliance';
+    for (const format of formats) report._writeFile(path.join(this.reportDir, `${name}${EXTENSIONS[format]}`), format);
   }
 }

@@ -17,6 +17,9 @@
 //      ~15% of a secure synth),
 //   5. after cdk8s has written the manifests, hands each Guard its report, with the names of
 //      the files cdk8s wrote, to write beside the manifest folder.
+// Within a synth that writes, what the Guards write after it (their image record, the report's
+// connectivity) is worked out when the objects are checked, so that a chart's JSON is let go
+// once cdk8s has it to write, as cdk8s itself does: the JSON of every object is not held to the end.
 // Outside a synth (Testing.synth(chart), chart.toJson()) the pass runs on every validation,
 // so a change made between two calls is always seen.
 import * as path from 'path';
@@ -32,8 +35,11 @@ export interface GuardedScope {
   readonly checkOptions: ScopeCheckOptions;
   /** Called with each evaluation of the scope (every validation outside a synth, once per synth). */
   evaluated(report: Report, documents: ManifestDocument[]): void;
-  /** Called once cdk8s has written the manifests; `report` names the files it wrote. */
-  written(report: Report, documents: ManifestDocument[]): void;
+  /**
+   * Called in a synth that writes files, after `evaluated`, while the manifests are at hand: returns what
+   * to do once cdk8s has written them, given the report naming the files it wrote. The manifests are let go after.
+   */
+  writer(report: Report, documents: ManifestDocument[]): (written: Report) => void;
 }
 
 /** The manifests of one run of the pass, serialised once. */
@@ -45,9 +51,14 @@ export interface PassManifests {
 }
 
 interface Run {
-  readonly manifests: PassManifests;
+  readonly manifests: HeldManifests;
+  /** Every Chart of the App, in tree order. */
+  readonly charts: Chart[];
+  /** The charts whose manifests the synth asked for, in the order it asked. */
+  readonly asked: Chart[];
   readonly problems: string[];
-  readonly evaluations: Array<{ guard: GuardedScope; report: Report; documents: ManifestDocument[] }>;
+  /** In a synth that writes: each Guard's report and what it does once the manifests are written. */
+  readonly evaluations: Array<{ report: Report; write: (written: Report) => void }>;
 }
 
 const PASS_ID = 'cdk8s-secure';
@@ -67,8 +78,8 @@ export class SynthPass extends Construct {
 
   private readonly guards: GuardedScope[] = [];
   private readonly checks: Array<(manifests: PassManifests) => string[]> = [];
-  /** Set while the App synthesises: the run of this synth, once made. */
-  private synth?: { run?: Run };
+  /** Set while the App synthesises: whether it writes files, and the run of this synth, once made. */
+  private synth?: { writes: boolean; run?: Run };
 
   private constructor(root: Construct) {
     super(root, PASS_ID);
@@ -90,7 +101,7 @@ export class SynthPass extends Construct {
   /** Runs `synthesise` (App.synth or synthYaml) as one synth: one run of the pass, reports after `writes`. */
   public synthesising<T>(synthesise: () => T, writes: boolean): T {
     if (this.synth) return synthesise();
-    this.synth = {};
+    this.synth = { writes };
     try {
       const result = synthesise();
       if (writes) this.written(this.node.root as App);
@@ -108,9 +119,12 @@ export class SynthPass extends Construct {
     const run = this.synth?.run;
     if (!run) return undefined;
     // The order of cdk8s's own Chart.toJson: the chart's objects in dependency order, each in its closest chart only.
-    return new DependencyGraph(chart.node).topology()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-      .map(obj => run.manifests.manifestOf(obj));
+    const objects = new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+    const manifests = objects.map(obj => run.manifests.manifestOf(obj));
+    // cdk8s writes them and lets them go; asked again within the synth, an object is serialised again.
+    run.manifests.release(objects);
+    run.asked.push(chart);
+    return manifests;
   }
 
   private validate(): string[] {
@@ -120,17 +134,10 @@ export class SynthPass extends Construct {
   }
 
   private runPass(): Run {
-    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    const constructs = this.node.root.node.findAll();
+    const objects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
     for (const obj of objects) writeSuppressionAnnotations(obj);
-    const json = new Map<ApiObject, any>();
-    const manifests: PassManifests = {
-      objects,
-      manifestOf: obj => {
-        let manifest = json.get(obj);
-        if (manifest === undefined) json.set(obj, manifest = obj.toJson());
-        return manifest;
-      },
-    };
+    const manifests = new HeldManifests(objects);
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
     const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
@@ -138,7 +145,7 @@ export class SynthPass extends Construct {
       const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf);
       const report = new PolicyEngine(options).evaluateDocuments(documents);
       guard.evaluated(report, documents);
-      evaluations.push({ guard, report, documents });
+      if (this.synth?.writes) evaluations.push({ write: guard.writer(report, documents), report: report._releaseManifests() });
       problems.push(...describe(report.errors));
     }
     // What no Guard covers is still held to what its manifest guarantees, wherever the manifest came from.
@@ -154,18 +161,47 @@ export class SynthPass extends Construct {
       problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
     for (const check of this.checks) problems.push(...check(manifests));
-    return { manifests, problems, evaluations };
+    return { manifests, charts: constructs.filter((c): c is Chart => Chart.isChart(c)), asked: [], problems, evaluations };
   }
 
   private written(app: App): void {
     const run = this.synth?.run;
     if (!run) return;
-    const files = writtenFiles(app, run.manifests);
-    for (const { guard, report, documents } of run.evaluations) {
-      guard.written(report._withFiles(documents.map(d => files.get(d.constructPath!))), documents);
+    const files = writtenFiles(app, run);
+    for (const { report, write } of run.evaluations) write(report._withFiles(report.objects.map(o => files.get(o.constructPath!))));
+  }
+}
+
+/** The manifests of a run, each serialised once, until a synth lets a chart's go (once cdk8s has them to write). */
+class HeldManifests implements PassManifests {
+  private readonly json = new Map<ApiObject, any>();
+  /** What the file of a released object is named after (kind.name), for the layouts of a file per object. */
+  private readonly released = new Map<ApiObject, string>();
+
+  constructor(public readonly objects: ApiObject[]) {}
+
+  public readonly manifestOf = (obj: ApiObject): any => {
+    let manifest = this.json.get(obj);
+    if (manifest === undefined) this.json.set(obj, manifest = obj.toJson());
+    return manifest;
+  };
+
+  /** The `kind.name` of `obj`'s manifest as cdk8s names its file (before the characters a file name cannot hold are dropped). */
+  public fileBaseOf(obj: ApiObject): string {
+    return this.released.get(obj) ?? baseName(this.manifestOf(obj));
+  }
+
+  public release(objects: readonly ApiObject[]): void {
+    for (const obj of objects) {
+      const manifest = this.json.get(obj);
+      if (manifest === undefined) continue;
+      this.released.set(obj, baseName(manifest));
+      this.json.delete(obj);
     }
   }
 }
+
+const baseName = (manifest: any) => `${manifest.kind}.${manifest.metadata?.name}`;
 
 hookAppClass(App.prototype);
 // Within a synth a chart's toJson() is answered from the pass.
@@ -195,19 +231,29 @@ function wrapOnce(prototype: any, methods: string[], wrap: (original: Method, me
 }
 
 /**
+ * The App's charts in the order cdk8s wrote them, which its `0000-` prefixes number. Writing, cdk8s
+ * asks each chart for its manifests in that order (but for the layout of a folder per chart, which
+ * it writes object by object): where the synth asked each chart once, that is the order, and the
+ * dependency graph of every construct of the App is not built again to learn it.
+ */
+function writtenCharts(app: App, run: Run): Chart[] {
+  const asked = new Set(run.asked);
+  const eachOnce = asked.size === run.asked.length && asked.size === run.charts.length && run.charts.every(c => asked.has(c));
+  return eachOnce && app.yamlOutputType !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE ? run.asked : app.charts;
+}
+
+/**
  * The file cdk8s wrote each ApiObject to, by construct path, relative to the working directory
  * (as `cdk8s-secure check` names them). Read after App.synth(), which has by then resolved the
  * chart dependencies that decide the order (and so the `0000-` prefixes) of the charts.
  */
-function writtenFiles(app: App, manifests: PassManifests): Map<string, string> {
+function writtenFiles(app: App, run: Run): Map<string, string> {
   const files = new Map<string, string>();
-  const charts = app.charts;
+  const manifests = run.manifests;
+  const charts = writtenCharts(app, run);
   const indexed = charts.some(c => c.node.dependencies.some(d => Chart.isChart(d)));
   const extension = app.outputFileExtension ?? '.k8s.yaml';
-  const resourceFile = (obj: ApiObject) => {
-    const manifest = manifests.manifestOf(obj);
-    return `${`${manifest.kind}.${manifest.metadata?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
-  };
+  const resourceFile = (obj: ApiObject) => `${manifests.fileBaseOf(obj).replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
   const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
   const layout = app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART;
   // Each chart's name, and the file of every object of the chart where the chart is one file, named once.

@@ -1,5 +1,6 @@
 // The App's one synth pass: report file names are the files cdk8s wrote, each object is
-// serialised once per synth for its checks and its file, and a change between two Testing.synth calls is seen.
+// serialised once per synth for its checks and its file, the pass lets go of a chart's JSON once
+// cdk8s has it to write, and a change between two Testing.synth calls is seen.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,6 +8,7 @@ import { ApiObject, App, Chart, JsonPatch, Testing, Yaml, YamlOutputType } from 
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
 import { Guard, SecureDeployment } from '../lib';
+import { connectivityOf } from '../lib/policy/reachability';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
 function tmp(prefix: string): string {
@@ -35,16 +37,22 @@ const OUTPUT_TYPES: Array<[string, YamlOutputType]> = [
   ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
 ];
 
+/** The reports' JSON, once each of its objects is known to be in the file the report names. */
+function reportedInWrittenFiles(reportDir: string, objects: number): any {
+  const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
+  expect(json.objects).toHaveLength(objects);
+  for (const { object } of json.objects) {
+    const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
+    expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
+  }
+  return json;
+}
+
 describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
   test.each([false, true])('dependent charts %s: each object of the reports is in the file cdk8s wrote, as SARIF says', dependent => {
     const { app: a, reportDir } = app(yamlOutputType, dependent);
     a.synth();
-    const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
-    expect(json.objects).toHaveLength(6);
-    for (const { object } of json.objects) {
-      const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
-      expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
-    }
+    const json = reportedInWrittenFiles(reportDir, 6);
     const files = new Set(json.objects.map((o: any) => o.object.file));
     if (yamlOutputType === YamlOutputType.FILE_PER_CHART) {
       const prefix = dependent ? ['0000-', '0001-'] : ['', ''];
@@ -62,9 +70,8 @@ describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
   });
 });
 
-// Canary of the shared JSON: cdk8s writes a chart through Chart.toJson, which the pass answers from its JSON within a synth.
-test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks and for the file cdk8s writes', (name, yamlOutputType) => {
-  const { app: a } = app(yamlOutputType, false);
+/** How many times `synth` serialised each ApiObject, by construct path. */
+function serialisations(synth: () => void): Map<string, number> {
   const calls = new Map<string, number>();
   const original = ApiObject.prototype.toJson;
   const spy = jest.spyOn(ApiObject.prototype, 'toJson').mockImplementation(function (this: ApiObject) {
@@ -72,10 +79,40 @@ test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks
     return original.call(this);
   });
   try {
-    a.synth();
+    synth();
   } finally {
     spy.mockRestore();
   }
+  return calls;
+}
+
+test.each([false, true])('charts written in another order than the tree\'s (asked again within the synth %s): the reports name the files', twice => {
+  // cdk8s writes (and numbers) the charts in dependency order: gamma, then beta, then alpha.
+  class Asking extends Chart {
+    constructor(scope: App, id: string) {
+      super(scope, id);
+      if (twice) this.node.addValidation({ validate: () => (this.toJson(), []) });
+    }
+  }
+  const a = new App({ outdir: tmp('pass-out-') });
+  const reportDir = tmp('pass-reports-');
+  Guard.attach(a, { reportDir, printSummary: false });
+  const [alpha, beta, gamma] = ['alpha', 'beta', 'gamma'].map(name => {
+    const chart = new Asking(a, name);
+    new kplus.ConfigMap(chart, 'settings', { data: { mode: name } });
+    return chart;
+  });
+  alpha.addDependency(beta);
+  beta.addDependency(gamma);
+  a.synth();
+  const json = reportedInWrittenFiles(reportDir, 3);
+  expect(json.objects.map((o: any) => path.basename(o.object.file))).toEqual(['0002-alpha.k8s.yaml', '0001-beta.k8s.yaml', '0000-gamma.k8s.yaml']);
+});
+
+// Canary of the shared JSON: cdk8s writes a chart through Chart.toJson, which the pass answers from its JSON within a synth.
+test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks and for the file cdk8s writes', (name, yamlOutputType) => {
+  const { app: a } = app(yamlOutputType, false);
+  const calls = serialisations(() => a.synth());
   expect(calls.size).toBe(6);
   // This layout is written object by object (ApiObject.toJson), not through Chart.toJson: serialised once more.
   expect([...new Set(calls.values())]).toEqual([name === 'FOLDER_PER_CHART_FILE_PER_RESOURCE' ? 2 : 1]);
@@ -90,6 +127,35 @@ test("what a synth writes is what cdk8s's own Chart.toJson gives, in its order (
   // Outside a synth, Chart.toJson is cdk8s's own.
   const own = Yaml.stringify(...a.charts.flatMap(c => c.toJson()));
   expect(a.synthYaml()).toEqual(own);
+});
+
+test('within a synth the pass lets go of a chart\'s JSON once cdk8s has it to write; the report and the image record keep what they need', () => {
+  // Asked again within the synth, a chart's objects are serialised again: the pass no longer holds them.
+  const again: any[][] = [];
+  class AskedTwice extends Chart {
+    public toJson(): any[] {
+      const manifests = super.toJson();
+      again.push(super.toJson());
+      return manifests;
+    }
+  }
+  const a = new App({ outdir: tmp('pass-out-') });
+  const reportDir = tmp('pass-reports-');
+  const guard = Guard.attach(a, { reportDir, printSummary: false });
+  for (const name of ['alpha', 'beta']) {
+    const chart = new AskedTwice(a, name, { namespace: name });
+    new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: IMAGE, resources: RESOURCES }] });
+  }
+  expect(Object.fromEntries(serialisations(() => a.synth()))).toEqual({
+    'alpha/web/Resource': 2, 'alpha/webServiceAccount/Resource': 2, 'beta/web/Resource': 2, 'beta/webServiceAccount/Resource': 2,
+  });
+  const answeredAgain = again.splice(0);
+  expect(answeredAgain).toEqual(a.charts.map(c => c.toJson()));
+  // Worked out when the objects were checked.
+  expect(guard.report!.connectivity).toEqual(connectivityOf(a.charts.flatMap(c => c.toJson())));
+  const images = JSON.parse(fs.readFileSync(path.join(reportDir, 'images.json'), 'utf8')).images;
+  expect(images.map((i: any) => [i.reference, i.usedBy.map((u: any) => u.constructPath)]))
+    .toEqual([[IMAGE, ['alpha/web/Resource', 'beta/web/Resource']]]);
 });
 
 test('outside a synth every Testing.synth checks again, so a later change is seen', () => {

@@ -36,13 +36,13 @@ export class EgressReachableCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
-    const path = `${pod.metadataPath}.annotations["${REQUIRED_EGRESS_ANNOTATION}"]`;
     const required = requiredEgressOf(pod);
+    if (Array.isArray(required) && required.length === 0) return;
+    const path = `${pod.metadataPath}.annotations["${REQUIRED_EGRESS_ANNOTATION}"]`;
     if (typeof required === 'string') {
       out.push({ path, message: `annotation ${REQUIRED_EGRESS_ANNOTATION} ${required}` });
       return;
     }
-    if (required.length === 0) return;
     const model = networkModelOf(ctx.index);
     const group = model.groupOf(manifest);
     if (!group) return;

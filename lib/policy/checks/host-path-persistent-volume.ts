@@ -60,30 +60,33 @@ export class HostPathPersistentVolumeCheck extends Check {
 
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const namespace = manifest.metadata?.namespace;
-    const volumes = pod.spec.volumes;
-    if (Array.isArray(volumes)) {
-      volumes.forEach((v: any, i: number) => {
-        const claim = v?.persistentVolumeClaim?.claimName;
-        if (typeof claim !== 'string') return;
-        const pv = boundHostPath(ctx, namespace, name => name === claim, claim);
-        if (pv) {
-          out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${v.name}" claims "${claim}", `
-              + `bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });
-        }
-      });
-    }
-    const templates = manifest.kind === 'StatefulSet' ? manifest.spec?.volumeClaimTemplates : undefined;
-    if (!Array.isArray(templates)) return;
-    templates.forEach((t: any, i: number) => {
-      const prefix = `${t?.metadata?.name}-${manifest.metadata?.name}-`;
-      const pv = boundHostPath(ctx, namespace, name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
-      const volumeName = t?.spec?.volumeName;
-      const named = typeof volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(volumeName) : undefined;
-      const found = named ?? pv;
-      if (found) {
-        out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template "${t.metadata.name}" binds PersistentVolume `
-            + `"${found.name}" of type hostPath (${found.path}); use a claim of another storage class` });
+    const volumes: unknown = pod.spec.volumes;
+    for (let i = 0; Array.isArray(volumes) && i < volumes.length; i++) {
+      const claim = volumes[i]?.persistentVolumeClaim?.claimName;
+      if (typeof claim !== 'string') continue;
+      const pv = boundHostPath(ctx, namespace, name => name === claim, claim);
+      if (pv) {
+        out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${volumes[i].name}" claims `
+            + `"${claim}", bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });
       }
-    });
+    }
+    if (manifest.kind === 'StatefulSet') claimTemplateFindings(manifest, ctx, namespace, out);
   }
+}
+
+/** What a StatefulSet's volume claim templates bind: its claims are named `<template>-<set>-<ordinal>`. */
+function claimTemplateFindings(manifest: any, ctx: CheckContext, namespace: string | undefined, out: Violation[]): void {
+  const templates = manifest.spec?.volumeClaimTemplates;
+  if (!Array.isArray(templates)) return;
+  templates.forEach((t: any, i: number) => {
+    const prefix = `${t?.metadata?.name}-${manifest.metadata?.name}-`;
+    const pv = boundHostPath(ctx, namespace, name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
+    const volumeName = t?.spec?.volumeName;
+    const named = typeof volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(volumeName) : undefined;
+    const found = named ?? pv;
+    if (found) {
+      out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template "${t.metadata.name}" binds PersistentVolume `
+          + `"${found.name}" of type hostPath (${found.path}); use a claim of another storage class` });
+    }
+  });
 }

@@ -20,28 +20,24 @@ export class RootGroupCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     if (pod.windows) return;
     const sc = pod.securityContext;
-    const at = `${pod.specPath}.securityContext`;
-    if (sc.fsGroup === 0) out.push({ path: `${at}.fsGroup`, message: 'pod must not set securityContext.fsGroup=0; use a non-root group such '
-        + 'as 65532' });
-    if (Array.isArray(sc.supplementalGroups)) {
-      sc.supplementalGroups.forEach((g: unknown, i: number) => {
-        if (g === 0) out.push({ path: `${at}.supplementalGroups[${i}]`, message: 'pod must not list group 0 in '
-            + 'securityContext.supplementalGroups' });
-      });
+    if (sc.fsGroup === 0) out.push({ path: `${pod.specPath}.securityContext.fsGroup`, message: 'pod must not set securityContext.fsGroup=0; '
+        + 'use a non-root group such as 65532' });
+    const groups: unknown = sc.supplementalGroups;
+    for (let i = 0; Array.isArray(groups) && i < groups.length; i++) {
+      if (groups[i] === 0) out.push({ path: `${pod.specPath}.securityContext.supplementalGroups[${i}]`, message: 'pod must not list group 0 in '
+          + 'securityContext.supplementalGroups' });
     }
-    const inheriting: string[] = [];
     for (const c of pod.containers) {
-      const own = c.securityContext.runAsGroup;
-      if (own === 0) {
+      if (c.securityContext.runAsGroup === 0) {
         out.push({ container: c.name, path: `${c.path}.securityContext.runAsGroup`, message: `${c.label} must not set `
             + `securityContext.runAsGroup=0; use a non-root group such as 65532` });
-      } else if (own === undefined) {
-        inheriting.push(c.label);
       }
     }
-    if (sc.runAsGroup === 0 && inheriting.length) {
+    if (sc.runAsGroup !== 0) return;
+    const inheriting = pod.containers.filter(c => c.securityContext.runAsGroup === undefined).map(c => c.label);
+    if (inheriting.length) {
       out.push({
-        path: `${at}.runAsGroup`,
+        path: `${pod.specPath}.securityContext.runAsGroup`,
         message: `pod must not set securityContext.runAsGroup=0 (${inheriting.join(', ')} would run as group 0); use a non-root group such as 65532`,
       });
     }

@@ -5,6 +5,7 @@
 // v1.31 container_engine_t; user and role undefined or "".
 import { Violation } from '../check';
 import { PssLevel } from '../model';
+import { ContainerView, PodView } from '../pod-view';
 import { PssBehaviour, PssCheck } from '../pss-check';
 
 const TYPES_1_0 = ['container_t', 'container_init_t', 'container_kvm_t'];
@@ -17,24 +18,23 @@ function allowingTypes(since: number, types: string[]): PssBehaviour {
     since,
     allows: `seLinuxOptions.type undefined, "", ${list}; user and role undefined or ""`,
     evaluate: (pod, out) => {
-      inspect(pod.securityContext.seLinuxOptions, () => `${pod.specPath}.securityContext.seLinuxOptions`, 'pod', undefined, allowed, list, out);
-      for (const c of pod.containers) {
-        inspect(c.securityContext.seLinuxOptions, () => `${c.path}.securityContext.seLinuxOptions`, c.label, c.name, allowed, list, out);
-      }
+      inspect(pod.securityContext.seLinuxOptions, pod, undefined, allowed, list, out);
+      for (const c of pod.containers) inspect(c.securityContext.seLinuxOptions, pod, c, allowed, list, out);
     },
   };
 }
 
-function inspect(
-  options: any, at: () => string, who: string, container: string | undefined, allowed: Set<string>, list: string, out: Violation[],
-): void {
+/** Checks the seLinuxOptions of container `c`, or of the pod when `c` is undefined. */
+function inspect(options: any, pod: PodView, c: ContainerView | undefined, allowed: Set<string>, list: string, out: Violation[]): void {
   if (!options || typeof options !== 'object') return;
+  const at = c ? `${c.path}.securityContext.seLinuxOptions` : `${pod.specPath}.securityContext.seLinuxOptions`;
+  const who = c ? c.label : 'pod';
   if (options.type !== undefined && !allowed.has(options.type)) {
-    out.push({ container, path: `${at()}.type`, message: `${who} must not set seLinuxOptions.type=${options.type}; allowed: ${list}` });
+    out.push({ container: c?.name, path: `${at}.type`, message: `${who} must not set seLinuxOptions.type=${options.type}; allowed: ${list}` });
   }
   for (const field of ['user', 'role']) {
     if (options[field] !== undefined && options[field] !== '') {
-      out.push({ container, path: `${at()}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${options[field]})` });
+      out.push({ container: c?.name, path: `${at}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${options[field]})` });
     }
   }
 }

@@ -20,7 +20,7 @@ export function writeJson(report: Report, write: (text: string) => void): void {
   write(`${head.slice(0, -1)},"objects":[`);
   // Each object's statuses as JSON.stringify({ object, rules: report.statusesOf(i) }) writes them, without the object.
   const keys = report.rules.map(r => `${JSON.stringify(r.id)}:`);
-  const rules = (i: number) => keys.map((key, r) => key + STATUS_JSON[report._status(i, r)]).join(',');
+  const rules = report._byStatusRow(i => keys.map((key, r) => key + STATUS_JSON[report._status(i, r)]).join(','));
   report.objects.forEach((object, i) => write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{${rules(i)}}}`));
   write('],"findings":[');
   // Each with the line of its field where the document was read from YAML.

@@ -7,10 +7,11 @@ import type { Report } from './report';
 // Pipes would end the cell and "<" could open HTML in a pull request comment (line breaks are escaped with the rest).
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
-/** A summary, a table of every rule with its counts per status, and the findings. */
-export function renderMarkdown(report: Report): string {
+/** A summary, a table of every rule with its counts per status, the findings, the connectivity and the objects, a line at a time. */
+export function writeMarkdown(report: Report, write: (text: string) => void): void {
+  const line = (text: string) => write(escapeText(text) + '\n');
   const s = report.summary;
-  const out: string[] = [
+  [
     '# cdk8s-secure compliance report',
     '',
     `Pack **${report.pack}**, Pod Security Standards at **${describePssVersion(report.pssVersion)}**: `
@@ -20,31 +21,29 @@ export function renderMarkdown(report: Report): string {
     '',
     '| Rule | Severity | Compliant | Non-compliant | Suppressed | Not applicable |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
-  ];
-  report.rules.forEach((r, i) => {
-    const c = report.statusCounts(i);
-    out.push(`| \`${r.id}\` ${cell(r.title)} | ${r.severity} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | `
-      + `${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]} |`);
-  });
-  out.push('', '## Findings', '');
+  ].forEach(line);
+  report.rules.forEach((r, i) => line(`| \`${r.id}\` ${cell(r.title)} | ${r.severity} | ${counts(report.statusCounts(i))} |`));
+  ['', '## Findings', ''].forEach(line);
   if (report.findings.length === 0) {
-    out.push('None.');
+    line('None.');
   } else {
-    out.push('| Status | Rule | Object | Container | Field | Message |', '| --- | --- | --- | --- | --- | --- |');
+    line('| Status | Rule | Object | Container | Field | Message |');
+    line('| --- | --- | --- | --- | --- | --- |');
     for (const f of report.findings) {
       const status = f.suppressed ? `suppressed: ${f.suppressionReason}` : f.suppressionRefused ? `${f.severity} (suppression refused)` : f.severity;
-      out.push(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | `
+      line(`| ${cell(status)} | \`${f.ruleId}\` | ${cell(describeObject(f.object))} | ${cell(f.container ?? '')} | \`${cell(f.path)}\` | `
         + `${cell(f.message)} |`);
     }
   }
-  out.push(...connectivitySection(report));
-  out.push('', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |');
-  report.objects.forEach((o, i) => {
-    const c = report.objectStatusCounts(i);
-    out.push(`| ${cell(describeObject(o))} | ${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | `
-      + `${c[RuleStatus.NOT_APPLICABLE]} |`);
-  });
-  return out.map(escapeText).join('\n') + '\n';
+  connectivitySection(report).forEach(line);
+  ['', '## Objects', '', '| Object | Compliant | Non-compliant | Suppressed | Not applicable |', '| --- | ---: | ---: | ---: | ---: |'].forEach(line);
+  const objectCounts = report._byStatusRow(i => counts(report.objectStatusCounts(i)));
+  report.objects.forEach((o, i) => line(`| ${cell(describeObject(o))} | ${objectCounts(i)} |`));
+}
+
+/** The cells of the compliant, non-compliant, suppressed and not-applicable counts. */
+function counts(c: { [status: string]: number }): string {
+  return `${c[RuleStatus.COMPLIANT]} | ${c[RuleStatus.NON_COMPLIANT]} | ${c[RuleStatus.SUPPRESSED]} | ${c[RuleStatus.NOT_APPLICABLE]}`;
 }
 
 /** The connectivity matrix (rows send, columns receive) and the same as a Mermaid diagram. */

@@ -4,12 +4,14 @@ import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { connectivityOf } from '../reachability';
 import { writeJson } from './json';
-import { renderMarkdown } from './markdown';
+import { writeMarkdown } from './markdown';
 import { writeSarif } from './sarif';
-import { renderText } from './text';
+import { writeText } from './text';
 
-/** How much of a report `_writeFile` gathers before it writes (characters). */
-const WRITE_CHUNK = 1 << 20;
+/** The size of the buffer `_writeFile` fills before it writes (bytes). */
+const WRITE_BUFFER = 1 << 20;
+/** How many distinct rows of statuses `_byStatusRow` keeps what it rendered for. */
+const ROWS_KEPT = 1024;
 
 /** Status codes of the compact status table: the index is the code. */
 export const STATUS_CODES: readonly RuleStatus[] = [RuleStatus.NOT_APPLICABLE, RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.SUPPRESSED];
@@ -123,6 +125,17 @@ export class Report {
     return this;
   }
 
+  /**
+   * Works out what the report reads of the manifests now (its connectivity) and lets go of them, so
+   * that a synth need not hold every object's JSON until the report is written.
+   * @internal
+   */
+  public _releaseManifests(): this {
+    this.computedConnectivity ??= connectivityOf(this.manifests);
+    this.manifests = [];
+    return this;
+  }
+
   /** Who can reach whom, and on which ports, under the NetworkPolicies of the objects evaluated (computed on first use). */
   public get connectivity(): Connectivity {
     return this.computedConnectivity ??= connectivityOf(this.manifests);
@@ -149,6 +162,26 @@ export class Report {
     const base = objectIndex * this.rules.length;
     this.rules.forEach((r, i) => { result[r.id] = STATUS_CODES[this.statuses[base + i]]; });
     return result;
+  }
+
+  /**
+   * `render` for the object at an index, called once per distinct row of statuses (objects that fare
+   * alike share it: a report of thousands of like workloads has a handful of rows). `render` must read
+   * nothing of the object but its statuses.
+   * @internal
+   */
+  public _byStatusRow(render: (objectIndex: number) => string): (objectIndex: number) => string {
+    const rows = new Map<string, string>();
+    const width = this.rules.length;
+    return i => {
+      const key = String.fromCharCode.apply(null, this.statuses.subarray(i * width, (i + 1) * width) as unknown as number[]);
+      let text = rows.get(key);
+      if (text === undefined) {
+        if (rows.size >= ROWS_KEPT) rows.clear();
+        rows.set(key, text = render(i));
+      }
+      return text;
+    };
   }
 
   /**
@@ -193,7 +226,9 @@ export class Report {
       return ref;
     });
     const findings = this.findings.map(f => (moved.has(f.object) ? { ...f, object: moved.get(f.object)! } : f));
-    return new Report(this.pack, this.rules, objects, this.statuses as unknown as number[], findings, this.pssVersion)._withManifests(this.manifests);
+    const report = new Report(this.pack, this.rules, objects, this.statuses as unknown as number[], findings, this.pssVersion);
+    report.computedConnectivity = this.computedConnectivity;
+    return report._withManifests(this.manifests);
   }
 
   /** The line every front door prints last: `objects=N errors=E warnings=W suppressed=S`. */
@@ -210,24 +245,26 @@ export class Report {
   }
 
   /**
-   * Writes the report in `format` to `file`, a megabyte at a time: the JSON and SARIF of a large
-   * report are never one string (the JSON of 10,000 objects is ~28 MB).
+   * Writes the report in `format` to `file` through one buffer of a megabyte: a large report is
+   * never one string (the JSON of 10,000 objects is ~28 MB), nor are its pieces joined into strings
+   * of a megabyte that live until a full collection.
    * @internal
    */
   public _writeFile(file: string, format: ReportFormat, options: RenderOptions = {}): void {
     const fd = fs.openSync(file, 'w');
     try {
-      let pending: string[] = [];
-      let size = 0;
+      const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+      let used = 0;
       const flush = () => {
-        fs.writeSync(fd, pending.join(''));
-        pending = [];
-        size = 0;
+        for (let at = 0; at < used;) at += fs.writeSync(fd, buffer, at, used - at);
+        used = 0;
       };
       this._renderTo(format, options, piece => {
-        pending.push(piece);
-        size += piece.length;
-        if (size >= WRITE_CHUNK) flush();
+        // A UTF-16 code unit is at most 3 bytes of UTF-8: only a piece that may not fit is measured.
+        const bytes = used + piece.length * 3 <= WRITE_BUFFER ? 0 : Buffer.byteLength(piece);
+        if (used + bytes > WRITE_BUFFER) flush();
+        if (bytes > WRITE_BUFFER) fs.writeSync(fd, piece);
+        else used += buffer.write(piece, used);
       });
       flush();
     } finally {
@@ -241,10 +278,10 @@ export class Report {
    */
   public _renderTo(format: ReportFormat, options: RenderOptions, write: (text: string) => void): void {
     switch (format) {
-      case ReportFormat.TEXT: return write(renderText(this, options.verbose));
+      case ReportFormat.TEXT: return writeText(this, write, options.verbose);
       case ReportFormat.JSON: return writeJson(this, write);
       case ReportFormat.SARIF: return writeSarif(this, write);
-      case ReportFormat.MARKDOWN: return write(renderMarkdown(this));
+      case ReportFormat.MARKDOWN: return writeMarkdown(this, write);
       default: throw new Error(`unknown report format "${format}"; use one of ${Object.values(ReportFormat).join(', ')}`);
     }
   }

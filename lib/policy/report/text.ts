@@ -1,4 +1,4 @@
-import { Finding, RuleStatus, Severity } from '../model';
+import { Finding, ObjectRef, RuleStatus, Severity } from '../model';
 import { describePssVersion } from '../pss-version';
 import { findingLine } from '../yaml/sources';
 import { describeObject } from './describe';
@@ -17,30 +17,31 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Findings grouped by object, a summary line per severity (and for suppressed findings) naming the
- * rules, then the machine summary line. `verbose` adds the status counts of every rule.
+ * rules, then the machine summary line. `verbose` adds the status counts of every rule. Given to
+ * `write` a line at a time.
  */
-export function renderText(report: Report, verbose = false): string {
-  const lines: string[] = [
-    `cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
-      + `${report.rules.length} rules, ${report.objects.length} objects`,
-  ];
+export function writeText(report: Report, write: (text: string) => void, verbose = false): void {
+  const line = (text: string) => write(escapeText(text) + '\n');
+  line(`cdk8s-secure compliance report: pack "${report.pack}", Pod Security Standards at ${describePssVersion(report.pssVersion)}, `
+    + `${report.rules.length} rules, ${report.objects.length} objects`);
+  // Findings come grouped by object: a heading where the object, as described, changes (describeObject escapes it).
+  let currentRef: ObjectRef | undefined;
   let current = '';
   for (const f of report.findings) {
-    const object = describeObject(f.object);
-    if (object !== current) {
-      lines.push('', object);
+    if (f.object !== currentRef) {
+      currentRef = f.object;
+      const object = describeObject(f.object);
+      if (object !== current) write(`\n${object}\n`);
       current = object;
     }
-    const tag = f.suppressed ? 'SUPPR' : LABEL[f.severity];
-    lines.push(`  ${tag} [${f.ruleId}] ${f.message}`);
-    const line = findingLine(f);
-    lines.push(`        at ${f.path || '(document)'}${line !== undefined ? `, line ${line}` : ''}`);
-    lines.push(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
+    const at = findingLine(f);
+    line(`  ${f.suppressed ? 'SUPPR' : LABEL[f.severity]} [${f.ruleId}] ${f.message}`);
+    line(`        at ${f.path || '(document)'}${at !== undefined ? `, line ${at}` : ''}`);
+    line(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
   }
-  if (report.findings.length === 0) lines.push('', 'No findings.');
-  if (verbose) lines.push('', ...ruleTable(report));
-  lines.push('', ...summaryLines(report), report.summaryLine());
-  return lines.map(escapeText).join('\n') + '\n';
+  if (report.findings.length === 0) write('\nNo findings.\n');
+  if (verbose) for (const text of ['', ...ruleTable(report)]) line(text);
+  for (const text of ['', ...summaryLines(report), report.summaryLine()]) line(text);
 }
 
 function summaryLines(report: Report): string[] {
