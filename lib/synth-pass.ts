@@ -52,6 +52,10 @@ export interface PassManifests {
 
 interface Run {
   readonly manifests: HeldManifests;
+  /** Every Chart of the App, in tree order. */
+  readonly charts: Chart[];
+  /** The charts whose manifests the synth asked for, in the order it asked. */
+  readonly asked: Chart[];
   readonly problems: string[];
   /** In a synth that writes: each Guard's report and what it does once the manifests are written. */
   readonly evaluations: Array<{ report: Report; write: (written: Report) => void }>;
@@ -119,6 +123,7 @@ export class SynthPass extends Construct {
     const manifests = objects.map(obj => run.manifests.manifestOf(obj));
     // cdk8s writes them and lets them go; asked again within the synth, an object is serialised again.
     run.manifests.release(objects);
+    run.asked.push(chart);
     return manifests;
   }
 
@@ -129,7 +134,8 @@ export class SynthPass extends Construct {
   }
 
   private runPass(): Run {
-    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    const constructs = this.node.root.node.findAll();
+    const objects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
     for (const obj of objects) writeSuppressionAnnotations(obj);
     const manifests = new HeldManifests(objects);
     const problems: string[] = [];
@@ -155,13 +161,13 @@ export class SynthPass extends Construct {
       problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
     for (const check of this.checks) problems.push(...check(manifests));
-    return { manifests, problems, evaluations };
+    return { manifests, charts: constructs.filter((c): c is Chart => Chart.isChart(c)), asked: [], problems, evaluations };
   }
 
   private written(app: App): void {
     const run = this.synth?.run;
     if (!run) return;
-    const files = writtenFiles(app, run.manifests);
+    const files = writtenFiles(app, run);
     for (const { report, write } of run.evaluations) write(report._withFiles(report.objects.map(o => files.get(o.constructPath!))));
   }
 }
@@ -225,13 +231,26 @@ function wrapOnce(prototype: any, methods: string[], wrap: (original: Method, me
 }
 
 /**
+ * The App's charts in the order cdk8s wrote them, which its `0000-` prefixes number. Writing, cdk8s
+ * asks each chart for its manifests in that order (but for the layout of a folder per chart, which
+ * it writes object by object): where the synth asked each chart once, that is the order, and the
+ * dependency graph of every construct of the App is not built again to learn it.
+ */
+function writtenCharts(app: App, run: Run): Chart[] {
+  const asked = new Set(run.asked);
+  const eachOnce = asked.size === run.asked.length && asked.size === run.charts.length && run.charts.every(c => asked.has(c));
+  return eachOnce && app.yamlOutputType !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE ? run.asked : app.charts;
+}
+
+/**
  * The file cdk8s wrote each ApiObject to, by construct path, relative to the working directory
  * (as `cdk8s-secure check` names them). Read after App.synth(), which has by then resolved the
  * chart dependencies that decide the order (and so the `0000-` prefixes) of the charts.
  */
-function writtenFiles(app: App, manifests: HeldManifests): Map<string, string> {
+function writtenFiles(app: App, run: Run): Map<string, string> {
   const files = new Map<string, string>();
-  const charts = app.charts;
+  const manifests = run.manifests;
+  const charts = writtenCharts(app, run);
   const indexed = charts.some(c => c.node.dependencies.some(d => Chart.isChart(d)));
   const extension = app.outputFileExtension ?? '.k8s.yaml';
   const resourceFile = (obj: ApiObject) => `${manifests.fileBaseOf(obj).replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;

@@ -37,16 +37,22 @@ const OUTPUT_TYPES: Array<[string, YamlOutputType]> = [
   ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
 ];
 
+/** The reports' JSON, once each of its objects is known to be in the file the report names. */
+function reportedInWrittenFiles(reportDir: string, objects: number): any {
+  const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
+  expect(json.objects).toHaveLength(objects);
+  for (const { object } of json.objects) {
+    const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
+    expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
+  }
+  return json;
+}
+
 describe.each(OUTPUT_TYPES)('%s', (_name, yamlOutputType) => {
   test.each([false, true])('dependent charts %s: each object of the reports is in the file cdk8s wrote, as SARIF says', dependent => {
     const { app: a, reportDir } = app(yamlOutputType, dependent);
     a.synth();
-    const json = JSON.parse(fs.readFileSync(path.join(reportDir, 'compliance.json'), 'utf8'));
-    expect(json.objects).toHaveLength(6);
-    for (const { object } of json.objects) {
-      const written = (loadAll(fs.readFileSync(path.resolve(object.file), 'utf8')) as any[]).map(m => `${m.kind}/${m.metadata.name}`);
-      expect([object.file, written]).toEqual([object.file, expect.arrayContaining([`${object.kind}/${object.name}`])]);
-    }
+    const json = reportedInWrittenFiles(reportDir, 6);
     const files = new Set(json.objects.map((o: any) => o.object.file));
     if (yamlOutputType === YamlOutputType.FILE_PER_CHART) {
       const prefix = dependent ? ['0000-', '0001-'] : ['', ''];
@@ -79,6 +85,29 @@ function serialisations(synth: () => void): Map<string, number> {
   }
   return calls;
 }
+
+test.each([false, true])('charts written in another order than the tree\'s (asked again within the synth %s): the reports name the files', twice => {
+  // cdk8s writes (and numbers) the charts in dependency order: gamma, then beta, then alpha.
+  class Asking extends Chart {
+    constructor(scope: App, id: string) {
+      super(scope, id);
+      if (twice) this.node.addValidation({ validate: () => (this.toJson(), []) });
+    }
+  }
+  const a = new App({ outdir: tmp('pass-out-') });
+  const reportDir = tmp('pass-reports-');
+  Guard.attach(a, { reportDir, printSummary: false });
+  const [alpha, beta, gamma] = ['alpha', 'beta', 'gamma'].map(name => {
+    const chart = new Asking(a, name);
+    new kplus.ConfigMap(chart, 'settings', { data: { mode: name } });
+    return chart;
+  });
+  alpha.addDependency(beta);
+  beta.addDependency(gamma);
+  a.synth();
+  const json = reportedInWrittenFiles(reportDir, 3);
+  expect(json.objects.map((o: any) => path.basename(o.object.file))).toEqual(['0002-alpha.k8s.yaml', '0001-beta.k8s.yaml', '0000-gamma.k8s.yaml']);
+});
 
 // Canary of the shared JSON: cdk8s writes a chart through Chart.toJson, which the pass answers from its JSON within a synth.
 test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks and for the file cdk8s writes', (name, yamlOutputType) => {
