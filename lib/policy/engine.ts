@@ -253,8 +253,10 @@ export class PolicyEngine {
     const statuses = new Uint8Array(documents.length * width);
     // Findings in document order, and within a document in rule order.
     const findings: Finding[] = [];
-    // Rules outside the pack that some object guarantees: they join the report.
+    // Rules outside the pack that some object guarantees: they join the report (each guarantee
+    // counted once: thousands of objects carry the same few).
     const guaranteed = new Uint8Array(width);
+    const counted = new Set<Guarantee>();
     // What a rule reports on an object, emptied once made findings (most rules report nothing).
     const violations: Violation[] = [];
 
@@ -275,7 +277,10 @@ export class PolicyEngine {
         for (const p of invalidBecause) findings.push(invalid(ref, doc, p));
       } else {
         statuses[d * width] = COMPLIANT;
-        if (guarantee) for (const i of guarantee.raised) guaranteed[i] = 1;
+        if (guarantee && !counted.has(guarantee)) {
+          counted.add(guarantee);
+          for (const i of guarantee.raised) guaranteed[i] = 1;
+        }
         const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
         const ctx = contextOf(doc.imageChecks ?? this.options);
         for (const r of this.rulesFor(doc.imageChecks ?? this.options, ctx, manifest.kind, form, guarantee)) {
@@ -289,12 +294,10 @@ export class PolicyEngine {
     // The report's columns: the pack's rules, then the guaranteed ones outside it.
     const columns: number[] = [];
     for (let i = 0; i < width; i++) if (i < this.packRules || guaranteed[i]) columns.push(i);
-    const compact = new Uint8Array(documents.length * columns.length);
-    for (let d = 0; d < documents.length; d++) {
-      for (let c = 0; c < columns.length; c++) compact[d * columns.length + c] = statuses[d * width + columns[c]];
-    }
+    // Where every rule is a column (a pack of them all), the statuses are the report's as they are.
+    const reported = columns.length === width ? statuses : only(columns, statuses, width);
     const rules = columns.map(i => prepared[i].rule);
-    return new Report(this.pack.name, rules, objects, compact as unknown as number[], findings, this.pss.label)._withManifests(manifests);
+    return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(manifests);
   }
 
   /**
@@ -427,6 +430,16 @@ const CUSTOM_FORM = 2;
  */
 function evaluateEveryPodOf(check: Check, view: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
   evaluateEveryPod(view, pod => check.evaluatePod(pod, manifest, ctx, out), out);
+}
+
+/** The statuses of `columns` alone, from rows of `width` statuses an object. */
+function only(columns: readonly number[], statuses: Uint8Array, width: number): Uint8Array {
+  const rows = statuses.length / width;
+  const kept = new Uint8Array(rows * columns.length);
+  for (let d = 0; d < rows; d++) {
+    for (let c = 0; c < columns.length; c++) kept[d * columns.length + c] = statuses[d * width + columns[c]];
+  }
+  return kept;
 }
 
 /** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */

@@ -66,7 +66,12 @@ function must(problem: string | undefined): void {
  * its pod rendered with the defaults (pod-render.ts). Internal: the Secure* classes own one each.
  */
 export class PodHardening implements PodPlan, MountedPaths {
-  /** The cdk8s-plus pod props the secure props translate to. */
+  /**
+   * The cdk8s-plus pod props the secure props translate to. The Secure* classes add their kind's props to this object
+   * (Object.assign) rather than spread it into a new one: in V8 as Node 20 ships it, an object spread followed by more
+   * keys gets a hidden class of its own, so every workload's props (cdk8s-plus keeps them) would have one, and every
+   * read of them would miss the inline caches.
+   */
   public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
     must(listsProblem(props, ['initContainers', 'volumes', 'writablePaths', 'secrets', 'hostAliases']));
     return {
@@ -282,7 +287,9 @@ export class PodHardening implements PodPlan, MountedPaths {
   /** A writable path of every container, or of `container`, named for what it holds. */
   private writableMount(w: WritablePath, container?: string): WritableMount {
     const path = normalMountPath(w.path);
-    return { ...w, path, volumeName: uniqueVolumeName(container ? `writable-${container}` : 'writable', path.slice(1), this.volumeNames) };
+    // Field by field, not `{ ...w, path, volumeName }`: that would give each mount a hidden class of its own (see kplusPodProps).
+    const volumeName = uniqueVolumeName(container ? `writable-${container}` : 'writable', path.slice(1), this.volumeNames);
+    return { path, sizeLimit: w.sizeLimit, inMemory: w.inMemory, readOnlyIn: w.readOnlyIn, volumeName };
   }
 }
 

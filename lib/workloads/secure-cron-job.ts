@@ -58,12 +58,11 @@ export class SecureCronJob extends kplus.CronJob implements ISecureWorkload {
   public readonly runsToCompletion = true;
 
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {
-    super(scope, id, {
-      ...PodHardening.kplusPodProps(scope, id, props),
+    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props), {
       schedule: props.schedule, timeZone: props.timeZone, concurrencyPolicy: props.concurrencyPolicy, startingDeadline: props.startingDeadline,
       suspend: props.suspend, successfulJobsRetained: props.successfulJobsRetained, failedJobsRetained: props.failedJobsRetained,
       activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished,
-    });
+    }));
     this.hardening = this.hardened(props);
   }
 

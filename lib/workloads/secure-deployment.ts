@@ -45,10 +45,9 @@ export class SecureDeployment extends kplus.Deployment implements ISecureWorkloa
   public readonly runsToCompletion = false;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
-    super(scope, id, {
-      ...PodHardening.kplusPodProps(scope, id, props),
+    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props), {
       replicas: props.replicas, strategy: props.strategy, minReady: props.minReady, progressDeadline: props.progressDeadline,
-    });
+    }));
     this.hardening = this.hardened(props);
   }
 

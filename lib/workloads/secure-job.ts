@@ -40,10 +40,9 @@ export class SecureJob extends kplus.Job implements ISecureWorkload {
   public readonly runsToCompletion = true;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {
-    super(scope, id, {
-      ...PodHardening.kplusPodProps(scope, id, props),
+    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props), {
       activeDeadline: props.activeDeadline, backoffLimit: props.backoffLimit, ttlAfterFinished: props.ttlAfterFinished,
-    });
+    }));
     this.hardening = this.hardened(props);
   }
 

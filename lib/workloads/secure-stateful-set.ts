@@ -93,11 +93,10 @@ export class SecureStatefulSet extends kplus.StatefulSet implements ISecureWorkl
   private readonly renderedClaimTemplates: kplus.k8s.KubePersistentVolumeClaimProps[] = [];
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
-    super(scope, id, {
-      ...PodHardening.kplusPodProps(scope, id, props),
+    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props), {
       service: props.service ?? headlessService(scope, id, props),
       replicas: props.replicas, podManagementPolicy: props.podManagementPolicy, strategy: props.strategy, minReady: props.minReady,
-    });
+    }));
     this.hardening = this.hardened(props);
     (props.volumeClaimTemplates ?? []).forEach((t, i) => this.addClaimTemplate(t, `volumeClaimTemplates[${i}]`));
   }

@@ -1,9 +1,9 @@
 // Pins every secure default, for every workload kind: a weakening is a visible diff here.
 import * as path from 'path';
-import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Compliance, ImagePolicy, Packs, SecureDeployment } from '../../lib';
-import { IMAGE, KINDS, podSpecOf, RESOURCES } from './helpers';
+import { Compliance, ImagePolicy, Packs, SecureCronJob, SecureDeployment, SecureJob, SecureStatefulSet } from '../../lib';
+import { IMAGE, KINDS, podSpecOf, RESOURCES, testPool } from './helpers';
 
 const LOCK_FILE = path.join(__dirname, '..', 'fixtures', 'image-lock', 'images.lock.json');
 
@@ -187,4 +187,30 @@ test('the guarantees annotation names what each workload guarantees: its pool, a
   expect(taggedShared()).toBe(expected(false, false, false, true));
   // Asked again (a second synth), each is the same.
   expect([pooled(), lockedPooled()]).toEqual([expected(true, false, false, false), expected(true, true, true, true)]);
+});
+
+test('each kind\'s own props reach its manifest beside the pod props', () => {
+  const chart = Testing.chart();
+  const pod = { nodePool: testPool(chart), terminationGracePeriod: Duration.seconds(45), containers: [{ image: IMAGE, resources: RESOURCES }] };
+  new SecureDeployment(chart, 'd', { ...pod, replicas: 3, minReady: Duration.seconds(5), progressDeadline: Duration.seconds(300),
+    strategy: kplus.DeploymentStrategy.recreate() });
+  new SecureJob(chart, 'j', { ...pod, backoffLimit: 2, activeDeadline: Duration.minutes(5), ttlAfterFinished: Duration.hours(1) });
+  new SecureCronJob(chart, 'c', { ...pod, schedule: Cron.daily(), timeZone: 'Europe/Paris', concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+    startingDeadline: Duration.minutes(2), suspend: true, successfulJobsRetained: 1, failedJobsRetained: 4, backoffLimit: 1 });
+  const service = new kplus.Service(chart, 'svc', { clusterIP: 'None', ports: [{ port: 80 }] });
+  new SecureStatefulSet(chart, 's', { ...pod, service, replicas: 2, podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+    minReady: Duration.seconds(7) });
+  const byKind = (kind: string) => Testing.synth(chart).find(m => m.kind === kind);
+  const d = byKind('Deployment').spec;
+  expect([d.replicas, d.minReadySeconds, d.progressDeadlineSeconds, d.strategy]).toEqual([3, 5, 300, { type: 'Recreate' }]);
+  expect(d.template.spec.terminationGracePeriodSeconds).toBe(45);
+  const j = byKind('Job').spec;
+  expect([j.backoffLimit, j.activeDeadlineSeconds, j.ttlSecondsAfterFinished, j.template.spec.terminationGracePeriodSeconds])
+    .toEqual([2, 300, 3600, 45]);
+  const c = byKind('CronJob').spec;
+  expect([c.schedule, c.timeZone, c.concurrencyPolicy, c.startingDeadlineSeconds, c.suspend, c.successfulJobsHistoryLimit, c.failedJobsHistoryLimit])
+    .toEqual(['0 0 * * *', 'Europe/Paris', 'Forbid', 120, true, 1, 4]);
+  expect(c.jobTemplate.spec.backoffLimit).toBe(1);
+  const s = byKind('StatefulSet').spec;
+  expect([s.serviceName, s.replicas, s.podManagementPolicy, s.minReadySeconds]).toEqual([service.name, 2, 'Parallel', 7]);
 });
