@@ -146,6 +146,19 @@ function ipBlockCovers(block: unknown, range: IpRange, holes: readonly IpRange[]
   return true;
 }
 
+const NAMESPACE = 'namespace';
+const POLICY = 'policy';
+const SERVICE = 'service';
+
+/** What a manifest is to the network model: a Namespace, a NetworkPolicy, a Service that selects pods, the pods it runs, or nothing. */
+function roleOf(m: any): typeof NAMESPACE | typeof POLICY | typeof SERVICE | PodView | undefined {
+  if (!isObject(m) || typeof m.kind !== 'string') return undefined;
+  if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') return NAMESPACE;
+  if (m.kind === 'NetworkPolicy' && isObject(m.spec)) return POLICY;
+  if (m.kind === 'Service' && isObject(m.spec?.selector) && Object.keys(m.spec.selector).length) return SERVICE;
+  return podViewOf(m);
+}
+
 /** The pods, namespaces and policies of a set of manifests, and what they allow. */
 export class NetworkModel {
   /** Every pod-bearing object, in input order. */
@@ -162,11 +175,12 @@ export class NetworkModel {
 
   constructor(manifests: readonly any[]) {
     for (const m of manifests) {
-      if (!isObject(m) || typeof m.kind !== 'string') continue;
+      const role = roleOf(m);
+      if (role === undefined) continue;
       const namespace = typeof m.metadata?.namespace === 'string' ? m.metadata.namespace : '';
-      if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') {
+      if (role === NAMESPACE) {
         this.namespaceLabels.set(m.metadata.name, { ...labelsOf(m.metadata.labels), [NAMESPACE_NAME_LABEL]: m.metadata.name });
-      } else if (m.kind === 'NetworkPolicy' && isObject(m.spec)) {
+      } else if (role === POLICY) {
         const spec = m.spec;
         const egress = Array.isArray(spec.egress) ? spec.egress : undefined;
         // An empty policyTypes is defaulted like a missing one, as the API server does.
@@ -181,11 +195,10 @@ export class NetworkModel {
         const list = this.policies.get(namespace);
         if (list) list.push(policy);
         else this.policies.set(namespace, [policy]);
-      } else if (m.kind === 'Service' && isObject(m.spec?.selector) && Object.keys(m.spec.selector).length) {
+      } else if (role === SERVICE) {
         this.services.push(m);
       } else {
-        const view = podViewOf(m);
-        if (!view) continue;
+        const view = role;
         const ports: Array<{ number: number; protocol: string; name?: string }> = [];
         for (const c of view.containers) {
           if (c.type === 'ephemeralContainer') continue;
@@ -402,11 +415,14 @@ function describePeer(peer: any, policyNamespace: string): string {
 
 /** Computes the connectivity matrix: pod group to pod group, and to and from peers outside the manifests. */
 export function connectivityOf(manifests: readonly any[]): Connectivity {
+  // Past the limit only the number of pod groups is told: the model is not built for it.
+  let pods = 0;
+  for (const m of manifests) if (typeof roleOf(m) === 'object') pods++;
+  if (pods > MAX_MATRIX_GROUPS) {
+    return { nodes: [], edges: [], omitted: `${pods} pod groups; the matrix is computed for up to ${MAX_MATRIX_GROUPS}` };
+  }
   const model = new NetworkModel(manifests);
   const groups = model.groups;
-  if (groups.length > MAX_MATRIX_GROUPS) {
-    return { nodes: [], edges: [], omitted: `${groups.length} pod groups; the matrix is computed for up to ${MAX_MATRIX_GROUPS}` };
-  }
   const nodes: ConnectivityNode[] = groups.map(g => ({ id: g.id, label: g.label, external: false }));
   const external = new Map<string, ConnectivityNode>();
   const edges = new Map<string, Set<string>>();

@@ -157,6 +157,13 @@ test('the connectivity matrix: pod to pod, from a namespace outside the manifest
 test('the matrix is not computed for more pod groups than it can show', () => {
   const many = Array.from({ length: 201 }, (_, i) => pod(`p${i}`, 'big', { app: `p${i}` }));
   expect(connectivityOf(many)).toEqual({ nodes: [], edges: [], omitted: '201 pod groups; the matrix is computed for up to 200' });
+  // Only pods are counted: not a namespace, a policy, a Service, a ConfigMap or a Namespace without a name (which runs no pods).
+  const others = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big' } }, { apiVersion: 'v1', kind: 'Namespace', metadata: {} },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'big' }, spec: { podSelector: {} } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'big' }, spec: { selector: { app: 'p1' }, ports: [{ port: 80 }] } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'big' } }];
+  expect(connectivityOf([...others, ...many.slice(1)]).nodes).not.toEqual([]);
+  expect(connectivityOf([...others, ...many]).omitted).toBe('201 pod groups; the matrix is computed for up to 200');
 });
 
 test('IPv6 destinations: a range inside the ipBlock and outside its except is reachable, one in the except is not', () => {
