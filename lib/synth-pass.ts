@@ -137,7 +137,7 @@ export class SynthPass extends Construct {
     const constructs = this.node.root.node.findAll();
     const objects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
     for (const obj of objects) writeSuppressionAnnotations(obj);
-    const manifests = new HeldManifests(objects);
+    const manifests = new HeldManifests(objects, (this.node.root as App).yamlOutputType === YamlOutputType.FILE_PER_RESOURCE);
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
     const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
@@ -175,10 +175,12 @@ export class SynthPass extends Construct {
 /** The manifests of a run, each serialised once, until a synth lets a chart's go (once cdk8s has them to write). */
 class HeldManifests implements PassManifests {
   private readonly json = new Map<ApiObject, any>();
-  /** What the file of a released object is named after (kind.name), for the layouts of a file per object. */
-  private readonly released = new Map<ApiObject, string>();
+  /** What the file of a released object is named after (kind.name), kept where the layout is a file per object. */
+  private readonly released?: Map<ApiObject, string>;
 
-  constructor(public readonly objects: ApiObject[]) {}
+  constructor(public readonly objects: ApiObject[], filePerObject: boolean) {
+    if (filePerObject) this.released = new Map();
+  }
 
   public readonly manifestOf = (obj: ApiObject): any => {
     let manifest = this.json.get(obj);
@@ -188,14 +190,14 @@ class HeldManifests implements PassManifests {
 
   /** The `kind.name` of `obj`'s manifest as cdk8s names its file (before the characters a file name cannot hold are dropped). */
   public fileBaseOf(obj: ApiObject): string {
-    return this.released.get(obj) ?? baseName(this.manifestOf(obj));
+    return this.released?.get(obj) ?? baseName(this.manifestOf(obj));
   }
 
   public release(objects: readonly ApiObject[]): void {
     for (const obj of objects) {
       const manifest = this.json.get(obj);
       if (manifest === undefined) continue;
-      this.released.set(obj, baseName(manifest));
+      this.released?.set(obj, baseName(manifest));
       this.json.delete(obj);
     }
   }

@@ -23,7 +23,11 @@ export function writeJson(report: Report, write: (text: string) => void): void {
   const rules = report._byStatusRow(i => keys.map((key, r) => key + STATUS_JSON[report._status(i, r)]).join(','));
   report.objects.forEach((object, i) => write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{${rules(i)}}}`));
   write('],"findings":[');
-  // Each with the line of its field where the document was read from YAML.
-  report.findings.forEach((f, i) => write((i ? ',' : '') + JSON.stringify({ ...f, line: findingLine(f) })));
+  // Each with the line of its field where the document was read from YAML (as JSON.stringify({ ...f, line }) writes it).
+  report.findings.forEach((f, i) => {
+    const line = findingLine(f);
+    const text = JSON.stringify(f);
+    write((i ? ',' : '') + (line === undefined ? text : `${text.slice(0, -1)},"line":${line}}`));
+  });
   write(']}\n');
 }

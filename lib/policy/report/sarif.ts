@@ -47,22 +47,22 @@ function helpMarkdown(rule: ReportRule): string {
   return rows.join('\n');
 }
 
-function location(f: Finding): any {
+const json = JSON.stringify;
+
+// A result and its location are written as JSON.stringify writes the objects they are, members in
+// this order, without making the objects: there is one for every finding.
+function location(f: Finding, uriOf: (file: string) => string): string {
   // Kind/namespace/name, and /container for a container: the namespace is always there ("-" for
   // none, which no namespace can be called), so an object's name is never read as a container's.
   const name = `${f.object.namespace ?? '-'}/${f.object.name}`;
-  const loc: any = {
-    logicalLocations: [{ fullyQualifiedName: escapeText(`${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`), kind: 'resource' }],
-    message: { text: escapeText(f.path) },
-  };
-  if (f.object.file && f.object.file !== STDIN_NAME) {
-    loc.physicalLocation = {
-      artifactLocation: { uri: artifactUri(f.object.file) },
-      // The line of the field where the document was read from YAML, else the document's first line.
-      region: { startLine: findingLine(f) ?? f.object.line ?? 1 },
-    };
-  }
-  return loc;
+  const fullyQualifiedName = escapeText(`${f.object.kind}/${name}${f.container ? `/${f.container}` : ''}`);
+  // The line of the field where the document was read from YAML, else the document's first line.
+  const physical = f.object.file && f.object.file !== STDIN_NAME
+    ? `,"physicalLocation":{"artifactLocation":{"uri":${json(uriOf(f.object.file))}},`
+      + `"region":{"startLine":${json(findingLine(f) ?? f.object.line ?? 1)}}}`
+    : '';
+  return `{"logicalLocations":[{"fullyQualifiedName":${json(fullyQualifiedName)},"kind":"resource"}],`
+    + `"message":{"text":${json(escapeText(f.path))}}${physical}}`;
 }
 
 /** SARIF 2.1.0: rule metadata with help text, one result per finding, suppressions in-source; given to `write` a result at a time. */
@@ -97,23 +97,21 @@ export function writeSarif(report: Report, write: (text: string) => void): void 
   };
   const head = JSON.stringify(sarif);
   write(`${head.slice(0, -']}]}'.length)}`);
-  report.findings.forEach((f, i) => write((i ? ',' : '') + JSON.stringify(result(f, ruleIndex))));
+  // Findings come grouped by object, so mostly from the file before.
+  let file: string | undefined;
+  let uri = '';
+  const uriOf = (f: string) => (f === file ? uri : (uri = artifactUri(file = f)));
+  report.findings.forEach((f, i) => write((i ? ',' : '') + result(f, ruleIndex, uriOf)));
   write(']}]}\n');
 }
 
-function result(f: Finding, ruleIndex: ReadonlyMap<string, number>): any {
-  return {
-    ruleId: f.ruleId,
-    ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
-    level: LEVEL[f.severity],
-    message: { text: escapeText(`${f.message}. Fix: ${f.remediation}`) },
-    locations: [location(f)],
-    partialFingerprints: {
-      'cdk8sSecure/v1': [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|'),
-    },
-    // A refused suppression is SARIF's "rejected" one: the result stays open.
-    ...(f.suppressionReason !== undefined
-      ? { suppressions: [{ kind: 'inSource', status: f.suppressed ? 'accepted' : 'rejected', justification: escapeText(f.suppressionReason) }] }
-      : {}),
-  };
+function result(f: Finding, ruleIndex: ReadonlyMap<string, number>, uriOf: (file: string) => string): string {
+  const index = ruleIndex.get(f.ruleId);
+  const fingerprint = [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|');
+  // A refused suppression is SARIF's "rejected" one: the result stays open.
+  const suppressions = f.suppressionReason === undefined ? '' : `,"suppressions":[{"kind":"inSource",`
+    + `"status":"${f.suppressed ? 'accepted' : 'rejected'}","justification":${json(escapeText(f.suppressionReason))}}]`;
+  return `{"ruleId":${json(f.ruleId)}${index === undefined ? '' : `,"ruleIndex":${index}`},"level":${json(LEVEL[f.severity])},`
+    + `"message":{"text":${json(escapeText(`${f.message}. Fix: ${f.remediation}`))}},"locations":[${location(f, uriOf)}],`
+    + `"partialFingerprints":{"cdk8sSecure/v1":${json(fingerprint)}}${suppressions}}`;
 }
