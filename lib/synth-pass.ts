@@ -145,7 +145,11 @@ export class SynthPass extends Construct {
       const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf);
       const report = new PolicyEngine(options).evaluateDocuments(documents);
       guard.evaluated(report, documents);
-      if (this.synth?.writes) evaluations.push({ write: guard.writer(report, documents), report: report._releaseManifests() });
+      if (this.synth?.writes) {
+        // The Guard takes what it needs of the manifests first; then the report lets go of them.
+        const write = guard.writer(report, documents);
+        evaluations.push({ report: report._releaseManifests(), write });
+      }
       problems.push(...describe(report.errors));
     }
     // What no Guard covers is still held to what its manifest guarantees, wherever the manifest came from.
