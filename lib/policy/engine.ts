@@ -165,6 +165,8 @@ export class PolicyEngine {
   /** What each set of image settings makes of the rules: it depends on no document, so it is worked out once. */
   private readonly settings = new WeakMap<ImageCheckOptions, Setting>();
   private readonly options: PolicyEngineOptions;
+  /** The row `_findingsOf` writes statuses to, which no one reads (a row for each call would be garbage). */
+  private readonly loneStatuses: Uint8Array;
 
   constructor(options: PolicyEngineOptions = {}) {
     if (options.suppressionPolicy !== undefined && !SuppressionPolicy.isSuppressionPolicy(options.suppressionPolicy)) {
@@ -195,6 +197,7 @@ export class PolicyEngine {
       if (!Object.prototype.hasOwnProperty.call(this.pack.rules, check.info.id)) this.prepare(check.info, check, Severity.ERROR, false);
     }
     this.preparedIndex = new Map(this.prepared.map((p, i) => [p.rule.id, i]));
+    this.loneStatuses = new Uint8Array(this.prepared.length);
   }
 
   // One function makes every prepared rule, so that all have one shape (V8 deoptimised the engine's loop on a second one).
@@ -227,26 +230,9 @@ export class PolicyEngine {
   /** Evaluates documents with their source information and extra suppressions. */
   public evaluateDocuments(documents: ManifestDocument[]): Report {
     const manifests = documents.map(d => d.manifest);
-    const views = manifests.map(m => (m && typeof m === 'object' && !Array.isArray(m) ? podViewOf(m) : undefined));
-    const index = new ObjectIndex(manifests, views);
+    const views = manifests.map(viewOf);
+    const evaluation = new Evaluation(new ObjectIndex(manifests, views), this.pss);
     const prepared = this.prepared;
-    // One context per set of image settings and evaluation (the index and the time are the evaluation's).
-    const contexts = new Map<ImageCheckOptions, CheckContext>();
-    const contextOf = (images: ImageCheckOptions): CheckContext => {
-      let ctx = contexts.get(images);
-      if (!ctx) {
-        contexts.set(images, ctx = {
-          trustedRegistries: images.trustedRegistries ?? [],
-          index,
-          imageLock: images.imageLock,
-          maxImageAgeDays: images.maxImageAgeDays,
-          now: images.now ? new Date(images.now) : new Date(),
-          pssMinor: this.pss.minor,
-          pssVersion: this.pss.label,
-        });
-      }
-      return ctx;
-    };
     const width = prepared.length;
     const objects = new Array<ObjectRef>(documents.length);
     // One byte per object and rule, all NOT_APPLICABLE (code 0) until a rule runs.
@@ -261,34 +247,15 @@ export class PolicyEngine {
     const violations: Violation[] = [];
 
     for (let d = 0; d < documents.length; d++) {
-      const doc = documents[d];
-      const manifest = doc.manifest;
-      const ref = objects[d] = objectRefOf(doc);
+      const ref = objects[d] = objectRefOf(documents[d]);
       const found = findings.length;
-      // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
-      const unreadable = (doc.parseError === undefined ? undefined : { path: '', message: doc.parseError, fix: PARSE_FIX })
-        ?? manifestProblem(manifest) ?? (views[d] ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
-      const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
-      const problem = unreadable ?? guarantee?.problem;
-      // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
-      const invalidBecause = problem ? [problem] : views[d] && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
-      if (invalidBecause.length > 0) {
-        statuses[d * width] = NON_COMPLIANT;
-        for (const p of invalidBecause) findings.push(invalid(ref, doc, p));
-      } else {
-        statuses[d * width] = COMPLIANT;
-        if (guarantee && !counted.has(guarantee)) {
-          counted.add(guarantee);
-          for (const i of guarantee.raised) guaranteed[i] = 1;
-        }
-        const form = (views[d] ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
-        const ctx = contextOf(doc.imageChecks ?? this.options);
-        for (const r of this.rulesFor(doc.imageChecks ?? this.options, ctx, manifest.kind, form, guarantee)) {
-          statuses[d * width + r.index] = this.run(prepared[r.index], r.severity, doc, views[d], ref, ctx, violations, findings);
-        }
+      const guarantee = this.evaluateOne(documents[d], views[d], ref, evaluation, statuses, d * width, violations, findings);
+      if (guarantee && !counted.has(guarantee)) {
+        counted.add(guarantee);
+        for (const i of guarantee.raised) guaranteed[i] = 1;
       }
       // Only an object with findings needs its source (reports ask a finding's line), and most have none.
-      if (findings.length > found) rememberObject(ref, manifest);
+      if (findings.length > found) rememberObject(ref, documents[d].manifest);
     }
 
     // The report's columns: the pack's rules, then the guaranteed ones outside it.
@@ -298,6 +265,49 @@ export class PolicyEngine {
     const reported = columns.length === width ? statuses : only(columns, statuses, width);
     const rules = columns.map(i => prepared[i].rule);
     return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(manifests);
+  }
+
+  /**
+   * The findings `evaluate([manifest])` reports, without the report: what a construct asks of its props
+   * (thousands of times, one small object each), so none of the report's per-call work is done.
+   * @internal
+   */
+  public _findingsOf(manifest: any): Finding[] {
+    const doc: ManifestDocument = { manifest, documentIndex: 0 };
+    const view = viewOf(manifest);
+    const findings: Finding[] = [];
+    this.evaluateOne(doc, view, objectRefOf(doc), new Evaluation(new ObjectIndex([manifest], [view]), this.pss), this.loneStatuses, 0,
+      [], findings);
+    return findings;
+  }
+
+  /**
+   * Evaluates one document (the engine's one place that does): writes its status for each rule that runs to `statuses`
+   * from `row` on (a row of the prepared rules), appends its findings, and returns its guarantee if it is checked.
+   */
+  private evaluateOne(doc: ManifestDocument, view: PodView | undefined, ref: ObjectRef, evaluation: Evaluation, statuses: Uint8Array,
+    row: number, violations: Violation[], findings: Finding[]): Guarantee | undefined {
+    const manifest = doc.manifest;
+    // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
+    const unreadable = (doc.parseError === undefined ? undefined : { path: '', message: doc.parseError, fix: PARSE_FIX })
+      ?? manifestProblem(manifest) ?? (view ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
+    const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
+    const problem = unreadable ?? guarantee?.problem;
+    // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
+    const invalidBecause = problem ? [problem] : view && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    if (invalidBecause.length > 0) {
+      statuses[row] = NON_COMPLIANT;
+      for (const p of invalidBecause) findings.push(invalid(ref, doc, p));
+      return undefined;
+    }
+    statuses[row] = COMPLIANT;
+    const form = (view ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
+    const images = doc.imageChecks ?? this.options;
+    const ctx = evaluation.contextOf(images);
+    for (const r of this.rulesFor(images, ctx, manifest.kind, form, guarantee)) {
+      statuses[row + r.index] = this.run(this.prepared[r.index], r.severity, doc, view, ref, ctx, violations, findings);
+    }
+    return guarantee;
   }
 
   /**
@@ -393,6 +403,35 @@ export class PolicyEngine {
     violations.length = 0;
     return allSuppressed ? SUPPRESSED : NON_COMPLIANT;
   }
+}
+
+/** What the rules share in one evaluation: the index of its objects, and a context per set of image settings. */
+class Evaluation {
+  private readonly contexts = new Map<ImageCheckOptions, CheckContext>();
+
+  constructor(private readonly index: ObjectIndex, private readonly pss: PssVersion) {}
+
+  /** The context of `images` (the index and the time are the evaluation's). */
+  public contextOf(images: ImageCheckOptions): CheckContext {
+    let ctx = this.contexts.get(images);
+    if (!ctx) {
+      this.contexts.set(images, ctx = {
+        trustedRegistries: images.trustedRegistries ?? [],
+        index: this.index,
+        imageLock: images.imageLock,
+        maxImageAgeDays: images.maxImageAgeDays,
+        now: images.now ? new Date(images.now) : new Date(),
+        pssMinor: this.pss.minor,
+        pssVersion: this.pss.label,
+      });
+    }
+    return ctx;
+  }
+}
+
+/** The pod view of a manifest that is an object, if it carries a pod. */
+function viewOf(manifest: any): PodView | undefined {
+  return manifest && typeof manifest === 'object' && !Array.isArray(manifest) ? podViewOf(manifest) : undefined;
 }
 
 /** What an object's guarantees annotation asks for: these rules, as errors. */

@@ -42,7 +42,7 @@ function rbacOutcome(rules: kplus.k8s.PolicyRule[], cluster: boolean, namespace:
 { problem?: string; excused: Map<string, string> } {
   const rendered = { apiVersion: `${RBAC_GROUP}/v1`, kind: cluster ? 'ClusterRole' : 'Role', metadata: { name: 'grant', namespace }, rules };
   const excused = new Map<string, string>();
-  for (const f of engine().evaluate([rendered]).findings.filter(finding => finding.ruleId !== 'invalid-manifest')) {
+  for (const f of engine()._findingsOf(rendered).filter(finding => finding.ruleId !== 'invalid-manifest')) {
     const key = RULE_EXEMPTIONS[f.ruleId];
     const exemption = key ? exemptions[key] : undefined;
     if (!exemption) {

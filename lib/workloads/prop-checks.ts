@@ -467,7 +467,8 @@ function podRulesProblem(spec: object, rules: string[], exemptionVia: string): s
     engine = new PolicyEngine({ pack });
     constructionEngines.set(key, engine);
   }
-  const [first] = engine.evaluate([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'construction' }, spec }]).errors;
+  // Every rule of the pack is an error and the pod suppresses none, so every finding is an error.
+  const [first] = engine._findingsOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'construction' }, spec });
   if (!first) return undefined;
   const exemption = CONSTRUCTION_EXEMPTIONS[first.ruleId];
   return `[${first.ruleId}] ${first.message}${exemption ? `, or allow it with ${exemptionVia}'exemptions.${exemption}' and a reason` : ''}`;

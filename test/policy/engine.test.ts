@@ -229,6 +229,26 @@ describe('bad input', () => {
   });
 });
 
+describe('one object without a report', () => {
+  // What constructs ask of their props at construction: the findings of a lone object, as a report of it has them.
+  test("every check fixture's documents, one at a time, give a report's findings in its order, in the default and strict packs", () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'checks');
+    const manifests = fs.readdirSync(dir).flatMap(rule => fs.readdirSync(path.join(dir, rule)).filter(f => f.endsWith('.yaml'))
+      .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, rule, f), 'utf8'), f).map(d => d.manifest)));
+    manifests.push('just a string', null, [], { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p',
+      annotations: { 'cdk8s-secure.io/guarantees': 'run-as-non-root,no-such-rule' } }, spec: { containers: [] } });
+    let found = 0;
+    for (const engine of [new PolicyEngine(), new PolicyEngine({ pack: Packs.STRICT })]) {
+      for (const manifest of manifests) {
+        const findings = engine._findingsOf(manifest);
+        expect(findings).toEqual(engine.evaluate([manifest]).findings);
+        found += findings.length;
+      }
+    }
+    expect(found).toBeGreaterThan(500);
+  });
+});
+
 describe('pod-bearing kinds', () => {
   const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
   test.each([
