@@ -14,16 +14,20 @@
 //   4. gives cdk8s that JSON to write: within the synth, a chart's toJson() is its objects'
 //      manifests from step 2, in the order cdk8s writes them (the chart's dependency order),
 //      so what is written is what was checked, and no object is serialised twice (that took
-//      ~15% of a secure synth),
+//      ~15% of a secure synth); whoever asks for a chart's manifests before cdk8s has written
+//      them (a validation, a Lazy) gets the same JSON,
 //   5. after cdk8s has written the manifests, hands each Guard its report, with the names of
 //      the files cdk8s wrote, to write beside the manifest folder.
 // Within a synth that writes, what the Guards write after it (their image record, the report's
-// connectivity) is worked out when the objects are checked, so that a chart's JSON is let go
-// once cdk8s has it to write, as cdk8s itself does: the JSON of every object is not held to the end.
+// connectivity) is worked out when the objects are checked, so that an object's JSON is let go
+// once cdk8s has saved it to its file (Yaml.save given the pass's own manifest objects), as cdk8s
+// itself does: the JSON of every object is not held to the end. Let go on first ask instead, a
+// second ask (a validation calling chart.toJson()) would leave cdk8s to write a new serialisation,
+// which a token that changes between calls makes differ from what was checked.
 // Outside a synth (Testing.synth(chart), chart.toJson()) the pass runs on every validation,
 // so a change made between two calls is always seen.
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
@@ -64,6 +68,8 @@ interface Run {
 const PASS_ID = 'cdk8s-secure';
 /** Marks a cdk8s App or Chart class as hooked, across copies of this library that share one cdk8s. */
 const HOOKED = Symbol.for('cdk8s-secure.synth-pass');
+/** The passes of the Apps synthesising to files now (an App's validation may synthesise another App). */
+const writing = new Set<SynthPass>();
 
 /**
  * The synth pass of an App (internal: Guards, Secure* workloads, namespaces and suppressions
@@ -80,6 +86,11 @@ export class SynthPass extends Construct {
   private readonly checks: Array<(manifests: PassManifests) => string[]> = [];
   /** Set while the App synthesises: whether it writes files, and the run of this synth, once made. */
   private synth?: { writes: boolean; run?: Run };
+  /**
+   * The manifests of the run being made: a chart's toJson() asked meanwhile is answered from them, not by
+   * cdk8s's own, which would validate the App, and so run the pass again, within the pass.
+   */
+  private building?: HeldManifests;
 
   private constructor(root: Construct) {
     super(root, PASS_ID);
@@ -102,29 +113,34 @@ export class SynthPass extends Construct {
   public synthesising<T>(synthesise: () => T, writes: boolean): T {
     if (this.synth) return synthesise();
     this.synth = { writes };
+    if (writes) writing.add(this);
     try {
       const result = synthesise();
       if (writes) this.written(this.node.root as App);
       return result;
     } finally {
       this.synth = undefined;
+      writing.delete(this);
     }
   }
 
   /**
-   * Within a synth that has validated the App (and so resolved its dependencies), `chart`'s
-   * manifests as cdk8s writes them, from the pass's JSON; undefined otherwise.
+   * Within a synth that has validated the App, or while the pass serialises the objects (a Lazy reading
+   * a chart), `chart`'s manifests as cdk8s writes them, from the pass's JSON; undefined otherwise.
    */
   public chartManifests(chart: Chart): any[] | undefined {
     const run = this.synth?.run;
-    if (!run) return undefined;
+    const held = this.building ?? run?.manifests;
+    if (!held) return undefined;
     // The order of cdk8s's own Chart.toJson: the chart's objects in dependency order, each in its closest chart only.
     const objects = new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
-    const manifests = objects.map(obj => run.manifests.manifestOf(obj));
-    // cdk8s writes them and lets them go; asked again within the synth, an object is serialised again.
-    run.manifests.release(objects);
-    run.asked.push(chart);
-    return manifests;
+    if (!this.building) run?.asked.push(chart);
+    return held.give(objects);
+  }
+
+  /** Lets go of those of `docs` that are this synth's manifests: cdk8s has saved them to a file. */
+  public saved(docs: readonly unknown[]): void {
+    this.synth?.run?.manifests.release(docs);
   }
 
   private validate(): string[] {
@@ -138,6 +154,17 @@ export class SynthPass extends Construct {
     const objects = constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c));
     for (const obj of objects) writeSuppressionAnnotations(obj);
     const manifests = new HeldManifests(objects, (this.node.root as App).yamlOutputType === YamlOutputType.FILE_PER_RESOURCE);
+    const outer = this.building;
+    this.building = manifests;
+    try {
+      return { manifests, charts: constructs.filter((c): c is Chart => Chart.isChart(c)), asked: [], ...this.check(objects, manifests) };
+    } finally {
+      this.building = outer;
+    }
+  }
+
+  /** Checks the run's manifests: the problems that fail synth, and each Guard's report for after the files are written. */
+  private check(objects: ApiObject[], manifests: HeldManifests): Pick<Run, 'problems' | 'evaluations'> {
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
     const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
@@ -165,7 +192,7 @@ export class SynthPass extends Construct {
       problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
     for (const check of this.checks) problems.push(...check(manifests));
-    return { manifests, charts: constructs.filter((c): c is Chart => Chart.isChart(c)), asked: [], problems, evaluations };
+    return { problems, evaluations };
   }
 
   private written(app: App): void {
@@ -176,9 +203,11 @@ export class SynthPass extends Construct {
   }
 }
 
-/** The manifests of a run, each serialised once, until a synth lets a chart's go (once cdk8s has them to write). */
+/** The manifests of a run, each serialised once, until a synth lets them go (once cdk8s has saved them). */
 class HeldManifests implements PassManifests {
   private readonly json = new Map<ApiObject, any>();
+  /** The object of each manifest a chart's toJson() gave out, to know those cdk8s saves by identity. */
+  private readonly given = new Map<unknown, ApiObject>();
   /** What the file of a released object is named after (kind.name), kept where the layout is a file per object. */
   private readonly released?: Map<ApiObject, string>;
 
@@ -192,17 +221,27 @@ class HeldManifests implements PassManifests {
     return manifest;
   };
 
+  /** The manifests of `objects`, given out (as a chart's toJson()) until saved. */
+  public give(objects: readonly ApiObject[]): any[] {
+    return objects.map(obj => {
+      const manifest = this.manifestOf(obj);
+      this.given.set(manifest, obj);
+      return manifest;
+    });
+  }
+
   /** The `kind.name` of `obj`'s manifest as cdk8s names its file (before the characters a file name cannot hold are dropped). */
   public fileBaseOf(obj: ApiObject): string {
     return this.released?.get(obj) ?? baseName(this.manifestOf(obj));
   }
 
-  public release(objects: readonly ApiObject[]): void {
-    for (const obj of objects) {
-      const manifest = this.json.get(obj);
-      if (manifest === undefined) continue;
+  public release(manifests: readonly unknown[]): void {
+    for (const manifest of manifests) {
+      const obj = this.given.get(manifest);
+      if (obj === undefined) continue;
       this.released?.set(obj, baseName(manifest));
       this.json.delete(obj);
+      this.given.delete(manifest);
     }
   }
 }
@@ -213,6 +252,11 @@ hookAppClass(App.prototype);
 // Within a synth a chart's toJson() is answered from the pass.
 wrapOnce(Chart.prototype, ['toJson'], original => function (this: Chart) {
   return SynthPass.of(this).chartManifests(this) ?? original.call(this);
+});
+// What cdk8s saves to a file is what it writes: the pass's JSON of those objects can go.
+wrapOnce(Yaml, ['save'], original => function (this: typeof Yaml, file: string, docs: unknown[]) {
+  original.call(this, file, docs);
+  for (const pass of writing) pass.saved(docs);
 });
 
 /**
@@ -259,9 +303,12 @@ function writtenFiles(app: App, run: Run): Map<string, string> {
   const charts = writtenCharts(app, run);
   const indexed = charts.some(c => c.node.dependencies.some(d => Chart.isChart(d)));
   const extension = app.outputFileExtension ?? '.k8s.yaml';
-  const resourceFile = (obj: ApiObject) => `${manifests.fileBaseOf(obj).replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
-  const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
   const layout = app.yamlOutputType ?? YamlOutputType.FILE_PER_CHART;
+  // cdk8s names a file per object after the kind and name of the JSON it writes, but in a folder per chart
+  // after the ApiObject's own (which a JSON patch or a Lazy name can make differ).
+  const resourceFile = (obj: ApiObject) => `${(layout === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE
+    ? `${obj.kind}.${obj.metadata.name}` : manifests.fileBaseOf(obj)).replace(/[^0-9a-zA-Z-_.]/g, '')}${extension}`;
+  const relative = (file: string) => path.relative(process.cwd(), path.join(app.outdir, file));
   // Each chart's name, and the file of every object of the chart where the chart is one file, named once.
   const byChart = new Map(charts.map((chart, index) => {
     const name = `${indexed ? `${index.toString().padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;

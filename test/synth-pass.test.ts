@@ -4,10 +4,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Testing, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
-import { Guard, SecureDeployment } from '../lib';
+import { Guard, SecureDeployment, Severity } from '../lib';
 import { connectivityOf } from '../lib/policy/reachability';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
@@ -129,33 +129,95 @@ test("what a synth writes is what cdk8s's own Chart.toJson gives, in its order (
   expect(a.synthYaml()).toEqual(own);
 });
 
-test('within a synth the pass lets go of a chart\'s JSON once cdk8s has it to write; the report and the image record keep what they need', () => {
-  // Asked again within the synth, a chart's objects are serialised again: the pass no longer holds them.
+test('within a synth the pass lets go of a chart\'s JSON once cdk8s has saved it; the report and the image record keep what they need', () => {
+  // cdk8s writes alpha, then beta, whose toJson asks for alpha's manifests again (and its own twice):
+  // beta's are still the pass's, alpha's (saved) are serialised again.
   const again: any[][] = [];
-  class AskedTwice extends Chart {
+  class Asking extends Chart {
     public toJson(): any[] {
       const manifests = super.toJson();
-      again.push(super.toJson());
+      if (this.node.id === 'beta') again.push(super.toJson(), charts[0].toJson());
       return manifests;
     }
   }
   const a = new App({ outdir: tmp('pass-out-') });
   const reportDir = tmp('pass-reports-');
   const guard = Guard.attach(a, { reportDir, printSummary: false });
-  for (const name of ['alpha', 'beta']) {
-    const chart = new AskedTwice(a, name, { namespace: name });
+  const charts = ['alpha', 'beta'].map(name => {
+    const chart = new Asking(a, name, { namespace: name });
     new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [{ name: 'web', image: IMAGE, resources: RESOURCES }] });
-  }
+    return chart;
+  });
+  charts[1].addDependency(charts[0]);
   expect(Object.fromEntries(serialisations(() => a.synth()))).toEqual({
-    'alpha/web/Resource': 2, 'alpha/webServiceAccount/Resource': 2, 'beta/web/Resource': 2, 'beta/webServiceAccount/Resource': 2,
+    'alpha/web/Resource': 2, 'alpha/webServiceAccount/Resource': 2, 'beta/web/Resource': 1, 'beta/webServiceAccount/Resource': 1,
   });
   const answeredAgain = again.splice(0);
-  expect(answeredAgain).toEqual(a.charts.map(c => c.toJson()));
+  expect(answeredAgain).toEqual([charts[1].toJson(), charts[0].toJson()]);
   // Worked out when the objects were checked.
   expect(guard.report!.connectivity).toEqual(connectivityOf(a.charts.flatMap(c => c.toJson())));
   const images = JSON.parse(fs.readFileSync(path.join(reportDir, 'images.json'), 'utf8')).images;
   expect(images.map((i: any) => [i.reference, i.usedBy.map((u: any) => u.constructPath)]))
     .toEqual([[IMAGE, ['alpha/web/Resource', 'beta/web/Resource']]]);
+});
+
+interface Asking {
+  readonly a: Chart;
+  readonly configMap: ApiObject;
+  /** From now on, the ConfigMap's Lazy reads chart `a` when serialised. */
+  read(): void;
+}
+
+/**
+ * An app whose chart `a` has a Pod that is privileged from its second serialisation on, checked with
+ * privileged-container as an error, and whose chart `b` has a ConfigMap with a Lazy that reads `a`'s
+ * manifests when `reads` (or once `ask` says so); `ask` is a validation of `b`, run after the pass's.
+ */
+function twoCharts(yamlOutputType: YamlOutputType, reads: boolean, ask: (asking: Asking) => void) {
+  const app = new App({ outdir: tmp('pass-out-'), yamlOutputType });
+  const reportDir = tmp('pass-reports-');
+  const pack = { name: 'p', description: 'd', rules: { 'privileged-container': Severity.ERROR } };
+  const guard = Guard.attach(app, { reportDir, printSummary: false, pack });
+  const a = new Chart(app, 'a');
+  const b = new Chart(app, 'b');
+  const serialised = { pod: 0 };
+  const privileged = Lazy.any({ produce: () => ++serialised.pod > 1 });
+  new ApiObject(a, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c', image: IMAGE, securityContext: { privileged } }] } });
+  const reading = { reads };
+  const configMap = new ApiObject(b, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' },
+    data: { pods: Lazy.any({ produce: () => (reading.reads ? `${a.toJson().filter(m => m.kind === 'Pod').length}` : '-') }) } });
+  b.node.addValidation({ validate: () => (ask({ a, configMap, read: () => reading.reads = true }), []) });
+  return { app, reportDir, guard, serialised };
+}
+
+const ASKS: Array<[string, boolean, (asking: Asking) => void]> = [
+  ['a validation calling chart.toJson()', false, ({ a }) => a.toJson()],
+  ['a Lazy reading another chart in a validation', false, asking => (asking.read(), asking.configMap.toJson())],
+  ['a Lazy reading another chart as the pass serialises it', true, () => undefined],
+];
+
+describe.each(OUTPUT_TYPES.filter(([name]) => name !== 'FOLDER_PER_CHART_FILE_PER_RESOURCE'))('%s', (_name, yamlOutputType) => {
+  test.each(ASKS)('%s before cdk8s writes the chart: what is written is what was checked', (_ask, reads, ask) => {
+    const { app: a, reportDir, guard, serialised } = twoCharts(yamlOutputType, reads, ask);
+    a.synth();
+    const { objects } = reportedInWrittenFiles(reportDir, 2);
+    const pod = loadAll(fs.readFileSync(objects[0].object.file, 'utf8')).find((m: any) => m?.kind === 'Pod') as any;
+    expect(pod.spec.containers[0].securityContext).toEqual({ privileged: false });
+    expect(guard.report!.findings).toEqual([]);
+    expect(serialised.pod).toBe(1);
+  });
+});
+
+test.each(ASKS)('FOLDER_PER_CHART_FILE_PER_RESOURCE, %s: the reports name the files cdk8s wrote, serialising no object again', (_ask, reads, ask) => {
+  const { app: a, reportDir, serialised } = twoCharts(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, reads, ask);
+  // cdk8s names these files after the ApiObject's own kind and name, not the JSON's.
+  ApiObject.of(a.node.findChild('a').node.findChild('pod')).addJsonPatch(JsonPatch.replace('/metadata/name', 'patched'));
+  a.synth();
+  // Once checked, once as cdk8s writes this layout object by object (ApiObject.toJson, which the pass does not answer).
+  expect(serialised.pod).toBe(2);
+  const files = reportedInWrittenFiles(reportDir, 2).objects.map((o: any) => path.basename(o.object.file));
+  expect(files).toEqual(['Pod.p.k8s.yaml', 'ConfigMap.cm.k8s.yaml']);
 });
 
 test('outside a synth every Testing.synth checks again, so a later change is seen', () => {
