@@ -16,6 +16,7 @@ import {
   Finding, Guard, ObjectRef, Pack, PolicyEngine, Report, ReportFormat, SecureDeployment, SecureNamespace, Severity, SuppressionPolicy, Suppressions,
 } from '../lib';
 import { main } from '../lib/cli';
+import { parseManifests } from '../lib/policy/yaml-loader';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -176,4 +177,45 @@ test('a report written to a file is what it renders, in every format: pieces of 
     report._writeFile(file, format);
     expect(fs.readFileSync(file, 'utf8') === report.render(format)).toBe(true);
   }
+});
+
+// Findings given to a Report from plain JavaScript, or read back from a JSON report, may be outside the typed shape:
+// JSON and SARIF are still written as JSON.stringify writes their objects, a member it leaves out (undefined) left out.
+test('findings outside the typed shape: JSON and SARIF leave out what JSON.stringify leaves out and write no member twice', () => {
+  const pack: Pack = { name: 'p', description: 'privileged only', rules: { 'privileged-container': Severity.ERROR } };
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n'
+    + '    securityContext:\n      privileged: true\n';
+  const engine = new PolicyEngine({ pack });
+  const read = engine.evaluateDocuments(parseManifests(yaml, 'pod.yaml'));
+  const [fromYaml] = read.findings;
+  // A copy of the object is not the one read from YAML: it has no field lines, only its document's.
+  const plain: Finding = { ...fromYaml, object: { ...fromYaml.object } };
+  const cases: { [name: string]: any } = {
+    'an unknown severity': { ...plain, severity: 'critical' },
+    'no ruleId': { ...plain, ruleId: undefined },
+    'a line of its own': { ...plain, line: 42 },
+    'a line of its own, read from YAML': { ...fromYaml, line: 42 },
+    'an object line that is not data': { ...plain, object: { ...plain.object, line: () => 3 } },
+  };
+  // The first rule's status only: the second's is no status code.
+  const statuses = [1, 7];
+  const written = Object.fromEntries(Object.entries(cases).map(([name, finding]) => {
+    const report = new Report(read.pack, read.rules, read.objects, statuses, [finding]);
+    const [json, sarif] = [ReportFormat.JSON, ReportFormat.SARIF].map(format => {
+      const text = report.render(format);
+      // Parsed and written again, a member written twice would be once.
+      expect(JSON.stringify(JSON.parse(text)) + '\n').toBe(text);
+      return JSON.parse(text);
+    });
+    const result = sarif.runs[0].results[0];
+    expect(json.objects.map((o: any) => o.rules)).toEqual([{ 'invalid-manifest': 'compliant' }]);
+    return [name, { finding: json.findings[0], result: [Object.keys(result), result.level, result.locations[0].physicalLocation.region] }];
+  }));
+  const members = ['ruleId', 'ruleIndex', 'level', 'message', 'locations', 'partialFingerprints'];
+  expect(written['an unknown severity'].result).toEqual([members.filter(m => m !== 'level'), undefined, { startLine: 1 }]);
+  expect(written['no ruleId'].result).toEqual([members.filter(m => m !== 'ruleId' && m !== 'ruleIndex'), 'error', { startLine: 1 }]);
+  // As JSON.stringify({ ...finding, line }) writes it: the line of the field read from YAML, else none.
+  expect(written['a line of its own'].finding).toEqual(JSON.parse(JSON.stringify(plain)));
+  expect(written['a line of its own, read from YAML'].finding).toEqual({ ...JSON.parse(JSON.stringify(plain)), line: 10 });
+  expect(written['an object line that is not data'].result[2]).toEqual({});
 });

@@ -1,4 +1,4 @@
-import { RuleStatus } from '../model';
+import { Finding, RuleStatus } from '../model';
 import { findingLine } from '../yaml/sources';
 import type { Report } from './report';
 
@@ -20,14 +20,26 @@ export function writeJson(report: Report, write: (text: string) => void): void {
   write(`${head.slice(0, -1)},"objects":[`);
   // Each object's statuses as JSON.stringify({ object, rules: report.statusesOf(i) }) writes them, without the object.
   const keys = report.rules.map(r => `${JSON.stringify(r.id)}:`);
-  const rules = report._byStatusRow(i => keys.map((key, r) => key + STATUS_JSON[report._status(i, r)]).join(','));
+  // A status code outside STATUS_CODES (statuses given to a Report) is no status, which JSON.stringify leaves out.
+  const rules = report._byStatusRow(i => keys.flatMap((key, r) => {
+    const status = STATUS_JSON[report._status(i, r)];
+    return status === undefined ? [] : [key + status];
+  }).join(','));
   report.objects.forEach((object, i) => write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{${rules(i)}}}`));
   write('],"findings":[');
-  // Each with the line of its field where the document was read from YAML (as JSON.stringify({ ...f, line }) writes it).
-  report.findings.forEach((f, i) => {
-    const line = findingLine(f);
-    const text = JSON.stringify(f);
-    write((i ? ',' : '') + (line === undefined ? text : `${text.slice(0, -1)},"line":${line}}`));
-  });
+  report.findings.forEach((f, i) => write((i ? ',' : '') + findingJson(f)));
   write(']}\n');
+}
+
+/** A finding with the line of its field where the document was read from YAML, as JSON.stringify({ ...f, line }) writes it. */
+function findingJson(f: Finding): string {
+  const line = findingLine(f);
+  // Without the copy where the finding is a plain object with no line (the line is its last member) and no toJSON of its own;
+  // findings given to a Report from plain JavaScript (or read back from JSON) may be anything, and get the copy.
+  if (Object.getPrototypeOf(f) !== Object.prototype || Object.prototype.hasOwnProperty.call(f, 'line') || 'toJSON' in f) {
+    return JSON.stringify({ ...f, line });
+  }
+  const text = JSON.stringify(f);
+  if (line === undefined) return text;
+  return `${text === '{}' ? '{' : `${text.slice(0, -1)},`}"line":${JSON.stringify(line)}}`;
 }

@@ -49,8 +49,15 @@ function helpMarkdown(rule: ReportRule): string {
 
 const json = JSON.stringify;
 
+/** `,"key":value` as JSON.stringify writes a member of an object, or nothing where it leaves the member out (undefined); `key` is a plain name. */
+function member(key: string, value: unknown): string {
+  const text = json(value);
+  return text === undefined ? '' : `,"${key}":${text}`;
+}
+
 // A result and its location are written as JSON.stringify writes the objects they are, members in
-// this order, without making the objects: there is one for every finding.
+// this order, without making the objects: there is one for every finding. Findings given to a Report
+// from plain JavaScript may hold anything, so a member whose value JSON.stringify leaves out is left out.
 function location(f: Finding, uriOf: (file: string) => string): string {
   // Kind/namespace/name, and /container for a container: the namespace is always there ("-" for
   // none, which no namespace can be called), so an object's name is never read as a container's.
@@ -59,7 +66,7 @@ function location(f: Finding, uriOf: (file: string) => string): string {
   // The line of the field where the document was read from YAML, else the document's first line.
   const physical = f.object.file && f.object.file !== STDIN_NAME
     ? `,"physicalLocation":{"artifactLocation":{"uri":${json(uriOf(f.object.file))}},`
-      + `"region":{"startLine":${json(findingLine(f) ?? f.object.line ?? 1)}}}`
+      + `"region":{${member('startLine', findingLine(f) ?? f.object.line ?? 1).slice(1)}}}`
     : '';
   return `{"logicalLocations":[{"fullyQualifiedName":${json(fullyQualifiedName)},"kind":"resource"}],`
     + `"message":{"text":${json(escapeText(f.path))}}${physical}}`;
@@ -111,7 +118,9 @@ function result(f: Finding, ruleIndex: ReadonlyMap<string, number>, uriOf: (file
   // A refused suppression is SARIF's "rejected" one: the result stays open.
   const suppressions = f.suppressionReason === undefined ? '' : `,"suppressions":[{"kind":"inSource",`
     + `"status":"${f.suppressed ? 'accepted' : 'rejected'}","justification":${json(escapeText(f.suppressionReason))}}]`;
-  return `{"ruleId":${json(f.ruleId)}${index === undefined ? '' : `,"ruleIndex":${index}`},"level":${json(LEVEL[f.severity])},`
-    + `"message":{"text":${json(escapeText(`${f.message}. Fix: ${f.remediation}`))}},"locations":[${location(f, uriOf)}],`
-    + `"partialFingerprints":{"cdk8sSecure/v1":${json(fingerprint)}}${suppressions}}`;
+  // Members from the message on are always there: the first one's comma goes.
+  const members = `${member('ruleId', f.ruleId)}${index === undefined ? '' : `,"ruleIndex":${index}`}${member('level', LEVEL[f.severity])}`
+    + `,"message":{"text":${json(escapeText(`${f.message}. Fix: ${f.remediation}`))}},"locations":[${location(f, uriOf)}],`
+    + `"partialFingerprints":{"cdk8sSecure/v1":${json(fingerprint)}}${suppressions}`;
+  return `{${members.slice(1)}}`;
 }
