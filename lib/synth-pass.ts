@@ -2,7 +2,8 @@
 // app once in App.synth() and again in every chart.toJson() that synth makes, and offers no
 // hook for "a synth starts" or "the files are written". So, once per loaded copy of cdk8s (and
 // once for another copy's App class when a pass is made under its App), this module wraps
-// App.synth, App.synthYaml and Chart.toJson (which Testing.synth calls):
+// App.synth, App.synthYaml, Chart.toJson (which Testing.synth calls) and Yaml.save, and within a synth
+// that writes a file per object in a folder per chart, each ApiObject's toJson:
 // this is the library's one hook into cdk8s. It gives every App synthesised while the library
 // is loaded its pass, so YAML carrying a guarantee (an Include, a Helm chart, a raw ApiObject)
 // is held to it in an app with no cdk8s-secure construct and no Guard. Per synth the pass
@@ -85,7 +86,7 @@ export class SynthPass extends Construct {
   private readonly guards: GuardedScope[] = [];
   private readonly checks: Array<(manifests: PassManifests) => string[]> = [];
   /** Set while the App synthesises: whether it writes files, and the run of this synth, once made. */
-  private synth?: { writes: boolean; run?: Run };
+  private synth?: { writes: boolean; run?: Run; answered?: ApiObject[] };
   /**
    * The manifests of the run being made: a chart's toJson() asked meanwhile is answered from them, not by
    * cdk8s's own, which would validate the App, and so run the pass again, within the pass.
@@ -119,6 +120,7 @@ export class SynthPass extends Construct {
       if (writes) this.written(this.node.root as App);
       return result;
     } finally {
+      for (const obj of this.synth.answered ?? []) delete (obj as any).toJson;
       this.synth = undefined;
       writing.delete(this);
     }
@@ -145,7 +147,23 @@ export class SynthPass extends Construct {
 
   private validate(): string[] {
     if (!this.synth) return this.runPass().problems;
-    this.synth.run ??= this.runPass();
+    if (!this.synth.run) {
+      const run = this.synth.run = this.runPass();
+      // This layout is written object by object, through each object's toJson(), not its chart's:
+      // within the synth, the object's answers it from the pass too, so what is written is what was checked.
+      if (this.synth.writes && (this.node.root as App).yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) {
+        this.synth.answered = run.manifests.objects.filter(obj => !Object.prototype.hasOwnProperty.call(obj, 'toJson'));
+        for (const obj of this.synth.answered) {
+          Object.defineProperty(obj, 'toJson', {
+            configurable: true,
+            writable: true,
+            value: function (this: ApiObject) {
+              return run.manifests.answer(this) ?? Object.getPrototypeOf(this).toJson.call(this);
+            },
+          });
+        }
+      }
+    }
     return this.synth.run.problems;
   }
 
@@ -228,6 +246,13 @@ class HeldManifests implements PassManifests {
       this.given.set(manifest, obj);
       return manifest;
     });
+  }
+
+  /** The manifest of `obj` if held (given out until saved), without serialising it. */
+  public answer(obj: ApiObject): any {
+    const manifest = this.json.get(obj);
+    if (manifest !== undefined) this.given.set(manifest, obj);
+    return manifest;
   }
 
   /** The `kind.name` of `obj`'s manifest as cdk8s names its file (before the characters a file name cannot hold are dropped). */
