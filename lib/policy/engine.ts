@@ -230,7 +230,7 @@ export class PolicyEngine {
   /** Evaluates documents with their source information and extra suppressions. */
   public evaluateDocuments(documents: ManifestDocument[]): Report {
     const manifests = documents.map(d => d.manifest);
-    const views = manifests.map(viewOf);
+    const views = manifests.map(m => podViewOf(m));
     const evaluation = new Evaluation(new ObjectIndex(manifests, views), this.pss);
     const prepared = this.prepared;
     const width = prepared.length;
@@ -274,7 +274,7 @@ export class PolicyEngine {
    */
   public _findingsOf(manifest: any): Finding[] {
     const doc: ManifestDocument = { manifest, documentIndex: 0 };
-    const view = viewOf(manifest);
+    const view = podViewOf(manifest);
     const findings: Finding[] = [];
     this.evaluateOne(doc, view, objectRefOf(doc), new Evaluation(new ObjectIndex([manifest], [view]), this.pss), this.loneStatuses, 0,
       [], findings);
@@ -427,11 +427,6 @@ class Evaluation {
     }
     return ctx;
   }
-}
-
-/** The pod view of a manifest that is an object, if it carries a pod. */
-function viewOf(manifest: any): PodView | undefined {
-  return manifest && typeof manifest === 'object' && !Array.isArray(manifest) ? podViewOf(manifest) : undefined;
 }
 
 /** What an object's guarantees annotation asks for: these rules, as errors. */

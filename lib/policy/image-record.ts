@@ -62,7 +62,7 @@ export interface ImageRecordEntry {
 export function imageRecord(documents: readonly ManifestDocument[]): ImageRecordEntry[] {
   const byReference = new Map<string, { entry: Omit<ImageRecordEntry, 'usedBy'>; usedBy: ImageUse[] }>();
   for (const doc of documents) {
-    const first = doc.manifest && typeof doc.manifest === 'object' ? podViewOf(doc.manifest) : undefined;
+    const first = podViewOf(doc.manifest);
     // Every pod the manifest runs (an Argo workflow runs one per template).
     for (let pod = first; pod; pod = pod.next) for (const c of pod.containers) {
       const reference = c.spec.image;

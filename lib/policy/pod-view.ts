@@ -308,9 +308,10 @@ export class PodView {
 
 /**
  * Builds the view of the pod carried by a manifest, or undefined when the manifest
- * carries none (not a pod-bearing kind, or the pod spec is missing).
+ * carries none (not an object, not a pod-bearing kind, or the pod spec is missing).
  */
 export function podViewOf(manifest: any): PodView | undefined {
+  if (!isObject(manifest)) return undefined;
   let location = builtInLocationOf(manifest);
   if (!location && CUSTOM_PODS.has(manifest.kind)) {
     const custom = customPodsOf(manifest);
