@@ -25,7 +25,13 @@ export function writeJson(report: Report, write: (text: string) => void): void {
     const status = STATUS_JSON[report._status(i, r)];
     return status === undefined ? [] : [key + status];
   }).join(','));
-  report.objects.forEach((object, i) => write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{${rules(i)}}}`));
+  // The statuses, the same string for objects that fare alike, are written as they are, not joined into a string per object
+  // (~2.7 KB each for the default pack: 28 MB copied once more and let go at 10,000 objects).
+  report.objects.forEach((object, i) => {
+    write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{`);
+    write(rules(i));
+    write('}}');
+  });
   write('],"findings":[');
   report.findings.forEach((f, i) => write((i ? ',' : '') + findingJson(f)));
   write(']}\n');

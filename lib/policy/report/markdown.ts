@@ -5,7 +5,8 @@ import { escapeText } from './escape';
 import type { Report } from './report';
 
 // Pipes would end the cell and "<" could open HTML in a pull request comment (line breaks are escaped with the rest).
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+// Most cells hold neither, and one test finds that in one pass instead of two replacements.
+const cell = (text: string) => (/[|<]/.test(text) ? text.replace(/\|/g, '\\|').replace(/</g, '&lt;') : text);
 
 /** A summary, a table of every rule with its counts per status, the findings, the connectivity and the objects, a line at a time. */
 export function writeMarkdown(report: Report, write: (text: string) => void): void {

@@ -173,8 +173,10 @@ export class Report {
   public _byStatusRow(render: (objectIndex: number) => string): (objectIndex: number) => string {
     const rows = new Map<string, string>();
     const width = this.rules.length;
+    // A row's key is its status codes read as Latin-1 text: one native call an object, with no array view made for it.
+    const codes = Buffer.from(this.statuses.buffer, this.statuses.byteOffset, this.statuses.byteLength);
     return i => {
-      const key = String.fromCharCode.apply(null, this.statuses.subarray(i * width, (i + 1) * width) as unknown as number[]);
+      const key = codes.toString('latin1', i * width, (i + 1) * width);
       let text = rows.get(key);
       if (text === undefined) {
         if (rows.size >= ROWS_KEPT) rows.clear();
