@@ -277,10 +277,11 @@ export class SecureNamespace extends Construct {
 
   /** The namespace's pod-bearing objects, summed (requests and limits times replicas) against the quota. */
   private checkWorkloadsFitQuota(manifests: PassManifests): string[] {
-    const totals: { [key: string]: number } = {};
-    // Contributors are kept as numbers and described only when a message needs them.
-    const parts: { [key: string]: Contribution[] } = {};
     const quantities = new QuantityCache();
+    // Each of the namespace's pods once, with its replicas and what one pod needs; the contributors to a total are
+    // described only where a message needs them (thousands of workloads, one object each per quota key, otherwise).
+    const workloads: Array<{ name: string; replicas: number; perPod: number[] }> = [];
+    const totals = QUOTA_KEYS.map(() => 0);
     let pods = 0;
     for (const c of manifests.objects) {
       if (c.metadata.namespace !== this.name) continue;
@@ -290,13 +291,8 @@ export class SecureNamespace extends Construct {
       const replicas = replicasOf(manifest);
       pods += replicas;
       const perPod = podResources(pod, quantities);
-      for (let k = 0; k < QUOTA_KEYS.length; k++) {
-        if (perPod[k] === 0) continue;
-        const key = QUOTA_KEYS[k];
-        totals[key] = (totals[key] ?? 0) + perPod[k] * replicas;
-        (parts[key] ??= []).push({ amount: perPod[k] * replicas, name: manifest.metadata.name, replicas, perPod: perPod[k],
-          resource: key.slice(key.indexOf('.') + 1) });
-      }
+      for (let k = 0; k < QUOTA_KEYS.length; k++) totals[k] += perPod[k] * replicas;
+      workloads.push({ name: manifest.metadata.name, replicas, perPod });
     }
     const hard: { [key: string]: string } = {
       'requests.cpu': this.quota.requestsCpu, 'limits.cpu': this.quota.limitsCpu,
@@ -305,10 +301,14 @@ export class SecureNamespace extends Construct {
     };
     const problems: string[] = [];
     for (const [key, allowed] of Object.entries(hard)) {
-      const total = totals[key] ?? 0;
+      const k = QUOTA_KEYS.indexOf(key);
+      const total = totals[k];
       if (total > parseQuantity(allowed)! * (1 + 1e-9)) {
+        const resource = key.slice(key.indexOf('.') + 1);
+        const parts = workloads.filter(w => w.perPod[k] !== 0)
+          .map(w => ({ amount: w.perPod[k] * w.replicas, name: w.name, replicas: w.replicas, perPod: w.perPod[k], resource }));
         problems.push(`the ResourceQuota of namespace "${this.name}" allows ${key} ${allowed}, `
-          + `but its workloads need ${format(total, key.split('.')[1])} (${largest(parts[key])}); raise the quota or lower the workloads' resources`);
+          + `but its workloads need ${format(total, resource)} (${largest(parts)}); raise the quota or lower the workloads' resources`);
       }
     }
     if (pods > this.quota.pods) {
