@@ -187,7 +187,9 @@ export class SynthPass extends Construct {
     const evaluations: Run['evaluations'] = [];
     const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     for (const guard of this.guards) {
-      const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf);
+      // A Guard of the whole App checks the objects at hand, in the same (tree) order, without walking the tree again.
+      const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf,
+        guard.scope === this.node.root ? objects : undefined);
       const report = new PolicyEngine(options).evaluateDocuments(documents);
       guard.evaluated(report, documents);
       if (this.synth?.writes) {

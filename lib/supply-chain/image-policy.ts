@@ -54,7 +54,8 @@ const COVERING = 'ImagePolicy.covering';
 export class ImagePolicy extends Construct {
   /** The policy that covers `construct`: the nearest one on its scopes. */
   public static of(construct: IConstruct): ImagePolicy | undefined {
-    for (const scope of [...construct.node.scopes].reverse()) {
+    // From the construct up, without the array of its scopes: this is asked for every object at synth.
+    for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
       const policy = sharedValue(scope, COVERING) as ImagePolicy | undefined;
       if (policy) return policy;
     }
