@@ -3,6 +3,7 @@
 // pod are decided here and nowhere else. Facts several rules need (a container's parsed
 // image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
+import { isObject } from '../vocab/json';
 import { PodPlacement, placementOfSpec } from './checks/pool';
 import type { StructureProblem } from './structure';
 
@@ -200,10 +201,6 @@ const LABELS: { [t in ContainerType]: string } = {
   initContainer: 'init container',
   ephemeralContainer: 'ephemeral container',
 };
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One container as the kubelet sees it. Paths are built only when a check reports. */
 export class ContainerView {
