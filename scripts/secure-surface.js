@@ -3,8 +3,8 @@
 // kplus.Deployment), and jsii takes no mixins and no declaration merging, so each gets a base class
 // of its own between it and its cdk8s-plus class, all four written here from one template. The bases
 // are @internal: jsii erases them and lists their members on the Secure* classes (API.md shows them
-// there). The file is build output, like build/: written by every compile (`npm run compile`) and by
-// jest's config, ignored by git, never edited by hand, so there is no copy to go stale.
+// there). The file is build output, like build/: written by every compile (`npm run compile`), lint and
+// jest run (its config), ignored by git, never edited by hand, so there is no copy to go stale.
 'use strict';
 const fs = require('fs');
 const path = require('path');
