@@ -1,3 +1,7 @@
+// The Secure* workloads' shared base classes are generated, not committed (scripts/secure-surface.js):
+// written here too, so jest runs on a clone that has not compiled yet.
+require('./scripts/secure-surface').write();
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

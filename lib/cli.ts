@@ -6,7 +6,7 @@ import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
   PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, VERSION,
 } from './policy';
-import { CheckSettingNames, CheckSettings, checkSettings, engineOptionsFromSettings } from './scope-check';
+import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
 import { lockKey } from './vocab/image-lock';
@@ -128,12 +128,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
     maxImageAgeDays: maxImageAgeDays as number | undefined,
     suppressionPolicy: args.value('suppressions'),
   };
-  try {
-    checkSettings(settings, FLAG_NAMES);
-  } catch (e) {
-    throw args.fail((e as Error).message);
-  }
-  const options = engineOptionsFromSettings(settings, FLAG_NAMES);
+  // --pack is one of the packs already (its choices): the settings' check refuses the rest as wrong arguments.
+  const options = engineOptionsFromSettings(settings, FLAG_NAMES, message => args.fail(message));
   const output = args.value('output');
   const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);

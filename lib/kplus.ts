@@ -13,8 +13,8 @@ export {
   Secret, Service, ServiceAccount, ServiceType, StatefulSet, StatefulSetUpdateStrategy, Volume, Workload,
 } from 'cdk8s-plus-28';
 export type {
-  ContainerLifecycle, ContainerPort, ContainerProps, HostAlias, ISecret, IServiceAccount, PodDnsProps, ServiceAccountProps, ServicePort, VolumeMount,
-  WorkloadProps,
+  ContainerLifecycle, ContainerPort, ContainerProps, CronJobProps, DeploymentProps, HostAlias, ISecret, IServiceAccount, JobProps, PodDnsProps,
+  ServiceAccountProps, ServicePort, StatefulSetProps, VolumeMount, WorkloadProps,
 } from 'cdk8s-plus-28';
 
 function internal<T>(target: object | undefined, method: string, owner: string): () => T {

@@ -10,7 +10,7 @@ import { ImageCheckOptions, ManifestDocument, Pack, Packs, parsePssVersion, Poli
 import { ImagePolicy } from './supply-chain/image-policy';
 import { Suppressions } from './suppressions';
 import { ImageLock } from './vocab/image-lock';
-import { checkMaxImageAge, checkTrustedRegistries, notOneOf } from './vocab/image-settings';
+import { checkMaxImageAge, checkTrustedRegistries } from './vocab/image-settings';
 
 /**
  * How a scope is checked, as the construct front doors are told: everything not given here
@@ -149,25 +149,32 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
 }
 
 /**
- * Throws when a setting is refused, naming it as `names` spell it, its value and the fix. The
- * same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
+ * The pack the settings name; throws when a setting is refused, naming it as `names` spell it, its value and the fix.
+ * The same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
  */
-export function checkSettings(settings: CheckSettings, names: CheckSettingNames): void {
-  const packs = Packs.all().map(p => p.name);
-  if (settings.pack !== undefined && !packs.includes(settings.pack)) throw new Error(notOneOf(names.pack, settings.pack, packs));
+function checkSettings(settings: CheckSettings, names: CheckSettingNames): Pack {
+  const pack = Packs._named(settings.pack ?? Packs.DEFAULT.name, names.pack);
   checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
   if (settings.pssVersion !== undefined) parsePssVersion(settings.pssVersion, names.pssVersion);
   checkMaxImageAge(settings.maxImageAgeDays, settings.imageLock !== undefined, { maxAge: names.maxImageAgeDays, lock: names.imageLock });
+  return pack;
 }
 
 /**
  * The engine options for plain settings (plugin and CLI). Throws naming the setting (as `names`
- * spell it) when one is refused, a pack is unknown or the lock cannot be read.
+ * spell it) when one is refused (the error `refused` makes of the message, when given: the CLI's
+ * usage error), a pack is unknown or the lock cannot be read.
  */
-export function engineOptionsFromSettings(settings: CheckSettings, names: CheckSettingNames = PLUGIN_PROPERTY_NAMES): PolicyEngineOptions {
-  checkSettings(settings, names);
+export function engineOptionsFromSettings(settings: CheckSettings, names: CheckSettingNames = PLUGIN_PROPERTY_NAMES,
+  refused?: (message: string) => Error): PolicyEngineOptions {
+  let pack: Pack;
+  try {
+    pack = checkSettings(settings, names);
+  } catch (e) {
+    throw refused ? refused((e as Error).message) : e;
+  }
   return engineOptions({
-    pack: Packs.named(settings.pack ?? Packs.DEFAULT.name),
+    pack,
     trustedRegistries: settings.trustedRegistries,
     imageLock: settings.imageLock !== undefined ? ImageLock.fromFile(settings.imageLock) : undefined,
     maxImageAgeDays: settings.maxImageAgeDays,

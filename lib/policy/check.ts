@@ -1,4 +1,5 @@
 import { ImageLock } from '../vocab/image-lock';
+import { isObject } from '../vocab/json';
 import { RuleInfo } from './model';
 import { PodView } from './pod-view';
 
@@ -72,7 +73,7 @@ export class ObjectIndex {
     if (!this.byKey) {
       this.byKey = new Map();
       for (const m of this.manifests) {
-        if (isObject(m)) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+        if (hasKind(m)) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
       }
     }
     return this.byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`);
@@ -85,7 +86,7 @@ export class ObjectIndex {
     if (!byNamespace) {
       this.byKindNamespace.set(kind, byNamespace = new Map());
       for (const m of this.manifests) {
-        if (!isObject(m) || m.kind !== kind) continue;
+        if (!hasKind(m) || m.kind !== kind) continue;
         const ns = m.metadata?.namespace ?? '';
         const list = byNamespace.get(ns);
         if (list) list.push(m);
@@ -125,8 +126,9 @@ export class ObjectIndex {
 
 const NONE: readonly any[] = [];
 
-function isObject(m: any): boolean {
-  return !!m && typeof m === 'object' && typeof m.kind === 'string';
+/** Whether `m` is an object with a kind, as the index files objects. */
+function hasKind(m: unknown): m is { [key: string]: any } {
+  return isObject(m) && typeof m.kind === 'string';
 }
 
 /**

@@ -2,10 +2,7 @@
 // matchExpression must hold; an empty selector matches everything. A selector the API
 // server would refuse (an unknown operator, In without values) matches nothing, so a broken
 // selector never widens what a rule reads.
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject } from '../vocab/json';
 
 /** Whether `selector` selects an object carrying `labels`. */
 export function selectorMatches(selector: unknown, labels: unknown): boolean {

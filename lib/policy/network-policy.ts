@@ -2,10 +2,7 @@
 // is the zero spec, a missing podSelector is `{}` (every pod of the namespace), and without
 // policyTypes (or with an empty list) the policy affects Ingress always and Egress only when it
 // has egress rules (SetDefaults_NetworkPolicy).
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject } from '../vocab/json';
 
 /** The parts of a NetworkPolicy rules reason about, defaulted. */
 export interface EffectiveNetworkPolicy {

@@ -3,6 +3,7 @@
 // pod are decided here and nowhere else. Facts several rules need (a container's parsed
 // image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
+import { isObject } from '../vocab/json';
 import { PodPlacement, placementOfSpec } from './checks/pool';
 import type { StructureProblem } from './structure';
 
@@ -200,10 +201,6 @@ const LABELS: { [t in ContainerType]: string } = {
   initContainer: 'init container',
   ephemeralContainer: 'ephemeral container',
 };
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One container as the kubelet sees it. Paths are built only when a check reports. */
 export class ContainerView {
@@ -483,7 +480,8 @@ function fieldAt(value: any, path: string): any {
  * template's volumes and the workflow's that its containers mount; the workflow's podMetadata under
  * the template's metadata. `resource`, `data`, `http` and `plugin` templates run only Argo's own
  * executor (or agent), and `steps`, `dag` and `suspend` no pod. `podSpecPatch` is a patch applied
- * at run time, which pod-template-not-checked reports.
+ * at run time, and the object a `resource` template makes comes from a string or an artifact:
+ * pod-template-not-checked reports both.
  */
 function argoPods(workflow: any, at: string): PodView | undefined {
   if (!isObject(workflow) || !Array.isArray(workflow.templates)) return undefined;
@@ -634,7 +632,9 @@ const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
 /**
  * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
  * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time;
- * inline templates nested past INLINE_DEPTH are not read at all.
+ * a `resource` template that creates, applies, replaces or patches an object takes that object from a string
+ * (`manifest`) or an artifact (`manifestFrom`), so whatever pod it holds is not read; inline templates nested
+ * past INLINE_DEPTH are not read at all.
  */
 function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   if (!isObject(workflow)) return [];
@@ -647,9 +647,21 @@ function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
   const tooDeep = (path: string) => found.push({
     path, message: `${path} nests inline templates more than ${INLINE_DEPTH} deep: its pods are not checked`,
   });
-  for (const t of argoTemplates(workflow, at, tooDeep)) if (t.template.podSpecPatch !== undefined) found.push(patched(`${t.at}.podSpecPatch`));
+  for (const t of argoTemplates(workflow, at, tooDeep)) {
+    if (t.template.podSpecPatch !== undefined) found.push(patched(`${t.at}.podSpecPatch`));
+    const resource = t.template.resource;
+    if (!isObject(resource) || ARGO_READ_ONLY_ACTIONS.has(resource.action as string)) continue;
+    for (const [field, from] of [['manifest', 'a manifest in a string'], ['manifestFrom', 'an artifact']] as const) {
+      if (resource[field] === undefined) continue;
+      const path = `${t.at}.resource.${field}`;
+      found.push({ path, message: `${path} makes an object from ${from}, which the rules cannot read: the pod it may hold is not checked` });
+    }
+  }
   return found;
 }
+
+/** The actions of a resource template that make no object (Argo's `get` reads one, `delete` removes it). */
+const ARGO_READ_ONLY_ACTIONS = new Set(['get', 'delete']);
 
 function listOf(items: unknown): readonly unknown[] {
   return Array.isArray(items) ? items : EMPTY_LIST;

@@ -12,6 +12,7 @@
 //   need no rule.
 // Pod IPs are not known from manifests: an ipBlock never stands for pods here, only for
 // destinations outside the pod network. Plain JSON in; nothing of cdk8s.
+import { isObject } from '../vocab/json';
 import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
 import { PodView, podViewOf } from './pod-view';
@@ -57,7 +58,6 @@ interface Policy {
   readonly egress?: any[];
 }
 
-const isObject = (v: unknown): v is { [key: string]: any } => typeof v === 'object' && v !== null && !Array.isArray(v);
 const labelsOf = (v: unknown): Labels => {
   const out: Labels = {};
   if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;

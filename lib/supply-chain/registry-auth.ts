@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isObject } from '../vocab/json';
 
 /** A user name and password (or token) for one registry, and where they came from. */
 export interface RegistryCredentials {
@@ -139,10 +140,6 @@ function fromHelper(helper: string, server: string, source: string, env: NodeJS.
     throw new RegistryAuthError(`${source} answered for ${server} without "Username" and "Secret"`);
   }
   return { username: answer.Username, password: answer.Secret, source };
-}
-
-function isObject(value: unknown): value is { [key: string]: any } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The Basic authorization header value for `credentials`. */

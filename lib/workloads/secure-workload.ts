@@ -5,7 +5,12 @@ import { SecretMount } from '../secrets/secret-mount';
 import { SecureContainerProps, WritablePath } from './props';
 
 /**
- * What every Secure* workload offers to constructs that extend it (a log shipper, say).
+ * A Secure* workload (SecureDeployment, SecureStatefulSet, SecureJob, SecureCronJob): a cdk8s-plus workload whose
+ * pods meet the Pod Security Standards "restricted" profile with no extra code: non-root numeric UID/GID 65532,
+ * seccomp RuntimeDefault, every capability dropped, no privilege escalation, read-only root filesystem with a
+ * writable /tmp, no ServiceAccount token, and required resources on every container. Containers added through it
+ * get the same defaults, and an insecure change fails synth. This is what each offers to constructs that extend
+ * it (a log shipper, say).
  */
 export interface ISecureWorkload extends IConstruct {
   /** Metadata of the pod template. */

@@ -2,12 +2,14 @@
 // a pod (a `containers` list of objects with an `image`) in a kind not in pod-view.ts's table of
 // well-known custom pod kinds (RULES.md lists it), so no pod rule reads it; and the parts of the
 // well-known kinds that change their pods in a way no rule can read: an Argo workflow's
-// `podSpecPatch` (a patch in a string, applied by the controller at run time), as pod-view.ts's
-// adapters for those kinds tell them.
+// `podSpecPatch` (a patch in a string, applied by the controller at run time) and the object a
+// `resource` template makes from a string or an artifact, as pod-view.ts's adapters for those kinds tell them.
 // Reads: every field under `spec` of custom resources, to a depth of 12; of Argo workflows
-// (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults.podSpecPatch and
-// spec.templates[*].podSpecPatch.
-// Allowed: no embedded containers list, no podSpecPatch.
+// (CronWorkflow: under spec.workflowSpec) spec.podSpecPatch, spec.templateDefaults.podSpecPatch,
+// spec.templates[*].podSpecPatch and spec.templates[*].resource (action, manifest, manifestFrom), inline
+// templates of steps and DAG tasks included.
+// Allowed: no embedded containers list, no podSpecPatch, no resource template that makes an object
+// (action get or delete).
 import { Check, Violation } from '../check';
 import { uncheckedPodParts } from '../pod-view';
 
@@ -38,9 +40,11 @@ export class PodTemplateNotCheckedCheck extends Check {
     title: 'Pod templates in custom resources are checked',
     description: 'A custom resource that embeds a pod template runs that pod through its operator; the pod rules read only the kinds whose '
       + 'pod spec the engine knows (the built-in kinds and the custom kinds in the table below), so this one goes unchecked; and in those '
-      + 'kinds, what changes the pods where no rule reads it (an Argo workflow\'s podSpecPatch) goes unchecked too.',
+      + 'kinds, what changes the pods where no rule reads it (an Argo workflow\'s podSpecPatch, or the object a resource template '
+      + 'makes from a manifest in a string) goes unchecked too.',
     remediation: 'Check the pods the operator creates (e.g. `kubectl get pods -o yaml | cdk8s-secure check -`), or ask for the kind to be added '
-      + 'to the table of custom pod kinds; write what a podSpecPatch sets on the templates themselves.',
+      + 'to the table of custom pod kinds; write what a podSpecPatch sets on the templates themselves; check a resource template\'s '
+      + 'manifest as a file of its own.',
     mapping: { nist800190: ['4.4.3'], step: 4 },
   };
   public readonly appliesTo = 'custom-resources' as const;

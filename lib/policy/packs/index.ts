@@ -1,3 +1,4 @@
+import { notOneOf } from '../../vocab/image-settings';
 import { DEFAULT_PACK } from './default';
 import { Pack } from './pack';
 import { PSS_BASELINE_PACK, PSS_RESTRICTED_PACK } from './pss';
@@ -26,10 +27,17 @@ export class Packs {
    * @throws when there is no such pack
    */
   public static named(name: string): Pack {
+    return Packs._named(name, 'pack');
+  }
+
+  /**
+   * `named` for a setting of any value, whose error names the setting as its user spelled it (`setting`: the CLI's
+   * `--pack`, the plugin's `'pack'`): the one place that refuses a pack that is not built in.
+   * @internal
+   */
+  public static _named(name: unknown, setting: string): Pack {
     const pack = Packs.all().find(p => p.name === name);
-    if (!pack) {
-      throw new Error(`unknown pack "${name}"; the built-in packs are ${Packs.all().map(p => p.name).join(', ')}`);
-    }
+    if (!pack) throw new Error(notOneOf(setting, name, Packs.all().map(p => p.name)));
     return pack;
   }
 
