@@ -119,8 +119,8 @@ export class Guard extends Construct {
         this.lastReport = report;
         if (this.options.printSummary ?? true) process.stderr.write(renderSynthSummary(report));
       },
-      writer: (_, documents) => {
-        const images = this.options.imageRecord ?? true ? imageRecord(documents) : undefined;
+      writer: (_, documents, viewOf) => {
+        const images = this.options.imageRecord ?? true ? imageRecord(documents, viewOf) : undefined;
         return written => {
           this.lastReport = written;
           this.writeReports(written);

@@ -30,7 +30,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, Report } from './policy';
+import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, podViewOf, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
 import { writeSuppressionAnnotations } from './suppressions';
 
@@ -41,11 +41,15 @@ export interface GuardedScope {
   /** Called with each evaluation of the scope (every validation outside a synth, once per synth). */
   evaluated(report: Report, documents: ManifestDocument[]): void;
   /**
-   * Called in a synth that writes files, after `evaluated`, while the manifests are at hand: returns what
-   * to do once cdk8s has written them, given the report naming the files it wrote. The manifests are let go after.
+   * Called in a synth that writes files, after `evaluated`, while the manifests are at hand (`viewOf` gives a
+   * manifest's pod view): returns what to do once cdk8s has written them, given the report naming the files it
+   * wrote. The manifests are let go after.
    */
-  writer(report: Report, documents: ManifestDocument[]): (written: Report) => void;
+  writer(report: Report, documents: ManifestDocument[], viewOf: PodViewOf): (written: Report) => void;
 }
+
+/** A manifest's pod view, if it carries a pod. */
+type PodViewOf = (manifest: any) => ReturnType<typeof podViewOf>;
 
 /** The manifests of one run of the pass, serialised once. */
 export interface PassManifests {
@@ -53,6 +57,8 @@ export interface PassManifests {
   readonly objects: ApiObject[];
   /** The manifest of `obj` as cdk8s writes it. */
   manifestOf(obj: ApiObject): any;
+  /** The pod view of one of these manifests, if it carries a pod. */
+  podViewOf: PodViewOf;
 }
 
 interface Run {
@@ -185,6 +191,14 @@ export class SynthPass extends Construct {
   private check(objects: ApiObject[], manifests: HeldManifests): Pick<Run, 'problems' | 'evaluations'> {
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
+    // What runs after the engine here (the image record, the report's connectivity, the checks registered beside)
+    // reads the pods of the same manifests: each view is made once for all of them (the engine makes its own).
+    const views = new Map<unknown, ReturnType<typeof podViewOf>>();
+    const viewOf: PodViewOf = manifest => {
+      let view = views.get(manifest);
+      if (view === undefined && !views.has(manifest)) views.set(manifest, view = podViewOf(manifest));
+      return view;
+    };
     const describe = (findings: readonly Finding[]) => findings.map(f => `${f.object.constructPath}: ${formatFinding(f)}`);
     for (const guard of this.guards) {
       // A Guard of the whole App checks the objects at hand, in the same (tree) order, without walking the tree again.
@@ -194,8 +208,8 @@ export class SynthPass extends Construct {
       guard.evaluated(report, documents);
       if (this.synth?.writes) {
         // The Guard takes what it needs of the manifests first; then the report lets go of them.
-        const write = guard.writer(report, documents);
-        evaluations.push({ report: report._releaseManifests(), write });
+        const write = guard.writer(report, documents, viewOf);
+        evaluations.push({ report: report._releaseManifests(viewOf), write });
       }
       problems.push(...describe(report.errors));
     }
@@ -211,7 +225,8 @@ export class SynthPass extends Construct {
       const report = new PolicyEngine(options).evaluateDocuments(documents);
       problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
-    for (const check of this.checks) problems.push(...check(manifests));
+    const run: PassManifests = { objects, manifestOf: manifests.manifestOf, podViewOf: viewOf };
+    for (const check of this.checks) problems.push(...check(run));
     return { problems, evaluations };
   }
 
@@ -224,7 +239,7 @@ export class SynthPass extends Construct {
 }
 
 /** The manifests of a run, each serialised once, until a synth lets them go (once cdk8s has saved them). */
-class HeldManifests implements PassManifests {
+class HeldManifests {
   private readonly json = new Map<ApiObject, any>();
   /** The object of each manifest a chart's toJson() gave out, to know those cdk8s saves by identity. */
   private readonly given = new Map<unknown, ApiObject>();

@@ -286,7 +286,7 @@ export class SecureNamespace extends Construct {
     for (const c of manifests.objects) {
       if (c.metadata.namespace !== this.name) continue;
       const manifest = manifests.manifestOf(c);
-      const pod = podViewOf(manifest);
+      const pod = manifests.podViewOf(manifest);
       if (!pod) continue;
       const replicas = replicasOf(manifest);
       pods += replicas;

@@ -58,11 +58,11 @@ export interface ImageRecordEntry {
   readonly usedBy: ImageUse[];
 }
 
-/** Every image of the pod-bearing documents, sorted by reference. */
-export function imageRecord(documents: readonly ManifestDocument[]): ImageRecordEntry[] {
+/** Every image of the pod-bearing documents, sorted by reference; `viewOf` gives a manifest's pod view. */
+export function imageRecord(documents: readonly ManifestDocument[], viewOf = podViewOf): ImageRecordEntry[] {
   const byReference = new Map<string, { entry: Omit<ImageRecordEntry, 'usedBy'>; usedBy: ImageUse[] }>();
   for (const doc of documents) {
-    const first = podViewOf(doc.manifest);
+    const first = viewOf(doc.manifest);
     // Every pod the manifest runs (an Argo workflow runs one per template).
     for (let pod = first; pod; pod = pod.next) for (const c of pod.containers) {
       const reference = c.spec.image;

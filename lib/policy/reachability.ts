@@ -146,17 +146,20 @@ function ipBlockCovers(block: unknown, range: IpRange, holes: readonly IpRange[]
   return true;
 }
 
+/** How a manifest's pod view is had: made, or taken from those a caller made already for the same manifests. */
+type PodViewOf = (manifest: any) => PodView | undefined;
+
 const NAMESPACE = 'namespace';
 const POLICY = 'policy';
 const SERVICE = 'service';
 
 /** What a manifest is to the network model: a Namespace, a NetworkPolicy, a Service that selects pods, the pods it runs, or nothing. */
-function roleOf(m: any): typeof NAMESPACE | typeof POLICY | typeof SERVICE | PodView | undefined {
+function roleOf(m: any, viewOf: PodViewOf): typeof NAMESPACE | typeof POLICY | typeof SERVICE | PodView | undefined {
   if (!isObject(m) || typeof m.kind !== 'string') return undefined;
   if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') return NAMESPACE;
   if (m.kind === 'NetworkPolicy' && isObject(m.spec)) return POLICY;
   if (m.kind === 'Service' && isObject(m.spec?.selector) && Object.keys(m.spec.selector).length) return SERVICE;
-  return podViewOf(m);
+  return viewOf(m);
 }
 
 /** The pods, namespaces and policies of a set of manifests, and what they allow. */
@@ -173,9 +176,9 @@ export class NetworkModel {
   /** Services with a selector: namespace, name and ports. */
   public readonly services: any[] = [];
 
-  constructor(manifests: readonly any[]) {
+  constructor(manifests: readonly any[], viewOf: PodViewOf = podViewOf) {
     for (const m of manifests) {
-      const role = roleOf(m);
+      const role = roleOf(m, viewOf);
       if (role === undefined) continue;
       const namespace = typeof m.metadata?.namespace === 'string' ? m.metadata.namespace : '';
       if (role === NAMESPACE) {
@@ -413,15 +416,18 @@ function describePeer(peer: any, policyNamespace: string): string {
   return pods ? `${ns}, pods ${pods}` : ns;
 }
 
-/** Computes the connectivity matrix: pod group to pod group, and to and from peers outside the manifests. */
-export function connectivityOf(manifests: readonly any[]): Connectivity {
+/**
+ * Computes the connectivity matrix: pod group to pod group, and to and from peers outside the manifests.
+ * `viewOf` gives each manifest's pod view (the synth pass makes each once for everything it runs after the checks).
+ */
+export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = podViewOf): Connectivity {
   // Past the limit only the number of pod groups is told: the model is not built for it.
   let pods = 0;
-  for (const m of manifests) if (typeof roleOf(m) === 'object') pods++;
+  for (const m of manifests) if (typeof roleOf(m, viewOf) === 'object') pods++;
   if (pods > MAX_MATRIX_GROUPS) {
     return { nodes: [], edges: [], omitted: `${pods} pod groups; the matrix is computed for up to ${MAX_MATRIX_GROUPS}` };
   }
-  const model = new NetworkModel(manifests);
+  const model = new NetworkModel(manifests, viewOf);
   const groups = model.groups;
   const nodes: ConnectivityNode[] = groups.map(g => ({ id: g.id, label: g.label, external: false }));
   const external = new Map<string, ConnectivityNode>();

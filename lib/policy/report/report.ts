@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
+import type { podViewOf } from '../pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { connectivityOf } from '../reachability';
 import { writeJson } from './json';
@@ -127,11 +128,11 @@ export class Report {
 
   /**
    * Works out what the report reads of the manifests now (its connectivity) and lets go of them, so
-   * that a synth need not hold every object's JSON until the report is written.
+   * that a synth need not hold every object's JSON until the report is written. `viewOf` gives a manifest's pod view.
    * @internal
    */
-  public _releaseManifests(): this {
-    this.computedConnectivity ??= connectivityOf(this.manifests);
+  public _releaseManifests(viewOf?: (manifest: any) => ReturnType<typeof podViewOf>): this {
+    this.computedConnectivity ??= connectivityOf(this.manifests, viewOf);
     this.manifests = [];
     return this;
   }
