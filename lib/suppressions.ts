@@ -60,7 +60,10 @@ export class Suppressions {
    */
   public static of(construct: IConstruct): { [ruleId: string]: string } {
     const result: { [ruleId: string]: string } = {};
-    for (const [, s] of registeredOn(construct)) if (s.container === undefined) result[s.ruleId] = s.reason;
+    // From the App down, so that a nearer scope's reason replaces a farther one's.
+    for (const scope of construct.node.scopes) {
+      for (const s of registeredHere(scope)?.values() ?? []) if (s.container === undefined) result[s.ruleId] = s.reason;
+    }
     return result;
   }
 
@@ -89,21 +92,12 @@ function register(scope: IConstruct, method: string, suppression: Registered): v
   own.set(key, { ...suppression, reason: previous && previous !== reason ? `${previous}; ${reason}` : reason });
 }
 
-/** The suppressions that cover `construct`, by annotation key; the nearest scope wins. */
-function registeredOn(construct: IConstruct): Map<string, Registered> {
-  const result = new Map<string, Registered>();
-  for (const scope of construct.node.scopes) {
-    const own = registeredHere(scope);
-    if (own) for (const [key, s] of own) result.set(key, s);
-  }
-  return result;
-}
-
 /**
  * Writes the suppression annotations that cover `obj` now. Whoever serialises an object
  * before the suppressions' own validation has run (a Guard, a workload checking itself)
  * calls this first, so the JSON they share with the YAML writer carries the annotations.
  */
 export function writeSuppressionAnnotations(obj: ApiObject): void {
-  for (const [key, s] of registeredOn(obj)) obj.metadata.addAnnotation(key, s.reason);
+  // From the App down, so that a nearer scope's reason replaces a farther one's (each key keeps its first place).
+  for (const scope of obj.node.scopes) for (const [key, s] of registeredHere(scope) ?? []) obj.metadata.addAnnotation(key, s.reason);
 }

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { dump } from 'js-yaml';
 import { Compliance, Guard, PolicyEngine, ReportFormat, SecureDeployment, SecureValidation, SuppressionPolicy, Suppressions } from '../lib';
 import { main } from '../lib/cli';
@@ -263,4 +263,24 @@ test('a container\'s own suppression is refused by the policy like an object\'s'
     suppressed: false, suppressionReason: REASON,
     suppressionRefused: 'the suppression of "privileged-container" is not allowed by the suppression policy (none)',
   });
+});
+
+test('the nearest scope\'s reason wins, in Suppressions.of and in the annotation written at synth', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c');
+  Suppressions.add(app, 'image-tag', 'the app-wide reason for tags');
+  Suppressions.add(chart, 'image-tag', 'the chart-wide reason for tags');
+  Suppressions.add(chart, 'log-shipper', 'the chart logs to stdout only');
+  const near = new ApiObject(chart, 'near', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'near' } });
+  Suppressions.add(near, 'image-tag', 'the nearest reason for tags');
+  const far = new ApiObject(chart, 'far', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'far' } });
+  expect(Suppressions.of(near)).toEqual({ 'image-tag': 'the nearest reason for tags', 'log-shipper': 'the chart logs to stdout only' });
+  expect(Object.keys(Suppressions.of(near))).toEqual(['image-tag', 'log-shipper']);
+  expect(Suppressions.of(far)).toEqual({ 'image-tag': 'the chart-wide reason for tags', 'log-shipper': 'the chart logs to stdout only' });
+  const [nearJson, farJson] = Testing.synth(chart);
+  expect(nearJson.metadata.annotations).toEqual({
+    'suppress.cdk8s-secure.io/image-tag': 'the nearest reason for tags', 'suppress.cdk8s-secure.io/log-shipper': 'the chart logs to stdout only',
+  });
+  expect(Object.keys(nearJson.metadata.annotations)).toEqual(['suppress.cdk8s-secure.io/image-tag', 'suppress.cdk8s-secure.io/log-shipper']);
+  expect(farJson.metadata.annotations['suppress.cdk8s-secure.io/image-tag']).toBe('the chart-wide reason for tags');
 });
