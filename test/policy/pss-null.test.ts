@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ALL_CHECKS } from '../../lib/policy/checks';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/model';
+import { Packs } from '../../lib/policy/packs';
 import { PssCheck } from '../../lib/policy/pss-check';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
@@ -130,4 +131,14 @@ test.each(fixtures.map(f => f.name))('%s: a null field gives the findings of the
     }
   }
   expect(tried).toBeGreaterThan(0);
+});
+
+test('a null sysctl entry or name is the sysctl "" to the API server, and the message says so', () => {
+  const [doc] = parseManifests(['apiVersion: v1', 'kind: Pod', 'metadata: {name: p, namespace: shop}', 'spec:',
+    '  securityContext: {sysctls: [null, {name: null, value: "1"}]}', '  containers: [{name: c, image: registry.example.com/app:1.0.0}]',
+  ].join('\n'), 'pod.yaml');
+  const findings = new PolicyEngine({ pack: Packs.PSS_BASELINE }).evaluate([doc.manifest]).findings.filter(f => f.ruleId === 'sysctls');
+  expect(findings.map(f => [f.path, f.message])).toEqual([0, 1].map(i => [
+    `spec.securityContext.sysctls[${i}].name`, 'pod must not set sysctl ""; it is not in the safe set',
+  ]));
 });

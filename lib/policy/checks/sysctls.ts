@@ -3,6 +3,7 @@
 // Allowed: undefined, or names from the safe set of the policy version; the set grows at
 // v1.27, v1.29, v1.32 and v1.37.
 import { Violation } from '../check';
+import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssBehaviour, PssCheck } from '../pss-check';
@@ -51,11 +52,12 @@ function evaluate(pod: PodView, safe: Set<string>, out: Violation[]): void {
   const sysctls = pod.securityContext.sysctls;
   if (!Array.isArray(sysctls)) return;
   for (let i = 0; i < sysctls.length; i++) {
-    const s = sysctls[i];
-    if (!s || !safe.has(s.name)) {
-      const from = SAFE_FROM.get(s?.name);
+    // A null entry or name is a Sysctl with the name "" to the API server, as to PSA.
+    const name = goString(sysctls[i]?.name);
+    if (!safe.has(name)) {
+      const from = SAFE_FROM.get(name);
       const why = from === undefined ? 'it is not in the safe set' : `it is safe from policy v1.${from} only`;
-      out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(s?.name)}; ${why}` });
+      out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(name)}; ${why}` });
     }
   }
 }
