@@ -39,6 +39,7 @@ export class ObjectIndex {
   /** Kind to namespace to objects, for the kinds rules have asked about. */
   private readonly byKindNamespace = new Map<string, Map<string, any[]>>();
   private pools: Map<string, Map<string, any[]>> | undefined = undefined;
+  private viewsByManifest: Map<object, PodView | undefined> | undefined = undefined;
   private readonly answers = new Map<string, Map<string, unknown>>();
 
   /**
@@ -66,6 +67,15 @@ export class ObjectIndex {
   /** Every document's object, in input order (anything, for broken input). */
   public get objects(): readonly any[] {
     return this.manifests;
+  }
+
+  /** The pod view the engine made of `manifest`, one of the objects (rules that model the objects need not make their own). */
+  public viewOf(manifest: unknown): PodView | undefined {
+    if (!this.viewsByManifest) {
+      this.viewsByManifest = new Map();
+      for (let i = 0; i < this.manifests.length; i++) if (this.views[i]) this.viewsByManifest.set(this.manifests[i], this.views[i]);
+    }
+    return this.viewsByManifest.get(manifest as object);
   }
 
   /** The object of `kind` called `name` in `namespace`. */

@@ -5,6 +5,7 @@ import { ALL_CHECKS } from '../../lib/policy/checks';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { RuleStatus, Severity } from '../../lib/policy/model';
 import { Packs } from '../../lib/policy/packs';
+import * as podView from '../../lib/policy/pod-view';
 import { ReportFormat } from '../../lib/policy/report/report';
 import { findingLine } from '../../lib/policy/yaml/sources';
 import { loadManifests, parseManifests } from '../../lib/policy/yaml-loader';
@@ -750,6 +751,32 @@ describe('guarantees (cdk8s-secure.io/guarantees)', () => {
     expect(errors([{ manifest: pod }])).toEqual([]);
     expect(errors([{ manifest: pod, imageChecks: own }, { manifest: guaranteed('read-only-root-filesystem') }]))
       .toEqual(['trusted-registry', 'host-namespaces', 'read-only-root-filesystem']);
+  });
+
+  test('rules that model the network read the pod views the engine made: one view of each object per evaluation', () => {
+    const logServer = JSON.stringify([{ name: 'log server', port: 24224, to: { ipBlock: { cidr: '203.0.113.16/28' } } }]);
+    const workload = (name: string) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns' },
+      spec: { selector: { matchLabels: { app: name } }, template: {
+        metadata: { labels: { app: name }, annotations: { 'cdk8s-secure.io/required-egress': logServer } },
+        spec: { containers: [{ name: 'c', image: 'registry.example.com/app:1', ports: [{ containerPort: 8080 }] }] } } },
+    });
+    const objects = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'ns' },
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      workload('a'), workload('b'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'ns' },
+        spec: { selector: { app: 'a' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    ];
+    const rules = { 'service-reachable': Severity.ERROR, 'egress-reachable': Severity.ERROR };
+    const views = jest.spyOn(podView, 'podViewOf');
+    try {
+      const report = new PolicyEngine({ pack: { name: 'reachability', description: 'The reachability rules.', rules } }).evaluate(objects);
+      expect(report.errors.map(f => `${f.object.name} ${f.ruleId}`)).toEqual(['a egress-reachable', 'b egress-reachable', 'a service-reachable']);
+      expect(views).toHaveBeenCalledTimes(objects.length);
+    } finally {
+      views.mockRestore();
+    }
   });
 });
 

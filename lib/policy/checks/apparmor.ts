@@ -2,8 +2,10 @@
 // Reads: spec.securityContext.appArmorProfile.type,
 // {containers,initContainers,ephemeralContainers}[*].securityContext.appArmorProfile.type,
 // and the older pod template annotations container.apparmor.security.beta.kubernetes.io/*.
-// Allowed: undefined, RuntimeDefault, Localhost; annotations empty, runtime/default and localhost/*.
+// Allowed: no appArmorProfile (or null), or type RuntimeDefault or Localhost (a profile without a type is refused);
+// annotations empty (or null), runtime/default and localhost/*.
 import { Violation } from '../check';
+import { goString, isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -20,32 +22,25 @@ export class AppArmorCheck extends PssCheck {
     mapping: { nist800190: ['4.4.3'], pss: { level: PssLevel.BASELINE, control: 'AppArmor' }, step: 4 },
   };
   public readonly behaviours = [
-    { since: 0, allows: 'appArmorProfile.type undefined, RuntimeDefault or Localhost; annotations empty, runtime/default or localhost/*', evaluate },
+    {
+      since: 0,
+      allows: 'appArmorProfile undefined, or its type RuntimeDefault or Localhost; annotations empty, runtime/default or localhost/*',
+      evaluate,
+    },
   ];
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  const podType = pod.securityContext.appArmorProfile?.type;
-  if (podType !== undefined && !ALLOWED_TYPES.has(podType)) {
-    out.push({
-      path: `${pod.specPath}.securityContext.appArmorProfile.type`,
-      message: `pod must not set securityContext.appArmorProfile.type=${podType}; use RuntimeDefault or Localhost`,
-    });
-  }
+  inspect(pod.securityContext.appArmorProfile, `${pod.specPath}.securityContext.appArmorProfile.type`, 'pod', undefined, out);
   for (const c of pod.containers) {
-    const type = c.securityContext.appArmorProfile?.type;
-    if (type !== undefined && !ALLOWED_TYPES.has(type)) {
-      out.push({
-        container: c.name, path: `${c.path}.securityContext.appArmorProfile.type`,
-        message: `${c.label} must not set securityContext.appArmorProfile.type=${type}; use RuntimeDefault or Localhost`,
-      });
-    }
+    inspect(c.securityContext.appArmorProfile, `${c.path}.securityContext.appArmorProfile.type`, c.label, c.name, out);
   }
   const annotations = pod.metadata.annotations;
   if (!annotations || typeof annotations !== 'object') return;
   for (const key in annotations) {
     if (!key.startsWith(ANNOTATION_PREFIX)) continue;
-    const value = annotations[key];
+    // A map[string]string value: null reads as "", which is allowed (go-decoding.ts).
+    const value = goString(annotations[key]);
     if (value !== '' && value !== 'runtime/default' && !(typeof value === 'string' && value.startsWith('localhost/'))) {
       out.push({
         container: key.slice(ANNOTATION_PREFIX.length), path: `${pod.metadataPath}.annotations["${key}"]`,
@@ -53,4 +48,19 @@ function evaluate(pod: PodView, out: Violation[]): void {
       });
     }
   }
+}
+
+/**
+ * Checks an appArmorProfile (a pointer: null is unset). Its type is a plain string, so a profile without one (or with
+ * type null) has the type "", which PSA refuses as it refuses any type but RuntimeDefault and Localhost.
+ */
+function inspect(profile: any, path: string, who: string, container: string | undefined, out: Violation[]): void {
+  if (isNil(profile)) return;
+  if (ALLOWED_TYPES.has(goString(profile.type))) return;
+  out.push({
+    container, path,
+    message: isNil(profile.type)
+      ? `${who} must not set securityContext.appArmorProfile without a type; use RuntimeDefault or Localhost`
+      : `${who} must not set securityContext.appArmorProfile.type=${profile.type}; use RuntimeDefault or Localhost`,
+  });
 }

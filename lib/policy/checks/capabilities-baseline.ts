@@ -3,6 +3,7 @@
 // Allowed: undefined, or only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD,
 // NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT (case-sensitive).
 import { Violation } from '../check';
+import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -29,7 +30,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     if (!Array.isArray(add)) continue;
     for (let i = 0; i < add.length; i++) {
       const cap = add[i];
-      if (typeof cap !== 'string' || !BASELINE_CAPABILITIES.has(cap)) {
+      if (!BASELINE_CAPABILITIES.has(goString(cap))) {
         out.push({
           container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`,
           message: `${c.label} must not add capability ${JSON.stringify(cap)}`,

@@ -12,9 +12,9 @@ import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { NetworkModel, requiredEgressOf } from '../reachability';
 
-/** The network model of the objects under evaluation, built once per evaluation. */
+/** The network model of the objects under evaluation, built once per evaluation from the engine's pod views. */
 export function networkModelOf(index: ObjectIndex): NetworkModel {
-  return index.cached('network-model', undefined, i => new NetworkModel(i.objects));
+  return index.cached('network-model', undefined, i => new NetworkModel(i.objects, m => i.viewOf(m)));
 }
 
 const BY_NAME_ONLY = 'their egress is denied by NetworkPolicy, and a DNS name cannot be a NetworkPolicy peer; declare where it is as an '

@@ -2,6 +2,7 @@
 // Reads: spec.volumes[*].hostPath.
 // Allowed: undefined.
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -22,7 +23,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
   if (!Array.isArray(volumes)) return;
   for (let i = 0; i < volumes.length; i++) {
     const v = volumes[i];
-    if (v && v.hostPath !== undefined && v.hostPath !== null) {
+    if (v && !isNil(v.hostPath)) {
       out.push({
         path: `${pod.specPath}.volumes[${i}].hostPath`,
         message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})`,

@@ -2,6 +2,7 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].ports[*].hostPort.
 // Allowed: undefined, 0.
 import { Violation } from '../check';
+import { goNumber } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -23,7 +24,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     if (!Array.isArray(ports)) continue;
     for (let i = 0; i < ports.length; i++) {
       const p = ports[i];
-      if (p && p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) {
+      if (p && goNumber(p.hostPort) !== 0) {
         out.push({
           container: c.name, path: `${c.path}.ports[${i}].hostPort`,
           message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort}); expose the port through a Service instead`,

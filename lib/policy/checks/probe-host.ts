@@ -1,8 +1,9 @@
 // PSS baseline "Host Probes / Lifecycle Hooks".
 // Reads: {containers,initContainers,ephemeralContainers}[*].{livenessProbe,readinessProbe,startupProbe}
 // .{httpGet,tcpSocket}.host and .lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host.
-// Allowed: undefined, "". Checked from policy v1.34; earlier versions allow any host.
+// Allowed: undefined, "" (null reads as ""). Checked from policy v1.34; earlier versions allow any host.
 import { Violation } from '../check';
+import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { ContainerView, PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -35,10 +36,11 @@ function evaluate(pod: PodView, out: Violation[]): void {
 
 function inspect(c: ContainerView, handler: any, label: string, out: Violation[]): void {
   if (!handler || typeof handler !== 'object') return;
-  const httpHost = handler.httpGet?.host;
-  if (httpHost !== undefined && httpHost !== '') report(c, label, 'httpGet', httpHost, out);
-  const tcpHost = handler.tcpSocket?.host;
-  if (tcpHost !== undefined && tcpHost !== '') report(c, label, 'tcpSocket', tcpHost, out);
+  // host is a plain string: null reads as "" (go-decoding.ts).
+  const httpHost = goString(handler.httpGet?.host);
+  if (httpHost !== '') report(c, label, 'httpGet', httpHost, out);
+  const tcpHost = goString(handler.tcpSocket?.host);
+  if (tcpHost !== '') report(c, label, 'tcpSocket', tcpHost, out);
 }
 
 function report(c: ContainerView, label: string, kind: string, host: unknown, out: Violation[]): void {

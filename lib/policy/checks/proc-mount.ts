@@ -1,8 +1,9 @@
 // PSS baseline "/proc Mount Type".
 // Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.procMount, spec.hostUsers.
-// Allowed: undefined, Default; from policy v1.35 any value in a user-namespace pod (hostUsers: false),
+// Allowed: undefined (or null), Default; from policy v1.35 any value in a user-namespace pod (hostUsers: false),
 // whose /proc is the namespace's own. The restricted profile keeps Default only (proc-mount-restricted).
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessUserNamespace } from '../pss-check';
@@ -25,11 +26,11 @@ export class ProcMountCheck extends PssCheck {
   ];
 }
 
-/** Every container's procMount must be undefined or Default. */
+/** Every container's procMount must be unset or Default: it is a *ProcMountType, so null is unset but "" is a value. */
 export function defaultProcMountOnly(pod: PodView, out: Violation[]): void {
   for (const c of pod.containers) {
     const procMount = c.securityContext.procMount;
-    if (procMount !== undefined && procMount !== 'Default') {
+    if (!isNil(procMount) && procMount !== 'Default') {
       out.push({
         container: c.name, path: `${c.path}.securityContext.procMount`,
         message: `${c.label} must not set securityContext.procMount=${procMount}; use Default`,

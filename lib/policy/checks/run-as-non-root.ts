@@ -1,10 +1,11 @@
 // PSS restricted "Running as Non-root".
 // Reads: spec.securityContext.runAsNonRoot, spec.hostUsers and
 // {containers,initContainers,ephemeralContainers}[*].securityContext.runAsNonRoot.
-// Allowed: true at pod level with no container setting false, or true on every container and
+// Allowed: true at pod level with no container setting false (null is unset), or true on every container and
 // the pod level not false: a pod-level false is refused whatever the containers say. From policy
 // v1.35 a user-namespace pod (hostUsers: false) is not checked: its root is not the host's.
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessUserNamespace } from '../pss-check';
@@ -42,13 +43,16 @@ function evaluate(pod: PodView, out: Violation[]): void {
         container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
         message: `${c.label} must not set securityContext.runAsNonRoot=false`,
       });
-    } else if (own === undefined && podValue !== true && podValue !== false) {
-      // With a pod-level false the pod's own finding covers the containers that inherit it.
-      out.push({
-        container: c.name, path: `${pod.specPath}.securityContext.runAsNonRoot`,
-        message: `${c.label} must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)`,
-      });
-    } else if (own !== undefined && own !== true) {
+    } else if (isNil(own)) {
+      // Unset (a *bool: null too), so the pod's value is inherited. With a pod-level false the pod's own finding
+      // covers the containers that inherit it.
+      if (podValue !== true && podValue !== false) {
+        out.push({
+          container: c.name, path: `${pod.specPath}.securityContext.runAsNonRoot`,
+          message: `${c.label} must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)`,
+        });
+      }
+    } else if (own !== true) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
         message: `${c.label} must set securityContext.runAsNonRoot=true, not ${JSON.stringify(own)}`,

@@ -6,10 +6,11 @@
 // other level says. It replaces seccomp-unconfined at the restricted profile; from policy v1.25
 // Windows pods are not checked.
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessWindows } from '../pss-check';
-import { confiningSeccompType, isProfile } from './seccomp-unconfined';
+import { confiningSeccompType } from './seccomp-unconfined';
 
 const OVERRIDES = ['seccomp-unconfined'];
 
@@ -39,7 +40,7 @@ export class SeccompRequiredCheck extends PssCheck {
 
 function evaluate(pod: PodView, out: Violation[]): void {
   const podProfile = pod.securityContext.seccompProfile;
-  const podSet = isProfile(podProfile);
+  const podSet = !isNil(podProfile);
   const podConfines = podSet && confiningSeccompType(podProfile.type);
   if (podSet && !podConfines) {
     out.push({
@@ -49,7 +50,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
   }
   for (const c of pod.containers) {
     const profile = c.securityContext.seccompProfile;
-    if (isProfile(profile)) {
+    if (!isNil(profile)) {
       if (!confiningSeccompType(profile.type)) {
         out.push({
           container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,

@@ -6,6 +6,7 @@
 // {containers,initContainers,ephemeralContainers}[*].securityContext.seccompProfile.type;
 // allowed: RuntimeDefault, Localhost, or no seccompProfile (a profile without a type is refused too).
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -61,7 +62,7 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
 
 function evaluateFields(pod: PodView, out: Violation[]): void {
   const podProfile = pod.securityContext.seccompProfile;
-  if (isProfile(podProfile) && !confiningSeccompType(podProfile.type)) {
+  if (!isNil(podProfile) && !confiningSeccompType(podProfile.type)) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
       message: `pod must not set securityContext.seccompProfile.type=${podProfile.type}; use RuntimeDefault`,
@@ -69,16 +70,11 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
   }
   for (const c of pod.containers) {
     const profile = c.securityContext.seccompProfile;
-    if (isProfile(profile) && !confiningSeccompType(profile.type)) {
+    if (!isNil(profile) && !confiningSeccompType(profile.type)) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
         message: `${c.label} must not set securityContext.seccompProfile.type=${profile.type}; use RuntimeDefault`,
       });
     }
   }
-}
-
-/** Whether a securityContext's seccompProfile is set (PSA: not nil). */
-export function isProfile(profile: unknown): profile is { type?: unknown } {
-  return profile !== undefined && profile !== null;
 }

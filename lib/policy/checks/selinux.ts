@@ -1,9 +1,10 @@
 // PSS baseline "SELinux".
 // Reads: seLinuxOptions.{type,user,role} in spec.securityContext and
 // {containers,initContainers,ephemeralContainers}[*].securityContext.
-// Allowed: type undefined, "", container_t, container_init_t, container_kvm_t, and from policy
+// Allowed (null reads as ""): type undefined, "", container_t, container_init_t, container_kvm_t, and from policy
 // v1.31 container_engine_t; user and role undefined or "".
 import { Violation } from '../check';
+import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { ContainerView, PodView } from '../pod-view';
 import { PssBehaviour, PssCheck } from '../pss-check';
@@ -29,14 +30,17 @@ function inspect(options: any, pod: PodView, c: ContainerView | undefined, allow
   if (!options || typeof options !== 'object') return;
   const at = c ? `${c.path}.securityContext.seLinuxOptions` : `${pod.specPath}.securityContext.seLinuxOptions`;
   const who = c ? c.label : 'pod';
-  if (options.type !== undefined && !allowed.has(options.type)) {
-    out.push({ container: c?.name, path: `${at}.type`, message: `${who} must not set seLinuxOptions.type=${options.type}; allowed: ${list}` });
+  // User, role and type are plain strings: null reads as "" (go-decoding.ts).
+  const type = goString(options.type);
+  if (!allowed.has(type)) {
+    out.push({ container: c?.name, path: `${at}.type`, message: `${who} must not set seLinuxOptions.type=${type}; allowed: ${list}` });
   }
-  for (const field of ['user', 'role']) {
-    if (options[field] !== undefined && options[field] !== '') {
-      out.push({ container: c?.name, path: `${at}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${options[field]})` });
-    }
-  }
+  inspectName(goString(options.user), 'user', at, who, c, out);
+  inspectName(goString(options.role), 'role', at, who, c, out);
+}
+
+function inspectName(value: unknown, field: string, at: string, who: string, c: ContainerView | undefined, out: Violation[]): void {
+  if (value !== '') out.push({ container: c?.name, path: `${at}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${value})` });
 }
 
 export class SeLinuxCheck extends PssCheck {

@@ -3,6 +3,7 @@
 // Reads: {containers,initContainers,ephemeralContainers}[*].securityContext.ulimits.
 // Allowed: undefined or null.
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -21,7 +22,7 @@ export class UlimitsCheck extends PssCheck {
 function evaluate(pod: PodView, out: Violation[]): void {
   for (const c of pod.containers) {
     const ulimits = c.securityContext.ulimits;
-    if (ulimits !== undefined && ulimits !== null) {
+    if (!isNil(ulimits)) {
       out.push({ container: c.name, path: `${c.path}.securityContext.ulimits`, message: `${c.label} must not set securityContext.ulimits` });
     }
   }

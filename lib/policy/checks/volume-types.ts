@@ -4,6 +4,7 @@
 // persistentVolumeClaim, projected or secret, at every policy version (PSA added image to its
 // v1.0 behaviour). It replaces host-path-volume at the restricted profile.
 import { Violation } from '../check';
+import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
@@ -28,7 +29,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     const v = volumes[i];
     if (!v || typeof v !== 'object') continue;
     for (const key in v) {
-      if (key !== 'name' && v[key] !== undefined && v[key] !== null && !ALLOWED.has(key)) {
+      if (key !== 'name' && !isNil(v[key]) && !ALLOWED.has(key)) {
         out.push({ path: `${pod.specPath}.volumes[${i}].${key}`, message: `volume "${v.name}" must not use volume type ${key}` });
       }
     }
