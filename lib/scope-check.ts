@@ -153,7 +153,12 @@ function imageChecksOf(policy: ImagePolicy | undefined, options: ScopeCheckOptio
  * The same validation as ImagePolicy's and the Guard's (vocab/image-settings.ts, policy/pss-version.ts).
  */
 function checkSettings(settings: CheckSettings, names: CheckSettingNames): Pack {
-  const pack = Packs._named(settings.pack ?? Packs.DEFAULT.name, names.pack);
+  // Only an absent pack is the default: a null one (an empty `pack:` line in cdk8s.yaml) is refused, not weakened.
+  const pack = Packs._named(settings.pack === undefined ? Packs.DEFAULT.name : settings.pack, names.pack);
+  if (settings.imageLock !== undefined && typeof settings.imageLock !== 'string') {
+    throw new Error(`${names.imageLock} (${JSON.stringify(settings.imageLock)}) must be the path of an image lock file; give the path, `
+      + 'or leave the setting out');
+  }
   checkTrustedRegistries(settings.trustedRegistries, names.trustedRegistries, false);
   if (settings.pssVersion !== undefined) parsePssVersion(settings.pssVersion, names.pssVersion);
   checkMaxImageAge(settings.maxImageAgeDays, settings.imageLock !== undefined, { maxAge: names.maxImageAgeDays, lock: names.imageLock });

@@ -97,6 +97,8 @@ describe('pack', () => {
   test.each<[string, unknown, string]>([
     ['a name', 'paranoid', `'pack' "paranoid" ${PACKS}`],
     ['a number', 3, `'pack' 3 ${PACKS}`],
+    // An empty `pack:` line in cdk8s.yaml: refused, never read as the default pack.
+    ['null', null, `'pack' null ${PACKS}`],
   ])('the plugin, %s', (_name, pack, message) => {
     expect(() => new SecureValidation({ pack: pack as any })).toThrow(new Error(message));
   });
@@ -104,4 +106,10 @@ describe('pack', () => {
   test('the CLI', () => {
     expect(cli('--pack', 'paranoid')).toEqual([2, `cdk8s-secure: --pack "paranoid" ${PACKS}`]);
   });
+});
+
+const BAD_LOCKS: Array<[string, unknown]> = [['null', null], ['a number', 5], ['a list', ['images.lock.json']]];
+test.each(BAD_LOCKS)('the plugin refuses an imageLock that is %s', (_n, lock) => {
+  expect(() => new SecureValidation({ imageLock: lock as any }))
+    .toThrow(new Error(`'imageLock' (${JSON.stringify(lock)}) must be the path of an image lock file; give the path, or leave the setting out`));
 });
