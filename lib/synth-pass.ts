@@ -30,7 +30,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, podViewOf, Report } from './policy';
+import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, podViewOf, PodViewOf, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
 import { writeSuppressionAnnotations } from './suppressions';
 
@@ -47,9 +47,6 @@ export interface GuardedScope {
    */
   writer(report: Report, documents: ManifestDocument[], viewOf: PodViewOf): (written: Report) => void;
 }
-
-/** A manifest's pod view, if it carries a pod. */
-type PodViewOf = (manifest: any) => ReturnType<typeof podViewOf>;
 
 /** The manifests of one run of the pass, serialised once. */
 export interface PassManifests {
@@ -193,7 +190,7 @@ export class SynthPass extends Construct {
     const evaluations: Run['evaluations'] = [];
     // What runs after the engine here (the image record, the report's connectivity, the checks registered beside)
     // reads the pods of the same manifests: each view is made once for all of them (the engine makes its own).
-    const views = new Map<unknown, ReturnType<typeof podViewOf>>();
+    const views = new Map<unknown, ReturnType<PodViewOf>>();
     const viewOf: PodViewOf = manifest => {
       let view = views.get(manifest);
       if (view === undefined && !views.has(manifest)) views.set(manifest, view = podViewOf(manifest));

@@ -11,6 +11,7 @@ export * from './connectivity';
 export * from './image-record';
 export { GUARANTEES_ANNOTATION, guaranteesValue } from './guarantees';
 export { podViewOf } from './pod-view';
+export type { PodViewOf } from './pod-view';
 export { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './pss-version';
 export { RBAC_GROUP } from './rbac';
 export { parseCidr } from './reachability';

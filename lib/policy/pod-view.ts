@@ -303,6 +303,9 @@ export class PodView {
   }
 }
 
+/** How a manifest's pod view is had: podViewOf itself, or a lookup of views made already of the same manifests. */
+export type PodViewOf = (manifest: any) => PodView | undefined;
+
 /**
  * Builds the view of the pod carried by a manifest, or undefined when the manifest
  * carries none (not an object, not a pod-bearing kind, or the pod spec is missing).

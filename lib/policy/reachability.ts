@@ -15,7 +15,7 @@
 import { isObject } from '../vocab/json';
 import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
-import { PodView, podViewOf } from './pod-view';
+import { PodView, podViewOf, PodViewOf } from './pod-view';
 
 /** Pod groups beyond which the connectivity matrix is not rendered (it grows with the square). */
 export const MAX_MATRIX_GROUPS = 200;
@@ -145,9 +145,6 @@ function ipBlockCovers(block: unknown, range: IpRange, holes: readonly IpRange[]
   }
   return true;
 }
-
-/** How a manifest's pod view is had: made, or taken from those a caller made already for the same manifests. */
-type PodViewOf = (manifest: any) => PodView | undefined;
 
 const NAMESPACE = 'namespace';
 const POLICY = 'policy';

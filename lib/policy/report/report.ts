@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Connectivity } from '../connectivity';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from '../model';
-import type { podViewOf } from '../pod-view';
+import type { PodViewOf } from '../pod-view';
 import { DEFAULT_PSS_VERSION, parsePssVersion } from '../pss-version';
 import { connectivityOf } from '../reachability';
 import { writeJson } from './json';
@@ -131,7 +131,7 @@ export class Report {
    * that a synth need not hold every object's JSON until the report is written. `viewOf` gives a manifest's pod view.
    * @internal
    */
-  public _releaseManifests(viewOf?: (manifest: any) => ReturnType<typeof podViewOf>): this {
+  public _releaseManifests(viewOf?: PodViewOf): this {
     this.computedConnectivity ??= connectivityOf(this.manifests, viewOf);
     this.manifests = [];
     return this;
