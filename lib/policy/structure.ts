@@ -104,6 +104,9 @@ interface Descriptor {
   readonly form: number;
   /** The JSON type of a scalar ("string", "number", "boolean", "quantity", "int-or-string"). */
   readonly scalar: string;
+  /** For a scalar, the `typeof` of the values that fit it (a quantity's: "string" and "number"); '' for the rest. */
+  readonly typeofA: string;
+  readonly typeofB: string;
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
@@ -120,20 +123,21 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, scalar: '', item: undefined, fields, type };
+    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
-    d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type };
+    const one = type === 'string' || type === 'number' || type === 'boolean';
+    d = { form: SCALAR, scalar: type, typeofA: one ? type : 'string', typeofB: one ? type : 'number', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -222,6 +226,12 @@ function fits(value: unknown, d: Descriptor): boolean {
   }
 }
 
+/** Whether `value` is a scalar that fits `d` (false for any other descriptor). */
+function isScalarOf(value: unknown, d: Descriptor): boolean {
+  const type = typeof value;
+  return type === d.typeofA || type === d.typeofB;
+}
+
 function fitsScalar(value: unknown, scalar: string): boolean {
   switch (scalar) {
     case 'string': return typeof value === 'string';
@@ -241,6 +251,11 @@ class Walk {
   /** The indices in `segments` of map keys, ascending. */
   private readonly mapKeys: number[] = [];
 
+  /**
+   * Checks `value` against `d` and what is below it. One function calling itself, with each loop's items tested in place:
+   * the walk visits every field of every pod-bearing object, and as a few functions calling one another its first runs
+   * (before V8 optimises it) paid a call per value and V8's optimising compiler inlined them into one another at length.
+   */
   public check(value: unknown, d: Descriptor): void {
     // JSON null decodes to the zero value of any field.
     if (value === null || value === undefined || d.form === ANY || this.problems.length >= MOST) return;
@@ -249,44 +264,51 @@ class Walk {
       this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
-    if (d.form === LIST) {
+    const segments = this.segments;
+    if (d.form === OBJECT) {
+      const fields = d.fields!;
+      const object = value as { [key: string]: unknown };
+      for (const key in object) {
+        const field = fields[key];
+        if (field === undefined) {
+          this.unknown(key, d);
+          continue;
+        }
+        let item: unknown;
+        try {
+          item = object[key];
+        } catch {
+          item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
+        }
+        // A scalar of the right type, most values, has nothing below it to walk and needs no path.
+        if (isScalarOf(item, field)) continue;
+        segments.push(key);
+        this.check(item, field);
+        segments.pop();
+      }
+    } else if (d.form === LIST) {
       const items = value as unknown[];
-      for (let i = 0; i < items.length; i++) this.below(i, items[i], d.item!);
+      const item = d.item!;
+      for (let i = 0; i < items.length; i++) {
+        const v = items[i];
+        if (isScalarOf(v, item)) continue;
+        segments.push(i);
+        this.check(v, item);
+        segments.pop();
+      }
     } else if (d.form === MAP) {
       const map = value as { [key: string]: unknown };
-      this.mapKeys.push(this.segments.length);
-      for (const key in map) this.below(key, map[key], d.item!);
+      const item = d.item!;
+      this.mapKeys.push(segments.length);
+      for (const key in map) {
+        const v = map[key];
+        if (isScalarOf(v, item)) continue;
+        segments.push(key);
+        this.check(v, item);
+        segments.pop();
+      }
       this.mapKeys.pop();
-    } else if (d.form === OBJECT) {
-      this.fields(value as { [key: string]: unknown }, d);
     }
-  }
-
-  private fields(value: { [key: string]: unknown }, d: Descriptor): void {
-    const fields = d.fields!;
-    for (const key in value) {
-      const field = fields[key];
-      if (field === undefined) {
-        this.unknown(key, d);
-        continue;
-      }
-      let item: unknown;
-      try {
-        item = value[key];
-      } catch {
-        item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
-      }
-      this.below(key, item, field);
-    }
-  }
-
-  /** Checks `value`, of type `d`, at `segment` under the current path. */
-  private below(segment: string | number, value: unknown, d: Descriptor): void {
-    // A scalar of the right type, most values, has nothing below it to walk and needs no path.
-    if (d.form === SCALAR && fitsScalar(value, d.scalar)) return;
-    this.segments.push(segment);
-    this.check(value, d);
-    this.segments.pop();
   }
 
   /** Reports `key`, a field the object of type `d` does not have. */
