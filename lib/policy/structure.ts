@@ -152,10 +152,20 @@ export function structureProblems(manifest: any): StructureProblem[] {
   const kind = manifest.kind;
   const type = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_BEARING_TYPES, kind) ? POD_BEARING_TYPES[kind] : undefined;
   if (type === undefined) return NONE;
-  const walk = new Walk();
-  walk.check(manifest, descriptor(type));
-  return walk.problems;
+  // One walk serves object after object (its path arrays are scratch); a walk started from within one (an accessor of an
+  // object built in code) makes its own.
+  const walk = idleWalk ?? new Walk();
+  idleWalk = undefined;
+  try {
+    walk.check(manifest, descriptor(type), 0);
+    return walk.take();
+  } finally {
+    idleWalk = walk;
+  }
 }
+
+/** The walk between objects (undefined while one runs). */
+let idleWalk: Walk | undefined;
 
 const NONE: StructureProblem[] = [];
 
@@ -246,32 +256,37 @@ function fitsScalar(value: unknown, scalar: string): boolean {
  * unquoted, with the depths where they are) and written only for a problem: most objects have none.
  */
 class Walk {
-  public readonly problems: StructureProblem[] = [];
+  private problems: StructureProblem[] = [];
+  /**
+   * The path to the value at depth `n` is `segments[0..n)`, written in place as the walk goes down (an array pushed and
+   * popped as a stack is reallocated by V8 as it shrinks and grows again: megabytes in a check of thousands of objects).
+   */
   private readonly segments: Array<string | number> = [];
-  /** The indices in `segments` of map keys, ascending. */
-  private readonly mapKeys: number[] = [];
+  /** The descriptor each segment is a field, item or key of (a map's keys are written `["key"]`). */
+  private readonly parents: Descriptor[] = [];
 
   /**
-   * Checks `value` against `d` and what is below it. One function calling itself, with each loop's items tested in place:
-   * the walk visits every field of every pod-bearing object, and as a few functions calling one another its first runs
-   * (before V8 optimises it) paid a call per value and V8's optimising compiler inlined them into one another at length.
+   * Checks `value`, at `depth`, against `d` and what is below it. One function calling itself, with each loop's items tested
+   * in place: the walk visits every field of every pod-bearing object, and as a few functions calling one another its first
+   * runs (before V8 optimises it) paid a call per value and V8's optimising compiler inlined them into one another at length.
    */
-  public check(value: unknown, d: Descriptor): void {
+  public check(value: unknown, d: Descriptor, depth: number): void {
     // JSON null decodes to the zero value of any field.
     if (value === null || value === undefined || d.form === ANY || this.problems.length >= MOST) return;
     if (!fits(value, d)) {
-      const path = this.path();
+      const path = this.path(depth);
       this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
     const segments = this.segments;
+    this.parents[depth] = d;
     if (d.form === OBJECT) {
       const fields = d.fields!;
       const object = value as { [key: string]: unknown };
       for (const key in object) {
         const field = fields[key];
         if (field === undefined) {
-          this.unknown(key, d);
+          this.unknown(key, d, depth);
           continue;
         }
         let item: unknown;
@@ -282,9 +297,8 @@ class Walk {
         }
         // A scalar of the right type, most values, has nothing below it to walk and needs no path.
         if (isScalarOf(item, field)) continue;
-        segments.push(key);
-        this.check(item, field);
-        segments.pop();
+        segments[depth] = key;
+        this.check(item, field, depth + 1);
       }
     } else if (d.form === LIST) {
       const items = value as unknown[];
@@ -292,31 +306,34 @@ class Walk {
       for (let i = 0; i < items.length; i++) {
         const v = items[i];
         if (isScalarOf(v, item)) continue;
-        segments.push(i);
-        this.check(v, item);
-        segments.pop();
+        segments[depth] = i;
+        this.check(v, item, depth + 1);
       }
     } else if (d.form === MAP) {
       const map = value as { [key: string]: unknown };
       const item = d.item!;
-      this.mapKeys.push(segments.length);
       for (const key in map) {
         const v = map[key];
         if (isScalarOf(v, item)) continue;
-        segments.push(key);
-        this.check(v, item);
-        segments.pop();
+        segments[depth] = key;
+        this.check(v, item, depth + 1);
       }
-      this.mapKeys.pop();
     }
   }
 
-  /** Reports `key`, a field the object of type `d` does not have. */
-  private unknown(key: string, d: Descriptor): void {
+  /** The problems found since the last call ([] for none), and the walk ready for the next object. */
+  public take(): StructureProblem[] {
+    const problems = this.problems;
+    if (problems.length === 0) return NONE;
+    this.problems = [];
+    return problems;
+  }
+
+  /** Reports `key`, a field the object of type `d` (at `depth`) does not have. */
+  private unknown(key: string, d: Descriptor, depth: number): void {
     if (this.problems.length >= MOST) return;
-    this.segments.push(key);
-    const path = this.path();
-    this.segments.pop();
+    this.segments[depth] = key;
+    const path = this.path(depth + 1);
     const near = nearestField(key, d.fields!);
     this.problems.push({
       path,
@@ -325,13 +342,13 @@ class Walk {
     });
   }
 
-  /** The JSON path of the current value: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */
-  private path(): string {
+  /** The JSON path of the value at `depth`: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */
+  private path(depth: number): string {
     let path = '';
-    for (let i = 0; i < this.segments.length; i++) {
+    for (let i = 0; i < depth; i++) {
       const s = this.segments[i];
       if (typeof s === 'number') path += `[${s}]`;
-      else if (this.mapKeys.includes(i)) path += `[${JSON.stringify(s)}]`;
+      else if (this.parents[i].form === MAP) path += `[${JSON.stringify(s)}]`;
       else path += path === '' ? s : `.${s}`;
     }
     return path;
