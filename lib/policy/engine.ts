@@ -220,13 +220,16 @@ export class PolicyEngine {
     const value = annotations[GUARANTEES_ANNOTATION];
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     let guarantee = this.guarantees.get(key);
-    if (!guarantee) {
-      const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
-      const raised = message ? [] : [...new Set(ruleIds.map(id => this.preparedIndex.get(id)!))];
-      const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
-      this.guarantees.set(key, guarantee = { raised, problem });
-    }
+    if (!guarantee) this.guarantees.set(key, guarantee = this.parseGuarantee(value));
     return guarantee;
+  }
+
+  /** A guarantees annotation's value read (in a method of its own: its closure would make every lookup allocate). */
+  private parseGuarantee(value: unknown): Guarantee {
+    const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
+    const raised = message ? [] : [...new Set(ruleIds.map(id => this.preparedIndex.get(id)!))];
+    const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
+    return { raised, problem };
   }
 
   /** Evaluates plain manifests (no source information). */
@@ -542,6 +545,11 @@ function manifestProblem(manifest: any): StructureProblem | undefined {
   if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && typeof manifest.kind === 'string' && manifest.kind !== '' && hasName) {
     return undefined;
   }
+  return missingFieldsProblem(manifest, hasName);
+}
+
+/** What an object without apiVersion, kind or a name lacks (a function of its own: its closure would make every call allocate). */
+function missingFieldsProblem(manifest: any, hasName: boolean): StructureProblem {
   const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
   if (!hasName) missing.push('metadata.name');
   return {
