@@ -6,7 +6,7 @@ import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
-import { evaluateEveryPod, podSpecProblem, PodView, podViewOf } from './pod-view';
+import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
@@ -229,8 +229,18 @@ export class PolicyEngine {
 
   /** Evaluates documents with their source information and extra suppressions. */
   public evaluateDocuments(documents: ManifestDocument[]): Report {
+    return this._evaluateDocuments(documents, podViewOf);
+  }
+
+  /**
+   * `evaluateDocuments`, with each manifest's pod view had from `viewOf`, which must give what `podViewOf` gives: a synth
+   * pass hands in its lookup of the views it keeps of the same manifests, so that the engine and what reads the pods after
+   * it (the image record, the report's connectivity) share one view of each. `viewOf` is asked once per document.
+   * @internal
+   */
+  public _evaluateDocuments(documents: ManifestDocument[], viewOf: PodViewOf): Report {
     const manifests = documents.map(d => d.manifest);
-    const views = manifests.map(m => podViewOf(m));
+    const views = manifests.map(m => viewOf(m));
     const evaluation = new Evaluation(new ObjectIndex(manifests, views), this.pss);
     const prepared = this.prepared;
     const width = prepared.length;

@@ -250,6 +250,36 @@ describe('one object without a report', () => {
   });
 });
 
+describe('pod views handed in', () => {
+  // What a synth pass does: the engine reads the views the pass keeps, so what reads the pods after it shares them.
+  test("every check fixture's documents give the same report with views from a lookup, asked once a document", () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'checks');
+    const documents = fs.readdirSync(dir).flatMap(rule => fs.readdirSync(path.join(dir, rule)).filter(f => f.endsWith('.yaml'))
+      .flatMap(f => parseManifests(fs.readFileSync(path.join(dir, rule, f), 'utf8'), f)));
+    for (const engine of [new PolicyEngine(), new PolicyEngine({ pack: Packs.STRICT, trustedRegistries: ['registry.example.com'] })]) {
+      const views = new Map<unknown, podView.PodView | undefined>();
+      let asked = 0;
+      const viewOf = (manifest: any) => {
+        asked++;
+        if (!views.has(manifest)) views.set(manifest, podView.podViewOf(manifest));
+        return views.get(manifest);
+      };
+      const report = engine._evaluateDocuments(documents, viewOf);
+      expect(asked).toBe(documents.length);
+      const plain = engine.evaluateDocuments(documents);
+      expect(report.findings).toEqual(plain.findings);
+      expect(report.objects).toEqual(plain.objects);
+      expect(report.rules).toEqual(plain.rules);
+      expect(report.objects.map((_, i) => report.statusesOf(i))).toEqual(plain.objects.map((_, i) => plain.statusesOf(i)));
+      // The image rules parsed the images on the views handed in (what reads them next finds them parsed).
+      const pods = documents.map(d => views.get(d.manifest)).filter((v, i) => v !== undefined && !v.shaped && v.containers.length > 0
+        && report.statusesOf(i)['invalid-manifest'] === RuleStatus.COMPLIANT);
+      expect(pods.length).toBeGreaterThan(50);
+      for (const view of pods) expect((view!.containers[0] as any)._image).toBeDefined();
+    }
+  });
+});
+
 describe('pod-bearing kinds', () => {
   const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
   test.each([
