@@ -188,8 +188,8 @@ export class SynthPass extends Construct {
   private check(objects: ApiObject[], manifests: HeldManifests): Pick<Run, 'problems' | 'evaluations'> {
     const problems: string[] = [];
     const evaluations: Run['evaluations'] = [];
-    // What runs after the engine here (the image record, the report's connectivity, the checks registered beside)
-    // reads the pods of the same manifests: each view is made once for all of them (the engine makes its own).
+    // The engine and what runs after it here (the image record, the report's connectivity, the checks registered beside)
+    // read the pods of the same manifests: each view is made once for all of them.
     const views = new Map<unknown, ReturnType<PodViewOf>>();
     const viewOf: PodViewOf = manifest => {
       let view = views.get(manifest);
@@ -201,7 +201,7 @@ export class SynthPass extends Construct {
       // A Guard of the whole App checks the objects at hand, in the same (tree) order, without walking the tree again.
       const { options, documents } = scopeCheck(guard.scope, guard.checkOptions, manifests.manifestOf,
         guard.scope === this.node.root ? objects : undefined);
-      const report = new PolicyEngine(options).evaluateDocuments(documents);
+      const report = new PolicyEngine(options)._evaluateDocuments(documents, viewOf);
       guard.evaluated(report, documents);
       if (this.synth?.writes) {
         // The Guard takes what it needs of the manifests first; then the report lets go of them.
@@ -219,7 +219,7 @@ export class SynthPass extends Construct {
       // Every unguarded object is context (a NetworkPolicy decides what a pod can reach), but only
       // an object that promises something is judged: a plain app's own objects never fail its synth.
       const { options, documents } = scopeCheck(this.node.root, { pack: GUARANTEES_ONLY_PACK }, manifests.manifestOf, unguarded);
-      const report = new PolicyEngine(options).evaluateDocuments(documents);
+      const report = new PolicyEngine(options)._evaluateDocuments(documents, viewOf);
       problems.push(...describe(report.errors.filter(f => promising.has(f.object.constructPath!))));
     }
     const run: PassManifests = { objects, manifestOf: manifests.manifestOf, podViewOf: viewOf };

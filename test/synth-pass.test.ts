@@ -7,7 +7,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
-import { Guard, SecureDeployment, Severity } from '../lib';
+import { Guard, SecureDeployment, SecureNamespace, Severity } from '../lib';
+import * as podView from '../lib/policy/pod-view';
 import { connectivityOf } from '../lib/policy/reachability';
 import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
@@ -116,6 +117,26 @@ test.each(OUTPUT_TYPES)('%s: a synth serialises each object once, for its checks
   expect(calls.size).toBe(6);
   // FOLDER_PER_CHART_FILE_PER_RESOURCE is written object by object (ApiObject.toJson), which the pass answers too.
   expect([...new Set(calls.values())]).toEqual([1]);
+});
+
+test('a synth makes one pod view of each manifest, which the engine, the image record, the connectivity and the quota check share', () => {
+  const { app: a } = app(YamlOutputType.FILE_PER_CHART, false);
+  const quota = { requestsCpu: '10', limitsCpu: '10', requestsMemory: '10Gi', limitsMemory: '10Gi', requestsEphemeralStorage: '10Gi',
+    limitsEphemeralStorage: '10Gi', pods: 100 };
+  new SecureNamespace(new Chart(a, 'platform'), 'ns', { name: 'shop', quota });
+  const original = podView.podViewOf;
+  const asked = new Map<any, number>();
+  const spy = jest.spyOn(podView, 'podViewOf').mockImplementation(manifest => {
+    asked.set(manifest, (asked.get(manifest) ?? 0) + 1);
+    return original(manifest);
+  });
+  try {
+    a.synth();
+  } finally {
+    spy.mockRestore();
+  }
+  expect([...asked.keys()].filter(m => m.kind === 'Deployment')).toHaveLength(2);
+  expect([...asked].filter(([, n]) => n !== 1).map(([m, n]) => `${m.kind}/${m.metadata?.name}: ${n}`)).toEqual([]);
 });
 
 test("what a synth writes is what cdk8s's own Chart.toJson gives, in its order (objects depending on others after them)", () => {
