@@ -95,7 +95,9 @@ export class ObjectIndex {
     let byNamespace = this.byKindNamespace.get(kind);
     if (!byNamespace) {
       this.byKindNamespace.set(kind, byNamespace = new Map());
-      for (const m of this.manifests) {
+      // Indexed: a for...of over every object allocates an iterator result per object until V8 optimises the loop.
+      for (let i = 0; i < this.manifests.length; i++) {
+        const m = this.manifests[i];
         if (!hasKind(m) || m.kind !== kind) continue;
         const ns = m.metadata?.namespace ?? '';
         const list = byNamespace.get(ns);

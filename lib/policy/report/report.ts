@@ -250,28 +250,38 @@ export class Report {
   /**
    * Writes the report in `format` to `file` through one buffer of a megabyte: a large report is
    * never one string (the JSON of 10,000 objects is ~28 MB), nor are its pieces joined into strings
-   * of a megabyte that live until a full collection.
+   * of a megabyte that live until a full collection. The file is written over from its start and then
+   * cut to the report's length, not emptied first: the reports of the last synth are there at every synth
+   * but the first, and truncating them freed their blocks only for the same write to allocate them again.
    * @internal
    */
   public _writeFile(file: string, format: ReportFormat, options: RenderOptions = {}): void {
-    const fd = fs.openSync(file, 'w');
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o666);
+    let written = 0;
     try {
       const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
       let used = 0;
       const flush = () => {
         for (let at = 0; at < used;) at += fs.writeSync(fd, buffer, at, used - at);
+        written += used;
         used = 0;
       };
       this._renderTo(format, options, piece => {
         // A UTF-16 code unit is at most 3 bytes of UTF-8: only a piece that may not fit is measured.
         const bytes = used + piece.length * 3 <= WRITE_BUFFER ? 0 : Buffer.byteLength(piece);
         if (used + bytes > WRITE_BUFFER) flush();
-        if (bytes > WRITE_BUFFER) fs.writeSync(fd, piece);
+        if (bytes > WRITE_BUFFER) written += fs.writeSync(fd, piece);
         else used += buffer.write(piece, used);
       });
       flush();
     } finally {
-      fs.closeSync(fd);
+      try {
+        // What the file held past the report goes (a pipe or a device has no length to cut).
+        const stat = fs.fstatSync(fd);
+        if (stat.isFile() && stat.size > written) fs.ftruncateSync(fd, written);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
   }
 
