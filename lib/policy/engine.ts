@@ -7,6 +7,7 @@ import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
+import { PssBehaviour, PssCheck } from './pss-check';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
@@ -140,6 +141,11 @@ interface PreparedRule {
   readonly suppressionKey: string;
   /** The check (none for the engine's own `invalid-manifest`). */
   readonly check: Check | undefined;
+  /**
+   * For a Pod Security Standards check, its behaviour at the engine's PSS version, which `evaluatePod` would look up on
+   * every call: the engine runs it on a pod directly.
+   */
+  readonly pss: PssBehaviour['evaluate'] | undefined;
 }
 
 /**
@@ -202,7 +208,8 @@ export class PolicyEngine {
 
   // One function makes every prepared rule, so that all have one shape (V8 deoptimised the engine's loop on a second one).
   private prepare(info: RuleInfo, check: Check | undefined, severity: Severity, inPack: boolean): void {
-    this.prepared.push({ rule: { ...info, severity }, inPack, suppressionKey: suppressionAnnotationKey(info.id), check });
+    const pss = check instanceof PssCheck ? check.behaviourAt(this.pss.minor)?.evaluate : undefined;
+    this.prepared.push({ rule: { ...info, severity }, inPack, suppressionKey: suppressionAnnotationKey(info.id), check, pss });
   }
 
   /** What an object's guarantees annotation asks of this engine, once per distinct value. */
@@ -213,13 +220,16 @@ export class PolicyEngine {
     const value = annotations[GUARANTEES_ANNOTATION];
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     let guarantee = this.guarantees.get(key);
-    if (!guarantee) {
-      const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
-      const raised = message ? [] : [...new Set(ruleIds.map(id => this.preparedIndex.get(id)!))];
-      const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
-      this.guarantees.set(key, guarantee = { raised, problem });
-    }
+    if (!guarantee) this.guarantees.set(key, guarantee = this.parseGuarantee(value));
     return guarantee;
+  }
+
+  /** A guarantees annotation's value read (in a method of its own: its closure would make every lookup allocate). */
+  private parseGuarantee(value: unknown): Guarantee {
+    const { ruleIds, problem: message } = parseGuarantees(value, this.preparedIndex);
+    const raised = message ? [] : [...new Set(ruleIds.map(id => this.preparedIndex.get(id)!))];
+    const problem = message === undefined ? undefined : { path: GUARANTEES_PATH, message, fix: GUARANTEES_FIX };
+    return { raised, problem };
   }
 
   /** Evaluates plain manifests (no source information). */
@@ -314,7 +324,9 @@ export class PolicyEngine {
     const form = (view ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
     const images = doc.imageChecks ?? this.options;
     const ctx = evaluation.contextOf(images);
-    for (const r of this.rulesFor(images, ctx, manifest.kind, form, guarantee)) {
+    const rules = this.rulesFor(images, ctx, manifest.kind, form, guarantee);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
       statuses[row + r.index] = this.run(this.prepared[r.index], r.severity, doc, view, ref, ctx, violations, findings);
     }
     return guarantee;
@@ -372,24 +384,25 @@ export class PolicyEngine {
    */
   private run(prepared: PreparedRule, severity: Severity, doc: ManifestDocument, view: PodView | undefined, object: ObjectRef,
     ctx: CheckContext, violations: Violation[], findings: Finding[]): number {
-    const { check, rule } = prepared;
+    const check = prepared.check!;
     try {
-      if (check!.appliesTo !== 'pods') check!.evaluateObject(doc.manifest, ctx, violations);
-      else if (!view!.shaped) check!.evaluatePod(view!, doc.manifest, ctx, violations);
-      else evaluateEveryPodOf(check!, view!, doc.manifest, ctx, violations);
+      if (check.appliesTo !== 'pods') check.evaluateObject(doc.manifest, ctx, violations);
+      else if (view!.shaped) evaluateEveryPodOf(check, view!, doc.manifest, ctx, violations);
+      else if (prepared.pss !== undefined) prepared.pss(view!, violations);
+      else check.evaluatePod(view!, doc.manifest, ctx, violations);
     } catch (e) {
-      // A defect of this rule on this object: the rule fails here (an error, never a pass),
-      // and the object and every other rule and object keep their own verdicts.
-      violations.length = 0;
-      findings.push({
-        ruleId: rule.id, severity: Severity.ERROR, object, path: '', suppressed: false,
-        message: `${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
-          + 'this is a defect of the rule, not of the manifest',
-        remediation: rule.remediation,
-      });
-      return NON_COMPLIANT;
+      return defect(prepared.rule, doc, object, e, violations, findings);
     }
-    if (violations.length === 0) return COMPLIANT;
+    return violations.length === 0 ? COMPLIANT : this.found(prepared, severity, doc, object, violations, findings);
+  }
+
+  /**
+   * Makes findings (of `severity`) of what a rule reported on an object, each suppressed or not, empties `violations` and
+   * returns the object's status code for the rule. A method of its own: most rules report nothing on most objects.
+   */
+  private found(prepared: PreparedRule, severity: Severity, doc: ManifestDocument, object: ObjectRef, violations: Violation[],
+    findings: Finding[]): number {
+    const rule = prepared.rule;
     // A suppression covers the findings of its scope: a container's, or the object's.
     let allSuppressed = true;
     for (const v of violations) {
@@ -413,6 +426,21 @@ export class PolicyEngine {
     violations.length = 0;
     return allSuppressed ? SUPPRESSED : NON_COMPLIANT;
   }
+}
+
+/**
+ * A defect of a rule on an object (it threw): the rule fails there (an error, never a pass), and the object and every
+ * other rule and object keep their own verdicts. Empties `violations` and returns the status code.
+ */
+function defect(rule: ReportRule, doc: ManifestDocument, object: ObjectRef, e: unknown, violations: Violation[], findings: Finding[]): number {
+  violations.length = 0;
+  findings.push({
+    ruleId: rule.id, severity: Severity.ERROR, object, path: '', suppressed: false,
+    message: `${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
+      + 'this is a defect of the rule, not of the manifest',
+    remediation: rule.remediation,
+  });
+  return NON_COMPLIANT;
 }
 
 /** What the rules share in one evaluation: the index of its objects, and a context per set of image settings. */
@@ -517,6 +545,11 @@ function manifestProblem(manifest: any): StructureProblem | undefined {
   if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && typeof manifest.kind === 'string' && manifest.kind !== '' && hasName) {
     return undefined;
   }
+  return missingFieldsProblem(manifest, hasName);
+}
+
+/** What an object without apiVersion, kind or a name lacks (a function of its own: its closure would make every call allocate). */
+function missingFieldsProblem(manifest: any, hasName: boolean): StructureProblem {
   const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
   if (!hasName) missing.push('metadata.name');
   return {

@@ -104,6 +104,9 @@ interface Descriptor {
   readonly form: number;
   /** The JSON type of a scalar ("string", "number", "boolean", "quantity", "int-or-string"). */
   readonly scalar: string;
+  /** For a scalar, the `typeof` of the values that fit it (a quantity's: "string" and "number"); '' for the rest. */
+  readonly typeofA: string;
+  readonly typeofB: string;
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
@@ -120,20 +123,21 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, scalar: '', item: undefined, fields, type };
+    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
-    d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type };
+    const one = type === 'string' || type === 'number' || type === 'boolean';
+    d = { form: SCALAR, scalar: type, typeofA: one ? type : 'string', typeofB: one ? type : 'number', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -148,10 +152,20 @@ export function structureProblems(manifest: any): StructureProblem[] {
   const kind = manifest.kind;
   const type = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_BEARING_TYPES, kind) ? POD_BEARING_TYPES[kind] : undefined;
   if (type === undefined) return NONE;
-  const walk = new Walk();
-  walk.check(manifest, descriptor(type));
-  return walk.problems;
+  // One walk serves object after object (its path arrays are scratch); a walk started from within one (an accessor of an
+  // object built in code) makes its own.
+  const walk = idleWalk ?? new Walk();
+  idleWalk = undefined;
+  try {
+    walk.check(manifest, descriptor(type), 0);
+    return walk.take();
+  } finally {
+    idleWalk = walk;
+  }
 }
+
+/** The walk between objects (undefined while one runs). */
+let idleWalk: Walk | undefined;
 
 const NONE: StructureProblem[] = [];
 
@@ -222,6 +236,12 @@ function fits(value: unknown, d: Descriptor): boolean {
   }
 }
 
+/** Whether `value` is a scalar that fits `d` (false for any other descriptor). */
+function isScalarOf(value: unknown, d: Descriptor): boolean {
+  const type = typeof value;
+  return type === d.typeofA || type === d.typeofB;
+}
+
 function fitsScalar(value: unknown, scalar: string): boolean {
   switch (scalar) {
     case 'string': return typeof value === 'string';
@@ -236,65 +256,84 @@ function fitsScalar(value: unknown, scalar: string): boolean {
  * unquoted, with the depths where they are) and written only for a problem: most objects have none.
  */
 class Walk {
-  public readonly problems: StructureProblem[] = [];
+  private problems: StructureProblem[] = [];
+  /**
+   * The path to the value at depth `n` is `segments[0..n)`, written in place as the walk goes down (an array pushed and
+   * popped as a stack is reallocated by V8 as it shrinks and grows again: megabytes in a check of thousands of objects).
+   */
   private readonly segments: Array<string | number> = [];
-  /** The indices in `segments` of map keys, ascending. */
-  private readonly mapKeys: number[] = [];
+  /** The descriptor each segment is a field, item or key of (a map's keys are written `["key"]`). */
+  private readonly parents: Descriptor[] = [];
 
-  public check(value: unknown, d: Descriptor): void {
+  /**
+   * Checks `value`, at `depth`, against `d` and what is below it. One function calling itself, with each loop's items tested
+   * in place: the walk visits every field of every pod-bearing object, and as a few functions calling one another its first
+   * runs (before V8 optimises it) paid a call per value and V8's optimising compiler inlined them into one another at length.
+   */
+  public check(value: unknown, d: Descriptor, depth: number): void {
     // JSON null decodes to the zero value of any field.
     if (value === null || value === undefined || d.form === ANY || this.problems.length >= MOST) return;
     if (!fits(value, d)) {
-      const path = this.path();
+      const path = this.path(depth);
       this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
-    if (d.form === LIST) {
+    const segments = this.segments;
+    this.parents[depth] = d;
+    if (d.form === OBJECT) {
+      const fields = d.fields!;
+      const object = value as { [key: string]: unknown };
+      for (const key in object) {
+        const field = fields[key];
+        if (field === undefined) {
+          this.unknown(key, d, depth);
+          continue;
+        }
+        let item: unknown;
+        try {
+          item = object[key];
+        } catch {
+          item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
+        }
+        // A scalar of the right type, most values, has nothing below it to walk and needs no path.
+        if (isScalarOf(item, field)) continue;
+        segments[depth] = key;
+        this.check(item, field, depth + 1);
+      }
+    } else if (d.form === LIST) {
       const items = value as unknown[];
-      for (let i = 0; i < items.length; i++) this.below(i, items[i], d.item!);
+      const item = d.item!;
+      for (let i = 0; i < items.length; i++) {
+        const v = items[i];
+        if (isScalarOf(v, item)) continue;
+        segments[depth] = i;
+        this.check(v, item, depth + 1);
+      }
     } else if (d.form === MAP) {
       const map = value as { [key: string]: unknown };
-      this.mapKeys.push(this.segments.length);
-      for (const key in map) this.below(key, map[key], d.item!);
-      this.mapKeys.pop();
-    } else if (d.form === OBJECT) {
-      this.fields(value as { [key: string]: unknown }, d);
+      const item = d.item!;
+      for (const key in map) {
+        const v = map[key];
+        if (isScalarOf(v, item)) continue;
+        segments[depth] = key;
+        this.check(v, item, depth + 1);
+      }
     }
   }
 
-  private fields(value: { [key: string]: unknown }, d: Descriptor): void {
-    const fields = d.fields!;
-    for (const key in value) {
-      const field = fields[key];
-      if (field === undefined) {
-        this.unknown(key, d);
-        continue;
-      }
-      let item: unknown;
-      try {
-        item = value[key];
-      } catch {
-        item = undefined; // an accessor that throws (an object built in code): the rules that read it say so
-      }
-      this.below(key, item, field);
-    }
+  /** The problems found since the last call ([] for none), and the walk ready for the next object. */
+  public take(): StructureProblem[] {
+    const problems = this.problems;
+    if (problems.length === 0) return NONE;
+    this.problems = [];
+    return problems;
   }
 
-  /** Checks `value`, of type `d`, at `segment` under the current path. */
-  private below(segment: string | number, value: unknown, d: Descriptor): void {
-    // A scalar of the right type, most values, has nothing below it to walk and needs no path.
-    if (d.form === SCALAR && fitsScalar(value, d.scalar)) return;
-    this.segments.push(segment);
-    this.check(value, d);
-    this.segments.pop();
-  }
-
-  /** Reports `key`, a field the object of type `d` does not have. */
-  private unknown(key: string, d: Descriptor): void {
+  /** Reports `key`, a field the object of type `d` (at `depth`) does not have. */
+  private unknown(key: string, d: Descriptor, depth: number): void {
     if (this.problems.length >= MOST) return;
-    this.segments.push(key);
-    const path = this.path();
-    this.segments.pop();
+    this.segments[depth] = key;
+    const path = this.path(depth + 1);
     const near = nearestField(key, d.fields!);
     this.problems.push({
       path,
@@ -303,13 +342,13 @@ class Walk {
     });
   }
 
-  /** The JSON path of the current value: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */
-  private path(): string {
+  /** The JSON path of the value at `depth`: `spec.containers[0].securityContext`, `metadata.labels["app"]`. */
+  private path(depth: number): string {
     let path = '';
-    for (let i = 0; i < this.segments.length; i++) {
+    for (let i = 0; i < depth; i++) {
       const s = this.segments[i];
       if (typeof s === 'number') path += `[${s}]`;
-      else if (this.mapKeys.includes(i)) path += `[${JSON.stringify(s)}]`;
+      else if (this.parents[i].form === MAP) path += `[${JSON.stringify(s)}]`;
       else path += path === '' ? s : `.${s}`;
     }
     return path;

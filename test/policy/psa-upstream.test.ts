@@ -59,6 +59,8 @@ const NEWER_THAN_SCHEMA = new Set<string>([
   'baseline/v1.37/fail/ulimits0.yaml',
   'baseline/v1.37/fail/ulimits1.yaml',
   'restricted/v1.37/fail/ulimits0.yaml',
+  'superseded/baseline/v1.13/fail/ulimits0.yaml',
+  'superseded/baseline/v1.27/fail/ulimits1.yaml',
   'superseded/restricted/v1.18/fail/ulimits0.yaml',
 ]);
 
