@@ -111,6 +111,12 @@ const KIND_PROP_CHECKS: { [K in WorkloadKind]: { [prop: string]: Check } } = {
 
 /** The pod's props that reach cdk8s-plus as given (the others are checked where they are used), each with the check of its type. */
 const POD_PROP_CHECKS: { [prop: string]: Check } = {
+  exemptions: (prop, v) => keysProblem(prop, v, Object.keys(POD_EXEMPTION_RULES)),
+  kubernetesApiAccess: (prop, v) => objectProblem(prop, v, '{ permissions: [...] }'),
+  runtimeClass: (prop, v) => namedProblem(prop, v, 'SandboxRuntimeClass', 'NodePool.gvisor(...).runtimeClass'),
+  serviceAccount: (prop, v) => namedProblem(prop, v, 'ServiceAccount', "ServiceAccount.fromServiceAccountName(chart, 'sa', 'shop')"),
+  dockerRegistryAuth: (prop, v) => namedProblem(prop, v, 'Secret', "Secret.fromSecretName(chart, 'pull', 'registry-credentials')"),
+  hostAliases: (prop, v) => (Array.isArray(v) ? v.map((a, i) => hostAliasProblem(`${prop}[${i}]`, a)).find(p => p) : undefined),
   select: booleanProblem,
   spread: booleanProblem,
   isolate: booleanProblem,
@@ -118,6 +124,28 @@ const POD_PROP_CHECKS: { [prop: string]: Check } = {
   dns: (prop, v) => objectProblem(prop, v, '{ policy: DnsPolicy.CLUSTER_FIRST }')
     ?? (v === undefined ? undefined : oneOfProblem(`${prop}.policy`, (v as kplus.PodDnsProps).policy, 'DnsPolicy', DNS_POLICIES)),
 };
+
+/** An object whose keys are among `known` (an exemption misspelt would weaken nothing, silently). */
+function keysProblem(prop: string, value: unknown, known: string[]): string | undefined {
+  const problem = objectProblem(prop, value, `{ ${known[0]}: { reason: '...' } }`);
+  if (problem || value === undefined) return problem;
+  const unknown = Object.keys(value as object).find(key => !known.includes(key));
+  return unknown === undefined ? undefined : `'${prop}' has ${shown(unknown)}, which is none of ${known.join(', ')}`;
+}
+
+/** An object with a name, such as a construct of the `type` the prop takes. */
+function namedProblem(prop: string, value: unknown, type: string, example: string): string | undefined {
+  const name = typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined;
+  if (value === undefined || typeof name === 'string') return undefined;
+  return `'${prop}' (${shown(value)}) must be a ${type}, e.g. ${example}`;
+}
+
+function hostAliasProblem(prop: string, alias: kplus.HostAlias): string | undefined {
+  if (!alias || typeof alias !== 'object' || typeof alias.ip !== 'string' || alias.ip === '') {
+    return `'${prop}' (${shown(alias)}) must be a host alias: { ip: '10.0.0.1', hostnames: ['db.internal'] }`;
+  }
+  return stringsProblem(`${prop}.hostnames`, alias.hostnames, 'host name');
+}
 
 /** A cdk8s Cron (e.g. Cron.daily()): five fields, which is all the CronJob controller parses. */
 function cronProblem(prop: string, value: unknown): string | undefined {
@@ -160,6 +188,12 @@ export function workloadPropsProblem(kind: WorkloadKind, props: SecureWorkloadPr
     if (problem) return problem;
   }
   return metadataProblem('metadata', props.metadata, kind) ?? metadataProblem('podMetadata', props.podMetadata);
+}
+
+/** A list of strings (a command, its arguments), where given. */
+function stringListProblem(prop: string, value: string[] | undefined): string | undefined {
+  const i = (value ?? []).findIndex(v => typeof v !== 'string');
+  return i < 0 ? undefined : `'${prop}[${i}]' (${shown(value![i])}) must be a string`;
 }
 
 /** A container's environment: an object of EnvValues whose names Kubernetes takes. */
@@ -531,7 +565,11 @@ function containerProblem(name: string, props: SecureContainerProps, init: boole
     ? `'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`
     : undefined;
   return imageProblem(props.image) ?? idProblem('user', props.user) ?? idProblem('group', props.group)
+    ?? keysProblem('exemptions', props.exemptions, Object.keys(CONTAINER_EXEMPTION_RULES))
     ?? oneOfProblem('imagePullPolicy', props.imagePullPolicy, 'ImagePullPolicy', kplus.ImagePullPolicy)
+    ?? stringListProblem('command', props.command) ?? stringListProblem('args', props.args)
+    ?? (props.workingDir === undefined || typeof props.workingDir === 'string' ? undefined
+      : `'workingDir' (${shown(props.workingDir)}) must be a path such as "/app"`)
     ?? envProblem('envVariables', props.envVariables)
     ?? exemptionsProblem(ex) ?? restartPolicy ?? resourcesProblem(props.resources, ex)
     ?? portProblem('portNumber', props.portNumber) ?? portsProblem(props)

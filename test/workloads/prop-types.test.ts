@@ -118,6 +118,22 @@ test.each<[Klass, object, string]>([
   ['SecureDeployment', { exemptions: { sharedNodes: { reason: 'shared cluster '.repeat(22000) } }, nodePool: undefined },
     `'exemptions.sharedNodes.reason' (${JSON.stringify('shared cluster '.repeat(22000)).slice(0, 100)}... [330000 characters]) takes `
       + '330000 bytes; a reason is written into an annotation, and all of them may take at most 262144 bytes (256 KiB): say why in short'],
+  // Objects of their own: exemptions by name (a misspelt one would weaken nothing), constructs with a name.
+  ['SecureDeployment', { exemptions: { sharedNodes: { reason: 'one node pool in the test cluster' }, hostNetwrok: { reason: 'x' } } },
+    `'exemptions' has "hostNetwrok", which is none of hostNetwork, hostPid, hostIpc, hostPath, sharedNodes, defaultServiceAccount`],
+  ['SecureDeployment', { exemptions: 'sharedNodes' },
+    `'exemptions' ("sharedNodes") must be an object, e.g. { hostNetwork: { reason: '...' } }`],
+  ['SecureDeployment', { kubernetesApiAccess: true }, `'kubernetesApiAccess' (true) must be an object, e.g. { permissions: [...] }`],
+  ['SecureDeployment', { runtimeClass: 'gvisor' },
+    `'runtimeClass' ("gvisor") must be a SandboxRuntimeClass, e.g. NodePool.gvisor(...).runtimeClass`],
+  ['SecureDeployment', { serviceAccount: 'shop' },
+    `'serviceAccount' ("shop") must be a ServiceAccount, e.g. ServiceAccount.fromServiceAccountName(chart, 'sa', 'shop')`],
+  ['SecureDeployment', { dockerRegistryAuth: 42 },
+    `'dockerRegistryAuth' (42) must be a Secret, e.g. Secret.fromSecretName(chart, 'pull', 'registry-credentials')`],
+  ['SecureDeployment', { hostAliases: ['10.0.0.1 db'] },
+    `'hostAliases[0]' ("10.0.0.1 db") must be a host alias: { ip: '10.0.0.1', hostnames: ['db.internal'] }`],
+  ['SecureDeployment', { hostAliases: [{ ip: '10.0.0.1', hostnames: 'db' }] },
+    `'hostAliases[0].hostnames' ("db") must list at least one host name, each a non-empty string`],
 ])('%s %j is refused by its type', (klass, props, message) => {
   expect(build(klass, props)).toBe(message);
 });
@@ -139,6 +155,12 @@ test.each<[Partial<SecureContainerProps>, string]>([
   [{ image: `registry.example.com/${MB}` },
     `container "app": 'image' (${JSON.stringify(`registry.example.com/${MB}`).slice(0, 100)}... [1048597 characters]) is not valid: `
       + 'it contains white space or is too long'],
+  [{ exemptions: { privilegd: { reason: 'needs the device for the GPU' } } as any },
+    `container "app": 'exemptions' has "privilegd", which is none of privileged, hostPort, cpuLimit, writableRootFilesystem, secretsInEnv, `
+      + 'tagOnlyImage, addCapabilities'],
+  [{ command: ['serve', 8080 as any] }, `container "app": 'command[1]' (8080) must be a string`],
+  [{ args: [null as any] }, `container "app": 'args[0]' (null) must be a string`],
+  [{ workingDir: 1 as any }, `container "app": 'workingDir' (1) must be a path such as "/app"`],
 ])('container prop %j is refused by its type', (container, message) => {
   expect(build('SecureDeployment', {}, container)).toBe(message);
 });
@@ -160,7 +182,8 @@ test('every valid value of each type still works', () => {
       terminationGracePeriod: Duration.seconds(0), dns: { policy: kplus.DnsPolicy.DEFAULT }, isolate: false, select: true, spread: false,
       metadata: { name: 'web.eu', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'web', empty: '' },
         annotations: { 'example.com/a': 'b c\nd' } },
-      podMetadata: { labels: { tier: 'front_end.1' } } },
+      podMetadata: { labels: { tier: 'front_end.1' } }, hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.internal'] }],
+      exemptions: { hostIpc: { reason: 'shares memory with the node agent' } } },
     { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       envVariables: { '_a.b-C9': kplus.EnvValue.fromValue('x'), '-x': kplus.EnvValue.fromValue('') } }],
     ['SecureStatefulSet', { replicas: 3, podManagementPolicy: kplus.PodManagementPolicy.PARALLEL, minReady: Duration.seconds(1),
