@@ -47,7 +47,8 @@ describe('an object with items is read as kubectl reads it', () => {
   });
 
   test.each([
-    ['a list inside a list', { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'List', metadata: { name: 'inner' }, items: [PRIVILEGED_POD] }] },
+    ['a list inside a list',
+      { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'List', metadata: { name: 'inner' }, items: [PRIVILEGED_POD] }] },
       'object has an items field (a list of objects): kubectl reads every object with items as a list and applies its items, not the object, '
       + 'and refuses a list inside a list'],
     ['items: null', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, items: null },
@@ -86,7 +87,8 @@ describe('nothing to check, and settings files, exit 2', () => {
   });
 
   const device = fs.existsSync('/dev/zero') ? test : test.skip;
-  device.each([['--image-lock', 'the image lock'], ['--suppressions', 'the suppression policy']])('%s /dev/zero is refused at 64 MiB', (flag, what) => {
+  const settings = [['--image-lock', 'the image lock'], ['--suppressions', 'the suppression policy']];
+  device.each(settings)('%s /dev/zero is refused at 64 MiB', (flag, what) => {
     const r = run('check', flag, '/dev/zero', file('pod.yaml', JSON.stringify(PRIVILEGED_POD)));
     expect(r.code).toBe(2);
     expect(r.err).toContain('it holds more than 64 MiB');
