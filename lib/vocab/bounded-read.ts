@@ -5,7 +5,7 @@ import * as fs from 'fs';
  * CA certificates (a lock of ~300,000 images fits). A device such as /dev/zero, or a pipe that never
  * ends, is refused at this size instead of growing the process until it dies.
  */
-export const MAX_SETTINGS_BYTES = 64 * 1024 * 1024;
+const MAX_SETTINGS_BYTES = 64 * 1024 * 1024;
 
 /** A read refused because the input holds more than its limit (no `code`: the message says it all). */
 export class TooLargeError extends Error {
