@@ -32,7 +32,8 @@ export class AppArmorCheck extends PssCheck {
 
 function evaluate(pod: PodView, out: Violation[]): void {
   inspect(pod.securityContext.appArmorProfile, `${pod.specPath}.securityContext.appArmorProfile.type`, 'pod', undefined, out);
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     inspect(c.securityContext.appArmorProfile, `${c.path}.securityContext.appArmorProfile.type`, c.label, c.name, out);
   }
   const annotations = pod.metadata.annotations;

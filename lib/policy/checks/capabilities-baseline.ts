@@ -25,7 +25,8 @@ export class CapabilitiesBaselineCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const add = c.securityContext.capabilities?.add;
     if (!Array.isArray(add)) continue;
     for (let i = 0; i < add.length; i++) {

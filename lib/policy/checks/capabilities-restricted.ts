@@ -29,7 +29,8 @@ export class CapabilitiesRestrictedCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const caps = c.securityContext.capabilities;
     const drop = caps?.drop;
     if (!Array.isArray(drop) || !drop.includes('ALL')) {

@@ -36,7 +36,8 @@ export class DedicatedNodePoolCheck extends Check {
       return;
     }
     let tolerated = false;
-    for (const t of tolerations) {
+    for (let i = 0; i < tolerations.length; i++) {
+      const t = tolerations[i];
       if (t?.key === POOL_LABEL && (t.operator === 'Exists' || t.value === pool) && (!t.effect || t.effect === 'NoSchedule')) tolerated = true;
     }
     if (!tolerated) {

@@ -21,7 +21,8 @@ export class EnvCredentialLiteralCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const env = c.spec.env;
       if (!Array.isArray(env)) continue;
       for (let i = 0; i < env.length; i++) {

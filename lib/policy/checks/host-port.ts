@@ -19,7 +19,8 @@ export class HostPortCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const ports = c.spec.ports;
     if (!Array.isArray(ports)) continue;
     for (let i = 0; i < ports.length; i++) {

@@ -25,7 +25,8 @@ function evaluate(pod: PodView, out: Violation[]): void {
       message: 'pod must not set securityContext.windowsOptions.hostProcess=true',
     });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     if (c.securityContext.windowsOptions?.hostProcess === true) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.windowsOptions.hostProcess`,

@@ -17,7 +17,8 @@ export class ImageDigestCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const image = c.image;
       if (image instanceof Error) continue;
       const lock = ctx.imageLock;

@@ -25,7 +25,8 @@ export class ImageMaxAgeCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
     const lock = ctx.imageLock!;
     const max = ctx.maxImageAgeDays!;
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const image = c.spec.image;
       if (typeof image !== 'string') continue;
       const age = lock.ageInDays(image, ctx.now);

@@ -16,7 +16,8 @@ export class ImagePullPolicyCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const image = c.image;
       if (image instanceof Error || image.digest) continue;
       const effective = c.spec.imagePullPolicy ?? (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');

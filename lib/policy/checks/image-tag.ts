@@ -15,7 +15,8 @@ export class ImageTagCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const image = c.image;
       if (image instanceof Error) {
         out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label}: ${image.message}` });

@@ -30,7 +30,8 @@ function annotationPathOf(metadataPath: string): string {
 
 /** Whether the pod has a regular or init container called `name` (a loop: a closure would be allocated per pod). */
 function hasContainer(pod: PodView, name: string): boolean {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     if (c.name === name && c.type !== 'ephemeralContainer') return true;
   }
   return false;
@@ -50,7 +51,8 @@ export class LogShipperCheck extends Check {
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
     const named = pod.metadata.annotations?.[LOG_SHIPPER_ANNOTATION];
     if (typeof named === 'string' && hasContainer(pod, named)) return;
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       if (c.type === 'ephemeralContainer') continue;
       const image = c.image;
       if (image instanceof Error) continue;

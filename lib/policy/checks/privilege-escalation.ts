@@ -26,7 +26,8 @@ export class PrivilegeEscalationCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     if (c.securityContext.allowPrivilegeEscalation !== false) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.allowPrivilegeEscalation`,

@@ -20,7 +20,8 @@ export class ProbeHostCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const spec = c.spec;
     // Named reads, not spec[field]: see the performance note in pod-view.ts.
     inspect(c, spec.livenessProbe, 'livenessProbe', out);

@@ -28,7 +28,8 @@ export class ProcMountCheck extends PssCheck {
 
 /** Every container's procMount must be unset or Default: it is a *ProcMountType, so null is unset but "" is a value. */
 export function defaultProcMountOnly(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const procMount = c.securityContext.procMount;
     if (!isNil(procMount) && procMount !== 'Default') {
       out.push({

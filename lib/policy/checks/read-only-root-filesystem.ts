@@ -15,7 +15,8 @@ export class ReadOnlyRootFilesystemCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       if (c.securityContext.readOnlyRootFilesystem !== true) {
         out.push({ container: c.name, path: `${c.path}.securityContext.readOnlyRootFilesystem`,
           message: `${c.label} must set securityContext.readOnlyRootFilesystem=true` });

@@ -25,7 +25,8 @@ export abstract class ResourceCheck extends Check {
   }
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       if (c.type === 'ephemeralContainer') continue;
       const resources = c.spec.resources;
       const value = resources && typeof resources === 'object' ? this.read(resources) : undefined;

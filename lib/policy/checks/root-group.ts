@@ -27,7 +27,8 @@ export class RootGroupCheck extends Check {
       if (groups[i] === 0) out.push({ path: `${pod.specPath}.securityContext.supplementalGroups[${i}]`, message: 'pod must not list group 0 in '
           + 'securityContext.supplementalGroups' });
     }
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       if (c.securityContext.runAsGroup === 0) {
         out.push({ container: c.name, path: `${c.path}.securityContext.runAsGroup`, message: `${c.label} must not set `
             + `securityContext.runAsGroup=0; use a non-root group such as 65532` });

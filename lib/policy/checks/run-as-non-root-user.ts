@@ -30,7 +30,8 @@ function evaluate(pod: PodView, out: Violation[]): void {
   if (pod.securityContext.runAsUser === 0) {
     out.push({ path: `${pod.specPath}.securityContext.runAsUser`, message: 'pod must not set securityContext.runAsUser=0' });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     if (c.securityContext.runAsUser === 0) {
       out.push({ container: c.name, path: `${c.path}.securityContext.runAsUser`, message: `${c.label} must not set securityContext.runAsUser=0` });
     }

@@ -36,7 +36,8 @@ function evaluate(pod: PodView, out: Violation[]): void {
       message: 'pod must not set securityContext.runAsNonRoot=false, whatever its containers set',
     });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const own = c.securityContext.runAsNonRoot;
     if (own === false) {
       out.push({

@@ -48,7 +48,8 @@ function evaluate(pod: PodView, out: Violation[]): void {
       message: `pod must not set seccompProfile.type ${podProfile.type}; use RuntimeDefault or Localhost`,
     });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const profile = c.securityContext.seccompProfile;
     if (!isNil(profile)) {
       if (!confiningSeccompType(profile.type)) {

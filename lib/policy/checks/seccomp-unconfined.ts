@@ -48,7 +48,8 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
       message: `annotation ${POD_ANNOTATION}=${podValue} disables seccomp; use runtime/default`,
     });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const key = CONTAINER_ANNOTATION_PREFIX + c.name;
     const value = annotations[key];
     if (value !== undefined && !confiningAnnotation(value)) {
@@ -68,7 +69,8 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
       message: `pod must not set securityContext.seccompProfile.type=${podProfile.type}; use RuntimeDefault`,
     });
   }
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const profile = c.securityContext.seccompProfile;
     if (!isNil(profile) && !confiningSeccompType(profile.type)) {
       out.push({

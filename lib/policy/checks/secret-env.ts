@@ -16,7 +16,8 @@ export class SecretEnvCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const env = c.spec.env;
       if (Array.isArray(env)) {
         for (let i = 0; i < env.length; i++) {

@@ -20,7 +20,10 @@ function allowingTypes(since: number, types: string[]): PssBehaviour {
     allows: `seLinuxOptions.type undefined, "", ${list}; user and role undefined or ""`,
     evaluate: (pod, out) => {
       inspect(pod.securityContext.seLinuxOptions, pod, undefined, allowed, list, out);
-      for (const c of pod.containers) inspect(c.securityContext.seLinuxOptions, pod, c, allowed, list, out);
+      for (let k = 0; k < pod.containers.length; k++) {
+        const c = pod.containers[k];
+        inspect(c.securityContext.seLinuxOptions, pod, c, allowed, list, out);
+      }
     },
   };
 }

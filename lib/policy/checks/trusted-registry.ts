@@ -21,7 +21,8 @@ export class TrustedRegistryCheck extends Check {
   }
 
   public evaluatePod(pod: PodView, _manifest: any, ctx: CheckContext, out: Violation[]): void {
-    for (const c of pod.containers) {
+    for (let k = 0; k < pod.containers.length; k++) {
+      const c = pod.containers[k];
       const image = c.image;
       if (!(image instanceof Error) && !isFromTrustedRegistry(image, ctx.trustedRegistries)) {
         out.push({ container: c.name, path: `${c.path}.image`,

@@ -20,7 +20,8 @@ export class UlimitsCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  for (const c of pod.containers) {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
     const ulimits = c.securityContext.ulimits;
     if (!isNil(ulimits)) {
       out.push({ container: c.name, path: `${c.path}.securityContext.ulimits`, message: `${c.label} must not set securityContext.ulimits` });
