@@ -95,3 +95,22 @@ describe('nothing to check, and settings files, exit 2', () => {
     expect(r.err).toContain(what);
   });
 });
+
+describe('keys Kubernetes reads at random', () => {
+  test.each([
+    ['1: a\n    "1": b', 'int and string', '1'],
+    ['true: a\n    "true": b', 'boolean and string', 'true'],
+    ['1.0: a\n    1: b', 'float and int', '1'],
+    ['"16": a\n    0x10: b', 'string and int', '16'],
+  ])('%s: keys of two types that are one JSON field are refused', (keys, types, field) => {
+    const [doc] = parseManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    ${keys}\n`, 'f.yaml');
+    expect(doc.parseError).toBe(`YAML cannot be parsed at line 7: map keys of types ${types} are both the JSON field "${field}"; `
+      + 'Kubernetes reads either value at random: write the key once');
+  });
+
+  test('keys of one type that are one field (0x10 and 16) are one Go key: the later value wins, as in Kubernetes', () => {
+    const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {0x10: a, 16: b, "x": c, "x": d}\n', 'f.yaml');
+    expect(doc.parseError).toBeUndefined();
+    expect(doc.manifest.data).toEqual({ 16: 'b', x: 'd' });
+  });
+});

@@ -188,7 +188,10 @@ function eachDocument(text: string, visit: (document: StreamDocument) => void): 
       if (value !== null) visit({ value, line, root: document.root });
     } catch (e) {
       if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
-      else if (e instanceof RangeError) visit({ error: `line ${line}: document nests too deeply to be read`, line });
+      else if (e instanceof RangeError) {
+        const problem = 'document nests deeper than this reader follows (a few thousand levels; Kubernetes objects nest a few dozen): flatten it';
+        visit({ error: `line ${line}: ${problem}`, line });
+      }
       else throw e;
     }
   }
