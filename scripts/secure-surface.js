@@ -51,7 +51,7 @@ export abstract class Secure${kind}Base extends kplus.${kind} {
   protected readonly _hardening: PodHardening;
 
   constructor(scope: Construct, id: string, props: Secure${kind}Props) {
-    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props), ${kindProps(k)}));
+    super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props, '${kind}'), ${kindProps(k)}));
     this._hardening = new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
   }
 

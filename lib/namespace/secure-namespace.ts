@@ -4,6 +4,7 @@ import * as kplus from '../kplus';
 import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
 import { parseQuantity } from '../vocab/quantity';
+import { annotationsProblem, labelsProblem, nameProblem, objectProblem, shown } from '../workloads/prop-values';
 
 const PSA = 'pod-security.kubernetes.io';
 
@@ -171,9 +172,10 @@ export class SecureNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
-    if (typeof props.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
-      throw new Error(`'name' (${JSON.stringify(props.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
-    }
+    if (!props || typeof props !== 'object') throw new Error(`the props (${shown(props)}) must be an object: { name: 'shop' }`);
+    const problem = nameProblem('name', props.name, 'label', 63) ?? objectProblem('metadata', props.metadata, "{ labels: { team: 'shop' } }")
+      ?? labelsProblem('metadata.labels', props.metadata?.labels) ?? annotationsProblem('metadata.annotations', props.metadata?.annotations);
+    if (problem) throw new Error(problem);
     this.name = props.name;
     const level = props.podSecurity?.level ?? PssLevel.RESTRICTED;
     const version = parsePssVersion(props.pssVersion ?? DEFAULT_PSS_VERSION, "'pssVersion'").label;

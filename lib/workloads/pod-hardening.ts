@@ -22,7 +22,8 @@ import {
 import {
   apiAccessProblem, CONTAINER_EXEMPTION_RULES, containersListProblem, listsProblem, MountedPaths, normalMountPath, placementProblem,
   plainContainerProblem, POD_EXEMPTION_RULES, podExemptionsProblem, podMountProblem, runtimeClassProblem, secretMountProblem,
-  secureContainerProblem, serviceAccountProblem, sizeProblem, synthProblems, volumeProblem, workloadIdsProblem, writablePathProblem,
+  secureContainerProblem, serviceAccountProblem, sizeProblem, synthProblems, volumeProblem, WorkloadKind, workloadIdsProblem, workloadPropsProblem,
+  writablePathProblem,
 } from './prop-checks';
 import { ContainerExemptions, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureWorkloadProps, WritablePath } from './props';
 import { uniqueVolumeName } from './volume-names';
@@ -72,8 +73,8 @@ export class PodHardening implements PodPlan, MountedPaths {
    * keys gets a hidden class of its own, so every workload's props (cdk8s-plus keeps them) would have one, and every
    * read of them would miss the inline caches.
    */
-  public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps): kplus.WorkloadProps {
-    must(listsProblem(props, ['initContainers', 'volumes', 'writablePaths', 'secrets', 'hostAliases']));
+  public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps, kind: WorkloadKind): kplus.WorkloadProps {
+    must(workloadPropsProblem(kind, props) ?? listsProblem(props, ['initContainers', 'volumes', 'writablePaths', 'secrets', 'hostAliases']));
     return {
       metadata: props.metadata,
       podMetadata: props.podMetadata,

@@ -11,6 +11,10 @@ import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { claimAccessModes, claimContainers, containerName, DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import {
+  ANNOTATIONS_MAX_BYTES, annotationsProblem, booleanProblem, durationProblem, envNameProblem, instanceProblem, integerProblem, isJsiiInstance,
+  labelsProblem, nameProblem, objectProblem, oneOfProblem, shown, timeZoneProblem,
+} from './prop-values';
+import {
   ApiPermission, ApiVerb, ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources,
   SecureWorkloadProps, WritablePath,
 } from './props';
@@ -49,9 +53,136 @@ const CONSTRUCTION_EXEMPTIONS: { [ruleId: string]: string } = {
   'secret-env': 'secretsInEnv', 'host-port': 'hostPort', 'host-path-volume': 'hostPath',
 };
 
+/** The kinds of Secure* workload, as the props of each differ. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job' | 'CronJob';
+
+/** How long a name each kind may have, and why, beyond what the API server takes of every object. */
+const NAME_FORMS: { [K in WorkloadKind]: [form: 'label' | 'subdomain', max: number, why: string] } = {
+  Deployment: ['subdomain', 253, ''],
+  // Its pods are labelled controller-revision-hash=<name>-<10 characters>, and a label value has at most 63.
+  StatefulSet: ['label', 52, ' (its pods carry the label controller-revision-hash=<name>-<hash>, at most 63 characters)'],
+  // Its pods are labelled job-name=<name>, and a label value has at most 63.
+  Job: ['subdomain', 63, ' (its pods carry the label job-name=<name>, at most 63 characters)'],
+  // The API server refuses longer names: each Job it starts is named <name>-<11 characters>.
+  CronJob: ['subdomain', 52, ' (the Jobs it starts are named <name>-<time>, at most 63 characters)'],
+};
+
+/** kplus.DnsPolicy's values (lib/kplus.ts re-exports the enums the library uses as values; this one is read only here). */
+const DNS_POLICIES = { CLUSTER_FIRST: 'ClusterFirst', CLUSTER_FIRST_WITH_HOST_NET: 'ClusterFirstWithHostNet', DEFAULT: 'Default', NONE: 'None' };
+
+type Check = (prop: string, value: unknown) => string | undefined;
+const duration = (example: string, min = 0): Check => (prop, value) => durationProblem(prop, value, example, min);
+const whole = (min: number): Check => (prop, value) => integerProblem(prop, value, min);
+
+/** The props of each kind (beyond the pod's) that reach cdk8s-plus, each with the check of its type. */
+const KIND_PROP_CHECKS: { [K in WorkloadKind]: { [prop: string]: Check } } = {
+  Deployment: {
+    replicas: whole(0),
+    strategy: (prop, v) => instanceProblem(prop, v, 'DeploymentStrategy', 'DeploymentStrategy.rollingUpdate()'),
+    minReady: duration('Duration.seconds(10)'),
+    progressDeadline: duration('Duration.minutes(10)', 1),
+  },
+  StatefulSet: {
+    replicas: whole(0),
+    podManagementPolicy: (prop, v) => oneOfProblem(prop, v, 'PodManagementPolicy', kplus.PodManagementPolicy),
+    strategy: (prop, v) => instanceProblem(prop, v, 'StatefulSetUpdateStrategy', 'StatefulSetUpdateStrategy.rollingUpdate()'),
+    minReady: duration('Duration.seconds(10)'),
+    service: (prop, v) => instanceProblem(prop, v, 'Service', 'a kplus.Service, or leave it out for a headless one'),
+    volumeClaimTemplates: (prop, v) => (v === undefined || Array.isArray(v) ? undefined : `'${prop}' (${shown(v)}) must be a list`),
+  },
+  Job: {
+    activeDeadline: duration('Duration.hours(1)', 1),
+    backoffLimit: whole(0),
+    ttlAfterFinished: duration('Duration.days(1)'),
+  },
+  CronJob: {
+    schedule: (prop, v) => cronProblem(prop, v),
+    timeZone: timeZoneProblem,
+    concurrencyPolicy: (prop, v) => oneOfProblem(prop, v, 'ConcurrencyPolicy', kplus.ConcurrencyPolicy),
+    startingDeadline: duration('Duration.minutes(5)'),
+    suspend: booleanProblem,
+    successfulJobsRetained: whole(0),
+    failedJobsRetained: whole(0),
+    activeDeadline: duration('Duration.hours(1)', 1),
+    backoffLimit: whole(0),
+    ttlAfterFinished: duration('Duration.days(1)'),
+  },
+};
+
+/** The pod's props that reach cdk8s-plus as given (the others are checked where they are used), each with the check of its type. */
+const POD_PROP_CHECKS: { [prop: string]: Check } = {
+  select: booleanProblem,
+  spread: booleanProblem,
+  isolate: booleanProblem,
+  terminationGracePeriod: duration('Duration.seconds(30)'),
+  dns: (prop, v) => objectProblem(prop, v, '{ policy: DnsPolicy.CLUSTER_FIRST }')
+    ?? (v === undefined ? undefined : oneOfProblem(`${prop}.policy`, (v as kplus.PodDnsProps).policy, 'DnsPolicy', DNS_POLICIES)),
+};
+
+/** A cdk8s Cron (e.g. Cron.daily()): five fields, which is all the CronJob controller parses. */
+function cronProblem(prop: string, value: unknown): string | undefined {
+  if (!isJsiiInstance(value, 'cdk8s.Cron')) {
+    return `'${prop}' (${shown(value)}) is required: a Cron, e.g. Cron.daily() or Cron.schedule({ minute: '0' })`;
+  }
+  const expression = (value as { expressionString?: unknown }).expressionString;
+  if (typeof expression === 'string' && expression.split(' ').length === 5 && expression.split(' ').every(f => /^[-0-9A-Za-z*?,/]+$/.test(f))) {
+    return undefined;
+  }
+  return `'${prop}' (${shown(expression)}) must have five fields of digits, names, "*", "?", ",", "-" and "/"`;
+}
+
+/** An object's metadata as given: names the API server takes (of the kind, where given), labels and annotations. */
+function metadataProblem(prop: string, given: unknown, kind?: WorkloadKind): string | undefined {
+  const problem = objectProblem(prop, given, "{ labels: { 'app.kubernetes.io/name': 'shop' } }");
+  if (problem || given === undefined) return problem;
+  const metadata = given as { [field: string]: unknown };
+  if (kind && metadata.name !== undefined) {
+    const [form, max, why] = NAME_FORMS[kind];
+    const name = nameProblem(`${prop}.name`, metadata.name, form, max, why);
+    if (name) return name;
+  }
+  if (kind && metadata.namespace !== undefined) {
+    const namespace = nameProblem(`${prop}.namespace`, metadata.namespace, 'label', 63);
+    if (namespace) return namespace;
+  }
+  return labelsProblem(`${prop}.labels`, metadata.labels) ?? annotationsProblem(`${prop}.annotations`, metadata.annotations);
+}
+
+/**
+ * The props a workload of `kind` hands to cdk8s-plus, each checked by its type (so a bad one is named here, not met by
+ * cdk8s-plus as a TypeError or written into a manifest the API server refuses).
+ */
+export function workloadPropsProblem(kind: WorkloadKind, props: SecureWorkloadProps): string | undefined {
+  if (!props || typeof props !== 'object') return `the props (${shown(props)}) must be an object: { containers: [...] }`;
+  const checks = { ...POD_PROP_CHECKS, ...KIND_PROP_CHECKS[kind] };
+  for (const [prop, check] of Object.entries(checks)) {
+    const problem = check(prop, (props as unknown as { [prop: string]: unknown })[prop]);
+    if (problem) return problem;
+  }
+  return metadataProblem('metadata', props.metadata, kind) ?? metadataProblem('podMetadata', props.podMetadata);
+}
+
+/** A container's environment: an object of EnvValues whose names Kubernetes takes. */
+function envProblem(prop: string, env: unknown): string | undefined {
+  const problem = objectProblem(prop, env, "{ LOG_LEVEL: EnvValue.fromValue('info') }");
+  if (problem || env === undefined) return problem;
+  for (const [name, value] of Object.entries(env as object)) {
+    const nameProblem = envNameProblem(prop, name);
+    if (nameProblem) return nameProblem;
+    if (!isJsiiInstance(value, 'cdk8s-plus.EnvValue')) {
+      return `'${prop}.${name}' (${shown(value)}) must be an EnvValue, e.g. EnvValue.fromValue('info') or EnvValue.fromSecretValue(...)`;
+    }
+  }
+  return undefined;
+}
+
 function reasonProblem(prop: string, exemption: Exemption | undefined): string | undefined {
   if (exemption === undefined) return undefined;
   const reason = exemption?.reason;
+  if (typeof reason === 'string' && Buffer.byteLength(reason) > ANNOTATIONS_MAX_BYTES) {
+    return `'${prop}.reason' (${shown(reason)}) takes ${Buffer.byteLength(reason)} bytes; a reason is written into an annotation, and all of them `
+      + `may take at most ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB): say why in short`;
+  }
   const problem = constructReasonProblem(reason);
   return problem ? `'${prop}.reason' (${quotedReason(reason)}) ${problem}: say why the weakening is needed` : undefined;
 }
@@ -76,7 +207,7 @@ function quantityValue(value: string): number | undefined {
 }
 
 function notQuantity(prop: string, value: string, example: string): string {
-  return `'${prop}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity; use e.g. "${example}"`;
+  return `'${prop}' (${shown(value)}) is not a Kubernetes quantity; use e.g. "${example}"`;
 }
 
 // The checks below take the value as written and as parsed (quantityValue), so each is parsed once.
@@ -85,7 +216,7 @@ function notQuantity(prop: string, value: string, example: string): string {
 function bytesProblem(prop: string, value: string, n: number | undefined, example: string): string | undefined {
   if (n === undefined) return notQuantity(prop, value, example);
   if (Number.isInteger(n)) return undefined;
-  return `'${prop}' (${JSON.stringify(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`;
+  return `'${prop}' (${shown(value)}) is ${n} bytes, not a whole number of bytes ("m" means thousandths); use e.g. "${example}"`;
 }
 
 /** A size (of an emptyDir, a volume): a whole number of bytes above 0. */
@@ -101,7 +232,7 @@ export function sizeProblem(prop: string, value: string, example: string): strin
 function amountProblem(prop: string, value: string, n: number | undefined, example: string): string | undefined {
   if (n === 0 || (n === undefined && unboundedAmount(value) === 'zero')) {
     const meaning = zeroMeaning(prop.endsWith('.limit') ? 'limits' : 'requests');
-    return `'${prop}' (${JSON.stringify(value)}) is 0, which Kubernetes takes as ${meaning}; use e.g. "${example}"`;
+    return `'${prop}' (${shown(value)}) is 0, which Kubernetes takes as ${meaning}; use e.g. "${example}"`;
   }
   return n === undefined ? notQuantity(prop, value, example) : undefined;
 }
@@ -129,10 +260,10 @@ function idProblem(prop: string, value: number | undefined): string | undefined 
 
 function mountPathProblem(prop: string, path: string): string | undefined {
   if (typeof path !== 'string' || !path.startsWith('/')) {
-    return `'${prop}' (${JSON.stringify(path ?? null)}) must be an absolute path such as "/var/cache/app"`;
+    return `'${prop}' (${shown(path)}) must be an absolute path such as "/var/cache/app"`;
   }
   if (normalMountPath(path) === '/' || path.split('/').includes('..')) {
-    return `'${prop}' (${JSON.stringify(path)}) must be an absolute path below / without ".."`;
+    return `'${prop}' (${shown(path)}) must be an absolute path below / without ".."`;
   }
   return undefined;
 }
@@ -149,7 +280,7 @@ export interface MountedPaths {
 }
 
 function collision(prop: string, path: string, existing: string): string {
-  return `'${prop}' (${JSON.stringify(path)}) collides with ${existing} mounted there; choose another path`;
+  return `'${prop}' (${shown(path)}) collides with ${existing} mounted there; choose another path`;
 }
 
 /** A pod-wide mount at `path` (normalised): nothing is mounted there yet, pod-wide or as a container's writable path. */
@@ -188,7 +319,7 @@ function containerWritableProblem(paths: WritablePath[], podWide: ReadonlyMap<st
     const problem = writableShapeProblem(w, prop);
     if (problem) return problem;
     const path = normalMountPath(w.path);
-    if (own.has(path)) return `'${prop}.path' (${JSON.stringify(w.path)}) is already a writable path; each path is mounted once`;
+    if (own.has(path)) return `'${prop}.path' (${shown(w.path)}) is already a writable path; each path is mounted once`;
     const existing = podWide.get(path);
     if (existing) return collision(`${prop}.path`, w.path, existing);
     own.add(path);
@@ -206,7 +337,7 @@ export function volumeProblem(prop: string, volume: kplus.k8s.Volume | undefined
 /** Each of `props` named by `lists` is a list where given (iterating anything else would fail with a TypeError). */
 export function listsProblem<T extends object>(props: T, lists: Array<keyof T & string>, prefix = ''): string | undefined {
   const prop = lists.find(key => props[key] !== undefined && !Array.isArray(props[key]));
-  return prop && `'${prefix}${prop}' (${JSON.stringify(props[prop as keyof T] ?? null)}) must be a list`;
+  return prop && `'${prefix}${prop}' (${shown(props[prop as keyof T])}) must be a list`;
 }
 
 export function workloadIdsProblem(props: SecureWorkloadProps): string | undefined {
@@ -219,7 +350,7 @@ export function apiAccessProblem(access: KubernetesApiAccess): string | undefine
     return `'kubernetesApiAccess.expiration' (${seconds}s) must be at least ${MIN_TOKEN_SECONDS}s; the kubelet refuses shorter projected tokens`;
   }
   if (access.audience !== undefined && (typeof access.audience !== 'string' || access.audience.trim() === '')) {
-    return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) must be a non-empty audience, or be left out for the API server`;
+    return `'kubernetesApiAccess.audience' (${shown(access.audience)}) must be a non-empty audience, or be left out for the API server`;
   }
   const exemptions = access.exemptions ?? {};
   return reasonsProblem('kubernetesApiAccess.exemptions.', exemptions, Object.keys(exemptions) as Array<keyof typeof exemptions>);
@@ -228,7 +359,7 @@ export function apiAccessProblem(access: KubernetesApiAccess): string | undefine
 /** The problem with `value` unless it is a non-empty list of non-empty strings, naming `prop`. */
 function stringsProblem(prop: string, value: unknown, what: string): string | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) {
-    return `'${prop}' (${JSON.stringify(value ?? null)}) must list at least one ${what}, each a non-empty string`;
+    return `'${prop}' (${shown(value)}) must list at least one ${what}, each a non-empty string`;
   }
   return undefined;
 }
@@ -236,16 +367,16 @@ function stringsProblem(prop: string, value: unknown, what: string): string | un
 /** The problem with one permission, before it is rendered. */
 function permissionProblem(prop: string, p: ApiPermission): string | undefined {
   if (!p || typeof p !== 'object') {
-    return `'${prop}' (${JSON.stringify(p ?? null)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`;
+    return `'${prop}' (${shown(p)}) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`;
   }
   if (typeof p.apiGroup !== 'string') {
-    return `'${prop}.apiGroup' (${JSON.stringify(p.apiGroup ?? null)}) must be an API group: "" for the core group, or e.g. "apps"`;
+    return `'${prop}.apiGroup' (${shown(p.apiGroup)}) must be an API group: "" for the core group, or e.g. "apps"`;
   }
   const verbsProblem = stringsProblem(`${prop}.verbs`, p.verbs, 'verb');
   if (verbsProblem) return verbsProblem;
   const unknown = p.verbs.filter(v => !VERBS.has(v));
   if (unknown.length) {
-    return `'${prop}.verbs' (${JSON.stringify(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`;
+    return `'${prop}.verbs' (${shown(unknown)}) may only hold ${[...VERBS].join(', ')}; escalate, bind and impersonate are never granted`;
   }
   return stringsProblem(`${prop}.resources`, p.resources, 'resource')
     ?? (p.resourceNames === undefined ? undefined : stringsProblem(`${prop}.resourceNames`, p.resourceNames, 'object name'));
@@ -255,10 +386,10 @@ function permissionProblem(prop: string, p: ApiPermission): string | undefined {
 export function apiGrantProblem(access: KubernetesApiAccess, account: string | undefined, namespace: string | undefined): string | undefined {
   const permissions = access.permissions;
   if (!Array.isArray(permissions) || permissions.length === 0) {
-    return `'kubernetesApiAccess.permissions' (${JSON.stringify(permissions)}) must list at least one permission, or be left out`;
+    return `'kubernetesApiAccess.permissions' (${shown(permissions)}) must list at least one permission, or be left out`;
   }
   if (access.audience !== undefined) {
-    return `'kubernetesApiAccess.audience' (${JSON.stringify(access.audience)}) binds the token to another service, and the API `
+    return `'kubernetesApiAccess.audience' (${shown(access.audience)}) binds the token to another service, and the API `
       + `server refuses it; leave it out to use 'permissions'`;
   }
   if (account === undefined || account === 'default') {
@@ -292,7 +423,7 @@ export function serviceAccountProblem(props: SecureWorkloadProps): string | unde
 export function placementProblem(props: SecureWorkloadProps): string | undefined {
   const pool = props.nodePool;
   if (props.sensitivity !== undefined && sensitivityRank(props.sensitivity) < 0) {
-    return `'sensitivity' (${JSON.stringify(props.sensitivity)}) must be one of ${Object.values(Sensitivity).join(', ')}`;
+    return `'sensitivity' (${shown(props.sensitivity)}) must be one of ${Object.values(Sensitivity).join(', ')}`;
   }
   if (!pool) {
     if (props.exemptions?.sharedNodes) return undefined;
@@ -316,18 +447,18 @@ export function runtimeClassProblem(props: SecureWorkloadProps): string | undefi
 
 export function containersListProblem(containers: SecureContainerProps[] | undefined): string | undefined {
   if (Array.isArray(containers) && containers.length > 0) return undefined;
-  return `'containers' (${JSON.stringify(containers ?? null)}) must list at least one container`;
+  return `'containers' (${shown(containers)}) must list at least one container`;
 }
 
 function imageProblem(image: string): string | undefined {
   if (typeof image !== 'string' || image === '') {
-    return `'image' (${JSON.stringify(image ?? null)}) must be an image reference such as "registry.example.com/app:1.2.3"`;
+    return `'image' (${shown(image)}) must be an image reference such as "registry.example.com/app:1.2.3"`;
   }
   try {
     parseImageReference(image);
     return undefined;
   } catch (e) {
-    return `'image' (${JSON.stringify(image)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`;
+    return `'image' (${shown(image)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`;
   }
 }
 
@@ -337,7 +468,7 @@ function exemptionsProblem(ex: ContainerExemptions): string | undefined {
   if (!ex.addCapabilities) return undefined;
   const caps = ex.addCapabilities.capabilities ?? [];
   if (caps.length > 0 && caps.every(c => c === kplus.Capability.NET_BIND_SERVICE)) return undefined;
-  return `'exemptions.addCapabilities.capabilities' (${JSON.stringify(caps)}) may only contain NET_BIND_SERVICE; `
+  return `'exemptions.addCapabilities.capabilities' (${shown(caps)}) may only contain NET_BIND_SERVICE; `
     + 'every other capability stays dropped';
 }
 
@@ -377,7 +508,7 @@ function portsProblem(props: SecureContainerProps): string | undefined {
  */
 export function secureContainerProblem(prop: string, props: SecureContainerProps, init: boolean, names: ReadonlySet<string>,
   podWide: ReadonlyMap<string, string>): string | undefined {
-  if (!props || typeof props !== 'object') return `'${prop}' (${JSON.stringify(props ?? null)}) must be a container: { name, image, resources }`;
+  if (!props || typeof props !== 'object') return `'${prop}' (${shown(props)}) must be a container: { name, image, resources }`;
   const name = containerName(props);
   const inContainer = (problem: string | undefined) => problem && `container "${name}": ${problem}`;
   const ex = props.exemptions ?? {};
@@ -390,9 +521,9 @@ export function secureContainerProblem(prop: string, props: SecureContainerProps
 function containerProblem(name: string, props: SecureContainerProps, init: boolean, names: ReadonlySet<string>,
   mountPaths: ReadonlyMap<string, string>): string | undefined {
   if (!DNS_LABEL.test(name) || name.length > 63) {
-    return `'name' (${JSON.stringify(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
+    return `'name' (${shown(name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
   }
-  if (names.has(name)) return `'name' (${JSON.stringify(name)}) is already used in this pod; container names must be unique`;
+  if (names.has(name)) return `'name' (${shown(name)}) is already used in this pod; container names must be unique`;
   const lists = listsProblem(props, ['ports', 'volumeMounts', 'writablePaths', 'command', 'args']);
   if (lists) return lists;
   const ex = props.exemptions ?? {};
@@ -400,6 +531,8 @@ function containerProblem(name: string, props: SecureContainerProps, init: boole
     ? `'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`
     : undefined;
   return imageProblem(props.image) ?? idProblem('user', props.user) ?? idProblem('group', props.group)
+    ?? oneOfProblem('imagePullPolicy', props.imagePullPolicy, 'ImagePullPolicy', kplus.ImagePullPolicy)
+    ?? envProblem('envVariables', props.envVariables)
     ?? exemptionsProblem(ex) ?? restartPolicy ?? resourcesProblem(props.resources, ex)
     ?? portProblem('portNumber', props.portNumber) ?? portsProblem(props)
     ?? volumeMountsProblem(props.volumeMounts ?? [], mountPaths);
@@ -411,7 +544,7 @@ function volumeMountsProblem(mounts: kplus.VolumeMount[], mountPaths: ReadonlyMa
     const problem = mountPathProblem(prop, mounts[i]?.path);
     if (problem) return problem;
     const existing = mountPaths.get(normalMountPath(mounts[i].path));
-    if (existing) return `'${prop}' (${JSON.stringify(mounts[i].path)}) collides with ${existing} mounted there; choose another path`;
+    if (existing) return `'${prop}' (${shown(mounts[i].path)}) collides with ${existing} mounted there; choose another path`;
   }
   return undefined;
 }
@@ -479,26 +612,26 @@ function podRulesProblem(spec: object, rules: string[], exemptionVia: string): s
  * containers' names (a template with no containers named goes to the first one).
  */
 export function claimTemplateProblem(t: SecureVolumeClaimTemplate, prop: string, volumeNames: string[], containers: string[]): string | undefined {
-  if (!t || typeof t !== 'object') return `'${prop}' (${JSON.stringify(t ?? null)}) must be a claim template: { name, storage, mountPath }`;
+  if (!t || typeof t !== 'object') return `'${prop}' (${shown(t)}) must be a claim template: { name, storage, mountPath }`;
   if (typeof t.name !== 'string' || !DNS_LABEL.test(t.name) || t.name.length > 63) {
-    return `'${prop}.name' (${JSON.stringify(t.name ?? null)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
+    return `'${prop}.name' (${shown(t.name)}) must be a DNS label: lowercase letters, digits and "-", at most 63 characters`;
   }
   if (volumeNames.includes(t.name)) return `'${prop}.name' ("${t.name}") is already the name of a volume of this pod; choose another`;
   const problem = sizeProblem(`${prop}.storage`, t.storage, '10Gi');
   if (problem) return problem;
   const storageClass = t.storageClassName;
   if (storageClass !== undefined && (typeof storageClass !== 'string' || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(storageClass))) {
-    return `'${prop}.storageClassName' (${JSON.stringify(t.storageClassName)}) must be a StorageClass name`;
+    return `'${prop}.storageClassName' (${shown(t.storageClassName)}) must be a StorageClass name`;
   }
   const modes = claimAccessModes(t.accessModes);
   const known = Object.values(kplus.PersistentVolumeAccessMode) as string[];
   if (!Array.isArray(modes) || modes.length === 0 || modes.some(m => !known.includes(m))) {
-    return `'${prop}.accessModes' (${JSON.stringify(t.accessModes)}) must list one or more of ${known.join(', ')}`;
+    return `'${prop}.accessModes' (${shown(t.accessModes)}) must list one or more of ${known.join(', ')}`;
   }
   const named = claimContainers(t.containers, containers);
   if (named.length === 0 || named.some(n => !containers.includes(n))) {
     const has = containers.join(', ') || 'none';
-    return `'${prop}.containers' (${JSON.stringify(t.containers ?? null)}) must name containers of this StatefulSet (it has ${has})`;
+    return `'${prop}.containers' (${shown(t.containers)}) must name containers of this StatefulSet (it has ${has})`;
   }
   return undefined;
 }

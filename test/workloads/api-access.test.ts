@@ -67,7 +67,7 @@ test.each<[string, KubernetesApiAccess, string]>([
   ['a permission that is not one', { permissions: [CONFIG_READ, null as unknown as ApiPermission] },
     `'kubernetesApiAccess.permissions[1]' (null) must be a permission such as { apiGroup: '', resources: ['configmaps'], verbs: [ApiVerb.GET] }`],
   ['no API group', { permissions: [{ resources: ['deployments'], verbs: [ApiVerb.GET] } as unknown as ApiPermission] },
-    `'kubernetesApiAccess.permissions[0].apiGroup' (null) must be an API group: "" for the core group, or e.g. "apps"`],
+    `'kubernetesApiAccess.permissions[0].apiGroup' (undefined) must be an API group: "" for the core group, or e.g. "apps"`],
   ['a blank resource name', { permissions: [{ ...CONFIG_READ, resourceNames: [''] }] },
     `'kubernetesApiAccess.permissions[0].resourceNames' ([""]) must list at least one object name, each a non-empty string`],
   ['an empty list', { permissions: [] },
