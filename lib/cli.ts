@@ -9,6 +9,7 @@ import {
 import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
+import { readSettingsFile } from './vocab/bounded-read';
 import { lockKey } from './vocab/image-lock';
 
 /** Where the CLI writes. */
@@ -133,7 +134,15 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const output = args.value('output');
   const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
-  const report = new PolicyEngine(options).evaluateDocuments(readManifestFiles(files));
+  const documents = readManifestFiles(files);
+  // Nothing read is not a pass: kubectl refuses it too ("no objects passed to apply"), and a CI gate that checked
+  // nothing (an empty file, a `helm template` that failed into the pipe) must not go green.
+  if (documents.length === 0) {
+    throw new Error(`no objects to check: ${files.map(f => f === STDIN ? 'stdin' : f).join(', ')} `
+      + `${files.length > 1 ? 'hold' : 'holds'} no Kubernetes object (only empty, comment, "---" or null documents, or Lists without items); `
+      + 'check the command that wrote it, or leave it out');
+  }
+  const report = new PolicyEngine(options).evaluateDocuments(documents);
   const format = args.value('format') as ReportFormat;
   const renderOptions = { verbose: args.flag('verbose') };
   if (output && output !== STDOUT) {
@@ -186,7 +195,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   let caCertificates: string | undefined;
   if (caFile !== undefined) {
     try {
-      caCertificates = fs.readFileSync(caFile, 'utf8');
+      caCertificates = readSettingsFile(caFile);
     } catch (e) {
       throw new Error(`cannot read --ca-file ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

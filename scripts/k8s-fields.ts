@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-type Attribute = { baseName: string; type: string };
+type Attribute = { baseName: string; type: string; format?: string };
 
 /** A client's models by name, read from its generated files (1.4 is an ES module, so not required). */
 function clientModels(dir: string): Map<string, Attribute[]> {
@@ -77,7 +77,7 @@ const QUANTITIES = [
 ];
 
 /**
- * A client type as the table writes it: "string", "number", "boolean", "any", "quantity",
+ * A client type as the table writes it: "string", "int32", "int64", "number", "boolean", "any", "quantity",
  * "int-or-string", "[]T" for a list, "{}T" for a map, or a type name without its version prefix
  * where that is unambiguous (always here: every type is V1 but for none).
  */
@@ -89,7 +89,12 @@ function typeOf(owner: string, field: string, type: string): string {
   if (QUANTITIES.includes(`${owner}.${field}`) && type === 'string') return 'quantity';
   switch (type) {
     case 'string': case 'Date': return 'string';
-    case 'number': return 'number';
+    // Go decodes a JSON number into an int32 or int64 field only if it is a whole number in range: the OpenAPI format
+    // says which (the 1.28 client drops formats; the 1.33 one keeps them, and a field's Go type does not change).
+    case 'number': {
+      const format = K8S_1_33.get(owner)?.find(a => a.baseName === field)?.format;
+      return format === 'int32' || format === 'int64' ? format : 'number';
+    }
     case 'boolean': return 'boolean';
     case 'object': return 'any';
     case 'IntOrString': return 'int-or-string';

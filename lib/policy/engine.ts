@@ -124,7 +124,9 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   title: 'Document is a Kubernetes object',
   description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name, and a built-in '
     + 'pod-bearing kind must have the apiVersion Kubernetes 1.28 serves it at, its pod spec, and only the fields and value types '
-    + 'of the Kubernetes schema; anything else cannot be checked (Kubernetes would refuse it) and is never passed silently.',
+    + 'of the Kubernetes schema. An object with items is a list, as kubectl reads it whatever its kind: the CLI checks its items, '
+    + 'and one left with items (a list inside a list, items that is not a list, an ApiObject built with items) is refused. '
+    + 'Anything else cannot be checked (Kubernetes would refuse it) and is never passed silently.',
   remediation: 'Fix the YAML syntax, add apiVersion, kind and metadata.name, and use the apiVersion, fields and value types '
     + 'Kubernetes defines for the kind.',
   mapping: { nist800190: [], step: 1 },
@@ -542,10 +544,26 @@ function manifestProblem(manifest: any): StructureProblem | undefined {
     };
   }
   const hasName = typeof manifest.metadata?.name === 'string' || typeof manifest.metadata?.generateName === 'string';
-  if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && typeof manifest.kind === 'string' && manifest.kind !== '' && hasName) {
-    return undefined;
-  }
+  const kinded = typeof manifest.kind === 'string' && manifest.kind !== '';
+  if (kinded && Object.prototype.hasOwnProperty.call(manifest, 'items')) return itemsProblem(manifest.items);
+  if (typeof manifest.apiVersion === 'string' && manifest.apiVersion !== '' && kinded && hasName) return undefined;
   return missingFieldsProblem(manifest, hasName);
+}
+
+/**
+ * An object that still carries `items` here: kubectl (apimachinery's unstructured decoding) reads every object with
+ * `items` as a list, whatever its kind, and applies the items instead of the object, so neither is what the rules would
+ * read. The CLI's reader flattens a list's items into documents of their own as kubectl does; what is left is a list
+ * inside a list (kubectl refuses it), `items` that is not a list, or an object built with `items` (a cdk8s ApiObject).
+ */
+function itemsProblem(items: unknown): StructureProblem {
+  const what = Array.isArray(items) ? 'a list of objects' : items === null ? 'null' : typeof items === 'object' ? 'an object' : `a ${typeof items}`;
+  return {
+    path: 'items',
+    message: `object has an items field (${what}): kubectl reads every object with items as a list and applies its items, `
+      + `not the object${Array.isArray(items) ? ', and refuses a list inside a list' : ', so it applies nothing or refuses it'}`,
+    fix: 'Write each object as one of its own (a YAML document or an ApiObject each) and remove items from this one.',
+  };
 }
 
 /** What an object without apiVersion, kind or a name lacks (a function of its own: its closure would make every call allocate). */

@@ -107,6 +107,8 @@ interface Descriptor {
   /** For a scalar, the `typeof` of the values that fit it (a quantity's: "string" and "number"); '' for the rest. */
   readonly typeofA: string;
   readonly typeofB: string;
+  /** Whether a number must be a whole one in range (int32, int64, int-or-string): `fits` says. */
+  readonly whole: boolean;
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
@@ -123,21 +125,25 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', item: undefined, fields: undefined, type };
+    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', item: undefined, fields, type };
+    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     const one = type === 'string' || type === 'number' || type === 'boolean';
-    d = { form: SCALAR, scalar: type, typeofA: one ? type : 'string', typeofB: one ? type : 'number', item: undefined, fields: undefined, type };
+    const whole = type === 'int32' || type === 'int64';
+    // A whole number's typeof is "number" too: isScalarOf tests the value of those (`whole`) further.
+    const typeofA = one ? type : whole ? 'number' : 'string';
+    const typeofB = one ? type : 'number';
+    d = { form: SCALAR, scalar: type, typeofA, typeofB, whole: whole || type === 'int-or-string', item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -177,8 +183,11 @@ function describe(value: unknown): string {
 
 const WANTED: { [type: string]: string } = {
   'string': 'a string', 'number': 'a number', 'boolean': 'a boolean (true or false)', 'quantity': 'a quantity (e.g. "500m", "256Mi")',
-  'int-or-string': 'a number or a string',
+  'int32': 'a whole number from -2147483648 to 2147483647', 'int64': 'a whole number', 'int-or-string': 'a whole number or a string',
 };
+
+/** The largest magnitude a JSON number may have for Go to decode it into an int64 (2^63: a double cannot tell 2^63 - 1 from it). */
+const INT64_BOUND = 2 ** 63;
 
 /** A client type's Kubernetes name: V1PodSpec is PodSpec. */
 function typeName(type: string): string {
@@ -193,7 +202,7 @@ function wanted(d: Descriptor): string {
 
 /** How to write `value` at `path` as `d` wants it: a number or boolean in quotes is a string to JSON, and a string wants them. */
 function rewrite(path: string, value: unknown, d: Descriptor): string {
-  const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'boolean');
+  const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'int32' || d.scalar === 'int64' || d.scalar === 'boolean');
   const bare = (typeof value === 'number' || typeof value === 'boolean') && d.scalar === 'string';
   return `Write ${path} as ${wanted(d)}${quoted ? ', without quotes' : bare ? `, in quotes ("${String(value)}")` : ''}.`;
 }
@@ -239,7 +248,7 @@ function fits(value: unknown, d: Descriptor): boolean {
 /** Whether `value` is a scalar that fits `d` (false for any other descriptor). */
 function isScalarOf(value: unknown, d: Descriptor): boolean {
   const type = typeof value;
-  return type === d.typeofA || type === d.typeofB;
+  return (type === d.typeofA || type === d.typeofB) && (type !== 'number' || !d.whole || fitsScalar(value, d.scalar));
 }
 
 function fitsScalar(value: unknown, scalar: string): boolean {
@@ -247,8 +256,15 @@ function fitsScalar(value: unknown, scalar: string): boolean {
     case 'string': return typeof value === 'string';
     case 'number': return typeof value === 'number';
     case 'boolean': return typeof value === 'boolean';
-    default: return typeof value === 'string' || typeof value === 'number'; // quantity, int-or-string
+    case 'int32': return isInt32(value);
+    case 'int64': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
+    case 'int-or-string': return typeof value === 'string' || isInt32(value);
+    default: return typeof value === 'string' || typeof value === 'number'; // quantity
   }
+}
+
+function isInt32(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
 }
 
 /**

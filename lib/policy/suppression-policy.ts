@@ -2,8 +2,8 @@
 // the manifest, and a third-party chart can annotate its own privileged pod; the CI owner
 // decides, with this policy, whose suppressions are honoured. A refused suppression leaves
 // the finding as it is and is listed as refused in every report.
-import * as fs from 'fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { readSettingsFile } from '../vocab/bounded-read';
 import { brand, hasBrand } from '../vocab/brand';
 import { ALL_CHECKS } from './checks';
 import { ObjectRef } from './model';
@@ -69,7 +69,7 @@ export class SuppressionPolicy {
   public static fromFile(file: string): SuppressionPolicy {
     let data: any;
     try {
-      data = load(fs.readFileSync(file, 'utf8'), { schema: CORE_SCHEMA, filename: file });
+      data = load(readSettingsFile(file), { schema: CORE_SCHEMA, filename: file });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(`cannot read the suppression policy ${file}: ${code ?? (e as Error).message}`);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { readBoundedFd, TooLargeError } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { entry } from './yaml/locate';
@@ -124,42 +125,11 @@ function readInput(file: string): Buffer {
   let fd: number | undefined;
   try {
     fd = file === STDIN ? 0 : fs.openSync(file, 'r');
-    // A regular file is read into one buffer of its size (chunks joined would hold the file twice
-    // over); a pipe, or a file that grows while it is read, in chunks.
-    const size = file === STDIN ? 0 : fs.fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const wanted = chunks.length === 0 && size > 0 ? size + 1 : 64 * 1024 * 1024;
-      const chunk = Buffer.allocUnsafe(Math.min(wanted, MAX_INPUT_BYTES + 1 - total));
-      const read = readSome(fd, chunk);
-      if (read === 0) break;
-      total += read;
-      if (total > MAX_INPUT_BYTES) throw new UnreadableInputError(`cannot read ${name}: it holds more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
-      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
-    }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    return readBoundedFd(fd, MAX_INPUT_BYTES);
   } catch (e) {
-    if (e instanceof UnreadableInputError) throw e;
-    throw new UnreadableInputError(`cannot read ${name}: ${errorCode(e)}`);
+    throw new UnreadableInputError(`cannot read ${name}: ${e instanceof TooLargeError ? e.message : errorCode(e)}`);
   } finally {
     if (fd !== undefined && fd !== 0) fs.closeSync(fd);
-  }
-}
-
-/** fs.readSync, waiting out EAGAIN (stdin that is a non-blocking pipe); 0 at the end. */
-function readSome(fd: number, into: Buffer): number {
-  for (;;) {
-    try {
-      return fs.readSync(fd, into, 0, into.length, null);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if ((e as NodeJS.ErrnoException).code === 'EOF') return 0;
-      throw e;
-    }
   }
 }
 
@@ -218,7 +188,10 @@ function eachDocument(text: string, visit: (document: StreamDocument) => void): 
       if (value !== null) visit({ value, line, root: document.root });
     } catch (e) {
       if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
-      else if (e instanceof RangeError) visit({ error: `line ${line}: document nests too deeply to be read`, line });
+      else if (e instanceof RangeError) {
+        const problem = 'document nests deeper than this reader follows (a few thousand levels; Kubernetes objects nest a few dozen): flatten it';
+        visit({ error: `line ${line}: ${problem}`, line });
+      }
       else throw e;
     }
   }
@@ -242,9 +215,35 @@ function itemNodes(root: YamlNode): YamlNode[] {
 }
 
 /**
+ * Whether kubectl reads `manifest` as a list of objects: any object with a kind and an `items`
+ * sequence, whatever the kind (apimachinery's unstructured decoding makes every such object a list,
+ * and `kubectl apply` applies its items, never the object itself).
+ */
+function isListRead(manifest: any): manifest is { kind: string; apiVersion?: unknown; items: unknown[] } {
+  return manifest !== null && typeof manifest === 'object' && !Array.isArray(manifest) && typeof manifest.kind === 'string'
+    && manifest.kind !== '' && Array.isArray(manifest.items);
+}
+
+/**
+ * A list item as kubectl reads it: one with neither kind nor apiVersion takes the list's kind
+ * without its "List" suffix and the list's apiVersion (a `PodList`'s items are Pods), as
+ * apimachinery's decodeToList sets them.
+ */
+function listItem(item: unknown, list: { kind: string; apiVersion?: unknown }): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+  const named = (v: unknown) => typeof v === 'string' && v !== '';
+  const object = item as { kind?: unknown; apiVersion?: unknown };
+  if (named(object.kind) || named(object.apiVersion)) return item;
+  object.kind = list.kind.endsWith('List') ? list.kind.slice(0, -'List'.length) : list.kind;
+  object.apiVersion = typeof list.apiVersion === 'string' ? list.apiVersion : '';
+  return item;
+}
+
+/**
  * Parses every document of a YAML (or JSON) text (see `readYamlStream`). A broken one
- * becomes a document with `parseError`; `kind: *List` objects are flattened into their items,
- * each with its own line. The line of every field is recorded as it is read (see sources.ts).
+ * becomes a document with `parseError`; an object with an `items` sequence is flattened into its
+ * items as kubectl reads it (see `isListRead`), each with its own line. The line of every field is
+ * recorded as it is read (see sources.ts).
  */
 export function parseManifests(text: string, file: string): ManifestDocument[] {
   const out: ManifestDocument[] = [];
@@ -256,12 +255,12 @@ export function parseManifests(text: string, file: string): ManifestDocument[] {
       return;
     }
     const manifest = value as any;
-    if (typeof manifest === 'object' && typeof manifest.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items)) {
+    if (isListRead(manifest)) {
       const nodes = itemNodes(root!);
       manifest.items.forEach((item: unknown, i: number) => {
         const itemLine = nodes[i] ? nodes[i].line + 1 : line;
         if (item !== null && typeof item === 'object') rememberSource(item, nodes[i], itemLine, table);
-        out.push({ manifest: item, file, documentIndex, line: itemLine });
+        out.push({ manifest: listItem(item, manifest), file, documentIndex, line: itemLine });
       });
       documentIndex++;
       return;

@@ -6,6 +6,7 @@
 // all stay as they were.
 import * as fs from 'fs';
 import * as path from 'path';
+import { readSettingsFile } from '../vocab/bounded-read';
 import { ImageLock, lockEntryProblem, lockKey } from '../vocab/image-lock';
 import { RegistryClientOptions, resolveTag, ResolvedTag } from './registry-client';
 
@@ -160,7 +161,7 @@ function lockTarget(lockFile: string, mayCreate: boolean): LockTarget {
 
 function readLock(file: string, lockFile: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readSettingsFile(file);
   } catch (e) {
     throw new LockInputError(`cannot read ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readSettingsFile } from '../vocab/bounded-read';
 import { isObject } from '../vocab/json';
 
 /** A user name and password (or token) for one registry, and where they came from. */
@@ -48,7 +49,7 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
   if (!chosen) return () => undefined;
   let text: string;
   try {
-    text = fs.readFileSync(chosen, 'utf8');
+    text = readSettingsFile(chosen);
   } catch (e) {
     throw new RegistryAuthError(`cannot read the registry auth file ${chosen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

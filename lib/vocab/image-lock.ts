@@ -1,7 +1,7 @@
 // The image lock: which digest each image tag resolved to, and when that image was built.
 // Committed by the user and rewritten by CI when images are rebuilt. Pure (no cdk8s): the
 // engine reads it too.
-import * as fs from 'fs';
+import { readSettingsFile } from './bounded-read';
 import { parseImageReference } from './image-reference';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -90,7 +90,7 @@ export class ImageLock {
   public static fromFile(file: string, now: Date = new Date()): ImageLock {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readSettingsFile(file);
     } catch (e) {
       throw new Error(`${file}: cannot read the image lock (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

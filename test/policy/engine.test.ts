@@ -540,7 +540,7 @@ describe('strict structure, as the API server\'s strict field validation', () =>
         'd.yaml document 0: spec.template.spec.containers[0].securityContext.privilegd is not a field of SecurityContext; '
         + 'Kubernetes\' strict field validation refuses it'],
       ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
-        'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a number there'],
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a whole number there'],
     ]);
   });
 
@@ -551,14 +551,14 @@ describe('strict structure, as the API server\'s strict field validation', () =>
       ['spec.template.spec.hostNetwork', 9, 'Write spec.template.spec.hostNetwork as a boolean (true or false), without quotes.'],
       ['spec.template.spec.containers[0].securityContext.privilegd', 13, 'Rename the field to privileged (or remove it).'],
       ['spec.template.spec.containers[0].securityContext.runAsUser', 13,
-        'Write spec.template.spec.containers[0].securityContext.runAsUser as a number, without quotes.'],
+        'Write spec.template.spec.containers[0].securityContext.runAsUser as a whole number, without quotes.'],
     ]);
     const pod = (container: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [container] } });
     expect(new PolicyEngine().evaluate([pod({ name: 'a', image: 'x:1', Image: 'y', cmd: ['x'], securityContext: { runAsUser: [0] } })])
       .findings.map(f => [f.path, f.remediation])).toEqual([
       ['spec.containers[0].Image', 'Rename the field to image (or remove it).'],
       ['spec.containers[0].cmd', 'Remove the field, or name one Container has.'],
-      ['spec.containers[0].securityContext.runAsUser', 'Write spec.containers[0].securityContext.runAsUser as a number.'],
+      ['spec.containers[0].securityContext.runAsUser', 'Write spec.containers[0].securityContext.runAsUser as a whole number.'],
     ]);
   });
 

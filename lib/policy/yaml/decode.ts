@@ -214,6 +214,8 @@ class Decoder {
   private readonly unconvertible = new WeakMap<object, string>();
   /** The tag the last scalar resolved to (which tells a float key from an int key). */
   private lastTag = '';
+  /** The type of each key of a map that has a key that is not a string, by JSON field (made at the first such key). */
+  private typedKeys: WeakMap<object, Map<string, string>> | undefined;
 
   public document(root: YamlNode): unknown {
     const value = this.unmarshal(root, undefined);
@@ -282,9 +284,31 @@ class Decoder {
       const keyTag = this.lastTag;
       const value = this.unmarshal(children[i + 1], undefined);
       const name = this.keyName(key, keyTag, keyNode.kind === ALIAS_NODE ? keyNode.alias! : keyNode, out);
-      if (name !== undefined) define(out, name, value);
+      if (name === undefined) continue;
+      // Only a key that is not a string can meet another of a different type (most documents have none).
+      if (typeof key !== 'string' || this.typedKeys !== undefined) this.sameFieldOnce(out, name, key, keyTag, keyNode.line + 1);
+      define(out, name, value);
     }
     return out;
+  }
+
+  /**
+   * Refuses keys of different types that are one JSON field (`1` and `"1"`, `true` and `"true"`, `1.0` and `1`): go-yaml
+   * keeps both as distinct keys of a Go map, and sigs.k8s.io/yaml writes whichever its map iteration meets last, so
+   * Kubernetes reads either value at random. Keys of one type that are one field (`0x10` and `16`) are one Go key:
+   * the later value wins, as here.
+   */
+  private sameFieldOnce(out: object, name: string, key: unknown, tag: string, line: number): void {
+    const type = typeof key === 'number' ? (tag === FLOAT ? 'float' : 'int') : typeof key;
+    this.typedKeys ??= new WeakMap();
+    let types = this.typedKeys.get(out);
+    if (!types) this.typedKeys.set(out, types = new Map());
+    const before = types.get(name) ?? (Object.prototype.hasOwnProperty.call(out, name) ? 'string' : undefined);
+    if (before !== undefined && before !== type) {
+      throw new YamlDecodeError(`map keys of types ${before} and ${type} are both the JSON field ${JSON.stringify(name)}; `
+        + 'Kubernetes reads either value at random: write the key once', line);
+    }
+    types.set(name, type);
   }
 
   /**
