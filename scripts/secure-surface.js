@@ -52,7 +52,8 @@ export abstract class Secure${kind}Base extends kplus.${kind} {
 
   constructor(scope: Construct, id: string, props: Secure${kind}Props) {
     super(scope, id, Object.assign(PodHardening.kplusPodProps(scope, id, props, '${kind}'), ${kindProps(k)}));
-    this._hardening = new PodHardening(this, props, { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
+    this._hardening = new PodHardening(this, props, '${kind}',
+      { container: p => super.addContainer(p), initContainer: p => super.addInitContainer(p) });
   }
 
   /**

@@ -20,8 +20,8 @@ import {
   tmpWritablePath, WritableMount,
 } from './pod-render';
 import {
-  apiAccessProblem, CONTAINER_EXEMPTION_RULES, containersListProblem, listsProblem, MountedPaths, normalMountPath, placementProblem,
-  plainContainerProblem, POD_EXEMPTION_RULES, podExemptionsProblem, podMountProblem, runtimeClassProblem, secretMountProblem,
+  apiAccessProblem, CONTAINER_EXEMPTION_RULES, containersListProblem, listsProblem, MountedPaths, normalMountPath, objectNamesProblem,
+  placementProblem, plainContainerProblem, POD_EXEMPTION_RULES, podExemptionsProblem, podMountProblem, runtimeClassProblem, secretMountProblem,
   secureContainerProblem, serviceAccountProblem, sizeProblem, synthProblems, volumeProblem, WorkloadKind, workloadIdsProblem, workloadPropsProblem,
   writablePathProblem,
 } from './prop-checks';
@@ -110,8 +110,9 @@ export class PodHardening implements PodPlan, MountedPaths {
   private readonly claimMounts: FileMount[] = [];
   private readonly apiAccess?: KubernetesApiAccess;
 
-  constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly adders: ContainerAdders) {
-    must(workloadIdsProblem(props));
+  constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, kind: WorkloadKind, private readonly adders: ContainerAdders) {
+    const chartNamespace = props.metadata?.namespace === undefined ? Chart.of(workload).namespace : undefined;
+    must(workloadIdsProblem(props) ?? objectNamesProblem(kind, workload.name, props.metadata?.name === undefined, chartNamespace));
     this.user = props.user;
     this.group = props.group;
     this.fsGroup = props.fsGroup;

@@ -196,6 +196,20 @@ function stringListProblem(prop: string, value: string[] | undefined): string | 
   return i < 0 ? undefined : `'${prop}[${i}]' (${shown(value![i])}) must be a string`;
 }
 
+/**
+ * The names a workload of `kind` is written with, where its props did not give them: the one cdk8s `generated` from the
+ * construct path (cdk8s makes it at most 63 characters, more than some kinds may have), and the Chart's namespace.
+ */
+export function objectNamesProblem(kind: WorkloadKind, name: string, generated: boolean, chartNamespace: string | undefined): string | undefined {
+  const [form, max, why] = NAME_FORMS[kind];
+  const problem = generated ? nameProblem('metadata.name', name, form, max, why) : undefined;
+  if (problem) {
+    return `${problem.replace(/^'metadata.name'/, 'the name cdk8s generates from the construct path')}; give 'metadata.name', or a shorter id`;
+  }
+  const namespace = chartNamespace === undefined ? undefined : nameProblem('namespace', chartNamespace, 'label', 63);
+  return namespace && `the Chart's ${namespace}`;
+}
+
 /** A container's environment: an object of EnvValues whose names Kubernetes takes. */
 function envProblem(prop: string, env: unknown): string | undefined {
   const problem = objectProblem(prop, env, "{ LOG_LEVEL: EnvValue.fromValue('info') }");

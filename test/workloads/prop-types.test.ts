@@ -1,7 +1,7 @@
 // Every prop a Secure* workload hands to cdk8s-plus is checked by its type at construction: a bad value is
 // refused with the prop, the value as given and the fix (never a TypeError, never a manifest the API
 // server refuses), and every valid value still works.
-import { Cron, Duration, Testing } from 'cdk8s';
+import { Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   SecureContainerProps, SecureCronJob, SecureDeployment, SecureJob, SecureNamespace, SecureStatefulSet,
@@ -173,6 +173,23 @@ test('props that are not an object are refused, for every class and SecureNamesp
   expect(thrownMessage(() => new SecureNamespace(Testing.chart(), 'ns', null as any))).toBe(`the props (null) must be an object: { name: 'shop' }`);
   expect(thrownMessage(() => new SecureNamespace(Testing.chart(), 'ns', { name: 'shop', metadata: { labels: 'a' as any } })))
     .toBe(`'metadata.labels' ("a") must be an object, e.g. { 'app.kubernetes.io/name': 'shop' }`);
+});
+
+test('a name cdk8s generates is checked as a given one is, and so is the Chart\'s namespace', () => {
+  const workload = (klass: Klass, id: string, namespace?: string) => () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace });
+    new (CLASSES[klass] as any)(chart, id, { nodePool: testPool(chart), schedule: Cron.daily(),
+      containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, portNumber: 8080 }] });
+  };
+  const long = 'nightly-report-of-every-order-placed-in-the-shop-and-more';
+  expect(thrownMessage(workload('SecureStatefulSet', long))).toBe('the name cdk8s generates from the construct path '
+    + '("nightly-report-of-every-order-placed-in-the-s-c8b46ace") must be a DNS label: lowercase letters, digits and "-", at most 52 characters '
+    + "(its pods carry the label controller-revision-hash=<name>-<hash>, at most 63 characters); give 'metadata.name', or a shorter id");
+  expect(thrownMessage(workload('SecureCronJob', long))).toBe('nothing thrown');
+  expect(thrownMessage(workload('SecureCronJob', 'report'))).toBe('nothing thrown');
+  expect(thrownMessage(workload('SecureDeployment', long))).toBe('nothing thrown');
+  expect(thrownMessage(workload('SecureDeployment', 'web', 'Shop_EU')))
+    .toBe(`the Chart's 'namespace' ("Shop_EU") must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
 });
 
 test('every valid value of each type still works', () => {
