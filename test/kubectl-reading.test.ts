@@ -114,3 +114,10 @@ describe('keys Kubernetes reads at random', () => {
     expect(doc.manifest.data).toEqual({ 16: 'b', x: 'd' });
   });
 });
+
+test('a document of more than 2,000,000 YAML nodes is refused, not read until the heap runs out', () => {
+  const docs = parseManifests(`${'- a\n'.repeat(2_000_001)}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n`, 'big.yaml');
+  expect(docs[0].parseError).toBe('YAML cannot be parsed at line 2000000, column 3: document holds more than 2,000,000 YAML nodes '
+    + '(keys, values and collections), more than any object the API server accepts (3 MiB a request): split it');
+  expect(docs[1].manifest.metadata.name).toBe('after');
+});
