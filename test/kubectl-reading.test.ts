@@ -7,7 +7,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { main } from '../lib/cli';
 import { Guard } from '../lib/guard';
-import { parseManifests } from '../lib/policy/yaml-loader';
+import { parseManifests, readManifestFiles } from '../lib/policy/yaml-loader';
 
 function run(...argv: string[]) {
   let out = '';
@@ -115,9 +115,15 @@ describe('keys Kubernetes reads at random', () => {
   });
 });
 
-test('a document of more than 2,000,000 YAML nodes is refused, not read until the heap runs out', () => {
-  const docs = parseManifests(`${'- a\n'.repeat(2_000_001)}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n`, 'big.yaml');
-  expect(docs[0].parseError).toBe('YAML cannot be parsed at line 2000000, column 3: document holds more than 2,000,000 YAML nodes '
-    + '(keys, values and collections), more than any object the API server accepts (3 MiB a request): split it');
-  expect(docs[1].manifest.metadata.name).toBe('after');
+test('the inputs are bounded by YAML nodes in all, not by document: a large List is read, more nodes than the bound exit 2', () => {
+  const list = { apiVersion: 'v1', kind: 'List', items: Array.from({ length: 300 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name: `c${i}` }, data: { a: 'b' } })) };
+  const f = file('list.json', JSON.stringify(list));
+  // Each ConfigMap is 13 nodes (itself; apiVersion, kind, metadata and data, keys and values; name and a: b, keys and values),
+  // the List 7 (itself; apiVersion, kind and items, keys and values).
+  expect(readManifestFiles([f], 3907)).toHaveLength(300);
+  expect(() => readManifestFiles([f], 3906)).toThrow(`cannot read ${f}: the inputs hold more than 3,906 YAML nodes `
+    + '(keys, values and collections); check them in parts');
+  expect(readManifestFiles([f, f], 7814)).toHaveLength(600);
+  expect(() => readManifestFiles([f, f], 7813)).toThrow('the inputs hold more than 7,813 YAML nodes');
 });

@@ -4,7 +4,7 @@ import { readBoundedFd, TooLargeError } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { entry } from './yaml/locate';
-import { MAPPING_NODE, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
+import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
 import { YamlSyntaxError } from './yaml/scanner';
 import { PositionTable, rememberSource } from './yaml/sources';
 
@@ -167,43 +167,26 @@ export function readYamlStream(text: string): YamlStreamDocument[] {
 
 /**
  * The most YAML nodes (keys, values and collections) read from all inputs together: what is read is kept until the report.
- * 1,000,000 small documents (~12,000,000 nodes) take ~570 MB and 130 ConfigMaps of 150,000 keys (39,000,000) 2.7 GB, so
- * this bounds the process under ~3 GB (14 ConfigMaps of 900,000 keys: 2.6 GB when refused), where a 500 MiB input of tiny
- * nodes would take several times the heap and die.
+ * 1,000,000 small documents (~11,000,000 nodes) take ~570 MB and 14 ConfigMaps of 900,000 keys (25,200,112) 2.6 GB when
+ * refused, so this bounds the process under ~3 GB, where a 500 MiB input of tiny nodes would take several times the heap
+ * and die. It bounds the inputs, not a document: a List of thousands of objects is many requests to the API server.
  */
 const MOST_INPUT_NODES = 25_000_000;
 
-/** How many nodes the inputs may still hold (see MOST_INPUT_NODES). */
-class NodeBudget {
-  private left = MOST_INPUT_NODES;
-
-  /** Spends what `parser` read since the last call; past the budget the inputs are refused (the CLI exits 2). */
-  public spend(parser: YamlParser, file: string): void {
-    this.left -= parser.nodesRead;
-    parser.nodesRead = 0;
-    if (this.left < 0) {
-      throw new UnreadableInputError(`cannot read ${file}: the inputs hold more than ${MOST_INPUT_NODES.toLocaleString('en-US')} YAML nodes `
-        + '(keys, values and collections); check them in parts');
-    }
-  }
-}
-
-/** Calls `visit` with each document of `text` in turn (see readYamlStream); what is read is spent from `budget` when given. */
-function eachDocument(text: string, visit: (document: StreamDocument) => void, budget?: NodeBudget, file = ''): void {
-  let parser = new YamlParser(text);
+/** Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget`. */
+function eachDocument(text: string, visit: (document: StreamDocument) => void, budget: NodeBudget = { left: Infinity }): void {
+  let parser = new YamlParser(text, 0, 0, undefined, budget);
   for (;;) {
     let document;
     try {
       document = parser.next();
-      budget?.spend(parser, file);
     } catch (e) {
-      budget?.spend(parser, file);
       if (!(e instanceof YamlSyntaxError)) throw e;
       visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}`, line: e.line });
       DOCUMENT_MARKER.lastIndex = Math.max(0, e.pos - 1);
       const next = DOCUMENT_MARKER.exec(text);
       if (!next) return;
-      parser = new YamlParser(text, next.index + 1, e.posLine + linesBetween(text, e.pos, next.index + 1), parser.readableEnd);
+      parser = new YamlParser(text, next.index + 1, e.posLine + linesBetween(text, e.pos, next.index + 1), parser.readableEnd, budget);
       continue;
     }
     if (!document) return;
@@ -292,7 +275,7 @@ export function parseManifests(text: string, file: string, budget?: NodeBudget):
     }
     if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, root!, line, table);
     out.push({ manifest, file, documentIndex: documentIndex++, line });
-  }, budget, file);
+  }, budget);
   return out;
 }
 
@@ -315,10 +298,10 @@ export function loadManifests(inputs: string[], warn?: LoadWarning): ManifestDoc
   return readManifestFiles(manifestFiles(inputs, warn));
 }
 
-/** Reads and parses the manifest files `manifestFiles` found. */
-export function readManifestFiles(files: string[]): ManifestDocument[] {
+/** Reads and parses the manifest files `manifestFiles` found, refusing more than `mostNodes` YAML nodes in all (exit 2 in the CLI). */
+export function readManifestFiles(files: string[], mostNodes: number = MOST_INPUT_NODES): ManifestDocument[] {
   const out: ManifestDocument[] = [];
-  const budget = new NodeBudget();
+  const budget: NodeBudget = { left: mostNodes };
   for (const file of files) {
     const name = file === STDIN ? STDIN_NAME : file;
     // The bytes are not kept: a large file's buffer can go while its text is parsed.
@@ -329,7 +312,13 @@ export function readManifestFiles(files: string[]): ManifestDocument[] {
       out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
       continue;
     }
-    for (const document of parseManifests(text, name, budget)) out.push(document);
+    try {
+      for (const document of parseManifests(text, name, budget)) out.push(document);
+    } catch (e) {
+      if (!(e instanceof NodeBudgetError)) throw e;
+      throw new UnreadableInputError(`cannot read ${name}: the inputs hold more than ${mostNodes.toLocaleString('en-US')} YAML nodes `
+        + '(keys, values and collections); check them in parts');
+    }
   }
   return out;
 }

@@ -68,8 +68,18 @@ const NO_CHILDREN: YamlNode[] = [];
 const DEFAULT_TAG_DIRECTIVES: Array<[string, string]> = [['!', '!'], ['!!', 'tag:yaml.org,2002:']];
 
 /** Reads a YAML stream document by document (`next()`), as go-yaml's Decoder does. */
-/** The most nodes a document may have: ~200 MB while it is read, past what the API server would take of one object. */
-const MOST_DOCUMENT_NODES = 2_000_000;
+/** How many more nodes may be read, shared by the parsers of one reader (see yaml-loader's MOST_INPUT_NODES). */
+export interface NodeBudget {
+  left: number;
+}
+
+/** Thrown when a parser would read past its NodeBudget. */
+export class NodeBudgetError extends Error {
+  constructor() {
+    super('the YAML node budget is spent');
+    this.name = 'NodeBudgetError';
+  }
+}
 
 export class YamlParser {
   private readonly scanner: Scanner;
@@ -82,13 +92,9 @@ export class YamlParser {
   private root: YamlNode | undefined;
   private documentLine = 0;
   private finished = false;
-  /** Nodes of the document being read; past MOST_DOCUMENT_NODES it is refused (a node costs ~100 bytes while it is read). */
-  private documentNodes = 0;
-  /** Nodes read in all, for a reader that bounds its inputs' (see yaml-loader's MOST_INPUT_NODES). */
-  public nodesRead = 0;
 
-  /** Reads `text` from offset `start`, the start of (0-based) line `line` (see Scanner for `readable`). */
-  constructor(text: string, start = 0, line = 0, readable?: number) {
+  /** Reads `text` from offset `start`, the start of (0-based) line `line` (see Scanner for `readable`), spending `budget` a node. */
+  constructor(text: string, start = 0, line = 0, readable?: number, private readonly budget: NodeBudget = { left: Infinity }) {
     this.scanner = new Scanner(text, start, line, readable);
   }
 
@@ -131,11 +137,7 @@ export class YamlParser {
   }
 
   private node(kind: number, token: Token, tag: string, value: string, implicit: boolean): YamlNode {
-    this.nodesRead++;
-    if (++this.documentNodes > MOST_DOCUMENT_NODES) {
-      this.error(`document holds more than ${MOST_DOCUMENT_NODES.toLocaleString('en-US')} YAML nodes (keys, values and collections), `
-        + 'more than any object the API server accepts (3 MiB a request): split it', token);
-    }
+    if (--this.budget.left < 0) throw new NodeBudgetError();
     const children = kind === SCALAR_NODE || kind === ALIAS_NODE ? NO_CHILDREN : [];
     return { kind, line: token.line, column: token.column, tag, value, implicit, children, alias: undefined };
   }
@@ -196,7 +198,6 @@ export class YamlParser {
   }
 
   private beginDocument(token: Token): void {
-    this.documentNodes = 0;
     this.anchors = new Map();
     this.open.length = 0;
     this.documentLine = token.line;
