@@ -256,7 +256,7 @@ export class SecureNamespace extends Construct {
       const values = (['defaultRequest', 'defaultLimit', 'max'] as const).map(k => {
         const value = l[k]?.[field];
         const n = parseQuantity(value);
-        if (n === undefined) throw new Error(`'limitRange.${k}.${field}' (${JSON.stringify(value ?? null)}) is not a Kubernetes quantity`);
+        if (n === undefined) throw new Error(`'limitRange.${k}.${field}' (${shown(value)}) is not a Kubernetes quantity`);
         return n;
       });
       if (values[0] > values[1] || values[1] > values[2]) {
@@ -268,7 +268,7 @@ export class SecureNamespace extends Construct {
 
   private checkQuota(quota: NamespaceQuota): void {
     for (const key of ['requestsCpu', 'limitsCpu', 'requestsMemory', 'limitsMemory', 'requestsEphemeralStorage', 'limitsEphemeralStorage'] as const) {
-      if (parseQuantity(quota[key]) === undefined) throw new Error(`'quota.${key}' (${JSON.stringify(quota[key] ?? null)}) `
+      if (parseQuantity(quota[key]) === undefined) throw new Error(`'quota.${key}' (${shown(quota[key])}) `
         + `is not a Kubernetes quantity`);
     }
     for (const key of ['pods', 'services', 'secrets', 'configMaps', 'persistentVolumeClaims'] as const) {

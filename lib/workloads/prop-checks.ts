@@ -12,7 +12,7 @@ import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { claimAccessModes, claimContainers, containerName, DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
 import {
   ANNOTATIONS_MAX_BYTES, annotationsProblem, booleanProblem, durationProblem, envNameProblem, instanceProblem, integerProblem, isJsiiInstance,
-  labelsProblem, nameProblem, objectProblem, oneOfProblem, shown, timeZoneProblem,
+  labelsProblem, nameProblem, objectProblem, oneOfProblem, QUOTED_CHARACTERS, shown, timeZoneProblem,
 } from './prop-values';
 import {
   ApiPermission, ApiVerb, ContainerExemptions, Exemption, KubernetesApiAccess, PodExemptions, SecureContainerProps, SecureResources,
@@ -232,7 +232,10 @@ function reasonProblem(prop: string, exemption: Exemption | undefined): string |
       + `may take at most ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB): say why in short`;
   }
   const problem = constructReasonProblem(reason);
-  return problem ? `'${prop}.reason' (${quotedReason(reason)}) ${problem}: say why the weakening is needed` : undefined;
+  // Quoted with its invisible characters shown, as the engine quotes a suppression's reason, and cut as every value is.
+  const quoted = typeof reason === 'string' && reason.length > QUOTED_CHARACTERS
+    ? `${quotedReason(reason.slice(0, QUOTED_CHARACTERS))}... [${reason.length} characters]` : quotedReason(reason);
+  return problem ? `'${prop}.reason' (${quoted}) ${problem}: say why the weakening is needed` : undefined;
 }
 
 /** The first exemption among `keys` of `exemptions` without a proper reason. */

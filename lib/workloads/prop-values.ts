@@ -5,7 +5,7 @@
 import { labelKeyProblem, labelValueProblem } from '../vocab/labels';
 
 /** The most characters of a given value a message quotes. */
-const QUOTED_CHARACTERS = 100;
+export const QUOTED_CHARACTERS = 100;
 /** What the API server allows all of an object's annotations to take together (keys and values). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 

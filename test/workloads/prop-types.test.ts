@@ -134,6 +134,9 @@ test.each<[Klass, object, string]>([
     `'hostAliases[0]' ("10.0.0.1 db") must be a host alias: { ip: '10.0.0.1', hostnames: ['db.internal'] }`],
   ['SecureDeployment', { hostAliases: [{ ip: '10.0.0.1', hostnames: 'db' }] },
     `'hostAliases[0].hostnames' ("db") must list at least one host name, each a non-empty string`],
+  ['SecureDeployment', { exemptions: { sharedNodes: { reason: ' . '.repeat(50000) } }, nodePool: undefined },
+    `'exemptions.sharedNodes.reason' (${JSON.stringify(' . '.repeat(34)).slice(0, 101)}"... [150000 characters]) must have at least 10 letters `
+      + 'or digits (spaces, punctuation and invisible characters do not count): say why the weakening is needed'],
 ])('%s %j is refused by its type', (klass, props, message) => {
   expect(build(klass, props)).toBe(message);
 });
