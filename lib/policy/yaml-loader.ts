@@ -173,8 +173,8 @@ export function readYamlStream(text: string): YamlStreamDocument[] {
  */
 const MOST_INPUT_NODES = 25_000_000;
 
-/** Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget`. */
-function eachDocument(text: string, visit: (document: StreamDocument) => void, budget: NodeBudget = { left: Infinity }): void {
+/** Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget` when given. */
+function eachDocument(text: string, visit: (document: StreamDocument) => void, budget?: NodeBudget): void {
   let parser = new YamlParser(text, 0, 0, undefined, budget);
   for (;;) {
     let document;

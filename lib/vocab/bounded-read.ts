@@ -38,13 +38,13 @@ export function readBoundedFd(fd: number, limit: number): Buffer {
 }
 
 /**
- * A settings file's text (UTF-8), refusing more than `limit` bytes (TooLargeError); errors of the
+ * A settings file's text (UTF-8), refusing more than MAX_SETTINGS_BYTES (TooLargeError); errors of the
  * file system are thrown as fs throws them (with their `code`).
  */
-export function readSettingsFile(file: string, limit: number = MAX_SETTINGS_BYTES): string {
+export function readSettingsFile(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
-    return readBoundedFd(fd, limit).toString('utf8');
+    return readBoundedFd(fd, MAX_SETTINGS_BYTES).toString('utf8');
   } finally {
     fs.closeSync(fd);
   }

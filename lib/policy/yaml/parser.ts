@@ -67,7 +67,6 @@ const NO_CHILDREN: YamlNode[] = [];
 
 const DEFAULT_TAG_DIRECTIVES: Array<[string, string]> = [['!', '!'], ['!!', 'tag:yaml.org,2002:']];
 
-/** Reads a YAML stream document by document (`next()`), as go-yaml's Decoder does. */
 /** How many more nodes may be read, shared by the parsers of one reader (see yaml-loader's MOST_INPUT_NODES). */
 export interface NodeBudget {
   left: number;
@@ -81,6 +80,7 @@ export class NodeBudgetError extends Error {
   }
 }
 
+/** Reads a YAML stream document by document (`next()`), as go-yaml's Decoder does. */
 export class YamlParser {
   private readonly scanner: Scanner;
   private state = S_STREAM_START;
