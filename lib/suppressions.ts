@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { constructReasonProblem, containerSuppressionAnnotationKey, PolicyEngine, quotedReason, suppressionAnnotationKey } from './policy';
 import { SynthPass } from './synth-pass';
 import { setSharedValue, sharedValue } from './vocab/brand';
+import { DNS_LABEL } from './vocab/labels';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */
 interface Registered {
@@ -17,7 +18,6 @@ interface Registered {
 const REGISTERED = 'suppressions';
 const registeredHere = (scope: IConstruct) => sharedValue(scope, REGISTERED) as Map<string, Registered> | undefined;
 let knownRuleIds: Set<string> | undefined;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Suppressions of policy rules on a construct subtree. Each needs a written reason;

@@ -1,8 +1,7 @@
 import { parseCidr } from '../policy';
 import { brand, hasBrand } from '../vocab/brand';
-import { NAMESPACE_NAME_LABEL } from '../vocab/labels';
+import { DNS_LABEL, NAMESPACE_NAME_LABEL } from '../vocab/labels';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { labelKeyProblem } from '../vocab/labels';
+import { DNS_LABEL, labelKeyProblem } from '../vocab/labels';
 
 /**
  * Well-known sandbox runtimes, by the handler name their node configuration usually uses.
@@ -57,7 +57,7 @@ export class SandboxRuntimeClass extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxRuntimeClassProps) {
     super(scope, id);
-    if (typeof props.handler !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.handler) || props.handler.length > 63) {
+    if (typeof props.handler !== 'string' || !DNS_LABEL.test(props.handler) || props.handler.length > 63) {
       throw new Error(`'handler' (${JSON.stringify(props.handler ?? null)}) must be a DNS label such as "runsc" or "kata"`);
     }
     for (const key of [...Object.keys(props.nodeSelector ?? {}), ...Object.keys(props.tolerateTaints ?? {})]) {

@@ -15,7 +15,10 @@ export const LOG_SHIPPER_ANNOTATION = 'cdk8s-secure.io/log-shipper';
 export const REQUIRED_EGRESS_ANNOTATION = 'cdk8s-secure.io/required-egress';
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS label (RFC 1123) as Kubernetes names take it: lowercase letters, digits and "-" (the length, at most 63, is the caller's). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS subdomain (RFC 1123): DNS labels joined by "." (the length, at most 253, is the caller's). */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Why `key` is not a valid label (or taint) key, or undefined. */
 export function labelKeyProblem(key: string): string | undefined {

@@ -6,7 +6,7 @@ import { constructReasonProblem, PolicyEngine, quotedReason, Severity } from '..
 import { NodePool } from '../scheduling/node-pool';
 import { SecretMount } from '../secrets/secret-mount';
 import { parseImageReference } from '../vocab/image-reference';
-import { POOL_LABEL } from '../vocab/labels';
+import { DNS_LABEL, POOL_LABEL } from '../vocab/labels';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
 import { claimAccessModes, claimContainers, containerName, DEFAULT_TOKEN_EXPIRATION, DEFAULT_USER } from './pod-render';
@@ -20,7 +20,6 @@ import {
 } from './props';
 import type { SecureVolumeClaimTemplate } from './secure-stateful-set';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The shortest projected token the kubelet accepts. */
 const MIN_TOKEN_SECONDS = 600;
 /** The verbs a grant may hold. */

@@ -2,7 +2,7 @@
 // prop, the value as given and the fix) or undefined, and throws nothing. prop-checks.ts holds the
 // table of which prop has which type; this file knows the types (a cdk8s Duration, an enum of
 // strings, a whole number in a range, a Kubernetes name, labels, annotations) as the API server does.
-import { labelKeyProblem, labelValueProblem } from '../vocab/labels';
+import { DNS_LABEL, DNS_SUBDOMAIN, labelKeyProblem, labelValueProblem } from '../vocab/labels';
 
 /** The most characters of a given value a message quotes. */
 export const QUOTED_CHARACTERS = 100;
@@ -84,9 +84,6 @@ export function objectProblem(prop: string, value: unknown, example: string): st
   if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) return undefined;
   return `'${prop}' (${shown(value)}) must be an object, e.g. ${example}`;
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A name the API server takes: a DNS label (at most 63 characters) or subdomain (at most 253), cut to `max` where the kind needs it. */
 export function nameProblem(prop: string, value: unknown, form: 'label' | 'subdomain', max: number, why = ''): string | undefined {
