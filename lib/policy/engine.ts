@@ -111,7 +111,9 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
   readonly suppressionPolicy?: SuppressionPolicy;
   /**
    * Whether built-in pod-bearing objects must fit the Kubernetes schema (no unknown field, no
-   * value of the wrong type) to be checked, as the API server's strict field validation requires.
+   * value of the wrong type) to be checked, as the API server's strict field validation requires,
+   * and the custom resources whose pods the engine reads (an Argo Rollout, a Knative Service, ...)
+   * must have the value types their projects give the parts it reads pods from.
    * Off only to look at what a newer PSS version reads in fields the schema tables do not know.
    * @default true
    */
@@ -124,8 +126,10 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   title: 'Document is a Kubernetes object',
   description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name, and a built-in '
     + 'pod-bearing kind must have the apiVersion Kubernetes 1.28 serves it at, its pod spec, and only the fields and value types '
-    + 'of the Kubernetes schema. An object with items is a list, as kubectl reads it whatever its kind: the CLI checks its items, '
-    + 'and one left with items (a list inside a list, items that is not a list, an ApiObject built with items) is refused. '
+    + 'of the Kubernetes schema; a custom resource whose pods the engine reads must have the value types its project gives the '
+    + 'parts it reads them from (its CRD or its controller refuses others). An object with items is a list, as kubectl reads it '
+    + 'whatever its kind: the CLI checks its items, and one left with items (a list inside a list, items that is not a list, an '
+    + 'ApiObject built with items) is refused. '
     + 'Anything else cannot be checked (Kubernetes would refuse it) and is never passed silently.',
   remediation: 'Fix the YAML syntax, add apiVersion, kind and metadata.name, and use the apiVersion, fields and value types '
     + 'Kubernetes defines for the kind.',
@@ -316,7 +320,8 @@ export class PolicyEngine {
     const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
     const problem = unreadable ?? guarantee?.problem;
     // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
-    const invalidBecause = problem ? [problem] : view && this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    // (A custom resource with no pods to read, a Rollout whose template is a string, is checked too: its controller refuses it.)
+    const invalidBecause = problem ? [problem] : this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
     if (invalidBecause.length > 0) {
       statuses[row] = NON_COMPLIANT;
       for (const p of invalidBecause) findings.push(invalid(ref, doc, p));

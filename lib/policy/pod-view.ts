@@ -51,6 +51,11 @@ export interface CustomPodKind {
    * its pods out in fields of its own, where those are.
    */
   readonly specPath: string;
+  /**
+   * The type of the resource in custom-fields.ts's tables: the value types the engine reads it with (structure.ts refuses a
+   * value of another JSON type, as the project's schema or controller would).
+   */
+  readonly type: string;
   /** For such a kind: the pods its controller creates from those fields, as its adapter below builds them. */
   readonly pods?: (manifest: any) => PodView | undefined;
   /** What changes those pods where no rule reads it (pod-template-not-checked reports it). */
@@ -71,20 +76,23 @@ function argoPodsAt(base: string): string {
 
 /** Pods of well-known custom resources: checked like those of the built-in kinds. */
 export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
-  { project: 'Argo Rollouts', group: 'argoproj.io', kind: 'Rollout', specPath: 'spec.template.spec' },
-  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Service', specPath: 'spec.template.spec' },
-  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Configuration', specPath: 'spec.template.spec' },
+  { project: 'Argo Rollouts', group: 'argoproj.io', kind: 'Rollout', specPath: 'spec.template.spec', type: 'TemplateResource' },
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Service', specPath: 'spec.template.spec', type: 'TemplateResource' },
+  {
+    project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Configuration', specPath: 'spec.template.spec', type: 'TemplateResource',
+  },
   // A Revision's spec is a RevisionSpec, which inlines the PodSpec.
-  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec' },
-  { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec' },
-  { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec' },
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec', type: 'KnativeRevision' },
+  { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec', type: 'KedaScaledJob' },
+  { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec', type: 'TemplateResource' },
   ...[['Workflow', 'spec'], ['WorkflowTemplate', 'spec'], ['ClusterWorkflowTemplate', 'spec'], ['CronWorkflow', 'spec.workflowSpec']]
     .map(([kind, at]) => ({
       project: 'Argo Workflows', group: 'argoproj.io', kind, specPath: argoPodsAt(at),
+      type: kind === 'CronWorkflow' ? 'ArgoCronWorkflow' : 'ArgoWorkflow',
       pods: (m: any) => argoPods(fieldAt(m, at), at), unchecked: (m: any) => argoUnchecked(fieldAt(m, at), at),
     })),
   {
-    project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector',
+    project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector', type: 'OpenTelemetryCollector',
     specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
       + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]; '
       + 'the target allocator\'s pod from spec.targetAllocator (image, securityContext, resources, env, podSecurityContext, ...)',
@@ -94,6 +102,7 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
 
 /** How a custom pod kind's pods are found: a pod spec at a path, or its adapter. */
 interface CustomPods {
+  readonly kind: CustomPodKind;
   readonly location?: PodLocation;
   readonly pods?: (manifest: any) => PodView | undefined;
   readonly unchecked?: (manifest: any) => UncheckedPart[];
@@ -103,7 +112,8 @@ interface CustomPods {
 const CUSTOM_PODS = new Map<string, Map<string, CustomPods>>();
 for (const c of CUSTOM_POD_KINDS) {
   const holderPath = c.specPath.split('.').slice(0, -1);
-  const found: CustomPods = c.pods ? { pods: c.pods, unchecked: c.unchecked } : {
+  const found: CustomPods = c.pods ? { kind: c, pods: c.pods, unchecked: c.unchecked } : {
+    kind: c,
     location: {
       specPath: c.specPath,
       metadataPath: [...holderPath, 'metadata'].join('.'),
@@ -121,6 +131,11 @@ function customPodsOf(manifest: any): CustomPods | undefined {
   if (!byGroup || typeof apiVersion !== 'string') return undefined;
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? undefined : byGroup.get(apiVersion.slice(0, slash));
+}
+
+/** The custom pod kind `manifest` is one of (by its kind and API group, at any version), or undefined. */
+export function customPodKindOf(manifest: any): CustomPodKind | undefined {
+  return CUSTOM_PODS.has(manifest.kind) ? customPodsOf(manifest)?.kind : undefined;
 }
 
 /**

@@ -5,7 +5,9 @@
 // engine reports it as invalid rather than check what would never run. The field tables are
 // generated from the upstream schema (k8s-fields.ts), as is the table of the apiVersions each
 // built-in kind is served at.
+import { CUSTOM_FIELDS } from './custom-fields';
 import { K8S_FIELDS, POD_BEARING_TYPES, SERVED_KINDS } from './k8s-fields';
+import { customPodKindOf } from './pod-view';
 
 /**
  * API groups Kubernetes once served and 1.28 serves no version of (extensions: 1.22;
@@ -131,12 +133,13 @@ function descriptor(type: string): Descriptor {
   } else if (type === 'any') {
     d = { form: ANY, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
-  } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type)) {
+  } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
     d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
-    for (const [field, fieldType] of Object.entries(K8S_FIELDS[type])) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
+    const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
+    for (const [field, fieldType] of Object.entries(table)) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     const one = type === 'string' || type === 'number' || type === 'boolean';
     const whole = type === 'int32' || type === 'int64';
@@ -150,19 +153,32 @@ function descriptor(type: string): Descriptor {
 }
 
 /**
- * Problems of a built-in pod-bearing object against the schema ([] for other kinds). A field
- * that Kubernetes 1.29 to 1.33 added is accepted (PSS versions after 1.28 read such fields, and
- * the engine cannot tell the cluster's version); a field no version up to 1.33 has is refused.
+ * Problems of a pod-bearing object against its schema ([] for other objects). A built-in kind is checked whole, as the
+ * API server's strict decoding checks it: a field that Kubernetes 1.29 to 1.33 added is accepted (PSS versions after
+ * 1.28 read such fields, and the engine cannot tell the cluster's version); a field no version up to 1.33 has is refused.
+ * A custom resource whose pods the engine reads (pod-view.ts's CUSTOM_POD_KINDS) is checked for the value types of the
+ * parts it reads pods from (custom-fields.ts), Kubernetes' own types inside them included; fields the tables do not
+ * know are left alone, as each project's schema treats them its own way.
  */
 export function structureProblems(manifest: any): StructureProblem[] {
   const kind = manifest.kind;
-  const type = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_BEARING_TYPES, kind) ? POD_BEARING_TYPES[kind] : undefined;
-  if (type === undefined) return NONE;
+  if (typeof kind !== 'string') return NONE;
+  if (Object.prototype.hasOwnProperty.call(POD_BEARING_TYPES, kind)) return walkOf(manifest, POD_BEARING_TYPES[kind], KUBERNETES);
+  const custom = customPodKindOf(manifest);
+  return custom ? walkOf(manifest, custom.type, custom.project) : NONE;
+}
+
+/** Who decides a built-in object's structure (a custom resource's is its project's: the one that wants a value there). */
+const KUBERNETES = 'Kubernetes';
+
+/** The problems of `manifest` as `type`, for `owner` (Kubernetes: every field; a project: the value types of the fields known). */
+function walkOf(manifest: unknown, type: string, owner: string): StructureProblem[] {
   // One walk serves object after object (its path arrays are scratch); a walk started from within one (an accessor of an
   // object built in code) makes its own.
   const walk = idleWalk ?? new Walk();
   idleWalk = undefined;
   try {
+    walk.owner = owner;
     walk.check(manifest, descriptor(type), 0);
     return walk.take();
   } finally {
@@ -197,7 +213,8 @@ function typeName(type: string): string {
 function wanted(d: Descriptor): string {
   if (d.form === LIST) return 'a list';
   if (d.form === MAP) return 'an object (a map)';
-  return WANTED[d.type] ?? `an object (${typeName(d.type)})`;
+  // A custom resource's own types have no names its users know: only Kubernetes' are named.
+  return WANTED[d.type] ?? (Object.prototype.hasOwnProperty.call(K8S_FIELDS, d.type) ? `an object (${typeName(d.type)})` : 'an object');
 }
 
 /** How to write `value` at `path` as `d` wants it: a number or boolean in quotes is a string to JSON, and a string wants them. */
@@ -272,6 +289,11 @@ function isInt32(value: unknown): boolean {
  * unquoted, with the depths where they are) and written only for a problem: most objects have none.
  */
 class Walk {
+  /**
+   * Whose structure the object has: "Kubernetes" for a built-in kind, where a field the schema lacks is refused; a
+   * project's name for a custom resource, where only the value types of the fields the tables know are checked.
+   */
+  public owner = KUBERNETES;
   private problems: StructureProblem[] = [];
   /**
    * The path to the value at depth `n` is `segments[0..n)`, written in place as the walk goes down (an array pushed and
@@ -291,7 +313,7 @@ class Walk {
     if (value === null || value === undefined || d.form === ANY || this.problems.length >= MOST) return;
     if (!fits(value, d)) {
       const path = this.path(depth);
-      this.problems.push({ path, message: `${path} is ${describe(value)}; Kubernetes wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
+      this.problems.push({ path, message: `${path} is ${describe(value)}; ${this.owner} wants ${wanted(d)} there`, fix: rewrite(path, value, d) });
       return;
     }
     const segments = this.segments;
@@ -302,7 +324,7 @@ class Walk {
       for (const key in object) {
         const field = fields[key];
         if (field === undefined) {
-          this.unknown(key, d, depth);
+          if (this.owner === KUBERNETES) this.unknown(key, d, depth);
           continue;
         }
         let item: unknown;

@@ -1,0 +1,115 @@
+// The value types of the parts of custom resources the engine reads pods from (pod-view.ts's CUSTOM_POD_KINDS), in
+// k8s-fields.ts's notation: a field's JSON type, `[]T` a list, `{}T` a map, and a name a table here or there. A value of
+// another JSON type is one the project's CustomResourceDefinition schema refuses, or, where the schema leaves it open
+// (Argo Workflows' minimal CRDs), one its controller cannot decode into its Go types: either way the pods are never
+// made as written, so the engine reports the object as invalid instead of checking pods that would not run. Fields
+// not listed (the projects' own: a Rollout's strategy, a Knative revision's containerConcurrency) are not read here,
+// and a field the Kubernetes tables lack is left alone too: the CRDs differ in how strictly they prune or refuse them.
+//
+// Sources (the projects' Go API types): Argo Rollouts pkg/apis/rollouts/v1alpha1 (RolloutSpec.Template: a PodTemplateSpec);
+// Knative Serving pkg/apis/serving/v1 (ConfigurationSpec.Template: RevisionTemplateSpec, whose RevisionSpec inlines a
+// PodSpec); KEDA apis/keda/v1alpha1 (ScaledJobSpec.JobTargetRef: a JobSpec); OpenShift apps/v1 (DeploymentConfigSpec.Template);
+// Argo Workflows pkg/apis/workflow/v1alpha1 (WorkflowSpec, Template, WorkflowStep, DAGTask, ContainerSetTemplate, Metadata;
+// ParallelSteps is written as a list of steps); OpenTelemetry Operator apis/v1beta1 and v1alpha1 (the common fields of
+// OpenTelemetryCollectorSpec and the target allocator's).
+
+/** The pod fields an Argo workflow spec and each of its templates both set (the template's win). */
+const ARGO_POD = {
+  securityContext: 'V1PodSecurityContext',
+  serviceAccountName: 'string',
+  automountServiceAccountToken: 'boolean',
+  nodeSelector: '{}string',
+  affinity: 'V1Affinity',
+  tolerations: '[]V1Toleration',
+  volumes: '[]V1Volume',
+  podSpecPatch: 'string',
+};
+
+/**
+ * What the OpenTelemetry operator reads of the collector's spec and of its target allocator's alike, for the pod and
+ * the one container it builds of each. The target allocator's securityContext is a PodSecurityContext in v1alpha1 and
+ * a SecurityContext in v1beta1: the fields the two share have one type.
+ */
+const OPERATOR_POD = {
+  image: 'string',
+  imagePullPolicy: 'string',
+  securityContext: 'V1SecurityContext',
+  resources: 'V1ResourceRequirements',
+  env: '[]V1EnvVar',
+  envFrom: '[]V1EnvFromSource',
+  // v1beta1's PortsSpec (a ServicePort with hostPort) and v1alpha1's ServicePort.
+  ports: '[]OpenTelemetryPort',
+  volumeMounts: '[]V1VolumeMount',
+  lifecycle: 'V1Lifecycle',
+  podSecurityContext: 'V1PodSecurityContext',
+  serviceAccount: 'string',
+  nodeSelector: '{}string',
+  affinity: 'V1Affinity',
+  tolerations: '[]V1Toleration',
+};
+
+/** Each custom resource's type, by API group and kind, and the types they use. */
+export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
+  // A resource whose pod template is a Kubernetes PodTemplateSpec at spec.template.
+  TemplateResource: { metadata: 'V1ObjectMeta', spec: 'TemplateResourceSpec' },
+  TemplateResourceSpec: { template: 'V1PodTemplateSpec' },
+  // A Knative Revision's spec is its RevisionSpec, a PodSpec with fields of Knative's own.
+  KnativeRevision: { metadata: 'V1ObjectMeta', spec: 'V1PodSpec' },
+  KedaScaledJob: { metadata: 'V1ObjectMeta', spec: 'KedaScaledJobSpec' },
+  KedaScaledJobSpec: { jobTargetRef: 'V1JobSpec' },
+
+  ArgoWorkflow: { metadata: 'V1ObjectMeta', spec: 'ArgoWorkflowSpec' },
+  ArgoCronWorkflow: { metadata: 'V1ObjectMeta', spec: 'ArgoCronWorkflowSpec' },
+  ArgoCronWorkflowSpec: { workflowSpec: 'ArgoWorkflowSpec' },
+  ArgoWorkflowSpec: {
+    templates: '[]ArgoTemplate',
+    templateDefaults: 'ArgoTemplate',
+    ...ARGO_POD,
+    podPriorityClassName: 'string',
+    hostNetwork: 'boolean',
+    dnsPolicy: 'string',
+    imagePullSecrets: '[]V1LocalObjectReference',
+    podMetadata: 'ArgoMetadata',
+  },
+  ArgoTemplate: {
+    name: 'string',
+    metadata: 'ArgoMetadata',
+    container: 'V1Container',
+    // A ScriptTemplate is a Container with its source.
+    script: 'V1Container',
+    containerSet: 'ArgoContainerSet',
+    // UserContainers: Containers with mirrorVolumeMounts.
+    sidecars: '[]V1Container',
+    initContainers: '[]V1Container',
+    ...ARGO_POD,
+    priorityClassName: 'string',
+    steps: '[][]ArgoStep',
+    dag: 'ArgoDag',
+    resource: 'ArgoResource',
+  },
+  ArgoMetadata: { labels: '{}string', annotations: '{}string' },
+  // ContainerNodes: Containers with dependencies.
+  ArgoContainerSet: { containers: '[]V1Container' },
+  ArgoDag: { tasks: '[]ArgoStep' },
+  // A WorkflowStep or a DAGTask: what the engine reads of either is its name and its inline template.
+  ArgoStep: { name: 'string', inline: 'ArgoTemplate' },
+  ArgoResource: { action: 'string', manifest: 'string' },
+
+  OpenTelemetryCollector: { metadata: 'V1ObjectMeta', spec: 'OpenTelemetryCollectorSpec' },
+  OpenTelemetryCollectorSpec: {
+    ...OPERATOR_POD,
+    mode: 'string',
+    hostNetwork: 'boolean',
+    shareProcessNamespace: 'boolean',
+    priorityClassName: 'string',
+    volumes: '[]V1Volume',
+    podAnnotations: '{}string',
+    initContainers: '[]V1Container',
+    additionalContainers: '[]V1Container',
+    targetAllocator: 'OpenTelemetryTargetAllocator',
+  },
+  OpenTelemetryTargetAllocator: { ...OPERATOR_POD, enabled: 'boolean' },
+  OpenTelemetryPort: {
+    name: 'string', protocol: 'string', appProtocol: 'string', port: 'int32', targetPort: 'int-or-string', nodePort: 'int32', hostPort: 'int32',
+  },
+};
