@@ -38,6 +38,14 @@ export function readBoundedFd(fd: number, limit: number): Buffer {
 }
 
 /**
+ * Why a read or a write failed, for a message: the file system's code (ENOENT, EACCES, EISDIR) or,
+ * for a read refused for its size, what TooLargeError says.
+ */
+export function ioFailure(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/**
  * A settings file's text (UTF-8), refusing more than MAX_SETTINGS_BYTES (TooLargeError); errors of the
  * file system are thrown as fs throws them (with their `code`).
  */
