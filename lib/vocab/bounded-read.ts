@@ -8,7 +8,7 @@ import * as fs from 'fs';
 const MAX_SETTINGS_BYTES = 64 * 1024 * 1024;
 
 /** A read refused because the input holds more than its limit (no `code`: the message says it all). */
-export class TooLargeError extends Error {
+class TooLargeError extends Error {
   constructor(limit: number) {
     super(`it holds more than ${limit / 1024 / 1024} MiB`);
     this.name = 'TooLargeError';
