@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
+import {
+  DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat,
+} from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
