@@ -15,26 +15,32 @@ class TooLargeError extends Error {
   }
 }
 
+/** What is read at a time when the size is not known (a pipe, a device, a file that grows while it is read). */
+const PROBE_BYTES = 64 * 1024;
+
 /**
  * The bytes of an open file descriptor (a regular file, a pipe, a device, stdin), refusing more than
- * `limit` bytes with a TooLargeError. A regular file is read into one buffer of its size (chunks
- * joined would hold the file twice over); a pipe, or a file that grows while it is read, in chunks.
+ * `limit` bytes with a TooLargeError. A regular file is read into one buffer of its size and one byte
+ * more, which sees the end of the file; a pipe, or a file that grows while it is read, into a buffer
+ * that starts at 64 KiB and doubles when full.
  */
 export function readBoundedFd(fd: number, limit: number): Buffer {
   const stat = fs.fstatSync(fd);
-  const size = stat.isFile() ? stat.size : 0;
-  const chunks: Buffer[] = [];
+  const size = stat.isFile() && stat.size > 0 ? stat.size + 1 : PROBE_BYTES;
+  let buffer = Buffer.allocUnsafe(Math.min(size, limit + 1));
   let total = 0;
   for (;;) {
-    const wanted = chunks.length === 0 && size > 0 ? size + 1 : 64 * 1024 * 1024;
-    const chunk = Buffer.allocUnsafe(Math.min(wanted, limit + 1 - total));
-    const read = readSome(fd, chunk);
+    if (total === buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, PROBE_BYTES), limit + 1));
+      buffer.copy(grown, 0, 0, total);
+      buffer = grown;
+    }
+    const read = readSome(fd, buffer, total);
     if (read === 0) break;
     total += read;
     if (total > limit) throw new TooLargeError(limit);
-    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  return buffer.subarray(0, total);
 }
 
 /**
@@ -58,11 +64,11 @@ export function readSettingsFile(file: string): string {
   }
 }
 
-/** fs.readSync, waiting out EAGAIN (stdin that is a non-blocking pipe); 0 at the end. */
-function readSome(fd: number, into: Buffer): number {
+/** fs.readSync into `into` from `offset` to its end, waiting out EAGAIN (stdin that is a non-blocking pipe); 0 at the end. */
+function readSome(fd: number, into: Buffer, offset: number): number {
   for (;;) {
     try {
-      return fs.readSync(fd, into, 0, into.length, null);
+      return fs.readSync(fd, into, offset, into.length - offset, null);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
