@@ -4,12 +4,12 @@ import * as fs from 'fs';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
-  PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, VERSION,
+  PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, STDIN_NAME, VERSION,
 } from './policy';
 import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
-import { readSettingsFile } from './vocab/bounded-read';
+import { ioFailure, readSettingsFile } from './vocab/bounded-read';
 import { lockKey } from './vocab/image-lock';
 
 /** Where the CLI writes. */
@@ -138,7 +138,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
   // Nothing read is not a pass: kubectl refuses it too ("no objects passed to apply"), and a CI gate that checked
   // nothing (an empty file, a `helm template` that failed into the pipe) must not go green.
   if (documents.length === 0) {
-    throw new Error(`no objects to check: ${files.map(f => f === STDIN ? 'stdin' : f).join(', ')} `
+    throw new Error(`no objects to check: ${files.map(f => f === STDIN ? STDIN_NAME : f).join(', ')} `
       + `${files.length > 1 ? 'hold' : 'holds'} no Kubernetes object (only empty, comment, "---" or null documents, or Lists without items); `
       + 'check the command that wrote it, or leave it out');
   }
@@ -149,7 +149,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
     try {
       report._writeFile(output, format, renderOptions);
     } catch (e) {
-      throw new Error(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot write ${output}: ${ioFailure(e)}`);
     }
     io.out(`report written to ${output}\n${report.summaryLine()}\n`);
   } else {
@@ -197,7 +197,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
     try {
       caCertificates = readSettingsFile(caFile);
     } catch (e) {
-      throw new Error(`cannot read --ca-file ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot read --ca-file ${caFile}: ${ioFailure(e)}`);
     }
   }
   const authFile = args.value('registry-auth-file');

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
+import {
+  DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat,
+} from './policy';
 import { checkReportDir, defaultReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
@@ -128,6 +130,11 @@ export class Guard extends Construct {
         };
       },
     });
+  }
+
+  /** The Pod Security Admission policy version the Guard checks the PSS rules at ("v1.28" unless given; "latest" as given). */
+  public get pssVersion(): string {
+    return this.options.pssVersion ?? DEFAULT_PSS_VERSION;
   }
 
   /** The report of the most recent synth, if there was one. */

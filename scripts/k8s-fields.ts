@@ -1,7 +1,7 @@
 // The field tables of lib/policy/k8s-fields.ts, rendered from the official Kubernetes client's
 // models, which are generated from the upstream OpenAPI schema: @kubernetes/client-node 0.20 for
-// Kubernetes 1.28, and 1.4 (installed as kubernetes-client-1.33) for the fields 1.29 to 1.33 add,
-// which the PSS versions after 1.28 read. Every type reachable from the built-in pod-bearing
+// Kubernetes 1.28, and 1.3 (installed as kubernetes-client-1.33, generated from the v1.33.0 spec: 1.4
+// is 1.34's) for the fields 1.29 to 1.33 add, which the PSS versions after 1.28 read. Every type reachable from the built-in pod-bearing
 // kinds, each field with its JSON type; and the apiVersions every built-in kind is served at, read
 // from the clients' API classes (one per group version, whose create methods name the kind they
 // take and the path it is served under). `npm run k8s-fields` writes the file;

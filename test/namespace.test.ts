@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Compliance, NodePool, PssLevel, SecureDeployment, SecureNamespace, Sensitivity } from '../lib';
+import { Compliance, Guard, NodePool, PssLevel, SecureDeployment, SecureNamespace, Sensitivity } from '../lib';
 import { DEFAULT_QUOTA, NamespaceQuota } from '../lib/namespace/secure-namespace';
+import { NEWEST_PSS_MINOR } from '../lib/policy';
 import { IMAGE, RESOURCES } from './workloads/helpers';
 
 const container = { name: 'app', image: IMAGE, resources: RESOURCES };
@@ -75,6 +76,20 @@ test('the namespace\'s PSA version is the version its workloads are checked at: 
       + 'pin pod-security.kubernetes.io/enforce-version=v1.28, or check at the namespace\'s version (pssVersion, --pss-version)',
   ]);
   expect(versionFindings('v1.30')).toEqual([]);
+});
+
+test.each([
+  ['no Guard', undefined, 'v1.28'],
+  ['a Guard at the default', {}, 'v1.28'],
+  ['a Guard at v1.30', { pssVersion: 'v1.30' }, 'v1.30'],
+  ['a Guard at latest (pinned as the newest version the engine knows)', { pssVersion: 'latest' }, `v1.${NEWEST_PSS_MINOR}`],
+])('left out, the PSA version is the one the namespace\'s Guard checks at: %s', (_, guard, version) => {
+  const app = Testing.app();
+  // The Guard is attached after the namespace is made: the version is read at synth.
+  new SecureNamespace(new Chart(app, 'platform'), 'ns', { name: 'shop' });
+  if (guard) Guard.attach(app, { ...guard, reportFormats: [], printSummary: false });
+  const namespace = app.synthYaml().split('---').find(doc => doc.includes('kind: Namespace'))!;
+  for (const mode of ['enforce', 'audit', 'warn']) expect(namespace).toContain(`pod-security.kubernetes.io/${mode}-version: ${version}`);
 });
 
 test('cdk8s-plus connections open what a workload needs on top of the default deny', () => {

@@ -131,7 +131,7 @@ describe('ImagePolicy', () => {
     ['a maximum age without a lock', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], maxAgeDays: 30 }),
       `'maxAgeDays' (30) needs 'lockFile': the build times of images come from the lock`],
     ['a missing lock file', () => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['r.io'], lockFile: '/no/such/images.lock.json' }),
-      '/no/such/images.lock.json: cannot read the image lock (ENOENT)'],
+      'cannot read the image lock /no/such/images.lock.json: ENOENT'],
   ])('refuses %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });

@@ -1,5 +1,6 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Guard } from '../guard';
 import * as kplus from '../kplus';
 import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
@@ -110,10 +111,10 @@ export interface SecureNamespaceProps {
   readonly podSecurity?: PodSecurityLabels;
   /**
    * The Pod Security Admission policy version written to the enforce-, audit- and warn-version
-   * labels ("v1.<minor>" or "latest"), so a cluster upgrade
-   * does not change what is admitted. Give the Guard the same version to check at synth what
-   * the namespace admits.
-   * @default "v1.28"
+   * labels ("v1.<minor>" or "latest"), so a cluster upgrade does not change what is admitted. Left
+   * out, it is the version the namespace's Guard checks at, so that what is checked at synth is what
+   * the namespace admits ("latest" pinned as the newest version the engine knows).
+   * @default - the Guard's pssVersion, pinned; "v1.28" where no Guard guards the namespace
    * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
    */
   readonly pssVersion?: string;
@@ -178,7 +179,9 @@ export class SecureNamespace extends Construct {
     if (problem) throw new Error(problem);
     this.name = props.name;
     const level = props.podSecurity?.level ?? PssLevel.RESTRICTED;
-    const version = parsePssVersion(props.pssVersion ?? DEFAULT_PSS_VERSION, "'pssVersion'").label;
+    // Read at synth, so that a Guard attached after the namespace counts too.
+    const version = props.pssVersion !== undefined ? parsePssVersion(props.pssVersion, "'pssVersion'").label
+      : Lazy.any({ produce: () => `v1.${parsePssVersion(Guard.of(this)?.pssVersion ?? DEFAULT_PSS_VERSION).minor}` });
     const limits = props.limitRange ?? DEFAULT_LIMIT_RANGE;
     this.quota = props.quota ?? DEFAULT_QUOTA;
     this.checkLimits(limits);

@@ -100,6 +100,7 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
     ...OPERATOR_POD,
     mode: 'string',
     hostNetwork: 'boolean',
+    hostPID: 'boolean',
     shareProcessNamespace: 'boolean',
     priorityClassName: 'string',
     volumes: '[]V1Volume',

@@ -20,7 +20,7 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   CustomResourceDefinition: ['apiextensions.k8s.io/v1'],
   DaemonSet: ['apps/v1'],
   Deployment: ['apps/v1'],
-  DeviceClass: ['+resource.k8s.io/v1', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
+  DeviceClass: ['+resource.k8s.io/v1alpha3', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
   DeviceTaintRule: ['+resource.k8s.io/v1alpha3'],
   EndpointSlice: ['discovery.k8s.io/v1'],
   Endpoints: ['v1'],
@@ -35,8 +35,8 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   LeaseCandidate: ['+coordination.k8s.io/v1alpha2', '+coordination.k8s.io/v1beta1'],
   LimitRange: ['v1'],
   LocalSubjectAccessReview: ['authorization.k8s.io/v1'],
-  MutatingAdmissionPolicy: ['+admissionregistration.k8s.io/v1alpha1', '+admissionregistration.k8s.io/v1beta1'],
-  MutatingAdmissionPolicyBinding: ['+admissionregistration.k8s.io/v1alpha1', '+admissionregistration.k8s.io/v1beta1'],
+  MutatingAdmissionPolicy: ['+admissionregistration.k8s.io/v1alpha1'],
+  MutatingAdmissionPolicyBinding: ['+admissionregistration.k8s.io/v1alpha1'],
   MutatingWebhookConfiguration: ['admissionregistration.k8s.io/v1'],
   Namespace: ['v1'],
   NetworkPolicy: ['networking.k8s.io/v1'],
@@ -44,7 +44,6 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   PersistentVolume: ['v1'],
   PersistentVolumeClaim: ['v1'],
   Pod: ['v1'],
-  PodCertificateRequest: ['+certificates.k8s.io/v1alpha1'],
   PodDisruptionBudget: ['policy/v1'],
   PodSchedulingContext: ['resource.k8s.io/v1alpha2'],
   PodTemplate: ['v1'],
@@ -52,13 +51,13 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   PriorityLevelConfiguration: ['flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3', '+flowcontrol.apiserver.k8s.io/v1'],
   ReplicaSet: ['apps/v1'],
   ReplicationController: ['v1'],
-  ResourceClaim: ['resource.k8s.io/v1alpha2', '+resource.k8s.io/v1', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
+  ResourceClaim: ['resource.k8s.io/v1alpha2', '+resource.k8s.io/v1alpha3', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
   ResourceClaimParameters: ['+resource.k8s.io/v1alpha2'],
-  ResourceClaimTemplate: ['resource.k8s.io/v1alpha2', '+resource.k8s.io/v1', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
+  ResourceClaimTemplate: ['resource.k8s.io/v1alpha2', '+resource.k8s.io/v1alpha3', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
   ResourceClass: ['resource.k8s.io/v1alpha2'],
   ResourceClassParameters: ['+resource.k8s.io/v1alpha2'],
   ResourceQuota: ['v1'],
-  ResourceSlice: ['+resource.k8s.io/v1', '+resource.k8s.io/v1alpha2', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
+  ResourceSlice: ['+resource.k8s.io/v1alpha2', '+resource.k8s.io/v1alpha3', '+resource.k8s.io/v1beta1', '+resource.k8s.io/v1beta2'],
   Role: ['rbac.authorization.k8s.io/v1'],
   RoleBinding: ['rbac.authorization.k8s.io/v1'],
   RuntimeClass: ['node.k8s.io/v1'],
@@ -83,7 +82,7 @@ export const SERVED_KINDS: { [kind: string]: readonly string[] } = {
   ],
   ValidatingWebhookConfiguration: ['admissionregistration.k8s.io/v1'],
   VolumeAttachment: ['storage.k8s.io/v1'],
-  VolumeAttributesClass: ['+storage.k8s.io/v1', '+storage.k8s.io/v1alpha1', '+storage.k8s.io/v1beta1'],
+  VolumeAttributesClass: ['+storage.k8s.io/v1alpha1', '+storage.k8s.io/v1beta1'],
 };
 
 /** The client type of each built-in pod-bearing kind (served at the apiVersion pod-view.ts names). */
@@ -210,12 +209,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     volumeDevices: '[]V1VolumeDevice',
     volumeMounts: '[]V1VolumeMount',
     workingDir: 'string',
-    restartPolicyRules: '+[]V1ContainerRestartRule',
-  },
-  V1ContainerExtendedResourceRequest: {
-    containerName: '+string',
-    requestName: '+string',
-    resourceName: '+string',
   },
   V1ContainerPort: {
     containerPort: 'int32',
@@ -227,14 +220,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1ContainerResizePolicy: {
     resourceName: 'string',
     restartPolicy: 'string',
-  },
-  V1ContainerRestartRule: {
-    action: '+string',
-    exitCodes: '+V1ContainerRestartRuleOnExitCodes',
-  },
-  V1ContainerRestartRuleOnExitCodes: {
-    operator: '+string',
-    values: '+[]int32',
   },
   V1ContainerState: {
     running: 'V1ContainerStateRunning',
@@ -408,7 +393,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     fieldRef: 'V1ObjectFieldSelector',
     resourceFieldRef: 'V1ResourceFieldSelector',
     secretKeyRef: 'V1SecretKeySelector',
-    fileKeyRef: '+V1FileKeySelector',
   },
   V1EphemeralContainer: {
     args: '[]string',
@@ -436,7 +420,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     volumeDevices: '[]V1VolumeDevice',
     volumeMounts: '[]V1VolumeMount',
     workingDir: 'string',
-    restartPolicyRules: '+[]V1ContainerRestartRule',
   },
   V1EphemeralVolumeSource: {
     volumeClaimTemplate: 'V1PersistentVolumeClaimTemplate',
@@ -450,12 +433,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     readOnly: 'boolean',
     targetWWNs: '[]string',
     wwids: '[]string',
-  },
-  V1FileKeySelector: {
-    key: '+string',
-    optional: '+boolean',
-    path: '+string',
-    volumeName: '+string',
   },
   V1FlexVolumeSource: {
     driver: 'string',
@@ -753,14 +730,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     preferredDuringSchedulingIgnoredDuringExecution: '[]V1WeightedPodAffinityTerm',
     requiredDuringSchedulingIgnoredDuringExecution: '[]V1PodAffinityTerm',
   },
-  V1PodCertificateProjection: {
-    certificateChainPath: '+string',
-    credentialBundlePath: '+string',
-    keyPath: '+string',
-    keyType: '+string',
-    maxExpirationSeconds: '+int32',
-    signerName: '+string',
-  },
   V1PodCondition: {
     lastProbeTime: 'string',
     lastTransitionTime: 'string',
@@ -778,10 +747,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1PodDNSConfigOption: {
     name: 'string',
     value: 'string',
-  },
-  V1PodExtendedResourceClaimStatus: {
-    requestMappings: '+[]V1ContainerExtendedResourceRequest',
-    resourceClaimName: '+string',
   },
   V1PodFailurePolicy: {
     rules: '[]V1PodFailurePolicyRule',
@@ -877,7 +842,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     tolerations: '[]V1Toleration',
     topologySpreadConstraints: '[]V1TopologySpreadConstraint',
     volumes: '[]V1Volume',
-    hostnameOverride: '+string',
     resources: '+V1ResourceRequirements',
   },
   V1PodStatus: {
@@ -897,7 +861,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     resize: 'string',
     resourceClaimStatuses: '[]V1PodResourceClaimStatus',
     startTime: 'string',
-    extendedResourceClaimStatus: '+V1PodExtendedResourceClaimStatus',
     observedGeneration: '+int64',
   },
   V1PodTemplate: {
@@ -1270,7 +1233,6 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     secret: 'V1SecretProjection',
     serviceAccountToken: 'V1ServiceAccountTokenProjection',
     clusterTrustBundle: '+V1ClusterTrustBundleProjection',
-    podCertificate: '+V1PodCertificateProjection',
   },
   V1VsphereVirtualDiskVolumeSource: {
     fsType: 'string',

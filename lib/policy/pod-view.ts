@@ -691,7 +691,8 @@ const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
  * The pods an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds them:
  * the container "otc-container" from spec's image, imagePullPolicy, securityContext, resources, env,
  * envFrom, ports, volumeMounts and lifecycle; the pod's securityContext from podSecurityContext, its
- * ServiceAccount from serviceAccount, hostNetwork, shareProcessNamespace, volumes, nodeSelector,
+ * ServiceAccount from serviceAccount, hostNetwork, hostPID (behind the operator's feature gate operator.security.hostpid),
+ * shareProcessNamespace, volumes, nodeSelector,
  * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
  * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
  * injects only the container into other pods and ignores the pod fields, so only it is checked.
@@ -707,7 +708,7 @@ function collectorPods(manifest: any): PodView | undefined {
   if (spec.mode !== 'sidecar') {
     pod.containerList('container', spec.additionalContainers, 'spec.additionalContainers');
     pod.containerList('initContainer', spec.initContainers, 'spec.initContainers');
-    for (const field of ['hostNetwork', 'shareProcessNamespace', 'priorityClassName']) pod.field(field, spec[field], `spec.${field}`);
+    for (const field of ['hostNetwork', 'hostPID', 'shareProcessNamespace', 'priorityClassName']) pod.field(field, spec[field], `spec.${field}`);
     pod.volumes(spec.volumes, 'spec.volumes');
     pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
     pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');

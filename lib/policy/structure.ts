@@ -5,6 +5,7 @@
 // engine reports it as invalid rather than check what would never run. The field tables are
 // generated from the upstream schema (k8s-fields.ts), as is the table of the apiVersions each
 // built-in kind is served at.
+import { parseQuantity } from '../vocab/quantity';
 import { CUSTOM_FIELDS } from './custom-fields';
 import { K8S_FIELDS, POD_BEARING_TYPES, SERVED_KINDS } from './k8s-fields';
 import { customPodKindOf } from './pod-view';
@@ -109,8 +110,11 @@ interface Descriptor {
   /** For a scalar, the `typeof` of the values that fit it (a quantity's: "string" and "number"); '' for the rest. */
   readonly typeofA: string;
   readonly typeofB: string;
-  /** Whether a number must be a whole one in range (int32, int64, int-or-string): `fits` says. */
-  readonly whole: boolean;
+  /**
+   * Whether a value of the right `typeof` must be tested further (`fitsScalar`): a number must be a whole one in range
+   * (int32, int64, int-or-string), a quantity's string must parse as one (the API server's decoding refuses "512MB").
+   */
+  readonly checked: boolean;
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
@@ -127,15 +131,15 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', typeofA: '', typeofB: '', checked: false, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields: undefined, type };
+    d = { form: ANY, scalar: '', typeofA: '', typeofB: '', checked: false, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', whole: false, item: undefined, fields, type };
+    d = { form: OBJECT, scalar: '', typeofA: '', typeofB: '', checked: false, item: undefined, fields, type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
@@ -143,10 +147,11 @@ function descriptor(type: string): Descriptor {
   } else {
     const one = type === 'string' || type === 'number' || type === 'boolean';
     const whole = type === 'int32' || type === 'int64';
-    // A whole number's typeof is "number" too: isScalarOf tests the value of those (`whole`) further.
+    // A whole number's typeof is "number" too: isScalarOf tests the value of those (`checked`) further.
     const typeofA = one ? type : whole ? 'number' : 'string';
     const typeofB = one ? type : 'number';
-    d = { form: SCALAR, scalar: type, typeofA, typeofB, whole: whole || type === 'int-or-string', item: undefined, fields: undefined, type };
+    const checked = whole || type === 'int-or-string' || type === 'quantity';
+    d = { form: SCALAR, scalar: type, typeofA, typeofB, checked, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -217,11 +222,15 @@ function wanted(d: Descriptor): string {
   return WANTED[d.type] ?? (Object.prototype.hasOwnProperty.call(K8S_FIELDS, d.type) ? `an object (${typeName(d.type)})` : 'an object');
 }
 
-/** How to write `value` at `path` as `d` wants it: a number or boolean in quotes is a string to JSON, and a string wants them. */
+/**
+ * How to write `value` at `path` as `d` wants it: a number or boolean in quotes is a string to JSON, and a string wants them.
+ * A bare scalar is to be quoted as it was written, not as it was read: YAML reads `1.10` as 1.1, `0123` as 83 and `yes` as true.
+ */
 function rewrite(path: string, value: unknown, d: Descriptor): string {
   const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'int32' || d.scalar === 'int64' || d.scalar === 'boolean');
   const bare = (typeof value === 'number' || typeof value === 'boolean') && d.scalar === 'string';
-  return `Write ${path} as ${wanted(d)}${quoted ? ', without quotes' : bare ? `, in quotes ("${String(value)}")` : ''}.`;
+  const how = quoted ? ', without quotes' : bare ? `, in quotes as written (unquoted, it is read as the ${typeof value} ${String(value)})` : '';
+  return `Write ${path} as ${wanted(d)}${how}.`;
 }
 
 /**
@@ -265,7 +274,7 @@ function fits(value: unknown, d: Descriptor): boolean {
 /** Whether `value` is a scalar that fits `d` (false for any other descriptor). */
 function isScalarOf(value: unknown, d: Descriptor): boolean {
   const type = typeof value;
-  return (type === d.typeofA || type === d.typeofB) && (type !== 'number' || !d.whole || fitsScalar(value, d.scalar));
+  return (type === d.typeofA || type === d.typeofB) && (!d.checked || fitsScalar(value, d.scalar));
 }
 
 function fitsScalar(value: unknown, scalar: string): boolean {
@@ -276,7 +285,8 @@ function fitsScalar(value: unknown, scalar: string): boolean {
     case 'int32': return isInt32(value);
     case 'int64': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
     case 'int-or-string': return typeof value === 'string' || isInt32(value);
-    default: return typeof value === 'string' || typeof value === 'number'; // quantity
+    // A quantity: a string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
+    default: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
   }
 }
 

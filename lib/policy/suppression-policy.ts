@@ -3,7 +3,7 @@
 // decides, with this policy, whose suppressions are honoured. A refused suppression leaves
 // the finding as it is and is listed as refused in every report.
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { readSettingsFile } from '../vocab/bounded-read';
+import { ioFailure, readSettingsFile } from '../vocab/bounded-read';
 import { brand, hasBrand } from '../vocab/brand';
 import { ALL_CHECKS } from './checks';
 import { ObjectRef } from './model';
@@ -71,8 +71,7 @@ export class SuppressionPolicy {
     try {
       data = load(readSettingsFile(file), { schema: CORE_SCHEMA, filename: file });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new Error(`cannot read the suppression policy ${file}: ${code ?? (e as Error).message}`);
+      throw new Error(`cannot read the suppression policy ${file}: ${ioFailure(e)}`);
     }
     if (!data || typeof data !== 'object' || Array.isArray(data) || !Array.isArray(data.allow) || Object.keys(data).some(k => k !== 'allow')) {
       throw new Error(`suppression policy ${file}: must be a map with only "allow": ${FILE_FORMAT}`);

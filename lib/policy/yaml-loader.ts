@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readBoundedFd, TooLargeError } from '../vocab/bounded-read';
+import { ioFailure, readBoundedFd } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
 import { entry } from './yaml/locate';
@@ -41,10 +41,6 @@ function specialKind(stat: fs.Stats): string | undefined {
   return stat.isFile() || stat.isDirectory() ? undefined : 'not a regular file';
 }
 
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-}
-
 /**
  * Expands files and directories (recursively) into the manifest files they hold, sorted; `-`
  * (stdin) stays as it is. A path named on its own is read if it is a regular file or a pipe
@@ -64,7 +60,7 @@ export function manifestFiles(inputs: string[], warn: LoadWarning = () => undefi
     try {
       stat = fs.statSync(input);
     } catch (e) {
-      throw new UnreadableInputError(`cannot read ${input}: ${errorCode(e)}`);
+      throw new UnreadableInputError(`cannot read ${input}: ${ioFailure(e)}`);
     }
     if (stat.isDirectory()) {
       const before = files.length;
@@ -83,7 +79,7 @@ function realpath(file: string): string {
   try {
     return fs.realpathSync(file);
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${file}: ${errorCode(e)}`);
+    throw new UnreadableInputError(`cannot read ${file}: ${ioFailure(e)}`);
   }
 }
 
@@ -93,7 +89,7 @@ function walk(dir: string, out: string[], ancestors: string[], warn: LoadWarning
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${dir}: ${errorCode(e)}`);
+    throw new UnreadableInputError(`cannot read ${dir}: ${ioFailure(e)}`);
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
@@ -101,7 +97,7 @@ function walk(dir: string, out: string[], ancestors: string[], warn: LoadWarning
     try {
       stat = entry.isSymbolicLink() ? fs.statSync(full) : fs.lstatSync(full);
     } catch (e) {
-      if (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) || entry.isSymbolicLink()) warn(`skipped ${full}: ${errorCode(e)}`);
+      if (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) || entry.isSymbolicLink()) warn(`skipped ${full}: ${ioFailure(e)}`);
       continue;
     }
     if (stat.isDirectory()) {
@@ -121,13 +117,13 @@ function walk(dir: string, out: string[], ancestors: string[], warn: LoadWarning
 
 /** Reads a file (or stdin, or a pipe) into memory, refusing more than MAX_INPUT_BYTES. */
 function readInput(file: string): Buffer {
-  const name = file === STDIN ? 'stdin' : file;
+  const name = file === STDIN ? STDIN_NAME : file;
   let fd: number | undefined;
   try {
     fd = file === STDIN ? 0 : fs.openSync(file, 'r');
     return readBoundedFd(fd, MAX_INPUT_BYTES);
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${name}: ${e instanceof TooLargeError ? e.message : errorCode(e)}`);
+    throw new UnreadableInputError(`cannot read ${name}: ${ioFailure(e)}`);
   } finally {
     if (fd !== undefined && fd !== 0) fs.closeSync(fd);
   }
@@ -225,7 +221,8 @@ function itemNodes(root: YamlNode): YamlNode[] {
 /**
  * Whether kubectl reads `manifest` as a list of objects: any object with a kind and an `items`
  * sequence, whatever the kind (apimachinery's unstructured decoding makes every such object a list,
- * and `kubectl apply` applies its items, never the object itself).
+ * and `kubectl apply` applies its items, never the object itself). `items: null` is no list here: kubectl reads it either
+ * as a list of nothing or as the object with an unknown field, which the API server refuses, so the engine refuses it.
  */
 function isListRead(manifest: any): manifest is { kind: string; apiVersion?: unknown; items: unknown[] } {
   return manifest !== null && typeof manifest === 'object' && !Array.isArray(manifest) && typeof manifest.kind === 'string'

@@ -6,7 +6,7 @@
 // all stay as they were.
 import * as fs from 'fs';
 import * as path from 'path';
-import { readSettingsFile } from '../vocab/bounded-read';
+import { ioFailure, readSettingsFile } from '../vocab/bounded-read';
 import { ImageLock, lockEntryProblem, lockKey } from '../vocab/image-lock';
 import { RegistryClientOptions, resolveTag, ResolvedTag } from './registry-client';
 
@@ -155,7 +155,7 @@ function lockTarget(lockFile: string, mayCreate: boolean): LockTarget {
     const dangling = code === 'ENOENT' && isSymlink(lockFile);
     if (code === 'ENOENT' && mayCreate && !dangling) return { path: path.resolve(lockFile), exists: false };
     const hint = code === 'ENOENT' && !dangling ? '; create it with cdk8s-secure images add IMAGE... (or images refresh --add-missing)' : '';
-    throw new LockInputError(`cannot read ${lockFile}: ${code ?? (e as Error).message}${dangling ? ' (a symlink to nothing)' : ''}${hint}`);
+    throw new LockInputError(`cannot read ${lockFile}: ${ioFailure(e)}${dangling ? ' (a symlink to nothing)' : ''}${hint}`);
   }
 }
 
@@ -163,7 +163,7 @@ function readLock(file: string, lockFile: string): string {
   try {
     return readSettingsFile(file);
   } catch (e) {
-    throw new LockInputError(`cannot read ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new LockInputError(`cannot read ${lockFile}: ${ioFailure(e)}`);
   }
 }
 
@@ -201,6 +201,6 @@ function writeInPlace(target: LockTarget, before: string | undefined, text: stri
     fs.renameSync(temporary, target.path);
   } catch (e) {
     fs.rmSync(temporary, { force: true });
-    throw new LockInputError(`cannot write ${lockFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new LockInputError(`cannot write ${lockFile}: ${ioFailure(e)}`);
   }
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readSettingsFile } from '../vocab/bounded-read';
+import { ioFailure, readSettingsFile } from '../vocab/bounded-read';
 import { isObject } from '../vocab/json';
 
 /** A user name and password (or token) for one registry, and where they came from. */
@@ -51,7 +51,7 @@ export function credentialLookup(file?: string, env: NodeJS.ProcessEnv = process
   try {
     text = readSettingsFile(chosen);
   } catch (e) {
-    throw new RegistryAuthError(`cannot read the registry auth file ${chosen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new RegistryAuthError(`cannot read the registry auth file ${chosen}: ${ioFailure(e)}`);
   }
   let config: any;
   try {

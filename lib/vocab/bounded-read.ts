@@ -8,7 +8,7 @@ import * as fs from 'fs';
 const MAX_SETTINGS_BYTES = 64 * 1024 * 1024;
 
 /** A read refused because the input holds more than its limit (no `code`: the message says it all). */
-export class TooLargeError extends Error {
+class TooLargeError extends Error {
   constructor(limit: number) {
     super(`it holds more than ${limit / 1024 / 1024} MiB`);
     this.name = 'TooLargeError';
@@ -35,6 +35,14 @@ export function readBoundedFd(fd: number, limit: number): Buffer {
     chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+/**
+ * Why a read or a write failed, for a message: the file system's code (ENOENT, EACCES, EISDIR) or,
+ * for a read refused for its size, what TooLargeError says.
+ */
+export function ioFailure(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 /**

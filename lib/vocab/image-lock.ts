@@ -1,7 +1,7 @@
 // The image lock: which digest each image tag resolved to, and when that image was built.
 // Committed by the user and rewritten by CI when images are rebuilt. Pure (no cdk8s): the
 // engine reads it too.
-import { readSettingsFile } from './bounded-read';
+import { ioFailure, readSettingsFile } from './bounded-read';
 import { parseImageReference } from './image-reference';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -92,7 +92,7 @@ export class ImageLock {
     try {
       text = readSettingsFile(file);
     } catch (e) {
-      throw new Error(`${file}: cannot read the image lock (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Error(`cannot read the image lock ${file}: ${ioFailure(e)}`);
     }
     return ImageLock.fromJson(text, file, now);
   }

@@ -131,7 +131,11 @@ export function envNameProblem(prop: string, name: string): string | undefined {
   return `'${prop}' has a variable named ${shown(name)}; a name is letters, digits, "_", "-" and ".", and does not start with a digit`;
 }
 
-/** A CronJob time zone as Kubernetes 1.28 takes it: an IANA name (what Go's time.LoadLocation loads), never "Local". */
+/**
+ * A CronJob time zone as Kubernetes 1.28 takes it: an IANA name as Go's time.LoadLocation loads it, never "Local".
+ * LoadLocation reads the time zone database by name, so a name's case counts ("utc" and "america/new_york" are refused),
+ * which Node's Intl ignores: every part of a name starts with a capital letter, and a name Intl spells otherwise is refused.
+ */
 export function timeZoneProblem(prop: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const fix = `must be an IANA time zone such as "Europe/Berlin" or "Etc/UTC"`;
@@ -139,10 +143,17 @@ export function timeZoneProblem(prop: string, value: unknown): string | undefine
     || value.split('/').some(part => part === '.' || part === '..' || part.startsWith('-') || !/^[A-Za-z.\-_0-9+]{1,14}$/.test(part))) {
     return `'${prop}' (${shown(value)}) ${fix}`;
   }
+  let known: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return undefined;
+    known = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return `'${prop}' (${shown(value)}) is not a time zone Node knows; it ${fix}`;
   }
+  // Intl gives the database's spelling of the name, or the zone an alias names (US/Pacific is America/Los_Angeles).
+  const byName = 'Kubernetes reads the time zone database by name, case and all';
+  if (known !== value && known.toLowerCase() === value.toLowerCase()) return `'${prop}' (${shown(value)}) is spelt "${known}": ${byName}`;
+  if (value.split('/').some(part => !/^[A-Z]/.test(part))) {
+    return `'${prop}' (${shown(value)}) is not spelt as the database spells its names, each part with a capital ("Etc/UTC", "US/Pacific"): ${byName}`;
+  }
+  return undefined;
 }

@@ -401,13 +401,20 @@ describe('YAML as Kubernetes reads it', () => {
 });
 
 describe('Kubernetes semantics, not raw fields', () => {
-  test('a resource amount of 0 bounds nothing, and one that is not a quantity is named', () => {
+  test('a resource amount of 0 bounds nothing, and one that is not a quantity is named (the API server refuses it)', () => {
     const pod = {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
       spec: { containers: [{ name: 'app', image: 'x:1', 
         resources: { requests: { cpu: '0', memory: '128Mi' }, limits: { cpu: 0, memory: 'lots' } } }] },
     };
-    const messages = new PolicyEngine().evaluate([pod]).findings.filter(f => /^(cpu|memory)-/.test(f.ruleId)).map(f => f.message);
+    // Kubernetes' decoding refuses a quantity that does not parse: the object is invalid, and only without strict structure do
+    // the resource rules read it.
+    expect(new PolicyEngine().evaluate([pod]).findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message)).toEqual([
+      '(input) document 0: spec.containers[0].resources.limits["memory"] is a string ("lots"); Kubernetes wants a quantity (e.g. "500m", '
+        + '"256Mi") there',
+    ]);
+    const loose = new PolicyEngine({ strictStructure: false });
+    const messages = loose.evaluate([pod]).findings.filter(f => /^(cpu|memory)-/.test(f.ruleId)).map(f => f.message);
     expect(messages).toEqual([
       'container "app" sets resources.requests.cpu to 0, which Kubernetes takes as a request of nothing; set an amount above 0',
       'container "app" sets resources.limits.cpu to 0, which Kubernetes takes as no limit; set an amount above 0',
@@ -547,7 +554,7 @@ describe('strict structure, as the API server\'s strict field validation', () =>
   test('each says what to write: the field an unknown one misspells, a value\'s type and whether it wants quotes', () => {
     const report = new PolicyEngine().evaluateDocuments(parseManifests(text, 'd.yaml'));
     expect(report.findings.map(f => [f.path, findingLine(f), f.remediation])).toEqual([
-      ['metadata.labels["version"]', 3, 'Write metadata.labels["version"] as a string, in quotes ("1").'],
+      ['metadata.labels["version"]', 3, 'Write metadata.labels["version"] as a string, in quotes as written (unquoted, it is read as the number 1).'],
       ['spec.template.spec.hostNetwork', 9, 'Write spec.template.spec.hostNetwork as a boolean (true or false), without quotes.'],
       ['spec.template.spec.containers[0].securityContext.privilegd', 13, 'Rename the field to privileged (or remove it).'],
       ['spec.template.spec.containers[0].securityContext.runAsUser', 13,

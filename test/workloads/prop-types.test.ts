@@ -78,6 +78,12 @@ test.each<[Klass, object, string]>([
     `'timeZone' ("Mars/Olympus") is not a time zone Node knows; it must be an IANA time zone such as "Europe/Berlin" or "Etc/UTC"`],
   ['SecureCronJob', { timeZone: 'Local' }, `'timeZone' ("Local") must be an IANA time zone such as "Europe/Berlin" or "Etc/UTC"`],
   ['SecureCronJob', { timeZone: '' }, `'timeZone' ("") must be an IANA time zone such as "Europe/Berlin" or "Etc/UTC"`],
+  // Go's time.LoadLocation reads the database by name, case and all; Node's Intl ignores case.
+  ['SecureCronJob', { timeZone: 'america/new_york' },
+    `'timeZone' ("america/new_york") is spelt "America/New_York": Kubernetes reads the time zone database by name, case and all`],
+  ['SecureCronJob', { timeZone: 'utc' }, `'timeZone' ("utc") is spelt "UTC": Kubernetes reads the time zone database by name, case and all`],
+  ['SecureCronJob', { timeZone: 'us/pacific' }, `'timeZone' ("us/pacific") is not spelt as the database spells its names, each part with a `
+    + `capital ("Etc/UTC", "US/Pacific"): Kubernetes reads the time zone database by name, case and all`],
   ['SecureCronJob', { timeZone: '../etc/passwd' }, `'timeZone' ("../etc/passwd") must be an IANA time zone such as "Europe/Berlin" or "Etc/UTC"`],
   // Names, as the API server takes them of each kind.
   ['SecureDeployment', { metadata: { name: 'a\nb: c' } },
@@ -216,6 +222,8 @@ test('every valid value of each type still works', () => {
     ['SecureCronJob', { timeZone: 'UTC' }],
     ['SecureCronJob', { timeZone: 'America/Argentina/Buenos_Aires' }],
     ['SecureCronJob', { timeZone: 'US/Eastern' }],
+    ['SecureCronJob', { timeZone: 'Asia/Kolkata' }],
+    ['SecureCronJob', { timeZone: 'Etc/GMT+5' }],
   ];
   for (const [klass, props, container] of valid) expect(build(klass, props, container)).toBe('nothing thrown');
 });
