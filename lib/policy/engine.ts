@@ -430,7 +430,7 @@ export class PolicyEngine {
         suppressionRefused: suppression?.refused,
       });
     }
-    violations.length = 0;
+    empty(violations);
     return allSuppressed ? SUPPRESSED : NON_COMPLIANT;
   }
 }
@@ -440,7 +440,7 @@ export class PolicyEngine {
  * other rule and object keep their own verdicts. Empties `violations` and returns the status code.
  */
 function defect(rule: ReportRule, doc: ManifestDocument, object: ObjectRef, e: unknown, violations: Violation[], findings: Finding[]): number {
-  violations.length = 0;
+  empty(violations);
   findings.push({
     ruleId: rule.id, severity: Severity.ERROR, object, path: '', suppressed: false,
     message: `${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
@@ -448,6 +448,14 @@ function defect(rule: ReportRule, doc: ManifestDocument, object: ObjectRef, e: u
     remediation: rule.remediation,
   });
   return NON_COMPLIANT;
+}
+
+/**
+ * Empties `violations`, keeping its storage: cut to length 0, an array lets go of it, and the next rule that reports
+ * allocates it again (once for every object with findings).
+ */
+function empty(violations: Violation[]): void {
+  while (violations.length > 0) violations.pop();
 }
 
 /** What the rules share in one evaluation: the index of its objects, and a context per set of image settings. */

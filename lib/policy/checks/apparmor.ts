@@ -31,10 +31,12 @@ export class AppArmorCheck extends PssCheck {
 }
 
 function evaluate(pod: PodView, out: Violation[]): void {
-  inspect(pod.securityContext.appArmorProfile, `${pod.specPath}.securityContext.appArmorProfile.type`, 'pod', undefined, out);
+  const podProfile = pod.securityContext.appArmorProfile;
+  if (refused(podProfile)) out.push(finding(podProfile, `${pod.specPath}.securityContext.appArmorProfile.type`, 'pod', undefined));
   for (let k = 0; k < pod.containers.length; k++) {
     const c = pod.containers[k];
-    inspect(c.securityContext.appArmorProfile, `${c.path}.securityContext.appArmorProfile.type`, c.label, c.name, out);
+    const profile = c.securityContext.appArmorProfile;
+    if (refused(profile)) out.push(finding(profile, `${c.path}.securityContext.appArmorProfile.type`, c.label, c.name));
   }
   const annotations = pod.metadata.annotations;
   if (!annotations || typeof annotations !== 'object') return;
@@ -52,16 +54,19 @@ function evaluate(pod: PodView, out: Violation[]): void {
 }
 
 /**
- * Checks an appArmorProfile (a pointer: null is unset). Its type is a plain string, so a profile without one (or with
- * type null) has the type "", which PSA refuses as it refuses any type but RuntimeDefault and Localhost.
+ * Whether an appArmorProfile (a pointer: null is unset) is refused. Its type is a plain string, so a profile without one (or
+ * with type null) has the type "", which PSA refuses as it refuses any type but RuntimeDefault and Localhost.
  */
-function inspect(profile: any, path: string, who: string, container: string | undefined, out: Violation[]): void {
-  if (isNil(profile)) return;
-  if (ALLOWED_TYPES.has(goString(profile.type))) return;
-  out.push({
+function refused(profile: any): boolean {
+  return !isNil(profile) && !ALLOWED_TYPES.has(goString(profile.type));
+}
+
+/** The violation of a refused appArmorProfile at `path`, of the pod or container `who`. */
+function finding(profile: any, path: string, who: string, container: string | undefined): Violation {
+  return {
     container, path,
     message: isNil(profile.type)
       ? `${who} must not set securityContext.appArmorProfile without a type; use RuntimeDefault or Localhost`
       : `${who} must not set securityContext.appArmorProfile.type=${profile.type}; use RuntimeDefault or Localhost`,
-  });
+  };
 }

@@ -47,6 +47,14 @@ function boundHostPath(
   return undefined;
 }
 
+/**
+ * The hostPath PersistentVolume the claim called `claim` binds (a function of its own: a closure in `evaluatePod`'s loop
+ * would make every pass of it allocate, claim or not).
+ */
+function claimedHostPath(ctx: CheckContext, namespace: string | undefined, claim: string): HostPathVolume | undefined {
+  return boundHostPath(ctx, namespace, name => name === claim, claim);
+}
+
 export class HostPathPersistentVolumeCheck extends Check {
   public readonly info = {
     id: 'host-path-persistent-volume',
@@ -64,7 +72,7 @@ export class HostPathPersistentVolumeCheck extends Check {
     for (let i = 0; Array.isArray(volumes) && i < volumes.length; i++) {
       const claim = volumes[i]?.persistentVolumeClaim?.claimName;
       if (typeof claim !== 'string') continue;
-      const pv = boundHostPath(ctx, namespace, name => name === claim, claim);
+      const pv = claimedHostPath(ctx, namespace, claim);
       if (pv) {
         out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${volumes[i].name}" claims `
             + `"${claim}", bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });

@@ -28,13 +28,21 @@ export class SensitivityConflictCheck extends Check {
     }
     const usage = ctx.index.poolSensitivities().get(pool);
     if (usage && usage.size > 1) {
-      const others = [...usage.entries()]
-        .filter(([level]) => level !== (sensitivity ?? '(none)'))
-        .map(([level, objects]) => `${objects.filter(o => o !== manifest).map(describe).join(', ')} (${level})`);
-      out.push({ path: labelPathOf(pod), message: `node pool "${pool}" also runs ${others.join('; ')}, `
+      out.push({ path: labelPathOf(pod), message: `node pool "${pool}" also runs ${others(usage, sensitivity, manifest)}, `
         + `while this pod is "${sensitivity ?? '(none)'}"; workloads of different sensitivity must not share a pool` });
     }
   }
+}
+
+/**
+ * The objects of the other sensitivities on a pool, by sensitivity (a function of its own: its closures would make every
+ * call of `evaluatePod` allocate).
+ */
+function others(usage: Map<string, any[]>, sensitivity: string | undefined, manifest: any): string {
+  return [...usage.entries()]
+    .filter(([level]) => level !== (sensitivity ?? '(none)'))
+    .map(([level, objects]) => `${objects.filter(o => o !== manifest).map(describe).join(', ')} (${level})`)
+    .join('; ');
 }
 
 function labelPathOf(pod: PodView): string {

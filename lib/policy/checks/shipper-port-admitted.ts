@@ -8,7 +8,7 @@
 // ingress rule admits the probed port (a rule without ports admits every port).
 import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, CheckContext, Violation } from '../check';
-import { PodView } from '../pod-view';
+import { ContainerView, PodView } from '../pod-view';
 import { networkModelOf } from './egress-reachable';
 
 export class ShipperPortAdmittedCheck extends Check {
@@ -25,7 +25,7 @@ export class ShipperPortAdmittedCheck extends Check {
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
     const name = pod.metadata.annotations?.[LOG_SHIPPER_ANNOTATION];
     if (typeof name !== 'string') return;
-    const shipper = pod.containers.find(c => c.name === name && c.type !== 'ephemeralContainer');
+    const shipper = containerNamed(pod, name);
     if (!shipper) return;
     // Port number to the probe it serves.
     const ports = new Map<number, string>();
@@ -48,4 +48,13 @@ export class ShipperPortAdmittedCheck extends Check {
       out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }
   }
+}
+
+/** The regular or init container called `name` (a loop: `find` with a closure of `name` made every pod's check allocate its scope). */
+function containerNamed(pod: PodView, name: string): ContainerView | undefined {
+  for (let k = 0; k < pod.containers.length; k++) {
+    const c = pod.containers[k];
+    if (c.name === name && c.type !== 'ephemeralContainer') return c;
+  }
+  return undefined;
 }

@@ -108,7 +108,9 @@ export class Report {
     this.statuses = statuses instanceof Uint8Array ? statuses : Uint8Array.from(statuses);
     this.findings = findings;
     let errors = 0, warnings = 0, infos = 0, suppressed = 0;
-    for (const f of findings) {
+    // Indexed: a for...of allocates an iterator result per finding in a constructor run once per report (never optimised).
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i];
       if (f.suppressed) suppressed++;
       else if (f.severity === Severity.ERROR) errors++;
       else if (f.severity === Severity.WARNING) warnings++;
