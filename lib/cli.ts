@@ -222,7 +222,7 @@ function add(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
-  const timeout = Number(args.value('timeout'));
+  const timeout = /^\d+(\.\d+)?$/.test(args.value('timeout')!) ? Number(args.value('timeout')) : NaN;
   if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
@@ -238,7 +238,8 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
+    insecureRegistries: args.values('insecure-registry').map(host => registryHost(host, args)),
+    tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -263,6 +264,20 @@ function realmHost(value: string, args: ParsedArgs): string {
     throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
   }
   return url.hostname;
+}
+
+/** A registry as image references name it: a host name or an IP address (IPv6 in brackets), with an optional port. */
+const REGISTRY_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:\d{1,5})?$/;
+
+/**
+ * The registry `--insecure-registry` names. Anything but a REGISTRY_HOST (a URL, a path) would match no image and
+ * leave the flag silently without effect.
+ */
+function registryHost(value: string, args: ParsedArgs): string {
+  if (!REGISTRY_HOST.test(value)) {
+    throw args.fail(`--insecure-registry "${value}" must be a registry as images name it, a host with an optional port, e.g. localhost:5000`);
+  }
+  return value;
 }
 
 /** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */
