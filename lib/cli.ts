@@ -1,13 +1,12 @@
 // Front door 3: `cdk8s-secure check FILE|DIR|-...` for any Kubernetes YAML (Helm output too). The commands are
 // declarations; cli-args.ts decides the argument conventions for all of them.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
   podViewOf, PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, STDIN_NAME, VERSION,
 } from './policy';
+import { writeReportFile } from './report-dir';
 import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
@@ -175,30 +174,10 @@ function refuseOverwritingAnInput(output: string, files: string[], args: ParsedA
   if (input !== undefined) throw args.fail(`--output ${output} is the input ${input}; write the report to another file`);
 }
 
-/**
- * Writes `output` as a new file: into a file of its own beside it, renamed over it once complete. So a hard link's
- * other names and a symbolic link's target keep what they hold (the link itself is replaced by the report), and a
- * failed write leaves what was there. What is not a file (a pipe, /dev/stdout) is written to as it is.
- */
+/** Writes the report to `output` as a new file, renamed over it once complete (report-dir.ts), naming it when that fails. */
 function writeReplacing(output: string, write: (file: string) => void): void {
-  let existing: fs.Stats | undefined;
   try {
-    existing = fs.statSync(output);
-  } catch {
-    existing = undefined;
-  }
-  try {
-    if (existing && !existing.isFile()) return write(output);
-    const temporary = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
-    // Made new (O_EXCL), never a file or a link that is there already.
-    fs.closeSync(fs.openSync(temporary, 'wx', existing ? existing.mode & 0o777 : 0o666));
-    try {
-      write(temporary);
-      fs.renameSync(temporary, output);
-    } catch (e) {
-      fs.rmSync(temporary, { force: true });
-      throw e;
-    }
+    writeReportFile(output, write, true);
   } catch (e) {
     throw new Error(`cannot write ${output}: ${ioFailure(e)}`);
   }
