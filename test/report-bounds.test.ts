@@ -159,3 +159,30 @@ describe('the connectivity section stays within its limits', () => {
       + '1011/TCP, 1012/TCP, 1013/TCP, 1014/TCP, 1015/TCP and 4 more | any port |');
   });
 });
+
+test('a name quoted by every finding is cut in every report, which grows with the findings, not with the name times the findings', () => {
+  const report = new PolicyEngine().evaluate(worstCase.findings(100_000, 50));
+  const cut = `${'a'.repeat(1024)}…[100,000 characters]`;
+  expect(report.findings.length).toBeGreaterThan(500);
+  for (const format of Object.values(ReportFormat)) {
+    const text = report.render(format);
+    expect([format, text.length < report.findings.length * 3000]).toEqual([format, true]);
+    expect([format, text.includes('a'.repeat(1025))]).toEqual([format, false]);
+  }
+  const json = JSON.parse(report.render(ReportFormat.JSON));
+  expect(new Set(json.findings.map((f: { object: { name: string } }) => f.object.name))).toEqual(new Set([cut]));
+  expect(json.objects[0].object.name).toBe(cut);
+  const sarif = JSON.parse(report.render(ReportFormat.SARIF));
+  expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^Pod\/ns\/a{1024}…\[100,000 characters\]/);
+});
+
+test('SARIF of names holding controls, bidirectional overrides, separators and lone surrogates is JSON that quotes them escaped', () => {
+  const report = new PolicyEngine().evaluate(hostileObjects());
+  const text = report.render(ReportFormat.SARIF);
+  const sarif = JSON.parse(text);
+  expect(text.trimEnd()).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+  const messages = sarif.runs[0].results.map((r: any) => [r.message.text, r.locations[0].logicalLocations[0].fullyQualifiedName,
+    r.partialFingerprints['cdk8sSecure/v1']]).flat().join(' ');
+  expect(messages).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+  expect(messages).toContain('\\u202eq\\u2028r\\u2029s\\u200b \\ud800');
+});

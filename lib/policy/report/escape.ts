@@ -1,3 +1,5 @@
+import type { Finding, ObjectRef } from '../model';
+
 // Reports quote what manifests say (names, reasons, image references), and manifests come
 // from parties the reader does not control. A terminal obeys escape sequences and carriage
 // returns, a reader's eye skips zero-width characters and follows bidirectional overrides,
@@ -33,3 +35,33 @@ export function shorten(text: string, max: number): string {
 
 /** The characters of a text from a manifest (a name, a path, a message) a report quotes, beyond which it is cut (`shorten`). */
 export const MAX_QUOTED_CHARS = 1024;
+
+/** `value` with each string member longer than MAX_QUOTED_CHARS shortened, in a copy; `value` itself where none is. */
+function withShortMembers<T extends object>(value: T, except?: string): T {
+  let copy: { [key: string]: unknown } | undefined;
+  // Asked for every finding of every report: no array of entries is made for it.
+  for (const key in value) {
+    const member: unknown = value[key];
+    if (typeof member === 'string' && member.length > MAX_QUOTED_CHARS && key !== except && Object.prototype.hasOwnProperty.call(value, key)) {
+      copy ??= { ...value } as { [key: string]: unknown };
+      copy[key] = shorten(member, MAX_QUOTED_CHARS);
+    }
+  }
+  return (copy ?? value) as T;
+}
+
+/** The object reference with its names (kind, name, namespace, construct path) cut past MAX_QUOTED_CHARS; its file is the system's. */
+export function boundedRef(o: ObjectRef): ObjectRef {
+  return withShortMembers(o, 'file');
+}
+
+/**
+ * The finding with its texts (message, path, container, reasons) and its object's names cut past MAX_QUOTED_CHARS; the finding
+ * itself where none is longer. Every report quotes them for each finding, and an object has as many findings as it has
+ * containers times rules: a long name would be written that many times.
+ */
+export function boundedFinding(f: Finding): Finding {
+  const object = boundedRef(f.object);
+  const finding = withShortMembers(f);
+  return object === f.object ? finding : { ...finding, object };
+}
