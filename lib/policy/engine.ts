@@ -110,8 +110,9 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
    */
   readonly suppressionPolicy?: SuppressionPolicy;
   /**
-   * Whether built-in pod-bearing objects must fit the Kubernetes schema (no unknown field, no
-   * value of the wrong type) to be checked, as the API server's strict field validation requires,
+   * Whether built-in objects must fit the Kubernetes schema of their apiVersion (no unknown field,
+   * no value of the wrong type) to be checked, and to count as context for other objects' rules,
+   * as the API server's strict field validation requires,
    * and the custom resources whose pods the engine reads (an Argo Rollout, a Knative Service, ...)
    * must have the value types their projects give the parts it reads pods from.
    * Off only to look at what a newer PSS version reads in fields the schema tables do not know.
@@ -247,11 +248,11 @@ export class PolicyEngine {
     const manifests = documents.map(d => d.manifest);
     const views = manifests.map(m => viewOf(m));
     // What Kubernetes would refuse is not in the cluster: no rule reads it, as the object itself or as another's context (an
-    // invalid NetworkPolicy isolates nothing, an invalid ServiceAccount disables no token).
-    const problems = documents.map((d, i) => this.problemsOf(d, views[i]));
-    const checked = problems.some(p => p.length > 0) ? manifests.map((m, i) => (problems[i].length > 0 ? undefined : m)) : manifests;
-    const checkedViews = checked === manifests ? views : views.map((v, i) => (problems[i].length > 0 ? undefined : v));
-    const evaluation = new Evaluation(new ObjectIndex(checked, checkedViews), this.pss);
+    // invalid NetworkPolicy isolates nothing, an invalid ServiceAccount disables no token). Each document's problems are worked
+    // out once, when the loop below evaluates it or when the index first needs the object as context, whichever is first.
+    const problems = new Array<StructureProblem[] | undefined>(documents.length);
+    const problemsAt = (i: number) => problems[i] ??= this.problemsOf(documents[i], views[i]);
+    const evaluation = new Evaluation(new ObjectIndex(manifests, views, i => problemsAt(i).length === 0), this.pss);
     const prepared = this.prepared;
     const width = prepared.length;
     const objects = new Array<ObjectRef>(documents.length);
@@ -269,7 +270,7 @@ export class PolicyEngine {
     for (let d = 0; d < documents.length; d++) {
       const ref = objects[d] = objectRefOf(documents[d]);
       const found = findings.length;
-      const guarantee = this.evaluateOne(documents[d], views[d], problems[d], ref, evaluation, statuses, d * width, violations, findings);
+      const guarantee = this.evaluateOne(documents[d], views[d], problemsAt(d), ref, evaluation, statuses, d * width, violations, findings);
       if (guarantee && !counted.has(guarantee)) {
         counted.add(guarantee);
         for (const i of guarantee.raised) guaranteed[i] = 1;
@@ -284,7 +285,9 @@ export class PolicyEngine {
     // Where every rule is a column (a pack of them all), the statuses are the report's as they are.
     const reported = columns.length === width ? statuses : only(columns, statuses, width);
     const rules = columns.map(i => prepared[i].rule);
-    return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(checked);
+    // The report's connectivity reads only what Kubernetes would accept, too.
+    const accepted = problems.some(p => p!.length > 0) ? manifests.map((m, i) => (problems[i]!.length > 0 ? undefined : m)) : manifests;
+    return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(accepted);
   }
 
   /**

@@ -48,6 +48,16 @@ describe('an object the API server refuses is no context for the rules', () => {
     expect(findingsOf([POD, core], 'invalid-manifest').map(([d]) => d)).toEqual([1]);
   });
 
+  test('a pod-bearing object the API server refuses adds no sensitivity to its node pool', () => {
+    const pod = (name: string, sensitivity: string, extra: object = {}) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { 'cdk8s-secure.io/sensitivity': sensitivity } },
+      spec: { nodeSelector: { 'cdk8s-secure.io/node-pool': 'apps' }, containers: [{ name: 'c', image: 'registry.example.com/c:1.0.0' }], ...extra },
+    });
+    const conflicts = (docs: any[]) => findingsOf(docs, 'sensitivity-conflict').map(([d]) => d);
+    expect(conflicts([pod('a', 'public'), pod('b', 'restricted')])).toEqual([0, 1]);
+    expect(conflicts([pod('a', 'public'), pod('b', 'restricted', { hostNetwrk: true })])).toEqual([]);
+  });
+
   test('the report\'s connectivity leaves the refused policy out', () => {
     const misspelt = policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingres: [{}] });
     const valid = policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
