@@ -6,6 +6,7 @@
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
+import { shown } from './checks/shown';
 import { selectorMatches } from './label-selector';
 import { inGroup } from './pod-view';
 
@@ -84,8 +85,12 @@ function isRole(manifest: any): boolean {
 
 /** `Role "ns/name"` or `ClusterRole "name"`, for messages. */
 export function roleName(role: any): string {
-  const ns = role.kind === 'Role' && role.metadata?.namespace ? `${role.metadata.namespace}/` : '';
-  return `${role.kind} "${ns}${role.metadata?.name}"`;
+  return `${role.kind} ${shown(role.kind === 'Role' ? qualified(role.metadata?.namespace, role.metadata?.name) : role.metadata?.name)}`;
+}
+
+/** `ns/name`, or the name alone where the namespace is not a string (a name that is not one is shown as it is). */
+function qualified(namespace: unknown, name: unknown): unknown {
+  return typeof namespace === 'string' && namespace !== '' && typeof name === 'string' ? `${namespace}/${name}` : name;
 }
 
 function clusterRolesByName(index: ObjectIndex): Map<string, any> {
@@ -155,10 +160,32 @@ export function subjectsOf(binding: any): Array<{ subject: any; path: string }> 
   return subjects.map((subject, i) => ({ subject: subject ?? {}, path: `subjects[${i}]` }));
 }
 
+/**
+ * The Group subjects of the ClusterRoleBindings the API server writes for itself (bootstrappolicy's
+ * clusterRoleBindings), by binding name; each binds the ClusterRole of its own name. Only that subject of
+ * that binding is the cluster's default: another name, another role or another subject is the user's own.
+ */
+const BOOTSTRAP_GROUP_BINDINGS = new Map<string, readonly string[]>([
+  ['cluster-admin', ['system:masters']],
+  ['system:discovery', ['system:authenticated']],
+  ['system:basic-user', ['system:authenticated']],
+  ['system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']],
+  ['system:service-account-issuer-discovery', ['system:serviceaccounts']],
+]);
+
+/** Whether `subject` of `binding` is one the API server's bootstrap policy binds (cluster-admin to Group system:masters, ...). */
+export function isBootstrapSubject(binding: any, subject: any): boolean {
+  const name = binding.metadata?.name;
+  const groups = binding.kind === 'ClusterRoleBinding' && typeof name === 'string' ? BOOTSTRAP_GROUP_BINDINGS.get(name) : undefined;
+  return groups !== undefined && binding.roleRef?.kind === 'ClusterRole' && binding.roleRef?.name === name
+    && subject.kind === 'Group' && groups.includes(subject.name);
+}
+
 /** `ServiceAccount "ns/name"`, `Group "name"`, for messages. */
 export function subjectName(subject: any, binding: any): string {
-  const ns = subject.kind === 'ServiceAccount' ? `${subject.namespace ?? binding.metadata?.namespace ?? '(unset)'}/` : '';
-  return `${subject.kind} "${ns}${subject.name}"`;
+  const name = subject.kind === 'ServiceAccount' ? qualified(subject.namespace ?? binding.metadata?.namespace ?? '(unset)', subject.name)
+    : subject.name;
+  return `${typeof subject.kind === 'string' ? subject.kind : `subject of kind ${shown(subject.kind)}`} ${shown(name)}`;
 }
 
 /**
@@ -204,7 +231,7 @@ export abstract class RoleRuleCheck extends Check {
     const ref = manifest.roleRef;
     const builtIn = isBinding(manifest) && ref?.kind === 'ClusterRole' ? BUILT_IN_ROLES[ref.name] : undefined;
     if (!builtIn || boundRole(manifest, ctx.index)) return;
-    const who = `${manifest.kind} "${manifest.metadata?.name}"`;
+    const who = `${manifest.kind} ${shown(manifest.metadata?.name)}`;
     for (const rule of builtIn) this.evaluateRule(who, new GrantedRule(rule, 'roleRef', `built-in ClusterRole "${ref.name}"`, 'binds'), out);
   }
 

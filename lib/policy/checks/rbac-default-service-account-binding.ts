@@ -1,19 +1,27 @@
 // No role bound to a default ServiceAccount (NIST SP 800-190 4.3.1, CIS 5.1.5).
-// Reads: RoleBinding and ClusterRoleBinding subjects[*].{kind,name,namespace}.
+// Reads: RoleBinding and ClusterRoleBinding metadata.name, roleRef.{kind,name} and subjects[*].{kind,name,namespace}.
 // Allowed: no ServiceAccount subject named "default", no User "system:serviceaccount:<ns>:default",
-// and no Group "system:serviceaccounts" or "system:serviceaccounts:<ns>" (which include the
-// default ServiceAccount). Every pod that names no ServiceAccount runs as "default".
+// and no Group "system:serviceaccounts", "system:serviceaccounts:<ns>" or "system:authenticated"
+// (which include the default ServiceAccounts). Every pod that names no ServiceAccount runs as "default".
+// The API server's own bindings of its discovery roles to those groups (system:basic-user, system:discovery,
+// system:public-info-viewer, system:service-account-issuer-discovery; see rbac.ts) are its defaults, not findings.
 import { Check, Violation } from '../check';
-import { isBinding, subjectName, subjectsOf } from '../rbac';
+import { isBinding, isBootstrapSubject, subjectName, subjectsOf } from '../rbac';
+import { named, shown } from './shown';
 
-function coversDefault(subject: any): boolean {
+const EVERY_POD = 'which every pod without a ServiceAccount of its own runs as';
+
+/** Why a role bound to `subject` is held by default ServiceAccounts, or undefined when it is not. */
+function coversDefault(subject: any): string | undefined {
   const name = subject.name;
-  if (typeof name !== 'string') return false;
+  if (typeof name !== 'string') return undefined;
   switch (subject.kind) {
-    case 'ServiceAccount': return name === 'default';
-    case 'User': return /^system:serviceaccount:[^:]+:default$/.test(name);
-    case 'Group': return name === 'system:serviceaccounts' || /^system:serviceaccounts:[^:]+$/.test(name);
-    default: return false;
+    case 'ServiceAccount': return name === 'default' ? EVERY_POD : undefined;
+    case 'User': return /^system:serviceaccount:[^:]+:default$/.test(name) ? EVERY_POD : undefined;
+    case 'Group':
+      if (name === 'system:serviceaccounts' || name === 'system:authenticated') return 'which holds every ServiceAccount, and so every pod';
+      return /^system:serviceaccounts:[^:]+$/.test(name) ? 'which holds every ServiceAccount of the namespace, and so every pod there' : undefined;
+    default: return undefined;
   }
 }
 
@@ -31,10 +39,10 @@ export class RbacDefaultServiceAccountBindingCheck extends Check {
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
     if (!isBinding(manifest)) return;
     for (const { subject, path } of subjectsOf(manifest)) {
-      if (coversDefault(subject)) {
-        out.push({ path, message: `${manifest.kind} "${manifest.metadata?.name}" binds ${manifest.roleRef?.kind} `
-            + `"${manifest.roleRef?.name}" to ${subjectName(subject, manifest)}, which every pod without a ServiceAccount of its own runs `
-                + `as; bind it to a dedicated ServiceAccount` });
+      const why = isBootstrapSubject(manifest, subject) ? undefined : coversDefault(subject);
+      if (why) {
+        out.push({ path, message: `${manifest.kind} ${shown(manifest.metadata?.name)} binds ${named(manifest.roleRef?.kind)} `
+            + `${shown(manifest.roleRef?.name)} to ${subjectName(subject, manifest)}, ${why}; bind it to a dedicated ServiceAccount` });
       }
     }
   }

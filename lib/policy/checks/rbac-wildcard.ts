@@ -6,6 +6,7 @@
 // every resource) grants whatever the cluster serves, including kinds added later.
 import { Violation } from '../check';
 import { GrantedRule, RoleRuleCheck } from '../rbac';
+import { shown } from './shown';
 
 const FIELDS = ['verbs', 'apiGroups', 'resources', 'nonResourceURLs'] as const;
 
@@ -26,7 +27,7 @@ export class RbacWildcardCheck extends RoleRuleCheck {
       const wild = rule[field].filter(v => v === '*' || v.startsWith('*/'));
       if (!wild.length) continue;
       const path = rule.path(field);
-      byPath.set(path, [...byPath.get(path) ?? [], `${wild.map(w => `"${w}"`).join(', ')} in ${field}`]);
+      byPath.set(path, [...byPath.get(path) ?? [], `${wild.map(w => shown(w)).join(', ')} in ${field}`]);
     }
     for (const [path, parts] of byPath) {
       out.push({ path, message: `${role} ${rule.label} grants ${parts.join(' and ')}; name what is needed instead` });

@@ -6,8 +6,10 @@
 import { entry, ownKeys, pathSegments } from './locate';
 import { ALIAS_NODE, MAPPING_NODE, SEQUENCE_NODE, YamlNode } from './parser';
 
-/** Entries per block of a position table: a table grows a block at a time, never copied. */
+/** Entries per block of a large position table: past its first block, a table grows a block at a time, never copied. */
 const BLOCK = 1 << 16;
+/** Entries of a table's first block at first: it doubles (copied) until it holds BLOCK, so a small file's table is small. */
+const FIRST = 64;
 
 /**
  * The lines of the entries of every manifest read from one stream, each manifest's in the order
@@ -34,8 +36,18 @@ export class PositionTable {
   }
 
   private push(line: number): void {
-    if (this.size % BLOCK === 0) this.blocks.push(new Int32Array(BLOCK));
-    this.blocks[this.blocks.length - 1][this.size % BLOCK] = line;
+    const at = this.size % BLOCK;
+    let block = this.blocks[this.blocks.length - 1];
+    if (at === 0) {
+      block = new Int32Array(this.size === 0 ? FIRST : BLOCK);
+      this.blocks.push(block);
+    } else if (at === block.length) {
+      // Only the first block is ever shorter than BLOCK, and only while it is the last.
+      const grown = new Int32Array(2 * at);
+      grown.set(block);
+      this.blocks[0] = block = grown;
+    }
+    block[at] = line;
     this.size++;
   }
 
