@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { main } from '../lib/cli';
 import { Guard } from '../lib/guard';
-import { parseManifests, readManifestFiles } from '../lib/policy/yaml-loader';
+import { parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
 
 function run(...argv: string[]) {
   let out = '';
@@ -245,7 +245,11 @@ describe('a file that starts with "{" is read as a JSON stream, as kubectl reads
   ])('%s is refused where kubectl stops, and what comes before is checked', (_, text, problem) => {
     const r = check('bad.json', text);
     expect(r.code).toBe(1);
-    expect(r.messages).toEqual([`YAML cannot be parsed at ${problem} (the input starts with "{", so it is read as JSON, as kubectl reads it)`]);
+    const fix = problem.includes('1e400') ? '' : ': JSON values follow one another with no "---" or comment between them; '
+      + 'to have the file read as YAML, start it with a line "---"';
+    expect(r.messages).toEqual([`YAML cannot be parsed at ${problem} (the input starts with "{", so it is read as JSON, as kubectl reads it)${fix}`]);
+    const checked = text.includes('"privileged": true') ? ['privileged-container p 2'] : [];
+    expect(r.rules.filter((rule: string) => rule.startsWith('privileged-container'))).toEqual(checked);
   });
 
   test('spaces and newlines before "{" still make JSON; "[" first is YAML (kubectl sniffs "{" only)', () => {
@@ -259,5 +263,39 @@ describe('a file that starts with "{" is read as a JSON stream, as kubectl reads
   test('JSON read as YAML: past 4096 bytes of spaces, "{" is YAML, where {}{} is one document and a second object is not applied', () => {
     const r = check('far.json', `${' '.repeat(4096)}${pod('p', '"privileged": false')}${pod('q', '"privileged": true')}`);
     expect(r).toEqual({ code: 1, objects: 1, rules: [], messages: [] });
+  });
+});
+
+// Where kubectl is installed, the reading is compared with kubectl's own: `kubectl label --local -f FILE` reads a file through
+// the resource builder, offline, and names each object it read before it stopped.
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0 ? describe : describe.skip;
+kubectl('kubectl itself reads the same objects from each file, and stops or not where the engine refuses or not', () => {
+  const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  const J = (name: string) => `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "${name}"}}`;
+  const files = [
+    `${CM('a')}---\n${CM('b')}`, `${CM('a')}---#c\n${CM('b')}`, `${CM('a')}--- #c\n${CM('b')}`, `${CM('a')}---\t# c\n${CM('b')}`,
+    `${CM('a')}---foo\n${CM('b')}`, `${CM('a')}---\n${CM('b')}--- a: 1\n${CM('c')}`, `${CM('a')}---\n${CM('b')}----\n${CM('c')}`,
+    `${CM('a')}...\n${CM('b')}`, `${CM('a')}---\n${CM('b')}...\n${CM('c')}`, `${CM('a')}---\n${CM('b')}`.replace(/\n/g, '\r\n'),
+    `${CM('a')}---\n${CM('b')}`.replace(/\n/g, '\r'), `\uFEFF${CM('a')}---\n${CM('b')}`, `\uFEFF\uFEFF${CM('a')}`, `${CM('a')}---\n\uFEFF${CM('b')}`,
+    `---\n---\n${CM('a')}---\n\n---\n${CM('b')}`, `${CM('a')}\u2028---\u2028${CM('b')}`, `%YAML 1.1\n---\n${CM('a')}`,
+    `${CM('a')}---\n%YAML 1.1\n---\n${CM('b')}`, `${CM('a')}---\n...\n---\n${CM('b')}`, `${CM('a')}---\n${CM('b')}---\u00a0\n${CM('c')}`,
+    `${CM('a')}---\n${CM('b')}data:\n  k: "x\n---\n  y"\n`, `${J('a')}\n${J('b')}\n${J('c')}\n`, `${J('a')}${J('b')}`, `${J('a')}\nnull\n${J('b')}`,
+    `${J('a')}\n---\n${J('b')}`, `${J('a')}\n// c\n`, `  \n\t${J('a')}${J('b')}`, `[${J('a')}]`, `${' '.repeat(4095)}${J('a')}${J('b')}`,
+    `${' '.repeat(4096)}${J('a')}${J('b')}`, `\u00a0${J('a')}`, `\uFEFF${J('a')}${J('b')}`, `${J('a')} 5 ${J('b')}`, `${J('a')}x`,
+    `${J('a')}${J('b').slice(0, -3)}`,
+  ];
+
+  test.each(files.map(text => [JSON.stringify(text).slice(0, 70), text]))('%s', (_, text) => {
+    const f = file('kubectl.yaml', text);
+    const r = spawnSync('kubectl', ['label', '--local', '-f', f, 'x=y', '-o', 'name'], { encoding: 'utf8' });
+    const kube = { names: r.stdout.split('\n').filter(n => n !== '').map(n => n.replace('configmap/', '')), stops: r.status !== 0 };
+    // A document that is no object is refused by the engine's checks, not its reading; kubectl refuses it as it decodes it.
+    const object = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    const docs: YamlStreamDocument[] = readYamlStream(text)
+      .map(d => (d.error !== undefined || object(d.value) ? d : { error: 'not an object', line: d.line }));
+    const firstSyntaxError = docs.findIndex(d => d.error !== undefined && d.error !== 'not an object');
+    const read = firstSyntaxError < 0 ? docs : docs.slice(0, firstSyntaxError);
+    expect({ names: read.filter(d => d.error === undefined).map(d => (d.value as any).metadata.name), stops: docs.some(d => d.error !== undefined) })
+      .toEqual(kube);
   });
 });

@@ -175,6 +175,8 @@ const NESTS_TOO_DEEP = 'document nests deeper than this reader follows (a few th
 
 /** What each JSON error adds: why the file is read as JSON. */
 const READ_AS_JSON = ' (the input starts with "{", so it is read as JSON, as kubectl reads it)';
+/** What each JSON syntax error adds: how to write the file (kubectl 1.27 to 1.32 refuse "---" between JSON values). */
+const JSON_FIX = ': JSON values follow one another with no "---" or comment between them; to have the file read as YAML, start it with a line "---"';
 
 /**
  * Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget` when given;
@@ -241,7 +243,7 @@ function eachJsonDocument(text: string, start: number, visit: (document: StreamD
     try {
       document = stream.next();
     } catch (e) {
-      if (e instanceof JsonSyntaxError) visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}${READ_AS_JSON}`, line: e.line });
+      if (e instanceof JsonSyntaxError) visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}${READ_AS_JSON}${JSON_FIX}`, line: e.line });
       else if (e instanceof RangeError) visit({ error: `line ${stream.documentLine + 1}: ${NESTS_TOO_DEEP}`, line: stream.documentLine + 1 });
       else throw e;
       return;
