@@ -10,6 +10,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { named } from './shown';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -45,7 +46,7 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
   if (podValue !== undefined && !confiningAnnotation(podValue)) {
     out.push({
       path: `${pod.metadataPath}.annotations["${POD_ANNOTATION}"]`,
-      message: `annotation ${POD_ANNOTATION}=${podValue} disables seccomp; use runtime/default`,
+      message: `annotation ${POD_ANNOTATION}=${named(podValue)} disables seccomp; use runtime/default`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -55,7 +56,7 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
     if (value !== undefined && !confiningAnnotation(value)) {
       out.push({
         container: c.name, path: `${pod.metadataPath}.annotations["${key}"]`,
-        message: `annotation ${key}=${value} disables seccomp for ${c.label}; use runtime/default`,
+        message: `annotation ${named(key)}=${named(value)} disables seccomp for ${c.label}; use runtime/default`,
       });
     }
   }
@@ -66,7 +67,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
   if (!isNil(podProfile) && !confiningSeccompType(podProfile.type)) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
-      message: `pod must not set securityContext.seccompProfile.type=${podProfile.type}; use RuntimeDefault`,
+      message: `pod must not set securityContext.seccompProfile.type=${named(podProfile.type)}; use RuntimeDefault`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -75,7 +76,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
     if (!isNil(profile) && !confiningSeccompType(profile.type)) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
-        message: `${c.label} must not set securityContext.seccompProfile.type=${profile.type}; use RuntimeDefault`,
+        message: `${c.label} must not set securityContext.seccompProfile.type=${named(profile.type)}; use RuntimeDefault`,
       });
     }
   }
