@@ -116,3 +116,25 @@ describe.each(FAIL_FIXTURES.map(f => [f.name, f]))('%s', (_name, fixture) => {
     expect([...bad]).toEqual([]);
   });
 });
+
+test('a seccompProfile or appArmorProfile without a type says so, as PSA refuses it', () => {
+  const restricted = new PolicyEngine({ pack: Packs.PSS_RESTRICTED });
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' },
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: {}, appArmorProfile: { type: null } },
+      containers: [{ name: 'app', image: 'registry.example.com/app:1.0.0', securityContext: {
+        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: null } } }],
+    },
+  };
+  expect(restricted.evaluate([pod]).errors.map(e => `${e.ruleId}: ${e.message}`)).toEqual([
+    'apparmor: pod must not set securityContext.appArmorProfile without a type; use RuntimeDefault or Localhost',
+    'seccomp-required: pod must not set seccompProfile without a type; use RuntimeDefault or Localhost',
+    'seccomp-required: container "app" must not set seccompProfile without a type; use RuntimeDefault or Localhost',
+  ]);
+  const baseline = new PolicyEngine({ pack: Packs.PSS_BASELINE });
+  expect(baseline.evaluate([pod]).errors.filter(e => e.ruleId === 'seccomp-unconfined').map(e => e.message)).toEqual([
+    'pod must not set securityContext.seccompProfile without a type; use RuntimeDefault',
+    'container "app" must not set securityContext.seccompProfile without a type; use RuntimeDefault',
+  ]);
+});

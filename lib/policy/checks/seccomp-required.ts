@@ -10,8 +10,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessWindows } from '../pss-check';
-import { confiningSeccompType } from './seccomp-unconfined';
-import { named } from './shown';
+import { confiningSeccompType, refusedSeccomp } from './seccomp-unconfined';
 
 const OVERRIDES = ['seccomp-unconfined'];
 
@@ -47,7 +46,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
   if (podSet && !podConfines) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
-      message: `pod must not set seccompProfile.type ${named(podProfile.type)}; use RuntimeDefault or Localhost`,
+      message: `pod must not set ${refusedSeccomp(podProfile, 'seccompProfile', ' ')}; use RuntimeDefault or Localhost`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -57,7 +56,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
       if (!confiningSeccompType(profile.type)) {
         out.push({
           container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
-          message: `${c.label} must not set seccompProfile.type ${named(profile.type)}; use RuntimeDefault or Localhost`,
+          message: `${c.label} must not set ${refusedSeccomp(profile, 'seccompProfile', ' ')}; use RuntimeDefault or Localhost`,
         });
       }
     } else if (!podSet) {

@@ -15,6 +15,11 @@ import { named } from './shown';
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
+/** What a refused seccompProfile at `at` sets, for a message: `<at>.type<separator>Unconfined`, or `<at> without a type`. */
+export function refusedSeccomp(profile: any, at: string, separator: string): string {
+  return isNil(profile.type) ? `${at} without a type` : `${at}.type${separator}${named(profile.type)}`;
+}
+
 /** Whether a seccompProfile.type confines the container: RuntimeDefault or Localhost. */
 export function confiningSeccompType(type: unknown): boolean {
   return type === 'RuntimeDefault' || type === 'Localhost';
@@ -67,7 +72,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
   if (!isNil(podProfile) && !confiningSeccompType(podProfile.type)) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
-      message: `pod must not set securityContext.seccompProfile.type=${named(podProfile.type)}; use RuntimeDefault`,
+      message: `pod must not set ${refusedSeccomp(podProfile, 'securityContext.seccompProfile', '=')}; use RuntimeDefault`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -76,7 +81,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
     if (!isNil(profile) && !confiningSeccompType(profile.type)) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
-        message: `${c.label} must not set securityContext.seccompProfile.type=${named(profile.type)}; use RuntimeDefault`,
+        message: `${c.label} must not set ${refusedSeccomp(profile, 'securityContext.seccompProfile', '=')}; use RuntimeDefault`,
       });
     }
   }
