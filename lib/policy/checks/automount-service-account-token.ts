@@ -4,13 +4,15 @@
 // Allowed: false on the pod, or unset on the pod and false on its ServiceAccount.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export class AutomountServiceAccountTokenCheck extends Check {
   public readonly info = {
     id: 'automount-service-account-token',
     title: 'ServiceAccount token not mounted',
     description: 'A mounted ServiceAccount token lets anyone who compromises the container talk to the Kubernetes API as that account.',
-    remediation: 'Set spec.automountServiceAccountToken=false; where the API is needed, '
+    remediation: 'Set automountServiceAccountToken=false in the pod spec (or on the ServiceAccount, for a kind whose pods have no such field); '
+      + 'where the API is needed, '
       + 'use a dedicated ServiceAccount with a projected, audience-bound token.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.6'], step: 5 },
   };
@@ -27,6 +29,6 @@ export class AutomountServiceAccountTokenCheck extends Check {
     const account = ctx.index.get('ServiceAccount', manifest.metadata?.namespace, accountName);
     if (account?.automountServiceAccountToken === false) return;
     out.push({ path: `${pod.specPath}.automountServiceAccountToken`,
-      message: `pod must set automountServiceAccountToken=false (ServiceAccount "${accountName}" does not turn it off either)` });
+      message: `pod must set automountServiceAccountToken=false (ServiceAccount ${shown(accountName)} does not turn it off either)` });
   }
 }

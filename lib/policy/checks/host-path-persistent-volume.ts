@@ -9,10 +9,12 @@
 // claim, so this is the hostPath volume the host-path-volume rule cannot catch.
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 interface HostPathVolume {
   readonly name: string;
-  readonly path: string;
+  /** As written (a string, to the API server). */
+  readonly path: unknown;
   readonly claimNamespace?: string;
   readonly claimName?: string;
 }
@@ -23,7 +25,7 @@ function hostPathVolumes(index: ObjectIndex): Map<string, HostPathVolume> {
     const hostPath = pv.spec?.hostPath;
     if (!hostPath || typeof hostPath !== 'object' || typeof pv.metadata?.name !== 'string') continue;
     const ref = pv.spec.claimRef;
-    byName.set(pv.metadata.name, { name: pv.metadata.name, path: String(hostPath.path), claimNamespace: ref?.namespace, claimName: ref?.name });
+    byName.set(pv.metadata.name, { name: pv.metadata.name, path: hostPath.path, claimNamespace: ref?.namespace, claimName: ref?.name });
   }
   return byName;
 }
@@ -36,8 +38,8 @@ function boundHostPath(
   if (volumes.size === 0) return undefined;
   if (claimName !== undefined) {
     const volumeName = ctx.index.get('PersistentVolumeClaim', namespace, claimName)?.spec?.volumeName;
-    const named = typeof volumeName === 'string' ? volumes.get(volumeName) : undefined;
-    if (named) return named;
+    const byName = typeof volumeName === 'string' ? volumes.get(volumeName) : undefined;
+    if (byName) return byName;
   }
   for (const v of volumes.values()) {
     // A pod that names no namespace (Helm output, say) lands where it is applied: any namespace may be it.
@@ -74,8 +76,9 @@ export class HostPathPersistentVolumeCheck extends Check {
       if (typeof claim !== 'string') continue;
       const pv = claimedHostPath(ctx, namespace, claim);
       if (pv) {
-        out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume "${volumes[i].name}" claims `
-            + `"${claim}", bound to PersistentVolume "${pv.name}" of type hostPath (${pv.path}); use a claim of another storage class` });
+        out.push({ path: `${pod.specPath}.volumes[${i}].persistentVolumeClaim.claimName`, message: `volume ${shown(volumes[i].name)} claims `
+            + `${shown(claim)}, bound to PersistentVolume ${shown(pv.name)} of type hostPath (${named(pv.path)}); `
+            + 'use a claim of another storage class' });
       }
     }
     if (manifest.kind === 'StatefulSet') claimTemplateFindings(manifest, ctx, namespace, out);
@@ -90,11 +93,11 @@ function claimTemplateFindings(manifest: any, ctx: CheckContext, namespace: stri
     const prefix = `${t?.metadata?.name}-${manifest.metadata?.name}-`;
     const pv = boundHostPath(ctx, namespace, name => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
     const volumeName = t?.spec?.volumeName;
-    const named = typeof volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(volumeName) : undefined;
-    const found = named ?? pv;
+    const byName = typeof volumeName === 'string' ? ctx.index.cached('host-path-volumes', undefined, hostPathVolumes).get(volumeName) : undefined;
+    const found = byName ?? pv;
     if (found) {
-      out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template "${t.metadata.name}" binds PersistentVolume `
-          + `"${found.name}" of type hostPath (${found.path}); use a claim of another storage class` });
+      out.push({ path: `spec.volumeClaimTemplates[${i}]`, message: `volume claim template ${shown(t.metadata.name)} binds PersistentVolume `
+          + `${shown(found.name)} of type hostPath (${named(found.path)}); use a claim of another storage class` });
     }
   });
 }

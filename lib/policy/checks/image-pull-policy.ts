@@ -4,6 +4,7 @@
 // (explicit, or the API default for "latest" and untagged images).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 export class ImagePullPolicyCheck extends Check {
   public readonly info = {
@@ -23,7 +24,8 @@ export class ImagePullPolicyCheck extends Check {
       const effective = c.spec.imagePullPolicy ?? (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');
       if (effective !== 'Always') {
         out.push({ container: c.name, path: `${c.path}.imagePullPolicy`,
-          message: `${c.label} image "${c.spec.image}" is not pinned by digest, so it must set imagePullPolicy: Always (it is ${effective})` });
+          message: `${c.label} image ${shown(c.spec.image)} is not pinned by digest, so it must set imagePullPolicy: Always `
+            + `(it is ${named(effective)})` });
       }
     }
   }

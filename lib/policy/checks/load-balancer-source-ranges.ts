@@ -6,6 +6,7 @@
 // load balancer of its cloud (reachable from the private network only): the annotations below.
 import { Check, Violation } from '../check';
 import { inGroup } from '../pod-view';
+import { shown } from './shown';
 
 const ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 
@@ -45,7 +46,7 @@ export class LoadBalancerSourceRangesCheck extends Check {
     const annotations = manifest.metadata?.annotations;
     const annotation = annotations?.[ANNOTATION];
     if ((Array.isArray(ranges) && ranges.length) || (typeof annotation === 'string' && annotation.trim() !== '') || isInternal(annotations)) return;
-    out.push({ path: 'spec.loadBalancerSourceRanges', message: `LoadBalancer Service "${manifest.metadata?.name}" sets no `
+    out.push({ path: 'spec.loadBalancerSourceRanges', message: `LoadBalancer Service ${shown(manifest.metadata?.name)} sets no `
         + `loadBalancerSourceRanges, so anyone on the internet can connect; list the networks that may` });
   }
 }
