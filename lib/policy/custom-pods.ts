@@ -1,0 +1,544 @@
+// The custom resource kinds whose pods the engine reads (CUSTOM_POD_KINDS, which RULES.md lists), and how: a pod spec at a
+// path, or an adapter that builds the pods the project's controller would create from fields of the resource's own. The
+// value types each kind is read with are custom-fields.ts's; the view the rules read is pod-view.ts's.
+//
+// pod-view.ts asks customPodsOf() while it builds a view, and the adapters here build views with pod-view.ts's classes:
+// each module uses the other's exports only when called, never while it loads, so either may load first.
+import { isObject } from '../vocab/json';
+import { BUILT_METADATA, BUILT_SPEC, ContainerView, EMPTY, PodLocation, PodView } from './pod-view';
+
+/** A custom resource kind that runs pods, and where their spec is. RULES.md lists them. */
+export interface CustomPodKind {
+  /** The project that defines the kind. */
+  readonly project: string;
+  readonly group: string;
+  readonly kind: string;
+  /**
+   * JSON path of the pod spec (its `metadata` is beside it, when it has one); for a kind that spells
+   * its pods out in fields of its own, where those are.
+   */
+  readonly specPath: string;
+  /**
+   * The type of the resource in custom-fields.ts's tables: the value types the engine reads it with (structure.ts refuses a
+   * value of another JSON type, as the project's schema or controller would).
+   */
+  readonly type: string;
+  /** For such a kind: the pods its controller creates from those fields, as its adapter below builds them. */
+  readonly pods?: (manifest: any) => PodView | undefined;
+  /** What changes those pods where no rule reads it (pod-template-not-checked reports it). */
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
+  /** Paths of the parts that hold containers the controller runs no pod from (a disabled target allocator). */
+  readonly idle?: (manifest: any) => string[];
+}
+
+/** A part of a custom resource that changes its pods where no rule reads it: the JSON path and what it does. */
+export interface UncheckedPart {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Where an Argo workflow spec at `base` keeps its pods, for RULES.md. */
+function argoPodsAt(base: string): string {
+  return `${base}.templates[] and the inline templates of their steps and DAG tasks (.steps[][].inline, .dag.tasks[].inline): `
+    + `.container, .script or .containerSet.containers[], with .initContainers[] and .sidecars[]; pod fields from the template, else from ${base}`;
+}
+
+/** Pods of well-known custom resources: checked like those of the built-in kinds. */
+export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
+  { project: 'Argo Rollouts', group: 'argoproj.io', kind: 'Rollout', specPath: 'spec.template.spec', type: 'TemplateResource' },
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Service', specPath: 'spec.template.spec', type: 'TemplateResource' },
+  {
+    project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Configuration', specPath: 'spec.template.spec', type: 'TemplateResource',
+  },
+  // A Revision's spec is a RevisionSpec, which inlines the PodSpec.
+  { project: 'Knative Serving', group: 'serving.knative.dev', kind: 'Revision', specPath: 'spec', type: 'KnativeRevision' },
+  { project: 'KEDA', group: 'keda.sh', kind: 'ScaledJob', specPath: 'spec.jobTargetRef.template.spec', type: 'KedaScaledJob' },
+  { project: 'OpenShift', group: 'apps.openshift.io', kind: 'DeploymentConfig', specPath: 'spec.template.spec', type: 'TemplateResource' },
+  ...[['Workflow', 'spec'], ['WorkflowTemplate', 'spec'], ['ClusterWorkflowTemplate', 'spec'], ['CronWorkflow', 'spec.workflowSpec']]
+    .map(([kind, at]) => ({
+      project: 'Argo Workflows', group: 'argoproj.io', kind, specPath: argoPodsAt(at),
+      type: kind === 'CronWorkflow' ? 'ArgoCronWorkflow' : 'ArgoWorkflow',
+      pods: (m: any) => argoPods(fieldAt(m, at), at), unchecked: (m: any) => argoUnchecked(fieldAt(m, at), at),
+    })),
+  {
+    project: 'OpenTelemetry Operator', group: 'opentelemetry.io', kind: 'OpenTelemetryCollector', type: 'OpenTelemetryCollector',
+    specPath: 'spec: the collector container (image, securityContext, resources, env, ports, volumeMounts), pod fields '
+      + '(podSecurityContext, hostNetwork, volumes, serviceAccount, ...), initContainers[] and additionalContainers[]; '
+      + 'the target allocator\'s pod from spec.targetAllocator (image, securityContext, resources, env, podSecurityContext, ...)',
+    pods: m => collectorPods(m), idle: m => collectorIdleParts(m),
+  },
+];
+
+/** How a custom pod kind's pods are found: a pod spec at a path, or its adapter. */
+interface CustomPods {
+  readonly kind: CustomPodKind;
+  readonly location?: PodLocation;
+  readonly pods?: (manifest: any) => PodView | undefined;
+  readonly unchecked?: (manifest: any) => UncheckedPart[];
+}
+
+/** Each custom pod kind, by kind and then API group. */
+const CUSTOM_PODS = new Map<string, Map<string, CustomPods>>();
+for (const c of CUSTOM_POD_KINDS) {
+  const holderPath = c.specPath.split('.').slice(0, -1);
+  const found: CustomPods = c.pods ? { kind: c, pods: c.pods, unchecked: c.unchecked } : {
+    kind: c,
+    location: {
+      specPath: c.specPath,
+      metadataPath: [...holderPath, 'metadata'].join('.'),
+      holder: m => holderPath.reduce((at: any, field) => (isObject(at) ? at[field] : undefined), m),
+    },
+  };
+  if (!CUSTOM_PODS.has(c.kind)) CUSTOM_PODS.set(c.kind, new Map());
+  CUSTOM_PODS.get(c.kind)!.set(c.group, found);
+}
+
+/** How a custom pod kind's pods are found, or undefined for any other object. */
+export function customPodsOf(manifest: any): CustomPods | undefined {
+  const byGroup = CUSTOM_PODS.get(manifest.kind);
+  const apiVersion = manifest.apiVersion;
+  if (!byGroup || typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? undefined : byGroup.get(apiVersion.slice(0, slash));
+}
+
+/** The custom pod kind `manifest` is one of (by its kind and API group, at any version), or undefined. */
+export function customPodKindOf(manifest: any): CustomPodKind | undefined {
+  return customPodsOf(manifest)?.kind;
+}
+
+/**
+ * For a custom resource whose pods the engine reads (its kind is in CUSTOM_POD_KINDS): what changes
+ * them where no rule reads it ([] for none). Undefined for any other object.
+ */
+export function uncheckedPodParts(manifest: any): UncheckedPart[] | undefined {
+  const custom = customPodsOf(manifest);
+  return custom ? custom.unchecked?.(manifest) ?? [] : undefined;
+}
+
+/** For a custom pod kind: the paths of the parts that hold containers its controller runs no pod from ([] for none, or any other object). */
+export function idlePodParts(manifest: any): string[] {
+  return customPodsOf(manifest)?.kind.idle?.(manifest) ?? [];
+}
+
+/**
+ * A custom resource kind whose documents describe objects (the patterns a policy matches, the values a chart renders)
+ * rather than hold them as they are made: a `containers` list there is no pod, and pod-template-not-checked does not
+ * report it. Read: only what is under the `only` fields (objects the resource makes as written), or, for a kind
+ * with `skip`, all but what is under those fields.
+ */
+export interface DescribingKind {
+  readonly project: string;
+  readonly group: string;
+  /** The kinds of the group this is; every kind of it when unset. */
+  readonly kinds?: readonly string[];
+  readonly only?: readonly string[];
+  readonly skip?: readonly string[];
+}
+
+/**
+ * Sources: Kyverno api/kyverno/v1 (Rule: match, exclude, context, preconditions, validate.pattern/anyPattern/foreach/podSecurity,
+ * mutate.patchStrategicMerge/patchesJson6902/foreach/targets, verifyImages; generate.data is the object it creates);
+ * Gatekeeper's constraint, template, mutation (Assign, AssignMetadata, ModifySet, AssignImage), expansion and config groups;
+ * Kubewarden's policies; the policy WG's PolicyReport; Flux helm-controller v2 (HelmReleaseSpec.values, postRenderers);
+ * Argo CD v1alpha1 (ApplicationSourceHelm.valuesObject, in an Application and an ApplicationSet's template alike).
+ */
+const DESCRIBING_KINDS: readonly DescribingKind[] = [
+  { project: 'Kyverno', group: 'kyverno.io', kinds: ['ClusterPolicy', 'Policy'], only: ['generate'] },
+  // PolicyException, CleanupPolicy, ClusterCleanupPolicy, UpdateRequest (a record of the request it acts on), GlobalContextEntry.
+  { project: 'Kyverno', group: 'kyverno.io' },
+  { project: 'Kyverno', group: 'policies.kyverno.io' },
+  { project: 'Kyverno', group: 'reports.kyverno.io' },
+  { project: 'Kubernetes Policy WG', group: 'wgpolicyk8s.io' },
+  ...['constraints', 'templates', 'mutations', 'expansion', 'config', 'status', 'externaldata']
+    .map(g => ({ project: 'OPA Gatekeeper', group: `${g}.gatekeeper.sh` })),
+  { project: 'Kubewarden', group: 'policies.kubewarden.io' },
+  { project: 'Flux', group: 'helm.toolkit.fluxcd.io', kinds: ['HelmRelease'], skip: ['values', 'postRenderers'] },
+  { project: 'Argo CD', group: 'argoproj.io', kinds: ['Application', 'ApplicationSet'], skip: ['valuesObject'] },
+];
+
+/** The describing kind `manifest` is one of (by its API group and kind, at any version), or undefined. */
+export function describingKindOf(manifest: any): DescribingKind | undefined {
+  const apiVersion = manifest.apiVersion;
+  const slash = typeof apiVersion === 'string' ? apiVersion.indexOf('/') : -1;
+  if (slash < 0) return undefined;
+  const group = apiVersion.slice(0, slash);
+  return DESCRIBING_KINDS.find(d => d.group === group && (d.kinds === undefined || d.kinds.includes(manifest.kind)));
+}
+
+// Pods a custom resource spells out in fields of its own. An adapter builds the pod its controller
+// would create, recording where the resource writes each pod field, so rules read a plain pod and
+// their findings point at the resource's fields (PodView.locate).
+
+
+class PodBuilder {
+  public readonly spec: { [field: string]: unknown } = {};
+  // Without a prototype: a key such as "constructor" or "__proto__" is a key like any other.
+  private readonly annotations: { [key: string]: unknown } = Object.create(null);
+  private readonly labels: { [key: string]: unknown } = Object.create(null);
+  private readonly written = new Map<string, string>();
+  private readonly containers: ContainerView[] = [];
+  private readonly volumeNames = new Set<unknown>();
+  private readonly lists = { containers: [] as unknown[], initContainers: [] as unknown[] };
+
+  /**
+   * @param fields where a pod field the resource leaves unset would be written (`spec` of a workflow)
+   * @param metadata where the pod's labels and annotations are, when the resource sets none
+   * @param owner what holds the containers, for messages (` of template "build"`)
+   * @param templating the project whose `{{...}}` expressions the controller replaces when it creates the pod, if any
+   */
+  constructor(fields: string, metadata: string, private readonly owner = '', private readonly templating?: string) {
+    this.written.set(BUILT_SPEC, fields);
+    this.written.set(BUILT_METADATA, metadata);
+  }
+
+  /** Sets pod field `name` from `value`, written at `at`, unless the value is unset. */
+  public field(name: string, value: unknown, at: string): void {
+    // As the controllers test it: an empty string, list or node selector is no setting.
+    const empty = value === '' || (Array.isArray(value) && value.length === 0) || (name === 'nodeSelector' && isObject(value)
+      && Object.keys(value).length === 0);
+    if (value === undefined || value === null || empty || name in this.spec) return;
+    this.spec[name] = value;
+    this.written.set(`${BUILT_SPEC}.${name}`, at);
+  }
+
+  /** Tells that what the resource has at `path` was merged in from `from` (see `withDefaults`). */
+  public mergedFrom(origins: ReadonlyMap<string, string>): void {
+    for (const [path, from] of origins) this.written.set(path, from);
+  }
+
+  /** Tells where a pod field the resource does not have would be asked for (`serviceAccountName` is `serviceAccount`). */
+  public unset(name: string, at: string): void {
+    if (!(name in this.spec)) this.written.set(`${BUILT_SPEC}.${name}`, at);
+  }
+
+  /** Adds the volumes in `items` (written at `at[i]`) whose name `wanted` accepts and the pod does not have yet. */
+  public volumes(items: unknown, at: string, wanted: (name: unknown) => boolean = () => true): void {
+    if (!Array.isArray(items)) return;
+    const volumes = (this.spec.volumes ??= []) as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const name = isObject(items[i]) ? items[i].name : undefined;
+      if (!wanted(name) || this.volumeNames.has(name)) continue;
+      this.volumeNames.add(name);
+      this.written.set(`${BUILT_SPEC}.volumes[${volumes.length}]`, `${at}[${i}]`);
+      volumes.push(items[i]);
+    }
+  }
+
+  /** Adds labels or annotations from `map`, written at `at`; earlier ones win. */
+  public metadata(field: 'labels' | 'annotations', map: unknown, at: string): void {
+    if (!isObject(map)) return;
+    const into = field === 'labels' ? this.labels : this.annotations;
+    for (const key of Object.keys(map)) {
+      if (key in into) continue;
+      into[key] = map[key];
+      this.written.set(`${BUILT_METADATA}.${field}[${JSON.stringify(key)}]`, `${at}[${JSON.stringify(key)}]`);
+    }
+  }
+
+  /**
+   * Adds a container (an object) as `type`, written at `at`, named `fallbackName` when it has no name;
+   * `imageUnknown` says why its image is not known here, when it is not.
+   */
+  public container(type: 'container' | 'initContainer', c: unknown, at: string, fallbackName?: string, imageUnknown?: string): void {
+    if (!isObject(c)) return;
+    const list = type === 'container' ? this.lists.containers : this.lists.initContainers;
+    const index = list.length;
+    list.push(c);
+    const name = typeof c.name === 'string' ? c.name : fallbackName ?? `#${index}`;
+    const sc = isObject(c.securityContext) ? c.securityContext : EMPTY;
+    const listName = type === 'container' ? 'containers' : 'initContainers';
+    const image = c.image;
+    const unknown = this.templating && typeof image === 'string' && image.includes('{{')
+      ? `image ${JSON.stringify(image)} is an expression ${this.templating} replaces when it creates the pod, so the image is not known `
+        + 'here; name the image in the template'
+      : imageUnknown;
+    this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner, unknown));
+  }
+
+  /** Adds every container of `items` (written at `at[i]`). */
+  public containerList(type: 'container' | 'initContainer', items: unknown, at: string): void {
+    if (Array.isArray(items)) items.forEach((c, i) => this.container(type, c, `${at}[${i}]`));
+  }
+
+  public build(next: PodView | undefined): PodView {
+    const spec = this.spec;
+    spec.containers = this.lists.containers;
+    if (this.lists.initContainers.length) spec.initContainers = this.lists.initContainers;
+    const metadata = { labels: this.labels, annotations: this.annotations };
+    const securityContext = isObject(spec.securityContext) ? spec.securityContext : EMPTY;
+    const windows = isObject(spec.os) && spec.os.name === 'windows';
+    return new PodView(BUILT_SPEC, spec, metadata, BUILT_METADATA, securityContext, this.containers, windows, this.written, next);
+  }
+}
+
+/** The value at `path` (dot-separated fields) of `value`, or undefined. */
+function fieldAt(value: any, path: string): any {
+  for (const field of path.split('.')) value = isObject(value) ? value[field] : undefined;
+  return value;
+}
+
+/**
+ * The pods an Argo workflow spec runs: one per template that runs user containers (`container`,
+ * `script`, `containerSet`), named or written inline in a step or DAG task (see `argoTemplates`),
+ * as the workflow controller builds it (workflowpod.go), the workflow's
+ * templateDefaults merged into the template first: the template's containers with its
+ * `initContainers` and `sidecars`; securityContext, serviceAccountName,
+ * automountServiceAccountToken, nodeSelector, affinity, tolerations and priority class from the
+ * template, else the workflow; hostNetwork, dnsPolicy and imagePullSecrets from the workflow; the
+ * template's volumes and the workflow's that its containers mount; the workflow's podMetadata under
+ * the template's metadata. `resource`, `data`, `http` and `plugin` templates run only Argo's own
+ * executor (or agent), and `steps`, `dag` and `suspend` no pod. `podSpecPatch` is a patch applied
+ * at run time, and the object a `resource` template makes comes from a string or an artifact:
+ * pod-template-not-checked reports both.
+ */
+function argoPods(workflow: any, at: string): PodView | undefined {
+  if (!isObject(workflow) || !Array.isArray(workflow.templates)) return undefined;
+  const templates = argoTemplates(workflow, at);
+  let pods: PodView | undefined;
+  // Built last to first, so the chain runs in document order.
+  for (let i = templates.length - 1; i >= 0; i--) {
+    const here = templates[i].at;
+    const origins = new Map<string, string>();
+    const t = withDefaults(workflow.templateDefaults, templates[i].template, here, `${at}.templateDefaults`, origins);
+    const pod = new PodBuilder(at, isObject(t.metadata) ? `${here}.metadata` : `${at}.podMetadata`, templates[i].owner, 'Argo Workflows');
+    if (isObject(t.container)) pod.container('container', t.container, `${here}.container`, 'main');
+    else if (isObject(t.script)) pod.container('container', t.script, `${here}.script`, 'main');
+    else if (isObject(t.containerSet)) pod.containerList('container', t.containerSet.containers, `${here}.containerSet.containers`);
+    else continue;
+    pod.mergedFrom(origins);
+    pod.containerList('container', t.sidecars, `${here}.sidecars`);
+    pod.containerList('initContainer', t.initContainers, `${here}.initContainers`);
+    for (const [field, own, shared] of ARGO_POD_FIELDS) {
+      pod.field(field, t[own], `${here}.${own}`);
+      pod.field(field, workflow[shared], `${at}.${shared}`);
+      pod.unset(field, `${at}.${shared}`);
+    }
+    for (const field of ['hostNetwork', 'dnsPolicy', 'imagePullSecrets']) pod.field(field, workflow[field], `${at}.${field}`);
+    pod.volumes(t.volumes, `${here}.volumes`);
+    const mounted = new Set<unknown>();
+    for (const c of [t.container, t.script, t.containerSet, ...listOf(t.containerSet?.containers), ...listOf(t.sidecars),
+      ...listOf(t.initContainers)]) {
+      for (const m of listOf(isObject(c) ? c.volumeMounts : undefined)) if (isObject(m)) mounted.add(m.name);
+    }
+    pod.volumes(workflow.volumes, `${at}.volumes`, name => mounted.has(name));
+    for (const field of ['labels', 'annotations'] as const) {
+      pod.metadata(field, fieldAt(t, `metadata.${field}`), `${here}.metadata.${field}`);
+      pod.metadata(field, fieldAt(workflow, `podMetadata.${field}`), `${at}.podMetadata.${field}`);
+    }
+    pods = pod.build(pods);
+  }
+  return pods;
+}
+
+/** A template of an Argo workflow spec: where it is, and what holds its containers, for messages. */
+interface ArgoTemplate {
+  readonly template: { [field: string]: any };
+  readonly at: string;
+  readonly owner: string;
+}
+
+/**
+ * How deep inline templates nest (a step's inline template whose own steps have inline templates, ...):
+ * Argo's schema leaves the recursion open, so past this the rest is reported as not checked, never walked unbounded.
+ */
+const INLINE_DEPTH = 8;
+
+/**
+ * The templates of an Argo workflow spec at `at`, in document order: each named template, followed by the
+ * inline templates of its steps (`steps[][].inline`) and DAG tasks (`dag.tasks[].inline`), which are full
+ * templates the controller runs as it runs named ones. `tooDeep` gets the path of each inline template nested past INLINE_DEPTH.
+ */
+function argoTemplates(workflow: any, at: string, tooDeep: (path: string) => void = () => undefined): ArgoTemplate[] {
+  const found: ArgoTemplate[] = [];
+  const add = (template: unknown, here: string, owner: string, depth: number): void => {
+    if (!isObject(template)) return;
+    found.push({ template, at: here, owner });
+    const inline = (item: unknown, itemAt: string, what: string): void => {
+      if (!isObject(item) || !isObject(item.inline)) return;
+      if (depth >= INLINE_DEPTH) return tooDeep(`${itemAt}.inline`);
+      const name = typeof item.name === 'string' ? item.name : itemAt.slice(itemAt.lastIndexOf('.') + 1);
+      add(item.inline, `${itemAt}.inline`, ` of the inline template of ${what} ${JSON.stringify(name)}`, depth + 1);
+    };
+    listOf(template.steps).forEach((group, g) => listOf(group).forEach((step, s) => inline(step, `${here}.steps[${g}][${s}]`, 'step')));
+    listOf(isObject(template.dag) ? template.dag.tasks : undefined).forEach((task, k) => inline(task, `${here}.dag.tasks[${k}]`, 'task'));
+  };
+  listOf(workflow.templates).forEach((t, i) => {
+    add(t, `${at}.templates[${i}]`, ` of template ${JSON.stringify(isObject(t) && typeof t.name === 'string' ? t.name : `#${i}`)}`, 0);
+  });
+  return found;
+}
+
+/** What a template runs; with templateDefaults merged in, the template's own kind stays (the controller keeps it). */
+const ARGO_TEMPLATE_TYPES = ['container', 'script', 'containerSet', 'resource', 'dag', 'steps', 'suspend', 'data', 'http', 'plugin'];
+
+/**
+ * `template` with the workflow's `templateDefaults` merged in as the controller merges them (a
+ * strategic merge patch of the template onto the defaults: objects field by field, lists of named
+ * items (containers, volumes, env) and of mounts and ports item by item, other lists and values
+ * the template's own), keeping the template's kind. Records in `origins` where each part that came
+ * from the defaults is (the template's path at `here` to the defaults' at `defaultsAt`).
+ */
+function withDefaults(defaults: unknown, template: any, here: string, defaultsAt: string, origins: Map<string, string>): any {
+  if (!isObject(defaults)) return template;
+  const kind = ARGO_TEMPLATE_TYPES.find(type => template[type] !== undefined);
+  const base: { [field: string]: unknown } = {};
+  for (const field of Object.keys(defaults)) if (!ARGO_TEMPLATE_TYPES.includes(field) || field === kind) setOwn(base, field, defaults[field]);
+  return merged(base, template, here, defaultsAt, origins);
+}
+
+/** Sets `key` as an own field, "__proto__" included (an assignment would set the object's prototype instead). */
+function setOwn(into: { [key: string]: unknown }, key: string, value: unknown): void {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The merge key of two lists the strategic merge patch merges item by item, or undefined. */
+function mergeKey(base: unknown[], patch: unknown[]): string | undefined {
+  const items = [...base, ...patch];
+  return ['name', 'mountPath', 'containerPort', 'devicePath'].find(key => items.every(item => isObject(item) && item[key] !== undefined));
+}
+
+/** How deep the merge goes: a pod spec's fields nest far less; past it the template's value stands, and nothing recurses unbounded. */
+const MERGE_DEPTH = 32;
+
+function merged(base: unknown, patch: unknown, path: string, basePath: string, origins: Map<string, string>, depth = 0): unknown {
+  if (patch === undefined) {
+    origins.set(path, basePath);
+    return base;
+  }
+  if (depth >= MERGE_DEPTH) return patch;
+  if (isObject(base) && isObject(patch)) {
+    const out: { [field: string]: unknown } = { ...patch };
+    for (const key of Object.keys(base)) {
+      setOwn(out, key, merged(base[key], patch[key], `${path}.${key}`, `${basePath}.${key}`, origins, depth + 1));
+    }
+    return out;
+  }
+  const key = Array.isArray(base) && Array.isArray(patch) ? mergeKey(base, patch) : undefined;
+  if (key === undefined) return patch;
+  const out = [...(patch as any[])];
+  const byKey = new Map<unknown, number>();
+  out.forEach((own, i) => { if (!byKey.has(own[key])) byKey.set(own[key], i); });
+  (base as any[]).forEach((item, j) => {
+    const at = byKey.get(item[key]);
+    if (at !== undefined) out[at] = merged(item, out[at], `${path}[${at}]`, `${basePath}[${j}]`, origins, depth + 1);
+    else origins.set(`${path}[${out.push(item) - 1}]`, `${basePath}[${j}]`);
+  });
+  return out;
+}
+
+/** Pod fields an Argo template sets for its pod, else the workflow: [pod field, template field, workflow field]. */
+const ARGO_POD_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
+  ['securityContext', 'securityContext', 'securityContext'],
+  ['serviceAccountName', 'serviceAccountName', 'serviceAccountName'],
+  ['automountServiceAccountToken', 'automountServiceAccountToken', 'automountServiceAccountToken'],
+  ['nodeSelector', 'nodeSelector', 'nodeSelector'],
+  ['affinity', 'affinity', 'affinity'],
+  ['tolerations', 'tolerations', 'tolerations'],
+  ['priorityClassName', 'priorityClassName', 'podPriorityClassName'],
+];
+
+/**
+ * What of an Argo workflow spec at `at` changes its pods where no rule reads it: `podSpecPatch` (of
+ * the workflow, its templateDefaults or a template) is a patch in a string the controller applies at run time;
+ * a `resource` template that creates, applies, replaces or patches an object takes that object from a string
+ * (`manifest`) or an artifact (`manifestFrom`), so whatever pod it holds is not read; inline templates nested
+ * past INLINE_DEPTH are not read at all.
+ */
+function argoUnchecked(workflow: any, at: string): UncheckedPart[] {
+  if (!isObject(workflow)) return [];
+  const patched = (path: string) => ({
+    path, message: `${path} patches the pod at run time (a patch in a string, which the rules cannot read): what it sets is not checked`,
+  });
+  const found: UncheckedPart[] = [];
+  if (workflow.podSpecPatch !== undefined) found.push(patched(`${at}.podSpecPatch`));
+  if (fieldAt(workflow, 'templateDefaults.podSpecPatch') !== undefined) found.push(patched(`${at}.templateDefaults.podSpecPatch`));
+  const tooDeep = (path: string) => found.push({
+    path, message: `${path} nests inline templates more than ${INLINE_DEPTH} deep: its pods are not checked`,
+  });
+  for (const t of argoTemplates(workflow, at, tooDeep)) {
+    if (t.template.podSpecPatch !== undefined) found.push(patched(`${t.at}.podSpecPatch`));
+    const resource = t.template.resource;
+    if (!isObject(resource) || ARGO_READ_ONLY_ACTIONS.has(resource.action as string)) continue;
+    for (const [field, from] of [['manifest', 'a manifest in a string'], ['manifestFrom', 'an artifact']] as const) {
+      if (resource[field] === undefined) continue;
+      const path = `${t.at}.resource.${field}`;
+      found.push({ path, message: `${path} makes an object from ${from}, which the rules cannot read: the pod it may hold is not checked` });
+    }
+  }
+  return found;
+}
+
+/** The actions of a resource template that make no object (Argo's `get` reads one, `delete` removes it). */
+const ARGO_READ_ONLY_ACTIONS = new Set(['get', 'delete']);
+
+function listOf(items: unknown): readonly unknown[] {
+  return Array.isArray(items) ? items : EMPTY_LIST;
+}
+
+const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
+
+/**
+ * The pods an OpenTelemetryCollector (v1alpha1 and v1beta1 alike) runs, as the operator builds them:
+ * the container "otc-container" from spec's image, imagePullPolicy, securityContext, resources, env,
+ * envFrom, ports, volumeMounts and lifecycle; the pod's securityContext from podSecurityContext, its
+ * ServiceAccount from serviceAccount, hostNetwork, hostPID (behind the operator's feature gate operator.security.hostpid),
+ * shareProcessNamespace, volumes, nodeSelector,
+ * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
+ * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
+ * injects only the container into other pods and ignores the pod fields, so only it is checked.
+ * An enabled target allocator runs a pod of its own, read the same way from spec.targetAllocator.
+ */
+function collectorPods(manifest: any): PodView | undefined {
+  const spec = manifest.spec;
+  if (!isObject(spec)) return undefined;
+  const allocator = isObject(spec.targetAllocator) && spec.targetAllocator.enabled === true
+    ? operatorPod(spec.targetAllocator, 'spec.targetAllocator', 'ta-container', ' of the target allocator').build(undefined)
+    : undefined;
+  const pod = operatorPod(spec, 'spec', 'otc-container', '', spec.mode === 'sidecar');
+  if (spec.mode !== 'sidecar') {
+    pod.containerList('container', spec.additionalContainers, 'spec.additionalContainers');
+    pod.containerList('initContainer', spec.initContainers, 'spec.initContainers');
+    for (const field of ['hostNetwork', 'hostPID', 'shareProcessNamespace', 'priorityClassName']) pod.field(field, spec[field], `spec.${field}`);
+    pod.volumes(spec.volumes, 'spec.volumes');
+    pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
+    pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
+  }
+  return pod.build(allocator);
+}
+
+/**
+ * The pod the operator builds from the fields at `at` that the collector and its target allocator
+ * share: one container `name` (image, securityContext, resources, env, ...), and unless `containerOnly`,
+ * podSecurityContext, serviceAccount, nodeSelector, affinity and tolerations.
+ */
+function operatorPod(fields: any, at: string, name: string, owner: string, containerOnly = false): PodBuilder {
+  const pod = new PodBuilder(at, 'metadata', owner);
+  const container: { [field: string]: unknown } = { name };
+  for (const field of OPERATOR_CONTAINER_FIELDS) if (fields[field] !== undefined) container[field] = fields[field];
+  const unset = fields.image === undefined || fields.image === ''
+    ? `${at}.image is not set, so the operator runs its own default image, which is not known here; name the image there`
+    : undefined;
+  pod.container('container', container, at, undefined, unset);
+  if (containerOnly) return pod;
+  pod.field('securityContext', fields.podSecurityContext, `${at}.podSecurityContext`);
+  pod.unset('securityContext', `${at}.podSecurityContext`);
+  pod.field('serviceAccountName', fields.serviceAccount, `${at}.serviceAccount`);
+  pod.unset('serviceAccountName', `${at}.serviceAccount`);
+  // The operator has no field for it: the ServiceAccount is where the token is turned off.
+  pod.unset('automountServiceAccountToken', `${at}.serviceAccount`);
+  for (const field of ['nodeSelector', 'affinity', 'tolerations']) pod.field(field, fields[field], `${at}.${field}`);
+  return pod;
+}
+
+/** A collector's parts that hold containers the operator runs no pod from: a target allocator not enabled, and in sidecar mode the pod's own. */
+function collectorIdleParts(manifest: any): string[] {
+  const spec = manifest.spec;
+  if (!isObject(spec)) return [];
+  const idle = isObject(spec.targetAllocator) && spec.targetAllocator.enabled === true ? [] : ['spec.targetAllocator'];
+  if (spec.mode === 'sidecar') idle.push('spec.additionalContainers', 'spec.initContainers');
+  return idle;
+}
+
+const OPERATOR_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts',
+  'lifecycle'];
