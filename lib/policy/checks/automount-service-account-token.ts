@@ -1,5 +1,6 @@
 // ServiceAccount token not mounted (CIS 5.1.6).
-// Reads: spec.automountServiceAccountToken, spec.serviceAccountName, and the
+// Reads: spec.automountServiceAccountToken, spec.serviceAccountName (or, when that is empty, the
+// deprecated spec.serviceAccount, as the API server reads them), and the
 // automountServiceAccountToken of that ServiceAccount when it is among the objects checked.
 // Allowed: false on the pod, or unset on the pod and false on its ServiceAccount.
 import { Check, CheckContext, Violation } from '../check';
@@ -25,7 +26,7 @@ export class AutomountServiceAccountTokenCheck extends Check {
       out.push({ path: `${pod.specPath}.automountServiceAccountToken`, message: 'pod must not set automountServiceAccountToken=true' });
       return;
     }
-    const accountName = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
+    const accountName = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
     const account = ctx.index.get('ServiceAccount', manifest.metadata?.namespace, accountName);
     if (account?.automountServiceAccountToken === false) return;
     out.push({ path: `${pod.specPath}.automountServiceAccountToken`,

@@ -36,7 +36,9 @@ export abstract class ResourceCheck extends Check {
       const field = `resources.${this.section}.${this.resource}`;
       let message = `${c.label} must set ${field}`;
       if (unbounded === 'zero') {
-        message = `${c.label} sets ${field} to 0, which Kubernetes takes as ${zeroMeaning(this.section)}; set an amount above 0`;
+        // An amount written otherwise ("0e400", "0.0Gi") is said as written.
+        const amount = value === 0 || value === '0' ? '0, which Kubernetes takes' : `${shown(value)}, which Kubernetes reads as 0 and takes`;
+        message = `${c.label} sets ${field} to ${amount} as ${zeroMeaning(this.section)}; set an amount above 0`;
       } else if (unbounded === 'invalid') {
         message = `${c.label} sets ${field} to ${shown(value)}, which is not a Kubernetes quantity (e.g. "500m", "256Mi")`;
       }
