@@ -3,7 +3,7 @@
 // a kind in the table, any container outside the pods its adapter or pod spec path reads (a misspelt field on the way,
 // a version with another shape: Knative's v1alpha1 `runLatest`, a disabled part the controller ignores aside), and
 // what its adapter says changes the pods where no rule reads it (an Argo workflow's `podSpecPatch`, the object a
-// `resource` template makes from a string, a Tekton step or task run from a remote resolver).
+// `resource` template makes from a string, a Tekton Task, Pipeline or StepAction a resolver fetches).
 // A container is an object in a list named as containers are (`containers`, `initContainers`, `ephemeralContainers`,
 // `sidecars`, `steps`, `additionalContainers`, `extraContainers`, `extraInitContainers`) with a string `image`; an
 // object in a field named as one container is (`container`, `script`, `stepTemplate`, `...containerTemplate`) with an
@@ -114,8 +114,9 @@ export class PodTemplateNotCheckedCheck extends Check {
       + 'exist, with every pod rule and the Pod Security Standards at the chosen version, as PSA will check them. Containers '
       + 'anywhere else go unchecked, and this rule reports them: in a kind of no table, in a misspelt field or under a version with '
       + 'another shape (Knative Serving v1alpha1\'s `runLatest`), or in an object a resource makes (an Argo Events trigger\'s '
-      + 'resource, a Kyverno generate rule\'s data); and what changes the pods where no rule reads it: an Argo workflow\'s '
-      + 'podSpecPatch, the object a resource template makes from a manifest in a string. A container is an object in a list named as '
+      + 'resource, a Tekton TriggerTemplate\'s resourcetemplates, a Kyverno generate rule\'s data); and what changes the pods where no '
+      + 'rule reads it: an Argo workflow\'s podSpecPatch, the object a resource template makes from a manifest in a string, a Tekton '
+      + 'Task, Pipeline or StepAction a resolver fetches when it runs. A container is an object in a list named as '
       + 'containers are (containers, initContainers, sidecars, steps, ...) with an image, in a field named as one container is '
       + '(container, script, stepTemplate, ...ContainerTemplate), or any object with an image and a field only containers have '
       + '(command, args, securityContext, resources, env, ...). Documents that describe objects rather than run them are not pods: '
@@ -157,8 +158,8 @@ export class PodTemplateNotCheckedCheck extends Check {
       const where = known!.pods ? 'RULES.md lists where it does' : `it reads ${known!.specPath}`;
       out.push({
         path,
-        message: `${what} holds containers at ${path}, where the engine does not read ${known!.kind}'s pods (${where}): they are not checked; `
-          + `is a field on the way misspelt, or is this a version of ${known!.kind} with another shape?`,
+        message: `${what} holds containers at ${path}, where the engine does not read ${known!.kind}'s pods (${where}): they are not checked `
+          + `(a field misspelt on the way, a version of ${known!.kind} with another shape, or an object the resource makes?)`,
       });
     }
     if (scan.tooDeep) {
