@@ -15,7 +15,15 @@
 // Step and StepTemplate: a Container's fields with computeResources (v1) and script; Sidecar; TaskRunSpec;
 // PipelineSpec, PipelineTask, EmbeddedTask; PipelineRunSpec, PipelineTaskRunTemplate, PipelineTaskRunSpec; pod.Template;
 // StepActionSpec); spark-operator api/v1beta2 (SparkApplicationSpec, ScheduledSparkApplicationSpec, SparkPodSpec inlined in
-// DriverSpec and ExecutorSpec); Argo Events pkg/apis/events/v1alpha1 (Template, of a Sensor's and an EventSource's spec).
+// DriverSpec and ExecutorSpec); Argo Events pkg/apis/events/v1alpha1 (Template, of a Sensor's and an EventSource's spec);
+// Argo Rollouts v1alpha1 (AnalysisTemplateSpec.Metrics[].Provider.Job: a JobMetric, metadata and a JobSpec); Kubeflow
+// training-operator kubeflow.org/v1 (the *ReplicaSpecs maps of ReplicaSpec: a PodTemplateSpec at template) and Notebook
+// (spec.template); KubeRay ray.io/v1 (RayClusterSpec's headGroupSpec and workerGroupSpecs[] templates; RayJobSpec's
+// rayClusterSpec and submitterPodTemplate; RayServiceSpec's rayClusterConfig); JobSet jobset.x-k8s.io/v1alpha2
+// (replicatedJobs[].template: a JobTemplateSpec); Volcano batch.volcano.sh/v1alpha1 (JobSpec.Tasks[].Template); Knative
+// Eventing ContainerSource (spec.template); OpenKruise apps.kruise.io (CloneSet, Advanced StatefulSet and DaemonSet,
+// BroadcastJob: spec.template; AdvancedCronJob: spec.template.jobTemplate or .broadcastJobTemplate); Actions Runner
+// Controller actions.github.com/v1alpha1 (AutoscalingRunnerSet.spec.template).
 import { K8S_FIELDS } from './k8s-fields';
 
 /** The pod fields an Argo workflow spec and each of its templates both set (the template's win). */
@@ -145,6 +153,34 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
     taskPodTemplate: 'TektonPodTemplate', taskServiceAccountName: 'string',
   },
   TektonStepAction: { metadata: 'V1ObjectMeta', spec: 'TektonStep' },
+
+  ArgoAnalysis: { metadata: 'V1ObjectMeta', spec: 'ArgoAnalysisSpec' },
+  ArgoAnalysisSpec: { metrics: '[]ArgoMetric' },
+  ArgoMetric: { name: 'string', provider: 'ArgoMetricProvider' },
+  ArgoMetricProvider: { job: 'ArgoJobMetric' },
+  ArgoJobMetric: { metadata: 'ArgoMetadata', spec: 'V1JobSpec' },
+  KubeflowJob: { metadata: 'V1ObjectMeta', spec: 'KubeflowJobSpec' },
+  // Each training job has one of the replica maps (a TFJob tfReplicaSpecs, ...), each replica type's spec a ReplicaSpec.
+  KubeflowJobSpec: Object.fromEntries(['tfReplicaSpecs', 'pytorchReplicaSpecs', 'mpiReplicaSpecs', 'xgbReplicaSpecs', 'paddleReplicaSpecs',
+    'jaxReplicaSpecs'].map(field => [field, '{}KubeflowReplicaSpec'])),
+  KubeflowReplicaSpec: { replicas: 'int32', template: 'V1PodTemplateSpec', restartPolicy: 'string' },
+  RayCluster: { metadata: 'V1ObjectMeta', spec: 'RayClusterSpec' },
+  RayClusterSpec: { headGroupSpec: 'RayGroupSpec', workerGroupSpecs: '[]RayGroupSpec' },
+  RayGroupSpec: { template: 'V1PodTemplateSpec' },
+  RayJob: { metadata: 'V1ObjectMeta', spec: 'RayJobSpec' },
+  RayJobSpec: { rayClusterSpec: 'RayClusterSpec', submitterPodTemplate: 'V1PodTemplateSpec' },
+  RayService: { metadata: 'V1ObjectMeta', spec: 'RayServiceSpec' },
+  RayServiceSpec: { rayClusterConfig: 'RayClusterSpec' },
+  JobSet: { metadata: 'V1ObjectMeta', spec: 'JobSetSpec' },
+  JobSetSpec: { replicatedJobs: '[]JobSetReplicatedJob' },
+  JobSetReplicatedJob: { name: 'string', replicas: 'int32', template: 'V1JobTemplateSpec' },
+  VolcanoJob: { metadata: 'V1ObjectMeta', spec: 'VolcanoJobSpec' },
+  VolcanoJobSpec: { tasks: '[]VolcanoTaskSpec' },
+  VolcanoTaskSpec: { name: 'string', replicas: 'int32', template: 'V1PodTemplateSpec' },
+  KruiseAdvancedCronJob: { metadata: 'V1ObjectMeta', spec: 'KruiseAdvancedCronJobSpec' },
+  KruiseAdvancedCronJobSpec: { template: 'KruiseCronJobTemplate' },
+  KruiseCronJobTemplate: { jobTemplate: 'V1JobTemplateSpec', broadcastJobTemplate: 'KruiseBroadcastJobTemplate' },
+  KruiseBroadcastJobTemplate: { metadata: 'V1ObjectMeta', spec: 'TemplateResourceSpec' },
 
   ArgoEventsResource: { metadata: 'V1ObjectMeta', spec: 'ArgoEventsSpec' },
   ArgoEventsSpec: { template: 'ArgoEventsTemplate' },

@@ -5,7 +5,7 @@
 // pod-view.ts asks customPodsOf() while it builds a view, and the adapters here build views with pod-view.ts's classes:
 // each module uses the other's exports only when called, never while it loads, so either may load first.
 import { isObject } from '../vocab/json';
-import { BUILT_METADATA, BUILT_SPEC, ContainerView, EMPTY, PodLocation, PodView } from './pod-view';
+import { BUILT_METADATA, BUILT_SPEC, ContainerView, EMPTY, PodLocation, PodView, podViewAt } from './pod-view';
 
 /** A custom resource kind that runs pods, and where their spec is. RULES.md lists them. */
 export interface CustomPodKind {
@@ -23,6 +23,11 @@ export interface CustomPodKind {
    * value of another JSON type, as the project's schema or controller would).
    */
   readonly type: string;
+  /**
+   * For a kind with several pod templates (Kubernetes PodTemplateSpecs): their paths, `[]` for each item of a list and `{}`
+   * for each value of a map (`spec.workerGroupSpecs[].template`); each runs a pod of its own.
+   */
+  readonly templates?: readonly string[];
   /** For such a kind: the pods its controller creates from those fields, as its adapter below builds them. */
   readonly pods?: (manifest: any) => PodView | undefined;
   /** What changes those pods where no rule reads it (pod-template-not-checked reports it). */
@@ -41,6 +46,14 @@ export interface UncheckedPart {
 function argoPodsAt(base: string): string {
   return `${base}.templates[] and the inline templates of their steps and DAG tasks (.steps[][].inline, .dag.tasks[].inline): `
     + `.container, .script or .containerSet.containers[], with .initContainers[] and .sidecars[]; pod fields from the template, else from ${base}`;
+}
+
+/** The replica maps of the Kubeflow training jobs (kubeflow.org/v1 TFJob, PyTorchJob, MPIJob, XGBoostJob, PaddleJob, JAXJob; MPIJob v2beta1). */
+const KUBEFLOW_REPLICAS = ['tfReplicaSpecs', 'pytorchReplicaSpecs', 'mpiReplicaSpecs', 'xgbReplicaSpecs', 'paddleReplicaSpecs', 'jaxReplicaSpecs'];
+
+/** Kinds of `project`'s API `group` whose pods are the pod templates at `templates` (see CustomPodKind.templates), of value type `type`. */
+function templateKinds(project: string, group: string, kinds: readonly string[], type: string, templates: readonly string[]): CustomPodKind[] {
+  return kinds.map(kind => ({ project, group, kind, type, templates, specPath: templates.map(t => `${t}.spec`).join(', ') }));
 }
 
 /** Pods of well-known custom resources: checked like those of the built-in kinds. */
@@ -69,17 +82,17 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   },
   ...['Task', 'ClusterTask'].map(kind => ({
     project: 'Tekton Pipelines', group: 'tekton.dev', kind, type: 'TektonTask', specPath: tektonPodsAt('spec'),
-    pods: tektonTaskPods, unchecked: tektonUnchecked,
+    pods: tektonTaskPods, unchecked: tektonUnchecked, idle: tektonIdleParts,
   })),
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'TaskRun', type: 'TektonTaskRun',
     specPath: `${tektonPodsAt('spec.taskSpec')}; pod fields from spec.podTemplate and spec.serviceAccountName`,
-    pods: tektonTaskRunPods, unchecked: tektonUnchecked,
+    pods: tektonTaskRunPods, unchecked: tektonUnchecked, idle: tektonIdleParts,
   },
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'Pipeline', type: 'TektonPipeline',
     specPath: `a pod per task with a taskSpec in spec.tasks[] and spec.finally[]: ${tektonPodsAt('.taskSpec')}`,
-    pods: m => tektonPipelinePods(m.spec, 'spec', () => TEKTON_DEFINITION, tektonV1(m)), unchecked: tektonUnchecked,
+    pods: m => tektonPipelinePods(m.spec, 'spec', () => TEKTON_DEFINITION, tektonV1(m)), unchecked: tektonUnchecked, idle: tektonIdleParts,
   },
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'PipelineRun', type: 'TektonPipelineRun',
@@ -87,12 +100,27 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
       + 'the task\'s spec.taskRunSpecs[] entry, then spec.taskRunTemplate (v1) or spec.podTemplate and spec.serviceAccountName (v1beta1)',
     pods: m => (isObject(m.spec) ? tektonPipelinePods(m.spec.pipelineSpec, 'spec.pipelineSpec', task => tektonPipelineRun(m, task), tektonV1(m))
       : undefined),
-    unchecked: tektonUnchecked,
+    unchecked: tektonUnchecked, idle: tektonIdleParts,
   },
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'StepAction', type: 'TektonStepAction',
     specPath: 'spec: the step\'s container (image, command, args, script, env, volumeMounts, securityContext, workingDir)', pods: stepActionPods,
   },
+  ...templateKinds('Argo Rollouts', 'argoproj.io', ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun'], 'ArgoAnalysis',
+    ['spec.metrics[].provider.job.spec.template']),
+  ...templateKinds('Kubeflow Training Operator', 'kubeflow.org', ['TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob'],
+    'KubeflowJob', KUBEFLOW_REPLICAS.map(field => `spec.${field}{}.template`)),
+  ...templateKinds('Kubeflow Notebooks', 'kubeflow.org', ['Notebook'], 'TemplateResource', ['spec.template']),
+  ...templateKinds('KubeRay', 'ray.io', ['RayCluster'], 'RayCluster', rayClusterTemplates('spec')),
+  ...templateKinds('KubeRay', 'ray.io', ['RayJob'], 'RayJob', [...rayClusterTemplates('spec.rayClusterSpec'), 'spec.submitterPodTemplate']),
+  ...templateKinds('KubeRay', 'ray.io', ['RayService'], 'RayService', rayClusterTemplates('spec.rayClusterConfig')),
+  ...templateKinds('JobSet', 'jobset.x-k8s.io', ['JobSet'], 'JobSet', ['spec.replicatedJobs[].template.spec.template']),
+  ...templateKinds('Volcano', 'batch.volcano.sh', ['Job'], 'VolcanoJob', ['spec.tasks[].template']),
+  ...templateKinds('Knative Eventing', 'sources.knative.dev', ['ContainerSource'], 'TemplateResource', ['spec.template']),
+  ...templateKinds('OpenKruise', 'apps.kruise.io', ['CloneSet', 'StatefulSet', 'DaemonSet', 'BroadcastJob'], 'TemplateResource', ['spec.template']),
+  ...templateKinds('OpenKruise', 'apps.kruise.io', ['AdvancedCronJob'], 'KruiseAdvancedCronJob',
+    ['spec.template.jobTemplate.spec.template', 'spec.template.broadcastJobTemplate.spec.template']),
+  ...templateKinds('Actions Runner Controller', 'actions.github.com', ['AutoscalingRunnerSet'], 'TemplateResource', ['spec.template']),
   ...['Sensor', 'EventSource'].map(kind => ({
     project: 'Argo Events', group: 'argoproj.io', kind, type: 'ArgoEventsResource',
     specPath: 'spec.template: the container "main" (Argo Events\' image, spec.template.container merged over it), the pod\'s securityContext, '
@@ -108,6 +136,40 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   })),
 ];
 
+/** A KubeRay RayClusterSpec's pod templates at `at`: the head group's and each worker group's. */
+function rayClusterTemplates(at: string): string[] {
+  return [`${at}.headGroupSpec.template`, `${at}.workerGroupSpecs[].template`];
+}
+
+/** The objects at `path` of `root` (see CustomPodKind.templates), each with its path. */
+function objectsAt(root: unknown, path: string): { readonly value: any; readonly at: string }[] {
+  let found: { value: unknown; at: string }[] = [{ value: root, at: '' }];
+  for (const segment of path.split('.')) {
+    const each = segment.endsWith('[]') || segment.endsWith('{}') ? segment.slice(-2) : '';
+    const field = each ? segment.slice(0, -2) : segment;
+    const next: { value: unknown; at: string }[] = [];
+    for (const f of found) {
+      const value = isObject(f.value) ? f.value[field] : undefined;
+      const at = f.at ? `${f.at}.${field}` : field;
+      if (each === '[]') listOf(value).forEach((item, i) => next.push({ value: item, at: `${at}[${i}]` }));
+      else if (each === '{}' && isObject(value)) {
+        for (const key of Object.keys(value)) next.push({ value: value[key], at: `${at}[${JSON.stringify(key)}]` });
+      }
+      else next.push({ value, at });
+    }
+    found = next;
+  }
+  return found.filter(f => isObject(f.value));
+}
+
+/** The pods of the pod templates at `templates` of `manifest`, chained in document order. */
+function templatePods(manifest: any, templates: readonly string[]): PodView | undefined {
+  const holders = templates.flatMap(t => objectsAt(manifest, t));
+  let pods: PodView | undefined;
+  for (let i = holders.length - 1; i >= 0; i--) pods = podViewAt(holders[i].value, `${holders[i].at}.spec`, `${holders[i].at}.metadata`, pods);
+  return pods;
+}
+
 /** How a custom pod kind's pods are found: a pod spec at a path, or its adapter. */
 interface CustomPods {
   readonly kind: CustomPodKind;
@@ -120,7 +182,9 @@ interface CustomPods {
 const CUSTOM_PODS = new Map<string, Map<string, CustomPods>>();
 for (const c of CUSTOM_POD_KINDS) {
   const holderPath = c.specPath.split('.').slice(0, -1);
-  const found: CustomPods = c.pods ? { kind: c, pods: c.pods, unchecked: c.unchecked } : {
+  const templates = c.templates;
+  const pods = c.pods ?? (templates ? (m: any) => templatePods(m, templates) : undefined);
+  const found: CustomPods = pods ? { kind: c, pods, unchecked: c.unchecked } : {
     kind: c,
     location: {
       specPath: c.specPath,
@@ -728,51 +792,70 @@ function tektonPipelineRun(manifest: any, task: string): TektonRun {
   };
 }
 
-/**
- * What of a Tekton resource runs from where no rule reads it: a Task, Pipeline or StepAction a resolver fetches when it
- * runs (taskRef, pipelineRef or a step's ref with `resolver`, or a `bundle`: git, hub, cluster, bundles, http).
- */
-function tektonUnchecked(manifest: any): UncheckedPart[] {
-  const found: UncheckedPart[] = [];
-  const ref = (value: unknown, path: string, what: string) => {
-    if (!isObject(value)) return;
-    const resolver = typeof value.resolver === 'string' ? `the ${JSON.stringify(value.resolver)} resolver` : undefined;
-    const from = resolver ?? (value.bundle !== undefined ? 'a bundle' : undefined);
-    if (from === undefined) return;
-    found.push({ path, message: `${path} runs a ${what} fetched from ${from} when it runs, which the rules cannot read: its pod is not checked` });
-  };
+/** A reference to a Task, Pipeline or StepAction a Tekton resource runs (`taskRef`, `pipelineRef`, a step's `ref`), and where it is. */
+interface TektonRef {
+  readonly ref: any;
+  readonly at: string;
+  readonly what: string;
+}
+
+/** The references of the Tekton resource `manifest` runs by, its own and its inline task and pipeline specs'. */
+function tektonRefs(manifest: any): TektonRef[] {
+  const found: TektonRef[] = [];
   const steps = (task: unknown, at: string) => {
-    if (isObject(task)) listOf(task.steps).forEach((s, i) => ref(isObject(s) ? s.ref : undefined, `${at}.steps[${i}].ref`, 'StepAction'));
+    if (!isObject(task)) return;
+    listOf(task.steps).forEach((s, i) => found.push({ ref: isObject(s) ? s.ref : undefined, at: `${at}.steps[${i}]`, what: 'StepAction' }));
   };
   const pipeline = (p: unknown, at: string) => {
     if (!isObject(p)) return;
     for (const list of ['tasks', 'finally']) {
       listOf(p[list]).forEach((t, i) => {
         if (!isObject(t)) return;
-        ref(t.taskRef, `${at}.${list}[${i}].taskRef`, 'Task');
-        ref(t.pipelineRef, `${at}.${list}[${i}].pipelineRef`, 'Pipeline');
+        found.push({ ref: t.taskRef, at: `${at}.${list}[${i}]`, what: 'Task' }, { ref: t.pipelineRef, at: `${at}.${list}[${i}]`, what: 'Pipeline' });
         steps(t.taskSpec, `${at}.${list}[${i}].taskSpec`);
       });
     }
   };
   const spec = manifest.spec;
   if (!isObject(spec)) return found;
-  switch (manifest.kind) {
-    case 'TaskRun':
-      ref(spec.taskRef, 'spec.taskRef', 'Task');
-      steps(spec.taskSpec, 'spec.taskSpec');
-      break;
-    case 'PipelineRun':
-      ref(spec.pipelineRef, 'spec.pipelineRef', 'Pipeline');
-      pipeline(spec.pipelineSpec, 'spec.pipelineSpec');
-      break;
-    case 'Pipeline':
-      pipeline(spec, 'spec');
-      break;
-    default:
-      steps(spec, 'spec');
+  if (manifest.kind === 'TaskRun') {
+    found.push({ ref: spec.taskRef, at: 'spec', what: 'Task' });
+    steps(spec.taskSpec, 'spec.taskSpec');
+  } else if (manifest.kind === 'PipelineRun') {
+    found.push({ ref: spec.pipelineRef, at: 'spec', what: 'Pipeline' });
+    pipeline(spec.pipelineSpec, 'spec.pipelineSpec');
+  } else if (manifest.kind === 'Pipeline') {
+    pipeline(spec, 'spec');
+  } else {
+    steps(spec, 'spec');
+  }
+  return found.filter(r => isObject(r.ref));
+}
+
+/** The field of a reference of `what` (a step's is `ref`). */
+function tektonRefField(what: string): string {
+  return what === 'StepAction' ? 'ref' : `${what[0].toLowerCase()}${what.slice(1)}Ref`;
+}
+
+/**
+ * What of a Tekton resource runs from where no rule reads it: a Task, Pipeline or StepAction a resolver fetches when it
+ * runs (taskRef, pipelineRef or a step's ref with `resolver`, or a `bundle`: git, hub, cluster, bundles, http).
+ */
+function tektonUnchecked(manifest: any): UncheckedPart[] {
+  const found: UncheckedPart[] = [];
+  for (const { ref, at, what } of tektonRefs(manifest)) {
+    const resolver = typeof ref.resolver === 'string' ? `the ${JSON.stringify(ref.resolver)} resolver` : undefined;
+    const from = resolver ?? (ref.bundle !== undefined ? 'a bundle' : undefined);
+    if (from === undefined) continue;
+    const path = `${at}.${tektonRefField(what)}`;
+    found.push({ path, message: `${path} runs a ${what} fetched from ${from} when it runs, which the rules cannot read: its pod is not checked` });
   }
   return found;
+}
+
+/** The steps that run a StepAction (read where the StepAction is, or reported when a resolver fetches it): no container of the pod. */
+function tektonIdleParts(manifest: any): string[] {
+  return tektonRefs(manifest).filter(r => r.what === 'StepAction').map(r => r.at);
 }
 
 /** The StepAction fields Tekton gives the step container that references it. */

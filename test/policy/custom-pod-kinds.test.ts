@@ -1,7 +1,10 @@
 // Custom resources that hold containers: read as pods where custom-pods.ts knows the kind, reported by
 // pod-template-not-checked where it does not, and left alone where the document only describes objects.
+import { CheckContext, ObjectIndex, Violation } from '../../lib/policy/check';
+import { PodTemplateNotCheckedCheck } from '../../lib/policy/checks/pod-template-not-checked';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Packs } from '../../lib/policy/packs';
+import { podViewOf } from '../../lib/policy/pod-view';
 
 const notChecked = (docs: object[]) => new PolicyEngine().evaluate(docs).findings
   .filter(f => f.ruleId === 'pod-template-not-checked').map(f => [f.path, f.message]);
@@ -166,4 +169,35 @@ describe('Argo Events', () => {
         'Sensor (argoproj.io/v1alpha1) holds containers at spec.triggers[0].template.k8s.source.resource.spec.containers')],
     ]);
   });
+});
+describe('custom resources with several pod templates', () => {
+  test('a Volcano Job runs a pod per task, read as the controller reads spec.tasks[].template', () => {
+    // structure.ts reads a kind named Job of any API group as batch/v1's (spec.minAvailable would be refused): not here.
+    const job = { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'j', namespace: 'ml' },
+      spec: { minAvailable: 1, tasks: [{ name: 'ps', template: { spec: { containers: [{ name: 'ps', image: 'x:1' }] } } },
+        { name: 'worker', template: { spec: { containers: [privileged] } } }] } };
+    const report = new PolicyEngine({ strictStructure: false }).evaluate([job]);
+    expect(report.findings.filter(f => f.ruleId === 'privileged-container').map(f => f.path))
+      .toEqual(['spec.tasks[1].template.spec.containers[0].securityContext.privileged']);
+    expect(report.findings.filter(f => f.ruleId === 'pod-template-not-checked')).toEqual([]);
+  });
+
+  test('a pod template of another value type is invalid, naming the project', () => {
+    const job = { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'j', namespace: 'ml' },
+      spec: { pytorchReplicaSpecs: { Master: { template: { spec: { containers: { name: 'x' } } } } } } };
+    expect(new PolicyEngine().evaluate([job]).findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message)).toEqual([
+      '(input) document 0: spec.pytorchReplicaSpecs["Master"].template.spec.containers is an object; Kubeflow Training Operator wants a list '
+        + 'there',
+    ]);
+  });
+});
+
+test('a known kind whose spec is itself container-like is read on past what its pods took', () => {
+  // The engine runs pod-template-not-checked on custom resources of groups not ending in k8s.io (engine.ts's isCustomResource):
+  // the check is asked directly here, as it would be for sparkoperator.k8s.io.
+  const app = { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'a', namespace: 'data' },
+    spec: { image: 'x:1', imagePullPolicy: 'Always', drivr: { image: 'x:1', securityContext: { privileged: true } }, executor: {} } };
+  const out: Violation[] = [];
+  new PodTemplateNotCheckedCheck().evaluateObject(app, { index: new ObjectIndex([app], [podViewOf(app)]) } as CheckContext, out);
+  expect(out.map(v => v.path)).toEqual(['spec.drivr']);
 });
