@@ -1,6 +1,8 @@
 // Front door 3: `cdk8s-secure check FILE|DIR|-...` for any Kubernetes YAML (Helm output too). The commands are
 // declarations; cli-args.ts decides the argument conventions for all of them.
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
@@ -43,7 +45,10 @@ const CHECK: CommandSpec<Handler> = {
       help: `Pod Security Admission policy version the PSS rules are checked at: v1.<minor> or latest (v1.${NEWEST_PSS_MINOR} and later: the newest)`,
     },
     'trusted-registry': { value: 'REGISTRY', repeatable: true, help: 'only images from these registries (or repository prefixes) are trusted' },
-    'output': { value: 'FILE', help: 'write the report to FILE instead of stdout ("-" is stdout)' },
+    'output': {
+      value: 'FILE',
+      help: 'write the report to FILE instead of stdout ("-" is stdout): a new file renamed over FILE (a link\'s other names keep theirs)',
+    },
     'verbose': { help: 'add the status counts of every rule to the text report' },
     'image-lock': { value: 'FILE', help: 'image lock: a locked tag must carry its digest, and the build times age images (--max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
@@ -132,7 +137,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
   // --pack is one of the packs already (its choices): the settings' check refuses the rest as wrong arguments.
   const options = engineOptionsFromSettings(settings, FLAG_NAMES, message => args.fail(message));
   const output = args.value('output');
-  const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${message}\n`));
+  // What is skipped is named by what it says, and a file name may hold a newline or an escape sequence: shown escaped.
+  const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${escapeText(message)}\n`));
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
   const documents = readManifestFiles(files);
   // Nothing read is not a pass: kubectl refuses it too ("no objects passed to apply"), and a CI gate that checked
@@ -146,12 +152,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const format = args.value('format') as ReportFormat;
   const renderOptions = { verbose: args.flag('verbose') };
   if (output && output !== STDOUT) {
-    try {
-      report._writeFile(output, format, renderOptions);
-    } catch (e) {
-      throw new Error(`cannot write ${output}: ${ioFailure(e)}`);
-    }
-    io.out(`report written to ${output}\n${report.summaryLine()}\n`);
+    writeReplacing(output, file => report._writeFile(file, format, renderOptions));
+    io.out(`report written to ${escapeText(output)}\n${report.summaryLine()}\n`);
   } else {
     io.out(report.render(format, renderOptions));
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
@@ -159,7 +161,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
   return report.hasErrors ? 1 : 0;
 }
 
-/** `--output` must not name one of the files being checked: the report would replace the manifest. */
+/** `--output` must not name one of the files being checked (the report would replace the manifest), nor a folder. */
 function refuseOverwritingAnInput(output: string, files: string[], args: ParsedArgs): void {
   let target: string;
   try {
@@ -167,8 +169,38 @@ function refuseOverwritingAnInput(output: string, files: string[], args: ParsedA
   } catch {
     return; // it does not exist yet, so it is not an input
   }
+  if (fs.statSync(target).isDirectory()) throw args.fail(`--output ${output} is a folder; give the file the report is written to`);
   const input = files.find(file => file !== STDIN && fs.realpathSync(file) === target);
   if (input !== undefined) throw args.fail(`--output ${output} is the input ${input}; write the report to another file`);
+}
+
+/**
+ * Writes `output` as a new file: into a file of its own beside it, renamed over it once complete. So a hard link's
+ * other names and a symbolic link's target keep what they hold (the link itself is replaced by the report), and a
+ * failed write leaves what was there. What is not a file (a pipe, /dev/stdout) is written to as it is.
+ */
+function writeReplacing(output: string, write: (file: string) => void): void {
+  let existing: fs.Stats | undefined;
+  try {
+    existing = fs.statSync(output);
+  } catch {
+    existing = undefined;
+  }
+  try {
+    if (existing && !existing.isFile()) return write(output);
+    const temporary = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+    // Made new (O_EXCL), never a file or a link that is there already.
+    fs.closeSync(fs.openSync(temporary, 'wx', existing ? existing.mode & 0o777 : 0o666));
+    try {
+      write(temporary);
+      fs.renameSync(temporary, output);
+    } catch (e) {
+      fs.rmSync(temporary, { force: true });
+      throw e;
+    }
+  } catch (e) {
+    throw new Error(`cannot write ${output}: ${ioFailure(e)}`);
+  }
 }
 
 function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
@@ -209,7 +241,7 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   };
   try {
     const result = await refreshLock(lock, options);
-    io.out(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}\n`);
+    io.out(`${escapeLines(`${result.lines.join('\n')}\n${result.changed} of ${result.lines.length} image(s) updated in ${lock}`)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof LockInputError) throw e;

@@ -2,14 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import {
-  DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, parsePssVersion, PolicyEngine, renderSynthSummary, Report, ReportFormat,
-} from './policy';
-import { checkReportDir, defaultReportDir } from './report-dir';
+import { checkGuardOptions, checkScope } from './guard-options';
+import { DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
+import { checkReportDir, defaultReportDir, makeReportDir } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
+import { ioFailure } from './vocab/bounded-read';
 import { brand, hasBrand } from './vocab/brand';
-import { checkTrustedRegistries } from './vocab/image-settings';
 
 const EXTENSIONS: { [f in ReportFormat]: string } = {
   text: '.txt',
@@ -74,6 +73,8 @@ export class Guard extends Construct {
    * Attaches a Guard to an App or a Chart.
    */
   public static attach(scope: IConstruct, options: GuardOptions = {}): Guard {
+    checkScope(scope, 'Guard.attach');
+    checkGuardOptions(options, 'Guard.attach');
     // cdk8s brands Charts and ApiObjects but not Apps, and instanceof would miss another cdk8s copy's
     // App: the root is asked for what the Guard needs of it, its outdir.
     if (typeof (App.of(scope) as Partial<App>).outdir !== 'string') {
@@ -91,6 +92,7 @@ export class Guard extends Construct {
    * The Guard attached to `construct` or to its nearest scope that has one.
    */
   public static of(construct: IConstruct): Guard | undefined {
+    checkScope(construct, 'Guard.of');
     for (const scope of [...construct.node.scopes].reverse()) {
       const guard = scope.node.tryFindChild('SecureGuard');
       if (Guard.isGuard(guard)) return guard;
@@ -106,9 +108,6 @@ export class Guard extends Construct {
   private constructor(scope: IConstruct, id: string, options: GuardOptions) {
     super(scope as Construct, id);
     brand(this, 'Guard');
-    // A bad version fails here, where it was given, not at synth.
-    if (options.pssVersion !== undefined) parsePssVersion(options.pssVersion);
-    checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
     this.options = options;
     this.guarded = scope;
     const outdir = App.of(scope).outdir;
@@ -151,17 +150,26 @@ export class Guard extends Construct {
   }
 
   private writeImageRecord(images: ImageRecordEntry[]): void {
-    fs.mkdirSync(this.reportDir, { recursive: true });
+    makeReportDir(this.reportDir);
     const record = { tool: 'cdk8s-secure', images };
-    fs.writeFileSync(path.join(this.reportDir, 'images.json'), JSON.stringify(record, null, 2) + '\n');
+    writing(path.join(this.reportDir, 'images.json'), file => fs.writeFileSync(file, JSON.stringify(record, null, 2) + '\n'));
   }
 
   private writeReports(report: Report): void {
     const formats = this.options.reportFormats ?? Object.values(ReportFormat);
     if (this.options.printReport) process.stdout.write(report.render(ReportFormat.TEXT));
     if (formats.length === 0) return;
-    fs.mkdirSync(this.reportDir, { recursive: true });
+    makeReportDir(this.reportDir);
     const name = this.options.reportName ?? 'compliance';
-    for (const format of formats) report._writeFile(path.join(this.reportDir, `${name}${EXTENSIONS[format]}`), format);
+    for (const format of formats) writing(path.join(this.reportDir, `${name}${EXTENSIONS[format]}`), file => report._writeFile(file, format));
+  }
+}
+
+/** Writes `file` with `write`; a failure names the file and why (EACCES, EISDIR, ENOSPC). */
+function writing(file: string, write: (file: string) => void): void {
+  try {
+    write(file);
+  } catch (e) {
+    throw new Error(`cannot write the report ${file}: ${ioFailure(e)}`);
   }
 }

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { escapeText, Finding, loadManifests, PolicyEngine, ReportFormat } from './policy';
-import { checkReportDir, defaultReportDir } from './report-dir';
-import { CheckSettings, engineOptionsFromSettings } from './scope-check';
+import { checkOptionNames, escapeText, Finding, loadManifests, PolicyEngine, ReportFormat } from './policy';
+import { checkReportDir, checkReportDirPath, defaultReportDir, makeReportDir } from './report-dir';
+import { CHECK_SETTINGS, CheckSettings, engineOptionsFromSettings } from './scope-check';
 
 /**
  * Properties of the cdk8s CLI validation plugin (the `properties:` of its cdk8s.yaml entry).
@@ -34,6 +34,12 @@ export class SecureValidation {
   private readonly reportDir?: string;
 
   constructor(props: SecureValidationProps = {}) {
+    // The properties come from cdk8s.yaml, untyped, and are checked here, when the CLI loads the plugin (an empty
+    // `properties:` line is null: no properties).
+    props ??= {};
+    checkOptionNames(props, 'the properties of SecureValidation (cdk8s.yaml validations[].properties)', [...Object.keys(CHECK_SETTINGS), 'reportDir'],
+      '{ pack: strict }');
+    if (props.reportDir !== undefined) checkReportDirPath(props.reportDir);
     this.engine = new PolicyEngine(engineOptionsFromSettings(props));
     this.reportDir = props.reportDir;
   }
@@ -82,7 +88,7 @@ export class SecureValidation {
     if (!fs.existsSync(file)) return;
     const reportDir = this.reportDir ?? defaultReportDir(outdir);
     checkReportDir(reportDir, outdir);
-    fs.mkdirSync(reportDir, { recursive: true });
+    makeReportDir(reportDir);
     fs.renameSync(file, path.join(reportDir, 'construct-metadata.json'));
   }
 }

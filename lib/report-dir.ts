@@ -1,21 +1,53 @@
 // Reports go beside the manifest folder, never into it: a folder like dist/ is applied as a
 // whole (`kubectl apply -f dist/`) and checked as a whole (`cdk8s-secure check dist`), so it
 // holds Kubernetes manifests only.
+import * as fs from 'fs';
 import * as path from 'path';
+import { ioFailure } from './vocab/bounded-read';
+import { shown } from './workloads/prop-values';
 
 /** The default report folder for manifests written to `outdir`: "compliance" beside it. */
 export function defaultReportDir(outdir: string): string {
   return path.join(path.dirname(path.resolve(outdir)), 'compliance');
 }
 
-/** Throws when `reportDir` is not a path, or is `outdir` or inside it. */
-export function checkReportDir(reportDir: string, outdir: string): void {
-  if (typeof reportDir !== 'string' || reportDir.trim() === '') {
-    throw new Error(`'reportDir' (${JSON.stringify(reportDir ?? null)}) must be a folder path, e.g. "compliance"`);
+/** Throws when `reportDir` is not a path (a front door that does not know the manifest folder yet checks this much). */
+export function checkReportDirPath(reportDir: unknown): void {
+  if (typeof reportDir !== 'string' || reportDir.trim() === '' || reportDir.includes('\0')) {
+    throw new Error(`'reportDir' (${shown(reportDir ?? null)}) must be a folder path, e.g. "compliance"`);
   }
+}
+
+/** Throws when `reportDir` is not a path, is `outdir` or inside it, or is (or is under) something that is not a folder. */
+export function checkReportDir(reportDir: string, outdir: string): void {
+  checkReportDirPath(reportDir);
   const relative = path.relative(path.resolve(outdir), path.resolve(reportDir));
   if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
     throw new Error(`'reportDir' (${JSON.stringify(reportDir)}) must be outside the manifest folder ${JSON.stringify(outdir)}, `
       + 'which holds only Kubernetes manifests; use e.g. "compliance"');
+  }
+  // The folder is made when the reports are written: what is there already must be a folder, or nothing.
+  for (let at = path.resolve(reportDir); ; at = path.dirname(at)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(at);
+    } catch {
+      stat = undefined;
+    }
+    if (stat && !stat.isDirectory()) {
+      const what = stat.isFile() ? 'a file' : 'not a folder';
+      throw new Error(`'reportDir' (${shown(reportDir)}) ${at === path.resolve(reportDir) ? `is ${what}` : `cannot be made: ${at} is ${what}`}; `
+        + 'give the path of a folder (made if missing), e.g. "compliance"');
+    }
+    if (stat || at === path.dirname(at)) return;
+  }
+}
+
+/** Makes the report folder `reportDir` (and the folders above it) where missing; throws naming it and why it could not. */
+export function makeReportDir(reportDir: string): void {
+  try {
+    fs.mkdirSync(reportDir, { recursive: true });
+  } catch (e) {
+    throw new Error(`cannot make the report folder 'reportDir' (${shown(reportDir)}): ${ioFailure(e)}; give a folder you can write`);
   }
 }

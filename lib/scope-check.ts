@@ -81,6 +81,11 @@ export interface CheckSettings {
   readonly suppressionPolicy?: string;
 }
 
+/** Every one of the `CheckSettings`: the plugin refuses a property not here (a misspelt `pak: strict` would check with the default pack). */
+export const CHECK_SETTINGS: { readonly [name in keyof Required<CheckSettings>]: true } = {
+  pack: true, trustedRegistries: true, pssVersion: true, imageLock: true, maxImageAgeDays: true, suppressionPolicy: true,
+};
+
 /** How the user spelled each of the `CheckSettings`, for messages: the plugin's property names, or the CLI's flags. */
 export interface CheckSettingNames {
   readonly pack: string;

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { GuardOptions } from './guard';
+import { checkGuardOptions, checkScope } from './guard-options';
 import { describeObject, formatFinding, PolicyEngine, Report } from './policy';
 import { scopeCheck } from './scope-check';
 
@@ -14,8 +15,7 @@ export class Compliance {
    * Evaluates every ApiObject under `scope` (a Chart, an App or any construct).
    */
   public static evaluate(scope: IConstruct, options: GuardOptions = {}): Report {
-    const check = scopeCheck(scope, options);
-    return new PolicyEngine(check.options).evaluateDocuments(check.documents);
+    return evaluate(scope, options, 'Compliance.evaluate');
   }
 
   /**
@@ -23,7 +23,7 @@ export class Compliance {
    * finding with its object, rule, container, field and fix.
    */
   public static assertCompliant(scope: IConstruct, options: GuardOptions = {}): void {
-    const report = Compliance.evaluate(scope, options);
+    const report = evaluate(scope, options, 'Compliance.assertCompliant');
     if (!report.hasErrors) return;
     const lines = report.errors.map(f => `  ${describeObject(f.object)}: ${formatFinding(f)}`);
     throw new Error(`${report.summary.errors} compliance error(s) under "${scope.node.path || '(app)'}" (pack ${report.pack})`
@@ -34,8 +34,16 @@ export class Compliance {
    * The ids of the rules with unsuppressed error findings under `scope`, sorted and unique.
    */
   public static failingRules(scope: IConstruct, options: GuardOptions = {}): string[] {
-    return [...new Set(Compliance.evaluate(scope, options).errors.map(f => f.ruleId))].sort();
+    return [...new Set(evaluate(scope, options, 'Compliance.failingRules').errors.map(f => f.ruleId))].sort();
   }
 
   private constructor() {}
+}
+
+/** The report of everything under `scope`, once `call`'s arguments are checked. */
+function evaluate(scope: IConstruct, options: GuardOptions, call: string): Report {
+  checkScope(scope, call);
+  checkGuardOptions(options, call);
+  const check = scopeCheck(scope, options);
+  return new PolicyEngine(check.options).evaluateDocuments(check.documents);
 }

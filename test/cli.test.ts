@@ -267,6 +267,52 @@ describe('how check reads its inputs', () => {
     expect(fs.readFileSync(input, 'utf8')).toBe(secure);
   });
 
+  test('--output replaces the file it names: a hard link\'s other name and a symbolic link\'s target keep their content', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'app.yaml'), secure);
+    fs.writeFileSync(path.join(dir, 'other.txt'), 'keep me\n');
+    fs.linkSync(path.join(dir, 'other.txt'), path.join(dir, 'hard.txt'));
+    fs.writeFileSync(path.join(dir, 'target.txt'), 'keep me too\n');
+    fs.symlinkSync(path.join(dir, 'target.txt'), path.join(dir, 'soft.txt'));
+    for (const name of ['hard.txt', 'soft.txt']) {
+      const r = run('check', path.join(dir, 'app.yaml'), '--output', path.join(dir, name));
+      expect(r.code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, name), 'utf8')).toContain('cdk8s-secure compliance report');
+      expect(fs.lstatSync(path.join(dir, name)).isFile()).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(dir, 'other.txt'), 'utf8')).toBe('keep me\n');
+    expect(fs.readFileSync(path.join(dir, 'target.txt'), 'utf8')).toBe('keep me too\n');
+    // Nothing is left beside it.
+    expect(fs.readdirSync(dir).sort()).toEqual(['app.yaml', 'hard.txt', 'other.txt', 'soft.txt', 'target.txt']);
+  });
+
+  test('--output onto a hard link of an input leaves the input as it was', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'app.yaml'), secure);
+    fs.linkSync(path.join(dir, 'app.yaml'), path.join(dir, 'report.txt'));
+    expect(run('check', path.join(dir, 'app.yaml'), '--output', path.join(dir, 'report.txt')).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(secure);
+  });
+
+  test('--output onto a device is written to as it is; onto a folder is refused', () => {
+    expect(run('check', fixture('secure.yaml'), '--output', '/dev/null').out)
+      .toBe('report written to /dev/null\nobjects=6 errors=0 warnings=0 suppressed=2\n');
+    const dir = scratch();
+    const r = run('check', fixture('secure.yaml'), '--output', dir);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(`cdk8s-secure: --output ${dir} is a folder; give the file the report is written to`);
+  });
+
+  test('a warning shows the control characters of a file name escaped', () => {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), secure);
+    const hostile = 'b\u001b[2J\nobjects=0 errors=0\r.yaml';
+    execFileSync('mkfifo', [path.join(dir, hostile)]);
+    const r = run('check', dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`cdk8s-secure: warning: skipped ${dir}/b\\u001b[2J\\nobjects=0 errors=0\\r.yaml: it is a FIFO, not a regular file\n`);
+  });
+
   test('--output into a directory that does not exist exits 2 with the path', () => {
     const r = run('check', fixture('secure.yaml'), '--output', '/no/such/dir/report.txt');
     expect(r.code).toBe(2);

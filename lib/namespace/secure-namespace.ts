@@ -5,7 +5,9 @@ import * as kplus from '../kplus';
 import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
 import { parseQuantity } from '../vocab/quantity';
-import { annotationsProblem, labelsProblem, nameProblem, objectProblem, shown } from '../workloads/prop-values';
+import {
+  annotationsProblem, booleanProblem, labelsProblem, nameProblem, objectProblem, oneOfProblem, shown,
+} from '../workloads/prop-values';
 
 const PSA = 'pod-security.kubernetes.io';
 
@@ -175,7 +177,11 @@ export class SecureNamespace extends Construct {
     super(scope, id);
     if (!props || typeof props !== 'object') throw new Error(`the props (${shown(props)}) must be an object: { name: 'shop' }`);
     const problem = nameProblem('name', props.name, 'label', 63) ?? objectProblem('metadata', props.metadata, "{ labels: { team: 'shop' } }")
-      ?? labelsProblem('metadata.labels', props.metadata?.labels) ?? annotationsProblem('metadata.annotations', props.metadata?.annotations);
+      ?? labelsProblem('metadata.labels', props.metadata?.labels) ?? annotationsProblem('metadata.annotations', props.metadata?.annotations)
+      ?? objectProblem('podSecurity', props.podSecurity, '{ level: PssLevel.RESTRICTED }')
+      ?? oneOfProblem('podSecurity.level', props.podSecurity?.level, 'PssLevel', PssLevel)
+      ?? booleanProblem('defaultDeny', props.defaultDeny) ?? booleanProblem('allowDns', props.allowDns)
+      ?? booleanProblem('defaultServiceAccountToken', props.defaultServiceAccountToken);
     if (problem) throw new Error(problem);
     this.name = props.name;
     const level = props.podSecurity?.level ?? PssLevel.RESTRICTED;

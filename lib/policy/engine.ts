@@ -1,9 +1,9 @@
 import { ImageLock } from '../vocab/image-lock';
-import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
+import { checkEngineOptions } from './options';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
@@ -181,12 +181,7 @@ export class PolicyEngine {
   private readonly loneStatuses: Uint8Array;
 
   constructor(options: PolicyEngineOptions = {}) {
-    if (options.suppressionPolicy !== undefined && !SuppressionPolicy.isSuppressionPolicy(options.suppressionPolicy)) {
-      throw new Error(`'suppressionPolicy' (${JSON.stringify(options.suppressionPolicy)}) must be a SuppressionPolicy: `
-        + 'SuppressionPolicy.all(), none(), allow([...]) or fromFile(path)');
-    }
-    checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
-    checkMaxImageAge(options.maxImageAgeDays, options.imageLock !== undefined, { maxAge: "'maxImageAgeDays'", lock: "'imageLock'" });
+    checkEngineOptions(options);
     this.pack = options.pack ?? Packs.DEFAULT;
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
@@ -194,13 +189,7 @@ export class PolicyEngine {
     this.prepared = [];
     this.prepare(INVALID_MANIFEST_RULE, undefined, Severity.ERROR, true);
     for (const [id, severity] of Object.entries(this.pack.rules)) {
-      const check = checkById(id);
-      if (!check) {
-        throw new Error(`pack "${this.pack.name}" names unknown rule "${id}"; known rules: ${ALL_CHECKS.map(c => c.info.id).join(', ')}`);
-      }
-      if (!Object.values(Severity).includes(severity)) {
-        throw new Error(`pack "${this.pack.name}" gives rule "${id}" severity "${severity}"; use error, warning or info`);
-      }
+      const check = checkById(id)!; // checkEngineOptions refused a pack naming an unknown rule
       this.prepare(check.info, check, severity, true);
     }
     this.packRules = this.prepared.length;

@@ -3,6 +3,7 @@
 // first policy version they apply to; a version picks, per check, the newest behaviour
 // at or below it, and "latest" is the newest version any check names (registry.go's
 // maxVersion), not the Kubernetes release the cluster runs.
+import { shown } from '../vocab/shown';
 
 /** The newest policy version whose behaviour this engine knows (Kubernetes 1.37: the sysctl allow-list grows). */
 export const NEWEST_PSS_MINOR = 37;
@@ -35,9 +36,10 @@ export function parsePssVersion(value: unknown, field = "'pssVersion'"): PssVers
   return { label: value as string, minor: Math.min(Number(match[1]), NEWEST_PSS_MINOR) };
 }
 
-/** The value as JSON, cut at 40 characters: a message names the value, it need not repeat a megabyte of it. */
+/** The value as JSON, a string cut at 40 characters (anything else as messages show values): a message need not repeat a megabyte of it. */
 function quoted(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
+  if (typeof value !== 'string') return shown(value);
+  const json = JSON.stringify(value);
   return json.length > 40 ? `${json.slice(0, 40)}...` : json;
 }
 

@@ -2,10 +2,11 @@
 // plugin properties, CLI flags), validated once here so that all of them refuse the same values
 // for the same reason. Each caller passes how its user spelled the setting ("'maxAgeDays'",
 // "--max-image-age-days"), so the message names the prop or flag, the value and the fix.
+import { shown } from './shown';
 
 /** The message for a setting (`name`, as its user spelled it) whose `value` is not one of `choices`. */
 export function notOneOf(name: string, value: unknown, choices: readonly string[]): string {
-  return `${name} ${JSON.stringify(value)} is not one of ${choices.join(', ')}`;
+  return `${name} ${shown(value)} is not one of ${choices.join(', ')}`;
 }
 
 /**
@@ -15,7 +16,7 @@ export function notOneOf(name: string, value: unknown, choices: readonly string[
 export function checkMaxImageAge(days: unknown, lockGiven: boolean, names: { readonly maxAge: string; readonly lock: string }): void {
   if (days === undefined) return;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) {
-    throw new Error(`${names.maxAge} (${JSON.stringify(days)}) must be a whole number of days, at least 1, e.g. 30`);
+    throw new Error(`${names.maxAge} (${shown(days)}) must be a whole number of days, at least 1, e.g. 30`);
   }
   if (!lockGiven) throw new Error(`${names.maxAge} (${days}) needs ${names.lock}: the build times of images come from the lock`);
 }
@@ -28,11 +29,11 @@ export function checkTrustedRegistries(registries: unknown, name: string, atLeas
   if (registries === undefined && !atLeastOne) return;
   const example = 'e.g. ["registry.example.com", "ghcr.io/acme"]';
   if (!Array.isArray(registries) || (atLeastOne && registries.length === 0)) {
-    throw new Error(`${name} (${JSON.stringify(registries ?? null)}) must name ${atLeastOne ? 'at least one registry' : 'registries'}, ${example}`);
+    throw new Error(`${name} (${shown(registries ?? null)}) must name ${atLeastOne ? 'at least one registry' : 'registries'}, ${example}`);
   }
   const bad = registries.find(r => typeof r !== 'string' || !/^[^\s/:]+(:\d+)?(\/[^\s:@]+)*\/?$/.test(r));
   if (bad !== undefined) {
     const fix = `give a host and an optional repository prefix, without a scheme, ${example}`;
-    throw new Error(`${name} (${JSON.stringify(bad)}) is not a registry: ${fix}`);
+    throw new Error(`${name} (${shown(bad)}) is not a registry: ${fix}`);
   }
 }

@@ -3,31 +3,12 @@
 // table of which prop has which type; this file knows the types (a cdk8s Duration, an enum of
 // strings, a whole number in a range, a Kubernetes name, labels, annotations) as the API server does.
 import { DNS_LABEL, DNS_SUBDOMAIN, labelKeyProblem, labelValueProblem } from '../vocab/labels';
+import { shown } from '../vocab/shown';
 
-/** The most characters of a given value a message quotes. */
-export const QUOTED_CHARACTERS = 100;
+export { QUOTED_CHARACTERS, shown } from '../vocab/shown';
+
 /** What the API server allows all of an object's annotations to take together (keys and values). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
-
-/**
- * A value as a message shows it: strings quoted (so a newline shows as \n), undefined, NaN and Infinity
- * by name, objects as JSON, and anything long cut to its first 100 characters and its length.
- */
-export function shown(value: unknown): string {
-  let text: string;
-  if (value === undefined || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
-  else if (typeof value === 'function' || typeof value === 'symbol') text = `a ${typeof value}`;
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = 'an object that is not JSON';
-    }
-  }
-  if (text.length <= QUOTED_CHARACTERS + 10) return text;
-  const length = typeof value === 'string' ? `${value.length} characters` : `${text.length} characters as JSON`;
-  return `${text.slice(0, QUOTED_CHARACTERS)}... [${length}]`;
-}
 
 /** The jsii type name of an instance of a cdk8s or cdk8s-plus class, read the way jsii records it (the same in every installed copy). */
 function jsiiType(value: unknown): string | undefined {
