@@ -174,8 +174,8 @@ export class HostPathPersistentVolumeCheck extends Check {
         const suffix = `-${volume.name}`;
         const found = boundNodeVolume(volumes, { namespace, named: name => name.endsWith(suffix), metadata: template.metadata, spec: template.spec });
         if (found) {
-          out.push({ path: `${pod.specPath}.volumes[${i}].ephemeral.volumeClaimTemplate`, message: `ephemeral volume ${shown(volume.name)} has a claim `
-              + `template that ${binding(found, 'binds', 'can bind')}; ${REMEDIATION}` });
+          out.push({ path: `${pod.specPath}.volumes[${i}].ephemeral.volumeClaimTemplate`,
+            message: `ephemeral volume ${shown(volume.name)} has a claim template that ${binding(found, 'binds', 'can bind')}; ${REMEDIATION}` });
         }
       }
     }
