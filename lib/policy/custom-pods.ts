@@ -5,6 +5,7 @@
 // pod-view.ts asks customPodsOf() while it builds a view, and the adapters here build views with pod-view.ts's classes:
 // each module uses the other's exports only when called, never while it loads, so either may load first.
 import { isObject } from '../vocab/json';
+import { shown } from './checks/shown';
 import { BUILT_METADATA, BUILT_SPEC, ContainerView, EMPTY, PodLocation, PodView, podViewAt } from './pod-view';
 
 /** A custom resource kind that runs pods, and where their spec is. RULES.md lists them. */
@@ -362,7 +363,7 @@ class PodBuilder {
     const listName = type === 'container' ? 'containers' : 'initContainers';
     const image = c.image;
     const unknown = this.templating && typeof image === 'string' && image.includes(this.templating.marker)
-      ? `image ${JSON.stringify(image)} is an expression ${this.templating.project} replaces when it creates the pod, so the image is not known `
+      ? `image ${shown(image)} is an expression ${this.templating.project} replaces when it creates the pod, so the image is not known `
         + 'here; name the image in the template'
       : imageUnknown;
     this.containers.push(new ContainerView(name, type, listName, index, c, sc, BUILT_SPEC, at, this.owner, unknown));
@@ -470,13 +471,13 @@ function argoTemplates(workflow: any, at: string, tooDeep: (path: string) => voi
       if (!isObject(item) || !isObject(item.inline)) return;
       if (depth >= INLINE_DEPTH) return tooDeep(`${itemAt}.inline`);
       const name = typeof item.name === 'string' ? item.name : itemAt.slice(itemAt.lastIndexOf('.') + 1);
-      add(item.inline, `${itemAt}.inline`, ` of the inline template of ${what} ${JSON.stringify(name)}`, depth + 1);
+      add(item.inline, `${itemAt}.inline`, ` of the inline template of ${what} ${shown(name)}`, depth + 1);
     };
     listOf(template.steps).forEach((group, g) => listOf(group).forEach((step, s) => inline(step, `${here}.steps[${g}][${s}]`, 'step')));
     listOf(isObject(template.dag) ? template.dag.tasks : undefined).forEach((task, k) => inline(task, `${here}.dag.tasks[${k}]`, 'task'));
   };
   listOf(workflow.templates).forEach((t, i) => {
-    add(t, `${at}.templates[${i}]`, ` of template ${JSON.stringify(isObject(t) && typeof t.name === 'string' ? t.name : `#${i}`)}`, 0);
+    add(t, `${at}.templates[${i}]`, ` of template ${shown(isObject(t) && typeof t.name === 'string' ? t.name : `#${i}`)}`, 0);
   });
   return found;
 }
@@ -766,7 +767,7 @@ function tektonPipelinePods(pipeline: unknown, at: string, runOf: (task: string)
     const { t, at: here } = tasks[i];
     if (!isObject(t)) continue;
     const name = typeof t.name === 'string' ? t.name : here.slice(here.lastIndexOf('.') + 1);
-    pods = tektonTaskPod(t.taskSpec, `${here}.taskSpec`, runOf(name), ` of task ${JSON.stringify(name)}`, v1, pods);
+    pods = tektonTaskPod(t.taskSpec, `${here}.taskSpec`, runOf(name), ` of task ${shown(name)}`, v1, pods);
   }
   return pods;
 }
@@ -844,7 +845,7 @@ function tektonRefField(what: string): string {
 function tektonUnchecked(manifest: any): UncheckedPart[] {
   const found: UncheckedPart[] = [];
   for (const { ref, at, what } of tektonRefs(manifest)) {
-    const resolver = typeof ref.resolver === 'string' ? `the ${JSON.stringify(ref.resolver)} resolver` : undefined;
+    const resolver = typeof ref.resolver === 'string' ? `the ${shown(ref.resolver)} resolver` : undefined;
     const from = resolver ?? (ref.bundle !== undefined ? 'a bundle' : undefined);
     if (from === undefined) continue;
     const path = `${at}.${tektonRefField(what)}`;
@@ -987,7 +988,8 @@ function sparkEnv(spec: any, here: string, origins: Map<string, string>): unknow
 function sparkResources(spec: any, here: string, origins: Map<string, string>): { [field: string]: unknown } {
   const requests: { [name: string]: unknown } = {};
   const limits: { [name: string]: unknown } = {};
-  const cpu = spec.coreRequest ?? (spec.cores === undefined ? '1' : String(spec.cores));
+  // cores is an int32: a value of another type is given to the rules as it is, which they show as written.
+  const cpu = spec.coreRequest ?? (spec.cores === undefined ? '1' : typeof spec.cores === 'number' ? String(spec.cores) : spec.cores);
   requests.cpu = cpu;
   origins.set(`${here}.resources.requests.cpu`, `${here}.${spec.coreRequest === undefined ? 'cores' : 'coreRequest'}`);
   if (spec.coreLimit !== undefined) limits.cpu = spec.coreLimit;
