@@ -1,7 +1,7 @@
 import { ImageLock } from '../vocab/image-lock';
 import { isObject } from '../vocab/json';
 import { RuleInfo } from './model';
-import { PodView } from './pod-view';
+import { inGroup, PodView } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -31,22 +31,59 @@ export interface CheckContext {
   readonly pssVersion: string;
 }
 
-/** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
+/**
+ * The API group of each kind rules look up. A kind is a kind of its group: a NetworkPolicy of
+ * example.com/v1 (a custom resource's) is not the API server's NetworkPolicy and does nothing to
+ * a pod, so the index finds only objects of the kind's own group.
+ */
+const KIND_GROUPS: ReadonlyMap<string, string> = new Map([
+  ['NetworkPolicy', 'networking.k8s.io'],
+  ['ServiceAccount', ''],
+  ['LimitRange', ''],
+  ['ResourceQuota', ''],
+  ['PersistentVolume', ''],
+  ['PersistentVolumeClaim', ''],
+  ['Role', 'rbac.authorization.k8s.io'],
+  ['ClusterRole', 'rbac.authorization.k8s.io'],
+]);
+
+/** The group of `kind`, which the index must know (a kind asked about that is not in KIND_GROUPS is a slip of the code). */
+function groupOfKind(kind: string): string {
+  const group = KIND_GROUPS.get(kind);
+  if (group === undefined) throw new Error(`ObjectIndex: no API group is known for kind ${JSON.stringify(kind)}; add it to KIND_GROUPS`);
+  return group;
+}
+
+/** Whether `m` is an object of the kind `kind` of its API group, as the index files objects. */
+function isOfKind(m: unknown, kind: string, group: string): m is { [key: string]: any } {
+  return hasKind(m) && m.kind === kind && typeof m.apiVersion === 'string' && inGroup(m.apiVersion, group);
+}
+
+/**
+ * Lookups over every object under evaluation, for rules that look across objects (built on first use). Each
+ * lookup names a kind of KIND_GROUPS and finds only objects of that kind's API group.
+ */
 export class ObjectIndex {
   // Built on first use, but declared up front: an object that gains fields later changes
   // shape, and V8 then deoptimises every function that has seen the old shape.
-  private byKey: Map<string, any> | undefined = undefined;
+  /** Kind to namespace and name to the object, for the kinds rules have asked about. */
+  private readonly byKindKey = new Map<string, Map<string, any>>();
   /** Kind to namespace to objects, for the kinds rules have asked about. */
   private readonly byKindNamespace = new Map<string, Map<string, any[]>>();
-  private pools: Map<string, Map<string, any[]>> | undefined = undefined;
+  private pools: PoolSensitivities | undefined = undefined;
   private viewsByManifest: Map<object, PodView | undefined> | undefined = undefined;
+  private accepted: any[] | undefined = undefined;
   private readonly answers = new Map<string, Map<string, unknown>>();
 
   /**
    * @param manifests every document's object (anything, for broken input)
    * @param views the pod view of each manifest (aligned), or undefined where it carries no pod
+   * @param accepts whether Kubernetes would accept manifest `i`: what it would refuse is in no answer (an invalid NetworkPolicy
+   * isolates nothing). Asked only of the objects an answer needs, when it is first needed (the engine checks each object's
+   * structure as it evaluates it, while the object is fresh in the cache, and remembers the verdict).
    */
-  constructor(private readonly manifests: readonly any[], private readonly views: readonly (PodView | undefined)[]) {}
+  constructor(private readonly manifests: readonly any[], private readonly views: readonly (PodView | undefined)[],
+    private readonly accepts: (i: number) => boolean = ACCEPT_ALL) {}
 
   /**
    * `compute(index, namespace)` once per evaluation for `topic` and `namespace` (a fact every
@@ -64,9 +101,9 @@ export class ObjectIndex {
     return value as T;
   }
 
-  /** Every document's object, in input order (anything, for broken input). */
+  /** Every document's object Kubernetes would accept, in input order (anything else, for broken input, is left out). */
   public get objects(): readonly any[] {
-    return this.manifests;
+    return this.accepted ??= this.manifests.filter((_, i) => this.accepts(i));
   }
 
   /** The pod view the engine made of `manifest`, one of the objects (rules that model the objects need not make their own). */
@@ -78,18 +115,25 @@ export class ObjectIndex {
     return this.viewsByManifest.get(manifest as object);
   }
 
-  /** The object of `kind` called `name` in `namespace`. */
+  /** The object of `kind` (of its API group) called `name` in `namespace` (the last, if several are). */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
-    if (!this.byKey) {
-      this.byKey = new Map();
-      for (const m of this.manifests) {
-        if (hasKind(m)) this.byKey.set(`${m.kind}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
-      }
-    }
-    return this.byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`);
+    let byKey = this.byKindKey.get(kind);
+    if (!byKey) this.byKindKey.set(kind, byKey = this.keyKind(kind));
+    return byKey.get(`${namespace ?? ''}\u0000${name ?? ''}`);
   }
 
-  /** Every object of `kind` in `namespace` ("" for objects that name none). */
+  /** The objects of `kind` by namespace and name (a method of its own, as is `indexKind`). */
+  private keyKind(kind: string): Map<string, any> {
+    const group = groupOfKind(kind);
+    const byKey = new Map<string, any>();
+    for (let i = 0; i < this.manifests.length; i++) {
+      const m = this.manifests[i];
+      if (isOfKind(m, kind, group) && this.accepts(i)) byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+    }
+    return byKey;
+  }
+
+  /** Every object of `kind` (of its API group) in `namespace` ("" for objects that name none). */
   public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
     // Indexed per kind asked about (rules ask about a few small kinds), not for every object.
     let byNamespace = this.byKindNamespace.get(kind);
@@ -102,11 +146,12 @@ export class ObjectIndex {
    * V8 then optimises each with the pass over every object inside, for the one call that runs it.
    */
   private indexKind(kind: string): Map<string, any[]> {
+    const group = groupOfKind(kind);
     const byNamespace = new Map<string, any[]>();
     // Indexed: a for...of over every object allocates an iterator result per object until V8 optimises the loop.
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (!hasKind(m) || m.kind !== kind) continue;
+      if (!isOfKind(m, kind, group) || !this.accepts(i)) continue;
       const ns = m.metadata?.namespace ?? '';
       const list = byNamespace.get(ns);
       if (list) list.push(m);
@@ -115,15 +160,15 @@ export class ObjectIndex {
     return byNamespace;
   }
 
-  /** Every object of `kind`, whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
+  /** Every object of `kind` (of its API group), whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
   public ofKind(kind: string): any[] {
     this.inNamespace(kind, undefined);
     return [...this.byKindNamespace.get(kind)!.values()].flat();
   }
 
   /** For each node pool pods select: sensitivity label to the pod-bearing objects that carry it. */
-  public poolSensitivities(): Map<string, Map<string, any[]>> {
-    return this.pools ??= this.indexPools();
+  public poolSensitivities(): PoolSensitivities {
+    return this.pools ??= new PoolSensitivities(this.indexPools(), this.manifests, this.accepts);
   }
 
   private indexPools(): Map<string, Map<string, any[]>> {
@@ -146,6 +191,38 @@ export class ObjectIndex {
 }
 
 const NONE: readonly any[] = [];
+
+const ACCEPT_ALL = (_i: number) => true;
+
+/**
+ * The sensitivities on each node pool, of the objects Kubernetes would accept. A pool whose pods are all of one sensitivity
+ * (the common case, and what the rule passes) is answered from every object, without asking which are accepted; a pool of
+ * several is filtered once, so that an object Kubernetes would refuse adds no sensitivity to it.
+ */
+class PoolSensitivities {
+  private readonly filtered = new Map<string, Map<string, any[]> | undefined>();
+
+  constructor(private readonly pools: Map<string, Map<string, any[]>>, private readonly manifests: readonly any[],
+    private readonly accepts: (i: number) => boolean) {}
+
+  /** Sensitivity label (or "(none)") to the pod-bearing objects on `pool` that carry it. */
+  public get(pool: string): Map<string, any[]> | undefined {
+    const all = this.pools.get(pool);
+    if (!all || all.size <= 1) return all;
+    if (!this.filtered.has(pool)) this.filtered.set(pool, this.accepted(all));
+    return this.filtered.get(pool);
+  }
+
+  private accepted(all: Map<string, any[]>): Map<string, any[]> | undefined {
+    const accepted = new Set(this.manifests.filter((_, i) => this.accepts(i)));
+    const bySensitivity = new Map<string, any[]>();
+    for (const [sensitivity, objects] of all) {
+      const kept = objects.filter(o => accepted.has(o));
+      if (kept.length) bySensitivity.set(sensitivity, kept);
+    }
+    return bySensitivity.size ? bySensitivity : undefined;
+  }
+}
 
 /** Whether `m` is an object with a kind, as the index files objects. */
 function hasKind(m: unknown): m is { [key: string]: any } {

@@ -112,8 +112,9 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
    */
   readonly suppressionPolicy?: SuppressionPolicy;
   /**
-   * Whether built-in pod-bearing objects must fit the Kubernetes schema (no unknown field, no
-   * value of the wrong type) to be checked, as the API server's strict field validation requires,
+   * Whether built-in objects must fit the Kubernetes schema of their apiVersion (no unknown field,
+   * no value of the wrong type) to be checked, and to count as context for other objects' rules,
+   * as the API server's strict field validation requires,
    * and the custom resources whose pods the engine reads (an Argo Rollout, a Knative Service, ...)
    * must have the value types their projects give the parts it reads pods from.
    * Off only to look at what a newer PSS version reads in fields the schema tables do not know.
@@ -257,7 +258,12 @@ export class PolicyEngine {
   public _evaluateDocuments(documents: ManifestDocument[], viewOf: PodViewOf): Report {
     const manifests = documents.map(d => d.manifest);
     const views = manifests.map(m => viewOf(m));
-    const evaluation = new Evaluation(new ObjectIndex(manifests, views), this.pss);
+    // What Kubernetes would refuse is not in the cluster: no rule reads it, as the object itself or as another's context (an
+    // invalid NetworkPolicy isolates nothing, an invalid ServiceAccount disables no token). Each document's problems are worked
+    // out once, when the loop below evaluates it or when the index first needs the object as context, whichever is first.
+    const problems = new Array<StructureProblem[] | undefined>(documents.length);
+    const problemsAt = (i: number) => problems[i] ??= this.problemsOf(documents[i], views[i]);
+    const evaluation = new Evaluation(new ObjectIndex(manifests, views, i => problemsAt(i).length === 0), this.pss);
     const prepared = this.prepared;
     const width = prepared.length;
     const objects = new Array<ObjectRef>(documents.length);
@@ -275,7 +281,7 @@ export class PolicyEngine {
     for (let d = 0; d < documents.length; d++) {
       const ref = objects[d] = objectRefOf(documents[d]);
       const found = findings.length;
-      const guarantee = this.evaluateOne(documents[d], views[d], ref, evaluation, statuses, d * width, violations, findings);
+      const guarantee = this.evaluateOne(documents[d], views[d], problemsAt(d), ref, evaluation, statuses, d * width, violations, findings);
       if (guarantee && !counted.has(guarantee)) {
         counted.add(guarantee);
         for (const i of guarantee.raised) guaranteed[i] = 1;
@@ -290,7 +296,9 @@ export class PolicyEngine {
     // Where every rule is a column (a pack of them all), the statuses are the report's as they are.
     const reported = columns.length === width ? statuses : only(columns, statuses, width);
     const rules = columns.map(i => prepared[i].rule);
-    return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(manifests);
+    // The report's connectivity reads only what Kubernetes would accept, too.
+    const accepted = problems.some(p => p!.length > 0) ? manifests.map((m, i) => (problems[i]!.length > 0 ? undefined : m)) : manifests;
+    return new Report(this.pack.name, rules, objects, reported as unknown as number[], findings, this.pss.label)._withManifests(accepted);
   }
 
   /**
@@ -302,31 +310,40 @@ export class PolicyEngine {
     const doc: ManifestDocument = { manifest, documentIndex: 0 };
     const view = podViewOf(manifest);
     const findings: Finding[] = [];
-    this.evaluateOne(doc, view, objectRefOf(doc), new Evaluation(new ObjectIndex([manifest], [view]), this.pss), this.loneStatuses, 0,
-      [], findings);
+    this.evaluateOne(doc, view, this.problemsOf(doc, view), objectRefOf(doc), new Evaluation(new ObjectIndex([manifest], [view]), this.pss),
+      this.loneStatuses, 0, [], findings);
     return findings;
   }
 
   /**
-   * Evaluates one document (the engine's one place that does): writes its status for each rule that runs to `statuses`
-   * from `row` on (a row of the prepared rules), appends its findings, and returns its guarantee if it is checked.
+   * Why Kubernetes would refuse a document ([] if it would not): a built-in kind the API server would not serve, a
+   * pod-bearing one whose pod cannot be read, a malformed guarantees annotation, or a structure the schema refuses.
    */
-  private evaluateOne(doc: ManifestDocument, view: PodView | undefined, ref: ObjectRef, evaluation: Evaluation, statuses: Uint8Array,
-    row: number, violations: Violation[], findings: Finding[]): Guarantee | undefined {
+  private problemsOf(doc: ManifestDocument, view: PodView | undefined): StructureProblem[] {
     const manifest = doc.manifest;
-    // A built-in kind the API server would not serve, or a pod-bearing one whose pod cannot be read, is an error, never "not applicable".
+    // An error, never "not applicable".
     const unreadable = (doc.parseError === undefined ? undefined : { path: '', message: doc.parseError, fix: PARSE_FIX })
       ?? manifestProblem(manifest) ?? (view ? undefined : apiVersionProblem(manifest) ?? podSpecProblem(manifest));
-    const guarantee = unreadable === undefined ? this.guaranteeOf(manifest) : undefined;
-    const problem = unreadable ?? guarantee?.problem;
+    const problem = unreadable ?? this.guaranteeOf(manifest)?.problem;
     // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
     // (A custom resource with no pods to read, a Rollout whose template is a string, is checked too: its controller refuses it.)
-    const invalidBecause = problem ? [problem] : this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    return problem ? [problem] : this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+  }
+
+  /**
+   * Evaluates one document (the engine's one place that does), whose problems are `invalidBecause` (problemsOf's): writes its
+   * status for each rule that runs to `statuses` from `row` on (a row of the prepared rules), appends its findings, and returns
+   * its guarantee if it is checked.
+   */
+  private evaluateOne(doc: ManifestDocument, view: PodView | undefined, invalidBecause: StructureProblem[], ref: ObjectRef,
+    evaluation: Evaluation, statuses: Uint8Array, row: number, violations: Violation[], findings: Finding[]): Guarantee | undefined {
+    const manifest = doc.manifest;
     if (invalidBecause.length > 0) {
       statuses[row] = NON_COMPLIANT;
       for (const p of invalidBecause) findings.push(invalid(ref, doc, p));
       return undefined;
     }
+    const guarantee = this.guaranteeOf(manifest);
     statuses[row] = COMPLIANT;
     const form = (view ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
     const images = doc.imageChecks ?? this.options;

@@ -1,13 +1,12 @@
-// Strict structure of the built-in pod-bearing kinds, as the API server's strict field
-// validation (kubectl's default since 1.27) and its JSON decoding see it: a field the schema
-// does not have, or a value of the wrong JSON type (`privileged: "true"`,
-// `runAsUser: "0"`, a label value that is a number), makes Kubernetes refuse the object, so the
-// engine reports it as invalid rather than check what would never run. The field tables are
-// generated from the upstream schema (k8s-fields.ts), as is the table of the apiVersions each
-// built-in kind is served at.
+// Strict structure of the built-in kinds, as the API server's strict field validation (kubectl's default
+// since 1.27) and its JSON decoding see it: a field the schema does not have, or a value of the wrong JSON
+// type (`privileged: "true"`, `runAsUser: "0"`, a label value that is a number, `polcyTypes` in a
+// NetworkPolicy), makes Kubernetes refuse the object, so the engine reports it as invalid rather than check
+// what would never run. The field tables are generated from the upstream schema (k8s-fields.ts), as is the
+// table of the apiVersions each built-in kind is served at and its schema type there.
 import { parseQuantity } from '../vocab/quantity';
 import { CUSTOM_FIELDS } from './custom-fields';
-import { K8S_FIELDS, POD_BEARING_TYPES, SERVED_KINDS } from './k8s-fields';
+import { K8S_FIELDS, SERVED_KINDS } from './k8s-fields';
 import { customPodKindOf } from './pod-view';
 
 /**
@@ -17,8 +16,15 @@ import { customPodKindOf } from './pod-view';
  */
 const REMOVED_GROUPS = ['extensions', 'settings.k8s.io', 'auditregistration.k8s.io'];
 
+/** Kind to apiVersion to its schema type (a "+" apiVersion, one a later Kubernetes serves, under its own name). */
+const TYPES = new Map(Object.entries(SERVED_KINDS).map(([kind, versions]) => [kind,
+  new Map(Object.entries(versions).map(([apiVersion, type]) => [apiVersion.replace(/^\+/, ''), type]))]));
+
 /** The groups of the built-in API: an object of any other group is a custom resource (or an aggregated API's). */
-const BUILT_IN_GROUPS = new Set([...REMOVED_GROUPS, ...Object.values(SERVED_KINDS).flat().map(v => groupOf(v.replace(/^\+/, '')))]);
+const BUILT_IN_GROUPS = new Set([...REMOVED_GROUPS, ...[...TYPES.values()].flatMap(versions => [...versions.keys()].map(groupOf))]);
+
+/** The built-in groups whose names have no dot, as the messages list them (the core group, "", is written `v1`). */
+const DOTLESS_GROUPS = [...BUILT_IN_GROUPS].filter(g => g !== '' && !g.includes('.')).sort();
 
 function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
@@ -33,18 +39,32 @@ const SERVABLE = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*/)?[a-z](?:[-a-z0-9]*[a
 /** Kind names by their lower case, for the hint when a built-in kind is misspelt in case. */
 const KINDS_BY_LOWER_CASE = new Map(Object.keys(SERVED_KINDS).map(kind => [kind.toLowerCase(), kind]));
 
+/** The kinds Kubernetes serves in `group` (at any version), for the hint when one is misspelt. */
+function kindsOf(group: string): string[] {
+  return [...TYPES].filter(([, versions]) => [...versions.keys()].some(v => groupOf(v) === group)).map(([kind]) => kind);
+}
+
+/** A kind's apiVersions and its schema type at each, as SERVED_KINDS has them. */
+type ServedVersions = { readonly [apiVersion: string]: string };
+
+/** The apiVersions `served` lists for 1.28, and those a later Kubernetes (to 1.33) adds. */
+function versionsOf(served: ServedVersions): { now: string[]; later: string[] } {
+  const versions = Object.keys(served);
+  return { now: versions.filter(v => !v.startsWith('+')), later: versions.filter(v => v.startsWith('+')).map(v => v.slice(1)) };
+}
+
 /**
- * Why an object of a built-in API group is not served as written, or undefined: its kind is not
- * served at its apiVersion (the API server answers "no matches for kind"), at the field to change
- * and with the apiVersion or kind to use. An apiVersion a later Kubernetes (to 1.33) adds is
- * accepted, as the field tables accept later fields. An object of any other group is a custom
- * resource: a `Service` of serving.knative.dev/v1 is Knative's.
+ * Why an object's apiVersion and kind name no resource Kubernetes serves, or undefined: its kind is not served at its
+ * apiVersion of a built-in group (the API server answers "no matches for kind"), or its group has no dot and is none of
+ * Kubernetes' (a CustomResourceDefinition's group must have a dot, so no custom resource has such a group), at the field to
+ * change and with the apiVersion or kind to use. An apiVersion a later Kubernetes (to 1.33) adds is accepted, as the field
+ * tables accept later fields. An object of any other group is a custom resource: a `Service` of serving.knative.dev/v1 is Knative's.
  */
 export function apiVersionProblem(manifest: any): StructureProblem | undefined {
   const kind = manifest.kind;
   const apiVersion = manifest.apiVersion;
+  if (TYPES.get(kind)?.has(apiVersion)) return undefined;
   const served = Object.prototype.hasOwnProperty.call(SERVED_KINDS, kind) ? SERVED_KINDS[kind] : undefined;
-  if (served && (served.includes(apiVersion) || served.includes(`+${apiVersion}`))) return undefined;
   if (!SERVABLE.test(apiVersion)) {
     return {
       path: 'apiVersion',
@@ -54,19 +74,25 @@ export function apiVersionProblem(manifest: any): StructureProblem | undefined {
         + 'spec.group and a version it serves).',
     };
   }
-  if (!BUILT_IN_GROUPS.has(groupOf(apiVersion))) return undefined;
+  const group = groupOf(apiVersion);
+  if (!BUILT_IN_GROUPS.has(group)) return group.includes('.') ? undefined : unknownGroupProblem(group, apiVersion, kind, served);
   const problem = `kind ${kind} is not served under apiVersion "${apiVersion}"`;
   if (!served) {
-    const near = KINDS_BY_LOWER_CASE.get(kind.toLowerCase());
+    const cased = KINDS_BY_LOWER_CASE.get(kind.toLowerCase());
+    const near = cased ?? nearest(kind, kindsOf(group));
+    // A kind misspelt and of another group (`v1` `Deploymnt`): the kind and the apiVersion that serves it.
+    const elsewhere = near ? undefined : nearest(kind, TYPES.keys());
+    const at = elsewhere ? versionsOf(SERVED_KINDS[elsewhere]).now.join(' or ') : '';
+    const hint = cased ? ` (kinds are case-sensitive: ${cased}?)` : near ? ` (${near}?)` : elsewhere && at ? ` (${elsewhere} of ${at}?)` : '';
     return {
       path: 'kind',
-      message: `${problem}; Kubernetes 1.28 serves no kind ${kind}${near ? ` (kinds are case-sensitive: ${near}?)` : ''}`,
-      fix: near ? `Set kind to ${near}.` : `Use a kind Kubernetes 1.28 serves under ${apiVersion}, or for a custom resource the apiVersion `
+      message: `${problem}; Kubernetes 1.28 serves no kind ${kind}${hint}`,
+      fix: near ? `Set kind to ${near}.` : elsewhere && at ? `Set kind to ${elsewhere} and apiVersion to ${at}, if that is the kind meant.`
+        : `Use a kind Kubernetes 1.28 serves under ${apiVersion}, or for a custom resource the apiVersion `
         + 'its CustomResourceDefinition declares (spec.group and a served version).',
     };
   }
-  const now = served.filter(v => !v.startsWith('+'));
-  const later = served.filter(v => v.startsWith('+')).map(v => v.slice(1));
+  const { now, later } = versionsOf(served);
   const laterText = later.length ? `a later Kubernetes (to 1.33) serves it as ${later.join(' or ')}` : '';
   if (now.length === 0) {
     return {
@@ -79,6 +105,28 @@ export function apiVersionProblem(manifest: any): StructureProblem | undefined {
     path: 'apiVersion',
     message: `${problem}; Kubernetes 1.28 serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`,
     fix: `Set apiVersion to ${now.join(' or ')}, where Kubernetes 1.28 serves kind ${kind}, with the fields that version defines.`,
+  };
+}
+
+/**
+ * An apiVersion of a group without a dot that Kubernetes does not have (`core/v1`, `api/v1`, `app/v1`): no API server serves
+ * it, built-in or custom (apiextensions refuses a CustomResourceDefinition whose spec.group has no dot).
+ */
+function unknownGroupProblem(group: string, apiVersion: string, kind: string, served: ServedVersions | undefined): StructureProblem {
+  const core = group === 'core' || group === 'api';
+  const version = apiVersion.slice(group.length + 1);
+  const now = served ? versionsOf(served).now : [];
+  return {
+    path: 'apiVersion',
+    message: core
+      ? `${apiVersion} is not an apiVersion: the core group is written "${version}", without a group `
+        + `(kubectl and the API server answer "no matches for kind ${kind} in version ${apiVersion}")`
+      : `apiVersion "${apiVersion}" names group "${group}", which Kubernetes does not have: its groups without a dot are `
+        + `${DOTLESS_GROUPS.join(', ')} (and the core group, written v1), and a custom resource's group has a dot`,
+    fix: now.length ? `Set apiVersion to ${now.join(' or ')}, where Kubernetes 1.28 serves kind ${kind}.`
+      : core ? `Set apiVersion to "${version}" if kind ${kind} is of the core group, or to the group/version that serves it.`
+        : `Set apiVersion to the group/version that serves kind ${kind} (for a custom resource, its CustomResourceDefinition's spec.group, `
+          + 'which has a dot, and a version it serves).',
   };
 }
 
@@ -147,10 +195,10 @@ function descriptor(type: string): Descriptor {
   } else {
     const one = type === 'string' || type === 'number' || type === 'boolean';
     const whole = type === 'int32' || type === 'int64';
-    // A whole number's typeof is "number" too: isScalarOf tests the value of those (`checked`) further.
+    // A whole number's typeof is "number" too, and bytes' "string": isScalarOf tests the value of those (`checked`) further.
     const typeofA = one ? type : whole ? 'number' : 'string';
-    const typeofB = one ? type : 'number';
-    const checked = whole || type === 'int-or-string' || type === 'quantity';
+    const typeofB = one ? type : type === 'bytes' ? 'string' : 'number';
+    const checked = whole || type === 'int-or-string' || type === 'quantity' || type === 'bytes';
     d = { form: SCALAR, scalar: type, typeofA, typeofB, checked, item: undefined, fields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
@@ -158,17 +206,16 @@ function descriptor(type: string): Descriptor {
 }
 
 /**
- * Problems of a pod-bearing object against its schema ([] for other objects). A built-in kind is checked whole, as the
- * API server's strict decoding checks it: a field that Kubernetes 1.29 to 1.33 added is accepted (PSS versions after
- * 1.28 read such fields, and the engine cannot tell the cluster's version); a field no version up to 1.33 has is refused.
- * A custom resource whose pods the engine reads (pod-view.ts's CUSTOM_POD_KINDS) is checked for the value types of the
- * parts it reads pods from (custom-fields.ts), Kubernetes' own types inside them included; fields the tables do not
- * know are left alone, as each project's schema treats them its own way.
+ * Problems of an object against its schema ([] for an object of no schema the tables have). A built-in kind, at an apiVersion
+ * that serves it, is checked whole against that version's schema, as the API server's strict decoding checks it: a field that
+ * Kubernetes 1.29 to 1.33 added is accepted (PSS versions after 1.28 read such fields, and the engine cannot tell the cluster's
+ * version); a field no version up to 1.33 has is refused. A custom resource whose pods the engine reads (pod-view.ts's
+ * CUSTOM_POD_KINDS) is checked for the value types of the parts it reads pods from (custom-fields.ts), Kubernetes' own types
+ * inside them included; fields the tables do not know are left alone, as each project's schema treats them its own way.
  */
 export function structureProblems(manifest: any): StructureProblem[] {
-  const kind = manifest.kind;
-  if (typeof kind !== 'string') return NONE;
-  if (Object.prototype.hasOwnProperty.call(POD_BEARING_TYPES, kind)) return walkOf(manifest, POD_BEARING_TYPES[kind], KUBERNETES);
+  const type = TYPES.get(manifest.kind)?.get(manifest.apiVersion);
+  if (type !== undefined) return walkOf(manifest, type, KUBERNETES);
   const custom = customPodKindOf(manifest);
   return custom ? walkOf(manifest, custom.type, custom.project) : NONE;
 }
@@ -205,14 +252,15 @@ function describe(value: unknown): string {
 const WANTED: { [type: string]: string } = {
   'string': 'a string', 'number': 'a number', 'boolean': 'a boolean (true or false)', 'quantity': 'a quantity (e.g. "500m", "256Mi")',
   'int32': 'a whole number from -2147483648 to 2147483647', 'int64': 'a whole number', 'int-or-string': 'a whole number or a string',
+  'bytes': 'base64 text (the standard alphabet, padded with "=")',
 };
 
 /** The largest magnitude a JSON number may have for Go to decode it into an int64 (2^63: a double cannot tell 2^63 - 1 from it). */
 const INT64_BOUND = 2 ** 63;
 
-/** A client type's Kubernetes name: V1PodSpec is PodSpec. */
+/** A client type's Kubernetes name: V1PodSpec is PodSpec, CoreV1Event Event. */
 function typeName(type: string): string {
-  return type.replace(/^V\d+(?:(?:alpha|beta)\d+)?/, '');
+  return type.replace(/^(?:[A-Z][a-z]+)*?V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, '');
 }
 
 function wanted(d: Descriptor): string {
@@ -230,19 +278,23 @@ function rewrite(path: string, value: unknown, d: Descriptor): string {
   const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'int32' || d.scalar === 'int64' || d.scalar === 'boolean');
   const bare = (typeof value === 'number' || typeof value === 'boolean') && d.scalar === 'string';
   const how = quoted ? ', without quotes' : bare ? `, in quotes as written (unquoted, it is read as the ${typeof value} ${String(value)})` : '';
+  // A Secret's values are base64 under data; text goes under stringData, which the API server encodes.
+  if (d.scalar === 'bytes' && typeof value === 'string') {
+    return `Encode ${path} in base64 (\`base64 -w0\`), or write the text under stringData in a Secret.`;
+  }
   return `Write ${path} as ${wanted(d)}${how}.`;
 }
 
 /**
- * The field of `fields` that `key` most likely misspells: the same but for case, or at most two
+ * The name of `names` that `key` most likely misspells: the same but for case, or at most two
  * letters added, dropped or changed (one for short names), else undefined.
  */
-function nearestField(key: string, fields: FieldTable): string | undefined {
+function nearest(key: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = key.length > 5 ? 3 : 2;
-  for (const field in fields) {
-    const distance = field.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, field, bestDistance);
-    if (distance < bestDistance) [best, bestDistance] = [field, distance];
+  for (const name of names) {
+    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name, bestDistance);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best;
 }
@@ -260,6 +312,15 @@ function editDistance(a: string, b: string, bound: number): number {
     previous = row;
   }
   return Math.min(previous[b.length], bound);
+}
+
+/** Whether `object[key]` has a value (an accessor that throws has one: the rules that read it say so). */
+function isSet(object: { [key: string]: unknown }, key: string): boolean {
+  try {
+    return object[key] !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 function fits(value: unknown, d: Descriptor): boolean {
@@ -285,10 +346,22 @@ function fitsScalar(value: unknown, scalar: string): boolean {
     case 'int32': return isInt32(value);
     case 'int64': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
     case 'int-or-string': return typeof value === 'string' || isInt32(value);
+    case 'bytes': return typeof value === 'string' && isBase64(value);
     // A quantity: a string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
     default: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
   }
 }
+
+/**
+ * Whether `text` decodes as Go's base64.StdEncoding decodes a []byte field: the standard alphabet in whole quanta of four,
+ * padded with "=", line breaks ignored.
+ */
+function isBase64(text: string): boolean {
+  const t = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, '') : text;
+  return t.length % 4 === 0 && BASE64.test(t);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function isInt32(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
@@ -334,7 +407,8 @@ class Walk {
       for (const key in object) {
         const field = fields[key];
         if (field === undefined) {
-          if (this.owner === KUBERNETES) this.unknown(key, d, depth);
+          // A key whose value is undefined (an object built in code) is no field: JSON has no undefined.
+          if (this.owner === KUBERNETES && isSet(object, key)) this.unknown(key, d, depth);
           continue;
         }
         let item: unknown;
@@ -382,7 +456,7 @@ class Walk {
     if (this.problems.length >= MOST) return;
     this.segments[depth] = key;
     const path = this.path(depth + 1);
-    const near = nearestField(key, d.fields!);
+    const near = nearest(key, Object.keys(d.fields!));
     this.problems.push({
       path,
       message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it`,

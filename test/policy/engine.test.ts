@@ -469,9 +469,9 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
     object('flowcontrol.apiserver.k8s.io/v1alpha1', 'FlowSchema'), object('coordination.k8s.io/v1', 'LeaseCandidate'),
     // served: by 1.28 (ComponentStatus read-only: its API has no create), or by a later Kubernetes; and custom resources of a
     // built-in kind's name or of an unknown group
-    object('networking.k8s.io/v1', 'NetworkPolicy'), object('v1', 'ComponentStatus'),
+    object('networking.k8s.io/v1', 'NetworkPolicy'), { apiVersion: 'v1', kind: 'ComponentStatus', metadata: { name: 'cs' } },
     object('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'), object('serving.knative.dev/v1', 'Service'),
-    object('gateway.networking.k8s.io/v1', 'Gateway'), object('example/v1', 'Role'),
+    object('gateway.networking.k8s.io/v1', 'Gateway'), object('example.com/v1', 'Role'),
   ];
   const invalid = new PolicyEngine().evaluate(docs).findings.filter(f => f.ruleId === 'invalid-manifest');
   expect(invalid.map(f => f.message)).toEqual([
