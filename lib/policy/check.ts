@@ -2,6 +2,7 @@ import { ImageLock } from '../vocab/image-lock';
 import { isObject } from '../vocab/json';
 import { RuleInfo } from './model';
 import { PodView } from './pod-view';
+import { isBuiltIn } from './structure';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -84,7 +85,7 @@ export class ObjectIndex {
     return this.viewsByManifest.get(manifest as object);
   }
 
-  /** The object of `kind` called `name` in `namespace` (the last, if several are). */
+  /** The object of built-in `kind` named `name` in `namespace` (the last of several; a custom resource of the kind's name is none). */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     let byKey = this.byKindKey.get(kind);
     if (!byKey) this.byKindKey.set(kind, byKey = this.keyKind(kind));
@@ -96,12 +97,13 @@ export class ObjectIndex {
     const byKey = new Map<string, any>();
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (hasKind(m) && m.kind === kind && this.accepts(i)) byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+      if (!hasKind(m) || m.kind !== kind || !isBuiltIn(m) || !this.accepts(i)) continue;
+      byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
     }
     return byKey;
   }
 
-  /** Every object of `kind` in `namespace` ("" for objects that name none). */
+  /** Every object of built-in `kind` in `namespace` ("" for objects that name none; a custom resource of the name is none). */
   public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
     // Indexed per kind asked about (rules ask about a few small kinds), not for every object.
     let byNamespace = this.byKindNamespace.get(kind);
@@ -118,7 +120,7 @@ export class ObjectIndex {
     // Indexed: a for...of over every object allocates an iterator result per object until V8 optimises the loop.
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (!hasKind(m) || m.kind !== kind || !this.accepts(i)) continue;
+      if (!hasKind(m) || m.kind !== kind || !isBuiltIn(m) || !this.accepts(i)) continue;
       const ns = m.metadata?.namespace ?? '';
       const list = byNamespace.get(ns);
       if (list) list.push(m);
