@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
-  PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, STDIN_NAME, VERSION,
+  podViewOf, PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, STDIN_NAME, VERSION,
 } from './policy';
 import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
@@ -148,7 +148,8 @@ function check(args: ParsedArgs, io: CliOutput): number {
       + `${files.length > 1 ? 'hold' : 'holds'} no Kubernetes object (only empty, comment, "---" or null documents, or Lists without items); `
       + 'check the command that wrote it, or leave it out');
   }
-  const report = new PolicyEngine(options).evaluateDocuments(documents);
+  // What the YAML reader made is JSON data: the check PolicyEngine.evaluateDocuments makes of a JavaScript caller's is not needed.
+  const report = new PolicyEngine(options)._evaluateDocuments(documents, podViewOf);
   const format = args.value('format') as ReportFormat;
   const renderOptions = { verbose: args.flag('verbose') };
   if (output && output !== STDOUT) {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkOptionNames, escapeText, Finding, loadManifests, PolicyEngine, ReportFormat } from './policy';
+import { checkOptionNames, escapeText, Finding, loadManifests, podViewOf, PolicyEngine, ReportFormat } from './policy';
 import { checkReportDir, checkReportDirPath, defaultReportDir, makeReportDir } from './report-dir';
 import { CHECK_SETTINGS, CheckSettings, engineOptionsFromSettings } from './scope-check';
 
@@ -50,7 +50,8 @@ export class SecureValidation {
   public async validate(context: any): Promise<void> {
     const manifests: string[] = [...context.manifests];
     this.moveConstructMetadata(manifests);
-    const report = this.engine.evaluateDocuments(loadManifests(manifests));
+    // Read from YAML, so JSON data: the check PolicyEngine.evaluateDocuments makes of a JavaScript caller's is not needed.
+    const report = this.engine._evaluateDocuments(loadManifests(manifests), podViewOf);
     const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
     const byRule = new Map<string, Finding[]>();
     for (const f of report.findings) {

@@ -30,6 +30,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { serialised } from './manifest';
 import { Finding, formatFinding, GUARANTEES_ANNOTATION, ManifestDocument, PolicyEngine, podViewOf, PodViewOf, Report } from './policy';
 import { GUARANTEES_ONLY_PACK, scopeCheck, ScopeCheckOptions } from './scope-check';
 import { writeSuppressionAnnotations } from './suppressions';
@@ -249,7 +250,7 @@ class HeldManifests {
 
   public readonly manifestOf = (obj: ApiObject): any => {
     let manifest = this.json.get(obj);
-    if (manifest === undefined) this.json.set(obj, manifest = obj.toJson());
+    if (manifest === undefined) this.json.set(obj, manifest = serialised(obj));
     return manifest;
   };
 

@@ -172,8 +172,8 @@ test("a Guard attaches under another cdk8s copy's App and fails its synth", () =
   new other8s!.ApiObject(c, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: IMAGE }] } });
   expect(thrownMessage(() => app.synth()).split('\n').filter(l => l.includes('[run-as-non-root]'))).toEqual([
     '  [cdk8s-secure] c/pod: [run-as-non-root] container "app" must run with securityContext.runAsNonRoot=true (neither the container '
-      + 'nor the pod sets it) (at spec.securityContext.runAsNonRoot). Fix: Set spec.securityContext.runAsNonRoot=true and do not set '
-      + 'it to false on the pod or any container.',
+      + 'nor the pod sets it) (at spec.securityContext.runAsNonRoot). Fix: Set runAsNonRoot=true in the pod\'s securityContext (the field '
+      + 'the finding names) or on every container, and set it to false nowhere.',
   ]);
 });
 

@@ -1,13 +1,15 @@
-// What `kubectl apply` would create is what gets checked: an object with `items` is a list whatever
-// its kind (apimachinery's unstructured decoding), a list's items without kind and apiVersion take the
-// list's, and a list inside a list is refused; nothing read, and settings files that never end, exit 2.
+// What `kubectl apply` would create is what gets checked: a file is parted into documents and sniffed
+// for JSON as kubectl parts and sniffs it, an object with `items` is a list whatever its kind
+// (apimachinery's unstructured decoding), a list's items without kind and apiVersion take the list's,
+// and a list inside a list is refused; nothing read, and settings files that never end, exit 2.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { main } from '../lib/cli';
 import { Guard } from '../lib/guard';
-import { parseManifests, readManifestFiles } from '../lib/policy/yaml-loader';
+import { parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
 
 function run(...argv: string[]) {
   let out = '';
@@ -76,7 +78,7 @@ describe('an object with items is read as kubectl reads it', () => {
 describe('nothing to check, and settings files, exit 2', () => {
   test.each([
     ['an empty file', ''],
-    ['only comments and markers', '# nothing\n---\n...\n---\nnull\n'],
+    ['only comments and markers', '# nothing\n---\n# more\n--- # c\nnull\n---\n'],
     ['a List without items', 'apiVersion: v1\nkind: List\nitems: []\n'],
   ])('%s exits 2 naming the input', (name, text) => {
     const f = file(`${name.replace(/\W+/g, '-')}.yaml`, text);
@@ -126,4 +128,174 @@ test('the inputs are bounded by YAML nodes in all, not by document: a large List
     + '(keys, values and collections); check them in parts');
   expect(readManifestFiles([f, f], 7814)).toHaveLength(600);
   expect(() => readManifestFiles([f, f], 7813)).toThrow('the inputs hold more than 7,813 YAML nodes');
+});
+
+describe('a file is parted into documents as kubectl parts it', () => {
+  const BIN = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  /** `cdk8s-secure check --format json FILE` as a user runs it: the exit code, the findings' rule, object name and line, and the messages. */
+  const check = (name: string, text: string | Buffer) => {
+    const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file(name, text as string)], { encoding: 'utf8' });
+    const report = JSON.parse(r.stdout);
+    const findings: any[] = report.findings;
+    return {
+      code: r.status,
+      objects: report.summary.objects,
+      rules: findings.filter(f => ['privileged-container', 'invalid-manifest'].includes(f.ruleId))
+        .map(f => `${f.ruleId} ${f.object.name || '-'} ${f.line ?? f.object.line}`),
+      messages: findings.filter(f => f.ruleId === 'invalid-manifest').map(f => f.message.replace(/^.* document \d+: /, '')),
+    };
+  };
+  const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: evil\nspec:\n  containers:\n  - name: a\n    image: nginx\n'
+    + '    securityContext:\n      privileged: true\n';
+
+  const separators = ['---', '---#c', '--- #c', '---\t# c', '---   ', '---\u00a0'];
+  test.each(separators)('"%s" is a separator: the document after it is checked, at its lines', separator => {
+    const r = check('sep.yaml', `${CM('a')}${separator}\n${POD}`);
+    expect(r.code).toBe(1);
+    expect(r.objects).toBe(2);
+    expect(r.rules).toEqual(['privileged-container evil 15']);
+  });
+
+  test.each([
+    ['---foo', 'foo'], ['--- a: 1', 'a: 1'], ['--- |', '|'], ['----', '-'], ['--- !!map', '!!map'],
+  ])('"%s" is no separator: kubectl refuses the file there, so the document it ends and all after it are not read', (line, rest) => {
+    const r = check('bad-sep.yaml', `${CM('a')}---\n${CM('b')}${line}\n${POD}`);
+    expect(r.code).toBe(1);
+    expect(r.rules).toEqual(['invalid-manifest - 10']);
+    expect(r.messages).toEqual([`YAML cannot be parsed at line 10: "---" followed by ${JSON.stringify(rest)} is no document separator: `
+      + 'kubectl parts a file only at a line that is "---" alone or followed by a comment, and stops reading the file here '
+      + `("invalid Yaml document separator: ${rest}"), so it applies neither the document before it (from line 6) nor anything after it; `
+      + 'write "---" alone on its line (what follows it on the next), or indent the line if it is content']);
+    expect(r.objects).toBe(2);
+  });
+
+  test('a bad separator on the first line leaves nothing read', () => {
+    const r = check('bad-first.yaml', `--- ${CM('a').replace(/\n/g, ' ')}\n${POD}`);
+    expect(r.messages).toEqual([expect.stringContaining('so it applies nothing after it;')]);
+  });
+
+  test.each([
+    ['after "..."', `${CM('a')}...\n${POD}`, 6],
+    ['after "..." that ends a broken second document', `${CM('a')}...\n${POD}  bad: [\n`, 6],
+    ['in a file of CR line breaks (kubectl parts at "\\n" only)', `${CM('a')}---\n${POD}`.replace(/\n/g, '\r'), 5],
+    ['after a U+2028 line break', `${CM('a')}\u2028---\u2028${POD}`, 6],
+  ])('a second YAML document in one part (%s) is never applied by kubectl: it is not checked', (_, text, line) => {
+    const r = check('second.yaml', text);
+    expect(r).toEqual({ code: 0, objects: 1, rules: [], messages: [] });
+    const warnings: string[] = [];
+    expect(parseManifests(text, 'second.yaml', undefined, w => warnings.push(w)).map(d => d.manifest.metadata.name)).toEqual(['a']);
+    expect(warnings).toEqual([`second.yaml: line ${line}: a second YAML document in one part of the file is not checked: kubectl parts a file `
+      + 'only at lines that are "---" (alone or followed by a comment) and reads the first document of each part, so it never applies this one '
+      + '(it follows "..." or a line break other than "\\n"); put a line "---" before it to have it applied']);
+  });
+
+  test('CRLF line breaks part the file as LF ones do, and lines stay right', () => {
+    const r = check('crlf.yaml', `${CM('a')}---\n${POD}`.replace(/\n/g, '\r\n'));
+    expect(r.rules).toEqual(['privileged-container evil 15']);
+  });
+
+  test('a leading byte order mark is dropped, before a separator too', () => {
+    expect(check('bom.yaml', `\uFEFF${POD}`).rules).toEqual(['privileged-container evil 10']);
+    expect(check('bom-sep.yaml', `\uFEFF---\n${POD}`).rules).toEqual(['privileged-container evil 11']);
+  });
+
+  test('"..." alone in a part is refused, as go-yaml refuses it', () => {
+    const r = check('dots.yaml', `${CM('a')}---\n...\n---\n${POD}`);
+    expect(r.messages).toEqual(['YAML cannot be parsed at line 6, column 1: did not find expected node content']);
+    expect(r.rules).toEqual(['invalid-manifest - 6', 'privileged-container evil 17']);
+  });
+});
+
+describe('a file that starts with "{" is read as a JSON stream, as kubectl reads it', () => {
+  const BIN = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+  const check = (name: string, text: string) => {
+    const r = spawnSync(process.execPath, [BIN, 'check', '--format', 'json', file(name, text)], { encoding: 'utf8' });
+    const report = JSON.parse(r.stdout);
+    return {
+      code: r.status,
+      objects: report.summary.objects,
+      rules: report.findings.filter((f: any) => ['privileged-container', 'invalid-manifest'].includes(f.ruleId))
+        .map((f: any) => `${f.ruleId} ${f.object.name || '-'} ${f.line ?? f.object.line}`),
+      messages: report.findings.filter((f: any) => f.ruleId === 'invalid-manifest').map((f: any) => f.message.replace(/^.* document \d+: /, '')),
+    };
+  };
+  const pod = (name: string, privileged: string) => `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${name}"},\n`
+    + ` "spec": {"containers": [{"name": "a", "image": "nginx", "securityContext": {${privileged}}}]}}`;
+
+  test('several objects, side by side or on lines of their own, null between them: each is checked at its line', () => {
+    const privileged = (name: string) => pod(name, '"privileged": true');
+    const r = check('stream.json', `${privileged('one')}${privileged('two')}\nnull\n\n${privileged('three')}\n`);
+    expect(r.rules).toEqual(['privileged-container one 2', 'privileged-container two 3', 'privileged-container three 7']);
+  });
+
+  test('duplicate keys: the last wins, as encoding/json decodes them; keys are case-sensitive (Privileged is another, unknown field)', () => {
+    expect(check('dup.json', pod('p', '"privileged": true,\n"privileged": false, "Privileged": true')).rules).toEqual(['invalid-manifest p 3']);
+    expect(check('dup2.json', pod('p', '"privileged": false,\n"privileged": true')).rules).toEqual(['privileged-container p 3']);
+  });
+
+  test.each([
+    ['a comment', `${pod('p', '"privileged": true')}\n// more\n`, 'line 3, column 1: invalid character \'/\' looking for beginning of value'],
+    ['"---" and YAML after JSON', `${pod('p', '"privileged": true')}\n---\napiVersion: v1\n`,
+      'line 3, column 2: invalid character \'-\' in numeric literal'],
+    ['an unfinished object', '{"apiVersion": "v1", "kind": "Pod",\n', 'line 2, column 1: unexpected EOF'],
+    ['a number out of range', '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},\n "data": {"a": 1e400}}',
+      'line 2: number 1e400 is out of the range of a 64-bit float: '
+      + 'kubectl refuses it ("cannot unmarshal number 1e400 into Go value of type float64")'],
+  ])('%s is refused where kubectl stops, and what comes before is checked', (_, text, problem) => {
+    const r = check('bad.json', text);
+    expect(r.code).toBe(1);
+    const fix = problem.includes('1e400') ? '' : ': JSON values follow one another with no "---" or comment between them; '
+      + 'to have the file read as YAML, start it with a line "---"';
+    expect(r.messages).toEqual([`YAML cannot be parsed at ${problem} (the input starts with "{", so it is read as JSON, as kubectl reads it)${fix}`]);
+    const checked = text.includes('"privileged": true') ? ['privileged-container p 2'] : [];
+    expect(r.rules.filter((rule: string) => rule.startsWith('privileged-container'))).toEqual(checked);
+  });
+
+  test('spaces and newlines before "{" still make JSON; "[" first is YAML (kubectl sniffs "{" only)', () => {
+    expect(check('late.json', `  \n\t\n${pod('p', '"privileged": true')}${pod('q', '"privileged": true')}`).rules)
+      .toEqual(['privileged-container p 4', 'privileged-container q 5']);
+    const r = check('array.json', `[${pod('p', '"privileged": true')}]`);
+    expect(r.code).toBe(1);
+    expect(r.rules).toEqual(['invalid-manifest - 1']);
+  });
+
+  test('JSON read as YAML: past 4096 bytes of spaces, "{" is YAML, where {}{} is one document and a second object is not applied', () => {
+    const r = check('far.json', `${' '.repeat(4096)}${pod('p', '"privileged": false')}${pod('q', '"privileged": true')}`);
+    expect(r).toEqual({ code: 1, objects: 1, rules: [], messages: [] });
+  });
+});
+
+// Where kubectl is installed, the reading is compared with kubectl's own: `kubectl label --local -f FILE` reads a file through
+// the resource builder, offline, and names each object it read before it stopped.
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0 ? describe : describe.skip;
+kubectl('kubectl itself reads the same objects from each file, and stops or not where the engine refuses or not', () => {
+  const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  const J = (name: string) => `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "${name}"}}`;
+  const files = [
+    `${CM('a')}---\n${CM('b')}`, `${CM('a')}---#c\n${CM('b')}`, `${CM('a')}--- #c\n${CM('b')}`, `${CM('a')}---\t# c\n${CM('b')}`,
+    `${CM('a')}---foo\n${CM('b')}`, `${CM('a')}---\n${CM('b')}--- a: 1\n${CM('c')}`, `${CM('a')}---\n${CM('b')}----\n${CM('c')}`,
+    `${CM('a')}...\n${CM('b')}`, `${CM('a')}---\n${CM('b')}...\n${CM('c')}`, `${CM('a')}---\n${CM('b')}`.replace(/\n/g, '\r\n'),
+    `${CM('a')}---\n${CM('b')}`.replace(/\n/g, '\r'), `\uFEFF${CM('a')}---\n${CM('b')}`, `\uFEFF\uFEFF${CM('a')}`, `${CM('a')}---\n\uFEFF${CM('b')}`,
+    `---\n---\n${CM('a')}---\n\n---\n${CM('b')}`, `${CM('a')}\u2028---\u2028${CM('b')}`, `%YAML 1.1\n---\n${CM('a')}`,
+    `${CM('a')}---\n%YAML 1.1\n---\n${CM('b')}`, `${CM('a')}---\n...\n---\n${CM('b')}`, `${CM('a')}---\n${CM('b')}---\u00a0\n${CM('c')}`,
+    `${CM('a')}---\n${CM('b')}data:\n  k: "x\n---\n  y"\n`, `${J('a')}\n${J('b')}\n${J('c')}\n`, `${J('a')}${J('b')}`, `${J('a')}\nnull\n${J('b')}`,
+    `${J('a')}\n---\n${J('b')}`, `${J('a')}\n// c\n`, `  \n\t${J('a')}${J('b')}`, `[${J('a')}]`, `${' '.repeat(4095)}${J('a')}${J('b')}`,
+    `${' '.repeat(4096)}${J('a')}${J('b')}`, `\u00a0${J('a')}`, `\uFEFF${J('a')}${J('b')}`, `${J('a')} 5 ${J('b')}`, `${J('a')}x`,
+    `${J('a')}${J('b').slice(0, -3)}`,
+  ];
+
+  test.each(files.map(text => [JSON.stringify(text).slice(0, 70), text]))('%s', (_, text) => {
+    const f = file('kubectl.yaml', text);
+    const r = spawnSync('kubectl', ['label', '--local', '-f', f, 'x=y', '-o', 'name'], { encoding: 'utf8' });
+    const kube = { names: r.stdout.split('\n').filter(n => n !== '').map(n => n.replace('configmap/', '')), stops: r.status !== 0 };
+    // A document that is no object is refused by the engine's checks, not its reading; kubectl refuses it as it decodes it.
+    const object = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    const docs: YamlStreamDocument[] = readYamlStream(text)
+      .map(d => (d.error !== undefined || object(d.value) ? d : { error: 'not an object', line: d.line }));
+    const firstSyntaxError = docs.findIndex(d => d.error !== undefined && d.error !== 'not an object');
+    const read = firstSyntaxError < 0 ? docs : docs.slice(0, firstSyntaxError);
+    expect({ names: read.filter(d => d.error === undefined).map(d => (d.value as any).metadata.name), stops: docs.some(d => d.error !== undefined) })
+      .toEqual(kube);
+  });
 });

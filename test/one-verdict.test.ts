@@ -155,7 +155,8 @@ function includedId(row: Row): string {
 
 function writeYaml(manifests: any[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'one-verdict-')), 'row.k8s.yaml');
-  fs.writeFileSync(file, manifests.map(m => JSON.stringify(m)).join('\n---\n'));
+  // YAML documents of JSON text: a file that starts with "{" would be a JSON stream to kubectl, where "---" is an error.
+  fs.writeFileSync(file, manifests.map(m => `---\n${JSON.stringify(m)}\n`).join(''));
   return file;
 }
 

@@ -1,8 +1,7 @@
 import { ImageLock } from '../vocab/image-lock';
 import { isObject } from '../vocab/json';
 import { RuleInfo } from './model';
-import { PodView } from './pod-view';
-import { isBuiltIn } from './structure';
+import { inGroup, PodView } from './pod-view';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -32,7 +31,38 @@ export interface CheckContext {
   readonly pssVersion: string;
 }
 
-/** Lookups over every object under evaluation, for rules that look across objects (built on first use). */
+/**
+ * The API group of each kind rules look up. A kind is a kind of its group: a NetworkPolicy of
+ * example.com/v1 (a custom resource's) is not the API server's NetworkPolicy and does nothing to
+ * a pod, so the index finds only objects of the kind's own group.
+ */
+const KIND_GROUPS: ReadonlyMap<string, string> = new Map([
+  ['NetworkPolicy', 'networking.k8s.io'],
+  ['ServiceAccount', ''],
+  ['LimitRange', ''],
+  ['ResourceQuota', ''],
+  ['PersistentVolume', ''],
+  ['PersistentVolumeClaim', ''],
+  ['Role', 'rbac.authorization.k8s.io'],
+  ['ClusterRole', 'rbac.authorization.k8s.io'],
+]);
+
+/** The group of `kind`, which the index must know (a kind asked about that is not in KIND_GROUPS is a slip of the code). */
+function groupOfKind(kind: string): string {
+  const group = KIND_GROUPS.get(kind);
+  if (group === undefined) throw new Error(`ObjectIndex: no API group is known for kind ${JSON.stringify(kind)}; add it to KIND_GROUPS`);
+  return group;
+}
+
+/** Whether `m` is an object of the kind `kind` of its API group, as the index files objects. */
+function isOfKind(m: unknown, kind: string, group: string): m is { [key: string]: any } {
+  return hasKind(m) && m.kind === kind && typeof m.apiVersion === 'string' && inGroup(m.apiVersion, group);
+}
+
+/**
+ * Lookups over every object under evaluation, for rules that look across objects (built on first use). Each
+ * lookup names a kind of KIND_GROUPS and finds only objects of that kind's API group.
+ */
 export class ObjectIndex {
   // Built on first use, but declared up front: an object that gains fields later changes
   // shape, and V8 then deoptimises every function that has seen the old shape.
@@ -85,7 +115,7 @@ export class ObjectIndex {
     return this.viewsByManifest.get(manifest as object);
   }
 
-  /** The object of built-in `kind` named `name` in `namespace` (the last of several; a custom resource of the kind's name is none). */
+  /** The object of `kind` (of its API group) called `name` in `namespace` (the last, if several are). */
   public get(kind: string, namespace: string | undefined, name: string | undefined): any {
     let byKey = this.byKindKey.get(kind);
     if (!byKey) this.byKindKey.set(kind, byKey = this.keyKind(kind));
@@ -94,16 +124,16 @@ export class ObjectIndex {
 
   /** The objects of `kind` by namespace and name (a method of its own, as is `indexKind`). */
   private keyKind(kind: string): Map<string, any> {
+    const group = groupOfKind(kind);
     const byKey = new Map<string, any>();
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (!hasKind(m) || m.kind !== kind || !isBuiltIn(m) || !this.accepts(i)) continue;
-      byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+      if (isOfKind(m, kind, group) && this.accepts(i)) byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
     }
     return byKey;
   }
 
-  /** Every object of built-in `kind` in `namespace` ("" for objects that name none; a custom resource of the name is none). */
+  /** Every object of `kind` (of its API group) in `namespace` ("" for objects that name none). */
   public inNamespace(kind: string, namespace: string | undefined): readonly any[] {
     // Indexed per kind asked about (rules ask about a few small kinds), not for every object.
     let byNamespace = this.byKindNamespace.get(kind);
@@ -116,11 +146,12 @@ export class ObjectIndex {
    * V8 then optimises each with the pass over every object inside, for the one call that runs it.
    */
   private indexKind(kind: string): Map<string, any[]> {
+    const group = groupOfKind(kind);
     const byNamespace = new Map<string, any[]>();
     // Indexed: a for...of over every object allocates an iterator result per object until V8 optimises the loop.
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (!hasKind(m) || m.kind !== kind || !isBuiltIn(m) || !this.accepts(i)) continue;
+      if (!isOfKind(m, kind, group) || !this.accepts(i)) continue;
       const ns = m.metadata?.namespace ?? '';
       const list = byNamespace.get(ns);
       if (list) list.push(m);
@@ -129,7 +160,7 @@ export class ObjectIndex {
     return byNamespace;
   }
 
-  /** Every object of `kind`, whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
+  /** Every object of `kind` (of its API group), whatever namespace it names (the API server ignores one on a cluster-scoped kind). */
   public ofKind(kind: string): any[] {
     this.inNamespace(kind, undefined);
     return [...this.byKindNamespace.get(kind)!.values()].flat();

@@ -4,7 +4,7 @@
 export interface ConnectivityNode {
   /** Stable id. */
   readonly id: string;
-  /** Human label: namespace/name for pods, the peer's description otherwise. */
+  /** Human label: namespace/name for pods, the peer's description otherwise; cut past 256 characters, with a mark that says how long it was. */
   readonly label: string;
   /** Whether it stands for something outside the manifests (a CIDR, another namespace's pods, any source). */
   readonly external: boolean;
@@ -16,7 +16,7 @@ export interface ConnectivityEdge {
   readonly from: string;
   /** Destination node id. */
   readonly to: string;
-  /** Allowed ports, e.g. ["8080/TCP"], or ["any port"]. */
+  /** Allowed ports, e.g. ["8080/TCP"], or ["any port"]; a port name is cut past 256 characters. */
   readonly ports: string[];
 }
 
@@ -27,7 +27,8 @@ export interface Connectivity {
   /** Every allowed connection. */
   readonly edges: ConnectivityEdge[];
   /**
-   * Why the matrix was not computed (too many pod groups).
+   * Why the matrix was not computed, with the numbers: more than 200 pod groups, more than 500,000 tries of a port (a pair of
+   * nodes on a port of the destination), or more than 20,000,000 steps reading the policies for them.
    * @default - it was computed
    */
   readonly omitted?: string;

@@ -1,4 +1,4 @@
-// The value types of the parts of custom resources the engine reads pods from (pod-view.ts's CUSTOM_POD_KINDS), in
+// The value types of the parts of custom resources the engine reads pods from (custom-pods.ts's CUSTOM_POD_KINDS), in
 // k8s-fields.ts's notation: a field's JSON type, `[]T` a list, `{}T` a map, and a name a table here or there. A value of
 // another JSON type is one the project's CustomResourceDefinition schema refuses, or, where the schema leaves it open
 // (Argo Workflows' minimal CRDs), one its controller cannot decode into its Go types: either way the pods are never
@@ -11,7 +11,20 @@
 // PodSpec); KEDA apis/keda/v1alpha1 (ScaledJobSpec.JobTargetRef: a JobSpec); OpenShift apps/v1 (DeploymentConfigSpec.Template);
 // Argo Workflows pkg/apis/workflow/v1alpha1 (WorkflowSpec, Template, WorkflowStep, DAGTask, ContainerSetTemplate, Metadata;
 // ParallelSteps is written as a list of steps); OpenTelemetry Operator apis/v1beta1 and v1alpha1 (the common fields of
-// OpenTelemetryCollectorSpec and the target allocator's).
+// OpenTelemetryCollectorSpec and the target allocator's); Tekton Pipelines pkg/apis/pipeline/v1 and v1beta1 (TaskSpec,
+// Step and StepTemplate: a Container's fields with computeResources (v1) and script; Sidecar; TaskRunSpec;
+// PipelineSpec, PipelineTask, EmbeddedTask; PipelineRunSpec, PipelineTaskRunTemplate, PipelineTaskRunSpec; pod.Template;
+// StepActionSpec); spark-operator api/v1beta2 (SparkApplicationSpec, ScheduledSparkApplicationSpec, SparkPodSpec inlined in
+// DriverSpec and ExecutorSpec); Argo Events pkg/apis/events/v1alpha1 (Template, of a Sensor's and an EventSource's spec);
+// Argo Rollouts v1alpha1 (AnalysisTemplateSpec.Metrics[].Provider.Job: a JobMetric, metadata and a JobSpec); Kubeflow
+// training-operator kubeflow.org/v1 (the *ReplicaSpecs maps of ReplicaSpec: a PodTemplateSpec at template) and Notebook
+// (spec.template); KubeRay ray.io/v1 (RayClusterSpec's headGroupSpec and workerGroupSpecs[] templates; RayJobSpec's
+// rayClusterSpec and submitterPodTemplate; RayServiceSpec's rayClusterConfig); JobSet jobset.x-k8s.io/v1alpha2
+// (replicatedJobs[].template: a JobTemplateSpec); Volcano batch.volcano.sh/v1alpha1 (JobSpec.Tasks[].Template); Knative
+// Eventing ContainerSource (spec.template); OpenKruise apps.kruise.io (CloneSet, Advanced StatefulSet and DaemonSet,
+// BroadcastJob: spec.template; AdvancedCronJob: spec.template.jobTemplate or .broadcastJobTemplate); Actions Runner
+// Controller actions.github.com/v1alpha1 (AutoscalingRunnerSet.spec.template).
+import { K8S_FIELDS } from './k8s-fields';
 
 /** The pod fields an Argo workflow spec and each of its templates both set (the template's win). */
 const ARGO_POD = {
@@ -46,6 +59,23 @@ const OPERATOR_POD = {
   nodeSelector: '{}string',
   affinity: 'V1Affinity',
   tolerations: '[]V1Toleration',
+};
+
+/** A Tekton step's fields (Step, StepTemplate and Sidecar alike): a Container's, v1's computeResources and the script. */
+const TEKTON_STEP = { ...K8S_FIELDS.V1Container, computeResources: 'V1ResourceRequirements', script: 'string' };
+
+/** A Tekton task spec's (TaskSpec, and EmbeddedTask's inlined TaskSpec) fields the engine reads. */
+const TEKTON_TASK_SPEC = { steps: '[]TektonStep', stepTemplate: 'TektonStep', sidecars: '[]TektonStep', volumes: '[]V1Volume' };
+
+/** The fields of a SparkPodSpec (inlined in a driver's and an executor's spec) the engine reads. */
+const SPARK_POD = {
+  template: 'V1PodTemplateSpec', cores: 'int32', coreLimit: 'string', coreRequest: 'string', memory: 'string', memoryOverhead: 'string',
+  image: 'string', env: '[]V1EnvVar', envVars: '{}string', envFrom: '[]V1EnvFromSource', envSecretKeyRefs: '{}SparkNameKey',
+  labels: '{}string', annotations: '{}string', volumeMounts: '[]V1VolumeMount', affinity: 'V1Affinity', tolerations: '[]V1Toleration',
+  podSecurityContext: 'V1PodSecurityContext', securityContext: 'V1SecurityContext', schedulerName: 'string', sidecars: '[]V1Container',
+  initContainers: '[]V1Container', hostNetwork: 'boolean', nodeSelector: '{}string', dnsConfig: 'V1PodDNSConfig',
+  terminationGracePeriodSeconds: 'int64', serviceAccount: 'string', hostAliases: '[]V1HostAlias', shareProcessNamespace: 'boolean',
+  runtimeClassName: 'string', lifecycle: 'V1Lifecycle', priorityClassName: 'string',
 };
 
 /** Each custom resource's type, by API group and kind, and the types they use. */
@@ -94,6 +124,81 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
   // A WorkflowStep or a DAGTask: what the engine reads of either is its name and its inline template.
   ArgoStep: { name: 'string', inline: 'ArgoTemplate' },
   ArgoResource: { action: 'string', manifest: 'string' },
+
+  TektonTask: { metadata: 'V1ObjectMeta', spec: 'TektonTaskSpec' },
+  TektonTaskSpec: TEKTON_TASK_SPEC,
+  TektonStep: TEKTON_STEP,
+  TektonTaskRun: { metadata: 'V1ObjectMeta', spec: 'TektonTaskRunSpec' },
+  TektonTaskRunSpec: { taskSpec: 'TektonTaskSpec', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string' },
+  TektonPodTemplate: {
+    nodeSelector: '{}string', env: '[]V1EnvVar', tolerations: '[]V1Toleration', affinity: 'V1Affinity', securityContext: 'V1PodSecurityContext',
+    volumes: '[]V1Volume', runtimeClassName: 'string', automountServiceAccountToken: 'boolean', dnsPolicy: 'string', dnsConfig: 'V1PodDNSConfig',
+    enableServiceLinks: 'boolean', priorityClassName: 'string', schedulerName: 'string', imagePullSecrets: '[]V1LocalObjectReference',
+    hostAliases: '[]V1HostAlias', hostNetwork: 'boolean', topologySpreadConstraints: '[]V1TopologySpreadConstraint',
+  },
+  TektonPipeline: { metadata: 'V1ObjectMeta', spec: 'TektonPipelineSpec' },
+  TektonPipelineSpec: { tasks: '[]TektonPipelineTask', finally: '[]TektonPipelineTask' },
+  TektonPipelineTask: { name: 'string', taskSpec: 'TektonEmbeddedTask' },
+  TektonEmbeddedTask: { ...TEKTON_TASK_SPEC, metadata: 'ArgoMetadata' },
+  TektonPipelineRun: { metadata: 'V1ObjectMeta', spec: 'TektonPipelineRunSpec' },
+  TektonPipelineRunSpec: {
+    pipelineSpec: 'TektonPipelineSpec', taskRunTemplate: 'TektonTaskRunTemplate', taskRunSpecs: '[]TektonPipelineTaskRunSpec',
+    // v1beta1's
+    podTemplate: 'TektonPodTemplate', serviceAccountName: 'string',
+  },
+  TektonTaskRunTemplate: { podTemplate: 'TektonPodTemplate', serviceAccountName: 'string' },
+  TektonPipelineTaskRunSpec: {
+    pipelineTaskName: 'string', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string',
+    // v1beta1's
+    taskPodTemplate: 'TektonPodTemplate', taskServiceAccountName: 'string',
+  },
+  TektonStepAction: { metadata: 'V1ObjectMeta', spec: 'TektonStep' },
+
+  ArgoAnalysis: { metadata: 'V1ObjectMeta', spec: 'ArgoAnalysisSpec' },
+  ArgoAnalysisSpec: { metrics: '[]ArgoMetric' },
+  ArgoMetric: { name: 'string', provider: 'ArgoMetricProvider' },
+  ArgoMetricProvider: { job: 'ArgoJobMetric' },
+  ArgoJobMetric: { metadata: 'ArgoMetadata', spec: 'V1JobSpec' },
+  KubeflowJob: { metadata: 'V1ObjectMeta', spec: 'KubeflowJobSpec' },
+  // Each training job has one of the replica maps (a TFJob tfReplicaSpecs, ...), each replica type's spec a ReplicaSpec.
+  KubeflowJobSpec: Object.fromEntries(['tfReplicaSpecs', 'pytorchReplicaSpecs', 'mpiReplicaSpecs', 'xgbReplicaSpecs', 'paddleReplicaSpecs',
+    'jaxReplicaSpecs'].map(field => [field, '{}KubeflowReplicaSpec'])),
+  KubeflowReplicaSpec: { replicas: 'int32', template: 'V1PodTemplateSpec', restartPolicy: 'string' },
+  RayCluster: { metadata: 'V1ObjectMeta', spec: 'RayClusterSpec' },
+  RayClusterSpec: { headGroupSpec: 'RayGroupSpec', workerGroupSpecs: '[]RayGroupSpec' },
+  RayGroupSpec: { template: 'V1PodTemplateSpec' },
+  RayJob: { metadata: 'V1ObjectMeta', spec: 'RayJobSpec' },
+  RayJobSpec: { rayClusterSpec: 'RayClusterSpec', submitterPodTemplate: 'V1PodTemplateSpec' },
+  RayService: { metadata: 'V1ObjectMeta', spec: 'RayServiceSpec' },
+  RayServiceSpec: { rayClusterConfig: 'RayClusterSpec' },
+  JobSet: { metadata: 'V1ObjectMeta', spec: 'JobSetSpec' },
+  JobSetSpec: { replicatedJobs: '[]JobSetReplicatedJob' },
+  JobSetReplicatedJob: { name: 'string', replicas: 'int32', template: 'V1JobTemplateSpec' },
+  VolcanoJob: { metadata: 'V1ObjectMeta', spec: 'VolcanoJobSpec' },
+  VolcanoJobSpec: { tasks: '[]VolcanoTaskSpec' },
+  VolcanoTaskSpec: { name: 'string', replicas: 'int32', template: 'V1PodTemplateSpec' },
+  KruiseAdvancedCronJob: { metadata: 'V1ObjectMeta', spec: 'KruiseAdvancedCronJobSpec' },
+  KruiseAdvancedCronJobSpec: { template: 'KruiseCronJobTemplate' },
+  KruiseCronJobTemplate: { jobTemplate: 'V1JobTemplateSpec', broadcastJobTemplate: 'KruiseBroadcastJobTemplate' },
+  KruiseBroadcastJobTemplate: { metadata: 'V1ObjectMeta', spec: 'TemplateResourceSpec' },
+
+  ArgoEventsResource: { metadata: 'V1ObjectMeta', spec: 'ArgoEventsSpec' },
+  ArgoEventsSpec: { template: 'ArgoEventsTemplate' },
+  ArgoEventsTemplate: {
+    metadata: 'ArgoMetadata', container: 'V1Container', volumes: '[]V1Volume', securityContext: 'V1PodSecurityContext', nodeSelector: '{}string',
+    tolerations: '[]V1Toleration', imagePullSecrets: '[]V1LocalObjectReference', priorityClassName: 'string', priority: 'int32',
+    affinity: 'V1Affinity', serviceAccountName: 'string',
+  },
+
+  SparkApplication: { metadata: 'V1ObjectMeta', spec: 'SparkApplicationSpec' },
+  ScheduledSparkApplication: { metadata: 'V1ObjectMeta', spec: 'ScheduledSparkApplicationSpec' },
+  ScheduledSparkApplicationSpec: { template: 'SparkApplicationSpec' },
+  SparkApplicationSpec: {
+    image: 'string', imagePullPolicy: 'string', imagePullSecrets: '[]string', volumes: '[]V1Volume', nodeSelector: '{}string',
+    driver: 'SparkPodSpec', executor: 'SparkPodSpec',
+  },
+  SparkPodSpec: SPARK_POD,
+  SparkNameKey: { name: 'string', key: 'string' },
 
   OpenTelemetryCollector: { metadata: 'V1ObjectMeta', spec: 'OpenTelemetryCollectorSpec' },
   OpenTelemetryCollectorSpec: {

@@ -1,7 +1,9 @@
 import { ImageLock } from '../vocab/image-lock';
+import { shown } from '../vocab/shown';
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { ALL_CHECKS, checkById } from './checks';
 import { GUARANTEES_ANNOTATION, parseGuarantees } from './guarantees';
+import { checkDocuments } from './json-data';
 import { Finding, ObjectRef, RuleInfo, RuleStatus, Severity } from './model';
 import { checkEngineOptions } from './options';
 import { Packs } from './packs';
@@ -230,20 +232,29 @@ export class PolicyEngine {
     return { raised, problem };
   }
 
-  /** Evaluates plain manifests (no source information). */
+  /**
+   * Evaluates plain manifests (no source information).
+   * @throws when a manifest holds what JSON cannot (a BigInt, a Symbol, a function, NaN, a Date, a cycle), naming it and the field
+   */
   public evaluate(manifests: any[]): Report {
+    if (!Array.isArray(manifests)) throw new Error(`PolicyEngine.evaluate: the manifests (${shown(manifests)}) must be a list of objects`);
     return this.evaluateDocuments(manifests.map((manifest, documentIndex) => ({ manifest, documentIndex })));
   }
 
-  /** Evaluates documents with their source information and extra suppressions. */
+  /**
+   * Evaluates documents with their source information and extra suppressions.
+   * @throws when a manifest holds what JSON cannot (a BigInt, a Symbol, a function, NaN, a Date, a cycle), naming it and the field
+   */
   public evaluateDocuments(documents: ManifestDocument[]): Report {
+    checkDocuments(documents, 'PolicyEngine.evaluateDocuments');
     return this._evaluateDocuments(documents, podViewOf);
   }
 
   /**
    * `evaluateDocuments`, with each manifest's pod view had from `viewOf`, which must give what `podViewOf` gives: a synth
    * pass hands in its lookup of the views it keeps of the same manifests, so that the engine and what reads the pods after
-   * it (the image record, the report's connectivity) share one view of each. `viewOf` is asked once per document.
+   * it (the image record, the report's connectivity) share one view of each. `viewOf` is asked once per document. The
+   * manifests must be JSON data, as the YAML reader makes them and the synth pass checks them (`checkJsonData`).
    * @internal
    */
   public _evaluateDocuments(documents: ManifestDocument[], viewOf: PodViewOf): Report {

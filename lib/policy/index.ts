@@ -10,6 +10,7 @@ export * from './report/report';
 export * from './connectivity';
 export * from './image-record';
 export { GUARANTEES_ANNOTATION, guaranteesValue } from './guarantees';
+export { checkJsonData } from './json-data';
 export { checkEngineOptions, checkOptionNames } from './options';
 export { podViewOf } from './pod-view';
 export type { PodViewOf } from './pod-view';

@@ -244,10 +244,16 @@ export function podViewOf(manifest: any): PodView | undefined {
     location = custom?.location;
   }
   if (!location) return undefined;
-  const holder = location.holder(manifest);
+  return podViewAt(location.holder(manifest), location.specPath, location.metadataPath, undefined);
+}
+
+/**
+ * The view of the pod whose template (its `metadata` and `spec`) is `holder`, its spec at `specPath`; `next` is the next
+ * pod the manifest runs (a custom resource with several pod templates chains them). `next` itself when there is no pod spec.
+ */
+export function podViewAt(holder: any, specPath: string, metadataPath: string, next: PodView | undefined): PodView | undefined {
   const spec = isObject(holder) ? holder.spec : undefined;
-  if (!isObject(spec)) return undefined;
-  const specPath = location.specPath;
+  if (!isObject(spec)) return next;
   const securityContext = isObject(spec.securityContext) ? spec.securityContext : EMPTY;
 
   const regular = spec.containers;
@@ -255,12 +261,12 @@ export function podViewOf(manifest: any): PodView | undefined {
   const ephemeral = spec.ephemeralContainers;
   // Sized up front: an array grown by push reserves room for 16 elements, for the 1 or 2 a pod has.
   const containers = new Array<ContainerView>(lengthOf(regular) + lengthOf(init) + lengthOf(ephemeral));
-  let next = addContainers(containers, 0, regular, 'containers', 'container', specPath);
-  next = addContainers(containers, next, init, 'initContainers', 'initContainer', specPath);
-  addContainers(containers, next, ephemeral, 'ephemeralContainers', 'ephemeralContainer', specPath);
+  let at = addContainers(containers, 0, regular, 'containers', 'container', specPath);
+  at = addContainers(containers, at, init, 'initContainers', 'initContainer', specPath);
+  addContainers(containers, at, ephemeral, 'ephemeralContainers', 'ephemeralContainer', specPath);
 
-  return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : EMPTY, location.metadataPath,
-    securityContext, containers, spec.os?.name === 'windows');
+  return new PodView(specPath, spec, isObject(holder.metadata) ? holder.metadata : EMPTY, metadataPath,
+    securityContext, containers, spec.os?.name === 'windows', undefined, next);
 }
 
 function lengthOf(items: unknown): number {

@@ -16,6 +16,7 @@ import { isObject } from '../vocab/json';
 import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
 import { PodView, podViewOf, PodViewOf } from './pod-view';
+import { shorten } from './report/escape';
 import { isBuiltIn } from './structure';
 
 /** Pod groups beyond which the connectivity matrix is not rendered (it grows with the square). */
@@ -417,8 +418,37 @@ function describePeer(peer: any, policyNamespace: string): string {
 }
 
 /**
+ * The most ports the connectivity matrix tries for pairs of nodes (a pair of pod groups on each port of the destination, a
+ * peer outside the manifests on each port of its rule): each may become a port of an edge, and the Markdown report shows
+ * them all. 200 pod groups all open to each other on 12 ports each are 477,600.
+ */
+const MAX_MATRIX_TRIES = 500_000;
+
+/**
+ * The most steps the connectivity matrix may take reading the policies: a step is a part of a policy rule (an object,
+ * a list or a value in it) read for a pair of pod groups on one port, or for one group against a peer of the rule.
+ */
+const MAX_MATRIX_STEPS = 20_000_000;
+
+/** The characters of a label or port of the connectivity matrix beyond which it is cut (a Kubernetes name has at most 253). */
+const MAX_LABEL_CHARS = 256;
+
+/** How many parts (objects, lists and values) `value` holds, itself included; remembered for each object. */
+function partsOf(value: unknown, known: WeakMap<object, number>): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  let parts = known.get(value);
+  if (parts === undefined) {
+    parts = 1;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) parts += partsOf(v, known);
+    known.set(value, parts);
+  }
+  return parts;
+}
+
+/**
  * Computes the connectivity matrix: pod group to pod group, and to and from peers outside the manifests.
  * `viewOf` gives each manifest's pod view (the synth pass makes each once for everything it runs after the checks).
+ * Past MAX_MATRIX_GROUPS pod groups, or MAX_MATRIX_STEPS steps, it is not computed and `omitted` says why.
  */
 export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = podViewOf): Connectivity {
   // Past the limit only the number of pod groups is told: the model is not built for it.
@@ -429,67 +459,91 @@ export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = po
   }
   const model = new NetworkModel(manifests, viewOf);
   const groups = model.groups;
-  const nodes: ConnectivityNode[] = groups.map(g => ({ id: g.id, label: g.label, external: false }));
+  const candidatesOf = new Map(groups.map(g => [g, model.candidatePorts(g)]));
+  const omitted = tooMuchWork(model, candidatesOf);
+  if (omitted) return { nodes: [], edges: [], omitted };
+  const nodes: ConnectivityNode[] = groups.map(g => ({ id: g.id, label: shorten(g.label, MAX_LABEL_CHARS), external: false }));
+  const index = new Map(groups.map((g, i) => [g.id, i]));
   const external = new Map<string, ConnectivityNode>();
-  const edges = new Map<string, Set<string>>();
+  // Keyed by the nodes' indices: an id holds a name, which may be long, and a key is made for every port tried.
+  const edges = new Map<string, { from: string; to: string; ports: Set<string> }>();
   const connect = (from: string, to: string, port: string) => {
-    const key = `${from}\u0000${to}`;
-    const ports = edges.get(key);
-    if (ports) ports.add(port);
-    else edges.set(key, new Set([port]));
+    const key = `${index.get(from)},${index.get(to)}`;
+    const edge = edges.get(key);
+    if (edge) edge.ports.add(port);
+    else edges.set(key, { from, to, ports: new Set([port]) });
   };
-  const externalNode = (label: string) => {
-    let node = external.get(label);
-    if (!node) external.set(label, node = { id: `external:${label}`, label, external: true });
+  const externalNode = (description: string) => {
+    let node = external.get(description);
+    if (!node) {
+      external.set(description, node = { id: `external:${description}`, label: shorten(description, MAX_LABEL_CHARS), external: true });
+      index.set(node.id, index.size);
+    }
     return node.id;
   };
-  const portsText = (ports: unknown, fallback: Array<{ number: number; protocol: string }>, destination?: PodGroup): string[] => {
-    if (!Array.isArray(ports) || ports.length === 0) return fallback.length ? fallback.map(p => `${p.number}/${p.protocol}`) : ['any port'];
+  // One string for each port a destination is tried on, shared by the edges that have it.
+  const portTexts = (candidates: ReadonlyArray<{ number: number; protocol: string }>) =>
+    candidates.map(c => shorten(`${c.number}/${c.protocol}`, MAX_LABEL_CHARS));
+  const portsText = (ports: unknown, fallback: readonly string[], destination?: PodGroup): readonly string[] => {
+    if (!Array.isArray(ports) || ports.length === 0) return fallback.length ? fallback : ['any port'];
     return ports.filter(isObject).map(p => {
-      const protocol = p.protocol ?? 'TCP';
+      const protocol = shorten(String(p.protocol ?? 'TCP'), MAX_LABEL_CHARS);
       if (p.port === undefined) return `any ${protocol} port`;
       if (typeof p.port === 'string') {
         const named = destination?.ports.find(x => x.name === p.port);
-        return named ? `${named.number}/${protocol}` : `${p.port}/${protocol}`;
+        return named ? `${named.number}/${protocol}` : `${shorten(p.port, MAX_LABEL_CHARS)}/${protocol}`;
       }
       return Number.isInteger(p.endPort) ? `${p.port}-${p.endPort}/${protocol}` : `${p.port}/${protocol}`;
     });
   };
-  const matchesKnownGroup = (peer: any, policyNamespace: string) =>
-    groups.some(g => peersAdmit([peer], policyNamespace, model.endpointOf(g)));
+  // A peer outside the manifests is one that matches none of the known pods: its description, or undefined for one that
+  // matches. A policy applies to every group it selects, so each peer is looked at once (for its policy's namespace).
+  const endpoints = groups.map(g => model.endpointOf(g));
+  const outside = new Map<string, WeakMap<object, string | undefined>>();
+  const outsideDescription = (peer: unknown, policyNamespace: string): string | undefined => {
+    let known = outside.get(policyNamespace);
+    if (!known) outside.set(policyNamespace, known = new WeakMap());
+    const key = isObject(peer) ? peer : undefined;
+    if (key && known.has(key)) return known.get(key);
+    const description = endpoints.some(e => peersAdmit([peer], policyNamespace, e)) ? undefined : describePeer(peer, policyNamespace);
+    if (key) known.set(key, description);
+    return description;
+  };
 
-  for (const destination of groups) {
-    const endpoint = model.endpointOf(destination);
-    const candidates = model.candidatePorts(destination);
+  groups.forEach((destination, d) => {
+    const endpoint = endpoints[d];
+    const candidates = candidatesOf.get(destination)!;
+    const texts = portTexts(candidates);
     // Pod to pod: both sides must allow it.
-    for (const source of groups) {
-      if (source === destination) continue;
-      const sourceEndpoint = model.endpointOf(source);
+    groups.forEach((source, s) => {
+      if (source === destination) return;
+      const sourceEndpoint = endpoints[s];
       const ingressOpen = !model.rulesOf(destination, 'ingress');
       const egressOpen = !model.rulesOf(source, 'egress');
       if (candidates.length === 0) {
         if (ingressOpen && egressOpen) connect(source.id, destination.id, 'any port');
-        continue;
+        return;
       }
-      for (const c of candidates) {
-        if (model.allows(sourceEndpoint, endpoint, c.number, c.protocol)) connect(source.id, destination.id, `${c.number}/${c.protocol}`);
-      }
-    }
+      candidates.forEach((c, i) => {
+        if (model.allows(sourceEndpoint, endpoint, c.number, c.protocol)) connect(source.id, destination.id, texts[i]);
+      });
+    });
     // From outside the manifests: peers of ingress rules that match none of the known pods.
     const ingress = model.rulesOf(destination, 'ingress');
     if (!ingress) {
       connect(externalNode('any source'), destination.id, 'any port');
-      continue;
+      return;
     }
     for (const r of ingress) {
       const from = Array.isArray(r.rule.from) && r.rule.from.length ? r.rule.from : [undefined];
       for (const peer of from) {
-        if (peer !== undefined && matchesKnownGroup(peer, r.namespace)) continue;
-        const id = externalNode(peer === undefined ? 'any source' : describePeer(peer, r.namespace));
-        for (const p of portsText(r.rule.ports, candidates, destination)) connect(id, destination.id, p);
+        const description = peer === undefined ? 'any source' : outsideDescription(peer, r.namespace);
+        if (description === undefined) continue;
+        const id = externalNode(description);
+        for (const p of portsText(r.rule.ports, texts, destination)) connect(id, destination.id, p);
       }
     }
-  }
+  });
   // To outside the manifests: peers of egress rules that match none of the known pods.
   for (const source of groups) {
     const egress = model.rulesOf(source, 'egress');
@@ -503,8 +557,8 @@ export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = po
     for (const r of egress) {
       const to = Array.isArray(r.rule.to) && r.rule.to.length ? r.rule.to : [undefined];
       for (const peer of to) {
-        if (peer !== undefined && matchesKnownGroup(peer, r.namespace)) continue;
-        const description = peer === undefined ? 'any destination' : describePeer(peer, r.namespace);
+        const description = peer === undefined ? 'any destination' : outsideDescription(peer, r.namespace);
+        if (description === undefined) continue;
         const name = names.get(description);
         const id = externalNode(name ? `${name} (${description})` : description);
         for (const p of portsText(r.rule.ports, [])) connect(source.id, id, p);
@@ -513,11 +567,40 @@ export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = po
   }
   return {
     nodes: [...nodes, ...[...external.values()].sort((a, b) => a.label.localeCompare(b.label))],
-    edges: [...edges.entries()].map(([key, ports]) => {
-      const [from, to] = key.split('\u0000');
-      return { from, to, ports: [...ports].sort(comparePorts) };
-    }),
+    edges: [...edges.values()].map(({ from, to, ports }) => ({ from, to, ports: [...ports].sort(comparePorts) })),
   };
+}
+
+/**
+ * Why the matrix of `model` is not computed, when it would take more than MAX_MATRIX_TRIES or MAX_MATRIX_STEPS, worked
+ * out before it is done: a pair of pod groups is tried on each port of the destination against the rules of both,
+ * a peer of a rule on each of the rule's ports (or of the destination's), and each peer against every group.
+ */
+function tooMuchWork(model: NetworkModel, candidatesOf: ReadonlyMap<PodGroup, readonly unknown[]>): string | undefined {
+  const groups = model.groups;
+  const known = new WeakMap<object, number>();
+  const partsOfRules = (rules: ReadonlyArray<{ rule: any }>) => rules.reduce((n, r) => n + partsOf(r.rule, known), 0);
+  const count = (list: unknown, otherwise: number) => (Array.isArray(list) && list.length ? list.length : otherwise);
+  const ports = groups.map(g => Math.max(1, candidatesOf.get(g)!.length));
+  const ingress = groups.map(g => model.rulesOf(g, 'ingress') ?? []);
+  const egress = groups.map(g => model.rulesOf(g, 'egress') ?? []);
+  const ingressParts = ingress.map(partsOfRules);
+  const egressParts = egress.map(partsOfRules);
+  const allEgressParts = egressParts.reduce((a, b) => a + b, 0);
+  const parts = ingressParts.reduce((a, b) => a + b, allEgressParts);
+  let tries = 0;
+  let steps = groups.length * parts;
+  groups.forEach((_, d) => {
+    const others = groups.length - 1;
+    tries += ports[d] * others;
+    steps += ports[d] * (others * ingressParts[d] + allEgressParts - egressParts[d]);
+    for (const r of ingress[d]) tries += count(r.rule.from, 1) * count(r.rule.ports, ports[d]);
+    for (const r of egress[d]) tries += count(r.rule.to, 1) * count(r.rule.ports, 1);
+  });
+  const what = `${groups.length} pod groups, ${ports.reduce((a, b) => a + b, 0)} ports and policy rules of ${parts} parts`;
+  if (tries > MAX_MATRIX_TRIES) return `${what} make ${tries} tries of a port; the matrix is computed for up to ${MAX_MATRIX_TRIES}`;
+  if (steps > MAX_MATRIX_STEPS) return `${what} take ${steps} steps; the matrix is computed for up to ${MAX_MATRIX_STEPS}`;
+  return undefined;
 }
 
 function comparePorts(a: string, b: string): number {

@@ -3,8 +3,10 @@ import * as path from 'path';
 import { ioFailure, readBoundedFd } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
+import { JsonStream, JsonSyntaxError, readsAsJson } from './yaml/json-stream';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
+import { eachPart, YamlPart } from './yaml/parts';
 import { YamlSyntaxError } from './yaml/scanner';
 import { PositionTable, rememberSource } from './yaml/sources';
 
@@ -139,21 +141,21 @@ export interface YamlStreamDocument {
   readonly line: number;
 }
 
-/** A document marker line, where reading resumes after a syntax error. */
-const DOCUMENT_MARKER = /\n---(?=[ \t\r\n\u0085\u2028\u2029]|$)/g;
-
-/** A document as the loader reads it: its value or error, and (while it is read) go-yaml's nodes. */
+/** A document as the loader reads it: its value or error, and (while it is read) its nodes. */
 interface StreamDocument extends YamlStreamDocument {
   /** The document's root node (not kept: the nodes of a large stream are large). */
   readonly root?: YamlNode;
 }
 
 /**
- * Reads every document of a YAML (or JSON) stream as Kubernetes does: go-yaml v2 finds the
- * documents (so `--- # c`, `... # c`, directives and a BOM mean what they mean to kubectl)
- * and each is converted to JSON as sigs.k8s.io/yaml v1.3 converts it. Empty documents are
- * skipped. After a syntax error go-yaml cannot go on; reading resumes at the next `---` line,
- * as kubectl's stream splitter would, so one broken document hides no other.
+ * Reads every document of a file's text as kubectl does (cli-runtime's StreamVisitor over
+ * apimachinery's NewYAMLOrJSONDecoder): a leading byte order mark is dropped; a text whose first
+ * character that is not a space, within its first 4096 bytes, is "{" is a stream of JSON values
+ * (see json-stream.ts); any other is cut into parts at its "---" lines (see parts.ts), and the
+ * first YAML document of each part is converted as sigs.k8s.io/yaml v1.3 converts it (go-yaml
+ * v2's Unmarshal reads no further). Empty and null documents are skipped. A syntax error ends
+ * its part only: the next part is read, so one broken document hides no other (kubectl stops at
+ * the first).
  */
 export function readYamlStream(text: string): YamlStreamDocument[] {
   const out: YamlStreamDocument[] = [];
@@ -169,46 +171,88 @@ export function readYamlStream(text: string): YamlStreamDocument[] {
  */
 const MOST_INPUT_NODES = 25_000_000;
 
-/** Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget` when given. */
-function eachDocument(text: string, visit: (document: StreamDocument) => void, budget?: NodeBudget): void {
-  let parser = new YamlParser(text, 0, 0, undefined, budget);
-  for (;;) {
-    let document;
-    try {
-      document = parser.next();
-    } catch (e) {
-      if (!(e instanceof YamlSyntaxError)) throw e;
-      visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}`, line: e.line });
-      DOCUMENT_MARKER.lastIndex = Math.max(0, e.pos - 1);
-      const next = DOCUMENT_MARKER.exec(text);
-      if (!next) return;
-      parser = new YamlParser(text, next.index + 1, e.posLine + linesBetween(text, e.pos, next.index + 1), parser.readableEnd, budget);
-      continue;
-    }
-    if (!document) return;
-    const line = document.line + 1;
-    try {
-      const value = decodeDocument(document.root);
-      if (value !== null) visit({ value, line, root: document.root });
-    } catch (e) {
-      if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
-      else if (e instanceof RangeError) {
-        const problem = 'document nests deeper than this reader follows (a few thousand levels; Kubernetes objects nest a few dozen): flatten it';
-        visit({ error: `line ${line}: ${problem}`, line });
-      }
-      else throw e;
-    }
+const NESTS_TOO_DEEP = 'document nests deeper than this reader follows (a few thousand levels; Kubernetes objects nest a few dozen): flatten it';
+
+/** What each JSON error adds: why the file is read as JSON. */
+const READ_AS_JSON = ' (the input starts with "{", so it is read as JSON, as kubectl reads it)';
+/** What each JSON syntax error adds: how to write the file (kubectl 1.27 to 1.32 refuse "---" between JSON values). */
+const JSON_FIX = ': JSON values follow one another with no "---" or comment between them; to have the file read as YAML, start it with a line "---"';
+
+/**
+ * Calls `visit` with each document of `text` in turn (see readYamlStream), its nodes spent from `budget` when given;
+ * `ignored` hears of each document kubectl never reads (the second of a part), by its 1-based line.
+ */
+function eachDocument(text: string, visit: (document: StreamDocument) => void, budget?: NodeBudget, ignored?: (line: number) => void): void {
+  // kubectl's file reader (a BOMOverride decoder) drops a byte order mark; go-yaml drops one more at the start of each part.
+  const start = text.charCodeAt(0) === 0xFEFF ? 1 : 0;
+  if (readsAsJson(text, start)) {
+    eachJsonDocument(text, start, visit, budget);
+    return;
+  }
+  const bad = eachPart(text, start, part => readPart(part, visit, budget, ignored));
+  if (bad) {
+    const line = bad.line + 1;
+    const unread = bad.partLine === undefined ? 'nothing after it'
+      : `neither the document before it (from line ${bad.partLine + 1}) nor anything after it`;
+    visit({
+      error: `line ${line}: "---" followed by ${JSON.stringify(bad.rest)} is no document separator: kubectl parts a file only at a line that is `
+        + `"---" alone or followed by a comment, and stops reading the file here ("invalid Yaml document separator: ${bad.rest}"), `
+        + `so it applies ${unread}; write "---" alone on its line (what follows it on the next), or indent the line if it is content`,
+      line,
+    });
   }
 }
 
-/** The line breaks from offset `from` to `to`, counted as go-yaml counts them. */
-function linesBetween(text: string, from: number, to: number): number {
-  let lines = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 0x85 || c === 0x2028 || c === 0x2029 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+/** Reads the first YAML document of a part, as sigs.k8s.io/yaml's Unmarshal does. */
+function readPart(part: YamlPart, visit: (document: StreamDocument) => void, budget?: NodeBudget, ignored?: (line: number) => void): void {
+  const parser = new YamlParser(part.text, part.line, budget);
+  let document;
+  try {
+    document = parser.next();
+  } catch (e) {
+    if (!(e instanceof YamlSyntaxError)) throw e;
+    visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}`, line: e.line });
+    return;
   }
-  return lines;
+  if (!document) return;
+  const line = (part.separatorLine ?? document.line) + 1;
+  try {
+    const value = decodeDocument(document.root);
+    if (value !== null) visit({ value, line, root: document.root });
+  } catch (e) {
+    if (e instanceof YamlDecodeError) visit({ error: `line ${e.line}: ${e.problem}`, line });
+    else if (e instanceof RangeError) visit({ error: `line ${line}: ${NESTS_TOO_DEEP}`, line });
+    else throw e;
+  }
+  if (!ignored) return;
+  let following: number | undefined;
+  try {
+    following = parser.following();
+  } catch (e) {
+    if (!(e instanceof YamlSyntaxError)) throw e;
+    following = e.line - 1;
+  }
+  if (following !== undefined) ignored(following + 1);
+}
+
+/** Reads a text kubectl reads as JSON (see json-stream.ts): a syntax error ends it, as it ends kubectl's reading. */
+function eachJsonDocument(text: string, start: number, visit: (document: StreamDocument) => void, budget?: NodeBudget): void {
+  const stream = new JsonStream(text, start, budget);
+  for (;;) {
+    let document;
+    try {
+      document = stream.next();
+    } catch (e) {
+      if (e instanceof JsonSyntaxError) visit({ error: `line ${e.line}, column ${e.column}: ${e.problem}${READ_AS_JSON}${JSON_FIX}`, line: e.line });
+      else if (e instanceof RangeError) visit({ error: `line ${stream.documentLine + 1}: ${NESTS_TOO_DEEP}`, line: stream.documentLine + 1 });
+      else throw e;
+      return;
+    }
+    if (!document) return;
+    const line = document.line + 1;
+    if (document.error) visit({ error: `line ${document.error.line}: ${document.error.problem}${READ_AS_JSON}`, line });
+    else if (document.value !== null) visit({ value: document.value, line, root: document.root });
+  }
 }
 
 /** A List document's items: their nodes, by index, where the List is written as a mapping with an `items` sequence. */
@@ -248,12 +292,15 @@ function listItem(item: unknown, list: { kind: string; apiVersion?: unknown }): 
  * Parses every document of a YAML (or JSON) text (see `readYamlStream`). A broken one
  * becomes a document with `parseError`; an object with an `items` sequence is flattened into its
  * items as kubectl reads it (see `isListRead`), each with its own line. The line of every field is
- * recorded as it is read (see sources.ts).
+ * recorded as it is read (see sources.ts). `warn` hears of each document kubectl never reads.
  */
-export function parseManifests(text: string, file: string, budget?: NodeBudget): ManifestDocument[] {
+export function parseManifests(text: string, file: string, budget?: NodeBudget, warn?: LoadWarning): ManifestDocument[] {
   const out: ManifestDocument[] = [];
   const table = new PositionTable();
   let documentIndex = 0;
+  const ignored = warn && ((line: number) => warn(`${file}: line ${line}: a second YAML document in one part of the file is not checked: `
+    + 'kubectl parts a file only at lines that are "---" (alone or followed by a comment) and reads the first document of each part, '
+    + 'so it never applies this one (it follows "..." or a line break other than "\\n"); put a line "---" before it to have it applied'));
   eachDocument(text, ({ value, error, line, root }) => {
     if (error !== undefined) {
       out.push({ manifest: undefined, file, documentIndex: documentIndex++, line, parseError: `YAML cannot be parsed at ${error}` });
@@ -272,7 +319,7 @@ export function parseManifests(text: string, file: string, budget?: NodeBudget):
     }
     if (manifest !== null && typeof manifest === 'object') rememberSource(manifest, root!, line, table);
     out.push({ manifest, file, documentIndex: documentIndex++, line });
-  }, budget);
+  }, budget, ignored);
   return out;
 }
 
@@ -292,11 +339,14 @@ function decodeYamlBytes(bytes: Buffer): string | undefined {
 
 /** Reads and parses every manifest file under `inputs` (see `manifestFiles`). */
 export function loadManifests(inputs: string[], warn?: LoadWarning): ManifestDocument[] {
-  return readManifestFiles(manifestFiles(inputs, warn));
+  return readManifestFiles(manifestFiles(inputs, warn), MOST_INPUT_NODES, warn);
 }
 
-/** Reads and parses the manifest files `manifestFiles` found, refusing more than `mostNodes` YAML nodes in all (exit 2 in the CLI). */
-export function readManifestFiles(files: string[], mostNodes: number = MOST_INPUT_NODES): ManifestDocument[] {
+/**
+ * Reads and parses the manifest files `manifestFiles` found, refusing more than `mostNodes` YAML nodes in all (exit 2 in the CLI);
+ * `warn` hears of each document kubectl never reads (see parseManifests).
+ */
+export function readManifestFiles(files: string[], mostNodes: number = MOST_INPUT_NODES, warn?: LoadWarning): ManifestDocument[] {
   const out: ManifestDocument[] = [];
   const budget: NodeBudget = { left: mostNodes };
   for (const file of files) {
@@ -310,7 +360,7 @@ export function readManifestFiles(files: string[], mostNodes: number = MOST_INPU
       continue;
     }
     try {
-      for (const document of parseManifests(text, name, budget)) out.push(document);
+      for (const document of parseManifests(text, name, budget, warn)) out.push(document);
     } catch (e) {
       if (!(e instanceof NodeBudgetError)) throw e;
       throw new UnreadableInputError(`cannot read ${name}: the inputs hold more than ${mostNodes.toLocaleString('en-US')} YAML nodes `

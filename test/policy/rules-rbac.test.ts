@@ -115,7 +115,7 @@ metadata: {name: ${long}, namespace: shop}
 rules:
   - {apiGroups: ["*"], resources: ['*', '*/"quoted"'], verbs: [get]}
 `;
-  const role = `Role "${`shop/${long}`.slice(0, 80)}..." (5006 characters) rules[0]`;
+  const role = `Role "${`shop/${long}`.slice(0, 256)}..." (5006 characters) rules[0]`;
   expect(messages('rbac-wildcard', yaml).map(m => m.slice(m.indexOf(': ') + 2))).toEqual([
     `${role} grants "*" in apiGroups; name what is needed instead`,
     `${role} grants "*", "*/\\"quoted\\"" in resources; name what is needed instead`,

@@ -1,7 +1,8 @@
 // The engine reads YAML as Kubernetes does: every YAML fixture of the repository, a corpus of
 // tricky scalars and structures, and random streams give the same documents, the same JSON
 // and the same refusals as sigs.k8s.io/yaml v1.3 over gopkg.in/yaml.v2 (Kubernetes 1.28's
-// converter), built from Debian's Go sources by test/yaml-to-json/main.go.
+// converter), built from Debian's Go sources by test/yaml-to-json/main.go, which parts a file
+// and sniffs JSON as kubectl's resource builder does (apimachinery's NewYAMLOrJSONDecoder).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -128,6 +129,50 @@ const STRUCTURES = [
   'a: [.nan]\n', '{~: 1}\n', '{[a]: 1}\n', 'a: @x\n', 'a: `x\n', 'a: %x\n', 'a: "x" y\n', "a: 'x\n\n  y'\n", 'a: "x\\\n  y"\n',
 ];
 
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ';
+
+/** How kubectl parts a file: the lines that are separators, those that refuse the file, a second document in one part. */
+const PARTS = [
+  `${CM}a\n---#c\n${CM}b\n`, `${CM}a\n--- #c\n${CM}b\n`, `${CM}a\n---\t# c\n${CM}b\n`, `${CM}a\n---  \t\n${CM}b\n`,
+  `${CM}a\n---foo\n${CM}b\n`, `${CM}a\n--- a: 1\n${CM}b\n`, `${CM}a\n--- |\n  x\n`, `${CM}a\n----\n${CM}b\n`, '---foo\na: 1\n',
+  `${CM}a\n---\u00a0\n${CM}b\n`, `${CM}a\n---\u2028x\n`, `${CM}a\n---\u3000# c\n${CM}b\n`, '--- a\n', '--- |\n  x\n', '--- >\n x\n--- y\n...\n',
+  '---\na: 1\n', '---\n---\na: 1\n', 'a: 1\n---\n---\nb: 2\n', 'a: 1\n---\n', 'a: 1\n---', '---', '--- # c', 'a: 1\n---\n\n---\nb: 2\n',
+  `${CM}a\n...\n${CM}b\n`, 'a: 1\n...\nb: [\n', 'a: 1\n... # c\n---\nb: 2\n', 'a: 1\n...\n', '...\na: 1\n', 'a: 1\n...\n"x\n',
+  `${CM.replace(/\n/g, '\r\n')}a\r\n---\r\n${CM.replace(/\n/g, '\r\n')}b\r\n`, 'a: 1\r---\rb: 2\r', 'a: 1\r\r\n---\r\nb: 2\r\r\n',
+  'a: |+\n  x', 'a: |+\n  x\r', 'a: "x\r\n\r\n  y"\r\n', 'a: 1\u2028---\u2028b: 2\n', 'a: 1\u0085---\u0085b: 2\n',
+  '\uFEFFa: 1\n---\nb: 2\n', '\uFEFF\uFEFFa: 1\n', 'a: 1\n---\n\uFEFFb: 2\n', '\uFEFF---\na: 1\n', '%YAML 1.1\n---\na: 1\n',
+  '%YAML 1.1\n--- a\n', 'a: "x\n---\ny"\n', 'a: "x\n---foo\ny"\n', 'a: |\n  x\n---\n  y\n', `k${'x'.repeat(5000)}: v\n---\nb: 2\n`,
+  `a: ${'y'.repeat(5000)}\n---x\n`, 'a: 1\n  ---\nb: 2\n', '# c\n---\n# d\n---\na: 1\n',
+];
+
+/** Files kubectl reads as JSON (the first non-space character of the first 4096 bytes is "{") and files it does not. */
+const JSON_FILES = [
+  '{"a": 1}\n{"b": 2}\n{"c": 3}\n', '{"a": 1}{"b": 2}', '{"a": 1} {"b": [1]} 5 "s" true null {"c": null}', '{"a": 1}\nnull\n{"b": 2}\n',
+  '{"a": 1, "a": 2, "A": 3}', '{"a": {"b": 1}, "a": {"c": 2}}', '{"a": 1} // c\n', '{"a": 1, /* c */ "b": 2}', '{"a": 1}\n# c\n',
+  '{"a": 1}\n---\n{"b": 2}\n', '{"a": 1}\n---\nb: 2\n', '{"a": 1}\n{"b": 2}\n---\nc: 3\n', '[{"a": 1}]', '[1, 2]\n', ' \n\t\r {"a": 1}',
+  '\u00a0{"a": 1}', '\u000b{"a": 1}', '\u2028{"a": 1}', '\uFEFF{"a": 1}', '\uFEFF {"a": 1}', '\uFEFF\uFEFF{"a": 1}', `${' '.repeat(4095)}{"a": 1}`,
+  `${' '.repeat(4096)}{"a": 1}`, `${'\u00a0'.repeat(2047)}{"a": 1}`, `${'\u00a0'.repeat(2048)}{"a": 1}`, `${'\u3000'.repeat(1365)}{"a": 1}`,
+  `${'\u3000'.repeat(1366)}{"a": 1}`, 'a: 1\n{"b": 2}', '{"a": 1', '{"a": 1}}', '{"a": 1,}', '{"a" 1}', '{a: 1}', "{'a': 1}", '{"a": [1,]}',
+  '{"a": 01}', '{"a": -}', '{"a": 1.}', '{"a": 1e}', '{"a": .5}', '{"a": +1}', '{"a": tru}', '{"a": True}', '{"a": NaN}', '{"a": "x\ty"}',
+  '{"a": "\\x"}', '{"a": "\\u12"}', '{"a": "\\u00e9\\ud83d\\ude00"}', '{"a": "\\ud800"}', '{"a": "\\udc00x"}', '{"a": "\\ud800\\u0041"}',
+  '{"a": "\\ud800\\ud800\\udc00"}', '{"a": "\ud800"}', '{"a": "\\/\\b\\f\\n\\r\\t\\"\\\\"}', '{"a": 1e400}', '{"a": -1e400}',
+  '{"a": 1e-400}', '{"a": 9223372036854775807, "b": 9223372036854775808, "c": -9223372036854775809}', '{"a": 1E+2, "b": -0, "c": -0.0, "d": 0.1e1}',
+  `{"a": ${'1'.repeat(400)}}`, '{"__proto__": {"a": 1}}', '{"": 1}', '{"a": {}}{"b": []}', '{"a": 1}5', '{"a": 1} 5x', '{"a": 1} "s"t',
+  '{"a": 1} truex', '{"a": 1} [1 2]', '{}', '{} {} {}', 'null', '{"a": "é"}', '{"a": 1}\u00a0', '{"a": 1}\u000b', '{"a": "\u007f"}',
+  `${'['.repeat(9999)}{`, `{"a": ${'['.repeat(10000)}${']'.repeat(10000)}}`,
+];
+
+/** Random JSON-like streams, the same every run: fragments of JSON, some broken, that start with "{". */
+function randomJsonStreams(count: number): string[] {
+  const pieces = [
+    '{', '}', '[', ']', '"a"', '"b"', ':', ',', '1', '-2', '1.5e3', '0', 'true', 'false', 'null', 'nul', ' ', '\n', '\t', '"\\u00e9"',
+    '"\\ud800"', '{"k": [1, 2]}', '{"kind": "Pod"}', '---', '//', '#', 'x', '"s', '\\', '1e999', '01', '.5',
+  ];
+  let seed = 4096;
+  const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+  return Array.from({ length: count }, () => `{${Array.from({ length: 1 + random(14) }, () => pieces[random(pieces.length)]).join('')}`);
+}
+
 /** go-yaml's "billion laughs" example, and one small enough to be read. */
 function laughs(levels: number, width: number): string {
   let text = `l0: &l0 [${Array(width).fill('"lol"').join(',')}]\n`;
@@ -174,5 +219,19 @@ describe('the engine reads YAML exactly as sigs.k8s.io/yaml v1.3 does', () => {
 
   test('2,000 random streams of manifest-like and hostile lines', () => {
     expectSameReading(randomStreams(2000));
+  });
+});
+
+describe('a file is parted and sniffed as kubectl reads it (apimachinery\'s YAMLReader and NewYAMLOrJSONDecoder)', () => {
+  test('"---" lines with comments, spaces or content; "..." and other line breaks in one part; CRLF; BOM; directives', () => {
+    expectSameReading(PARTS);
+  });
+
+  test('JSON streams: several values, duplicate keys, comments, "---", numbers, escapes, nesting; "[" and late "{" are YAML', () => {
+    expectSameReading(JSON_FILES);
+  });
+
+  test('1,000 random JSON-like streams', () => {
+    expectSameReading(randomJsonStreams(1000));
   });
 });

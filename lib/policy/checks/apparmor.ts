@@ -9,6 +9,7 @@ import { goString, isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { named } from './shown';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
@@ -47,7 +48,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     if (value !== '' && value !== 'runtime/default' && !(typeof value === 'string' && value.startsWith('localhost/'))) {
       out.push({
         container: key.slice(ANNOTATION_PREFIX.length), path: `${pod.metadataPath}.annotations["${key}"]`,
-        message: `annotation ${key}=${value} disables AppArmor; use runtime/default or localhost/<profile>`,
+        message: `annotation ${named(key)}=${named(value)} disables AppArmor; use runtime/default or localhost/<profile>`,
       });
     }
   }
@@ -67,6 +68,6 @@ function finding(profile: any, path: string, who: string, container: string | un
     container, path,
     message: isNil(profile.type)
       ? `${who} must not set securityContext.appArmorProfile without a type; use RuntimeDefault or Localhost`
-      : `${who} must not set securityContext.appArmorProfile.type=${profile.type}; use RuntimeDefault or Localhost`,
+      : `${who} must not set securityContext.appArmorProfile.type=${named(profile.type)}; use RuntimeDefault or Localhost`,
   };
 }

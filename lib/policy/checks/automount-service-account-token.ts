@@ -1,16 +1,19 @@
 // ServiceAccount token not mounted (CIS 5.1.6).
-// Reads: spec.automountServiceAccountToken, spec.serviceAccountName, and the
+// Reads: spec.automountServiceAccountToken, spec.serviceAccountName (or, when that is empty, the
+// deprecated spec.serviceAccount, as the API server reads them), and the
 // automountServiceAccountToken of that ServiceAccount when it is among the objects checked.
 // Allowed: false on the pod, or unset on the pod and false on its ServiceAccount.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export class AutomountServiceAccountTokenCheck extends Check {
   public readonly info = {
     id: 'automount-service-account-token',
     title: 'ServiceAccount token not mounted',
     description: 'A mounted ServiceAccount token lets anyone who compromises the container talk to the Kubernetes API as that account.',
-    remediation: 'Set spec.automountServiceAccountToken=false; where the API is needed, '
+    remediation: 'Set automountServiceAccountToken=false in the pod spec (or on the ServiceAccount, for a kind whose pods have no such field); '
+      + 'where the API is needed, '
       + 'use a dedicated ServiceAccount with a projected, audience-bound token.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.6'], step: 5 },
   };
@@ -23,10 +26,10 @@ export class AutomountServiceAccountTokenCheck extends Check {
       out.push({ path: `${pod.specPath}.automountServiceAccountToken`, message: 'pod must not set automountServiceAccountToken=true' });
       return;
     }
-    const accountName = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
+    const accountName = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
     const account = ctx.index.get('ServiceAccount', manifest.metadata?.namespace, accountName);
     if (account?.automountServiceAccountToken === false) return;
     out.push({ path: `${pod.specPath}.automountServiceAccountToken`,
-      message: `pod must set automountServiceAccountToken=false (ServiceAccount "${accountName}" does not turn it off either)` });
+      message: `pod must set automountServiceAccountToken=false (ServiceAccount ${shown(accountName)} does not turn it off either)` });
   }
 }

@@ -7,6 +7,7 @@ import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { shown } from './shown';
 
 const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
@@ -34,7 +35,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
       if (!BASELINE_CAPABILITIES.has(goString(cap))) {
         out.push({
           container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`,
-          message: `${c.label} must not add capability ${JSON.stringify(cap)}`,
+          message: `${c.label} must not add capability ${shown(cap)}`,
         });
       }
     }

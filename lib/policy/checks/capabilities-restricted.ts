@@ -6,6 +6,7 @@ import { Violation } from '../check';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessWindows } from '../pss-check';
+import { shown } from './shown';
 
 const OVERRIDES = ['capabilities-baseline'];
 
@@ -46,7 +47,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
         if (cap !== 'NET_BIND_SERVICE') {
           out.push({
             container: c.name, path: `${c.path}.securityContext.capabilities.add[${i}]`,
-            message: `${c.label} may add only NET_BIND_SERVICE, not ${JSON.stringify(cap)}`,
+            message: `${c.label} may add only NET_BIND_SERVICE, not ${shown(cap)}`,
           });
         }
       }

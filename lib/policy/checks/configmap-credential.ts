@@ -8,6 +8,7 @@
 import { Check, Violation } from '../check';
 import { credentialInValue, credentialSettings, literalCredential } from '../credentials';
 import { inGroup } from '../pod-view';
+import { named, shown, shownList } from './shown';
 
 /** `data.password` or `data["tls.key"]`: a JSON path to a key. */
 function keyPath(field: string, key: string): string {
@@ -28,7 +29,7 @@ export class ConfigMapCredentialCheck extends Check {
 
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
     if (!inGroup(manifest.apiVersion, '')) return;
-    const name = `ConfigMap "${manifest.metadata?.name}"`;
+    const name = `ConfigMap ${shown(manifest.metadata?.name)}`;
     const data = manifest.data;
     if (data && typeof data === 'object') {
       for (const key of Object.keys(data)) {
@@ -36,14 +37,14 @@ export class ConfigMapCredentialCheck extends Check {
         if (typeof value !== 'string') continue;
         const why = literalCredential(key, value);
         if (why) {
-          out.push({ path: keyPath('data', key), message: `${name} key "${key}" has a literal value but ${why}; move it to a Secret and `
+          out.push({ path: keyPath('data', key), message: `${name} key ${shown(key)} has a literal value but ${why}; move it to a Secret and `
               + `mount it as a file` });
           continue;
         }
         const settings = credentialSettings(value);
         if (settings.length) {
-          const lines = settings.map(([line, setting]) => `${setting} (line ${line})`).join(', ');
-          out.push({ path: keyPath('data', key), message: `${name} file "${key}" sets ${lines} to a literal value; read it from a mounted `
+          const lines = shownList(settings.map(([line, setting]) => `${named(setting)} (line ${line})`));
+          out.push({ path: keyPath('data', key), message: `${name} file ${shown(key)} sets ${lines} to a literal value; read it from a mounted `
               + `Secret file instead` });
         }
       }
@@ -53,7 +54,7 @@ export class ConfigMapCredentialCheck extends Check {
       for (const key of Object.keys(binary)) {
         if (typeof binary[key] !== 'string') continue;
         const what = credentialInValue(Buffer.from(binary[key], 'base64').toString('latin1'));
-        if (what) out.push({ path: keyPath('binaryData', key), message: `${name} key "${key}" holds ${what}; move it to a Secret and mount `
+        if (what) out.push({ path: keyPath('binaryData', key), message: `${name} key ${shown(key)} holds ${what}; move it to a Secret and mount `
             + `it as a file` });
       }
     }

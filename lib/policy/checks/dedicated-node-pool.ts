@@ -5,6 +5,7 @@
 import { POOL_LABEL } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 const NONE: any[] = [];
 
@@ -42,7 +43,7 @@ export class DedicatedNodePoolCheck extends Check {
     }
     if (!tolerated) {
       out.push({ path: `${pod.specPath}.tolerations`,
-        message: `pod selects node pool "${pool}" but does not tolerate its taint ${POOL_LABEL}=${pool}:NoSchedule, `
+        message: `pod selects node pool ${shown(pool)} but does not tolerate its taint ${POOL_LABEL}=${named(pool)}:NoSchedule, `
           + `so it cannot be scheduled there` });
     }
   }

@@ -10,7 +10,8 @@ export class DefaultServiceAccountCheck extends Check {
     title: 'Pod runs under a ServiceAccount of its own',
     description: 'Every pod of the namespace that names no ServiceAccount shares "default": a role granted to one of them is granted to '
         + 'all, and their API identity cannot be told apart in audit logs.',
-    remediation: 'Create a ServiceAccount per workload (token automount off) and set spec.serviceAccountName; Secure* workloads do this.',
+    remediation: 'Create a ServiceAccount per workload (token automount off) and name it in the pod spec '
+      + '(serviceAccountName, or the field the finding names); Secure* workloads do this.',
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.5'], step: 1 },
   };
   public readonly appliesTo = 'pods' as const;

@@ -8,6 +8,7 @@
 import { Check, Violation } from '../check';
 import { literalCredential } from '../credentials';
 import { PodView } from '../pod-view';
+import { named } from './shown';
 
 export class EnvCredentialLiteralCheck extends Check {
   public readonly info = {
@@ -30,7 +31,7 @@ export class EnvCredentialLiteralCheck extends Check {
         if (!e || typeof e.name !== 'string' || typeof e.value !== 'string') continue;
         const why = literalCredential(e.name, e.value);
         if (why) {
-          out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${e.name} has a literal value but `
+          out.push({ container: c.name, path: `${c.path}.env[${i}].value`, message: `${c.label} env ${named(e.name)} has a literal value but `
               + `${why}; mount it from a Secret instead` });
         }
       }

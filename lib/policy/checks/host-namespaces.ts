@@ -11,7 +11,7 @@ export class HostNamespacesCheck extends PssCheck {
     id: 'host-namespaces',
     title: 'No sharing of the host network, PID or IPC namespace',
     description: 'A pod that shares host namespaces can see and reach host processes, host IPC and every host network interface.',
-    remediation: 'Remove spec.hostNetwork, spec.hostPID and spec.hostIPC, or set them to false.',
+    remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec, or set them to false.',
     mapping: { nist800190: ['4.4.2', '4.4.3'], cis: ['5.2.3', '5.2.4', '5.2.5'],
       pss: { level: PssLevel.BASELINE, control: 'Host Namespaces' }, step: 4 },
   };

@@ -6,6 +6,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { shown } from './shown';
 
 export class HostPathVolumeCheck extends PssCheck {
   public readonly info = {
@@ -26,7 +27,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     if (v && !isNil(v.hostPath)) {
       out.push({
         path: `${pod.specPath}.volumes[${i}].hostPath`,
-        message: `volume "${v.name}" must not be a hostPath volume (path ${JSON.stringify(v.hostPath?.path)})`,
+        message: `volume ${shown(v.name)} must not be a hostPath volume (path ${shown(v.hostPath?.path)})`,
       });
     }
   }

@@ -6,6 +6,7 @@ import { goNumber } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { shown } from './shown';
 
 export class HostPortCheck extends PssCheck {
   public readonly info = {
@@ -28,7 +29,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
       if (p && goNumber(p.hostPort) !== 0) {
         out.push({
           container: c.name, path: `${c.path}.ports[${i}].hostPort`,
-          message: `${c.label} must not set ports[${i}].hostPort (${p.hostPort}); expose the port through a Service instead`,
+          message: `${c.label} must not set ports[${i}].hostPort (${shown(p.hostPort)}); expose the port through a Service instead`,
         });
       }
     }

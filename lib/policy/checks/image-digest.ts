@@ -5,6 +5,7 @@
 import { addToLockHint } from '../../vocab/image-lock';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export class ImageDigestCheck extends Check {
   public readonly info = {
@@ -25,7 +26,7 @@ export class ImageDigestCheck extends Check {
       if (!image.digest) {
         // With a lock, the way to a digest is the lock: name the command that adds the image.
         const hint = lock && !lock.lookup(c.spec.image) ? `; it is not in the image lock: ${addToLockHint(c.spec.image, lock.source)}` : '';
-        const message = `${c.label} image "${c.spec.image}" must be pinned by digest (@sha256:...)${hint}`;
+        const message = `${c.label} image ${shown(c.spec.image)} must be pinned by digest (@sha256:...)${hint}`;
         out.push({ container: c.name, path: `${c.path}.image`, message });
         continue;
       }
@@ -34,7 +35,7 @@ export class ImageDigestCheck extends Check {
         out.push({
           container: c.name,
           path: `${c.path}.image`,
-          message: `${c.label} image "${c.spec.image}" is pinned to ${image.digest}, but the image lock has ${locked.digest} for that tag; `
+          message: `${c.label} image ${shown(c.spec.image)} is pinned to ${image.digest}, but the image lock has ${locked.digest} for that tag; `
             + `refresh the lock or fix the reference`,
         });
       }

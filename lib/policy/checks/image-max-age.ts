@@ -5,6 +5,7 @@
 import { addToLockHint } from '../../vocab/image-lock';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export class ImageMaxAgeCheck extends Check {
   public readonly info = {
@@ -31,12 +32,12 @@ export class ImageMaxAgeCheck extends Check {
       if (typeof image !== 'string') continue;
       const age = lock.ageInDays(image, ctx.now);
       if (age === undefined) {
-        const message = `${c.label} image "${image}" is not in the image lock, so its age is unknown (maximum ${max} days); `
+        const message = `${c.label} image ${shown(image)} is not in the image lock, so its age is unknown (maximum ${max} days); `
           + addToLockHint(image, lock.source);
         out.push({ container: c.name, path: `${c.path}.image`, message });
       } else if (age > max) {
         out.push({ container: c.name, path: `${c.path}.image`,
-          message: `${c.label} image "${image}" was built ${age} days ago (${lock.lookup(image)!.created}), `
+          message: `${c.label} image ${shown(image)} was built ${age} days ago (${lock.lookup(image)!.created}), `
             + `more than the maximum age of ${max} days` });
       }
     }

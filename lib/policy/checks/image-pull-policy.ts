@@ -1,9 +1,11 @@
 // Tag-only images are re-pulled (NIST SP 800-190 4.2.2).
 // Reads: {containers,initContainers,ephemeralContainers}[*].{image,imagePullPolicy}.
 // Allowed: images pinned by digest (any policy); tag-only images with imagePullPolicy Always
-// (explicit, or the API default for "latest" and untagged images).
+// (explicit, or the API default for "latest" and untagged images, which an imagePullPolicy of "" or
+// null gets as absent does).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 export class ImagePullPolicyCheck extends Check {
   public readonly info = {
@@ -20,10 +22,11 @@ export class ImagePullPolicyCheck extends Check {
       const c = pod.containers[k];
       const image = c.image;
       if (image instanceof Error || image.digest) continue;
-      const effective = c.spec.imagePullPolicy ?? (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');
+      const effective = c.spec.imagePullPolicy || (image.tag === undefined || image.tag === 'latest' ? 'Always' : 'IfNotPresent');
       if (effective !== 'Always') {
         out.push({ container: c.name, path: `${c.path}.imagePullPolicy`,
-          message: `${c.label} image "${c.spec.image}" is not pinned by digest, so it must set imagePullPolicy: Always (it is ${effective})` });
+          message: `${c.label} image ${shown(c.spec.image)} is not pinned by digest, so it must set imagePullPolicy: Always `
+            + `(it is ${named(effective)})` });
       }
     }
   }

@@ -3,6 +3,7 @@
 // Allowed: a valid reference pinned by digest, or with a tag other than "latest".
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export class ImageTagCheck extends Check {
   public readonly info = {
@@ -19,11 +20,32 @@ export class ImageTagCheck extends Check {
       const c = pod.containers[k];
       const image = c.image;
       if (image instanceof Error) {
-        out.push({ container: c.name, path: `${c.path}.image`, message: `${c.label}: ${image.message}` });
+        out.push({ container: c.name, path: `${c.path}.image`, message: invalidImage(c.label, c.spec.image, image) });
       } else if (!image.digest && (image.tag === undefined || image.tag === 'latest')) {
         out.push({ container: c.name, path: `${c.path}.image`,
-          message: `${c.label} image "${c.spec.image}" must name a version tag other than "latest" or a digest` });
+          message: `${c.label} image ${shown(c.spec.image)} must name a version tag other than "latest" or a digest` });
       }
     }
   }
+}
+
+/**
+ * The parse error of `reference` after the container's label: the reference (which the error quotes raw) as messages show
+ * it, and the rest, which may quote a part of it, cut when long.
+ */
+function invalidImage(label: string, reference: unknown, error: Error): string {
+  // Unset (null too), the error says why the image is not known; of another type, the parse error would quote it as JavaScript prints it.
+  if (reference === undefined || reference === null) return `${label}: ${cut(error.message)}`;
+  if (typeof reference !== 'string') return `${label} image ${shown(reference)} is not a string`;
+  const head = `image reference "${reference}" is not valid: `;
+  return error.message.startsWith(head)
+    ? `${label}: image reference ${shown(reference)} is not valid: ${cut(error.message.slice(head.length))}`
+    : `${label}: ${cut(error.message)}`;
+}
+
+/** How much of a parse error a message keeps: all of its own words, and a part of the reference it quotes cut as `shown` cuts one. */
+const ERROR_SHOWN = 400;
+
+function cut(text: string): string {
+  return text.length > ERROR_SHOWN ? `${text.slice(0, ERROR_SHOWN)}... (${text.length} characters)` : text;
 }

@@ -7,6 +7,7 @@
 // (AWS ALB, GKE, Azure Application Gateway; the keys below) passes without spec.tls.
 import { Check, Violation } from '../check';
 import { inGroup } from '../pod-view';
+import { shown } from './shown';
 
 const CLOUD_CERTIFICATE_ANNOTATIONS = [
   'alb.ingress.kubernetes.io/certificate-arn',
@@ -36,7 +37,7 @@ export class IngressTlsCheck extends Check {
     const spec = manifest.spec;
     if (!inGroup(manifest.apiVersion, 'networking.k8s.io') || !spec || typeof spec !== 'object') return;
     const tls = Array.isArray(spec.tls) ? spec.tls.filter((t: any) => t && typeof t === 'object') : [];
-    const name = `Ingress "${manifest.metadata?.name}"`;
+    const name = `Ingress ${shown(manifest.metadata?.name)}`;
     const annotations = manifest.metadata?.annotations;
     const cloudCertificate = !!annotations && typeof annotations === 'object'
       && CLOUD_CERTIFICATE_ANNOTATIONS.some(key => typeof annotations[key] === 'string' && annotations[key].trim() !== '');
@@ -53,7 +54,7 @@ export class IngressTlsCheck extends Check {
         out.push({ path: `spec.rules[${i}]`, message: `${name} rule ${i} serves every host name, but its tls entries list only some; add a `
             + `tls entry without hosts or give the rule a host` });
       } else if (!tls.some((t: any) => t.hosts.some((h: unknown) => covers(h, host)))) {
-        out.push({ path: `spec.rules[${i}].host`, message: `${name} serves host "${host}" without TLS; add it to a spec.tls entry` });
+        out.push({ path: `spec.rules[${i}].host`, message: `${name} serves host ${shown(host)} without TLS; add it to a spec.tls entry` });
       }
     });
   }

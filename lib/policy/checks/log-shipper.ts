@@ -6,6 +6,7 @@
 import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 const SHIPPERS = ['fluent-bit', 'fluentbit', 'fluentd', 'vector', 'promtail', 'filebeat', 'opentelemetry-collector',
   'opentelemetry-collector-contrib', 'otel-collector'];
@@ -60,7 +61,7 @@ export class LogShipperCheck extends Check {
     }
     out.push({
       path: annotationPathOf(pod.metadataPath),
-      message: named ? `pod names log shipper container "${named}", which it does not have` : 'pod has no log shipper: '
+      message: named ? `pod names log shipper container ${shown(named)}, which it does not have` : 'pod has no log shipper: '
         + 'its logs stay on the node and vanish with the container',
     });
   }

@@ -3,6 +3,7 @@
 // checked. Allowed: one with a limit of type Container.
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 function hasContainerLimitRange(index: ObjectIndex, namespace: string | undefined): boolean {
   return index.inNamespace('LimitRange', namespace)
@@ -24,7 +25,7 @@ export class NamespaceLimitRangeCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const covered = ctx.index.cached('limit-range', namespace, hasContainerLimitRange);
     if (!covered) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" `
+      out.push({ path: 'metadata.namespace', message: `namespace ${shown(namespace ?? '(unset)')} `
         + `has no LimitRange for containers among the objects checked` });
     }
   }

@@ -6,6 +6,7 @@
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { effectiveNetworkPolicy } from '../network-policy';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 /** Whether `policy`, as Kubernetes defaults it, denies every pod of its namespace traffic in direction `type`. */
 function denies(policy: unknown, type: 'Ingress' | 'Egress'): boolean {
@@ -35,7 +36,7 @@ export class NamespaceNetworkPolicyCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const missing = ctx.index.cached('network-policy', namespace, undeniedDirections);
     if (missing.length) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" `
+      out.push({ path: 'metadata.namespace', message: `namespace ${shown(namespace ?? '(unset)')} `
         + `has no default-deny NetworkPolicy for ${missing.join(' and ')} among the objects checked` });
     }
   }

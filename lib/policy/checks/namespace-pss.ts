@@ -5,6 +5,7 @@
 // (PSA reads a missing version label as "latest").
 import { Check, CheckContext, Violation } from '../check';
 import { parsePssVersion } from '../pss-version';
+import { shown } from './shown';
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const ENFORCE_VERSION = `${ENFORCE}-version`;
@@ -28,7 +29,7 @@ export class NamespacePssCheck extends Check {
     if (value !== 'restricted') {
       out.push({
         path: `metadata.labels["${ENFORCE}"]`,
-        message: `Namespace "${name}" ${value === undefined ? 'does not enforce a Pod Security Standard' : `enforces "${value}"`}; `
+        message: `Namespace ${shown(name)} ${value === undefined ? 'does not enforce a Pod Security Standard' : `enforces ${shown(value)}`}; `
           + `label it ${ENFORCE}=restricted`,
       });
     }
@@ -42,7 +43,7 @@ export class NamespacePssCheck extends Check {
     if (minor !== ctx.pssMinor) {
       out.push({
         path: `metadata.labels["${ENFORCE_VERSION}"]`,
-        message: `Namespace "${name}" enforces the Pod Security Standards at ${JSON.stringify(version)}`
+        message: `Namespace ${shown(name)} enforces the Pod Security Standards at ${shown(version)}`
           + `${labels?.[ENFORCE_VERSION] === undefined ? ' (no version label)' : ''}, but the rules here check them at ${ctx.pssVersion}; `
           + `pin ${ENFORCE_VERSION}=${ctx.pssVersion}, or check at the namespace's version (pssVersion, --pss-version)`,
       });

@@ -3,6 +3,7 @@
 // objects checked. Allowed: at least one with spec.hard.
 import { Check, CheckContext, ObjectIndex, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 function hasResourceQuota(index: ObjectIndex, namespace: string | undefined): boolean {
   return index.inNamespace('ResourceQuota', namespace).some(q => q?.spec?.hard && Object.keys(q.spec.hard).length > 0);
@@ -23,7 +24,7 @@ export class NamespaceResourceQuotaCheck extends Check {
     const namespace = manifest.metadata?.namespace;
     const covered = ctx.index.cached('resource-quota', namespace, hasResourceQuota);
     if (!covered) {
-      out.push({ path: 'metadata.namespace', message: `namespace "${namespace ?? '(unset)'}" has no ResourceQuota among the objects checked` });
+      out.push({ path: 'metadata.namespace', message: `namespace ${shown(namespace ?? '(unset)')} has no ResourceQuota among the objects checked` });
     }
   }
 }

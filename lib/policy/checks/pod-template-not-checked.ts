@@ -3,9 +3,10 @@
 // a kind in the table, any container outside the pods its adapter or pod spec path reads (a misspelt field on the way,
 // a version with another shape: Knative's v1alpha1 `runLatest`, a disabled part the controller ignores aside), and
 // what its adapter says changes the pods where no rule reads it (an Argo workflow's `podSpecPatch`, the object a
-// `resource` template makes from a string, a Tekton step or task run from a remote resolver).
+// `resource` template makes from a string, a Tekton Task, Pipeline or StepAction a resolver fetches).
 // A container is an object in a list named as containers are (`containers`, `initContainers`, `ephemeralContainers`,
-// `sidecars`, `steps`, `additionalContainers`, `extraContainers`, `extraInitContainers`) with a string `image`; an
+// `sidecars`, `steps`, `additionalContainers`, `extraContainers`, `extraInitContainers`) with a string `image` or a field
+// only containers have; an
 // object in a field named as one container is (`container`, `script`, `stepTemplate`, `...containerTemplate`) with an
 // image or a field only containers have; or any object with a string `image` and a field only containers have
 // (`command`, `args`, `securityContext`, `resources`, `env`, `volumeMounts`, `ports`, probes, ...).
@@ -41,7 +42,9 @@ function hasContainerField(value: { [key: string]: any }): boolean {
 function isContainer(value: unknown, key: string, inList: boolean): boolean {
   if (!isObject(value)) return false;
   const image = typeof value.image === 'string';
-  if (inList) return CONTAINER_LISTS.has(key) && image;
+  // A list's item without an image is a container all the same when it sets what only containers set (a partial container
+  // an operator merges into its own, `{name: main, securityContext: {privileged: true}}`).
+  if (inList) return CONTAINER_LISTS.has(key) && (image || hasContainerField(value));
   if (CONTAINER_FIELDS.has(key) || key.endsWith('ContainerTemplate') || key === 'containerTemplate') return image || hasContainerField(value);
   return image && hasContainerField(value);
 }
@@ -61,10 +64,17 @@ interface Scan {
   tooDeep?: string;
 }
 
-/** Whether `path` is read: a path read is it, under it (a field of it, merged in) or holds it (an idle part). */
-function isRead(scan: Scan, path: string): boolean {
-  for (const r of scan.read) if (r === path || within(r, path) || within(path, r)) return true;
-  return false;
+/** How a container at a path is read: it or what holds it is (a container, an idle part), only parts of it are, or not at all. */
+type Read = 'read' | 'parts' | 'unread';
+
+function readOf(scan: Scan, path: string): Read {
+  let parts = false;
+  for (const r of scan.read) {
+    if (r === path || within(path, r)) return 'read';
+    // A field of it was read (merged into a container, a driver's image), or it holds what was: what else it holds is read on.
+    if (within(r, path)) parts = true;
+  }
+  return parts ? 'parts' : 'unread';
 }
 
 function within(path: string, outer: string): boolean {
@@ -81,20 +91,19 @@ function walk(scan: Scan, value: unknown, key: string, path: string, depth: numb
     let listed = false;
     for (let i = 0; i < value.length; i++) {
       const at = `${path}[${i}]`;
-      if (isContainer(value[i], key, true)) {
-        if (reporting && !listed && !isRead(scan, at)) {
-          scan.found.push(path);
-          listed = true;
-        }
-        continue;
+      const read = isContainer(value[i], key, true) ? readOf(scan, at) : 'parts';
+      if (read === 'unread' && reporting && !listed) {
+        scan.found.push(path);
+        listed = true;
       }
-      walk(scan, value[i], key, at, depth + 1, reporting);
+      if (read === 'parts') walk(scan, value[i], key, at, depth + 1, reporting);
     }
     return;
   }
   if (isContainer(value, key, false)) {
-    if (reporting && !isRead(scan, path)) scan.found.push(path);
-    return;
+    const read = readOf(scan, path);
+    if (read === 'unread' && reporting) scan.found.push(path);
+    if (read !== 'parts') return;
   }
   const object = value as { [key: string]: unknown };
   for (const field of Object.keys(object)) {
@@ -114,9 +123,11 @@ export class PodTemplateNotCheckedCheck extends Check {
       + 'exist, with every pod rule and the Pod Security Standards at the chosen version, as PSA will check them. Containers '
       + 'anywhere else go unchecked, and this rule reports them: in a kind of no table, in a misspelt field or under a version with '
       + 'another shape (Knative Serving v1alpha1\'s `runLatest`), or in an object a resource makes (an Argo Events trigger\'s '
-      + 'resource, a Kyverno generate rule\'s data); and what changes the pods where no rule reads it: an Argo workflow\'s '
-      + 'podSpecPatch, the object a resource template makes from a manifest in a string. A container is an object in a list named as '
-      + 'containers are (containers, initContainers, sidecars, steps, ...) with an image, in a field named as one container is '
+      + 'resource, a Tekton TriggerTemplate\'s resourcetemplates, a Kyverno generate rule\'s data); and what changes the pods where no '
+      + 'rule reads it: an Argo workflow\'s podSpecPatch, the object a resource template makes from a manifest in a string, a Tekton '
+      + 'Task, Pipeline or StepAction a resolver fetches when it runs. A container is an object in a list named as '
+      + 'containers are (containers, initContainers, sidecars, steps, ...) with an image or a field only containers have, in a field '
+      + 'named as one container is '
       + '(container, script, stepTemplate, ...ContainerTemplate), or any object with an image and a field only containers have '
       + '(command, args, securityContext, resources, env, ...). Documents that describe objects rather than run them are not pods: '
       + 'the patterns of Kyverno policies (validate, mutate, verifyImages), Gatekeeper constraints and mutations, Kubewarden '
@@ -157,8 +168,8 @@ export class PodTemplateNotCheckedCheck extends Check {
       const where = known!.pods ? 'RULES.md lists where it does' : `it reads ${known!.specPath}`;
       out.push({
         path,
-        message: `${what} holds containers at ${path}, where the engine does not read ${known!.kind}'s pods (${where}): they are not checked; `
-          + `is a field on the way misspelt, or is this a version of ${known!.kind} with another shape?`,
+        message: `${what} holds containers at ${path}, where the engine does not read ${known!.kind}'s pods (${where}): they are not checked `
+          + `(a field misspelt on the way, a version of ${known!.kind} with another shape, or an object the resource makes?)`,
       });
     }
     if (scan.tooDeep) {

@@ -7,6 +7,7 @@ import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { ContainerView, PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { named } from './shown';
 
 export class ProbeHostCheck extends PssCheck {
   public readonly info = {
@@ -45,5 +46,5 @@ function inspect(c: ContainerView, handler: any, label: string, out: Violation[]
 }
 
 function report(c: ContainerView, label: string, kind: string, host: unknown, out: Violation[]): void {
-  out.push({ container: c.name, path: `${c.path}.${label}.${kind}.host`, message: `${c.label} must not set ${label}.${kind}.host (${host})` });
+  out.push({ container: c.name, path: `${c.path}.${label}.${kind}.host`, message: `${c.label} must not set ${label}.${kind}.host (${named(host)})` });
 }

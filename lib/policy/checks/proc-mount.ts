@@ -7,6 +7,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessUserNamespace } from '../pss-check';
+import { named } from './shown';
 
 export class ProcMountCheck extends PssCheck {
   public readonly info = {
@@ -34,7 +35,7 @@ export function defaultProcMountOnly(pod: PodView, out: Violation[]): void {
     if (!isNil(procMount) && procMount !== 'Default') {
       out.push({
         container: c.name, path: `${c.path}.securityContext.procMount`,
-        message: `${c.label} must not set securityContext.procMount=${procMount}; use Default`,
+        message: `${c.label} must not set securityContext.procMount=${named(procMount)}; use Default`,
       });
     }
   }

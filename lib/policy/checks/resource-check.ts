@@ -6,6 +6,7 @@ import { unboundedAmount, zeroMeaning } from '../../vocab/quantity';
 import { Check, Violation } from '../check';
 import { RuleInfo } from '../model';
 import { PodView } from '../pod-view';
+import { shown } from './shown';
 
 export abstract class ResourceCheck extends Check {
   public readonly appliesTo = 'pods' as const;
@@ -35,9 +36,11 @@ export abstract class ResourceCheck extends Check {
       const field = `resources.${this.section}.${this.resource}`;
       let message = `${c.label} must set ${field}`;
       if (unbounded === 'zero') {
-        message = `${c.label} sets ${field} to 0, which Kubernetes takes as ${zeroMeaning(this.section)}; set an amount above 0`;
+        // An amount written otherwise ("0e400", "0.0Gi") is said as written.
+        const amount = value === 0 || value === '0' ? '0, which Kubernetes takes' : `${shown(value)}, which Kubernetes reads as 0 and takes`;
+        message = `${c.label} sets ${field} to ${amount} as ${zeroMeaning(this.section)}; set an amount above 0`;
       } else if (unbounded === 'invalid') {
-        message = `${c.label} sets ${field} to ${JSON.stringify(value)}, which is not a Kubernetes quantity (e.g. "500m", "256Mi")`;
+        message = `${c.label} sets ${field} to ${shown(value)}, which is not a Kubernetes quantity (e.g. "500m", "256Mi")`;
       }
       out.push({ container: c.name, path: `${c.path}.${field}`, message });
     }

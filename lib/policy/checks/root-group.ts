@@ -1,9 +1,11 @@
 // No root group (NIST SP 800-190 4.1.2, 4.4.3).
 // Reads: spec.securityContext.{runAsGroup,fsGroup,supplementalGroups} and
 // {containers,initContainers,ephemeralContainers}[*].securityContext.runAsGroup (a container's
-// value wins over the pod's). Allowed: any group but 0; Windows pods are exempt (the fields are
-// Linux-only).
+// value wins over the pod's; a container's runAsGroup that is null is unset to Go, so the pod's applies,
+// and a null entry of supplementalGroups is 0). Allowed: any group but 0; Windows pods are exempt (the
+// fields are Linux-only).
 import { Check, Violation } from '../check';
+import { goNumber, isNil } from '../go-decoding';
 import { PodView } from '../pod-view';
 
 export class RootGroupCheck extends Check {
@@ -24,8 +26,10 @@ export class RootGroupCheck extends Check {
         + 'use a non-root group such as 65532' });
     const groups: unknown = sc.supplementalGroups;
     for (let i = 0; Array.isArray(groups) && i < groups.length; i++) {
-      if (groups[i] === 0) out.push({ path: `${pod.specPath}.securityContext.supplementalGroups[${i}]`, message: 'pod must not list group 0 in '
+      if (goNumber(groups[i]) === 0) {
+        out.push({ path: `${pod.specPath}.securityContext.supplementalGroups[${i}]`, message: 'pod must not list group 0 in '
           + 'securityContext.supplementalGroups' });
+      }
     }
     for (let k = 0; k < pod.containers.length; k++) {
       const c = pod.containers[k];
@@ -35,7 +39,7 @@ export class RootGroupCheck extends Check {
       }
     }
     if (sc.runAsGroup !== 0) return;
-    const inheriting = pod.containers.filter(c => c.securityContext.runAsGroup === undefined).map(c => c.label);
+    const inheriting = pod.containers.filter(c => isNil(c.securityContext.runAsGroup)).map(c => c.label);
     if (inheriting.length) {
       out.push({
         path: `${pod.specPath}.securityContext.runAsGroup`,

@@ -9,13 +9,15 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessUserNamespace } from '../pss-check';
+import { shown } from './shown';
 
 export class RunAsNonRootCheck extends PssCheck {
   public readonly info = {
     id: 'run-as-non-root',
     title: 'Containers must run as non-root',
     description: 'runAsNonRoot=true makes the kubelet refuse to start a container whose user is root.',
-    remediation: 'Set spec.securityContext.runAsNonRoot=true and do not set it to false on the pod or any container.',
+    remediation: 'Set runAsNonRoot=true in the pod\'s securityContext (the field the finding names) or on every container, '
+      + 'and set it to false nowhere.',
     mapping: { nist800190: ['4.1.2', '4.4.3'], cis: ['5.2.7'], pss: { level: PssLevel.RESTRICTED, control: 'Running as Non-root' }, step: 4 },
   };
   public readonly behaviours = [
@@ -56,7 +58,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     } else if (own !== true) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
-        message: `${c.label} must set securityContext.runAsNonRoot=true, not ${JSON.stringify(own)}`,
+        message: `${c.label} must set securityContext.runAsNonRoot=true, not ${shown(own)}`,
       });
     }
   }

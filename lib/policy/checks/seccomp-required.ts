@@ -10,7 +10,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck, unlessWindows } from '../pss-check';
-import { confiningSeccompType } from './seccomp-unconfined';
+import { confiningSeccompType, refusedSeccomp } from './seccomp-unconfined';
 
 const OVERRIDES = ['seccomp-unconfined'];
 
@@ -19,7 +19,8 @@ export class SeccompRequiredCheck extends PssCheck {
     id: 'seccomp-required',
     title: 'Seccomp profile RuntimeDefault or Localhost',
     description: 'Without a seccomp profile the container can make every system call; RuntimeDefault blocks the ones containers do not need.',
-    remediation: 'Set spec.securityContext.seccompProfile.type=RuntimeDefault (or on every container), and no other type anywhere.',
+    remediation: 'Set seccompProfile.type=RuntimeDefault in the pod\'s securityContext (the field the finding names) or on every '
+      + 'container, and no other type anywhere.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.7.2'], pss: { level: PssLevel.RESTRICTED, control: 'Seccomp' }, step: 4 },
   };
   public readonly behaviours = [
@@ -45,7 +46,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
   if (podSet && !podConfines) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
-      message: `pod must not set seccompProfile.type ${podProfile.type}; use RuntimeDefault or Localhost`,
+      message: `pod must not set ${refusedSeccomp(podProfile, 'seccompProfile', ' ')}; use RuntimeDefault or Localhost`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -55,7 +56,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
       if (!confiningSeccompType(profile.type)) {
         out.push({
           container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
-          message: `${c.label} must not set seccompProfile.type ${profile.type}; use RuntimeDefault or Localhost`,
+          message: `${c.label} must not set ${refusedSeccomp(profile, 'seccompProfile', ' ')}; use RuntimeDefault or Localhost`,
         });
       }
     } else if (!podSet) {

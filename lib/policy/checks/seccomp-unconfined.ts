@@ -10,9 +10,15 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { named } from './shown';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+/** What a refused seccompProfile at `at` sets, for a message: `<at>.type<separator>Unconfined`, or `<at> without a type`. */
+export function refusedSeccomp(profile: any, at: string, separator: string): string {
+  return isNil(profile.type) ? `${at} without a type` : `${at}.type${separator}${named(profile.type)}`;
+}
 
 /** Whether a seccompProfile.type confines the container: RuntimeDefault or Localhost. */
 export function confiningSeccompType(type: unknown): boolean {
@@ -45,7 +51,7 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
   if (podValue !== undefined && !confiningAnnotation(podValue)) {
     out.push({
       path: `${pod.metadataPath}.annotations["${POD_ANNOTATION}"]`,
-      message: `annotation ${POD_ANNOTATION}=${podValue} disables seccomp; use runtime/default`,
+      message: `annotation ${POD_ANNOTATION}=${named(podValue)} disables seccomp; use runtime/default`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -55,7 +61,7 @@ function evaluateAnnotations(pod: PodView, out: Violation[]): void {
     if (value !== undefined && !confiningAnnotation(value)) {
       out.push({
         container: c.name, path: `${pod.metadataPath}.annotations["${key}"]`,
-        message: `annotation ${key}=${value} disables seccomp for ${c.label}; use runtime/default`,
+        message: `annotation ${named(key)}=${named(value)} disables seccomp for ${c.label}; use runtime/default`,
       });
     }
   }
@@ -66,7 +72,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
   if (!isNil(podProfile) && !confiningSeccompType(podProfile.type)) {
     out.push({
       path: `${pod.specPath}.securityContext.seccompProfile.type`,
-      message: `pod must not set securityContext.seccompProfile.type=${podProfile.type}; use RuntimeDefault`,
+      message: `pod must not set ${refusedSeccomp(podProfile, 'securityContext.seccompProfile', '=')}; use RuntimeDefault`,
     });
   }
   for (let k = 0; k < pod.containers.length; k++) {
@@ -75,7 +81,7 @@ function evaluateFields(pod: PodView, out: Violation[]): void {
     if (!isNil(profile) && !confiningSeccompType(profile.type)) {
       out.push({
         container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
-        message: `${c.label} must not set securityContext.seccompProfile.type=${profile.type}; use RuntimeDefault`,
+        message: `${c.label} must not set ${refusedSeccomp(profile, 'securityContext.seccompProfile', '=')}; use RuntimeDefault`,
       });
     }
   }

@@ -3,6 +3,7 @@
 // .envFrom[*].secretRef. Allowed: neither present.
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 export class SecretEnvCheck extends Check {
   public readonly info = {
@@ -23,7 +24,7 @@ export class SecretEnvCheck extends Check {
         for (let i = 0; i < env.length; i++) {
           const ref = env[i]?.valueFrom?.secretKeyRef;
           if (ref) out.push({ container: c.name, path: `${c.path}.env[${i}].valueFrom.secretKeyRef`,
-            message: `${c.label} reads Secret "${ref.name}" into env ${env[i].name}; mount it as a file instead` });
+            message: `${c.label} reads Secret ${shown(ref.name)} into env ${named(env[i].name)}; mount it as a file instead` });
         }
       }
       const envFrom = c.spec.envFrom;
@@ -31,7 +32,7 @@ export class SecretEnvCheck extends Check {
         for (let i = 0; i < envFrom.length; i++) {
           const ref = envFrom[i]?.secretRef;
           if (ref) out.push({ container: c.name, path: `${c.path}.envFrom[${i}].secretRef`,
-            message: `${c.label} reads every key of Secret "${ref.name}" into its environment; mount it as files instead` });
+            message: `${c.label} reads every key of Secret ${shown(ref.name)} into its environment; mount it as files instead` });
         }
       }
     }

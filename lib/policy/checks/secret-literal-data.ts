@@ -2,6 +2,7 @@
 // Reads: Secret data and stringData.
 // Allowed: both empty or absent (the Secret is filled by a secret manager at run time).
 import { Check, Violation } from '../check';
+import { named, shown, shownList } from './shown';
 
 function nonEmpty(value: unknown): value is { [key: string]: unknown } {
   return !!value && typeof value === 'object' && Object.keys(value).length > 0;
@@ -21,8 +22,8 @@ export class SecretLiteralDataCheck extends Check {
     for (const field of ['data', 'stringData']) {
       const value = manifest[field];
       if (nonEmpty(value)) {
-        out.push({ path: field, message: `Secret "${manifest.metadata?.name}" carries literal ${field} (keys: `
-          + `${Object.keys(value).join(', ')}); reference a Secret created by a secret manager instead` });
+        out.push({ path: field, message: `Secret ${shown(manifest.metadata?.name)} carries literal ${field} (keys: `
+          + `${shownList(Object.keys(value).map(k => named(k)))}); reference a Secret created by a secret manager instead` });
       }
     }
   }

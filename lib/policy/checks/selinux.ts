@@ -8,6 +8,7 @@ import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { ContainerView, PodView } from '../pod-view';
 import { PssBehaviour, PssCheck } from '../pss-check';
+import { named } from './shown';
 
 const TYPES_1_0 = ['container_t', 'container_init_t', 'container_kvm_t'];
 const TYPES_1_31 = [...TYPES_1_0, 'container_engine_t'];
@@ -36,14 +37,15 @@ function inspect(options: any, pod: PodView, c: ContainerView | undefined, allow
   // User, role and type are plain strings: null reads as "" (go-decoding.ts).
   const type = goString(options.type);
   if (!allowed.has(type)) {
-    out.push({ container: c?.name, path: `${at}.type`, message: `${who} must not set seLinuxOptions.type=${type}; allowed: ${list}` });
+    out.push({ container: c?.name, path: `${at}.type`, message: `${who} must not set seLinuxOptions.type=${named(type)}; allowed: ${list}` });
   }
   inspectName(goString(options.user), 'user', at, who, c, out);
   inspectName(goString(options.role), 'role', at, who, c, out);
 }
 
 function inspectName(value: unknown, field: string, at: string, who: string, c: ContainerView | undefined, out: Violation[]): void {
-  if (value !== '') out.push({ container: c?.name, path: `${at}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${value})` });
+  if (value === '') return;
+  out.push({ container: c?.name, path: `${at}.${field}`, message: `${who} must not set seLinuxOptions.${field} (${named(value)})` });
 }
 
 export class SeLinuxCheck extends PssCheck {

@@ -4,6 +4,7 @@
 // and the host's /etc, /proc, /sys, /dev, /boot and /root (and anything below them).
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 const EXACT = new Set(['/', '/run', '/var/run', '/var', '/var/lib']);
 const TREES = [
@@ -47,7 +48,8 @@ export class SensitiveHostPathCheck extends Check {
       const v = volumes[i];
       const path = v?.hostPath?.path;
       if (typeof path === 'string' && isSensitiveHostPath(path)) {
-        out.push({ path: `${pod.specPath}.volumes[${i}].hostPath.path`, message: `volume "${v.name}" mounts sensitive host path ${path}` });
+        out.push({ path: `${pod.specPath}.volumes[${i}].hostPath.path`,
+          message: `volume ${shown(v.name)} mounts sensitive host path ${named(path)}` });
       }
     }
   }

@@ -7,6 +7,7 @@ import { SENSITIVITY_LABEL } from '../../vocab/labels';
 import { sensitivityRank } from '../../vocab/sensitivity';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown, shownList } from './shown';
 
 export class SensitivityConflictCheck extends Check {
   public readonly info = {
@@ -23,13 +24,13 @@ export class SensitivityConflictCheck extends Check {
     const { pool, poolSensitivity, sensitivity } = pod.placement;
     if (!pool) return;
     if (sensitivity && poolSensitivity && sensitivityRank(sensitivity) > sensitivityRank(poolSensitivity)) {
-      out.push({ path: labelPathOf(pod), message: `pod sensitivity "${sensitivity}" `
-        + `is above the sensitivity of node pool "${pool}" ("${poolSensitivity}")` });
+      out.push({ path: labelPathOf(pod), message: `pod sensitivity ${shown(sensitivity)} `
+        + `is above the sensitivity of node pool ${shown(pool)} (${shown(poolSensitivity)})` });
     }
     const usage = ctx.index.poolSensitivities().get(pool);
     if (usage && usage.size > 1) {
-      out.push({ path: labelPathOf(pod), message: `node pool "${pool}" also runs ${others(usage, sensitivity, manifest)}, `
-        + `while this pod is "${sensitivity ?? '(none)'}"; workloads of different sensitivity must not share a pool` });
+      out.push({ path: labelPathOf(pod), message: `node pool ${shown(pool)} also runs ${others(usage, sensitivity, manifest)}, `
+        + `while this pod is ${shown(sensitivity ?? '(none)')}; workloads of different sensitivity must not share a pool` });
     }
   }
 }
@@ -41,7 +42,7 @@ export class SensitivityConflictCheck extends Check {
 function others(usage: Map<string, any[]>, sensitivity: string | undefined, manifest: any): string {
   return [...usage.entries()]
     .filter(([level]) => level !== (sensitivity ?? '(none)'))
-    .map(([level, objects]) => `${objects.filter(o => o !== manifest).map(describe).join(', ')} (${level})`)
+    .map(([level, objects]) => `${shownList(objects.filter(o => o !== manifest).map(describe))} (${named(level)})`)
     .join('; ');
 }
 
@@ -50,5 +51,6 @@ function labelPathOf(pod: PodView): string {
 }
 
 function describe(m: any): string {
-  return `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`;
+  const namespace = m.metadata?.namespace;
+  return `${m.kind} ${named(typeof namespace === 'string' && namespace !== '' ? `${namespace}/${m.metadata?.name}` : m.metadata?.name)}`;
 }

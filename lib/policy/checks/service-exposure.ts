@@ -5,6 +5,7 @@
 // externalIPs make every node answer for those addresses.
 import { Check, Violation } from '../check';
 import { inGroup } from '../pod-view';
+import { named, shown, shownList } from './shown';
 
 export class ServiceExposureCheck extends Check {
   public readonly info = {
@@ -21,13 +22,14 @@ export class ServiceExposureCheck extends Check {
   public evaluateObject(manifest: any, _ctx: unknown, out: Violation[]): void {
     const spec = manifest.spec;
     if (!inGroup(manifest.apiVersion, '') || !spec || typeof spec !== 'object') return;
-    const name = `Service "${manifest.metadata?.name}"`;
+    const name = `Service ${shown(manifest.metadata?.name)}`;
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
       out.push({ path: 'spec.type', message: `${name} is of type ${spec.type}, reachable from outside the cluster; use ClusterIP behind an `
           + `Ingress, or keep it with a suppression that says why` });
     }
     if (Array.isArray(spec.externalIPs) && spec.externalIPs.length) {
-      out.push({ path: 'spec.externalIPs', message: `${name} sets externalIPs (${spec.externalIPs.join(', ')}), which every node answers `
+      const ips = shownList(spec.externalIPs.map((ip: unknown) => named(ip)));
+      out.push({ path: 'spec.externalIPs', message: `${name} sets externalIPs (${ips}), which every node answers `
           + `for; remove them` });
     }
   }

@@ -7,6 +7,7 @@
 // Services whose selector matches none of the objects checked are not applicable.
 import { Check, CheckContext, Violation } from '../check';
 import { networkModelOf } from './egress-reachable';
+import { named, shown, shownList } from './shown';
 
 export class ServiceReachableCheck extends Check {
   public readonly info = {
@@ -35,10 +36,10 @@ export class ServiceReachableCheck extends Check {
         const number = typeof target === 'string' ? g.ports.find(x => x.name === target && x.protocol === protocol)?.number : target;
         if (!Number.isInteger(number)) continue;
         const admitted = model.admittedPorts(g, [{ number, protocol }]);
-        if (admitted && admitted.size === 0) dead.push(`${g.label} port ${number}/${protocol}`);
+        if (admitted && admitted.size === 0) dead.push(`${named(g.label)} port ${number}/${named(protocol)}`);
       }
       if (dead.length) {
-        const message = `Service port ${p.port} leads to pods no NetworkPolicy admits traffic to: ${dead.join(', ')}; `
+        const message = `Service port ${shown(p.port)} leads to pods no NetworkPolicy admits traffic to: ${shownList(dead)}; `
           + 'declare who connects (connections.allowFrom, NetworkAccess.allowFromNamespace)';
         out.push({ path: `spec.ports[${i}]`, message });
       }

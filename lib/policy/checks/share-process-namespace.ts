@@ -9,7 +9,7 @@ export class ShareProcessNamespaceCheck extends Check {
     title: 'No shared process namespace',
     description: 'With a shared process namespace every container sees and can signal the others\' processes and reads their environment '
         + 'and files through /proc/<pid>/root: a compromised sidecar reaches the application\'s secrets.',
-    remediation: 'Remove spec.shareProcessNamespace; containers that must cooperate can share an emptyDir.',
+    remediation: 'Remove shareProcessNamespace from the pod spec; containers that must cooperate can share an emptyDir.',
     mapping: { nist800190: ['4.4.3'], step: 4 },
   };
   public readonly appliesTo = 'pods' as const;

@@ -10,6 +10,7 @@ import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, CheckContext, Violation } from '../check';
 import { ContainerView, PodView } from '../pod-view';
 import { networkModelOf } from './egress-reachable';
+import { shown } from './shown';
 
 export class ShipperPortAdmittedCheck extends Check {
   public readonly info = {
@@ -43,7 +44,7 @@ export class ShipperPortAdmittedCheck extends Check {
     const admitted = model.admittedPorts(group, [...ports.keys()].map(number => ({ number, protocol: 'TCP' })));
     for (const [port, field] of ports) {
       if (!admitted?.has(`${port}/TCP`)) continue;
-      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper "${name}" (its health endpoint); `
+      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper ${shown(name)} (its health endpoint); `
         + `give the rule the app's ports only`;
       out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }

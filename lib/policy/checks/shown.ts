@@ -1,12 +1,12 @@
 // How a finding's message shows a value from the manifest: a string as Go's %q quotes it (the way
 // the API server and kubectl quote values in their errors, `Unsupported value: "Unconfined"`), a
 // number, boolean or null as JSON has it, a list or object as its JSON, and nothing set as
-// "(unset)". A value is cut after MAX_SHOWN characters, with its full length said, so a megabyte of
+// "(unset)". A value is cut after MAX_SHOWN (256) characters, with its full length said, so a megabyte of
 // manifest is not a megabyte of report. The same rendering in every rule: no "undefined", no
 // "[object Object]", no quote inside a name that closes the quotes around it.
 
-/** The characters of a value a message shows before it cuts it. */
-const MAX_SHOWN = 80;
+/** The characters of a value a message shows before it cuts it: a DNS subdomain name (253) or an image reference with its digest fits. */
+const MAX_SHOWN = 256;
 
 // What Go's strconv.Quote leaves as it is: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
@@ -37,8 +37,21 @@ function goQuote(text: string): string {
 /** The first `max` characters (code points) of `text`, and whether it was longer. */
 function cut(text: string, max: number): [string, boolean] {
   if (text.length <= max) return [text, false];
-  const chars = Array.from(text.slice(0, max * 2));
-  return chars.length > max ? [chars.slice(0, max).join(''), true] : [text, false];
+  let count = 0;
+  let end = 0;
+  for (const ch of text) {
+    if (count === max) return [text.slice(0, end), true];
+    count++;
+    end += ch.length;
+  }
+  return [text, false];
+}
+
+/** The characters (code points) of `text`. */
+function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 /**
@@ -49,7 +62,7 @@ export function shown(value: unknown, max = MAX_SHOWN): string {
   if (value === undefined) return '(unset)';
   if (typeof value === 'string') {
     const [head, longer] = cut(value, max);
-    return longer ? `${goQuote(head).slice(0, -1)}..." (${Array.from(value).length} characters)` : goQuote(value);
+    return longer ? `${goQuote(head).slice(0, -1)}..." (${characters(value)} characters)` : goQuote(value);
   }
   let json: string | undefined;
   try {
@@ -65,5 +78,13 @@ export function shown(value: unknown, max = MAX_SHOWN): string {
 
 /** A string as a message names it, unquoted where it is a plain word (`RuntimeDefault`), else as `shown` has it. */
 export function named(value: unknown, max = MAX_SHOWN): string {
-  return typeof value === 'string' && /^[A-Za-z0-9][-A-Za-z0-9_./:]*$/.test(value) && value.length <= max ? value : shown(value, max);
+  return typeof value === 'string' && /^[A-Za-z0-9/][-A-Za-z0-9_./:@+]*$/.test(value) && value.length <= max ? value : shown(value, max);
+}
+
+/** Items a message lists before it says how many more there are. */
+const MAX_LISTED = 10;
+
+/** `items` (each already as a message shows it) joined with ", ": the first ten, then `and 990 more`. */
+export function shownList(items: readonly string[]): string {
+  return items.length <= MAX_LISTED ? items.join(', ') : `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more`;
 }

@@ -7,6 +7,7 @@ import { goString } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssBehaviour, PssCheck } from '../pss-check';
+import { shown } from './shown';
 
 const SAFE_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
   'net.ipv4.ip_unprivileged_port_start'];
@@ -36,7 +37,7 @@ export class SysctlsCheck extends PssCheck {
     id: 'sysctls',
     title: 'Only safe sysctls',
     description: 'Sysctls outside the namespaced safe set change kernel behaviour for every pod on the node.',
-    remediation: 'Remove every spec.securityContext.sysctls entry that is not in the safe set of the Pod Security Admission version in use.',
+    remediation: 'Remove every sysctls entry of the pod\'s securityContext that is not in the safe set of the Pod Security Admission version in use.',
     mapping: { nist800190: ['4.4.3'], pss: { level: PssLevel.BASELINE, control: 'Sysctls' }, step: 4 },
   };
   public readonly behaviours = [
@@ -57,7 +58,7 @@ function evaluate(pod: PodView, safe: Set<string>, out: Violation[]): void {
     if (!safe.has(name)) {
       const from = SAFE_FROM.get(name);
       const why = from === undefined ? 'it is not in the safe set' : `it is safe from policy v1.${from} only`;
-      out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${JSON.stringify(name)}; ${why}` });
+      out.push({ path: `${pod.specPath}.securityContext.sysctls[${i}].name`, message: `pod must not set sysctl ${shown(name)}; ${why}` });
     }
   }
 }

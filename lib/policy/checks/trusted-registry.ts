@@ -5,6 +5,7 @@
 import { isFromTrustedRegistry } from '../../vocab/image-reference';
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
+import { named, shown } from './shown';
 
 export class TrustedRegistryCheck extends Check {
   public readonly info = {
@@ -26,7 +27,7 @@ export class TrustedRegistryCheck extends Check {
       const image = c.image;
       if (!(image instanceof Error) && !isFromTrustedRegistry(image, ctx.trustedRegistries)) {
         out.push({ container: c.name, path: `${c.path}.image`,
-          message: `${c.label} image "${c.spec.image}" comes from ${image.registry}/${image.repository}, `
+          message: `${c.label} image ${shown(c.spec.image)} comes from ${named(`${image.registry}/${image.repository}`)}, `
             + `which is not in the trusted registries (${ctx.trustedRegistries.join(', ')})` });
       }
     }

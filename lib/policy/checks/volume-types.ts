@@ -8,6 +8,7 @@ import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
 import { PssCheck } from '../pss-check';
+import { shown } from './shown';
 
 const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
@@ -30,7 +31,7 @@ function evaluate(pod: PodView, out: Violation[]): void {
     if (!v || typeof v !== 'object') continue;
     for (const key in v) {
       if (key !== 'name' && !isNil(v[key]) && !ALLOWED.has(key)) {
-        out.push({ path: `${pod.specPath}.volumes[${i}].${key}`, message: `volume "${v.name}" must not use volume type ${key}` });
+        out.push({ path: `${pod.specPath}.volumes[${i}].${key}`, message: `volume ${shown(v.name)} must not use volume type ${key}` });
       }
     }
   }

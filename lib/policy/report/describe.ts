@@ -1,8 +1,9 @@
 import { Finding, ObjectRef } from '../model';
-import { escapeText } from './escape';
+import { boundedFinding, boundedRef, escapeText } from './escape';
 
-/** Describes an object for humans: `Deployment shop/api (chart/api/Resource)`, its names escaped (escape.ts). */
-export function describeObject(o: ObjectRef): string {
+/** Describes an object for humans: `Deployment shop/api (chart/api/Resource)`, its names escaped and cut past 1,024 characters (escape.ts). */
+export function describeObject(ref: ObjectRef): string {
+  const o = boundedRef(ref);
   const name = o.namespace ? `${o.namespace}/${o.name}` : o.name;
   const where: string[] = [];
   if (o.constructPath) where.push(o.constructPath);
@@ -10,7 +11,8 @@ export function describeObject(o: ObjectRef): string {
   return escapeText(`${o.kind || '(no kind)'} ${name || '(no name)'}${where.length ? ` (${where.join(', ')})` : ''}`);
 }
 
-/** One finding on one line: `[rule-id] message (at path). Fix: remediation` (plus the container where there is one). */
-export function formatFinding(f: Finding): string {
+/** One finding on one line: `[rule-id] message (at path). Fix: remediation`, its texts escaped and cut past 1,024 characters. */
+export function formatFinding(finding: Finding): string {
+  const f = boundedFinding(finding);
   return escapeText(`[${f.ruleId}] ${f.message} (at ${f.path || '(document)'}). Fix: ${f.remediation}`);
 }

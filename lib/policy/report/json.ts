@@ -1,12 +1,14 @@
 import { Finding, RuleStatus } from '../model';
 import { findingLine } from '../yaml/sources';
+import { boundedFinding, boundedRef } from './escape';
 import type { Report } from './report';
 
 const STATUS_JSON = Object.fromEntries(Object.values(RuleStatus).map(status => [status, JSON.stringify(status)]));
 
 /**
  * The whole model: rules, every object with the status of every rule, and every finding (compact: it is for machines,
- * and large), given to `write` an object or a finding at a time, so a large report is never one string.
+ * and large), given to `write` an object or a finding at a time, so a large report is never one string. Names and texts from
+ * manifests are cut past MAX_QUOTED_CHARS (escape.ts), as in every report.
  */
 export function writeJson(report: Report, write: (text: string) => void): void {
   const head = JSON.stringify({
@@ -28,7 +30,7 @@ export function writeJson(report: Report, write: (text: string) => void): void {
   // The statuses, the same string for objects that fare alike, are written as they are, not joined into a string per object
   // (~2.7 KB each for the default pack: 28 MB copied once more and let go at 10,000 objects).
   report.objects.forEach((object, i) => {
-    write(`${i ? ',' : ''}{"object":${JSON.stringify(object)},"rules":{`);
+    write(`${i ? ',' : ''}{"object":${JSON.stringify(boundedRef(object))},"rules":{`);
     write(rules(i));
     write('}}');
   });
@@ -38,8 +40,9 @@ export function writeJson(report: Report, write: (text: string) => void): void {
 }
 
 /** A finding with the line of its field where the document was read from YAML, as JSON.stringify({ ...f, line }) writes it. */
-function findingJson(f: Finding): string {
-  const line = findingLine(f);
+function findingJson(finding: Finding): string {
+  const line = findingLine(finding);
+  const f = boundedFinding(finding);
   // Without the copy where the finding is a plain object with no line (the line is its last member) and no toJSON of its own;
   // findings given to a Report from plain JavaScript (or read back from JSON) may be anything, and get the copy.
   if (Object.getPrototypeOf(f) !== Object.prototype || Object.prototype.hasOwnProperty.call(f, 'line') || 'toJSON' in f) {

@@ -4,7 +4,7 @@ import { Finding, Severity } from '../model';
 import { VERSION } from '../version';
 import { findingLine } from '../yaml/sources';
 import { STDIN_NAME } from '../yaml-loader';
-import { escapeText } from './escape';
+import { boundedFinding, escapeText } from './escape';
 import type { Report, ReportRule } from './report';
 
 const LEVEL: { [s in Severity]: string } = { error: 'error', warning: 'warning', info: 'note' };
@@ -20,9 +20,11 @@ function ruleName(rule: ReportRule): string {
 // An absolute path becomes a file:// URI; a relative one a relative reference against the directory
 // the check ran in (which code scanning takes for the repository root). Both percent-encoded, with
 // forward slashes: a bare "/abs/path" is a relative reference that no base URI combines with (SARIF1004).
+// A lone surrogate, which no file name on disk holds (UTF-8 has none: the file is written with U+FFFD), is U+FFFD in
+// both, as pathToFileURL makes it: encodeURIComponent would throw on it.
 function artifactUri(file: string): string {
   if (path.isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
+  return file.replace(/\p{Cs}/gu, '\ufffd').split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
 }
 
 function tags(rule: ReportRule): string[] {
@@ -58,7 +60,7 @@ function member(key: string, value: unknown): string {
 // A result and its location are written as JSON.stringify writes the objects they are, members in
 // this order, without making the objects: there is one for every finding. Findings given to a Report
 // from plain JavaScript may hold anything, so a member whose value JSON.stringify leaves out is left out.
-function location(f: Finding, uriOf: (file: string) => string): string {
+function location(f: Finding, line: number | undefined, uriOf: (file: string) => string): string {
   // Kind/namespace/name, and /container for a container: the namespace is always there ("-" for
   // none, which no namespace can be called), so an object's name is never read as a container's.
   const name = `${f.object.namespace ?? '-'}/${f.object.name}`;
@@ -66,7 +68,7 @@ function location(f: Finding, uriOf: (file: string) => string): string {
   // The line of the field where the document was read from YAML, else the document's first line.
   const physical = f.object.file && f.object.file !== STDIN_NAME
     ? `,"physicalLocation":{"artifactLocation":{"uri":${json(uriOf(f.object.file))}},`
-      + `"region":{${member('startLine', findingLine(f) ?? f.object.line ?? 1).slice(1)}}}`
+      + `"region":{${member('startLine', line ?? f.object.line ?? 1).slice(1)}}}`
     : '';
   return `{"logicalLocations":[{"fullyQualifiedName":${json(fullyQualifiedName)},"kind":"resource"}],`
     + `"message":{"text":${json(escapeText(f.path))}}${physical}}`;
@@ -112,15 +114,18 @@ export function writeSarif(report: Report, write: (text: string) => void): void 
   write(']}]}\n');
 }
 
-function result(f: Finding, ruleIndex: ReadonlyMap<string, number>, uriOf: (file: string) => string): string {
+function result(finding: Finding, ruleIndex: ReadonlyMap<string, number>, uriOf: (file: string) => string): string {
+  // Names and texts from manifests cut past MAX_QUOTED_CHARS (escape.ts), as in every report; the line is the finding's own.
+  const f = boundedFinding(finding);
   const index = ruleIndex.get(f.ruleId);
-  const fingerprint = [f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|');
+  // Escaped like the texts: a control or a lone surrogate in a name is no text a SARIF reader should have to hold.
+  const fingerprint = escapeText([f.ruleId, f.object.kind, f.object.namespace ?? '', f.object.name, f.container ?? '', f.path].join('|'));
   // A refused suppression is SARIF's "rejected" one: the result stays open.
   const suppressions = f.suppressionReason === undefined ? '' : `,"suppressions":[{"kind":"inSource",`
     + `"status":"${f.suppressed ? 'accepted' : 'rejected'}","justification":${json(escapeText(f.suppressionReason))}}]`;
   // Members from the message on are always there: the first one's comma goes.
   const members = `${member('ruleId', f.ruleId)}${index === undefined ? '' : `,"ruleIndex":${index}`}${member('level', LEVEL[f.severity])}`
-    + `,"message":{"text":${json(escapeText(`${f.message}. Fix: ${f.remediation}`))}},"locations":[${location(f, uriOf)}],`
+    + `,"message":{"text":${json(escapeText(`${f.message}. Fix: ${f.remediation}`))}},"locations":[${location(f, findingLine(finding), uriOf)}],`
     + `"partialFingerprints":{"cdk8sSecure/v1":${json(fingerprint)}}${suppressions}`;
   return `{${members.slice(1)}}`;
 }

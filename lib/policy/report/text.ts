@@ -2,7 +2,7 @@ import { Finding, ObjectRef, RuleStatus, Severity } from '../model';
 import { describePssVersion } from '../pss-version';
 import { findingLine } from '../yaml/sources';
 import { describeObject } from './describe';
-import { escapeText } from './escape';
+import { boundedFinding, escapeText } from './escape';
 import type { Report } from './report';
 
 const LABEL: { [s in Severity]: string } = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
@@ -27,14 +27,15 @@ export function writeText(report: Report, write: (text: string) => void, verbose
   // Findings come grouped by object: a heading where the object, as described, changes (describeObject escapes it).
   let currentRef: ObjectRef | undefined;
   let current = '';
-  for (const f of report.findings) {
-    if (f.object !== currentRef) {
-      currentRef = f.object;
+  for (const finding of report.findings) {
+    const f = boundedFinding(finding);
+    if (finding.object !== currentRef) {
+      currentRef = finding.object;
       const object = describeObject(f.object);
       if (object !== current) write(`\n${object}\n`);
       current = object;
     }
-    const at = findingLine(f);
+    const at = findingLine(finding);
     line(`  ${f.suppressed ? 'SUPPR' : LABEL[f.severity]} [${f.ruleId}] ${f.message}`);
     line(`        at ${f.path || '(document)'}${at !== undefined ? `, line ${at}` : ''}`);
     line(f.suppressed ? `        suppressed: ${f.suppressionReason}` : `        fix: ${f.remediation}`);
@@ -77,7 +78,7 @@ export function renderSynthSummary(report: Report): string {
   const warnings = report.findings.filter(f => !f.suppressed && f.severity === Severity.WARNING);
   for (const ruleId of new Set(warnings.map(f => f.ruleId))) {
     const of = warnings.filter(f => f.ruleId === ruleId);
-    const first = of[0];
+    const first = boundedFinding(of[0]);
     const more = of.length > 1 ? ` (and ${of.length - 1} more)` : '';
     lines.push(`  warning [${ruleId}] ${first.object.constructPath ?? describeObject(first.object)}: ${first.message}${more}`);
   }

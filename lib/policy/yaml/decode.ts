@@ -187,7 +187,7 @@ function allowedAliasRatio(decodeCount: number): number {
 }
 
 /** Sets `key` as an own property, even "__proto__". */
-function define(object: any, key: string, value: unknown): void {
+export function define(object: any, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   else object[key] = value;
 }

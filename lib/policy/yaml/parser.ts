@@ -93,14 +93,9 @@ export class YamlParser {
   private documentLine = 0;
   private finished = false;
 
-  /** Reads `text` from offset `start`, the start of (0-based) line `line` (see Scanner for `readable`), spending `budget` a node. */
-  constructor(text: string, start = 0, line = 0, readable?: number, private readonly budget: NodeBudget = { left: Infinity }) {
-    this.scanner = new Scanner(text, start, line, readable);
-  }
-
-  /** Where the text stops being readable (its first refused character, or its end). */
-  public get readableEnd(): number {
-    return this.scanner.readableEnd;
+  /** Reads `text`, whose first line is (0-based) line `line` of its file, spending `budget` a node. */
+  constructor(text: string, line = 0, private readonly budget: NodeBudget = { left: Infinity }) {
+    this.scanner = new Scanner(text, line);
   }
 
   /** The next document, or undefined at the end of the stream. Throws YamlSyntaxError. */
@@ -115,6 +110,21 @@ export class YamlParser {
       }
       if (event === EV_DOCUMENT_END) return { root: this.root!, line: this.documentLine };
     }
+  }
+
+  /**
+   * After `next()`: the 0-based line where another document follows in the stream, or undefined
+   * when none does (go-yaml's Unmarshal, reading the first document only, never looks there).
+   * Throws YamlSyntaxError when what follows cannot be scanned.
+   */
+  public following(): number | undefined {
+    if (this.finished) return undefined;
+    let token = this.peek();
+    while (token.type === DOCUMENT_END) {
+      this.scanner.skip();
+      token = this.peek();
+    }
+    return token.type === STREAM_END ? undefined : token.line;
   }
 
   private peek(): Token {

@@ -83,9 +83,9 @@ const MAX_INDENTS = 10000;
 // eslint-disable-next-line no-control-regex
 const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
-/** Where go-yaml's reader stops in `text` (from `start`): its first refused character, or the end. */
-function readableEnd(text: string, start: number): number {
-  SUSPECT.lastIndex = start;
+/** Where go-yaml's reader stops in `text`: its first refused character, or the end. */
+function readableEnd(text: string): number {
+  SUSPECT.lastIndex = 0;
   for (let m = SUSPECT.exec(text); m; m = SUSPECT.exec(text)) {
     const c = text.charCodeAt(m.index);
     if (c >= 0xD800 && c <= 0xDBFF) {
@@ -141,16 +141,12 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private flowLevel = 0;
 
-  /**
-   * Scans `text` from offset `start`, which is at the start of (0-based) line `line`. `readable`
-   * is where go-yaml's reader stops when the caller knows it (from an earlier scanner of the same
-   * text): searching a stream again from every restart would cost the square of its length.
-   */
-  constructor(private readonly text: string, start = 0, line = 0, readable?: number) {
-    this.end = readable !== undefined && readable >= start ? readable : readableEnd(text, start);
-    // go-yaml's reader drops a BOM at the start of the stream (without counting a column);
-    // one anywhere else is text.
-    this.pos = start === 0 && text.charCodeAt(0) === 0xFEFF ? 1 : start;
+  /** Scans `text`, whose first line is (0-based) line `line` of its file. */
+  constructor(private readonly text: string, line = 0) {
+    this.end = readableEnd(text);
+    // go-yaml's reader drops a BOM at the start of its input (without counting a column); one
+    // anywhere else is text.
+    this.pos = text.charCodeAt(0) === 0xFEFF ? 1 : 0;
     this.line = line;
   }
 
@@ -167,11 +163,6 @@ export class Scanner {
     if (token.type === STREAM_END) this.streamEndProduced = true;
     // The queue restarts at the front once empty; its array keeps its length (slots are reused).
     if (this.head === this.tail) this.head = this.tail = 0;
-  }
-
-  /** Where the text stops being readable (its first refused character, or its end). */
-  public get readableEnd(): number {
-    return this.end;
   }
 
   /** Whether the whole stream has been scanned. */
