@@ -137,9 +137,11 @@ function check(args: ParsedArgs, io: CliOutput): number {
   const options = engineOptionsFromSettings(settings, FLAG_NAMES, message => args.fail(message));
   const output = args.value('output');
   // What is skipped is named by what it says, and a file name may hold a newline or an escape sequence: shown escaped.
-  const files = manifestFiles([...args.operands], message => io.err(`cdk8s-secure: warning: ${escapeText(message)}\n`));
+  const warn = (message: string) => io.err(`cdk8s-secure: warning: ${escapeText(message)}\n`);
+  const files = manifestFiles([...args.operands], warn);
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
-  const documents = readManifestFiles(files);
+  // A second document in one part, which kubectl never reads, is said and not checked.
+  const documents = readManifestFiles(files, undefined, warn);
   // Nothing read is not a pass: kubectl refuses it too ("no objects passed to apply"), and a CI gate that checked
   // nothing (an empty file, a `helm template` that failed into the pipe) must not go green.
   if (documents.length === 0) {

@@ -422,3 +422,13 @@ describe('findings point at the line of their field', () => {
       .toEqual([[9, 'Pod/b/a/c'], [18, 'Pod/-/b/c']]);
   });
 });
+
+test('a second YAML document in one part, which kubectl never applies, is named in a warning and not checked', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-part-'));
+  const file = path.join(dir, 'two.yaml');
+  fs.writeFileSync(file, fs.readFileSync(fixture('secure.yaml'), 'utf8').split(/^---$/m)[0].trimEnd()
+    + '\n...\napiVersion: v1\nkind: Pod\nmetadata: {name: hidden}\nspec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}\n');
+  const r = run('check', file);
+  expect(r.err).toMatch(/^cdk8s-secure: warning: .*two\.yaml: line \d+: a second YAML document in one part of the file is not checked: /m);
+  expect(r.out + r.err).not.toContain('hidden');
+});

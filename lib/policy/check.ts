@@ -1,7 +1,8 @@
 import { ImageLock } from '../vocab/image-lock';
 import { isObject } from '../vocab/json';
 import { RuleInfo } from './model';
-import { inGroup, PodView } from './pod-view';
+import { PodView } from './pod-view';
+import { isBuiltIn } from './structure';
 
 /** One problem a check found, before the engine adds severity, object and suppression. */
 export interface Violation {
@@ -32,36 +33,17 @@ export interface CheckContext {
 }
 
 /**
- * The API group of each built-in kind rules may look up. A kind is a kind of its group: a NetworkPolicy
- * of example.com/v1 (a custom resource's) is not the API server's NetworkPolicy and does nothing to a
- * pod, so the index finds only objects of the kind's own group.
+ * Whether `m` is an object of the built-in kind `kind`: one Kubernetes serves at its apiVersion (structure's isBuiltIn, the one
+ * place that decides it). A NetworkPolicy of example.com/v1 or crd.projectcalico.org/v1 (a custom resource's) is not the API
+ * server's NetworkPolicy and does nothing to a pod, so the index finds only the built-in kind's objects.
  */
-const KIND_GROUPS: ReadonlyMap<string, string> = new Map([
-  ...['ConfigMap', 'LimitRange', 'Namespace', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'ResourceQuota', 'Secret', 'Service',
-    'ServiceAccount'].map(kind => [kind, ''] as const),
-  ...['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].map(kind => [kind, 'rbac.authorization.k8s.io'] as const),
-  ...['Ingress', 'IngressClass', 'NetworkPolicy'].map(kind => [kind, 'networking.k8s.io'] as const),
-  ...['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'].map(kind => [kind, 'apps'] as const),
-  ...['CronJob', 'Job'].map(kind => [kind, 'batch'] as const),
-  ['StorageClass', 'storage.k8s.io'],
-  ['PodDisruptionBudget', 'policy'],
-]);
-
-/** The group of `kind`, which the index must know (a kind asked about that is not in KIND_GROUPS is a slip of the code). */
-function groupOfKind(kind: string): string {
-  const group = KIND_GROUPS.get(kind);
-  if (group === undefined) throw new Error(`ObjectIndex: no API group is known for kind ${JSON.stringify(kind)}; add it to KIND_GROUPS`);
-  return group;
-}
-
-/** Whether `m` is an object of the kind `kind` of its API group, as the index files objects. */
-function isOfKind(m: unknown, kind: string, group: string): m is { [key: string]: any } {
-  return hasKind(m) && m.kind === kind && typeof m.apiVersion === 'string' && inGroup(m.apiVersion, group);
+function isOfKind(m: unknown, kind: string): m is { [key: string]: any } {
+  return hasKind(m) && m.kind === kind && isBuiltIn(m);
 }
 
 /**
  * Lookups over every object under evaluation, for rules that look across objects (built on first use). Each
- * lookup names a kind of KIND_GROUPS and finds only objects of that kind's API group.
+ * lookup names a built-in kind and finds only that kind's objects as Kubernetes serves them.
  */
 export class ObjectIndex {
   // Built on first use, but declared up front: an object that gains fields later changes
@@ -124,11 +106,10 @@ export class ObjectIndex {
 
   /** The objects of `kind` by namespace and name (a method of its own, as is `indexKind`). */
   private keyKind(kind: string): Map<string, any> {
-    const group = groupOfKind(kind);
     const byKey = new Map<string, any>();
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (isOfKind(m, kind, group) && this.accepts(i)) byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
+      if (isOfKind(m, kind) && this.accepts(i)) byKey.set(`${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`, m);
     }
     return byKey;
   }
@@ -146,12 +127,11 @@ export class ObjectIndex {
    * V8 then optimises each with the pass over every object inside, for the one call that runs it.
    */
   private indexKind(kind: string): Map<string, any[]> {
-    const group = groupOfKind(kind);
     const byNamespace = new Map<string, any[]>();
     // Indexed: a for...of over every object allocates an iterator result per object until V8 optimises the loop.
     for (let i = 0; i < this.manifests.length; i++) {
       const m = this.manifests[i];
-      if (!isOfKind(m, kind, group) || !this.accepts(i)) continue;
+      if (!isOfKind(m, kind) || !this.accepts(i)) continue;
       const ns = m.metadata?.namespace ?? '';
       const list = byNamespace.get(ns);
       if (list) list.push(m);

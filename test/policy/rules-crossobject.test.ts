@@ -24,9 +24,11 @@ test('the index finds a kind in its own API group only', () => {
   expect(new ObjectIndex([real, custom], []).get('ServiceAccount', 'ns', 'app')).toBe(real);
 });
 
-test('a kind the index knows no group for is a slip of the code, said at once', () => {
-  expect(() => new ObjectIndex([], []).inNamespace('Gadget', 'ns')).toThrow('ObjectIndex: no API group is known for kind "Gadget"; '
-    + 'add it to KIND_GROUPS');
+test('a kind is looked up as Kubernetes serves it: at an apiVersion it is not served at, or a kind of no built-in group, it is no object', () => {
+  const gadget = object('example.com/v1', 'Gadget', 'g', 'ns');
+  const oldPolicy = object('extensions/v1beta1', 'NetworkPolicy', 'deny', 'ns');
+  expect(new ObjectIndex([gadget, oldPolicy], []).inNamespace('Gadget', 'ns')).toEqual([]);
+  expect(new ObjectIndex([gadget, oldPolicy], []).inNamespace('NetworkPolicy', 'ns')).toEqual([]);
 });
 
 test('objects of a custom group satisfy none of the namespace and ServiceAccount rules', () => {
