@@ -1,13 +1,12 @@
 // Front door 3: `cdk8s-secure check FILE|DIR|-...` for any Kubernetes YAML (Helm output too). The commands are
 // declarations; cli-args.ts decides the argument conventions for all of them.
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import { Command, CommandGroup, CommandSpec, ParsedArgs, resolve, UsageError } from './cli-args';
 import {
   DEFAULT_PSS_VERSION, escapeText, imageRecord, loadManifests, manifestFiles, NEWEST_PSS_MINOR, Packs,
   podViewOf, PolicyEngine, readManifestFiles, renderRulesMarkdown, ReportFormat, STDIN, STDIN_NAME, VERSION,
 } from './policy';
+import { writeReportFile } from './report-dir';
 import { CheckSettingNames, CheckSettings, engineOptionsFromSettings } from './scope-check';
 import { LockInputError, refreshLock, RefreshOptions } from './supply-chain/refresh';
 import { credentialLookup, defaultAuthFiles } from './supply-chain/registry-auth';
@@ -175,30 +174,10 @@ function refuseOverwritingAnInput(output: string, files: string[], args: ParsedA
   if (input !== undefined) throw args.fail(`--output ${output} is the input ${input}; write the report to another file`);
 }
 
-/**
- * Writes `output` as a new file: into a file of its own beside it, renamed over it once complete. So a hard link's
- * other names and a symbolic link's target keep what they hold (the link itself is replaced by the report), and a
- * failed write leaves what was there. What is not a file (a pipe, /dev/stdout) is written to as it is.
- */
+/** Writes the report to `output` as a new file, renamed over it once complete (report-dir.ts), naming it when that fails. */
 function writeReplacing(output: string, write: (file: string) => void): void {
-  let existing: fs.Stats | undefined;
   try {
-    existing = fs.statSync(output);
-  } catch {
-    existing = undefined;
-  }
-  try {
-    if (existing && !existing.isFile()) return write(output);
-    const temporary = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
-    // Made new (O_EXCL), never a file or a link that is there already.
-    fs.closeSync(fs.openSync(temporary, 'wx', existing ? existing.mode & 0o777 : 0o666));
-    try {
-      write(temporary);
-      fs.renameSync(temporary, output);
-    } catch (e) {
-      fs.rmSync(temporary, { force: true });
-      throw e;
-    }
+    writeReportFile(output, write, true);
   } catch (e) {
     throw new Error(`cannot write ${output}: ${ioFailure(e)}`);
   }
@@ -222,7 +201,7 @@ function add(args: ParsedArgs, io: CliOutput): Promise<number> {
 
 async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOptions, 'add' | 'onlyAdded'>): Promise<number> {
   const lock = args.value('lock')!;
-  const timeout = Number(args.value('timeout'));
+  const timeout = /^\d+(\.\d+)?$/.test(args.value('timeout')!) ? Number(args.value('timeout')) : NaN;
   if (!(timeout >= 1 && timeout <= 3600)) throw args.fail(`--timeout "${args.value('timeout')}" must be a number of seconds from 1 to 3600`);
   const caFile = args.value('ca-file');
   let caCertificates: string | undefined;
@@ -238,7 +217,8 @@ async function updateLock(args: ParsedArgs, io: CliOutput, what: Pick<RefreshOpt
   const credentialSources = authFile ?? defaultAuthFiles().join(', ');
   const options: RefreshOptions = {
     ...what, credentials, credentialSources, caCertificates, timeoutMs: timeout * 1000,
-    insecureRegistries: args.values('insecure-registry'), tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
+    insecureRegistries: args.values('insecure-registry').map(host => registryHost(host, args)),
+    tokenRealms: args.values('token-realm').map(host => realmHost(host, args)),
   };
   try {
     const result = await refreshLock(lock, options);
@@ -263,6 +243,20 @@ function realmHost(value: string, args: ParsedArgs): string {
     throw args.fail(`--token-realm "${value}" must be the host name of a token service, e.g. auth.example.com`);
   }
   return url.hostname;
+}
+
+/** A registry as image references name it: a host name or an IP address (IPv6 in brackets), with an optional port. */
+const REGISTRY_HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:\d{1,5})?$/;
+
+/**
+ * The registry `--insecure-registry` names. Anything but a REGISTRY_HOST (a URL, a path) would match no image and
+ * leave the flag silently without effect.
+ */
+function registryHost(value: string, args: ParsedArgs): string {
+  if (!REGISTRY_HOST.test(value)) {
+    throw args.fail(`--insecure-registry "${value}" must be a registry as images name it, a host with an optional port, e.g. localhost:5000`);
+  }
+  return value;
 }
 
 /** Messages quote what registries, files and manifests say: each line is escaped (escape.ts). */

@@ -4,7 +4,7 @@ import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkGuardOptions, checkScope } from './guard-options';
 import { DEFAULT_PSS_VERSION, imageRecord, ImageRecordEntry, PolicyEngine, renderSynthSummary, Report, ReportFormat } from './policy';
-import { checkReportDir, defaultReportDir, makeReportDir } from './report-dir';
+import { checkReportDir, defaultReportDir, makeReportDir, writeReportFile } from './report-dir';
 import { scopeCheck, ScopeCheckOptions } from './scope-check';
 import { SynthPass } from './synth-pass';
 import { ioFailure } from './vocab/bounded-read';
@@ -165,10 +165,13 @@ export class Guard extends Construct {
   }
 }
 
-/** Writes `file` with `write`; a failure names the file and why (EACCES, EISDIR, ENOSPC). */
+/**
+ * Writes `file` with `write`, never through a link (a symbolic link or a hard link committed into the report folder would
+ * have the synth write over the file it names): report-dir.ts. A failure names the file and why (EACCES, EISDIR, ENOSPC).
+ */
 function writing(file: string, write: (file: string) => void): void {
   try {
-    write(file);
+    writeReportFile(file, write, false);
   } catch (e) {
     throw new Error(`cannot write the report ${file}: ${ioFailure(e)}`);
   }

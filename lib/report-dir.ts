@@ -1,6 +1,7 @@
 // Reports go beside the manifest folder, never into it: a folder like dist/ is applied as a
 // whole (`kubectl apply -f dist/`) and checked as a whole (`cdk8s-secure check dist`), so it
 // holds Kubernetes manifests only.
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ioFailure } from './vocab/bounded-read';
@@ -40,6 +41,37 @@ export function checkReportDir(reportDir: string, outdir: string): void {
         + 'give the path of a folder (made if missing), e.g. "compliance"');
     }
     if (stat || at === path.dirname(at)) return;
+  }
+}
+
+/**
+ * Writes the report file `file` with `write` (given the path to write) so that no other file changes: a symbolic link
+ * (dangling or not) or a file with other hard links is replaced by a new file, written beside it and renamed over it,
+ * never written through; what is not a regular file (a pipe, /dev/stdout) is written to as it is. With `atomic`, a
+ * regular file is always replaced so (the CLI's --output: a failed write leaves it as it was); without, one that is
+ * the file's only name is written over in place (the Guard's reports, rewritten at every synth, reuse their blocks).
+ */
+export function writeReportFile(file: string, write: (path: string) => void, atomic: boolean): void {
+  let link: fs.Stats | undefined;
+  let target: fs.Stats | undefined;
+  try {
+    link = fs.lstatSync(file);
+    target = link.isSymbolicLink() ? fs.statSync(file) : link;
+  } catch {
+    // absent, or a link to nothing: a new file replaces the link
+  }
+  if (target && !target.isFile()) return write(file);
+  if (!atomic && link && !link.isSymbolicLink() && link.nlink === 1) return write(file);
+  if (!atomic && !link) return write(file);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  // Made new (O_EXCL), never a file or a link that is there already.
+  fs.closeSync(fs.openSync(temporary, 'wx', target ? target.mode & 0o777 : 0o666));
+  try {
+    write(temporary);
+    fs.renameSync(temporary, file);
+  } catch (e) {
+    fs.rmSync(temporary, { force: true });
+    throw e;
   }
 }
 

@@ -313,6 +313,22 @@ describe('how check reads its inputs', () => {
     expect(r.err).toBe(`cdk8s-secure: warning: skipped ${dir}/b\\u001b[2J\\nobjects=0 errors=0\\r.yaml: it is a FIFO, not a regular file\n`);
   });
 
+  test.each<[string[], string]>([
+    [['--insecure-registry', 'http://registry.local'], '--insecure-registry "http://registry.local" must be a registry as images name it, '
+      + 'a host with an optional port, e.g. localhost:5000'],
+    [['--insecure-registry', 'registry.local/team'], '--insecure-registry "registry.local/team" must be a registry as images name it, '
+      + 'a host with an optional port, e.g. localhost:5000'],
+    [['--timeout', '0x10'], '--timeout "0x10" must be a number of seconds from 1 to 3600'],
+    [['--timeout', ' 5'], '--timeout " 5" must be a number of seconds from 1 to 3600'],
+  ])('images add %j exits 2 before any request', async (argv, message) => {
+    let err = '';
+    const lock = path.join(scratch(), 'images.lock.json');
+    const code = await main(['images', 'add', 'registry.local/app:1', '--lock', lock, ...argv], { out: () => undefined, err: t => { err += t; } });
+    expect(code).toBe(2);
+    expect(err.split('\n')[0]).toBe(`cdk8s-secure: ${message}`);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
   test('--output into a directory that does not exist exits 2 with the path', () => {
     const r = run('check', fixture('secure.yaml'), '--output', '/no/such/dir/report.txt');
     expect(r.code).toBe(2);

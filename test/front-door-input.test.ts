@@ -198,3 +198,32 @@ describe('SecureNamespace', () => {
     expect(refusal(() => new SecureNamespace(chart, 'ns', { name: 'shop', ...props as object }))).toBe(message);
   });
 });
+
+describe('the fields of a document given to PolicyEngine.evaluateDocuments', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'app', image: 'x:1' }] } };
+  const AT = 'PolicyEngine.evaluateDocuments: document 0\'s';
+  test.each<[string, object, string]>([
+    ['a file that is a number', { file: 5 }, `${AT} 'file' (5) must be the path of the file it was read from`],
+    ['a documentIndex that is a Symbol', { documentIndex: Symbol('i') },
+      `${AT} 'documentIndex' (a symbol) must be its index in the file, a whole number from 0`],
+    ['line 0', { line: 0 }, `${AT} 'line' (0) must be the line it starts at, a whole number from 1`],
+    ['a constructPath that is a number', { constructPath: 1 }, `${AT} 'constructPath' (1) must be the construct path of its ApiObject`],
+    ['a parseError that is an object', { parseError: {} }, `${AT} 'parseError' ({}) must be why it could not be parsed`],
+    ['suppressions that are a string', { suppressions: 'image-tag' }, `${AT} 'suppressions' ("image-tag") must map rule ids to reasons, `
+      + "e.g. { 'image-tag': 'pinned by the lock' }"],
+    ['a reason that is a BigInt', { suppressions: { 'image-tag': BigInt(5) } }, `${AT} 'suppressions["image-tag"]' (5) must be the reason, a string`],
+    ['imageChecks that are a string', { imageChecks: 'strict' }, `${AT} 'imageChecks' ("strict") must be an object`],
+    ['imageChecks with a registry string', { imageChecks: { trustedRegistries: 'r.io' } },
+      `${AT} 'imageChecks.trustedRegistries' ("r.io") must name registries, e.g. ["registry.example.com", "ghcr.io/acme"]`],
+    ['imageChecks with NaN days', { imageChecks: { maxImageAgeDays: NaN } },
+      `${AT} 'imageChecks.maxImageAgeDays' (NaN) must be a whole number of days, at least 1, e.g. 30`],
+  ])('%s', (_what, fields, message) => {
+    expect(refusal(() => new PolicyEngine().evaluateDocuments([{ manifest: pod, ...fields } as any]))).toBe(message);
+  });
+
+  test('well-typed fields are taken', () => {
+    const report = new PolicyEngine().evaluateDocuments([{ manifest: pod, file: 'a.yaml', documentIndex: 0, line: 1, constructPath: 'c/web',
+      suppressions: { 'image-tag': 'pinned by the lock file' }, imageChecks: { trustedRegistries: ['r.io'] } }]);
+    expect(report.summary.objects).toBe(1);
+  });
+});

@@ -186,3 +186,12 @@ test('SARIF of names holding controls, bidirectional overrides, separators and l
   expect(messages).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
   expect(messages).toContain('\\u202eq\\u2028r\\u2029s\\u200b \\ud800');
 });
+
+test('SARIF of a file name holding a lone surrogate names it as the file system does, with U+FFFD, absolute or relative', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+  const uris = ['dir/a\ud800b.yaml', '/abs/a\ud800b.yaml'].map(file => {
+    const sarif = JSON.parse(new PolicyEngine().evaluateDocuments([{ manifest: pod, file, documentIndex: 0 }]).render(ReportFormat.SARIF));
+    return sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+  });
+  expect(uris).toEqual(['dir/a%EF%BF%BDb.yaml', 'file:///abs/a%EF%BF%BDb.yaml']);
+});

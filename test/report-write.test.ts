@@ -1,9 +1,11 @@
 // A report written to a file is the report rendered, whatever the file held before (the last synth's
-// reports, longer or shorter), and a file that has no length (a device) is written too.
+// reports, longer or shorter), and a file that has no length (a device) is written too. A report file that is
+// a link (symbolic or hard) is replaced, never written through: the file it names keeps its content.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PolicyEngine, ReportFormat } from '../lib';
+import { App, Chart } from 'cdk8s';
+import { Guard, PolicyEngine, ReportFormat } from '../lib';
 
 const manifests = [
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { containers: [{ name: 'web', image: 'nginx:1' }] } },
@@ -25,4 +27,30 @@ describe.each(Object.values(ReportFormat))('%s', format => {
   test('written to a device, nothing is cut', () => {
     expect(() => report._writeFile('/dev/null', format)).not.toThrow();
   });
+});
+
+test('the Guard replaces a report file that is a link, and leaves the file it names as it was', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-links-'));
+  const reports = path.join(dir, 'compliance');
+  fs.mkdirSync(reports);
+  fs.writeFileSync(path.join(dir, 'victim.ts'), 'source\n');
+  fs.writeFileSync(path.join(dir, 'other.txt'), 'other\n');
+  fs.symlinkSync(path.join(dir, 'victim.ts'), path.join(reports, 'compliance.txt'));
+  fs.linkSync(path.join(dir, 'other.txt'), path.join(reports, 'compliance.json'));
+  fs.symlinkSync(path.join(dir, 'nothing-yet.md'), path.join(reports, 'compliance.md'));
+  fs.symlinkSync(path.join(dir, 'victim.ts'), path.join(reports, 'images.json'));
+  for (let synth = 0; synth < 2; synth++) {
+    const app = new App({ outdir: path.join(dir, 'dist') });
+    Guard.attach(app, { printSummary: false });
+    new Chart(app, 'c');
+    app.synth();
+  }
+  expect(fs.readFileSync(path.join(dir, 'victim.ts'), 'utf8')).toBe('source\n');
+  expect(fs.readFileSync(path.join(dir, 'other.txt'), 'utf8')).toBe('other\n');
+  expect(fs.existsSync(path.join(dir, 'nothing-yet.md'))).toBe(false);
+  for (const name of ['compliance.txt', 'compliance.json', 'compliance.md', 'images.json']) {
+    expect(fs.lstatSync(path.join(reports, name)).isFile()).toBe(true);
+  }
+  expect(fs.readFileSync(path.join(reports, 'compliance.txt'), 'utf8')).toContain('cdk8s-secure compliance report');
+  expect(fs.readdirSync(reports).sort()).toEqual(['compliance.json', 'compliance.md', 'compliance.sarif', 'compliance.txt', 'images.json']);
 });

@@ -10,6 +10,7 @@
 import { isObject } from '../vocab/json';
 import { shown } from '../vocab/shown';
 import type { ManifestDocument } from './engine';
+import { checkImageCheckOptions } from './options';
 
 /** Go's encoding/json, and so the API server's decoding, refuses JSON nested deeper than this ("exceeded max depth"). */
 const MAX_DEPTH = 10_000;
@@ -42,10 +43,38 @@ export function checkDocuments(documents: readonly ManifestDocument[], call: str
   for (let i = 0; i < documents.length; i++) {
     const d: unknown = documents[i];
     if (!isObject(d)) throw new Error(`${call}: document ${i} (${shown(d)}) must be an object: { manifest, file?, ... }`);
-    const file = typeof d.file === 'string' ? `${d.file} ` : '';
-    const index = typeof d.documentIndex === 'number' ? d.documentIndex : i;
-    checkJsonData(d.manifest, typeof d.constructPath === 'string' ? `ApiObject ${d.constructPath}` : `${file}document ${index}`);
+    const problem = documentFieldProblem(d);
+    if (problem) throw new Error(`${call}: document ${i}'s ${problem}`);
+    const file = d.file === undefined ? '' : `${d.file} `;
+    checkJsonData(d.manifest, d.constructPath !== undefined ? `ApiObject ${d.constructPath}` : `${file}document ${d.documentIndex ?? i}`);
+    if (d.imageChecks !== undefined) {
+      if (!isObject(d.imageChecks)) throw new Error(`${call}: document ${i}'s 'imageChecks' (${shown(d.imageChecks)}) must be an object`);
+      try {
+        checkImageCheckOptions(d.imageChecks, 'imageChecks.');
+      } catch (e) {
+        throw new Error(`${call}: document ${i}'s ${(e as Error).message}`);
+      }
+    }
   }
+}
+
+/** What is wrong with a document's fields other than its manifest and image settings (each is what ManifestDocument says). */
+function documentFieldProblem(d: { [field: string]: unknown }): string | undefined {
+  const text = (field: string, what: string) =>
+    d[field] === undefined || typeof d[field] === 'string' ? undefined : `'${field}' (${shown(d[field])}) must be ${what}`;
+  const count = (field: string, min: number, what: string) => {
+    const value = d[field];
+    return value === undefined || (Number.isSafeInteger(value) && (value as number) >= min) ? undefined
+      : `'${field}' (${shown(value)}) must be ${what}, a whole number from ${min}`;
+  };
+  const suppressions = d.suppressions;
+  const reasons = suppressions === undefined ? undefined : !isObject(suppressions)
+    ? `'suppressions' (${shown(suppressions)}) must map rule ids to reasons, e.g. { 'image-tag': 'pinned by the lock' }`
+    : Object.entries(suppressions).filter(([, reason]) => typeof reason !== 'string')
+      .map(([rule, reason]) => `'suppressions[${JSON.stringify(rule)}]' (${shown(reason)}) must be the reason, a string`)[0];
+  return text('file', 'the path of the file it was read from') ?? count('documentIndex', 0, 'its index in the file')
+    ?? count('line', 1, 'the line it starts at') ?? text('constructPath', 'the construct path of its ApiObject')
+    ?? text('parseError', 'why it could not be parsed') ?? reasons;
 }
 
 /**

@@ -6,7 +6,7 @@ import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-setting
 import { isObject } from '../vocab/json';
 import { shown } from '../vocab/shown';
 import { ALL_CHECKS, checkById } from './checks';
-import type { PolicyEngineOptions } from './engine';
+import type { ImageCheckOptions, PolicyEngineOptions } from './engine';
 import { Severity } from './model';
 import { Packs } from './packs';
 import { Pack } from './packs/pack';
@@ -78,14 +78,23 @@ export function checkEngineOptions(options: PolicyEngineOptions | undefined): vo
   if (options.strictStructure !== undefined && typeof options.strictStructure !== 'boolean') {
     throw new Error(`'strictStructure' (${shown(options.strictStructure)}) must be true or false`);
   }
-  checkTrustedRegistries(options.trustedRegistries, "'trustedRegistries'", false);
+  checkImageCheckOptions(options, '');
+}
+
+/**
+ * Throws unless the image rules' settings (the engine's, or a document's `imageChecks`) are each of their type; `prefix`
+ * is put before each name in messages ("imageChecks.").
+ */
+export function checkImageCheckOptions(options: ImageCheckOptions, prefix: string): void {
+  const name = (option: keyof ImageCheckOptions) => `'${prefix}${option}'`;
+  checkTrustedRegistries(options.trustedRegistries, name('trustedRegistries'), false);
   const lock: unknown = options.imageLock;
   if (lock !== undefined && (!isObject(lock) || typeof lock.lookup !== 'function' || typeof lock.ageInDays !== 'function')) {
-    throw new Error(`'imageLock' (${shown(lock)}) must be an ImageLock: ImageLock.fromFile(path)`);
+    throw new Error(`${name('imageLock')} (${shown(lock)}) must be an ImageLock: ImageLock.fromFile(path)`);
   }
-  checkMaxImageAge(options.maxImageAgeDays, lock !== undefined, { maxAge: "'maxImageAgeDays'", lock: "'imageLock'" });
+  checkMaxImageAge(options.maxImageAgeDays, lock !== undefined, { maxAge: name('maxImageAgeDays'), lock: name('imageLock') });
   // An unreadable time would make every age NaN, and so no image too old.
   if (options.now !== undefined && (typeof options.now !== 'string' || Number.isNaN(Date.parse(options.now)))) {
-    throw new Error(`'now' (${shown(options.now)}) must be a time in ISO 8601, e.g. "2026-11-01T10:00:00Z"`);
+    throw new Error(`${name('now')} (${shown(options.now)}) must be a time in ISO 8601, e.g. "2026-11-01T10:00:00Z"`);
   }
 }

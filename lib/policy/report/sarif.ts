@@ -20,9 +20,11 @@ function ruleName(rule: ReportRule): string {
 // An absolute path becomes a file:// URI; a relative one a relative reference against the directory
 // the check ran in (which code scanning takes for the repository root). Both percent-encoded, with
 // forward slashes: a bare "/abs/path" is a relative reference that no base URI combines with (SARIF1004).
+// A lone surrogate, which no file name on disk holds (UTF-8 has none: the file is written with U+FFFD), is U+FFFD in
+// both, as pathToFileURL makes it: encodeURIComponent would throw on it.
 function artifactUri(file: string): string {
   if (path.isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
+  return file.replace(/\p{Cs}/gu, '\ufffd').split(path.sep).join('/').split('/').map(encodeURIComponent).join('/');
 }
 
 function tags(rule: ReportRule): string[] {
