@@ -32,19 +32,19 @@ export interface CheckContext {
 }
 
 /**
- * The API group of each kind rules look up. A kind is a kind of its group: a NetworkPolicy of
- * example.com/v1 (a custom resource's) is not the API server's NetworkPolicy and does nothing to
- * a pod, so the index finds only objects of the kind's own group.
+ * The API group of each built-in kind rules may look up. A kind is a kind of its group: a NetworkPolicy
+ * of example.com/v1 (a custom resource's) is not the API server's NetworkPolicy and does nothing to a
+ * pod, so the index finds only objects of the kind's own group.
  */
 const KIND_GROUPS: ReadonlyMap<string, string> = new Map([
-  ['NetworkPolicy', 'networking.k8s.io'],
-  ['ServiceAccount', ''],
-  ['LimitRange', ''],
-  ['ResourceQuota', ''],
-  ['PersistentVolume', ''],
-  ['PersistentVolumeClaim', ''],
-  ['Role', 'rbac.authorization.k8s.io'],
-  ['ClusterRole', 'rbac.authorization.k8s.io'],
+  ...['ConfigMap', 'LimitRange', 'Namespace', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'ResourceQuota', 'Secret', 'Service',
+    'ServiceAccount'].map(kind => [kind, ''] as const),
+  ...['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].map(kind => [kind, 'rbac.authorization.k8s.io'] as const),
+  ...['Ingress', 'IngressClass', 'NetworkPolicy'].map(kind => [kind, 'networking.k8s.io'] as const),
+  ...['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'].map(kind => [kind, 'apps'] as const),
+  ...['CronJob', 'Job'].map(kind => [kind, 'batch'] as const),
+  ['StorageClass', 'storage.k8s.io'],
+  ['PodDisruptionBudget', 'policy'],
 ]);
 
 /** The group of `kind`, which the index must know (a kind asked about that is not in KIND_GROUPS is a slip of the code). */

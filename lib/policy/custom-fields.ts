@@ -67,6 +67,10 @@ const TEKTON_STEP = { ...K8S_FIELDS.V1Container, computeResources: 'V1ResourceRe
 /** A Tekton task spec's (TaskSpec, and EmbeddedTask's inlined TaskSpec) fields the engine reads. */
 const TEKTON_TASK_SPEC = { steps: '[]TektonStep', stepTemplate: 'TektonStep', sidecars: '[]TektonStep', volumes: '[]V1Volume' };
 
+/** A Tekton run's resource overrides of its steps and sidecars: v1's stepSpecs and sidecarSpecs, v1beta1's stepOverrides, sidecarOverrides. */
+const TEKTON_OVERRIDES = Object.fromEntries(['stepSpecs', 'sidecarSpecs', 'stepOverrides', 'sidecarOverrides']
+  .map(field => [field, '[]TektonResourceOverride']));
+
 /** The fields of a SparkPodSpec (inlined in a driver's and an executor's spec) the engine reads. */
 const SPARK_POD = {
   template: 'V1PodTemplateSpec', cores: 'int32', coreLimit: 'string', coreRequest: 'string', memory: 'string', memoryOverhead: 'string',
@@ -129,7 +133,9 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
   TektonTaskSpec: TEKTON_TASK_SPEC,
   TektonStep: TEKTON_STEP,
   TektonTaskRun: { metadata: 'V1ObjectMeta', spec: 'TektonTaskRunSpec' },
-  TektonTaskRunSpec: { taskSpec: 'TektonTaskSpec', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string' },
+  TektonTaskRunSpec: { taskSpec: 'TektonTaskSpec', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string', ...TEKTON_OVERRIDES },
+  // v1's TaskRunStepSpec and TaskRunSidecarSpec (computeResources), v1beta1's TaskRunStepOverride and TaskRunSidecarOverride (resources).
+  TektonResourceOverride: { name: 'string', computeResources: 'V1ResourceRequirements', resources: 'V1ResourceRequirements' },
   TektonPodTemplate: {
     nodeSelector: '{}string', env: '[]V1EnvVar', tolerations: '[]V1Toleration', affinity: 'V1Affinity', securityContext: 'V1PodSecurityContext',
     volumes: '[]V1Volume', runtimeClassName: 'string', automountServiceAccountToken: 'boolean', dnsPolicy: 'string', dnsConfig: 'V1PodDNSConfig',
@@ -148,7 +154,7 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   TektonTaskRunTemplate: { podTemplate: 'TektonPodTemplate', serviceAccountName: 'string' },
   TektonPipelineTaskRunSpec: {
-    pipelineTaskName: 'string', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string',
+    pipelineTaskName: 'string', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string', ...TEKTON_OVERRIDES,
     // v1beta1's
     taskPodTemplate: 'TektonPodTemplate', taskServiceAccountName: 'string',
   },

@@ -87,7 +87,8 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   })),
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'TaskRun', type: 'TektonTaskRun',
-    specPath: `${tektonPodsAt('spec.taskSpec')}; pod fields from spec.podTemplate and spec.serviceAccountName`,
+    specPath: `${tektonPodsAt('spec.taskSpec')}; pod fields from spec.podTemplate and spec.serviceAccountName; resources of the steps and `
+      + 'sidecars named in spec.stepSpecs[] and spec.sidecarSpecs[] (v1beta1: stepOverrides[], sidecarOverrides[]) from there',
     pods: tektonTaskRunPods, unchecked: tektonUnchecked, idle: tektonIdleParts,
   },
   {
@@ -98,7 +99,8 @@ export const CUSTOM_POD_KINDS: readonly CustomPodKind[] = [
   {
     project: 'Tekton Pipelines', group: 'tekton.dev', kind: 'PipelineRun', type: 'TektonPipelineRun',
     specPath: `a pod per task with a taskSpec in spec.pipelineSpec.tasks[] and .finally[]: ${tektonPodsAt('.taskSpec')}; pod fields from `
-      + 'the task\'s spec.taskRunSpecs[] entry, then spec.taskRunTemplate (v1) or spec.podTemplate and spec.serviceAccountName (v1beta1)',
+      + 'the task\'s spec.taskRunSpecs[] entry (its stepSpecs[] and sidecarSpecs[] too), then spec.taskRunTemplate (v1) or spec.podTemplate '
+      + 'and spec.serviceAccountName (v1beta1)',
     pods: m => (isObject(m.spec) ? tektonPipelinePods(m.spec.pipelineSpec, 'spec.pipelineSpec', task => tektonPipelineRun(m, task), tektonV1(m))
       : undefined),
     unchecked: tektonUnchecked, idle: tektonIdleParts,
@@ -675,6 +677,26 @@ interface TektonRun {
   /** The labels and annotations the pod takes (the run's own). */
   readonly metadataAt: string;
   readonly metadata: unknown;
+  /** The run's resource overrides by step or sidecar name, the first that names a container winning (see tektonOverrides). */
+  readonly overrides?: readonly TektonOverrides[];
+}
+
+/** A run's list of resource overrides for its task's steps or sidecars: each `{name, <field>}` replaces that container's resources. */
+interface TektonOverrides {
+  readonly of: 'steps' | 'sidecars';
+  readonly list: unknown;
+  readonly at: string;
+  readonly field: string;
+}
+
+/**
+ * The resource overrides of a TaskRun spec, or a PipelineRun's taskRunSpecs entry, at `at`: v1's stepSpecs and sidecarSpecs
+ * (computeResources), v1beta1's stepOverrides and sidecarOverrides (resources). The override's resources replace the container's.
+ */
+function tektonOverrides(spec: unknown, at: string, v1: boolean): TektonOverrides[] {
+  if (!isObject(spec)) return [];
+  const [steps, sidecars, field] = v1 ? ['stepSpecs', 'sidecarSpecs', 'computeResources'] : ['stepOverrides', 'sidecarOverrides', 'resources'];
+  return [{ of: 'steps', list: spec[steps], at: `${at}.${steps}`, field }, { of: 'sidecars', list: spec[sidecars], at: `${at}.${sidecars}`, field }];
 }
 
 /** A Task or Pipeline runs no pod of its own: its pods take their pod fields from the run, which is not known here. */
@@ -694,11 +716,17 @@ PodView | undefined {
   const pod = new PodBuilder(run.fieldsAt ?? at, run.metadataAt, owner, TEKTON_TEMPLATING);
   const origins = new Map<string, string>();
   const env = run.templates.flatMap(t => listOf(isObject(t.value) ? t.value.env : undefined).map((e, k) => ({ e, at: `${t.at}.env[${k}]` })));
-  const container = (c: any, here: string, fallbackName: string) => {
+  const container = (c: any, here: string, fallbackName: string, of: 'steps' | 'sidecars') => {
     const own = { ...c } as { [field: string]: unknown };
     if (computeResources) {
       own.resources = c.computeResources;
       origins.set(`${here}.resources`, `${here}.computeResources`);
+    }
+    const override = (run.overrides ?? []).filter(o => o.of === of).flatMap(o => listOf(o.list).map((item, k) => ({ item, at: `${o.at}[${k}]`, o })))
+      .find(({ item, o }) => isObject(item) && item.name === c.name && item[o.field] !== undefined);
+    if (override) {
+      own.resources = (override.item as any)[override.o.field];
+      origins.set(`${here}.resources`, `${override.at}.${override.o.field}`);
     }
     // The pod template's env joins each container's, the container's own winning (pod.go's merge by name).
     const named = new Set(listOf(c.env).map(e => (isObject(e) ? e.name : undefined)));
@@ -713,10 +741,10 @@ PodView | undefined {
   listOf(task.steps).forEach((step, i) => {
     if (!isObject(step) || step.ref !== undefined) return;
     const here = `${at}.steps[${i}]`;
-    container(isObject(task.stepTemplate) ? merged(task.stepTemplate, step, here, `${at}.stepTemplate`, origins) : step, here, `step-${i}`);
+    container(isObject(task.stepTemplate) ? merged(task.stepTemplate, step, here, `${at}.stepTemplate`, origins) : step, here, `step-${i}`, 'steps');
   });
   listOf(task.sidecars).forEach((sidecar, i) => {
-    if (isObject(sidecar)) container(sidecar, `${at}.sidecars[${i}]`, `sidecar-${i}`);
+    if (isObject(sidecar)) container(sidecar, `${at}.sidecars[${i}]`, `sidecar-${i}`, 'sidecars');
   });
   pod.mergedFrom(origins);
   for (const field of TEKTON_POD_FIELDS) {
@@ -751,6 +779,7 @@ function tektonTaskRunPods(manifest: any): PodView | undefined {
     templates: [{ value: spec.podTemplate, at: 'spec.podTemplate' }],
     serviceAccounts: [{ value: spec.serviceAccountName, at: 'spec.serviceAccountName' }],
     fieldsAt: 'spec.podTemplate', serviceAccountAt: 'spec.serviceAccountName', metadataAt: 'metadata', metadata: manifest.metadata,
+    overrides: tektonOverrides(spec, 'spec', tektonV1(manifest)),
   };
   return tektonTaskPod(spec.taskSpec, 'spec.taskSpec', run, '', tektonV1(manifest), undefined);
 }
@@ -790,6 +819,7 @@ function tektonPipelineRun(manifest: any, task: string): TektonRun {
     serviceAccounts: [...specs.map(({ s, at }) => ({ value: (s as any)[account], at: `${at}.${account}` })),
       { value: fieldAt(manifest, `${own}.serviceAccountName`), at: `${own}.serviceAccountName` }],
     fieldsAt: `${own}.podTemplate`, serviceAccountAt: `${own}.serviceAccountName`, metadataAt: 'metadata', metadata: manifest.metadata,
+    overrides: specs.flatMap(({ s, at }) => tektonOverrides(s, at, v1)),
   };
 }
 

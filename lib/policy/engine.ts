@@ -127,9 +127,11 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
 export const INVALID_MANIFEST_RULE: RuleInfo = {
   id: 'invalid-manifest',
   title: 'Document is a Kubernetes object',
-  description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name, and a built-in '
-    + 'pod-bearing kind must have the apiVersion Kubernetes 1.28 serves it at, its pod spec, and only the fields and value types '
-    + 'of the Kubernetes schema; a custom resource whose pods the engine reads must have the value types its project gives the '
+  description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name; a built-in kind '
+    + 'must have an apiVersion Kubernetes serves it at (a group without a dot must be one of Kubernetes\' own: no custom resource '
+    + 'has one), a pod-bearing kind its pod spec, and every built-in kind only the fields and value types of its version\'s schema '
+    + '(what Kubernetes would refuse is no context for other objects\' rules either); a custom resource whose pods the engine reads '
+    + 'must have the value types its project gives the '
     + 'parts it reads them from (its CRD or its controller refuses others). An object with items is a list, as kubectl reads it '
     + 'whatever its kind: the CLI checks its items, and one left with items (a list inside a list, items that is not a list, an '
     + 'ApiObject built with items) is refused. '
@@ -392,7 +394,9 @@ export class PolicyEngine {
     }
     for (let i = 1; i < prepared.length; i++) {
       const appliesTo = prepared[i].check!.appliesTo;
-      const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
+      // A kind's rules read the built-in kind: a custom resource of its name (Knative's Service) is not one.
+      const applies = Array.isArray(appliesTo) ? appliesTo.includes(kind) && (form & CUSTOM_FORM) === 0
+        : appliesTo === 'custom-resources' && (form & CUSTOM_FORM) !== 0;
       if (applies && runs(i)) candidates.push(i);
     }
     // Composed as PSA composes its profiles, a rule that supersedes another at this PSS

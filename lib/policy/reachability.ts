@@ -17,6 +17,7 @@ import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/label
 import { Connectivity, ConnectivityNode } from './connectivity';
 import { PodView, podViewOf, PodViewOf } from './pod-view';
 import { shorten } from './report/escape';
+import { isBuiltIn } from './structure';
 
 /** Pod groups beyond which the connectivity matrix is not rendered (it grows with the square). */
 export const MAX_MATRIX_GROUPS = 200;
@@ -154,6 +155,8 @@ const SERVICE = 'service';
 /** What a manifest is to the network model: a Namespace, a NetworkPolicy, a Service that selects pods, the pods it runs, or nothing. */
 function roleOf(m: any, viewOf: PodViewOf): typeof NAMESPACE | typeof POLICY | typeof SERVICE | PodView | undefined {
   if (!isObject(m) || typeof m.kind !== 'string') return undefined;
+  // A custom resource of a built-in kind's name (Calico's crd.projectcalico.org NetworkPolicy) is none of them: its pods, if any.
+  if (!isBuiltIn(m)) return viewOf(m);
   if (m.kind === 'Namespace' && typeof m.metadata?.name === 'string') return NAMESPACE;
   if (m.kind === 'NetworkPolicy' && isObject(m.spec)) return POLICY;
   if (m.kind === 'Service' && isObject(m.spec?.selector) && Object.keys(m.spec.selector).length) return SERVICE;

@@ -54,6 +54,14 @@ function versionsOf(served: ServedVersions): { now: string[]; later: string[] } 
 }
 
 /**
+ * Whether `manifest` is the built-in kind it names, at an apiVersion Kubernetes serves it at: a NetworkPolicy of
+ * networking.k8s.io/v1, not Calico's crd.projectcalico.org/v1 NetworkPolicy or Knative's Service, whose fields mean other things.
+ */
+export function isBuiltIn(manifest: any): boolean {
+  return TYPES.get(manifest.kind)?.has(manifest.apiVersion) === true;
+}
+
+/**
  * Why an object's apiVersion and kind name no resource Kubernetes serves, or undefined: its kind is not served at its
  * apiVersion of a built-in group (the API server answers "no matches for kind"), or its group has no dot and is none of
  * Kubernetes' (a CustomResourceDefinition's group must have a dot, so no custom resource has such a group), at the field to

@@ -7,7 +7,7 @@ import { JsonStream, JsonSyntaxError, readsAsJson } from './yaml/json-stream';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
 import { eachPart, YamlPart } from './yaml/parts';
-import { YamlSyntaxError } from './yaml/scanner';
+import { readableEnd, YamlSyntaxError } from './yaml/scanner';
 import { PositionTable, rememberSource } from './yaml/sources';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -189,7 +189,13 @@ function eachDocument(text: string, visit: (document: StreamDocument) => void, b
     eachJsonDocument(text, start, visit, budget);
     return;
   }
-  const bad = eachPart(text, start, part => readPart(part, visit, budget, ignored));
+  // Where go-yaml's reader would stop (a refused character), found once for all parts read from the file's own text.
+  let readable = -1;
+  const bad = eachPart(text, start, part => {
+    if (part.text !== text) return readPart(part, undefined, visit, budget, ignored);
+    if (readable < part.start) readable = readableEnd(text, part.start);
+    return readPart(part, readable, visit, budget, ignored);
+  });
   if (bad) {
     const line = bad.line + 1;
     const unread = bad.partLine === undefined ? 'nothing after it'
@@ -204,8 +210,9 @@ function eachDocument(text: string, visit: (document: StreamDocument) => void, b
 }
 
 /** Reads the first YAML document of a part, as sigs.k8s.io/yaml's Unmarshal does. */
-function readPart(part: YamlPart, visit: (document: StreamDocument) => void, budget?: NodeBudget, ignored?: (line: number) => void): void {
-  const parser = new YamlParser(part.text, part.line, budget);
+function readPart(part: YamlPart, readable: number | undefined, visit: (document: StreamDocument) => void, budget?: NodeBudget,
+  ignored?: (line: number) => void): void {
+  const parser = new YamlParser(part.text, part.start, part.end, part.line, readable, budget);
   let document;
   try {
     document = parser.next();

@@ -18,6 +18,8 @@ test('the index finds a kind in its own API group only', () => {
   expect(index.inNamespace('NetworkPolicy', 'ns')).toEqual([policy]);
   expect(index.ofKind('PersistentVolume')).toEqual([]);
   expect(index.inNamespace('LimitRange', 'ns')).toEqual([]);
+  const storageClass = object('storage.k8s.io/v1', 'StorageClass', 'manual');
+  expect(new ObjectIndex([storageClass, object('v1', 'StorageClass', 'manual')], []).ofKind('StorageClass')).toEqual([storageClass]);
   // A custom ServiceAccount of the same name, later in the input, does not hide the real one.
   expect(new ObjectIndex([real, custom], []).get('ServiceAccount', 'ns', 'app')).toBe(real);
 });

@@ -3,6 +3,7 @@
 // refuse is never read by the rules as context for another (an invalid NetworkPolicy isolates nothing), and a key
 // written twice is read as kubectl reads it, for every kind.
 import { PolicyEngine } from '../../lib/policy/engine';
+import { RuleStatus } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
 const POD = {
@@ -85,6 +86,28 @@ describe('custom resources and groups', () => {
       ...['networking/v1', 'example/v1alpha1'].map(() => ['apiVersion', 'Set apiVersion to the group/version that serves kind Widget (for a '
         + 'custom resource, its CustomResourceDefinition\'s spec.group, which has a dot, and a version it serves).']),
     ]);
+  });
+});
+
+describe('a custom resource of a built-in kind\'s name is not that kind', () => {
+  test('Calico\'s NetworkPolicy is no Kubernetes NetworkPolicy: its spec without a podSelector is no default deny', () => {
+    const calico = {
+      apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'some', namespace: 'shop' },
+      spec: { selector: 'app == \'web\'', types: ['Ingress', 'Egress'] },
+    };
+    expect(findingsOf([POD, calico], 'namespace-network-policy')).toEqual([
+      [0, 'namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress among the objects checked'],
+    ]);
+    expect(findingsOf([POD, calico], 'invalid-manifest')).toEqual([]);
+    const connectivity = (docs: any[]) => JSON.stringify(new PolicyEngine().evaluate(docs).connectivity);
+    expect(connectivity([POD, calico])).toEqual(connectivity([POD]));
+  });
+
+  test('the rules of a kind do not run on a custom resource of its name', () => {
+    const service = (apiVersion: string) => ({ apiVersion, kind: 'Service', metadata: { name: 's', namespace: 'shop' }, spec: { type: 'NodePort' } });
+    const report = new PolicyEngine().evaluate([service('example.com/v1'), service('v1')]);
+    expect(report.statusesOf(0)['service-exposure']).toBe(RuleStatus.NOT_APPLICABLE);
+    expect(report.statusesOf(1)['service-exposure']).toBe(RuleStatus.NON_COMPLIANT);
   });
 });
 

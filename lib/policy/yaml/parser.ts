@@ -93,9 +93,12 @@ export class YamlParser {
   private documentLine = 0;
   private finished = false;
 
-  /** Reads `text`, whose first line is (0-based) line `line` of its file, spending `budget` a node. */
-  constructor(text: string, line = 0, private readonly budget: NodeBudget = { left: Infinity }) {
-    this.scanner = new Scanner(text, line);
+  /**
+   * Reads `text` from offset `start` to `end`, `start` being the start of (0-based) line `line` of
+   * its file (see Scanner for `readable`), spending `budget` a node.
+   */
+  constructor(text: string, start = 0, end = text.length, line = 0, readable?: number, private readonly budget: NodeBudget = { left: Infinity }) {
+    this.scanner = new Scanner(text, start, end, line, readable);
   }
 
   /** The next document, or undefined at the end of the stream. Throws YamlSyntaxError. */

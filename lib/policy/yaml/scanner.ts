@@ -83,9 +83,9 @@ const MAX_INDENTS = 10000;
 // eslint-disable-next-line no-control-regex
 const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
-/** Where go-yaml's reader stops in `text`: its first refused character, or the end. */
-function readableEnd(text: string): number {
-  SUSPECT.lastIndex = 0;
+/** Where go-yaml's reader stops in `text` read from `start`: its first refused character from there, or the end. */
+export function readableEnd(text: string, start: number): number {
+  SUSPECT.lastIndex = start;
   for (let m = SUSPECT.exec(text); m; m = SUSPECT.exec(text)) {
     const c = text.charCodeAt(m.index);
     if (c >= 0xD800 && c <= 0xDBFF) {
@@ -141,12 +141,16 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private flowLevel = 0;
 
-  /** Scans `text`, whose first line is (0-based) line `line` of its file. */
-  constructor(private readonly text: string, line = 0) {
-    this.end = readableEnd(text);
+  /**
+   * Scans `text` from offset `start` to `limit` (a part of a file), `start` being the start of
+   * (0-based) line `line`. `readable` is `readableEnd(text, start)` or any later one at or past
+   * `limit`, which a caller reading many parts of one text finds once for them all.
+   */
+  constructor(private readonly text: string, start = 0, private readonly limit = text.length, line = 0, readable?: number) {
+    this.end = Math.min(readable ?? readableEnd(text, start), limit);
     // go-yaml's reader drops a BOM at the start of its input (without counting a column); one
     // anywhere else is text.
-    this.pos = text.charCodeAt(0) === 0xFEFF ? 1 : 0;
+    this.pos = start < limit && text.charCodeAt(start) === 0xFEFF ? start + 1 : start;
     this.line = line;
   }
 
@@ -257,7 +261,7 @@ export class Scanner {
     this.unrollIndent(this.column);
     const pos = this.pos;
     if (pos >= this.end) {
-      if (this.end < this.text.length) this.error('control characters are not allowed');
+      if (this.end < this.limit) this.error('control characters are not allowed');
       this.fetchStreamEnd();
       return;
     }
@@ -785,7 +789,7 @@ export class Scanner {
     for (;;) {
       if (this.isDocumentIndicator()) this.error('found unexpected document indicator');
       if (this.pos >= this.end) {
-        if (this.end < this.text.length) this.error('control characters are not allowed');
+        if (this.end < this.limit) this.error('control characters are not allowed');
         this.error('found unexpected end of stream');
       }
       while (!this.isBlankZ(this.pos)) {
