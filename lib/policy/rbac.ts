@@ -1,7 +1,7 @@
 // How RBAC reads a role, decided once for every RBAC rule: which PolicyRules a Role or
 // ClusterRole grants (an aggregated ClusterRole's come from the ClusterRoles its selectors
-// match, when they are among the objects checked), which role a binding grants (the built-in
-// admin and edit ClusterRoles by what they are documented to grant, when not in the input), and
+// match, among the objects checked and the cluster's built-in ones of rbac-bootstrap.ts), which role a
+// binding grants (a built-in ClusterRole by its bootstrap rules, when not in the input), and
 // whether a rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
@@ -9,6 +9,7 @@ import { Check, CheckContext, ObjectIndex, Violation } from './check';
 import { shown } from './checks/shown';
 import { selectorMatches } from './label-selector';
 import { inGroup } from './pod-view';
+import { BOOTSTRAP_CLUSTER_ROLES } from './rbac-bootstrap';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -93,8 +94,22 @@ function qualified(namespace: unknown, name: unknown): unknown {
   return typeof namespace === 'string' && namespace !== '' && typeof name === 'string' ? `${namespace}/${name}` : name;
 }
 
+const BUILT_IN = new Set<any>(BOOTSTRAP_CLUSTER_ROLES);
+
+/** Whether `role` is one of the cluster's built-in ClusterRoles (rbac-bootstrap.ts), not an object of the input. */
+function isBuiltInRole(role: any): boolean {
+  return BUILT_IN.has(role);
+}
+
+/** `ClusterRole "x"`, or `built-in ClusterRole "x"` for one the API server writes, for where a rule comes from. */
+function sourceName(role: any): string {
+  return `${isBuiltInRole(role) ? 'built-in ' : ''}${roleName(role)}`;
+}
+
+// The ClusterRoles of the cluster by name: the built-in ones, then those of the input (which replace a
+// built-in of the same name).
 function clusterRolesByName(index: ObjectIndex): Map<string, any> {
-  const byName = new Map<string, any>();
+  const byName = new Map<string, any>(BOOTSTRAP_CLUSTER_ROLES.map(role => [role.metadata.name, role]));
   for (const role of index.ofKind('ClusterRole')) {
     if (isRole(role) && typeof role.metadata?.name === 'string') byName.set(role.metadata.name, role);
   }
@@ -103,8 +118,8 @@ function clusterRolesByName(index: ObjectIndex): Map<string, any> {
 
 /**
  * Every rule `role` grants: its own rules and, for a ClusterRole with an aggregationRule, the
- * rules of the ClusterRoles among the objects checked whose labels its selectors match (the
- * aggregation controller copies them in), followed through nested aggregation.
+ * rules of the ClusterRoles whose labels its selectors match, among the objects checked and the
+ * cluster's built-in ones (the aggregation controller copies them in), followed through nested aggregation.
  */
 export function grantedRules(role: any, index: ObjectIndex): GrantedRule[] {
   const out: GrantedRule[] = [];
@@ -121,7 +136,7 @@ export function grantedRules(role: any, index: ObjectIndex): GrantedRule[] {
       seen.add(candidate);
       const rules = candidate.rules;
       if (Array.isArray(rules)) {
-        rules.forEach((r, i) => out.push(new GrantedRule(r, selectorPath, `${roleName(candidate)} rules[${i}]`)));
+        rules.forEach((r, i) => out.push(new GrantedRule(r, selectorPath, `${sourceName(candidate)} rules[${i}]`)));
       }
       visit(selectorPath, candidate);
     }
@@ -136,7 +151,7 @@ export function isBinding(manifest: any): boolean {
   return (manifest.kind === 'RoleBinding' || manifest.kind === 'ClusterRoleBinding') && inGroup(manifest.apiVersion, RBAC_GROUP);
 }
 
-/** The role a binding grants, when it is among the objects checked. */
+/** The role a binding grants, when it is among the objects checked or a built-in ClusterRole (see isBuiltInRole). */
 export function boundRole(binding: any, index: ObjectIndex): any {
   const ref = binding.roleRef;
   if (!ref || typeof ref.name !== 'string') return undefined;
@@ -189,24 +204,6 @@ export function subjectName(subject: any, binding: any): string {
 }
 
 /**
- * What the built-in user-facing ClusterRoles grant that the RBAC rules judge, from the
- * Kubernetes documentation ("allows accessing Secrets and running Pods as any ServiceAccount
- * in the namespace"). cluster-admin is left to rbac-cluster-admin-binding, view grants none of it.
- */
-const EDIT_RULES = [
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods/exec', 'pods/attach', 'pods/portforward'], verbs: ['create', 'get'] },
-  // One rule for every pod writer (a finding each); its groups and resources cross over no other rule's targets.
-  {
-    apiGroups: ['', 'apps', 'batch'],
-    resources: ['pods', 'replicationcontrollers', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'],
-    verbs: ['create', 'update', 'patch', 'delete'],
-  },
-  { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
-];
-const BUILT_IN_ROLES: { [name: string]: readonly object[] } = { admin: EDIT_RULES, edit: EDIT_RULES };
-
-/**
  * ` (aggregated into the built-in ClusterRole "view")` for a ClusterRole whose labels add its
  * rules to the built-in admin, edit or view roles: every subject bound to those holds them too.
  */
@@ -227,12 +224,14 @@ export abstract class RoleRuleCheck extends Check {
       for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(who, rule, out);
       return;
     }
-    // A binding of a built-in ClusterRole is where what that role grants enters the input.
-    const ref = manifest.roleRef;
-    const builtIn = isBinding(manifest) && ref?.kind === 'ClusterRole' ? BUILT_IN_ROLES[ref.name] : undefined;
-    if (!builtIn || boundRole(manifest, ctx.index)) return;
+    // A binding of a built-in ClusterRole is where what that role grants enters the input; one that grants
+    // everything (cluster-admin) is left to rbac-cluster-admin-binding.
+    const role = isBinding(manifest) ? boundRole(manifest, ctx.index) : undefined;
+    if (!role || !isBuiltInRole(role)) return;
+    const rules = grantedRules(role, ctx.index);
+    if (rules.some(grantsEverything)) return;
     const who = `${manifest.kind} ${shown(manifest.metadata?.name)}`;
-    for (const rule of builtIn) this.evaluateRule(who, new GrantedRule(rule, 'roleRef', `built-in ClusterRole "${ref.name}"`, 'binds'), out);
+    for (const rule of rules) this.evaluateRule(who, new GrantedRule(rule, 'roleRef', sourceName(role), 'binds'), out);
   }
 
   /** Appends what `rule` of the role called `role` (`ClusterRole "x"`) grants that it should not. */

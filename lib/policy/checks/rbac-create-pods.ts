@@ -1,6 +1,6 @@
 // No creating pods or changing pod controllers (NIST SP 800-190 4.3.1, CIS 5.1.4).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs} (aggregated ClusterRoles
-// through the roles they select, and bindings of the built-in admin and edit ClusterRoles; see rbac.ts).
+// through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: no create on core pods; no create, update or patch on the pod templates of
 // replicationcontrollers, podtemplates (core), deployments, replicasets, statefulsets,
 // daemonsets (apps, extensions), jobs and cronjobs (batch). Whoever writes a pod spec runs

@@ -1,6 +1,6 @@
 // No minting credentials for other identities (NIST SP 800-190 4.3.1, CIS 5.1.11, 5.1.13).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs} (aggregated ClusterRoles
-// through the roles they select, and bindings of the built-in admin and edit ClusterRoles; see rbac.ts).
+// through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: no create on core serviceaccounts/token (a token for any ServiceAccount the rule
 // covers), and no update or patch on certificates.k8s.io certificatesigningrequests/approval
 // together with approve on signers (a client certificate for any user or group, system:masters

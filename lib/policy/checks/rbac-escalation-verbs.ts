@@ -1,6 +1,6 @@
 // No escalate, bind or impersonate (NIST SP 800-190 4.3.1, CIS 5.1.8).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs} (aggregated ClusterRoles
-// through the roles they select, and bindings of the built-in admin and edit ClusterRoles; see rbac.ts).
+// through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: none of escalate or bind on rbac.authorization.k8s.io roles/clusterroles, and no
 // impersonate on users, groups, serviceaccounts (core), or uids and userextras
 // (authentication.k8s.io); a rule naming one of these verbs explicitly fails whatever it covers.

@@ -1,6 +1,6 @@
 // No access to nodes/proxy (NIST SP 800-190 4.3.1, CIS 5.1.10).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs} (aggregated ClusterRoles
-// through the roles they select, and bindings of the built-in admin and edit ClusterRoles; see rbac.ts).
+// through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: no verb on core nodes/proxy (get alone reaches the kubelet API, whose exec and
 // run endpoints bypass admission and audit).
 import { Violation } from '../check';

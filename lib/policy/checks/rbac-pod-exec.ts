@@ -1,6 +1,6 @@
 // No exec, attach, port-forward or ephemeral containers into pods (NIST SP 800-190 4.3.1).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs} (aggregated ClusterRoles
-// through the roles they select, and bindings of the built-in admin and edit ClusterRoles; see rbac.ts).
+// through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: none of create or get on core pods/exec, pods/attach, pods/portforward (get opens
 // them over WebSocket), and none of update or patch on pods/ephemeralcontainers (which adds a
 // container of any image to a running pod).

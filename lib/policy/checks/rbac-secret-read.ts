@@ -1,6 +1,6 @@
 // No read access to Secrets (NIST SP 800-190 4.1.4, 4.3.1; CIS 5.1.2).
 // Reads: Role and ClusterRole rules[*].{apiGroups,resources,verbs,resourceNames} (aggregated
-// ClusterRoles through the roles they select, and bindings of the built-in admin and edit
+// ClusterRoles through the roles they select, and bindings of the built-in
 // ClusterRoles; see rbac.ts).
 // Allowed: no get, list or watch on core "secrets", except get limited by resourceNames to
 // the Secrets the subject needs (list and watch return every Secret of the namespace).

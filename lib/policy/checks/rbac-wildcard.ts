@@ -1,7 +1,7 @@
 // No wildcards in RBAC rules (NIST SP 800-190 4.3.1, CIS 5.1.3).
 // Reads: Role and ClusterRole rules[*].{verbs,apiGroups,resources,nonResourceURLs}, and the
-// rules of the ClusterRoles an aggregationRule selects among the objects checked, and bindings of the built-in admin
-// and edit ClusterRoles (see rbac.ts).
+// rules of the ClusterRoles an aggregationRule selects among the objects checked, and bindings of the built-in
+// ClusterRoles (see rbac.ts).
 // Allowed: explicit names only; "*" (and "*/subresource", which matches that subresource of
 // every resource) grants whatever the cluster serves, including kinds added later.
 import { Violation } from '../check';
