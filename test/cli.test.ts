@@ -427,7 +427,8 @@ test('a second YAML document in one part, which kubectl never applies, is named 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-part-'));
   const file = path.join(dir, 'two.yaml');
   fs.writeFileSync(file, fs.readFileSync(fixture('secure.yaml'), 'utf8').split(/^---$/m)[0].trimEnd()
-    + '\n...\napiVersion: v1\nkind: Pod\nmetadata: {name: hidden}\nspec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}\n');
+    + '\n...\napiVersion: v1\nkind: Pod\nmetadata: {name: hidden}\n'
+    + 'spec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}\n');
   const r = run('check', file);
   expect(r.err).toMatch(/^cdk8s-secure: warning: .*two\.yaml: line \d+: a second YAML document in one part of the file is not checked: /m);
   expect(r.out + r.err).not.toContain('hidden');

@@ -12,7 +12,7 @@ import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from 
 import { PssBehaviour, PssCheck } from './pss-check';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { apiVersionProblem, structureProblems, StructureProblem } from './structure';
+import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
 import { SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 import { rememberObject } from './yaml/sources';
@@ -347,7 +347,7 @@ export class PolicyEngine {
     }
     const guarantee = this.guaranteeOf(manifest);
     statuses[row] = COMPLIANT;
-    const form = (view ? POD_FORM : OBJECT_FORM) | (isCustomResource(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
+    const form = (view ? POD_FORM : OBJECT_FORM) | (isCustomGroup(manifest.apiVersion) ? CUSTOM_FORM : OBJECT_FORM);
     const images = doc.imageChecks ?? this.options;
     const ctx = evaluation.contextOf(images);
     const rules = this.rulesFor(images, ctx, manifest.kind, form, guarantee);
@@ -548,13 +548,6 @@ function only(columns: readonly number[], statuses: Uint8Array, width: number): 
     for (let c = 0; c < columns.length; c++) kept[d * columns.length + c] = statuses[d * width + columns[c]];
   }
   return kept;
-}
-
-/** Whether `apiVersion` is of a group only custom resources use: one with a dot, other than Kubernetes' own *.k8s.io. */
-function isCustomResource(apiVersion: string): boolean {
-  const slash = apiVersion.indexOf('/');
-  const dot = apiVersion.indexOf('.');
-  return dot >= 0 && dot < slash && !apiVersion.slice(0, slash).endsWith('k8s.io');
 }
 
 /** An invalid-manifest finding for `problem`, with the fix for its cause (the rule's own remediation sums up them all). */

@@ -23,6 +23,17 @@ const TYPES = new Map(Object.entries(SERVED_KINDS).map(([kind, versions]) => [ki
 /** The groups of the built-in API: an object of any other group is a custom resource (or an aggregated API's). */
 const BUILT_IN_GROUPS = new Set([...REMOVED_GROUPS, ...[...TYPES.values()].flatMap(versions => [...versions.keys()].map(groupOf))]);
 
+/**
+ * Whether `apiVersion` is of a group only custom resources use: one with a dot that the built-in API does not serve. Kubernetes'
+ * own groups end in k8s.io, but so do projects' (sparkoperator.k8s.io, jobset.x-k8s.io, gateway.networking.k8s.io): the
+ * served groups decide, not the name.
+ */
+export function isCustomGroup(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const dot = apiVersion.indexOf('.');
+  return dot >= 0 && dot < slash && !BUILT_IN_GROUPS.has(apiVersion.slice(0, slash));
+}
+
 /** The built-in groups whose names have no dot, as the messages list them (the core group, "", is written `v1`). */
 const DOTLESS_GROUPS = [...BUILT_IN_GROUPS].filter(g => g !== '' && !g.includes('.')).sort();
 
