@@ -73,7 +73,7 @@ const readDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-read-'));
 const tiny = path.join(readDir, 'million.yaml');
 const tinyFd = fs.openSync(tiny, 'w');
 for (let i = 0; i < 1_000_000; i++) fs.writeSync(tinyFd,
-  `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: n}\n`);
+  `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: ns}\n`);
 fs.closeSync(tinyFd);
 // About 200 MB: the CLI file above as many times over as that takes, each copy's names made distinct.
 const large = path.join(readDir, 'large.yaml');

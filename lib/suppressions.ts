@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkScope } from './guard-options';
 import { constructReasonProblem, containerSuppressionAnnotationKey, PolicyEngine, quotedReason, suppressionAnnotationKey } from './policy';
 import { SynthPass } from './synth-pass';
 import { setSharedValue, sharedValue } from './vocab/brand';
 import { DNS_LABEL } from './vocab/labels';
+import { shown } from './vocab/shown';
 
 /** One suppression as registered: the annotation it writes, and what it excuses. */
 interface Registered {
@@ -49,7 +51,7 @@ export class Suppressions {
    */
   public static addForContainer(scope: IConstruct, container: string, ruleId: string, reason: string): void {
     if (typeof container !== 'string' || !DNS_LABEL.test(container) || container.length > 63) {
-      throw new Error(`Suppressions.addForContainer: 'container' (${JSON.stringify(container ?? null)}) must be a container name (a DNS label)`);
+      throw new Error(`Suppressions.addForContainer: 'container' (${shown(container ?? null)}) must be a container name (a DNS label)`);
     }
     register(scope, 'Suppressions.addForContainer', { ruleId, container, reason });
   }
@@ -59,6 +61,7 @@ export class Suppressions {
    * reason. Where several scopes suppress the same rule, the nearest wins.
    */
   public static of(construct: IConstruct): { [ruleId: string]: string } {
+    checkScope(construct, 'Suppressions.of');
     const result: { [ruleId: string]: string } = {};
     // From the App down, so that a nearer scope's reason replaces a farther one's.
     for (const scope of construct.node.scopes) {
@@ -71,10 +74,11 @@ export class Suppressions {
 }
 
 function register(scope: IConstruct, method: string, suppression: Registered): void {
+  checkScope(scope, method);
   const { ruleId, reason } = suppression;
   knownRuleIds ??= new Set(PolicyEngine.rules().map(r => r.id));
   if (!knownRuleIds.has(ruleId)) {
-    throw new Error(`${method}: unknown rule "${ruleId}"; known rules: ${[...knownRuleIds].join(', ')}`);
+    throw new Error(`${method}: unknown rule ${shown(ruleId)}; known rules: ${[...knownRuleIds].join(', ')}`);
   }
   const problem = constructReasonProblem(reason);
   if (problem) {

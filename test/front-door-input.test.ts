@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Compliance, Guard, Packs, PolicyEngine, SecureNamespace, SecureValidation, Severity } from '../lib';
+import { Compliance, Guard, Packs, PolicyEngine, SecureNamespace, SecureValidation, Severity, SuppressionPolicy, Suppressions } from '../lib';
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'front-door-'));
 const appIn = (dir: string) => new App({ outdir: path.join(dir, 'dist') });
@@ -225,5 +225,24 @@ describe('the fields of a document given to PolicyEngine.evaluateDocuments', () 
     const report = new PolicyEngine().evaluateDocuments([{ manifest: pod, file: 'a.yaml', documentIndex: 0, line: 1, constructPath: 'c/web',
       suppressions: { 'image-tag': 'pinned by the lock file' }, imageChecks: { trustedRegistries: ['r.io'] } }]);
     expect(report.summary.objects).toBe(1);
+  });
+});
+
+describe('Suppressions and SuppressionPolicy', () => {
+  test.each<[string, () => unknown, string]>([
+    ['Suppressions.add on undefined', () => Suppressions.add(undefined as any, 'image-tag', 'pinned by the image lock'),
+      'Suppressions.add: the scope (undefined) must be a construct, a cdk8s App or Chart, e.g. Suppressions.add(app)'],
+    ['Suppressions.of on null', () => Suppressions.of(null as any),
+      'Suppressions.of: the scope (null) must be a construct, a cdk8s App or Chart, e.g. Suppressions.of(app)'],
+    ['a rule id that is a Symbol', () => Suppressions.add(Testing.app(), Symbol('r') as any, 'pinned by the image lock'),
+      'Suppressions.add: unknown rule a symbol; known rules:'],
+    ['a container that is a BigInt', () => Suppressions.addForContainer(Testing.app(), BigInt(1) as any, 'image-tag', 'pinned by the image lock'),
+      "Suppressions.addForContainer: 'container' (1) must be a container name (a DNS label)"],
+    ['an allowance field that is a BigInt', () => SuppressionPolicy.allow([{ rule: 'image-tag', kind: BigInt(1) as any }]),
+      'SuppressionPolicy.allow: \'allowances[0]\': "kind" (1) must be a non-empty string'],
+    ['fromFile given a Symbol', () => SuppressionPolicy.fromFile(Symbol('f') as any),
+      "SuppressionPolicy.fromFile: 'file' (a symbol) must be the path of a policy file"],
+  ])('%s', (_what, make, message) => {
+    expect(refusal(make).startsWith(message)).toBe(true);
   });
 });

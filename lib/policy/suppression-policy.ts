@@ -5,6 +5,7 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { ioFailure, readSettingsFile } from '../vocab/bounded-read';
 import { brand, hasBrand } from '../vocab/brand';
+import { shown } from '../vocab/shown';
 import { ALL_CHECKS } from './checks';
 import { ObjectRef } from './model';
 
@@ -57,7 +58,7 @@ export class SuppressionPolicy {
    */
   public static allow(allowances: SuppressionAllowance[], description: string = 'the allowed suppressions'): SuppressionPolicy {
     if (!Array.isArray(allowances)) {
-      throw new Error(`SuppressionPolicy.allow: 'allowances' (${JSON.stringify(allowances ?? null)}) must be a list of ${ENTRY}`);
+      throw new Error(`SuppressionPolicy.allow: 'allowances' (${shown(allowances ?? null)}) must be a list of ${ENTRY}`);
     }
     return new SuppressionPolicy(description, allowances.map((a, i) => checkedAllowance(a, `SuppressionPolicy.allow: 'allowances[${i}]'`)));
   }
@@ -67,6 +68,9 @@ export class SuppressionPolicy {
    * `{ rule, namespace?, kind?, name? }`. Errors name the file and the entry.
    */
   public static fromFile(file: string): SuppressionPolicy {
+    if (typeof file !== 'string' || file === '') {
+      throw new Error(`SuppressionPolicy.fromFile: 'file' (${shown(file)}) must be the path of a policy file`);
+    }
     let data: any;
     try {
       data = load(readSettingsFile(file), { schema: CORE_SCHEMA, filename: file });
@@ -85,7 +89,7 @@ export class SuppressionPolicy {
    */
   public static fromString(value: string): SuppressionPolicy {
     if (typeof value !== 'string' || value === '') {
-      throw new Error(`'suppressionPolicy' (${JSON.stringify(value ?? null)}) must be "all", "none" or the path of a suppression policy file`);
+      throw new Error(`'suppressionPolicy' (${shown(value ?? null)}) must be "all", "none" or the path of a suppression policy file`);
     }
     if (value === 'all') return SuppressionPolicy.all();
     if (value === 'none') return SuppressionPolicy.none();
@@ -127,12 +131,12 @@ function checkedAllowance(entry: any, where: string): SuppressionAllowance {
   for (const field of FIELDS) {
     const value = entry[field];
     if ((value !== undefined || field === 'rule') && (typeof value !== 'string' || value === '')) {
-      throw new Error(`${where}: "${field}" (${JSON.stringify(value ?? null)}) must be a non-empty string`);
+      throw new Error(`${where}: "${field}" (${shown(value ?? null)}) must be a non-empty string`);
     }
   }
   if (entry.rule !== '*' && !ALL_CHECKS.some(c => c.info.id === entry.rule)) {
     const ids = ALL_CHECKS.map(c => c.info.id).join(', ');
-    throw new Error(`${where}: "rule" (${JSON.stringify(entry.rule)}) is not a rule; use "*" or one of ${ids}`);
+    throw new Error(`${where}: "rule" (${shown(entry.rule)}) is not a rule; use "*" or one of ${ids}`);
   }
   return { rule: entry.rule, namespace: entry.namespace, kind: entry.kind, name: entry.name };
 }
