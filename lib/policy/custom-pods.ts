@@ -376,14 +376,15 @@ class PodBuilder {
     if (Array.isArray(items)) items.forEach((c, i) => this.container(type, c, `${at}[${i}]`));
   }
 
-  public build(next: PodView | undefined): PodView {
+  /** The pod, followed by `next`; `injected` when its containers go into other workloads' pods (see PodView.injected). */
+  public build(next: PodView | undefined, injected = false): PodView {
     const spec = this.spec;
     spec.containers = this.lists.containers;
     if (this.lists.initContainers.length) spec.initContainers = this.lists.initContainers;
     const metadata = { labels: this.labels, annotations: this.annotations };
     const securityContext = isObject(spec.securityContext) ? spec.securityContext : EMPTY;
     const windows = isObject(spec.os) && spec.os.name === 'windows';
-    return new PodView(BUILT_SPEC, spec, metadata, BUILT_METADATA, securityContext, this.containers, windows, this.written, next);
+    return new PodView(BUILT_SPEC, spec, metadata, BUILT_METADATA, securityContext, this.containers, windows, this.written, next, injected);
   }
 }
 
@@ -601,7 +602,8 @@ const EMPTY_LIST: readonly unknown[] = Object.freeze([]);
  * shareProcessNamespace, volumes, nodeSelector,
  * affinity, tolerations, priorityClassName, initContainers and additionalContainers as written, its
  * annotations from podAnnotations and labels from the collector's. In sidecar mode the operator
- * injects only the container into other pods and ignores the pod fields, so only it is checked.
+ * injects only the container into other pods and ignores the pod fields, so only it is checked (the
+ * pod is `injected`: rules about the pod's own fields skip it).
  * An enabled target allocator runs a pod of its own, read the same way from spec.targetAllocator.
  */
 function collectorPods(manifest: any): PodView | undefined {
@@ -619,7 +621,7 @@ function collectorPods(manifest: any): PodView | undefined {
     pod.metadata('annotations', spec.podAnnotations, 'spec.podAnnotations');
     pod.metadata('labels', fieldAt(manifest, 'metadata.labels'), 'metadata.labels');
   }
-  return pod.build(allocator);
+  return pod.build(allocator, spec.mode === 'sidecar');
 }
 
 /**

@@ -183,6 +183,12 @@ export class PodView {
     private readonly written: ReadonlyMap<string, string> | undefined = undefined,
     /** The next pod the same manifest runs (an Argo workflow runs one per template). */
     public readonly next: PodView | undefined = undefined,
+    /**
+     * The resource's containers are injected into the pods of other workloads (an OpenTelemetryCollector in
+     * sidecar mode): the pod-level fields (ServiceAccount, token, placement, labels) are the host pod's, not the
+     * resource's, so rules about them skip this pod.
+     */
+    public readonly injected = false,
   ) {
     this.shaped = written !== undefined || next !== undefined;
   }

@@ -3,6 +3,8 @@
 // deprecated spec.serviceAccount, as the API server reads them), and the
 // automountServiceAccountToken of that ServiceAccount when it is among the objects checked.
 // Allowed: false on the pod, or unset on the pod and false on its ServiceAccount.
+// Skipped: a pod whose containers are injected into other workloads' pods (an OpenTelemetryCollector in
+// sidecar mode), which run with the host pod's ServiceAccount and token.
 import { Check, CheckContext, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { shown } from './shown';
@@ -20,6 +22,8 @@ export class AutomountServiceAccountTokenCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+    // An injected pod's pod-level fields are the host pod's (see PodView.injected).
+    if (pod.injected) return;
     const value = pod.spec.automountServiceAccountToken;
     if (value === false) return;
     if (value === true) {

@@ -2,6 +2,8 @@
 // Reads: spec.nodeSelector["cdk8s-secure.io/node-pool"] or the required node affinity terms
 // on that label, and spec.tolerations. Allowed: every term requires one pool, and the pod
 // tolerates that pool's taint and nothing broader (no toleration without a key).
+// Skipped: a pod whose containers are injected into other workloads' pods (an OpenTelemetryCollector in
+// sidecar mode); the host pod's placement is not the resource's.
 import { POOL_LABEL } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
@@ -22,6 +24,8 @@ export class DedicatedNodePoolCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    // An injected pod's pod-level fields are the host pod's (see PodView.injected).
+    if (pod.injected) return;
     const tolerations: any[] = Array.isArray(pod.spec.tolerations) ? pod.spec.tolerations : NONE;
     for (let i = 0; i < tolerations.length; i++) {
       const t = tolerations[i];

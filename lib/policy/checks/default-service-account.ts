@@ -1,6 +1,8 @@
 // Pods run under a ServiceAccount of their own (NIST SP 800-190 4.3.1, CIS 5.1.5).
 // Reads: spec.serviceAccountName and its deprecated alias spec.serviceAccount.
 // Allowed: a name other than "default" (unset means "default").
+// Skipped: a pod whose containers are injected into other workloads' pods (an OpenTelemetryCollector in
+// sidecar mode), which run as the host pod's ServiceAccount.
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 
@@ -17,6 +19,8 @@ export class DefaultServiceAccountCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    // An injected pod's pod-level fields are the host pod's (see PodView.injected).
+    if (pod.injected) return;
     // The API server fills an empty serviceAccountName from the alias, and an empty result with "default".
     const own = pod.spec.serviceAccountName;
     const name = own || pod.spec.serviceAccount;

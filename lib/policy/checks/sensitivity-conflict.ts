@@ -3,6 +3,8 @@
 // the pool's sensitivity (cdk8s-secure.io/pool-sensitivity in the same terms) and the pod
 // template label cdk8s-secure.io/sensitivity. Allowed: all pods on one pool carry the same
 // sensitivity, and none is above the pool's.
+// Skipped: a pod whose containers are injected into other workloads' pods (an OpenTelemetryCollector in
+// sidecar mode); it runs where its host pods run, with their labels.
 import { SENSITIVITY_LABEL } from '../../vocab/labels';
 import { sensitivityRank } from '../../vocab/sensitivity';
 import { Check, CheckContext, Violation } from '../check';
@@ -21,6 +23,8 @@ export class SensitivityConflictCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, manifest: any, ctx: CheckContext, out: Violation[]): void {
+    // An injected pod's pod-level fields are the host pod's (see PodView.injected).
+    if (pod.injected) return;
     const { pool, poolSensitivity, sensitivity } = pod.placement;
     if (!pool) return;
     if (sensitivity && poolSensitivity && sensitivityRank(sensitivity) > sensitivityRank(poolSensitivity)) {
