@@ -8,9 +8,9 @@
 // as float64 (one out of range is refused), a lone surrogate escape is U+FFFD. Each value is
 // also built as go-yaml's nodes, so that the loader's positions and its node budget work on it
 // as on YAML.
+import { isGoSpace } from '../../vocab/go-strings';
 import { define } from './decode';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SCALAR_NODE, SEQUENCE_NODE, YamlNode } from './parser';
-import { isGoSpace } from './parts';
 
 /** Why a JSON stream cannot be read on (encoding/json's error), and where. */
 export class JsonSyntaxError extends Error {

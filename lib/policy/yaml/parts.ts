@@ -8,6 +8,7 @@
 // "--- a: 1", "--- |", "----") refuses the file: kubectl stops there ("invalid Yaml document
 // separator"), reading neither the part it would end nor anything after it.
 // Each part is then read by sigs.k8s.io/yaml alone, so go-yaml starts afresh in each.
+import { goTrimSpace } from '../../vocab/go-strings';
 
 /**
  * One part of a file: its text as kubectl hands it to go-yaml (its lines, each ending in "\n",
@@ -33,21 +34,6 @@ export interface BadSeparator {
   readonly rest: string;
   /** The 0-based line of the part the line would have ended (not read by kubectl), when there is one. */
   readonly partLine?: number;
-}
-
-/** Go's unicode.IsSpace, which strings.TrimSpace and apimachinery's JSON sniffing use. */
-export function isGoSpace(c: number): boolean {
-  if (c <= 0xFF) return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xA0;
-  return c === 0x1680 || (c >= 0x2000 && c <= 0x200A) || c === 0x2028 || c === 0x2029 || c === 0x202F || c === 0x205F || c === 0x3000;
-}
-
-/** Go's strings.TrimSpace. */
-function goTrimSpace(s: string): string {
-  let from = 0;
-  let to = s.length;
-  while (from < to && isGoSpace(s.charCodeAt(from))) from++;
-  while (to > from && isGoSpace(s.charCodeAt(to - 1))) to--;
-  return s.slice(from, to);
 }
 
 /** Whether `text` has line breaks go-yaml counts that "\n" does not: a CR alone, NEL, LS, PS (searched for one by one: faster). */
