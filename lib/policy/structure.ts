@@ -194,16 +194,19 @@ interface Descriptor {
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
   fields: FieldTable | undefined;
   /**
-   * An object's keys as the walk last met them in an object of this type, in order, each followed by its descriptor (up to
-   * SEEN_MOST entries, more than any type has fields): a key met where it was last time needs no lookup in `fields`.
+   * The keys of the object of this type the walk last met, in order (up to SEEN_MOST, more than any type has fields): a key
+   * met where it was last time needs no lookup in `fields`. Keys and descriptors in arrays of their own, so that V8 compares
+   * the keys as strings in place (in one array of both, each comparison was a call).
    */
-  seen: Array<string | Descriptor | undefined> | undefined;
+  seenKeys: string[] | undefined;
+  /** The descriptor of each of `seenKeys`. */
+  seenFields: Array<Descriptor | undefined> | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
 }
 
-/** How many entries (a key and its descriptor each) `seen` holds at most: an object with thousands of keys is refused, not remembered. */
-const SEEN_MOST = 128;
+/** How many keys `seenKeys` holds at most: an object with thousands of keys is refused, not remembered. */
+const SEEN_MOST = 64;
 
 type FieldTable = { readonly [field: string]: Descriptor | undefined };
 
@@ -213,22 +216,22 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, item: undefined, fields: undefined, seen: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, item: undefined, fields: undefined, seen: undefined, type };
+    d = { form: ANY, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, item: undefined, fields, seen: [], type };
+    d = { form: OBJECT, item: undefined, fields, seenKeys: [], seenFields: [], type };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
     for (const [field, fieldType] of Object.entries(table)) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     const form = Object.prototype.hasOwnProperty.call(SCALAR_FORMS, type) ? SCALAR_FORMS[type] : QUANTITY;
-    d = { form, item: undefined, fields: undefined, seen: undefined, type };
+    d = { form, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -434,21 +437,22 @@ class Walk {
     this.parents[depth] = d;
     if (d.form === OBJECT) {
       const fields = d.fields!;
-      const seen = d.seen!;
+      const seenKeys = d.seenKeys!;
+      const seenFields = d.seenFields!;
       const object = value as { [key: string]: unknown };
       let n = 0;
       for (const key in object) {
         // Objects of one type mostly come in one shape: the key at the same place as last time has the same descriptor.
         let field: Descriptor | undefined;
-        if (seen[n] === key) field = seen[n + 1] as Descriptor | undefined;
+        if (n < seenKeys.length && seenKeys[n] === key) field = seenFields[n];
         else {
           field = fields[key];
           if (n < SEEN_MOST) {
-            seen[n] = key;
-            seen[n + 1] = field;
+            seenKeys[n] = key;
+            seenFields[n] = field;
           }
         }
-        n += 2;
+        n++;
         if (field === undefined) {
           // A key whose value is undefined (an object built in code) is no field: JSON has no undefined.
           if (this.owner === KUBERNETES && isSet(object, key)) this.unknown(key, d, depth);
