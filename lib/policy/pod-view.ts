@@ -1,7 +1,7 @@
 // The one walk over pod-bearing objects. Every check reads pods through this view, so
 // the rules about where pod specs live and how container settings inherit from the
 // pod are decided here and nowhere else. Facts several rules need (a container's parsed
-// image, the pool a pod is pinned to) are computed once, on first use, and kept on the view.
+// image on first use, the pool a pod is pinned to as the view is made) are computed once and kept on the view.
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
 import { isObject } from '../vocab/json';
 import { PodPlacement, placementOfSpec } from './checks/pool';
@@ -192,6 +192,14 @@ export class PodView {
     public readonly injected = false,
   ) {
     this.shaped = written !== undefined || next !== undefined;
+    // Worked out now, while the pod's fields are fresh in the cache: the node pool rules' index reads every pod's placement
+    // in one pass over all objects, where each had to be fetched from memory again. An accessor that throws (an object
+    // built in code) is left to the rules that read the placement, as before.
+    try {
+      this._placement = placementOfSpec(spec, metadata);
+    } catch {
+      this._placement = undefined;
+    }
   }
 
   /**
