@@ -5,7 +5,7 @@
 // findings repeat (the path and the fix of the same problem in each of a million documents) is kept once.
 
 /** How many distinct texts `sharedText` keeps one copy of, at most; then it starts again. */
-const SHARED_TEXTS = 10_000;
+const SHARED_TEXTS = 1000;
 /** The longest text `sharedText` keeps a copy of (a path through a long key is only flattened). */
 const SHARED_CHARS = 1024;
 
