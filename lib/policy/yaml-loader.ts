@@ -7,7 +7,7 @@ import { JsonStream, JsonSyntaxError, readsAsJson } from './yaml/json-stream';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
 import { eachPart, YamlPart } from './yaml/parts';
-import { readableEnd, YamlSyntaxError } from './yaml/scanner';
+import { RAW_BYTE, readableEnd, YamlSyntaxError } from './yaml/scanner';
 import { PositionTable, rememberSource } from './yaml/sources';
 
 /** Thrown when an input path cannot be read at all (the CLI exits 2). */
@@ -331,17 +331,91 @@ export function parseManifests(text: string, file: string, budget?: NodeBudget, 
 }
 
 /**
- * A YAML file's text as go-yaml's reader decodes it: UTF-16 when it starts with a UTF-16 byte
- * order mark, UTF-8 otherwise; undefined when the bytes are not valid in that encoding.
+ * A file's text as kubectl decodes it before any YAML or JSON is read (cli-runtime's FileVisitor reads through
+ * x/text's BOMOverride over its UTF-8 decoder): UTF-16 when it starts with a UTF-16 byte order mark, UTF-8
+ * otherwise. Bytes that are not valid in that encoding become U+FFFD, as x/text replaces them: in UTF-8 each
+ * maximal subpart of an ill-formed sequence (the W3C way, which TextDecoder follows), in UTF-16 see decodeUtf16.
+ * A leading byte order mark is kept, for the reader to drop.
  */
-function decodeYamlBytes(bytes: Buffer): string | undefined {
-  try {
-    if (bytes[0] === 0xFF && bytes[1] === 0xFE) return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(bytes);
-    if (bytes[0] === 0xFE && bytes[1] === 0xFF) return new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return undefined;
+function decodeInput(bytes: Buffer): string {
+  if (bytes[0] === 0xFF && bytes[1] === 0xFE) return decodeUtf16(bytes, true);
+  if (bytes[0] === 0xFE && bytes[1] === 0xFF) return decodeUtf16(bytes, false);
+  if (bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF) {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return undecodedUtf8(bytes);
+    }
   }
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+}
+
+/** The length of the valid UTF-8 sequence at `i`, or 0 where none starts (Go's utf8.DecodeRune: no overlong form, surrogate or beyond U+10FFFF). */
+function utf8SequenceAt(bytes: Buffer, i: number): number {
+  const b = bytes[i];
+  if (b < 0x80) return 1;
+  const next = (k: number, lo = 0x80, hi = 0xBF) => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
+  if (b >= 0xC2 && b <= 0xDF) return next(1) ? 2 : 0;
+  if (b >= 0xE0 && b <= 0xEF) return next(1, b === 0xE0 ? 0xA0 : 0x80, b === 0xED ? 0x9F : 0xBF) && next(2) ? 3 : 0;
+  if (b >= 0xF0 && b <= 0xF4) return next(1, b === 0xF0 ? 0x90 : 0x80, b === 0xF4 ? 0x8F : 0xBF) && next(2) && next(3) ? 4 : 0;
+  return 0;
+}
+
+/**
+ * A file that starts with a UTF-8 byte order mark and is not valid UTF-8, as kubectl reads it: x/text's BOMOverride
+ * passes its bytes on undecoded, so go-yaml refuses a byte that starts no valid sequence where its reader meets it and
+ * encoding/json reads each as U+FFFD. Each such byte is kept as a raw byte (scanner.ts's RAW_BYTE) for them to do so.
+ */
+function undecodedUtf8(bytes: Buffer): string {
+  const parts: string[] = [];
+  let run = 0;
+  for (let i = 0; i < bytes.length;) {
+    const size = utf8SequenceAt(bytes, i);
+    if (size > 0) {
+      i += size;
+      continue;
+    }
+    parts.push(bytes.toString('utf8', run, i), String.fromCharCode(RAW_BYTE + bytes[i]));
+    run = ++i;
+  }
+  parts.push(bytes.toString('utf8', run));
+  return parts.join('');
+}
+
+/** Code units made into a string per String.fromCharCode call (its arguments are bounded). */
+const UTF16_BATCH = 8192;
+
+/**
+ * UTF-16 after its byte order mark (kept, as U+FEFF), as x/text's UTF-16 decoder reads it: a surrogate pair is one
+ * character, an odd last byte is U+FFFD, and any other surrogate is U+FFFD with the unit after it when that is a trail
+ * surrogate too (x/text decodes the two as one pair, which is invalid, so one U+FFFD where TextDecoder gives two).
+ */
+function decodeUtf16(bytes: Buffer, littleEndian: boolean): string {
+  const count = bytes.length >> 1;
+  const unit = (i: number) => (littleEndian ? bytes[2 * i] | bytes[2 * i + 1] << 8 : bytes[2 * i] << 8 | bytes[2 * i + 1]);
+  const isTrail = (u: number) => u >= 0xDC00 && u <= 0xDFFF;
+  const units = new Uint16Array(count + (bytes.length & 1));
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const u = unit(i);
+    if (u < 0xD800 || u > 0xDFFF) {
+      units[n++] = u;
+    } else if (i + 1 < count && isTrail(unit(i + 1))) {
+      if (isTrail(u)) {
+        units[n++] = 0xFFFD;
+      } else {
+        units[n++] = u;
+        units[n++] = unit(i + 1);
+      }
+      i++;
+    } else {
+      units[n++] = 0xFFFD;
+    }
+  }
+  if (bytes.length & 1) units[n++] = 0xFFFD;
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += UTF16_BATCH) parts.push(String.fromCharCode(...units.subarray(i, Math.min(n, i + UTF16_BATCH))));
+  return parts.join('');
 }
 
 /** Reads and parses every manifest file under `inputs` (see `manifestFiles`). */
@@ -359,13 +433,7 @@ export function readManifestFiles(files: string[], mostNodes: number = MOST_INPU
   for (const file of files) {
     const name = file === STDIN ? STDIN_NAME : file;
     // The bytes are not kept: a large file's buffer can go while its text is parsed.
-    const text = decodeYamlBytes(readInput(file));
-    if (text === undefined) {
-      // go-yaml refuses the stream ("invalid leading UTF-8 octet"), and so kubectl.
-      const parseError = 'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)';
-      out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
-      continue;
-    }
+    const text = decodeInput(readInput(file));
     try {
       for (const document of parseManifests(text, name, budget, warn)) out.push(document);
     } catch (e) {
