@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { main } from '../lib/cli';
 import { Guard } from '../lib/guard';
-import { parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
+import { manifestFiles, parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
 
 function run(...argv: string[]) {
   let out = '';
@@ -388,5 +388,29 @@ kubectl('kubectl itself reads the same objects from each file, and stops or not 
     const f = path.join(dir, 'kubectl-bytes.yaml');
     fs.writeFileSync(f, content);
     expect(engineRead([f])).toEqual(kubectlRead('-f', f));
+  });
+
+  test('a directory: kubectl -f reads the same files as check, in the same order, and -R the same as check -R', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-dir-'));
+    const files: { [file: string]: string } = {
+      'b.yaml': 'b', 'B.yml': 'upper-b', '.yaml': 'dot', 'a.json': '', '_.yaml': 'underscore', 'c.YAML': 'c-upper', 'notes.txt': 'notes',
+      'sub/e.yaml': 'sub-e', 'sub/deeper/g.yml': 'deeper-g', '.hidden/f.yaml': 'hidden-f', 'elsewhere/l.yaml': 'linked-l',
+    };
+    for (const [name, object] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, 'd', name)), { recursive: true });
+      fs.writeFileSync(path.join(root, 'd', name), object ? CM(object) : J('a'));
+    }
+    fs.symlinkSync(path.join(root, 'd', 'elsewhere'), path.join(root, 'd', 'sub', 'linked'));
+    fs.symlinkSync(path.join(root, 'd', 'elsewhere', 'l.yaml'), path.join(root, 'd', 'link.yaml'));
+    const d = path.join(root, 'd');
+    for (const recursive of [false, true]) {
+      const kube = kubectlRead(...recursive ? ['-R'] : [], '-f', d);
+      expect(kube.stops).toBe(false);
+      expect(engineRead(manifestFiles([d], { recursive }))).toEqual(kube);
+    }
+    // A symbolic link to a folder, named: kubectl fails on it, check refuses it.
+    expect(kubectlRead('-f', path.join(d, 'sub', 'linked')).stops).toBe(true);
+    expect(() => manifestFiles([path.join(d, 'sub', 'linked')])).toThrow('it is a symbolic link to a directory');
+    expect(engineRead(manifestFiles([`${path.join(d, 'sub', 'linked')}/`]))).toEqual(kubectlRead('-f', `${path.join(d, 'sub', 'linked')}/`));
   });
 });
