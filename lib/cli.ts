@@ -52,7 +52,7 @@ const CHECK: CommandSpec<Handler> = {
       short: 'R',
       help: 'read the subfolders of each directory too, as kubectl -R does (a symbolic link to a folder is not followed, as in kubectl)',
     },
-    'verbose': { help: 'add the status counts of every rule to the text report' },
+    'verbose': { help: 'add the status counts of every rule to the text report (json and markdown carry them always)' },
     'image-lock': { value: 'FILE', help: 'image lock: a locked tag must carry its digest, and the build times age images (--max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -142,6 +142,10 @@ function check(args: ParsedArgs, io: CliOutput): number {
   // --pack is one of the packs already (its choices): the settings' check refuses the rest as wrong arguments.
   const options = engineOptionsFromSettings(settings, FLAG_NAMES, message => args.fail(message));
   const format = args.value('format') as ReportFormat;
+  if (args.flag('verbose') && format !== ReportFormat.TEXT) {
+    throw args.fail(`--verbose goes with --format text: --format ${format} ${format === ReportFormat.SARIF ? 'has no place for' : 'always carries'} `
+      + 'the status counts of every rule it adds; leave --verbose out');
+  }
   const output = args.value('output');
   // What is skipped is named by what it says, and a file name may hold a newline or an escape sequence: shown escaped.
   const warn = (message: string) => io.err(`cdk8s-secure: warning: ${escapeText(message)}\n`);
