@@ -257,7 +257,7 @@ export class JsonStream {
       if (Number.isNaN(c)) this.fail('in string literal');
       if (c < 0x20) this.fail('in string literal');
       if (c >= 0xD800 && c <= 0xDFFF) {
-        // A lone surrogate (only in a string handed in, never in decoded bytes) is invalid UTF-8 to Go: U+FFFD.
+        // A lone surrogate (a raw byte, see scanner.ts's RAW_BYTE, or in a string handed in) is invalid UTF-8 to Go: U+FFFD.
         const pair = c <= 0xDBFF && (text.charCodeAt(this.pos + 1) & 0xFC00) === 0xDC00;
         if (!pair) {
           out.add(text.slice(from, this.pos));

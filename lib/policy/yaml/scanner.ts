@@ -101,6 +101,52 @@ export function readableEnd(text: string, start: number): number {
   return text.length;
 }
 
+/**
+ * A byte kubectl hands to go-yaml undecoded, one that starts no valid UTF-8 sequence in a file that starts with a
+ * UTF-8 byte order mark (x/text's BOMOverride passes such a file on as it is), is read in as the lone surrogate
+ * RAW_BYTE + byte: go-yaml's reader refuses it where it decodes it, as it refuses a control character.
+ */
+export const RAW_BYTE = 0xDC00;
+
+function isRawByte(c: number): boolean {
+  return c >= RAW_BYTE + 0x80 && c <= RAW_BYTE + 0xFF;
+}
+
+/** How many bytes a raw byte's leading bits say its sequence has (go-yaml's reader waits for them at the end of a chunk). */
+function claimedWidth(byte: number): number {
+  return (byte & 0xE0) === 0xC0 ? 2 : (byte & 0xF0) === 0xE0 ? 3 : (byte & 0xF8) === 0xF0 ? 4 : 1;
+}
+
+/** The bytes go-yaml's reader takes from its input at a time; it decodes them all at once, refusing any control character among them. */
+const READER_CHUNK_BYTES = 512;
+
+/**
+ * How far (an offset) go-yaml's reader has decoded `text` read from `start` to `limit` once the scanner asked for the
+ * characters before `through`: it reads 512 bytes of UTF-8 at a time (of the part, as kubectl hands it over, a byte
+ * order mark included) and decodes each such chunk whole, except a character the chunk cuts, which starts the next.
+ */
+function readerDecodedEnd(text: string, start: number, limit: number, through: number): number {
+  let bytes = 0;
+  let chunkEnd = READER_CHUNK_BYTES;
+  for (let i = start; i < limit;) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xD800 && c <= 0xDBFF && i + 1 < limit && (text.charCodeAt(i + 1) & 0xFC00) === 0xDC00;
+    const raw = isRawByte(c);
+    const width = c < 0x80 || raw ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + (raw ? claimedWidth(c - RAW_BYTE) : width) > chunkEnd) {
+      if (i >= through) return i;
+      chunkEnd = bytes + READER_CHUNK_BYTES;
+    }
+    bytes += width;
+    i += pair ? 2 : 1;
+    if (bytes === chunkEnd) {
+      if (i >= through) return i;
+      chunkEnd += READER_CHUNK_BYTES;
+    }
+  }
+  return limit;
+}
+
 /** Characters that cannot start a plain scalar (besides blanks and breaks). */
 const INDICATORS = new Uint8Array(128);
 for (const ch of '-?:,[]{}#&*!|>\'"%@`') INDICATORS[ch.charCodeAt(0)] = 1;
@@ -150,7 +196,7 @@ export class Scanner {
    * (0-based) line `line`. `readable` is `readableEnd(text, start)` or any later one at or past
    * `limit`, which a caller reading many parts of one text finds once for them all.
    */
-  constructor(private readonly text: string, start = 0, private readonly limit = text.length, line = 0, readable?: number) {
+  constructor(private readonly text: string, private readonly start = 0, private readonly limit = text.length, line = 0, readable?: number) {
     this.end = Math.min(readable ?? readableEnd(text, start), limit);
     // go-yaml's reader drops a BOM at the start of its input (without counting a column); one
     // anywhere else is text.
@@ -171,6 +217,36 @@ export class Scanner {
     if (token.type === STREAM_END) this.streamEndProduced = true;
     // The queue restarts at the front once empty; its array keeps its length (slots are reused).
     if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
+  /**
+   * Throws go-yaml's refusal (see refusal) when its reader has met the refused character at `end`
+   * although the scanner has not reached it: the reader decodes its input a chunk at a time (see readerDecodedEnd),
+   * so a refused character after a document that ends at "..." (or at "---" after a line break kubectl does not
+   * part at) fails that document when it lies in the chunk that held the end of the last token scanned and the
+   * character after it, which the scanner looked at.
+   */
+  public refuseReadAhead(): void {
+    if (this.end >= this.limit || readerDecodedEnd(this.text, this.start, this.limit, this.pos + 1) <= this.end) return;
+    let { line, column } = this;
+    for (let i = this.pos; i < this.end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (isBreak(c) && !(c === 13 && this.text.charCodeAt(i + 1) === 10)) {
+        line++;
+        column = 0;
+      } else if ((c & 0xFC00) !== 0xDC00) {
+        column++;
+      }
+    }
+    throw new YamlSyntaxError(this.refusal(), line + 1, column + 1, this.end, line);
+  }
+
+  /** What go-yaml's reader says of the character at `end`. */
+  private refusal(): string {
+    const c = this.text.charCodeAt(this.end);
+    if (!isRawByte(c)) return 'control characters are not allowed';
+    return `invalid UTF-8 (byte 0x${(c - RAW_BYTE).toString(16).toUpperCase()}): the file starts with a UTF-8 byte order mark, so kubectl `
+      + 'hands its bytes to go-yaml undecoded, and go-yaml refuses them; save the file as UTF-8';
   }
 
   /** Whether the whole stream has been scanned. */
@@ -265,7 +341,7 @@ export class Scanner {
     this.unrollIndent(this.column);
     const pos = this.pos;
     if (pos >= this.end) {
-      if (this.end < this.limit) this.error('control characters are not allowed');
+      if (this.end < this.limit) this.error(this.refusal());
       this.fetchStreamEnd();
       return;
     }
@@ -799,7 +875,7 @@ export class Scanner {
     for (;;) {
       if (this.isDocumentIndicator()) this.error('found unexpected document indicator');
       if (this.pos >= this.end) {
-        if (this.end < this.limit) this.error('control characters are not allowed');
+        if (this.end < this.limit) this.error(this.refusal());
         this.error('found unexpected end of stream');
       }
       while (!this.isBlankZ(this.pos)) {
