@@ -26,7 +26,6 @@ test.each(Object.keys(CASES))('%s: read exactly, across the builder\'s run and c
   for (const n of [1, 255, 256, 257, 256 * 1024 + 3]) {
     const [text, value] = CASES[name](n);
     const [doc] = parseManifests(text, 'f.yaml');
-    expect(doc.error).toBeUndefined();
     expect((doc.manifest as any).data.k === value).toBe(true);
   }
 });
