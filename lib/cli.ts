@@ -168,7 +168,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
     writeReplacing(output, file => report._writeFile(file, format, renderOptions));
     io.out(`report written to ${escapeText(output)}\n${report.summaryLine()}\n`);
   } else {
-    io.out(report.render(format, renderOptions));
+    report._renderInChunks(format, renderOptions, io.out);
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;
