@@ -4,9 +4,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Finding, PolicyEngine, Report, ReportFormat, Severity } from '../lib';
+import { Chart, Testing } from 'cdk8s';
+import { Finding, Guard, PolicyEngine, Report, ReportFormat, SecureDeployment, Severity } from '../lib';
 import { main } from '../lib/cli';
 import { flatText, sharedText } from '../lib/policy/report/kept-text';
+import { IMAGE, RESOURCES, testPool } from './workloads/helpers';
 
 /** A document every check refuses: YAML 1.1 reads an unquoted `n` as the boolean false, and a namespace is a string. */
 const refused = (i: number) => `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: n}\n`;
@@ -83,4 +85,23 @@ test('check gives stdout the report in pieces of about 64 KiB, the same report i
   expect(pieces.length).toBeGreaterThan(5);
   expect(Math.max(...pieces.map(p => p.length))).toBeLessThan(2 * 65536);
   expect(pieces.join('')).toMatch(/errors=3000 /);
+});
+
+test('printReport gives stdout the text report in pieces, the report of the synth', () => {
+  const app = Testing.app();
+  const guard = Guard.attach(app, { printReport: true, reportFormats: [], printSummary: false, imageRecord: false });
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const pool = testPool(chart);
+  for (let i = 0; i < 400; i++) {
+    new SecureDeployment(chart, `api${i}`, { nodePool: pool, containers: [{ name: 'api', image: IMAGE, resources: RESOURCES }] });
+  }
+  const printed: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { printed.push(String(chunk)); return true; });
+  try {
+    app.synth();
+  } finally {
+    spy.mockRestore();
+  }
+  expect(printed.length).toBeGreaterThan(1);
+  expect(printed.join('')).toBe(guard.report!.render(ReportFormat.TEXT));
 });
