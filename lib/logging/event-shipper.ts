@@ -5,6 +5,7 @@ import { EgressDestination } from '../network/egress-destination';
 import { NetworkAccess } from '../network/network-access';
 import { NodePool } from '../scheduling/node-pool';
 import { ImagePolicy } from '../supply-chain/image-policy';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { KUBERNETES_API_TOKEN_PATH } from '../workloads/pod-render';
 import { Exemption, SecureResources } from '../workloads/props';
 import { SecureDeployment } from '../workloads/secure-deployment';
@@ -67,6 +68,7 @@ export class EventShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: EventShipperProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('EventShipper', scope, id), 'EventShipperProps', props);
     checkPinned(props.image, ImagePolicy.of(this));
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { automountToken: false });
     const config = fluentBitConfigMap(this, 'Config', {

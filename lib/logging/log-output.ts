@@ -1,5 +1,6 @@
 import { EgressDestination } from '../network/egress-destination';
 import { constructReasonProblem, quotedReason } from '../policy';
+import { checkKnownProps } from '../workloads/known-props';
 import { Exemption } from '../workloads/props';
 
 /** Where the shipper finds the client certificate's files. */
@@ -207,6 +208,7 @@ export interface FluentBitOutput {
 export class LogOutput {
   /** Fluentd / Fluent Bit forward protocol (port 24224). */
   public static forward(options: ForwardOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.forward', 'ForwardOutputOptions', options);
     if ((options.sharedKey || options.userAuth) && options.disableTls) {
       throw new Error(`LogOutput.forward: 'sharedKey' and 'userAuth' are Secure Forward, which needs TLS; remove 'disableTls'`);
     }
@@ -218,6 +220,7 @@ export class LogOutput {
 
   /** HTTP(S) endpoint receiving JSON lines (port 443). */
   public static http(options: HttpOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.http', 'HttpOutputOptions', options);
     const headers = Object.entries(options.secretHeaders ?? {});
     for (const [name] of headers) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
@@ -232,18 +235,21 @@ export class LogOutput {
 
   /** Elasticsearch (port 9200). */
   public static elasticsearch(options: SearchOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.elasticsearch', 'SearchOutputOptions', options);
     const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) };
     return new LogOutput('es', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** OpenSearch (port 9200). */
   public static opensearch(options: SearchOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.opensearch', 'SearchOutputOptions', options);
     const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) };
     return new LogOutput('opensearch', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** Grafana Loki (port 3100). */
   public static loki(options: LokiOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.loki', 'LokiOutputOptions', options);
     const labels = { job: 'fluent-bit', ...options.labels };
     if (options.basicAuth && options.bearerToken) throw new Error(`LogOutput.loki: give 'basicAuth' or 'bearerToken', not both`);
     return new LogOutput('loki', options, 3100, {
@@ -256,6 +262,7 @@ export class LogOutput {
 
   /** Syslog, RFC 5424 over TCP (port 6514, syslog over TLS). */
   public static syslog(options: SyslogOutputOptions): LogOutput {
+    checkKnownProps('LogOutput.syslog', 'SyslogOutputOptions', options);
     return new LogOutput('syslog', options, 6514, { mode: options.disableTls ? 'tcp' : 'tls', syslog_format: 'rfc5424', syslog_message_key: 'log' });
   }
 

@@ -4,6 +4,7 @@ import { ImagePolicy } from '../supply-chain/image-policy';
 import { imageReferenceProblem, parseImageReference } from '../vocab/image-reference';
 import { LOG_SHIPPER_ANNOTATION } from '../vocab/labels';
 import { shown } from '../vocab/shown';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
@@ -84,6 +85,7 @@ export class LogShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('LogShipper', scope, id), 'LogShipperProps', props);
     const workload = props.workload;
     checkPinned(props.image, ImagePolicy.of(workload));
     const logPath = props.logPath ?? '/var/log/app';

@@ -5,6 +5,7 @@ import * as kplus from '../kplus';
 import { DEFAULT_PSS_VERSION, parsePssVersion, podViewOf, PssLevel } from '../policy';
 import { PassManifests, SynthPass } from '../synth-pass';
 import { parseQuantity } from '../vocab/quantity';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import {
   annotationsProblem, booleanProblem, labelsProblem, nameProblem, objectProblem, oneOfProblem, shown,
 } from '../workloads/prop-values';
@@ -156,6 +157,17 @@ export interface SecureNamespaceProps {
   readonly metadata?: ApiObjectMetadata;
 }
 
+/** The names `metadata` may not give: the Namespace is named by `name`, and belongs to no namespace itself. */
+function metadataNamesProblem(name: string, metadata: ApiObjectMetadata | undefined): string | undefined {
+  if (metadata?.name !== undefined && metadata.name !== name) {
+    return `'metadata.name' (${shown(metadata.name)}) differs from 'name' (${shown(name)}), which names the Namespace: leave 'metadata.name' out`;
+  }
+  if (metadata?.namespace !== undefined) {
+    return `'metadata.namespace' (${shown(metadata.namespace)}) cannot be given: a Namespace belongs to no namespace; leave it out`;
+  }
+  return undefined;
+}
+
 const RESOURCES = [
   ['cpu', 'cpu'], ['memory', 'memory'], ['ephemeralStorage', 'ephemeral-storage'],
 ] as const;
@@ -175,9 +187,11 @@ export class SecureNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('SecureNamespace', scope, id), 'SecureNamespaceProps', props);
     if (!props || typeof props !== 'object') throw new Error(`the props (${shown(props)}) must be an object: { name: 'shop' }`);
     const problem = nameProblem('name', props.name, 'label', 63) ?? objectProblem('metadata', props.metadata, "{ labels: { team: 'shop' } }")
       ?? labelsProblem('metadata.labels', props.metadata?.labels) ?? annotationsProblem('metadata.annotations', props.metadata?.annotations)
+      ?? metadataNamesProblem(props.name, props.metadata)
       ?? objectProblem('podSecurity', props.podSecurity, '{ level: PssLevel.RESTRICTED }')
       ?? oneOfProblem('podSecurity.level', props.podSecurity?.level, 'PssLevel', PssLevel)
       ?? booleanProblem('defaultDeny', props.defaultDeny) ?? booleanProblem('allowDns', props.allowDns)

@@ -1,6 +1,7 @@
 import { parseCidr } from '../policy';
 import { brand, hasBrand } from '../vocab/brand';
 import { DNS_LABEL, NAMESPACE_NAME_LABEL } from '../vocab/labels';
+import { checkKnownProps } from '../workloads/known-props';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -59,6 +60,7 @@ export class EgressDestination {
 
   /** Pods inside the cluster, by namespace name and labels (the server behind an in-cluster Service). */
   public static inCluster(options: InClusterDestinationOptions): EgressDestination {
+    checkKnownProps('EgressDestination.inCluster', 'InClusterDestinationOptions', options);
     const namespace = options?.namespace;
     if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) {
       throw new Error(`EgressDestination.inCluster: 'namespace' (${JSON.stringify(namespace ?? null)}) must be a namespace name (a DNS label)`);

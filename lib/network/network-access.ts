@@ -3,6 +3,7 @@ import * as kplus from '../kplus';
 import { RequiredEgress } from '../policy';
 import { setSharedValue, sharedValue } from '../vocab/brand';
 import { REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
+import { checkKnownProps } from '../workloads/known-props';
 import { EgressDestination, InClusterDestinationOptions } from './egress-destination';
 
 /**
@@ -62,6 +63,7 @@ export class NetworkAccess {
    * policy in the way agrees.
    */
   public static allowTo(workload: kplus.Workload, destination: EgressDestination, options: AllowToOptions): ApiObject {
+    checkKnownProps('NetworkAccess.allowTo', 'AllowToOptions', options);
     if (!EgressDestination.isEgressDestination(destination)) {
       throw new Error("NetworkAccess.allowTo: 'destination' must be an EgressDestination (EgressDestination.cidr or EgressDestination.inCluster)");
     }
@@ -87,8 +89,10 @@ export class NetworkAccess {
    * workload's app ports, in one call: an ingress NetworkPolicy selecting the workload's pods.
    */
   public static allowFromNamespace(workload: kplus.Workload, options: AllowFromNamespaceOptions): ApiObject {
-    const peer = EgressDestination.inCluster(options)._toPeer();
-    const ports = options.ports ?? workload.containers.flatMap(c => c.ports.map(p => p.number));
+    checkKnownProps('NetworkAccess.allowFromNamespace', 'AllowFromNamespaceOptions', options);
+    const { ports: given, ...destination } = options;
+    const peer = EgressDestination.inCluster(destination)._toPeer();
+    const ports = given ?? workload.containers.flatMap(c => c.ports.map(p => p.number));
     if (ports.length === 0) {
       throw new Error(`NetworkAccess.allowFromNamespace: ${workload.node.path} declares no container port; `
         + "give 'ports' or declare the app's port (portNumber)");
@@ -119,6 +123,7 @@ export class NetworkAccess {
    * policy blocks it, saying how to declare the destination.
    */
   public static requireEgress(workload: kplus.Workload, options: AllowToOptions): void {
+    checkKnownProps('NetworkAccess.requireEgress', 'AllowToOptions', options);
     portOk('requireEgress', 'port', options.port);
     NetworkAccess.record(workload, { name: options.name, port: options.port, protocol: options.protocol ?? kplus.Protocol.TCP });
   }

@@ -14,6 +14,7 @@ export { checkJsonData } from './json-data';
 export { checkEngineOptions, checkOptionNames } from './options';
 export { podViewOf } from './pod-view';
 export type { PodViewOf } from './pod-view';
+export { nearest } from './structure';
 export { DEFAULT_PSS_VERSION, NEWEST_PSS_MINOR, parsePssVersion } from './pss-version';
 export { RBAC_GROUP } from './rbac';
 export { parseCidr } from './reachability';

@@ -328,7 +328,7 @@ function rewrite(path: string, value: unknown, d: Descriptor): string {
  * The name of `names` that `key` most likely misspells: the same but for case, or at most two
  * letters added, dropped or changed (one for short names), else undefined.
  */
-function nearest(key: string, names: Iterable<string>): string | undefined {
+export function nearest(key: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = key.length > 5 ? 3 : 2;
   for (const name of names) {

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { brand, hasBrand } from '../vocab/brand';
 import { labelKeyProblem, labelValueProblem, POOL_LABEL, POOL_SENSITIVITY_LABEL } from '../vocab/labels';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { SandboxRuntimeClass } from './runtime-class';
 
 /**
@@ -119,6 +120,7 @@ export class NodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('NodePool', scope, id), 'NodePoolProps', props);
     brand(this, 'NodePool');
     if (sensitivityRank(props.sensitivity) < 0) {
       throw new Error(`'sensitivity' (${JSON.stringify(props.sensitivity ?? null)}) must be one of ${Object.values(Sensitivity).join(', ')}`);

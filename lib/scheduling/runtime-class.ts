@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DNS_LABEL, labelKeyProblem } from '../vocab/labels';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 
 /**
  * Well-known sandbox runtimes, by the handler name their node configuration usually uses.
@@ -57,6 +58,7 @@ export class SandboxRuntimeClass extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxRuntimeClassProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('SandboxRuntimeClass', scope, id), 'SandboxRuntimeClassProps', props);
     if (typeof props.handler !== 'string' || !DNS_LABEL.test(props.handler) || props.handler.length > 63) {
       throw new Error(`'handler' (${JSON.stringify(props.handler ?? null)}) must be a DNS label such as "runsc" or "kata"`);
     }

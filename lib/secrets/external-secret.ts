@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { checkFileName, checkUnique } from './names';
 
 /**
@@ -102,6 +103,7 @@ export class ExternalSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('ExternalSecret', scope, id), 'ExternalSecretProps', props);
     if (!props.store || typeof props.store.name !== 'string' || props.store.name === '') {
       throw new Error(`'store.name' (${JSON.stringify(props.store?.name ?? null)}) must name the SecretStore or ClusterSecretStore to read from`);
     }

@@ -1,5 +1,6 @@
 import type { k8s } from '../kplus';
 import { brand, hasBrand } from '../vocab/brand';
+import { checkKnownProps } from '../workloads/known-props';
 import { ExternalSecret } from './external-secret';
 import { checkFileName, checkUnique } from './names';
 import { SecretProviderClass } from './secret-provider-class';
@@ -46,6 +47,7 @@ export class SecretMount {
    * An existing Secret, created outside the app (by a secret manager or the platform team).
    */
   public static fromSecretName(secretName: string, options: SecretMountOptions = {}): SecretMount {
+    checkKnownProps('SecretMount.fromSecretName', 'SecretMountOptions', options);
     if (typeof secretName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName)) {
       throw new Error(`SecretMount.fromSecretName: secret name (${JSON.stringify(secretName ?? null)}) `
         + `must be a DNS subdomain name such as "shop-db-credentials"`);
@@ -57,6 +59,7 @@ export class SecretMount {
    * The Secret an ExternalSecret synchronises; `keys` must be among its data keys.
    */
   public static fromExternalSecret(externalSecret: ExternalSecret, options: SecretMountOptions = {}): SecretMount {
+    checkKnownProps('SecretMount.fromExternalSecret', 'SecretMountOptions', options);
     return new SecretMount('secret', externalSecret.secretName, externalSecret.keys, options);
   }
 
@@ -64,6 +67,7 @@ export class SecretMount {
    * A Secrets Store CSI volume of a SecretProviderClass.
    */
   public static fromSecretProviderClass(secretProviderClass: SecretProviderClass, options: SecretMountOptions = {}): SecretMount {
+    checkKnownProps('SecretMount.fromSecretProviderClass', 'SecretMountOptions', options);
     if (options.keys) {
       throw new Error(`SecretMount.fromSecretProviderClass: 'keys' (${JSON.stringify(options.keys)}) cannot select files of a CSI volume; `
         + `list only the objects you need in the SecretProviderClass`);

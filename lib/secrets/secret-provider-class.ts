@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { checkFileName, checkUnique } from './names';
 
 /**
@@ -164,6 +165,7 @@ const KEY_VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 export class CsiProvider {
   /** HashiCorp Vault. */
   public static vault(options: VaultCsiOptions): CsiProvider {
+    checkKnownProps('CsiProvider.vault', 'VaultCsiOptions', options);
     required('roleName', options.roleName);
     const objects = listOf('objects', options.objects);
     objects.forEach((o, i) => {
@@ -181,6 +183,7 @@ export class CsiProvider {
 
   /** AWS Secrets Manager and Parameter Store. */
   public static aws(options: AwsCsiOptions): CsiProvider {
+    checkKnownProps('CsiProvider.aws', 'AwsCsiOptions', options);
     const objects = listOf('objects', options.objects);
     objects.forEach((o, i) => {
       required(`objects[${i}].objectName`, o.objectName);
@@ -197,6 +200,7 @@ export class CsiProvider {
 
   /** Google Secret Manager. */
   public static gcp(options: GcpCsiOptions): CsiProvider {
+    checkKnownProps('CsiProvider.gcp', 'GcpCsiOptions', options);
     const secrets = listOf('secrets', options.secrets);
     secrets.forEach((s, i) => {
       if (typeof s.resourceName !== 'string' || !/^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/.test(s.resourceName)) {
@@ -211,6 +215,7 @@ export class CsiProvider {
 
   /** Azure Key Vault. */
   public static azure(options: AzureCsiOptions): CsiProvider {
+    checkKnownProps('CsiProvider.azure', 'AzureCsiOptions', options);
     if (typeof options.keyVaultName !== 'string' || !KEY_VAULT_NAME.test(options.keyVaultName)) {
       throw new Error(`'keyVaultName' (${JSON.stringify(options.keyVaultName ?? null)}) must be a key vault name: 3-24 letters, `
         + `digits and hyphens, starting with a letter`);
@@ -308,6 +313,7 @@ export class SecretProviderClass extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretProviderClassProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('SecretProviderClass', scope, id), 'SecretProviderClassProps', props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'secrets-store.csi.x-k8s.io/v1',
       kind: 'SecretProviderClass',

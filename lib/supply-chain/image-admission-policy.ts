@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { ImagePolicy } from './image-policy';
 
 /**
@@ -86,6 +87,7 @@ export class ImageAdmissionPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageAdmissionPolicyProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('ImageAdmissionPolicy', scope, id), 'ImageAdmissionPolicyProps', props);
     const apiVersion = props.apiVersion ?? AdmissionPolicyApiVersion.V1BETA1;
     const name = props.name ?? 'cdk8s-secure-images';
     const actions = props.actions ?? [AdmissionAction.DENY];

@@ -3,6 +3,7 @@ import { setSharedValue, sharedValue } from '../vocab/brand';
 import { ImageLock } from '../vocab/image-lock';
 import { parseImageReference } from '../vocab/image-reference';
 import { checkMaxImageAge, checkTrustedRegistries } from '../vocab/image-settings';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 
 /**
  * Props of an ImagePolicy.
@@ -75,6 +76,7 @@ export class ImagePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImagePolicyProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('ImagePolicy', scope, id), 'ImagePolicyProps', props);
     if (sharedValue(scope, COVERING)) throw new Error(`an ImagePolicy already covers "${scope.node.path || '(app)'}"; one per scope`);
     checkTrustedRegistries(props.trustedRegistries, "'trustedRegistries'", true);
     checkMaxImageAge(props.maxAgeDays, !!props.lockFile, { maxAge: "'maxAgeDays'", lock: "'lockFile'" });

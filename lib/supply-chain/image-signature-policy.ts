@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkKnownProps, constructWhere } from '../workloads/known-props';
 import { AdmissionAction } from './image-admission-policy';
 import { ImagePolicy } from './image-policy';
 
@@ -56,6 +57,7 @@ export class ImageSigner {
 
   /** Images signed keylessly by `subject` as vouched for by `issuer` (`cosign sign` with OIDC). */
   public static keyless(options: KeylessSignerOptions): ImageSigner {
+    checkKnownProps('ImageSigner.keyless', 'KeylessSignerOptions', options);
     const issuer = httpsUrl('ImageSigner.keyless', 'issuer', options.issuer);
     const subject = options.subject.trim();
     if (subject.replace(/\*/g, '') === '') {
@@ -131,6 +133,7 @@ export class ImageSignaturePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageSignaturePolicyProps) {
     super(scope, id);
+    checkKnownProps(constructWhere('ImageSignaturePolicy', scope, id), 'ImageSignaturePolicyProps', props);
     if (props.signers.length === 0) {
       throw new Error(`ImageSignaturePolicy ${this.node.path}: 'signers' is empty; `
         + `name at least one ImageSigner (a cosign public key or a keyless identity)`);

@@ -15,6 +15,7 @@ import { Suppressions } from '../suppressions';
 import { SynthPass } from '../synth-pass';
 import { POOL_LABEL, SENSITIVITY_LABEL } from '../vocab/labels';
 import { grantApiAccess } from './api-access';
+import { checkKnownProps, constructWhere } from './known-props';
 import {
   apiTokenMount, containerName, FileMount, KUBERNETES_API_TOKEN_PATH, ownServiceAccountProps, PodPlan, renderPodSpec, SecureContainerPlan,
   tmpWritablePath, WritableMount,
@@ -74,6 +75,7 @@ export class PodHardening implements PodPlan, MountedPaths {
    * read of them would miss the inline caches.
    */
   public static kplusPodProps(scope: Construct, id: string, props: SecureWorkloadProps, kind: WorkloadKind): kplus.WorkloadProps {
+    checkKnownProps(constructWhere(`Secure${kind}`, scope, id), `Secure${kind}Props`, props);
     must(workloadPropsProblem(kind, props) ?? listsProblem(props, ['initContainers', 'volumes', 'writablePaths', 'secrets', 'hostAliases']));
     return {
       metadata: props.metadata,
@@ -110,7 +112,8 @@ export class PodHardening implements PodPlan, MountedPaths {
   private readonly claimMounts: FileMount[] = [];
   private readonly apiAccess?: KubernetesApiAccess;
 
-  constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, kind: WorkloadKind, private readonly adders: ContainerAdders) {
+  constructor(private readonly workload: kplus.Workload, props: SecureWorkloadProps, private readonly kind: WorkloadKind,
+    private readonly adders: ContainerAdders) {
     const chartNamespace = props.metadata?.namespace === undefined ? Chart.of(workload).namespace : undefined;
     must(workloadIdsProblem(props) ?? objectNamesProblem(kind, workload.name, props.metadata?.name === undefined, chartNamespace));
     this.user = props.user;
@@ -165,6 +168,7 @@ export class PodHardening implements PodPlan, MountedPaths {
 
   /** Adds a secure container (or init container) after validating every prop. */
   public addContainer(props: SecureContainerProps, init: boolean, prop = 'container'): kplus.Container {
+    checkKnownProps(this.where(init ? 'addSecureInitContainer' : 'addSecureContainer'), 'SecureContainerProps', props);
     must(secureContainerProblem(prop, props, init, this.containerNames, this.podWide));
     const name = containerName(props);
     const ex = props.exemptions ?? {};
@@ -207,6 +211,7 @@ export class PodHardening implements PodPlan, MountedPaths {
    * default them silently). The secure defaults are applied to it at synth like to any other.
    */
   public checkPlainContainer(method: string, props: kplus.ContainerProps): void {
+    checkKnownProps(this.where(method), 'kplus.ContainerProps', props);
     must(plainContainerProblem(method, props, this.containerNames));
     this.containerNames.add(containerName(props));
   }
@@ -231,10 +236,16 @@ export class PodHardening implements PodPlan, MountedPaths {
 
   /** Adds a writable emptyDir mounted into every container. */
   public addWritablePath(w: WritablePath, prop = 'writablePath'): void {
+    checkKnownProps(this.where('addWritablePath'), 'WritablePath', w);
     must(writablePathProblem(w, prop, this));
     const mount = this.writableMount(w);
     this.podWide.set(mount.path, 'a writable path');
     this.writable.push(mount);
+  }
+
+  /** How messages name a method of the workload: "SecureDeployment shop/api.addSecureContainer". */
+  public where(method: string): string {
+    return `Secure${this.kind} ${this.workload.node.path}.${method}`;
   }
 
   /** Applies the secure defaults to the pod spec cdk8s-plus rendered. Explicit settings are kept (and checked by the engine). */

@@ -110,7 +110,7 @@ const KIND_PROP_CHECKS: { [K in WorkloadKind]: { [prop: string]: Check } } = {
 
 /** The pod's props that reach cdk8s-plus as given (the others are checked where they are used), each with the check of its type. */
 const POD_PROP_CHECKS: { [prop: string]: Check } = {
-  exemptions: (prop, v) => keysProblem(prop, v, Object.keys(POD_EXEMPTION_RULES)),
+  exemptions: (prop, v) => objectProblem(prop, v, "{ hostNetwork: { reason: '...' } }"),
   kubernetesApiAccess: (prop, v) => objectProblem(prop, v, '{ permissions: [...] }'),
   runtimeClass: (prop, v) => namedProblem(prop, v, 'SandboxRuntimeClass', 'NodePool.gvisor(...).runtimeClass'),
   serviceAccount: (prop, v) => namedProblem(prop, v, 'ServiceAccount', "ServiceAccount.fromServiceAccountName(chart, 'sa', 'shop')"),
@@ -130,14 +130,6 @@ const POD_PROP_CHECKS: { [prop: string]: Check } = {
  */
 const PROP_CHECKS = Object.fromEntries(Object.entries(KIND_PROP_CHECKS)
   .map(([kind, checks]) => [kind, Object.entries({ ...POD_PROP_CHECKS, ...checks })])) as { [K in WorkloadKind]: Array<[string, Check]> };
-
-/** An object whose keys are among `known` (an exemption misspelt would weaken nothing, silently). */
-function keysProblem(prop: string, value: unknown, known: string[]): string | undefined {
-  const problem = objectProblem(prop, value, `{ ${known[0]}: { reason: '...' } }`);
-  if (problem || value === undefined) return problem;
-  const unknown = Object.keys(value as object).find(key => !known.includes(key));
-  return unknown === undefined ? undefined : `'${prop}' has ${shown(unknown)}, which is none of ${known.join(', ')}`;
-}
 
 /** An object with a name, such as a construct of the `type` the prop takes. */
 function namedProblem(prop: string, value: unknown, type: string, example: string): string | undefined {
@@ -587,7 +579,7 @@ function containerProblem(name: string, props: SecureContainerProps, init: boole
     ? `'restartPolicy' (${props.restartPolicy}) is only for init containers (native sidecars); regular containers follow the pod's restart policy`
     : undefined;
   return imageProblem(props.image) ?? idProblem('user', props.user) ?? idProblem('group', props.group)
-    ?? keysProblem('exemptions', props.exemptions, Object.keys(CONTAINER_EXEMPTION_RULES))
+    ?? objectProblem('exemptions', props.exemptions, "{ writableRootFilesystem: { reason: '...' } }")
     ?? oneOfProblem('imagePullPolicy', props.imagePullPolicy, 'ImagePullPolicy', kplus.ImagePullPolicy)
     ?? stringListProblem('command', props.command) ?? stringListProblem('args', props.args)
     ?? (props.workingDir === undefined || typeof props.workingDir === 'string' ? undefined

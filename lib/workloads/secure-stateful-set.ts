@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from '../kplus';
+import { checkKnownProps } from './known-props';
 import { claimAccessModes, claimContainers } from './pod-render';
 import { claimTemplateProblem } from './prop-checks';
 import { SecureWorkloadProps } from './props';
@@ -99,6 +100,7 @@ export class SecureStatefulSet extends SecureStatefulSetBase implements ISecureW
   }
 
   private addClaimTemplate(t: SecureVolumeClaimTemplate, prop: string): void {
+    checkKnownProps(this._hardening.where('addVolumeClaimTemplate'), 'SecureVolumeClaimTemplate', t);
     const containers = this.containers.map(c => c.name);
     const volumeNames = [...this.claimTemplates, ...this.volumes].map(v => v.name);
     const problem = claimTemplateProblem(t, prop, volumeNames, containers);

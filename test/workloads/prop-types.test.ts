@@ -126,7 +126,8 @@ test.each<[Klass, object, string]>([
       + '330000 bytes; a reason is written into an annotation, and all of them may take at most 262144 bytes (256 KiB): say why in short'],
   // Objects of their own: exemptions by name (a misspelt one would weaken nothing), constructs with a name.
   ['SecureDeployment', { exemptions: { sharedNodes: { reason: 'one node pool in the test cluster' }, hostNetwrok: { reason: 'x' } } },
-    `'exemptions' has "hostNetwrok", which is none of hostNetwork, hostPid, hostIpc, hostPath, sharedNodes, defaultServiceAccount`],
+    `SecureDeployment test/w: 'exemptions.hostNetwrok' ({"reason":"x"}, an object) is not a prop of PodExemptions; `
+      + "did you mean 'exemptions.hostNetwork'?"],
   ['SecureDeployment', { exemptions: 'sharedNodes' },
     `'exemptions' ("sharedNodes") must be an object, e.g. { hostNetwork: { reason: '...' } }`],
   ['SecureDeployment', { kubernetesApiAccess: true }, `'kubernetesApiAccess' (true) must be an object, e.g. { permissions: [...] }`],
@@ -165,8 +166,8 @@ test.each<[Partial<SecureContainerProps>, string]>([
     `container "app": 'image' (${JSON.stringify(`registry.example.com/${MB}`).slice(0, 100)}... [1048597 characters]) is not valid: `
       + 'it is longer than 4096 characters'],
   [{ exemptions: { privilegd: { reason: 'needs the device for the GPU' } } as any },
-    `container "app": 'exemptions' has "privilegd", which is none of privileged, hostPort, cpuLimit, writableRootFilesystem, secretsInEnv, `
-      + 'tagOnlyImage, addCapabilities'],
+    `SecureDeployment test/w: 'containers[0].exemptions.privilegd' ({"reason":"needs the device for the GPU"}, an object) is not a prop of `
+      + "ContainerExemptions; did you mean 'containers[0].exemptions.privileged'?"],
   [{ command: ['serve', 8080 as any] }, `container "app": 'command[1]' (8080) must be a string`],
   [{ args: [null as any] }, `container "app": 'args[0]' (null) must be a string`],
   [{ workingDir: 1 as any }, `container "app": 'workingDir' (1) must be a path such as "/app"`],
@@ -187,7 +188,7 @@ test('props that are not an object are refused, for every class and SecureNamesp
 test('a name cdk8s generates is checked as a given one is, and so is the Chart\'s namespace', () => {
   const workload = (klass: Klass, id: string, namespace?: string) => () => {
     const chart = new Chart(Testing.app(), 'test', { namespace });
-    new (CLASSES[klass] as any)(chart, id, { nodePool: testPool(chart), schedule: Cron.daily(),
+    new (CLASSES[klass] as any)(chart, id, { nodePool: testPool(chart), schedule: klass === 'SecureCronJob' ? Cron.daily() : undefined,
       containers: [{ name: 'app', image: IMAGE, resources: RESOURCES, portNumber: 8080 }] });
   };
   const long = 'nightly-report-of-every-order-placed-in-the-shop-and-more';
