@@ -14,7 +14,7 @@ import { Compliance } from '../lib/testing';
 const PARTS = ['0', '1', '7', '9', 'o', 'O', 'x', 'X', 'b', 'B', '_', '.', '-', '+', 'e', 'E', ':', 'inf', 'nan', 'y', 'n', 'true', 'on',
   '~', 'null', 'T', 'Z', ' ', '2001-12-14', '12', '1e3'];
 const NUMBERS = new Set<string>(['0o17', '0O7', '0X1F', '0B1', '-0o17', '+_1', '1e_1', '1e3_1', '0_o17', '0x_1F', '-0x1F', '1_0', '+.5',
-  '0777', '0888', '0x7FFFFFFFFFFFFFFF', '18446744073709551616', '1_000_000e3', '1.e3', '.Inf', '-.NaN', 'Yes', 'OFF', 'NULL', '~', '']);
+  '0777', '0888', '0x7FFFFFFFFFFFFFFF', '18446744073709551616', '1_000_000e3', '1.e3', '.Inf', '-.NaN', 'Yes', 'OFF', 'NULL', '~', '', '<<']);
 for (const a of PARTS) for (const b of PARTS) for (const c of ['', '0', 'o17', '_1', 'e5']) NUMBERS.add(a + b + c);
 const CHARACTERS: string[] = [];
 for (let c = 0; c < 0x3000; c += c < 0x100 ? 1 : 0x7f) CHARACTERS.push(String.fromCharCode(c));

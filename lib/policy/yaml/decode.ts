@@ -24,6 +24,8 @@ const TIMESTAMP = `${YAML}timestamp`;
 const BINARY = `${YAML}binary`;
 const MERGE = `${YAML}merge`;
 const RESOLVABLE = new Set(['', STR, BOOL, INT, FLOAT, NULL, TIMESTAMP]);
+/** The text of a merge key, when plain (or tagged !!merge). */
+const MERGE_KEY = '<<';
 
 const SPECIAL = new Map<string, [string, unknown]>();
 for (const [value, tag, words] of [
@@ -96,8 +98,9 @@ function resolve(tag: string, s: string, line: number): [string, unknown] {
   throw new YamlDecodeError(`cannot decode ${shortTag(rtag)} \`${s}\` as a ${shortTag(tag)}`, line);
 }
 
-/** Whether go-yaml reads `s`, written as a plain scalar with no tag, as the string `s` (not a number, bool, null, date). */
+/** Whether go-yaml reads `s`, written as a plain scalar with no tag, as the string `s` (not a number, bool, null, date, merge key). */
 export function plainReadsAsString(s: string): boolean {
+  if (s === MERGE_KEY) return false;
   // Nearly every string of a manifest (its keys, most of its values) has no hint or is no word go-yaml knows: said without resolving.
   const h = hint(s);
   return h === '' || (h === 'M' && !SPECIAL.has(s)) || resolveUnchecked('', s)[0] === STR;
@@ -285,7 +288,7 @@ class Decoder {
     const children = n.children;
     for (let i = 0; i < children.length; i += 2) {
       const keyNode = children[i];
-      if (keyNode.kind === SCALAR_NODE && keyNode.value === '<<' && (keyNode.implicit || keyNode.tag === MERGE)) {
+      if (keyNode.kind === SCALAR_NODE && keyNode.value === MERGE_KEY && (keyNode.implicit || keyNode.tag === MERGE)) {
         this.merge(children[i + 1], out);
         continue;
       }
