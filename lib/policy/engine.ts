@@ -10,7 +10,7 @@ import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
 import { PssBehaviour, PssCheck } from './pss-check';
-import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
+import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion, podSecurityLabelProblems } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
 import { SuppressionPolicy } from './suppression-policy';
@@ -129,7 +129,9 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   title: 'Document is a Kubernetes object',
   description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name; a built-in kind '
     + 'must have an apiVersion Kubernetes serves it at (a group without a dot must be one of Kubernetes\' own: no custom resource '
-    + 'has one), a pod-bearing kind its pod spec, and every built-in kind only the fields and value types of its version\'s schema '
+    + 'has one), a pod-bearing kind its pod spec, every built-in kind only the fields and value types of its version\'s schema, '
+    + 'and a Namespace only Pod Security labels that Pod Security Admission reads (a level privileged, baseline or restricted, a '
+    + 'version latest or v1.<minor>: it refuses to create a namespace with others) '
     + '(what Kubernetes would refuse is no context for other objects\' rules either); a custom resource whose pods the engine reads '
     + 'must have the value types its project gives the '
     + 'parts it reads them from (its CRD or its controller refuses others). An object with items is a list, as kubectl reads it '
@@ -319,7 +321,8 @@ export class PolicyEngine {
 
   /**
    * Why Kubernetes would refuse a document ([] if it would not): a built-in kind the API server would not serve, a
-   * pod-bearing one whose pod cannot be read, a malformed guarantees annotation, or a structure the schema refuses.
+   * pod-bearing one whose pod cannot be read, a malformed guarantees annotation, a structure the schema refuses, or a
+   * Namespace's Pod Security labels that PSA refuses.
    */
   private problemsOf(doc: ManifestDocument, view: PodView | undefined): StructureProblem[] {
     const manifest = doc.manifest;
@@ -329,7 +332,11 @@ export class PolicyEngine {
     const problem = unreadable ?? this.guaranteeOf(manifest)?.problem;
     // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
     // (A custom resource with no pods to read, a Rollout whose template is a string, is checked too: its controller refuses it.)
-    return problem ? [problem] : this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    if (problem) return [problem];
+    const structure = this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    // The API server's PodSecurity admission refuses a Namespace whose Pod Security labels it cannot read.
+    const admission = manifest.kind === 'Namespace' ? podSecurityLabelProblems(manifest) : NO_PROBLEMS;
+    return admission.length ? [...structure, ...admission] : structure;
   }
 
   /**
