@@ -13,7 +13,7 @@ import { PssBehaviour, PssCheck } from './pss-check';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion, podSecurityLabelProblems } from './pss-version';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
-import { SuppressionPolicy } from './suppression-policy';
+import { defaultSuppressionPolicy, SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 import { rememberObject } from './yaml/sources';
 
@@ -108,7 +108,8 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
   /**
    * Which suppressions (annotations in the manifests, and those given beside them) count;
    * refused ones leave their findings as they are and are listed as refused in reports.
-   * @default SuppressionPolicy.all() - every suppression with a valid reason counts
+   * @default - SuppressionPolicy.all(), every suppression with a valid reason counts; none under a pack whose verdict is
+   * Pod Security Admission's (pss-baseline, pss-restricted), which no annotation in a manifest changes
    */
   readonly suppressionPolicy?: SuppressionPolicy;
   /**
@@ -184,6 +185,7 @@ export class PolicyEngine {
   /** What each set of image settings makes of the rules: it depends on no document, so it is worked out once. */
   private readonly settings = new WeakMap<ImageCheckOptions, Setting>();
   private readonly options: PolicyEngineOptions;
+  private readonly suppressionPolicy: SuppressionPolicy;
   /** The row `_findingsOf` writes statuses to, which no one reads (a row for each call would be garbage). */
   private readonly loneStatuses: Uint8Array;
 
@@ -193,6 +195,7 @@ export class PolicyEngine {
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
     this.options = options;
+    this.suppressionPolicy = options.suppressionPolicy ?? defaultSuppressionPolicy(this.pack);
     this.prepared = [];
     this.prepare(INVALID_MANIFEST_RULE, undefined, Severity.ERROR, true);
     for (const [id, severity] of Object.entries(this.pack.rules)) {
@@ -442,7 +445,7 @@ export class PolicyEngine {
     let allSuppressed = true;
     for (const v of violations) {
       const suppression = suppressionOf(doc.manifest, doc.suppressions, rule.id, prepared.suppressionKey,
-        this.options.suppressionPolicy, object, v.container);
+        this.suppressionPolicy, object, v.container);
       const suppressed = !!suppression && !suppression.refused;
       allSuppressed &&= suppressed;
       findings.push({
