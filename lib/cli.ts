@@ -62,7 +62,8 @@ const CHECK: CommandSpec<Handler> = {
     },
   },
   details: 'Inputs are read as kubectl -f reads them: a directory for its .yaml, .yml and .json files (those of its subfolders too\n'
-    + 'with -R, never through a symbolic link to a folder), a file named on its own whatever its name, - from stdin.\n'
+    + 'with -R, never through a symbolic link to a folder), a file named on its own whatever its name, - from stdin, and a path\n'
+    + 'that does not exist as a pattern (\'dist/*.yaml\', Go\'s filepath.Glob: * matches a leading dot too).\n'
     + `${EXIT_CODES}\nThe last line is the summary "objects=N errors=E warnings=W suppressed=S"\n`
     + '(on stderr when the report itself goes to stdout in a machine format).',
   run: check,
@@ -168,7 +169,7 @@ function check(args: ParsedArgs, io: CliOutput): number {
     writeReplacing(output, file => report._writeFile(file, format, renderOptions));
     io.out(`report written to ${escapeText(output)}\n${report.summaryLine()}\n`);
   } else {
-    io.out(report.render(format, renderOptions));
+    report._renderInChunks(format, renderOptions, io.out);
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;

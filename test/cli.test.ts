@@ -99,6 +99,9 @@ test.each<[string[], string]>([
   [['check', 'x.yaml', '-v'], 'cdk8s-secure: unknown option -v'],
   [['check', '-', '-'], 'cdk8s-secure: cannot read <stdin>: stdin is named more than once ("-"), and can be read only once'],
   [['check', 'x.yaml', '-R=1'], 'cdk8s-secure: unknown option -R=1'],
+  [['check', 'https://example.com/app.yaml'], 'cdk8s-secure: cannot read https://example.com/app.yaml: it is a URL, which kubectl -f downloads '
+    + 'and cdk8s-secure does not (it reaches no network but registries): download it and check the file, or pipe it in: '
+    + "curl -fsSL 'https://example.com/app.yaml' | cdk8s-secure check -"],
   [['check', 'x.yaml', '--format', 'json', '--verbose'],
     'cdk8s-secure: --verbose goes with --format text: --format json always carries the status counts of every rule it adds; leave --verbose out'],
   [['check', 'x.yaml', '--verbose', '--format=sarif'],
@@ -242,6 +245,24 @@ describe('how check reads its inputs', () => {
     expect(read('--recursive', dir)).toEqual(read('-R', dir));
     // A file named on its own is read whatever its name.
     expect(read(path.join(dir, 'c.YAML'), path.join(dir, 'notes'))).toEqual(['not-read', 'not-read']);
+  });
+
+  test('a path that does not exist is a pattern, as kubectl reads it (Go\'s filepath.Glob, where no shell expanded it)', () => {
+    const dir = tree({
+      'a.yaml': 'a', 'b.yaml': 'b', '.c.yaml': 'dot-c', 'd.json': 'd', 'x/e.yaml': 'x-e', 'y/e.yaml': 'y-e', '[1].yaml': 'bracket',
+    });
+    // "*" matches a leading dot too, unlike a shell's; each match is read as if named (a folder for its files).
+    expect(read(path.join(dir, '*.yaml'))).toEqual(['dot-c', 'bracket', 'a', 'b']);
+    expect(read(path.join(dir, '[ab].yaml'), path.join(dir, '?.json'))).toEqual(['a', 'b', 'd']);
+    expect(read(path.join(dir, '*', 'e.yaml'))).toEqual(['x-e', 'y-e']);
+    expect(read(path.join(dir, '[^ab].*'))).toEqual(['d']);
+    expect(read(path.join(dir, '\\[1].yaml'))).toEqual(['bracket']);
+    expect(read(path.join(dir, '[xy]'))).toEqual(['x-e', 'y-e']);
+    expect(read(path.join(dir, '*.txt'))).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, '*.txt')}: ENOENT; `
+      + 'check the path (as a pattern, it matches no file)' });
+    expect(read(path.join(dir, '[a.yaml'))).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, '[a.yaml')}: ENOENT, `
+      + 'and it is no valid pattern (a "[" without its "]", an empty "[]", a "\\" at the end): check the path, '
+      + 'or write a "\\" before a "[", "*", "?" or "\\" the name holds' });
   });
 
   test('a directory with no manifest of its own exits 2 naming it and what to give: -R when its subfolders hold them', () => {

@@ -408,6 +408,20 @@ kubectl('kubectl itself reads the same objects from each file, and stops or not 
       expect(kube.stops).toBe(false);
       expect(engineRead(manifestFiles([d], { recursive }))).toEqual(kube);
     }
+    // A path that does not exist is a pattern to kubectl (filepath.Glob); a bad one stops it, as it fails check.
+    for (const pattern of ['*.yaml', '*', '[ab]*', '[^a-c]*.y*ml', '?.json', '*/*.yaml', 's?b/*', '\\.yaml', '[b-a]*', '*.none']) {
+      const kube = kubectlRead('-f', path.join(d, pattern));
+      let engine;
+      try {
+        engine = engineRead(manifestFiles([path.join(d, pattern)]));
+      } catch {
+        engine = { names: [], stops: true };
+      }
+      // Where kubectl stops (at a link to a folder), it has applied the files before; check refuses them all.
+      expect([pattern, kube.stops ? engine.stops : engine]).toEqual([pattern, kube.stops ? true : kube]);
+    }
+    expect(kubectlRead('-f', path.join(d, '[a.yaml')).stops).toBe(true);
+    expect(() => manifestFiles([path.join(d, '[a.yaml')])).toThrow('it is no valid pattern');
     // A symbolic link to a folder, named: kubectl fails on it, check refuses it.
     expect(kubectlRead('-f', path.join(d, 'sub', 'linked')).stops).toBe(true);
     expect(() => manifestFiles([path.join(d, 'sub', 'linked')])).toThrow('it is a symbolic link to a directory');

@@ -4,6 +4,7 @@ import { ioFailure, readBoundedFd } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
 import { escapeText } from './report/escape';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
+import { BadPatternError, byteOrder, glob, hasMeta } from './yaml/glob';
 import { JsonStream, JsonSyntaxError, readsAsJson } from './yaml/json-stream';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
@@ -68,6 +69,7 @@ const RECURSIVE_HINT = 'give -R (--recursive) to read its subfolders too, as kub
  *   leads to a folder, to nothing, or to anything but a regular file is refused with exit 2, as kubectl
  *   fails on it or waits on it forever.
  * - A directory in which nothing is read is refused, naming it (kubectl refuses it when it is the first).
+ * - A path that does not exist is a pattern, as in kubectl (`'dist/*.yaml'`, see expandPattern); a URL is refused.
  */
 export function manifestFiles(inputs: string[], options: ManifestFileOptions = {}): string[] {
   const files: string[] = [];
@@ -75,28 +77,61 @@ export function manifestFiles(inputs: string[], options: ManifestFileOptions = {
     if (input === STDIN) {
       if (files.includes(STDIN)) throw new UnreadableInputError(STDIN_NAME, 'stdin is named more than once ("-"), and can be read only once');
       files.push(STDIN);
-      continue;
+    } else if (/^https?:\/\//.test(input)) {
+      throw new UnreadableInputError(input, 'it is a URL, which kubectl -f downloads and cdk8s-secure does not (it reaches no network '
+        + `but registries): download it and check the file, or pipe it in: curl -fsSL '${escapeText(input)}' | cdk8s-secure check -`);
+    } else {
+      for (const file of expandPattern(input)) addInput(file, files, options);
     }
-    const stat = statOf(input, fs.statSync, 'check the path');
-    if (stat.isDirectory()) {
-      if (fs.lstatSync(input).isSymbolicLink()) {
-        throw new UnreadableInputError(input, `it is a symbolic link to a directory, which kubectl -f does not follow `
-          + `(it fails with "is a directory"); give the directory itself: ${escapeText(input + path.sep)} or ${escapeText(realpath(input))}`);
-      }
-      const before = files.length;
-      const subfolders = walk(input, files, options.recursive === true);
-      if (files.length === before) {
-        const where = options.recursive ? ' in it or its subfolders' : subfolders ? ' outside its subfolders' : '';
-        const fix = !options.recursive && subfolders ? RECURSIVE_HINT : 'name the manifest files, or leave it out';
-        throw new UnreadableInputError(input, `it holds no .yaml, .yml or .json file${where}; ${fix}`);
-      }
-      continue;
-    }
-    const special = stat.isFIFO() ? undefined : specialKind(stat);
-    if (special) throw new UnreadableInputError(input, `it is ${special}, not a regular file, a directory or a pipe`);
-    files.push(input);
   }
   return files;
+}
+
+/**
+ * A path that does not exist, as kubectl reads it (cli-runtime's expandIfFilePattern): the files Go's filepath.Glob finds
+ * for it as a pattern (see glob.ts), refused when it finds none; a path that exists, as it is.
+ */
+function expandPattern(input: string): string[] {
+  try {
+    fs.statSync(input);
+    return [input];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return [input];
+  }
+  let matches: string[];
+  try {
+    matches = glob(input);
+  } catch (e) {
+    if (!(e instanceof BadPatternError)) throw e;
+    throw new UnreadableInputError(input, 'ENOENT, and it is no valid pattern (a "[" without its "]", an empty "[]", a "\\" at the end): '
+      + 'check the path, or write a "\\" before a "[", "*", "?" or "\\" the name holds');
+  }
+  if (matches.length === 0) {
+    throw new UnreadableInputError(input, `ENOENT; check the path${hasMeta(input) ? ' (as a pattern, it matches no file)' : ''}`);
+  }
+  return matches;
+}
+
+/** Adds the files kubectl reads for one path (`-f input`) to `files`. */
+function addInput(input: string, files: string[], options: ManifestFileOptions): void {
+  const stat = statOf(input, fs.statSync, 'check the path');
+  if (stat.isDirectory()) {
+    if (fs.lstatSync(input).isSymbolicLink()) {
+      throw new UnreadableInputError(input, 'it is a symbolic link to a directory, which kubectl -f does not follow '
+        + `(it fails with "is a directory"); give the directory itself: ${escapeText(input + path.sep)} or ${escapeText(realpath(input))}`);
+    }
+    const before = files.length;
+    const subfolders = walk(input, files, options.recursive === true);
+    if (files.length === before) {
+      const where = options.recursive ? ' in it or its subfolders' : subfolders ? ' outside its subfolders' : '';
+      const fix = !options.recursive && subfolders ? RECURSIVE_HINT : 'name the manifest files, or leave it out';
+      throw new UnreadableInputError(input, `it holds no .yaml, .yml or .json file${where}; ${fix}`);
+    }
+    return;
+  }
+  const special = stat.isFIFO() ? undefined : specialKind(stat);
+  if (special) throw new UnreadableInputError(input, `it is ${special}, not a regular file, a directory or a pipe`);
+  files.push(input);
 }
 
 /** `stat(file)`, or an UnreadableInputError naming the file, why, and `fix`. */
@@ -120,11 +155,6 @@ function realpath(file: string): string {
 function goExt(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot);
-}
-
-/** Go's sort.Strings: by the bytes of the names (UTF-8), where JavaScript compares UTF-16 code units. */
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /**

@@ -5,6 +5,7 @@
 // never indent, nesting stops at 10,000 levels.
 // Differences from YAML 1.2 parsers change what a manifest means, so none is "fixed" here;
 // the differential test against sigs.k8s.io/yaml keeps it that way.
+import { TextBuilder } from './text';
 
 /** A syntax error, with go-yaml's problem text and the 1-based line and column. */
 export class YamlSyntaxError extends Error {
@@ -186,6 +187,9 @@ export class Scanner {
   private simpleKeyAllowed = false;
   private readonly simpleKeys: SimpleKey[] = [];
   private flowLevel = 0;
+  /** The text of the scalar or tag being read, and the breaks and blanks after its runs (scalars do not nest). */
+  private readonly scalarText = new TextBuilder();
+  private readonly gap = new Gap();
 
   /**
    * Scans `text` from offset `start` to `limit` (a part of a file), `start` being the start of
@@ -732,18 +736,24 @@ export class Scanner {
   }
 
   private scanTagUri(head: string): string {
-    let s = head.length > 1 ? head.slice(1) : '';
+    const s = this.scalarText;
+    if (head.length > 1) s.add(head.slice(1));
     let hasTag = head.length > 0;
     for (let c = this.at(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.at(this.pos)) {
-      if (c === 37) s += this.scanUriEscapes();
-      else {
-        s += String.fromCharCode(c);
-        this.advance();
+      if (c === 37) {
+        s.add(this.scanUriEscapes());
+      } else {
+        const from = this.pos;
+        while ((isAlpha(c) || URI_CHARS.has(c)) && c !== 37) {
+          this.advance();
+          c = this.at(this.pos);
+        }
+        s.add(this.text.slice(from, this.pos));
       }
       hasTag = true;
     }
     if (!hasTag) this.error('did not find expected tag URI');
-    return s;
+    return s.take();
   }
 
   private scanUriEscapes(): string {
@@ -801,32 +811,32 @@ export class Scanner {
 
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
-    let s = '';
+    const s = this.scalarText;
     let leadingBreak = '';
-    let trailingBreaks = '';
-    indent = this.blockScalarBreaks(indent, b => { trailingBreaks += b; });
+    const trailingBreaks = this.gap.trailingBreaks;
+    indent = this.blockScalarBreaks(indent, b => trailingBreaks.add(b));
     let leadingBlank = false;
     while (this.column === indent && this.pos < this.end) {
       const trailingBlank = this.at(this.pos) === 32 || this.at(this.pos) === 9;
       if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
-        if (trailingBreaks.length === 0) s += ' ';
+        if (trailingBreaks.isEmpty()) s.add(' ');
       } else {
-        s += leadingBreak;
+        s.add(leadingBreak);
       }
       leadingBreak = '';
-      s += trailingBreaks;
-      trailingBreaks = '';
+      s.add(trailingBreaks.take());
       leadingBlank = this.at(this.pos) === 32 || this.at(this.pos) === 9;
       const from = this.pos;
       while (!this.isBreakZ(this.pos)) this.pos++;
       this.column += this.pos - from;
-      s += this.text.slice(from, this.pos);
+      s.add(this.text.slice(from, this.pos));
       leadingBreak = this.readLine();
-      indent = this.blockScalarBreaks(indent, b => { trailingBreaks += b; });
+      indent = this.blockScalarBreaks(indent, b => trailingBreaks.add(b));
     }
-    if (chomping !== -1) s += leadingBreak;
-    if (chomping === 1) s += trailingBreaks;
-    token.value = s;
+    if (chomping !== -1) s.add(leadingBreak);
+    const trailing = trailingBreaks.take();
+    if (chomping === 1) s.add(trailing);
+    token.value = s.take();
     return token;
   }
 
@@ -860,8 +870,8 @@ export class Scanner {
     token.style = single ? SINGLE_QUOTED : DOUBLE_QUOTED;
     const quote = single ? 39 : 34;
     this.advance();
-    let s = '';
-    const gap = new Gap();
+    const s = this.scalarText;
+    const gap = this.gap;
     for (;;) {
       if (this.isDocumentIndicator()) this.error('found unexpected document indicator');
       if (this.pos >= this.end) {
@@ -871,7 +881,7 @@ export class Scanner {
       while (!this.isBlankZ(this.pos)) {
         const c = this.text.charCodeAt(this.pos);
         if (single && c === 39 && this.at(this.pos + 1) === 39) {
-          s += '\'';
+          s.add('\'');
           this.pos += 2;
           this.column += 2;
         } else if (c === quote) {
@@ -882,7 +892,7 @@ export class Scanner {
           gap.leadingBlanks = true;
           break;
         } else if (!single && c === 92) {
-          s += this.scanEscape();
+          s.add(this.scanEscape());
         } else {
           const from = this.pos;
           let p = this.pos + 1;
@@ -895,15 +905,15 @@ export class Scanner {
           }
           this.column += p - from;
           this.pos = p;
-          s += text.slice(from, p);
+          s.add(text.slice(from, p));
         }
       }
       if (this.at(this.pos) === quote) break;
       this.scanGap(gap, -1);
-      s += gap.take();
+      s.add(gap.take());
     }
     this.advance();
-    token.value = s;
+    token.value = s.take();
     return token;
   }
 
@@ -955,8 +965,8 @@ export class Scanner {
     const text = this.text;
     const flow = this.flowLevel > 0;
     const indent = this.indent + 1;
-    let s = '';
-    const gap = new Gap();
+    const s = this.scalarText;
+    const gap = this.gap;
     for (;;) {
       if (this.isDocumentIndicator()) break;
       if (this.at(this.pos) === 35) break;
@@ -966,7 +976,7 @@ export class Scanner {
           || (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) {
           break;
         }
-        s += gap.take();
+        s.add(gap.take());
         // A run of characters that cannot end the scalar, read at once.
         const from = this.pos;
         let p = from + 1;
@@ -978,15 +988,16 @@ export class Scanner {
         }
         this.column += p - from;
         this.pos = p;
-        s += text.slice(from, p);
+        s.add(text.slice(from, p));
       }
       const c = this.at(this.pos);
       if (!(c === 32 || c === 9 || (this.pos < this.end && isBreak(c)))) break;
       this.scanGap(gap, indent);
       if (!flow && this.column < indent) break;
     }
-    token.value = s;
+    token.value = s.take();
     if (gap.leadingBlanks) this.simpleKeyAllowed = true;
+    gap.clear();
     return token;
   }
 
@@ -998,16 +1009,20 @@ export class Scanner {
     for (;;) {
       const c = this.at(this.pos);
       if (c === 32 || c === 9) {
-        if (gap.leadingBlanks && this.column < indent && c === 9) this.error('found a tab character that violates indentation');
-        if (!gap.leadingBlanks) gap.whitespaces += String.fromCharCode(c);
-        this.advance();
+        // A run of blanks, read at once.
+        const from = this.pos;
+        for (let b = c; b === 32 || b === 9; b = this.at(this.pos)) {
+          if (gap.leadingBlanks && this.column < indent && b === 9) this.error('found a tab character that violates indentation');
+          this.advance();
+        }
+        if (!gap.leadingBlanks) gap.whitespaces = this.text.slice(from, this.pos);
       } else if (this.pos < this.end && isBreak(c)) {
         if (!gap.leadingBlanks) {
           gap.whitespaces = '';
           gap.leadingBreak = this.readLine();
           gap.leadingBlanks = true;
         } else {
-          gap.trailingBreaks += this.readLine();
+          gap.trailingBreaks.add(this.readLine());
         }
       } else {
         return;
@@ -1018,9 +1033,10 @@ export class Scanner {
 
 /** The blanks and line breaks between two runs of a scalar's text, and what go-yaml folds them into. */
 class Gap {
+  /** The blanks before the gap's first line break (one run: blanks, then a break or the next text). */
   public whitespaces = '';
   public leadingBreak = '';
-  public trailingBreaks = '';
+  public readonly trailingBreaks = new TextBuilder();
   /** Whether the gap holds a line break (or a double-quoted scalar's escaped one). */
   public leadingBlanks = false;
 
@@ -1028,13 +1044,21 @@ class Gap {
   public take(): string {
     let text: string;
     if (this.leadingBlanks) {
-      if (this.leadingBreak.length > 0 && this.leadingBreak[0] === '\n') text = this.trailingBreaks.length === 0 ? ' ' : this.trailingBreaks;
-      else text = this.leadingBreak + this.trailingBreaks;
+      const trailingBreaks = this.trailingBreaks.take();
+      if (this.leadingBreak.length > 0 && this.leadingBreak[0] === '\n') text = trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+      else text = this.leadingBreak + trailingBreaks;
     } else {
       text = this.whitespaces;
     }
-    this.whitespaces = this.leadingBreak = this.trailingBreaks = '';
+    this.whitespaces = this.leadingBreak = '';
     this.leadingBlanks = false;
     return text;
+  }
+
+  /** Empties the gap (what is left after a plain scalar's last run is not the scalar's). */
+  public clear(): void {
+    if (!this.trailingBreaks.isEmpty()) this.trailingBreaks.take();
+    this.whitespaces = this.leadingBreak = '';
+    this.leadingBlanks = false;
   }
 }
