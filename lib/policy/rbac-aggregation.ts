@@ -41,7 +41,7 @@ interface Matched {
 const NONE: Brought<never> = { first: [], total: 0 };
 
 /** The ClusterRoles of a cluster (built-in and checked) and which aggregates which. */
-export class Aggregation {
+class Aggregation {
   /** The ClusterRoles of the cluster by name (an input one replaces a built-in of its name), then input ones no name reaches. */
   private readonly roles: any[] = [];
   /** How many of `roles` a selector can match: those the cluster holds by name. */

@@ -161,7 +161,7 @@ export function boundRole(binding: any, index: ObjectIndex): any {
 }
 
 /** Whether a rule grants every verb on every resource of every API group: cluster-admin. */
-export function grantsEverything(rule: GrantedRule): boolean {
+function grantsEverything(rule: GrantedRule): boolean {
   return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*');
 }
 
