@@ -56,8 +56,9 @@ const CHECK: CommandSpec<Handler> = {
     'image-lock': { value: 'FILE', help: 'image lock: a locked tag must carry its digest, and the build times age images (--max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
-      value: 'POLICY', default: 'all',
-      help: 'which in-manifest suppressions count: all, none, or those a policy FILE allows (allow: [{rule, namespace?, kind?, name?}])',
+      value: 'POLICY',
+      help: 'which in-manifest suppressions count: all, none, or those a policy FILE allows (allow: [{rule, namespace?, kind?, name?}]) '
+        + '(default all; none with --pack pss-baseline or pss-restricted, whose verdict is Pod Security Admission\'s)',
     },
   },
   details: 'Inputs are read as kubectl -f reads them: a directory for its .yaml, .yml and .json files (those of its subfolders too\n'

@@ -39,7 +39,8 @@ export interface ScopeCheckOptions {
    * Which suppressions count: exemptions and `Suppressions` of your constructs, and the
    * annotations of included YAML and Helm output alike. Refused ones fail synth like any
    * unsuppressed error and are listed as refused in the reports.
-   * @default SuppressionPolicy.all()
+   * @default - SuppressionPolicy.all(); none under a pack whose verdict is Pod Security Admission's (Packs.PSS_BASELINE,
+   * Packs.PSS_RESTRICTED), which no annotation in a manifest changes
    */
   readonly suppressionPolicy?: SuppressionPolicy;
 }
@@ -77,7 +78,7 @@ export interface CheckSettings {
   /**
    * Which in-manifest suppressions count: "all", "none", or the path of a suppression policy
    * file (`allow: [{ rule, namespace?, kind?, name? }]`).
-   * @default "all"
+   * @default - "all"; "none" under the pss-baseline and pss-restricted packs, whose verdict is Pod Security Admission's
    */
   readonly suppressionPolicy?: string;
 }

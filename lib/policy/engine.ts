@@ -10,11 +10,11 @@ import { Packs } from './packs';
 import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
 import { PssBehaviour, PssCheck } from './pss-check';
-import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
+import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion, podSecurityLabelProblems } from './pss-version';
 import { flatText, sharedText } from './report/kept-text';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
-import { SuppressionPolicy } from './suppression-policy';
+import { defaultSuppressionPolicy, SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 import { rememberObject } from './yaml/sources';
 
@@ -109,7 +109,8 @@ export interface PolicyEngineOptions extends ImageCheckOptions {
   /**
    * Which suppressions (annotations in the manifests, and those given beside them) count;
    * refused ones leave their findings as they are and are listed as refused in reports.
-   * @default SuppressionPolicy.all() - every suppression with a valid reason counts
+   * @default - SuppressionPolicy.all(), every suppression with a valid reason counts; none under a pack whose verdict is
+   * Pod Security Admission's (pss-baseline, pss-restricted), which no annotation in a manifest changes
    */
   readonly suppressionPolicy?: SuppressionPolicy;
   /**
@@ -130,7 +131,9 @@ export const INVALID_MANIFEST_RULE: RuleInfo = {
   title: 'Document is a Kubernetes object',
   description: 'Every document must parse as Kubernetes parses it and carry apiVersion, kind and metadata.name; a built-in kind '
     + 'must have an apiVersion Kubernetes serves it at (a group without a dot must be one of Kubernetes\' own: no custom resource '
-    + 'has one), a pod-bearing kind its pod spec, and every built-in kind only the fields and value types of its version\'s schema '
+    + 'has one), a pod-bearing kind its pod spec, every built-in kind only the fields and value types of its version\'s schema, '
+    + 'and a Namespace only Pod Security labels that Pod Security Admission reads (a level privileged, baseline or restricted, a '
+    + 'version latest or v1.<minor>: it refuses to create a namespace with others) '
     + '(what Kubernetes would refuse is no context for other objects\' rules either); a custom resource whose pods the engine reads '
     + 'must have the value types its project gives the '
     + 'parts it reads them from (its CRD or its controller refuses others). An object with items is a list, as kubectl reads it '
@@ -188,6 +191,7 @@ export class PolicyEngine {
   /** What each set of image settings makes of the rules: it depends on no document, so it is worked out once. */
   private readonly settings = new WeakMap<ImageCheckOptions, Setting>();
   private readonly options: PolicyEngineOptions;
+  private readonly suppressionPolicy: SuppressionPolicy;
   /** The row `_findingsOf` writes statuses to, which no one reads (a row for each call would be garbage). */
   private readonly loneStatuses: Uint8Array;
 
@@ -197,6 +201,7 @@ export class PolicyEngine {
     this.pss = parsePssVersion(options.pssVersion ?? DEFAULT_PSS_VERSION);
     this.pssVersion = this.pss.label;
     this.options = options;
+    this.suppressionPolicy = options.suppressionPolicy ?? defaultSuppressionPolicy(this.pack);
     this.prepared = [];
     this.prepare(INVALID_MANIFEST_RULE, undefined, Severity.ERROR, true);
     for (const [id, severity] of Object.entries(this.pack.rules)) {
@@ -329,7 +334,8 @@ export class PolicyEngine {
 
   /**
    * Why Kubernetes would refuse a document ([] if it would not): a built-in kind the API server would not serve, a
-   * pod-bearing one whose pod cannot be read, a malformed guarantees annotation, or a structure the schema refuses.
+   * pod-bearing one whose pod cannot be read, a malformed guarantees annotation, a structure the schema refuses, or a
+   * Namespace's Pod Security labels that PSA refuses.
    */
   private problemsOf(doc: ManifestDocument, view: PodView | undefined): StructureProblem[] {
     const manifest = doc.manifest;
@@ -339,7 +345,11 @@ export class PolicyEngine {
     const problem = unreadable ?? this.guaranteeOf(manifest)?.problem;
     // What Kubernetes would refuse is invalid, not checked: the rules would read a pod that never runs.
     // (A custom resource with no pods to read, a Rollout whose template is a string, is checked too: its controller refuses it.)
-    return problem ? [problem] : this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    if (problem) return [problem];
+    const structure = this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
+    // The API server's PodSecurity admission refuses a Namespace whose Pod Security labels it cannot read.
+    const admission = manifest.kind === 'Namespace' ? podSecurityLabelProblems(manifest) : NO_PROBLEMS;
+    return admission.length ? [...structure, ...admission] : structure;
   }
 
   /**
@@ -445,7 +455,7 @@ export class PolicyEngine {
     let allSuppressed = true;
     for (const v of violations) {
       const suppression = suppressionOf(doc.manifest, doc.suppressions, rule.id, prepared.suppressionKey,
-        this.options.suppressionPolicy, object, v.container);
+        this.suppressionPolicy, object, v.container);
       const suppressed = !!suppression && !suppression.refused;
       allSuppressed &&= suppressed;
       findings.push({

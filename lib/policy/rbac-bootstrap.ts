@@ -14,7 +14,10 @@ function rule(apiGroups: string[], resources: string, verbs: string, resourceNam
   return { apiGroups, resources: resources.split(' '), verbs: verbs.split(' '), ...resourceNames ? { resourceNames: resourceNames.split(' ') } : {} };
 }
 
-const AGGREGATE = 'rbac.authorization.k8s.io/aggregate-to-';
+/** The API group of Roles, ClusterRoles and their bindings. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+const AGGREGATE = `${RBAC_GROUP}/aggregate-to-`;
 const WRITE = 'create delete deletecollection patch update';
 const READ = 'get list watch';
 

@@ -1,17 +1,18 @@
 // How RBAC reads a role, decided once for every RBAC rule: which PolicyRules a Role or
 // ClusterRole grants (an aggregated ClusterRole's come from the ClusterRoles its selectors
-// match, among the objects checked and the cluster's built-in ones of rbac-bootstrap.ts), which role a
-// binding grants (a built-in ClusterRole by its bootstrap rules, when not in the input), and
-// whether a rule covers a verb on a resource, with the authorizer's own matching (`*`, `*/subresource`).
+// reach, among the objects checked and the cluster's built-in ones of rbac-bootstrap.ts; rbac-aggregation.ts
+// works that out once per input), which role a binding grants (a built-in ClusterRole by its bootstrap rules,
+// when not in the input), and whether a rule covers a verb on a resource, with the authorizer's own matching
+// (`*`, `*/subresource`).
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
-import { shown, shownList } from './checks/shown';
-import { selectorMatches } from './label-selector';
+import { MAX_LISTED, shown, shownList } from './checks/shown';
 import { inGroup } from './pod-view';
-import { BOOTSTRAP_CLUSTER_ROLES } from './rbac-bootstrap';
+import { aggregationOf } from './rbac-aggregation';
+import { BOOTSTRAP_CLUSTER_ROLES, RBAC_GROUP } from './rbac-bootstrap';
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export { RBAC_GROUP };
 
 /** One PolicyRule a role grants, and where it is written. */
 export class GrantedRule {
@@ -22,7 +23,7 @@ export class GrantedRule {
   public readonly nonResourceURLs: readonly string[];
 
   constructor(
-    rule: any,
+    private readonly rule: any,
     /** JSON path, in the role reported on, of the rule or of the selector that aggregates it. */
     private readonly at: string,
     /** For an aggregated rule: the ClusterRole and rule it comes from. */
@@ -57,6 +58,11 @@ export class GrantedRule {
   /** How the role holds the rules it does not write itself: `the ClusterRoles it aggregates`, `built-in ClusterRole "edit", which it binds`. */
   public get via(): string {
     return this.how === 'aggregates' ? 'the ClusterRoles it aggregates' : `${this.source}, which it ${this.how}`;
+  }
+
+  /** The same rule, as a role that holds it through `source` has it, at `at`. */
+  public heldThrough(at: string, source: string, how: string): GrantedRule {
+    return new GrantedRule(this.rule, at, source, how, this.origin);
   }
 
   /** The verbs of `verbs` the rule grants on `resource` (may be `pods/exec`) in API group `group`. */
@@ -118,44 +124,23 @@ function sourceName(role: any): string {
   return `${isBuiltInRole(role) ? 'built-in ' : ''}${roleName(role)}`;
 }
 
-// The ClusterRoles of the cluster by name: the built-in ones, then those of the input (which replace a
-// built-in of the same name).
-function clusterRolesByName(index: ObjectIndex): Map<string, any> {
-  const byName = new Map<string, any>(BOOTSTRAP_CLUSTER_ROLES.map(role => [role.metadata.name, role]));
-  for (const role of index.ofKind('ClusterRole')) {
-    if (isRole(role) && typeof role.metadata?.name === 'string') byName.set(role.metadata.name, role);
-  }
-  return byName;
+/** The rules written in `role` itself. */
+function written(role: any): readonly unknown[] {
+  return Array.isArray(role.rules) ? role.rules : [];
+}
+
+/** The rules written in `role` itself, each at its path in that role. */
+function ownRules(role: any): GrantedRule[] {
+  return written(role).map((r, i) => new GrantedRule(r, `rules[${i}]`));
 }
 
 /**
- * Every rule `role` grants: its own rules and, for a ClusterRole with an aggregationRule, the
- * rules of the ClusterRoles whose labels its selectors match, among the objects checked and the
- * cluster's built-in ones (the aggregation controller copies them in), followed through nested aggregation.
+ * Whether `role` grants everything (cluster-admin): one of its own rules does, or one that an aggregationRule
+ * brings in (see rbac-aggregation.ts).
  */
-export function grantedRules(role: any, index: ObjectIndex): GrantedRule[] {
-  const out: GrantedRule[] = [];
-  const own = role.rules;
-  if (Array.isArray(own)) own.forEach((r, i) => out.push(new GrantedRule(r, `rules[${i}]`)));
-  const selectors = role.kind === 'ClusterRole' ? role.aggregationRule?.clusterRoleSelectors : undefined;
-  if (!Array.isArray(selectors)) return out;
-  const seen = new Set<any>([role]);
-  const visit = (selectorPath: string, aggregating: any) => {
-    const nested = aggregating.aggregationRule?.clusterRoleSelectors;
-    if (!Array.isArray(nested)) return;
-    for (const candidate of index.cached('cluster-roles', undefined, clusterRolesByName).values()) {
-      if (seen.has(candidate) || !nested.some((s: unknown) => selectorMatches(s, candidate.metadata?.labels))) continue;
-      seen.add(candidate);
-      const rules = candidate.rules;
-      if (Array.isArray(rules)) {
-        rules.forEach((r, i) => out.push(new GrantedRule(r, selectorPath, `${sourceName(candidate)} rules[${i}]`)));
-      }
-      visit(selectorPath, candidate);
-    }
-  };
-  // Each selector on its own, so a finding points at the selector that brings the rule in.
-  selectors.forEach((s, j) => visit(`aggregationRule.clusterRoleSelectors[${j}]`, { aggregationRule: { clusterRoleSelectors: [s] } }));
-  return out;
+export function grantsEverythingRole(role: any, index: ObjectIndex): boolean {
+  return ownRules(role).some(grantsEverything)
+    || aggregationOf(index).brought(role, 'grants-everything', r => ownRules(r).some(grantsEverything) ? [true] : [], 1).some(b => b.total > 0);
 }
 
 /** Whether `manifest` is a RoleBinding or ClusterRoleBinding of the RBAC API. */
@@ -167,7 +152,7 @@ export function isBinding(manifest: any): boolean {
 export function boundRole(binding: any, index: ObjectIndex): any {
   const ref = binding.roleRef;
   if (!ref || typeof ref.name !== 'string') return undefined;
-  if (ref.kind === 'ClusterRole') return index.cached('cluster-roles', undefined, clusterRolesByName).get(ref.name);
+  if (ref.kind === 'ClusterRole') return aggregationOf(index).clusterRole(ref.name);
   if (ref.kind === 'Role' && binding.kind === 'RoleBinding') {
     const role = index.get('Role', binding.metadata?.namespace, ref.name);
     return role && isRole(role) ? role : undefined;
@@ -176,7 +161,7 @@ export function boundRole(binding: any, index: ObjectIndex): any {
 }
 
 /** Whether a rule grants every verb on every resource of every API group: cluster-admin. */
-export function grantsEverything(rule: GrantedRule): boolean {
+function grantsEverything(rule: GrantedRule): boolean {
   return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*');
 }
 
@@ -232,6 +217,12 @@ export interface Grant {
   readonly grants: string;
 }
 
+/** A rule a role holds, and what it grants that a check judges. */
+interface Found {
+  readonly rule: GrantedRule;
+  readonly grants: string;
+}
+
 /**
  * A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included,
  * and reports once for each path. The rules a role aggregates through one selector, or holds through the built-in
@@ -245,37 +236,63 @@ export abstract class RoleRuleCheck extends Check {
 
   public evaluateObject(manifest: any, ctx: CheckContext, out: Violation[]): void {
     if (isRole(manifest)) {
-      this.report(`${roleName(manifest)}${aggregatedIntoBuiltIns(manifest)}`, grantedRules(manifest, ctx.index), out);
+      const who = `${roleName(manifest)}${aggregatedIntoBuiltIns(manifest)}`;
+      const byPath = new Map<string, Found[]>();
+      for (const rule of ownRules(manifest)) {
+        for (const { path, grants } of this.grantsOf(rule)) {
+          const at = byPath.get(path);
+          if (at) at.push({ rule, grants });
+          else byPath.set(path, [{ rule, grants }]);
+        }
+      }
+      for (const [path, found] of byPath) this.report(who, path, found, found.length, out);
+      this.brought(manifest, ctx.index).forEach(({ first, total }, j) => {
+        if (total) this.report(who, `aggregationRule.clusterRoleSelectors[${j}]`, first, total, out);
+      });
       return;
     }
     // A binding of a built-in ClusterRole is where what that role grants enters the input; one that grants
     // everything (cluster-admin) is left to rbac-cluster-admin-binding.
     const role = isBinding(manifest) ? boundRole(manifest, ctx.index) : undefined;
-    if (!role || !isBuiltInRole(role)) return;
-    const rules = grantedRules(role, ctx.index);
-    if (rules.some(grantsEverything)) return;
+    if (!role || !isBuiltInRole(role) || grantsEverythingRole(role, ctx.index)) return;
     const bound = sourceName(role);
-    this.report(`${manifest.kind} ${shown(manifest.metadata?.name)}`,
-      rules.map(rule => new GrantedRule(rule, 'roleRef', bound, 'binds', rule.origin.startsWith('rules[') ? `${bound} ${rule.origin}` : rule.origin)),
-      out);
+    const found: Found[] = [];
+    let total = 0;
+    const add = (rule: GrantedRule, grants: string) => {
+      if (found.length < MAX_LISTED) found.push({ rule, grants });
+      total++;
+    };
+    written(role).forEach((r, i) => {
+      const rule = new GrantedRule(r, 'roleRef', bound, 'binds', `${bound} rules[${i}]`);
+      for (const { grants } of this.grantsOf(rule)) add(rule, grants);
+    });
+    for (const brought of this.brought(role, ctx.index)) {
+      brought.first.forEach(({ rule, grants }) => add(rule.heldThrough('roleRef', bound, 'binds'), grants));
+      total += brought.total - brought.first.length;
+    }
+    if (total) this.report(`${manifest.kind} ${shown(manifest.metadata?.name)}`, 'roleRef', found, total, out);
   }
 
-  /** One finding for each path: what the rule there grants, or what each of the rules brought in there grants. */
-  private report(who: string, rules: readonly GrantedRule[], out: Violation[]): void {
-    const byPath = new Map<string, Array<{ rule: GrantedRule; grants: string }>>();
-    for (const rule of rules) {
-      for (const { path, grants } of this.grantsOf(rule)) {
-        const at = byPath.get(path);
-        if (at) at.push({ rule, grants });
-        else byPath.set(path, [{ rule, grants }]);
-      }
-    }
-    for (const [path, found] of byPath) {
-      const message = found.length === 1 ? `${who} ${found[0].rule.label} grants ${found[0].grants}; ${this.fix}`
-        : `${who} (through ${found[0].rule.via}) grants, in ${found.length} rules: `
-          + `${shownList(found.map(f => `[${f.rule.origin}] ${f.grants}`), '; ')}; ${this.fix}`;
-      out.push({ path, message });
-    }
+  /** For each selector of `role`, what the rules it brings in grant (see rbac-aggregation.ts): the first MAX_LISTED, and how many. */
+  private brought(role: any, index: ObjectIndex) {
+    return aggregationOf(index).brought(role, `rbac-rule:${this.info.id}`, source => {
+      const found: Found[] = [];
+      const from = sourceName(source);
+      written(source).forEach((r, i) => {
+        // Every field of a rule brought in points at the selector that brings it: the path is the selector's, filled in by the caller.
+        const rule = new GrantedRule(r, '', `${from} rules[${i}]`);
+        for (const { grants } of this.grantsOf(rule)) found.push({ rule, grants });
+      });
+      return found;
+    }, MAX_LISTED);
+  }
+
+  /** One finding at `path`: what the rule there grants, or what each of the `total` rules brought in there grants (the first listed). */
+  private report(who: string, path: string, found: readonly Found[], total: number, out: Violation[]): void {
+    const message = total === 1 ? `${who} ${found[0].rule.label} grants ${found[0].grants}; ${this.fix}`
+      : `${who} (through ${found[0].rule.via}) grants, in ${total} rules: `
+        + `${shownList(found.map(f => `[${f.rule.origin}] ${f.grants}`), '; ', total)}; ${this.fix}`;
+    out.push({ path, message });
   }
 
   /** What `rule` grants that it should not, at the path of the field that grants it; none when it grants nothing judged. */

@@ -124,6 +124,19 @@ export class SuppressionPolicy {
   }
 }
 
+/**
+ * The policy used where none is given: all, except under a pack that gives Pod Security Admission's verdict
+ * (psaComposition: pss-baseline, pss-restricted), where none counts. PSA reads no annotation: a pod it rejects is
+ * rejected whatever its manifest says of itself, so the pack's verdict is not the manifest's to silence. Asking for
+ * all, or for a policy file, still honours them.
+ */
+export function defaultSuppressionPolicy(pack: { readonly name: string; readonly psaComposition?: boolean }): SuppressionPolicy {
+  return pack.psaComposition
+    ? SuppressionPolicy.allow([], `none under the ${pack.name} pack, whose verdict is Pod Security Admission's and no annotation `
+      + 'changes; suppressionPolicy all (--suppressions all) or a policy file honours them')
+    : SuppressionPolicy.all();
+}
+
 function checkedAllowance(entry: any, where: string): SuppressionAllowance {
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`${where} must be a map: ${ENTRY}`);
   const unknown = Object.keys(entry).find(k => !(FIELDS as readonly string[]).includes(k));

@@ -8,7 +8,7 @@
 // names included: system:nodes and system:bootstrappers (every kubelet, every bootstrap token),
 // system:authenticated and system:unauthenticated (everyone), system:serviceaccounts (every pod).
 import { Check, CheckContext, Violation } from '../check';
-import { boundRole, grantedRules, grantsEverything, isBinding, isBootstrapSubject, roleName, subjectName, subjectsOf } from '../rbac';
+import { boundRole, grantsEverythingRole, isBinding, isBootstrapSubject, roleName, subjectName, subjectsOf } from '../rbac';
 import { shown } from './shown';
 
 export class RbacClusterAdminBindingCheck extends Check {
@@ -28,7 +28,7 @@ export class RbacClusterAdminBindingCheck extends Check {
     if (!isBinding(manifest)) return;
     const role = boundRole(manifest, ctx.index);
     const builtIn = manifest.roleRef?.kind === 'ClusterRole' && manifest.roleRef?.name === 'cluster-admin';
-    if (!builtIn && !(role && grantedRules(role, ctx.index).some(grantsEverything))) return;
+    if (!builtIn && !(role && grantsEverythingRole(role, ctx.index))) return;
     const what = role ? roleName(role) : 'ClusterRole "cluster-admin"';
     const scope = manifest.kind === 'RoleBinding' ? ` in namespace ${shown(manifest.metadata?.namespace)}` : '';
     for (const { subject, path } of subjectsOf(manifest)) {
