@@ -170,11 +170,11 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     action: 'string',
     apiVersion: 'string',
     count: 'int32',
-    eventTime: 'V1MicroTime',
-    firstTimestamp: 'string',
+    eventTime: 'micro-time',
+    firstTimestamp: 'time',
     involvedObject: 'V1ObjectReference',
     kind: 'string',
-    lastTimestamp: 'string',
+    lastTimestamp: 'time',
     message: 'string',
     metadata: 'V1ObjectMeta',
     reason: 'string',
@@ -187,7 +187,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   CoreV1EventSeries: {
     count: 'int32',
-    lastObservedTime: 'V1MicroTime',
+    lastObservedTime: 'micro-time',
   },
   DiscoveryV1EndpointPort: {
     appProtocol: 'string',
@@ -199,10 +199,10 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     action: 'string',
     apiVersion: 'string',
     deprecatedCount: 'int32',
-    deprecatedFirstTimestamp: 'string',
-    deprecatedLastTimestamp: 'string',
+    deprecatedFirstTimestamp: 'time',
+    deprecatedLastTimestamp: 'time',
     deprecatedSource: 'V1EventSource',
-    eventTime: 'V1MicroTime',
+    eventTime: 'micro-time',
     kind: 'string',
     metadata: 'V1ObjectMeta',
     note: 'string',
@@ -216,7 +216,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   EventsV1EventSeries: {
     count: 'int32',
-    lastObservedTime: 'V1MicroTime',
+    lastObservedTime: 'micro-time',
   },
   FlowcontrolV1Subject: {
     group: '+V1GroupSubject',
@@ -236,7 +236,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1APIServiceStatus',
   },
   V1APIServiceCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -393,8 +393,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1CertificateSigningRequestStatus',
   },
   V1CertificateSigningRequestCondition: {
-    lastTransitionTime: 'string',
-    lastUpdateTime: 'string',
+    lastTransitionTime: 'time',
+    lastUpdateTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -467,7 +467,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     metadata: 'V1ObjectMeta',
   },
   V1Condition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     observedGeneration: 'int64',
     reason: 'string',
@@ -556,16 +556,16 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     waiting: 'V1ContainerStateWaiting',
   },
   V1ContainerStateRunning: {
-    startedAt: 'string',
+    startedAt: 'time',
   },
   V1ContainerStateTerminated: {
     containerID: 'string',
     exitCode: 'int32',
-    finishedAt: 'string',
+    finishedAt: 'time',
     message: 'string',
     reason: 'string',
     signal: 'int32',
-    startedAt: 'string',
+    startedAt: 'time',
   },
   V1ContainerStateWaiting: {
     message: 'string',
@@ -617,8 +617,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1CronJobStatus: {
     active: '[]V1ObjectReference',
-    lastScheduleTime: 'string',
-    lastSuccessfulTime: 'string',
+    lastScheduleTime: 'time',
+    lastSuccessfulTime: 'time',
   },
   V1CrossVersionObjectReference: {
     apiVersion: 'string',
@@ -645,7 +645,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1CustomResourceDefinitionStatus',
   },
   V1CustomResourceDefinitionCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -706,7 +706,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1DaemonSetStatus',
   },
   V1DaemonSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -743,8 +743,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1DeploymentStatus',
   },
   V1DeploymentCondition: {
-    lastTransitionTime: 'string',
-    lastUpdateTime: 'string',
+    lastTransitionTime: 'time',
+    lastUpdateTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -946,7 +946,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: '+V1FlowSchemaStatus',
   },
   V1FlowSchemaCondition: {
-    lastTransitionTime: '+string',
+    lastTransitionTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -1032,7 +1032,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     currentCPUUtilizationPercentage: 'int32',
     currentReplicas: 'int32',
     desiredReplicas: 'int32',
-    lastScaleTime: 'string',
+    lastScaleTime: 'time',
     observedGeneration: 'int64',
   },
   V1HostAlias: {
@@ -1205,8 +1205,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1JobStatus',
   },
   V1JobCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1233,12 +1233,12 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1JobStatus: {
     active: 'int32',
     completedIndexes: 'string',
-    completionTime: 'string',
+    completionTime: 'time',
     conditions: '[]V1JobCondition',
     failed: 'int32',
     failedIndexes: 'string',
     ready: 'int32',
-    startTime: 'string',
+    startTime: 'time',
     succeeded: 'int32',
     terminating: 'int32',
     uncountedTerminatedPods: 'V1UncountedTerminatedPods',
@@ -1272,11 +1272,11 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     spec: 'V1LeaseSpec',
   },
   V1LeaseSpec: {
-    acquireTime: 'V1MicroTime',
+    acquireTime: 'micro-time',
     holderIdentity: 'string',
     leaseDurationSeconds: 'int32',
     leaseTransitions: 'int32',
-    renewTime: 'V1MicroTime',
+    renewTime: 'micro-time',
     preferredHolder: '+string',
     strategy: '+string',
   },
@@ -1353,7 +1353,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     manager: 'string',
     operation: 'string',
     subresource: 'string',
-    time: 'string',
+    time: 'time',
   },
   V1MatchCondition: {
     expression: 'string',
@@ -1411,7 +1411,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1NamespaceStatus',
   },
   V1NamespaceCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1470,8 +1470,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     requiredDuringSchedulingIgnoredDuringExecution: 'V1NodeSelector',
   },
   V1NodeCondition: {
-    lastHeartbeatTime: 'string',
-    lastTransitionTime: 'string',
+    lastHeartbeatTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1570,9 +1570,9 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1ObjectMeta: {
     annotations: '{}string',
-    creationTimestamp: 'string',
+    creationTimestamp: 'time',
     deletionGracePeriodSeconds: 'int64',
-    deletionTimestamp: 'string',
+    deletionTimestamp: 'time',
     finalizers: '[]string',
     generateName: 'string',
     generation: 'int64',
@@ -1636,8 +1636,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1PersistentVolumeClaimStatus',
   },
   V1PersistentVolumeClaimCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1706,7 +1706,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     volumeAttributesClassName: '+string',
   },
   V1PersistentVolumeStatus: {
-    lastPhaseTransitionTime: 'string',
+    lastPhaseTransitionTime: 'time',
     message: 'string',
     phase: 'string',
     reason: 'string',
@@ -1739,8 +1739,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     requiredDuringSchedulingIgnoredDuringExecution: '[]V1PodAffinityTerm',
   },
   V1PodCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1773,7 +1773,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     conditions: '[]V1Condition',
     currentHealthy: 'int32',
     desiredHealthy: 'int32',
-    disruptedPods: '{}string',
+    disruptedPods: '{}time',
     disruptionsAllowed: 'int32',
     expectedPods: 'int32',
     observedGeneration: 'int64',
@@ -1890,7 +1890,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     reason: 'string',
     resize: 'string',
     resourceClaimStatuses: '[]V1PodResourceClaimStatus',
-    startTime: 'string',
+    startTime: 'time',
     observedGeneration: '+int64',
   },
   V1PodTemplate: {
@@ -1946,7 +1946,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: '+V1PriorityLevelConfigurationStatus',
   },
   V1PriorityLevelConfigurationCondition: {
-    lastTransitionTime: '+string',
+    lastTransitionTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -2020,7 +2020,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1ReplicaSetStatus',
   },
   V1ReplicaSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2049,7 +2049,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1ReplicationControllerStatus',
   },
   V1ReplicationControllerCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2391,7 +2391,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1StatefulSetStatus',
   },
   V1StatefulSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2510,7 +2510,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1Taint: {
     effect: 'string',
     key: 'string',
-    timeAdded: 'string',
+    timeAdded: 'time',
     value: 'string',
   },
   V1TokenReview: {
@@ -2712,7 +2712,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1VolumeError: {
     message: 'string',
-    time: 'string',
+    time: 'time',
     errorCode: '+int32',
   },
   V1VolumeMount: {
@@ -2825,7 +2825,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     resourceRules: '[]V1alpha1NamedRuleWithOperations',
   },
   V1alpha1MigrationCondition: {
-    lastUpdateTime: '+string',
+    lastUpdateTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -2923,7 +2923,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1alpha1StorageVersionStatus',
   },
   V1alpha1StorageVersionCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     observedGeneration: 'int64',
     reason: 'string',
@@ -3027,8 +3027,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     binaryVersion: '+string',
     emulationVersion: '+string',
     leaseName: '+string',
-    pingTime: '+V1MicroTime',
-    renewTime: '+V1MicroTime',
+    pingTime: '+micro-time',
+    renewTime: '+micro-time',
     strategy: '+string',
   },
   V1alpha2NamedResourcesAllocationResult: {
@@ -3294,7 +3294,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1alpha3DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1alpha3DeviceTaintRule: {
@@ -3511,7 +3511,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta1DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1beta1DeviceToleration: {
@@ -3544,8 +3544,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     binaryVersion: '+string',
     emulationVersion: '+string',
     leaseName: '+string',
-    pingTime: '+V1MicroTime',
-    renewTime: '+V1MicroTime',
+    pingTime: '+micro-time',
+    renewTime: '+micro-time',
     strategy: '+string',
   },
   V1beta1MatchCondition: {
@@ -3826,7 +3826,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta2DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1beta2DeviceToleration: {
@@ -3859,7 +3859,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta2FlowSchemaStatus',
   },
   V1beta2FlowSchemaCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -3913,7 +3913,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta2PriorityLevelConfigurationStatus',
   },
   V1beta2PriorityLevelConfigurationCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4022,7 +4022,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta3FlowSchemaStatus',
   },
   V1beta3FlowSchemaCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4067,7 +4067,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta3PriorityLevelConfigurationStatus',
   },
   V1beta3PriorityLevelConfigurationCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4155,7 +4155,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     scaleUp: 'V2HPAScalingRules',
   },
   V2HorizontalPodAutoscalerCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4173,7 +4173,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     currentMetrics: '[]V2MetricStatus',
     currentReplicas: 'int32',
     desiredReplicas: 'int32',
-    lastScaleTime: 'string',
+    lastScaleTime: 'time',
     observedGeneration: 'int64',
   },
   V2MetricIdentifier: {

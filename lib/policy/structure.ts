@@ -4,6 +4,7 @@
 // NetworkPolicy), makes Kubernetes refuse the object, so the engine reports it as invalid rather than check
 // what would never run. The field tables are generated from the upstream schema (k8s-fields.ts), as is the
 // table of the apiVersions each built-in kind is served at and its schema type there.
+import { isGoRfc3339Time } from '../vocab/go-time';
 import { parseQuantity } from '../vocab/quantity';
 import { CUSTOM_FIELDS } from './custom-fields';
 import { K8S_FIELDS, SERVED_KINDS } from './k8s-fields';
@@ -172,7 +173,7 @@ const ANY = 4;
 
 interface Descriptor {
   readonly form: number;
-  /** The JSON type of a scalar ("string", "number", "boolean", "quantity", "int-or-string"). */
+  /** The JSON type of a scalar ("string", "number", "boolean", "quantity", "int-or-string", "time", ...). */
   readonly scalar: string;
   /** A list's or map's items. */
   item: Descriptor | undefined;
@@ -258,6 +259,8 @@ const WANTED: { [type: string]: string } = {
   'string': 'a string', 'number': 'a number', 'boolean': 'a boolean (true or false)', 'quantity': 'a quantity (e.g. "500m", "256Mi")',
   'int32': 'a whole number from -2147483648 to 2147483647', 'int64': 'a whole number', 'int-or-string': 'a whole number or a string',
   'bytes': 'base64 text (the standard alphabet, padded with "=")',
+  'time': 'a quoted RFC 3339 time of a real date (e.g. "2024-05-01T10:00:00Z")',
+  'micro-time': 'a quoted RFC 3339 time of a real date with six digits of fraction (e.g. "2024-05-01T10:00:00.000000Z")',
 };
 
 /** The largest magnitude a JSON number may have for Go to decode it into an int64 (2^63: a double cannot tell 2^63 - 1 from it). */
@@ -353,8 +356,9 @@ function fitsScalar(value: unknown, scalar: string): boolean {
     case 'int64': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
     case 'int-or-string': return typeof value === 'string' || isInt32(value);
     case 'bytes': return typeof value === 'string' && isBase64(value);
-    // Any string or number, as the walk has always taken it (metav1.MicroTime's own JSON decoding takes only an RFC 3339 string).
-    case 'V1MicroTime': return typeof value === 'string' || typeof value === 'number';
+    // metav1.Time's and metav1.MicroTime's UnmarshalJSON: a string time.Parse reads as RFC3339, or RFC3339Micro (null is no value).
+    case 'time': return typeof value === 'string' && isGoRfc3339Time(value, false);
+    case 'micro-time': return typeof value === 'string' && isGoRfc3339Time(value, true);
     // A quantity: a string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
     default: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
   }
