@@ -6,9 +6,11 @@
 // table of the apiVersions each built-in kind is served at and its schema type there.
 import { isGoRfc3339Time } from '../vocab/go-time';
 import { parseQuantity } from '../vocab/quantity';
+import { shown } from './checks/shown';
 import { CUSTOM_FIELDS } from './custom-fields';
 import { K8S_FIELDS, SERVED_KINDS } from './k8s-fields';
 import { customPodKindOf } from './pod-view';
+import { CUSTOM_RESOURCE, ProblemSink, VALIDATIONS } from './validation';
 
 /**
  * API groups Kubernetes once served and 1.28 serves no version of (extensions: 1.22;
@@ -181,6 +183,10 @@ interface Descriptor {
   fields: FieldTable | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
+  /** What the API server's validation refuses in an object of this type that decodes (validation.ts), if anything. */
+  readonly validate: typeof VALIDATIONS[string];
+  /** A custom resource's own type: the fields it does not list are its project's to judge, not unknown. */
+  readonly open: boolean;
 }
 
 type FieldTable = { readonly [field: string]: Descriptor | undefined };
@@ -191,21 +197,22 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', item: undefined, fields: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', item: undefined, fields: undefined, type };
+    d = { form: ANY, scalar: '', item: undefined, fields: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, scalar: '', item: undefined, fields, type };
+    const open = !Object.prototype.hasOwnProperty.call(K8S_FIELDS, type);
+    d = { form: OBJECT, scalar: '', item: undefined, fields, type, validate: VALIDATIONS[type], open };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
     for (const [field, fieldType] of Object.entries(table)) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
-    d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type };
+    d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -221,23 +228,32 @@ function descriptor(type: string): Descriptor {
  */
 export function structureProblems(manifest: any): StructureProblem[] {
   const type = TYPES.get(manifest.kind)?.get(manifest.apiVersion);
-  if (type !== undefined) return walkOf(manifest, type, KUBERNETES);
-  const custom = customPodKindOf(manifest);
-  return custom ? walkOf(manifest, custom.type, custom.project) : NONE;
+  if (type !== undefined) return walkOf(manifest, type, undefined);
+  // Any other object served is a custom resource (or an aggregated API's), whose metadata the API server decodes and validates
+  // as an ObjectMeta all the same (apiextensions-apiserver's GetObjectMeta and ValidateObjectMetaAccessor).
+  if (typeof manifest.apiVersion !== 'string' || !isCustomGroup(manifest.apiVersion)) return NONE;
+  return walkOf(manifest, CUSTOM_RESOURCE, customPodKindOf(manifest));
 }
 
 /** Who decides a built-in object's structure (a custom resource's is its project's: the one that wants a value there). */
 const KUBERNETES = 'Kubernetes';
 
-/** The problems of `manifest` as `type`, for `owner` (Kubernetes: every field; a project: the value types of the fields known). */
-function walkOf(manifest: unknown, type: string, owner: string): StructureProblem[] {
+/**
+ * The problems of `manifest` as `type`, whose every field is Kubernetes' to judge, then as `custom`'s type if it is a custom
+ * resource whose pods the engine reads (the value types of the fields its project's table knows).
+ */
+function walkOf(manifest: unknown, type: string, custom: { readonly type: string; readonly project: string } | undefined): StructureProblem[] {
   // One walk serves object after object (its path arrays are scratch); a walk started from within one (an accessor of an
   // object built in code) makes its own.
   const walk = idleWalk ?? new Walk();
   idleWalk = undefined;
   try {
-    walk.owner = owner;
+    walk.owner = KUBERNETES;
     walk.check(manifest, descriptor(type), 0);
+    if (custom !== undefined) {
+      walk.owner = custom.project;
+      walk.check(manifest, descriptor(custom.type), 0);
+    }
     return walk.take();
   } finally {
     idleWalk = walk;
@@ -252,7 +268,7 @@ const NONE: StructureProblem[] = [];
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${JSON.stringify(value)})`;
+  return `a ${typeof value} (${shown(value)})`;
 }
 
 const WANTED: { [type: string]: string } = {
@@ -383,7 +399,7 @@ function isInt32(value: unknown): boolean {
  * One walk over an object and its schema type. The path is kept as raw segments (a map's keys
  * unquoted, with the depths where they are) and written only for a problem: most objects have none.
  */
-class Walk {
+class Walk implements ProblemSink {
   /**
    * Whose structure the object has: "Kubernetes" for a built-in kind, where a field the schema lacks is refused; a
    * project's name for a custom resource, where only the value types of the fields the tables know are checked.
@@ -397,6 +413,8 @@ class Walk {
   private readonly segments: Array<string | number> = [];
   /** The descriptor each segment is a field, item or key of (a map's keys are written `["key"]`). */
   private readonly parents: Descriptor[] = [];
+  /** The depth of the value a validation (validation.ts) is checking, for the paths of what it adds. */
+  private validating = 0;
 
   /**
    * Checks `value`, at `depth`, against `d` and what is below it. One function calling itself, with each loop's items tested
@@ -420,7 +438,7 @@ class Walk {
         const field = fields[key];
         if (field === undefined) {
           // A key whose value is undefined (an object built in code) is no field: JSON has no undefined.
-          if (this.owner === KUBERNETES && isSet(object, key)) this.unknown(key, d, depth);
+          if (this.owner === KUBERNETES && !d.open && isSet(object, key)) this.unknown(key, d, depth);
           continue;
         }
         let item: unknown;
@@ -433,6 +451,16 @@ class Walk {
         if (isScalarOf(item, field)) continue;
         segments[depth] = key;
         this.check(item, field, depth + 1);
+      }
+      // What decodes may still be refused by the API server's validation, checked where the type is. (A custom resource's
+      // project defaults and rewrites its pod templates before it makes pods of them, a Knative container's name, say.)
+      if (d.validate !== undefined && this.owner === KUBERNETES) {
+        this.validating = depth;
+        try {
+          d.validate(object, this, depth > 0 ? this.parents[depth - 1].type : undefined, depth === 1);
+        } catch {
+          // an accessor that throws (an object built in code): the rules that read it say so
+        }
       }
     } else if (d.form === LIST) {
       const items = value as unknown[];
@@ -461,6 +489,14 @@ class Walk {
     if (problems.length === 0) return NONE;
     this.problems = [];
     return problems;
+  }
+
+  /** Adds a problem validation found at `at` below the value it checks (see ProblemSink). */
+  public add(at: string, message: string, fix: string): void {
+    if (this.problems.length >= MOST) return;
+    const base = this.path(this.validating);
+    const path = base === '' ? at.replace(/^\./, '') : `${base}${at}`;
+    this.problems.push({ path, message: `${path}: ${message}`, fix });
   }
 
   /** Reports `key`, a field the object of type `d` (at `depth`) does not have. */
