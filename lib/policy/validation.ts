@@ -1,8 +1,12 @@
 // What the API server's validation refuses in a value that decodes (structure.ts's walk decides what decodes), where users'
-// mistakes are: a name the object's kind does not take, a label that is no label. Each rule is Kubernetes' own (apimachinery's
-// ValidateObjectMetaAccessor, ValidateLabels, ValidateAnnotations, ValidateFinalizerName and its Name* functions, and each
-// kind's name rule), keyed by the schema type it applies to and run where the walk meets a value of that type, so only
-// objects that set the field pay for it.
+// mistakes are: a name the object's kind does not take, a label that is no label, a container name that is no DNS label or is
+// used twice, an ephemeral container in an object being created, a Localhost seccomp or AppArmor profile that names no profile,
+// a user ID out of range, privileged without privilege escalation. Each rule is Kubernetes' own (apimachinery's
+// ValidateObjectMetaAccessor, ValidateLabels, ValidateAnnotations, ValidateFinalizerName and its Name* functions;
+// pkg/apis/core/validation/validation.go's ValidatePodSpec containers, ValidatePodCreate, ValidatePodTemplateSpec,
+// ValidateSecurityContext, ValidatePodSecurityContext, validateSeccompProfileField, validateAppArmorProfileField), keyed by the
+// schema type it applies to and run where the walk meets a value of that type, so only objects that set the field pay for it.
+import { goTrimSpace } from '../vocab/go-strings';
 import { DNS_LABEL, DNS_SUBDOMAIN, labelKeyProblem, labelValueProblem } from '../vocab/labels';
 import { shown } from './checks/shown';
 
@@ -161,7 +165,175 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
   }
 }
 
+function validatePodSpec(spec: { readonly [field: string]: unknown }, sink: ProblemSink, holder: string | undefined): void {
+  // Regular containers' names first, then init containers', each unique among both (validateContainers, validateInitContainers).
+  const names = new Set<string>();
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    containers.forEach((c: unknown, i) => {
+      if (!isRecord(c)) return;
+      const name = c.name;
+      const at = `.${list}[${i}].name`;
+      if (name === undefined || name === null || name === '') {
+        sink.add(at, `${list}[${i}] has no name: every container needs one, unique in the pod`, 'Give the container a name (e.g. "app").');
+      } else if (isString(name)) {
+        if (name.length > 63 || !DNS_LABEL.test(name)) {
+          sink.add(at, `container name ${shown(name)} is not a DNS label: at most 63 lower-case letters, digits and "-", starting and `
+            + 'ending with a letter or digit', 'Rename the container: lower case, "-" for "_", "." or spaces (e.g. "web-api").');
+        }
+        if (names.has(name)) {
+          sink.add(at, `container name ${shown(name)} is used twice: container names are unique in a pod, init containers included`,
+            'Give each container its own name.');
+        }
+        names.add(name);
+      }
+    });
+  }
+  const ephemeral = spec.ephemeralContainers;
+  if (Array.isArray(ephemeral) && ephemeral.length > 0) {
+    if (holder === 'V1Pod') {
+      sink.add('.ephemeralContainers', 'ephemeralContainers cannot be set on create: Kubernetes adds them only to a running pod',
+        'Remove ephemeralContainers; add a debug container to the running pod with `kubectl debug`.');
+    } else {
+      sink.add('.ephemeralContainers', 'ephemeral containers are not allowed in a pod template',
+        'Remove ephemeralContainers; add a debug container to a running pod with `kubectl debug`.');
+    }
+  }
+}
+
+/** The profile types seccompProfile and appArmorProfile take alike. */
+const PROFILE_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+
+const PROFILE_TYPE_FIX = 'Set type to RuntimeDefault (or Localhost with localhostProfile naming a profile on the node).';
+
+function requiredType(what: string, sink: ProblemSink): void {
+  sink.add('.type', `${what} has no type: its type is required (Localhost, RuntimeDefault or Unconfined)`, PROFILE_TYPE_FIX);
+}
+
+function unsupportedType(what: string, type: string, sink: ProblemSink): void {
+  sink.add('.type', `${what}.type ${shown(type)} is not a profile type: it is Localhost, RuntimeDefault or Unconfined (case-sensitive)`,
+    PROFILE_TYPE_FIX);
+}
+
+function localhostWithout(what: string, sink: ProblemSink): void {
+  sink.add('.localhostProfile', `${what} of type Localhost names no localhostProfile: Kubernetes requires the profile's name there`,
+    'Set localhostProfile to the profile loaded on the node, or use type RuntimeDefault.');
+}
+
+function localhostElsewhere(what: string, type: string, sink: ProblemSink): void {
+  sink.add('.localhostProfile', `${what} sets localhostProfile with type ${shown(type)}: localhostProfile is for type Localhost only`,
+    'Remove localhostProfile, or set type to Localhost.');
+}
+
+// validateSeccompProfileField: the type's problem, then (whatever the type) localhostProfile set for Localhost only, as a
+// relative path without "..".
+function validateSeccompProfile(profile: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  const what = 'seccompProfile';
+  const type = profile.type;
+  const localhost = profile.localhostProfile;
+  if (type === undefined || type === null || type === '') requiredType(what, sink);
+  else if (!isString(type)) return;
+  else if (!PROFILE_TYPES.includes(type)) unsupportedType(what, type, sink);
+  if (type === 'Localhost') {
+    if (localhost === undefined || localhost === null) localhostWithout(what, sink);
+    else if (isString(localhost) && (localhost.startsWith('/') || localhost.split('/').includes('..'))) {
+      sink.add('.localhostProfile', `seccompProfile.localhostProfile ${shown(localhost)} must be a path relative to the kubelet's `
+        + 'seccomp directory, without ".."', 'Write the profile\'s path relative to the seccomp directory (e.g. "profiles/app.json").');
+    }
+  } else if (localhost !== undefined && localhost !== null) {
+    localhostElsewhere(what, isString(type) ? type : '', sink);
+  }
+}
+
+/** AppArmor's PATH_MAX - 1, the longest localhostProfile validateAppArmorProfileField takes. */
+const APPARMOR_PROFILE_LENGTH = 4095;
+
+// validateAppArmorProfileField (Kubernetes 1.30, which added the field): by type, a Localhost one with a localhostProfile that is
+// not blank, not padded with white space and at most 4095 bytes, the others without one.
+function validateAppArmorProfile(profile: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  const what = 'appArmorProfile';
+  const type = profile.type;
+  const localhost = profile.localhostProfile;
+  if (type === undefined || type === null || type === '') return requiredType(what, sink);
+  if (!isString(type)) return;
+  if (!PROFILE_TYPES.includes(type)) return unsupportedType(what, type, sink);
+  if (type !== 'Localhost') {
+    if (localhost !== undefined && localhost !== null) localhostElsewhere(what, type, sink);
+    return;
+  }
+  if (localhost === undefined || localhost === null) return localhostWithout(what, sink);
+  if (!isString(localhost)) return;
+  const trimmed = goTrimSpace(localhost);
+  if (trimmed !== localhost) {
+    sink.add('.localhostProfile', `appArmorProfile.localhostProfile ${shown(localhost)} is padded with white space`,
+      'Remove the spaces around the profile name.');
+  } else if (trimmed === '') {
+    localhostWithout(what, sink);
+  }
+  if (Buffer.byteLength(localhost, 'utf8') > APPARMOR_PROFILE_LENGTH) {
+    sink.add('.localhostProfile', `appArmorProfile.localhostProfile is ${Buffer.byteLength(localhost, 'utf8')} bytes long; `
+      + `AppArmor takes at most ${APPARMOR_PROFILE_LENGTH}`, 'Name the profile as it is loaded on the node.');
+  }
+}
+
+/** validation.IsValidUserID and IsValidGroupID: the IDs libcontainer takes, 0 to math.MaxInt32. */
+const MAX_ID = 2147483647;
+
+/** Whether `id` decodes as an int64 (structure.ts says when it does not) but is no valid ID. */
+function isOutOfRange(id: unknown): id is number {
+  return typeof id === 'number' && Number.isInteger(id) && Math.abs(id) <= 2 ** 63 && (id < 0 || id > MAX_ID);
+}
+
+function validateId(context: { readonly [field: string]: unknown }, field: string, what: string, sink: ProblemSink): void {
+  const id = context[field];
+  if (isOutOfRange(id)) {
+    sink.add(`.${field}`, `${field} ${id} is not a ${what} ID Kubernetes takes: it must be from 0 to ${MAX_ID}`,
+      `Set ${field} to an ID from 0 to ${MAX_ID} (the image's non-root ${what}, e.g. 10001).`);
+  }
+}
+
+// ValidatePodSecurityContext: fsGroup, runAsUser, runAsGroup and each supplemental group a valid ID.
+function validatePodSecurityContext(context: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  validateId(context, 'runAsUser', 'user', sink);
+  validateId(context, 'runAsGroup', 'group', sink);
+  validateId(context, 'fsGroup', 'group', sink);
+  const groups = context.supplementalGroups;
+  if (Array.isArray(groups)) {
+    groups.forEach((g: unknown, i) => {
+      if (isOutOfRange(g)) {
+        sink.add(`.supplementalGroups[${i}]`, `supplemental group ${g} is not a group ID Kubernetes takes: it must be from 0 to ${MAX_ID}`,
+          `Use group IDs from 0 to ${MAX_ID}.`);
+      }
+    });
+  }
+}
+
+// ValidateSecurityContext: runAsUser and runAsGroup valid IDs, and no privilege escalation refused to a container that is
+// privileged or adds CAP_SYS_ADMIN (both need it). (Its procMount check is left out: the API server of 1.28 drops procMount
+// before validation unless the ProcMountType feature gate is on.)
+function validateSecurityContext(context: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  validateId(context, 'runAsUser', 'user', sink);
+  validateId(context, 'runAsGroup', 'group', sink);
+  if (context.allowPrivilegeEscalation !== false) return;
+  if (context.privileged === true) {
+    sink.add('', 'allowPrivilegeEscalation is false and privileged is true: a privileged container can always escalate, and Kubernetes '
+      + 'refuses the contradiction',
+    'Remove privileged (the secure choice), or allowPrivilegeEscalation: false if the container must be privileged.');
+  }
+  const capabilities = context.capabilities;
+  if (isRecord(capabilities) && Array.isArray(capabilities.add) && capabilities.add.includes('CAP_SYS_ADMIN')) {
+    sink.add('', 'allowPrivilegeEscalation is false and capabilities.add has CAP_SYS_ADMIN: Kubernetes refuses the contradiction',
+      'Remove CAP_SYS_ADMIN from capabilities.add (the secure choice), or allowPrivilegeEscalation: false.');
+  }
+}
+
 /** The validations by schema type (a table without a prototype: a type named `constructor` has none). */
 export const VALIDATIONS: { readonly [type: string]: Validation | undefined } = Object.assign(Object.create(null), {
   V1ObjectMeta: validateObjectMeta,
+  V1PodSpec: validatePodSpec,
+  V1PodSecurityContext: validatePodSecurityContext,
+  V1SecurityContext: validateSecurityContext,
+  V1SeccompProfile: validateSeccompProfile,
+  V1AppArmorProfile: validateAppArmorProfile,
 });
