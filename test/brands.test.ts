@@ -173,7 +173,8 @@ test("a Guard attaches under another cdk8s copy's App and fails its synth", () =
   expect(thrownMessage(() => app.synth()).split('\n').filter(l => l.includes('[run-as-non-root]'))).toEqual([
     '  [cdk8s-secure] c/pod: [run-as-non-root] container "app" must run with securityContext.runAsNonRoot=true (neither the container '
       + 'nor the pod sets it) (at spec.securityContext.runAsNonRoot). Fix: Set runAsNonRoot=true in the pod\'s securityContext (the field '
-      + 'the finding names) or on every container, and set it to false nowhere.',
+      + 'the finding names) or on every container, and set it to false nowhere; a container injected into other pods (a sidecar-mode collector) '
+      + 'sets it on the container.',
   ]);
 });
 

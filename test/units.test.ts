@@ -16,6 +16,15 @@ test.each<[string, object]>([
   ['acme/api', { registry: 'docker.io', repository: 'acme/api' }],
   ['a__b/c-d.e_f:1', { registry: 'docker.io', repository: 'a__b/c-d.e_f', tag: '1' }],
   [`app@sha512:${'b'.repeat(128)}`, { registry: 'docker.io', repository: 'library/app', digest: `sha512:${'b'.repeat(128)}` }],
+  // go-digest validates sha384 too.
+  [`app@sha384:${'c'.repeat(96)}`, { registry: 'docker.io', repository: 'library/app', digest: `sha384:${'c'.repeat(96)}` }],
+  // A domain may hold upper case (domainNameComponent), and a first component with upper case is a domain (splitDockerDomain).
+  ['Registry.Example.com/app:1', { registry: 'Registry.Example.com', repository: 'app', tag: '1' }],
+  ['MyHost/app', { registry: 'MyHost', repository: 'app' }],
+  ['[2001:db8::1]:5000/app', { registry: '[2001:db8::1]:5000', repository: 'app' }],
+  // The tag may hold upper case; the path of 255 characters is the most.
+  ['app:V1_Final', { registry: 'docker.io', repository: 'library/app', tag: 'V1_Final' }],
+  [`reg.io/${'a'.repeat(255)}`, { registry: 'reg.io', repository: 'a'.repeat(255) }],
 ])('parses %s', (ref, parts) => {
   expect(parseImageReference(ref)).toEqual(parts);
 });
@@ -28,7 +37,18 @@ test.each<[string, string]>([
     + 'not starting with "." or "-"'],
   ['Nginx', 'image reference "Nginx" is not valid: repository "Nginx" must be lowercase path components of letters and digits separated by '
     + '".", "_", "__" or "-"'],
-  ['my app', 'image reference "my app" is not valid: it contains white space or is too long'],
+  ['my app', 'image reference "my app" is not valid: it contains white space'],
+  [`reg.io/${'a'.repeat(4096)}`, 'is not valid: it is longer than 4096 characters'],
+  [HEX, `image reference "${HEX}" is not valid: it is 64 hex characters, an image ID, not a name: write repository@sha256:<digest>`],
+  [`reg.io/${'a'.repeat(256)}`, '... [256 characters] must be at most 255 characters'],
+  // "library/" counts: an official image's path is library/<name>.
+  ['a'.repeat(250), 'must be at most 255 characters'],
+  ['[::ffff:10.0.0.1]:5000/app', 'registry "[::ffff:10.0.0.1]:5000" is not a valid host[:port]'],
+  ['reg.io/App', 'repository "App" must be lowercase'],
+  // A reference is quoted as messages quote values: escaped, and cut when long.
+  ['reg.io/a"b\nc', 'image reference "reg.io/a\\"b\\nc" is not valid: it contains white space'],
+  [`reg.io/x:${'t'.repeat(300)}`, `image reference "reg.io/x:${'t'.repeat(90)}... [309 characters] is not valid: tag "${'t'.repeat(99)}... `
+    + '[300 characters] must be 1-128 characters'],
   // An algorithm named like an Object.prototype member is refused, not looked up.
   ['app@constructor:abc', 'image reference "app@constructor:abc" is not valid: digest "constructor:abc" must be "sha256:" followed by 64 '
     + 'lowercase hex characters'],

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import * as kplus from '../kplus';
 import { ImagePolicy } from '../supply-chain/image-policy';
-import { parseImageReference } from '../vocab/image-reference';
+import { imageReferenceProblem, parseImageReference } from '../vocab/image-reference';
 import { LOG_SHIPPER_ANNOTATION } from '../vocab/labels';
+import { shown } from '../vocab/shown';
 import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { allowOutput, FLUENT_BIT_STATE_DIR, fluentBitConfigMap, fluentBitContainer } from './fluent-bit-config';
@@ -133,10 +134,10 @@ export function checkPinned(image: string, policy?: ImagePolicy): void {
   try {
     digest = parseImageReference(image).digest;
   } catch (e) {
-    throw new Error(`'image' (${JSON.stringify(image ?? null)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`);
+    throw new Error(`'image' (${shown(image)}) is not valid: ${imageReferenceProblem(e) ?? (e as Error).message}`);
   }
   if (!digest && !policy?.resolve(image).pinned) {
-    throw new Error(`'image' (${JSON.stringify(image)}) must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), `
+    throw new Error(`'image' (${shown(image)}) must be pinned by digest (repo:tag@sha256:..., or through the ImagePolicy's lock), `
       + `so the shipper that sees every log line is exactly the image you reviewed`);
   }
 }

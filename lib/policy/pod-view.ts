@@ -5,6 +5,7 @@
 import { ImageReferenceParts, parseImageReference } from '../vocab/image-reference';
 import { isObject } from '../vocab/json';
 import { PodPlacement, placementOfSpec } from './checks/pool';
+import { shown } from './checks/shown';
 import { customPodsOf } from './custom-pods';
 import type { StructureProblem } from './structure';
 
@@ -154,9 +155,9 @@ export class ContainerView {
     return this._image ??= parsedImage(this.spec.image);
   }
 
-  /** Human label for messages: `container "api"`, `init container "migrate"`. */
+  /** Human label for messages: `container "api"`, `init container "migrate"`; the name quoted and cut as messages show values. */
   public get label(): string {
-    return `${LABELS[this.type]} "${this.name}"${this.owner}`;
+    return `${LABELS[this.type]} ${shown(this.name)}${this.owner}`;
   }
 }
 

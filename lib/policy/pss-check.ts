@@ -60,3 +60,9 @@ export function unlessUserNamespace(evaluate: Evaluate): Evaluate {
 export function unlessWindows(evaluate: Evaluate): Evaluate {
   return (pod, out) => { if (!pod.windows) evaluate(pod, out); };
 }
+
+/**
+ * Why a control that the pod level may satisfy is set on the container when the container is injected into other pods
+ * (PodView.injected: a sidecar-mode collector): the pod level is the host pod's, which the resource does not write.
+ */
+export const INJECTED = 'it is injected into other pods, whose pod-level securityContext the resource does not set';

@@ -6,7 +6,7 @@
 // Reads: rules[*].{apiGroups,resources,verbs,resourceNames,nonResourceURLs},
 // aggregationRule.clusterRoleSelectors, metadata.labels of ClusterRoles, roleRef, subjects.
 import { Check, CheckContext, ObjectIndex, Violation } from './check';
-import { shown } from './checks/shown';
+import { shown, shownList } from './checks/shown';
 import { selectorMatches } from './label-selector';
 import { inGroup } from './pod-view';
 import { BOOTSTRAP_CLUSTER_ROLES } from './rbac-bootstrap';
@@ -29,6 +29,8 @@ export class GrantedRule {
     private readonly source?: string,
     /** How the role reported on holds the source's rules. */
     private readonly how = 'aggregates',
+    /** Where the rule is written, when a binding's role holds it through aggregation: the ClusterRole and rule. */
+    private readonly writtenAt?: string,
   ) {
     this.apiGroups = strings(rule?.apiGroups);
     this.resources = strings(rule?.resources);
@@ -45,6 +47,16 @@ export class GrantedRule {
   /** Names the rule after the role's name in a message: `rules[0]`, or `(through ClusterRole "x" rules[0], which it aggregates)`. */
   public get label(): string {
     return this.source ? `(through ${this.source}, which it ${this.how})` : this.at;
+  }
+
+  /** Where the rule is written, among several a role holds at one path: `ClusterRole "x" rules[0]`. */
+  public get origin(): string {
+    return this.writtenAt ?? this.source ?? this.at;
+  }
+
+  /** How the role holds the rules it does not write itself: `the ClusterRoles it aggregates`, `built-in ClusterRole "edit", which it binds`. */
+  public get via(): string {
+    return this.how === 'aggregates' ? 'the ClusterRoles it aggregates' : `${this.source}, which it ${this.how}`;
   }
 
   /** The verbs of `verbs` the rule grants on `resource` (may be `pods/exec`) in API group `group`. */
@@ -214,14 +226,26 @@ function aggregatedIntoBuiltIns(role: any): string {
   return into.length ? ` (aggregated into the built-in ClusterRole${into.length > 1 ? 's' : ''} ${into.map(n => `"${n}"`).join(', ')})` : '';
 }
 
-/** A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included. */
+/** What a rule grants that a check judges, at the path of one of its fields (`rules[0].verbs`), in words: `get, list on secrets`. */
+export interface Grant {
+  readonly path: string;
+  readonly grants: string;
+}
+
+/**
+ * A rule about what roles grant: it sees each PolicyRule of every Role and ClusterRole, aggregated ones included,
+ * and reports once for each path. The rules a role aggregates through one selector, or holds through the built-in
+ * ClusterRole a binding names, all point at that selector (or roleRef): one finding there lists them, each with
+ * where it is written.
+ */
 export abstract class RoleRuleCheck extends Check {
   public readonly appliesTo: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
+  /** What to do, after what a finding says is granted: `remove it`. */
+  protected abstract readonly fix: string;
 
   public evaluateObject(manifest: any, ctx: CheckContext, out: Violation[]): void {
     if (isRole(manifest)) {
-      const who = `${roleName(manifest)}${aggregatedIntoBuiltIns(manifest)}`;
-      for (const rule of grantedRules(manifest, ctx.index)) this.evaluateRule(who, rule, out);
+      this.report(`${roleName(manifest)}${aggregatedIntoBuiltIns(manifest)}`, grantedRules(manifest, ctx.index), out);
       return;
     }
     // A binding of a built-in ClusterRole is where what that role grants enters the input; one that grants
@@ -230,10 +254,30 @@ export abstract class RoleRuleCheck extends Check {
     if (!role || !isBuiltInRole(role)) return;
     const rules = grantedRules(role, ctx.index);
     if (rules.some(grantsEverything)) return;
-    const who = `${manifest.kind} ${shown(manifest.metadata?.name)}`;
-    for (const rule of rules) this.evaluateRule(who, new GrantedRule(rule, 'roleRef', sourceName(role), 'binds'), out);
+    const bound = sourceName(role);
+    this.report(`${manifest.kind} ${shown(manifest.metadata?.name)}`,
+      rules.map(rule => new GrantedRule(rule, 'roleRef', bound, 'binds', rule.origin.startsWith('rules[') ? `${bound} ${rule.origin}` : rule.origin)),
+      out);
   }
 
-  /** Appends what `rule` of the role called `role` (`ClusterRole "x"`) grants that it should not. */
-  protected abstract evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void;
+  /** One finding for each path: what the rule there grants, or what each of the rules brought in there grants. */
+  private report(who: string, rules: readonly GrantedRule[], out: Violation[]): void {
+    const byPath = new Map<string, Array<{ rule: GrantedRule; grants: string }>>();
+    for (const rule of rules) {
+      for (const { path, grants } of this.grantsOf(rule)) {
+        const at = byPath.get(path);
+        if (at) at.push({ rule, grants });
+        else byPath.set(path, [{ rule, grants }]);
+      }
+    }
+    for (const [path, found] of byPath) {
+      const message = found.length === 1 ? `${who} ${found[0].rule.label} grants ${found[0].grants}; ${this.fix}`
+        : `${who} (through ${found[0].rule.via}) grants, in ${found.length} rules: `
+          + `${shownList(found.map(f => `[${f.rule.origin}] ${f.grants}`), '; ')}; ${this.fix}`;
+      out.push({ path, message });
+    }
+  }
+
+  /** What `rule` grants that it should not, at the path of the field that grants it; none when it grants nothing judged. */
+  protected abstract grantsOf(rule: GrantedRule): Grant[];
 }

@@ -15,6 +15,8 @@
 import { isObject } from '../vocab/json';
 import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
+import { goString, isNil } from './go-decoding';
+import { selectorMatches } from './label-selector';
 import { PodView, podViewOf, PodViewOf } from './pod-view';
 import { shorten } from './report/escape';
 import { isBuiltIn } from './structure';
@@ -62,34 +64,10 @@ interface Policy {
 
 const labelsOf = (v: unknown): Labels => {
   const out: Labels = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  // A null value is "", as Go decodes it.
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof goString(x) === 'string') out[k] = goString(x);
   return out;
 };
-
-/** Whether a label selector matches `labels` (an empty selector matches everything). */
-export function selectorMatches(selector: unknown, labels: Labels): boolean {
-  if (!isObject(selector)) return false;
-  if (selector.matchLabels !== undefined) {
-    if (!isObject(selector.matchLabels)) return false;
-    for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  }
-  if (selector.matchExpressions !== undefined) {
-    if (!Array.isArray(selector.matchExpressions)) return false;
-    for (const e of selector.matchExpressions) {
-      if (!isObject(e) || typeof e.key !== 'string') return false;
-      const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-      const values = Array.isArray(e.values) ? e.values : [];
-      switch (e.operator) {
-        case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
-        case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
-        case 'Exists': if (!has) return false; break;
-        case 'DoesNotExist': if (has) return false; break;
-        default: return false; // the API server refuses other operators
-      }
-    }
-  }
-  return true;
-}
 
 /** An address range: first and last address, and the family. */
 export interface IpRange { readonly v6: boolean; readonly first: bigint; readonly last: bigint }
@@ -204,12 +182,13 @@ export class NetworkModel {
       } else {
         const view = role;
         const ports: Array<{ number: number; protocol: string; name?: string }> = [];
+        // The ports of the containers that serve while the pod runs, in the order the endpoints controller looks a named
+        // targetPort up (FindPort): regular containers, then native sidecars; a plain init container has ended by then.
         for (const c of view.containers) {
-          if (c.type === 'ephemeralContainer') continue;
+          if (c.type === 'ephemeralContainer' || (c.type === 'initContainer' && !c.nativeSidecar)) continue;
           for (const p of Array.isArray(c.spec.ports) ? c.spec.ports : []) {
             if (isObject(p) && Number.isInteger(p.containerPort)) {
-              const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
-              ports.push({ number: p.containerPort, protocol, name: typeof p.name === 'string' ? p.name : undefined });
+              ports.push({ number: p.containerPort, protocol: coreProtocolOf(p), name: typeof p.name === 'string' ? p.name : undefined });
             }
           }
         }
@@ -267,7 +246,7 @@ export class NetworkModel {
   /** The endpoint a NetworkPolicy-shaped peer of a requirement stands for, or undefined when it names none. */
   public endpointOfPeer(peer: unknown, ownNamespace: string): Endpoint | undefined {
     if (!isObject(peer)) return undefined;
-    if (peer.ipBlock !== undefined) {
+    if (!isNil(peer.ipBlock)) {
       const range = parseCidr(peer.ipBlock?.cidr);
       if (!range) return undefined;
       const holes = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.map(parseCidr) : [];
@@ -276,7 +255,7 @@ export class NetworkModel {
       return { type: 'ip', range, except: holes };
     }
     const names = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
-    const namespace = peer.namespaceSelector === undefined ? ownNamespace : typeof names === 'string' ? names : undefined;
+    const namespace = isNil(peer.namespaceSelector) ? ownNamespace : typeof names === 'string' ? names : undefined;
     if (namespace === undefined) return undefined;
     const podLabels = labelsOf(peer.podSelector?.matchLabels);
     // Only a selector that names labels stands for one known group (whose own policies then count too).
@@ -339,35 +318,67 @@ export class NetworkModel {
     for (const p of group.ports) seen.set(`${p.number}/${p.protocol}`, p);
     for (const r of this.rulesOf(group, 'ingress') ?? []) {
       for (const p of Array.isArray(r.rule.ports) ? r.rule.ports : []) {
-        if (isObject(p) && Number.isInteger(p.port)) {
-          const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
-          seen.set(`${p.port}/${protocol}`, { number: p.port, protocol });
-        }
+        if (!isObject(p)) continue;
+        const protocol = policyProtocolOf(p);
+        if (Number.isInteger(p.port) && typeof protocol === 'string') seen.set(`${p.port}/${protocol}`, { number: p.port, protocol });
       }
     }
     return [...seen.values()].sort((a, b) => a.number - b.number || a.protocol.localeCompare(b.protocol));
   }
 }
 
+/**
+ * The protocol of a container port or a Service port (core/v1 Protocol, a string): TCP when it is absent, null or "", as
+ * the API server's defaulting (SetDefaults_ContainerPort, SetDefaults_Service) writes it.
+ */
+export function coreProtocolOf(port: { [key: string]: any }): string {
+  return typeof port.protocol === 'string' && port.protocol !== '' ? port.protocol : 'TCP';
+}
+
+/**
+ * The protocol of a NetworkPolicy port (a *Protocol): TCP when absent or null (SetDefaults_NetworkPolicyPort); any other
+ * value as written, so a value the API server refuses ("", "tcp") matches no traffic.
+ */
+function policyProtocolOf(port: { [key: string]: any }): unknown {
+  return isNil(port.protocol) ? 'TCP' : port.protocol;
+}
+
+/**
+ * The container port of `group`'s pods a Service port leads to, as the endpoints controller finds it (FindPort): the
+ * targetPort as the API server defaults it (absent, null, 0 or "" is the Service's port), a number as it is, a name the
+ * first container port of that name and the Service port's protocol; undefined when there is none.
+ */
+export function serviceTargetOf(servicePort: { [key: string]: any }, group: PodGroup): number | undefined {
+  const target = servicePort.targetPort;
+  if (isNil(target) || target === 0 || target === '') return Number.isInteger(servicePort.port) ? servicePort.port : undefined;
+  if (typeof target === 'string') {
+    const protocol = coreProtocolOf(servicePort);
+    return group.ports.find(x => x.name === target && x.protocol === protocol)?.number;
+  }
+  return Number.isInteger(target) ? target : undefined;
+}
+
 function peersAdmit(peers: unknown, policyNamespace: string, endpoint: Endpoint): boolean {
-  if (peers === undefined || peers === null || (Array.isArray(peers) && peers.length === 0)) return true;
+  if (isNil(peers) || (Array.isArray(peers) && peers.length === 0)) return true;
   if (!Array.isArray(peers)) return false;
   return peers.some(peer => {
     if (!isObject(peer)) return false;
-    if (peer.ipBlock !== undefined) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range, endpoint.except);
-    if (endpoint.type !== 'pods' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
-    const namespaceOk = peer.namespaceSelector === undefined
+    // A null selector or ipBlock is an absent one (a nil pointer): a peer of neither selector nor ipBlock is refused.
+    if (!isNil(peer.ipBlock)) return endpoint.type === 'ip' && ipBlockCovers(peer.ipBlock, endpoint.range, endpoint.except);
+    if (endpoint.type !== 'pods' || (isNil(peer.namespaceSelector) && isNil(peer.podSelector))) return false;
+    // A namespaceSelector alone means every pod of the namespaces it selects; a podSelector alone, the policy's own namespace.
+    const namespaceOk = isNil(peer.namespaceSelector)
       ? endpoint.namespace === policyNamespace : selectorMatches(peer.namespaceSelector, endpoint.namespaceLabels);
-    return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, endpoint.podLabels));
+    return namespaceOk && (isNil(peer.podSelector) || selectorMatches(peer.podSelector, endpoint.podLabels));
   });
 }
 
 function portsAdmit(ports: unknown, port: number, protocol: string, destination: Endpoint): boolean {
-  if (ports === undefined || ports === null || (Array.isArray(ports) && ports.length === 0)) return true;
+  if (isNil(ports) || (Array.isArray(ports) && ports.length === 0)) return true;
   if (!Array.isArray(ports)) return false;
   return ports.some(p => {
-    if (!isObject(p) || (p.protocol ?? 'TCP') !== protocol) return false;
-    if (p.port === undefined) return true;
+    if (!isObject(p) || policyProtocolOf(p) !== protocol) return false;
+    if (isNil(p.port)) return true;
     if (typeof p.port === 'string') {
       // A named port means the destination container's port of that name.
       const named = destination.type === 'pods' ? destination.group?.ports.find(x => x.name === p.port && x.protocol === protocol) : undefined;
@@ -410,7 +421,7 @@ function describePeer(peer: any, policyNamespace: string): string {
     return parts.join(', ');
   };
   const nsName = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
-  const ns = peer.namespaceSelector === undefined ? `namespace ${policyNamespace || '(unset)'}`
+  const ns = isNil(peer.namespaceSelector) ? `namespace ${policyNamespace || '(unset)'}`
     : typeof nsName === 'string' && Object.keys(peer.namespaceSelector).length === 1 && Object.keys(peer.namespaceSelector.matchLabels).length === 1
       ? `namespace ${nsName}` : `namespaces ${selector(peer.namespaceSelector) || '(all)'}`;
   const pods = selector(peer.podSelector);
@@ -487,8 +498,8 @@ export function connectivityOf(manifests: readonly any[], viewOf: PodViewOf = po
   const portsText = (ports: unknown, fallback: readonly string[], destination?: PodGroup): readonly string[] => {
     if (!Array.isArray(ports) || ports.length === 0) return fallback.length ? fallback : ['any port'];
     return ports.filter(isObject).map(p => {
-      const protocol = shorten(String(p.protocol ?? 'TCP'), MAX_LABEL_CHARS);
-      if (p.port === undefined) return `any ${protocol} port`;
+      const protocol = shorten(String(policyProtocolOf(p)), MAX_LABEL_CHARS);
+      if (isNil(p.port)) return `any ${protocol} port`;
       if (typeof p.port === 'string') {
         const named = destination?.ports.find(x => x.name === p.port);
         return named ? `${named.number}/${protocol}` : `${shorten(p.port, MAX_LABEL_CHARS)}/${protocol}`;

@@ -5,7 +5,7 @@ import * as kplus from '../kplus';
 import { constructReasonProblem, PolicyEngine, quotedReason, Severity } from '../policy';
 import { NodePool } from '../scheduling/node-pool';
 import { SecretMount } from '../secrets/secret-mount';
-import { parseImageReference } from '../vocab/image-reference';
+import { imageReferenceProblem, parseImageReference } from '../vocab/image-reference';
 import { DNS_LABEL, POOL_LABEL } from '../vocab/labels';
 import { parseQuantity, unboundedAmount, zeroMeaning } from '../vocab/quantity';
 import { Sensitivity, sensitivityRank } from '../vocab/sensitivity';
@@ -508,7 +508,7 @@ function imageProblem(image: string): string | undefined {
     parseImageReference(image);
     return undefined;
   } catch (e) {
-    return `'image' (${shown(image)}) ${(e as Error).message.replace(/^image reference "[^"]*" /, '')}`;
+    return `'image' (${shown(image)}) is not valid: ${imageReferenceProblem(e) ?? (e as Error).message}`;
   }
 }
 

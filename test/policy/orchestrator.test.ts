@@ -1,7 +1,6 @@
 // The orchestrator rules (RBAC, identity): exact messages, and aggregation read through labels.
 import * as fs from 'fs';
 import { PolicyEngine } from '../../lib/policy/engine';
-import { selectorMatches } from '../../lib/policy/label-selector';
 import { Severity } from '../../lib/policy/model';
 import { parseManifests } from '../../lib/policy/yaml-loader';
 
@@ -111,26 +110,6 @@ kind: Pod
 metadata: {name: p}
 spec: {containers: [{name: c, image: registry.example.com/c:1}]}
 `)).toEqual([`p spec.serviceAccountName: pod runs as the namespace's "default" ServiceAccount; give the workload a ServiceAccount of its own`]);
-});
-
-test('label selectors as the API server evaluates them; a selector it would refuse matches nothing', () => {
-  const labels = { tier: 'web', team: 'shop' };
-  const cases: Array<[unknown, boolean]> = [
-    [{}, true],
-    [{ matchLabels: { tier: 'web' } }, true],
-    [{ matchLabels: { tier: 'db' } }, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'api'] }] }, true],
-    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] }, false],
-    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, true],
-    [{ matchExpressions: [{ key: 'team', operator: 'Exists' }] }, true],
-    [{ matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] }, false],
-    [{ matchLabels: { tier: 'web' }, matchExpressions: [{ key: 'team', operator: 'In', values: ['ops'] }] }, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] }, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'Matches', values: ['web'] }] }, false],
-    [{ matchLabels: 'tier=web' }, false],
-    [null, false],
-  ];
-  for (const [selector, expected] of cases) expect([selector, selectorMatches(selector, labels)]).toEqual([selector, expected]);
 });
 
 test('exact messages of the exposure, host and credential rules', () => {

@@ -1,7 +1,7 @@
 // NetworkPolicy semantics of the reachability module, each pinned on a small set of objects.
 import { ReportFormat } from '../../lib';
 import { PolicyEngine } from '../../lib/policy/engine';
-import { connectivityOf, NetworkModel, parseCidr, selectorMatches } from '../../lib/policy/reachability';
+import { connectivityOf, NetworkModel, parseCidr } from '../../lib/policy/reachability';
 
 const pod = (name: string, namespace: string, labels: { [k: string]: string }, ports: any[] = []) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
@@ -17,23 +17,6 @@ function reaches(objects: any[], from: string, to: string, port: number, protoco
   const group = (name: string) => model.groups.find(g => g.manifest.metadata.name === name)!;
   return model.allows(model.endpointOf(group(from)), model.endpointOf(group(to)), port, protocol);
 }
-
-describe('label selectors', () => {
-  test.each<[any, boolean]>([
-    [{}, true],
-    [{ matchLabels: { app: 'web' } }, true],
-    [{ matchLabels: { app: 'api' } }, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'edge'] }] }, true],
-    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, false],
-    [{ matchExpressions: [{ key: 'missing', operator: 'NotIn', values: ['x'] }] }, true],
-    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
-    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
-    [{ matchExpressions: [{ key: 'app', operator: 'Matches' }] }, false],
-    ['app=web', false],
-  ])('%j matches app=web,tier=front: %s', (selector, expected) => {
-    expect(selectorMatches(selector, { app: 'web', tier: 'front' })).toBe(expected);
-  });
-});
 
 test('CIDRs: IPv4 and IPv6, host bits masked, nonsense refused', () => {
   expect(parseCidr('10.1.2.3/8')).toEqual({ v6: false, first: 10n << 24n, last: (11n << 24n) - 1n });
@@ -189,4 +172,75 @@ test('names from hostile manifests cannot break out of the Mermaid labels', () =
   // Every character but letters, digits, spaces and a few signs is written as its code (markdown.ts).
   expect(diagram).toContain('n0["shop/web#34;#93;#59; click n0 href #34;javascript:alert(1)"]');
   expect(diagram).not.toMatch(/\n\s*click /);
+});
+
+describe('Services and peers as the API server defaults and decodes them', () => {
+  const deadPorts = (objects: any[]) => new PolicyEngine().evaluate(objects).findings
+    .filter(f => f.ruleId === 'service-reachable').map(f => f.path);
+  const service = (ports: any[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' },
+    spec: { selector: { app: 'api' }, ports } });
+  // Only 8080/TCP of app=api is admitted.
+  const only8080 = policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 8080 }] }] });
+  const api = pod('api', 'shop', { app: 'api' }, [{ name: 'http', containerPort: 8080, protocol: '' }]);
+
+  test('a targetPort absent, null, 0 or "" is the Service port; a protocol absent or "" is TCP', () => {
+    for (const targetPort of [undefined, null, 0, '']) {
+      expect([targetPort, deadPorts([api, only8080, service([{ port: 8080, targetPort }])])]).toEqual([targetPort, []]);
+      expect([targetPort, deadPorts([api, only8080, service([{ port: 80, targetPort }])])]).toEqual([targetPort, ['spec.ports[0]']]);
+    }
+    expect(deadPorts([api, only8080, service([{ port: 80, targetPort: 'http', protocol: '' }])])).toEqual([]);
+    expect(deadPorts([api, only8080, service([{ port: 80, targetPort: 8080, protocol: 'UDP' }])])).toEqual(['spec.ports[0]']);
+  });
+
+  test('a named targetPort is a port of a regular container or a native sidecar, not of a plain init container', () => {
+    const withInit = (restartPolicy: string | undefined) => {
+      const p: any = pod('api', 'shop', { app: 'api' }, [{ containerPort: 8080 }]);
+      p.spec.template.spec.initContainers = [
+        { name: 'side', image: 'registry.example.com/s:1', restartPolicy, ports: [{ name: 'm', containerPort: 9000 }] },
+      ];
+      return p;
+    };
+    const model = (p: any) => new NetworkModel([p]);
+    expect(model(withInit('Always')).groups[0].ports.map(x => x.number)).toEqual([8080, 9000]);
+    expect(model(withInit(undefined)).groups[0].ports.map(x => x.number)).toEqual([8080]);
+    expect(deadPorts([withInit('Always'), only8080, service([{ port: 80, targetPort: 'm' }])])).toEqual(['spec.ports[0]']);
+    // The plain init container's port is no endpoint: the named targetPort resolves to nothing there, so nothing to judge.
+    expect(deadPorts([withInit(undefined), only8080, service([{ port: 80, targetPort: 'm' }])])).toEqual([]);
+  });
+
+  test('a NetworkPolicy port without protocol (or null) is TCP; "" (refused by the API server) admits nothing', () => {
+    const rule = (protocol: unknown) => policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ ports: [{ port: 8080, protocol }] }] });
+    const web = pod('web', 'shop', { app: 'web' });
+    expect(reaches([web, api, rule(null)], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, rule('')], 'web', 'api', 8080)).toBe(false);
+    expect(reaches([web, api, rule('tcp')], 'web', 'api', 8080)).toBe(false);
+  });
+
+  test('a null podSelector, namespaceSelector or ipBlock of a peer is an absent one', () => {
+    const web = pod('web', 'shop', { app: 'web' });
+    const blog = pod('blog', 'blog', { app: 'web' });
+    const from = (peer: any) => policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [peer] }] });
+    // namespaceSelector with a null podSelector: every pod of the selected namespaces.
+    const everyNamespace = from({ namespaceSelector: {}, podSelector: null });
+    expect(reaches([web, blog, api, everyNamespace], 'blog', 'api', 8080)).toBe(true);
+    // podSelector with a null namespaceSelector and ipBlock: the policy's own namespace.
+    const ownNamespace = from({ podSelector: {}, namespaceSelector: null, ipBlock: null });
+    expect(reaches([web, blog, api, ownNamespace], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, blog, api, ownNamespace], 'blog', 'api', 8080)).toBe(false);
+    // Neither: refused by the API server, admits nothing.
+    expect(reaches([web, api, from({ podSelector: null, namespaceSelector: null })], 'web', 'api', 8080)).toBe(false);
+  });
+
+  test('a custom resource of a built-in kind\'s name is not that kind in the network model', () => {
+    const calico = { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+    const knative = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' },
+      spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } };
+    const web = pod('web', 'shop', { app: 'web' });
+    expect(reaches([web, api, calico], 'web', 'api', 8080)).toBe(true);
+    const model = new NetworkModel([api, knative, deny('shop')]);
+    expect(model.services).toEqual([]);
+    expect(deadPorts([api, knative, deny('shop')])).toEqual([]);
+  });
 });

@@ -63,3 +63,34 @@ describe('pods injected into other workloads', () => {
     ]);
   });
 });
+
+describe('the fix for an injected container is on the container', () => {
+  const PSS = ['run-as-non-root', 'seccomp-required', 'log-shipper'];
+  const messages = (yaml: string) => {
+    const engine = new PolicyEngine({ pack: { name: 'p', description: 'p', rules: Object.fromEntries(PSS.map(r => [r, Severity.ERROR])) } });
+    return engine.evaluateDocuments(parseManifests(yaml, 'in.yaml')).findings.filter(f => PSS.includes(f.ruleId))
+      .map(f => `${f.ruleId} ${f.path}: ${f.message}`).sort();
+  };
+  const plain = (mode: string) => collector('c', mode).replace('  securityContext: {privileged: true}\n', '')
+    .replace('otel-collector:0.98.0', 'collector:1');
+
+  test('sidecar mode: runAsNonRoot and seccomp are set on the container, where the operator injects them; no log shipper is asked of it', () => {
+    expect(messages(plain('sidecar'))).toEqual([
+      'run-as-non-root spec.securityContext.runAsNonRoot: container "otc-container" must set securityContext.runAsNonRoot=true on the '
+        + 'container: it is injected into other pods, whose pod-level securityContext the resource does not set',
+      'seccomp-required spec.securityContext.seccompProfile.type: container "otc-container" must set seccompProfile.type RuntimeDefault or '
+        + 'Localhost on the container: it is injected into other pods, whose pod-level securityContext the resource does not set',
+    ]);
+  });
+
+  test('deployment mode: the pod level (podSecurityContext) may set them, and the pod needs a log shipper', () => {
+    expect(messages(plain('deployment'))).toEqual([
+      'log-shipper metadata.annotations["cdk8s-secure.io/log-shipper"]: pod has no log shipper: its logs stay on the node and vanish with the '
+        + 'container',
+      'run-as-non-root spec.podSecurityContext.runAsNonRoot: container "otc-container" must run with securityContext.runAsNonRoot=true '
+        + '(neither the container nor the pod sets it)',
+      'seccomp-required spec.podSecurityContext.seccompProfile.type: container "otc-container" must run with seccompProfile.type '
+        + 'RuntimeDefault or Localhost (neither the container nor the pod sets one)',
+    ]);
+  });
+});

@@ -55,10 +55,8 @@ const FAIL_FIXTURES = fs.readdirSync(DIR).sort().flatMap(rule => fs.readdirSync(
   .map(file => ({ name: `${rule}/${file}`, text: fs.readFileSync(path.join(DIR, rule, file), 'utf8') })));
 
 const engine = new PolicyEngine({ pack: Packs.STRICT, trustedRegistries: ['registry.example.com'], strictStructure: false });
-// Kind and apiVersion decide which rules look; a container's name is its label, which pod-view.ts renders.
+// Kind and apiVersion decide which rules look.
 const KEEP = new Set(['apiVersion', 'kind']);
-// Objects whose names make the container labels (`container "app" of template "build"`) that pod-view.ts renders.
-const LABELLED = ['image', 'container', 'script', 'containerSet', 'inline', 'template', 'steps', 'dag', 'resource'];
 const BAD = /\bundefined\b|\[object Object\]|\bNaN\b/;
 const MAX_MESSAGE = 2000;
 
@@ -79,14 +77,11 @@ function withValue(doc: any, at: Array<string | number>, value: unknown): any {
   return copy;
 }
 
-/** `doc` with every string lengthened past any bound, but for apiVersion, kind and the names container labels show. */
+/** `doc` with every string lengthened past any bound (container names, which make the labels of messages, too), but for apiVersion and kind. */
 function lengthened(value: any, key?: string | number): any {
   if (typeof value === 'string') return KEEP.has(String(key)) ? value : `${value}${'z'.repeat(3000)}`;
   if (Array.isArray(value)) return value.map(v => lengthened(v));
-  if (value !== null && typeof value === 'object') {
-    const labelled = LABELLED.some(k => k in value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'name' && labelled ? v : lengthened(v, k)]));
-  }
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lengthened(v, k)]));
   return value;
 }
 
@@ -144,4 +139,13 @@ test('a seccompProfile or appArmorProfile without a type says so, as PSA refuses
     'pod must not set securityContext.seccompProfile without a type; use RuntimeDefault',
     'container "app" must not set securityContext.seccompProfile without a type; use RuntimeDefault',
   ]);
+});
+
+test('a container\'s name is quoted in its label as values are: a quote or newline in it cannot close the quotes', () => {
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' },
+    spec: { containers: [{ name: 'app" is fine\n', image: 'registry.example.com/app:1.0.0', securityContext: { privileged: true } }] },
+  };
+  expect(engine.evaluate([pod]).findings.filter(f => f.ruleId === 'privileged-container').map(f => f.message))
+    .toEqual(['container "app\\" is fine\\n" must not set securityContext.privileged=true']);
 });

@@ -163,7 +163,7 @@ test.each<[Partial<SecureContainerProps>, string]>([
   [{ image: NaN as any }, `container "app": 'image' (NaN) must be an image reference such as "registry.example.com/app:1.2.3"`],
   [{ image: `registry.example.com/${MB}` },
     `container "app": 'image' (${JSON.stringify(`registry.example.com/${MB}`).slice(0, 100)}... [1048597 characters]) is not valid: `
-      + 'it contains white space or is too long'],
+      + 'it is longer than 4096 characters'],
   [{ exemptions: { privilegd: { reason: 'needs the device for the GPU' } } as any },
     `container "app": 'exemptions' has "privilegd", which is none of privileged, hostPort, cpuLimit, writableRootFilesystem, secretsInEnv, `
       + 'tagOnlyImage, addCapabilities'],

@@ -1,6 +1,7 @@
 // Image tag present and not "latest" (NIST SP 800-190 4.2.2).
 // Reads: {containers,initContainers,ephemeralContainers}[*].image.
 // Allowed: a valid reference pinned by digest, or with a tag other than "latest".
+import { imageReferenceProblem } from '../../vocab/image-reference';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
 import { shown } from './shown';
@@ -30,17 +31,15 @@ export class ImageTagCheck extends Check {
 }
 
 /**
- * The parse error of `reference` after the container's label: the reference (which the error quotes raw) as messages show
- * it, and the rest, which may quote a part of it, cut when long.
+ * The parse error of `reference` after the container's label: the reference as the rules' messages show it, and what is
+ * wrong with it, which may quote a part of it, cut when long.
  */
 function invalidImage(label: string, reference: unknown, error: Error): string {
-  // Unset (null too), the error says why the image is not known; of another type, the parse error would quote it as JavaScript prints it.
+  // Unset (null too), the error says why the image is not known.
   if (reference === undefined || reference === null) return `${label}: ${cut(error.message)}`;
   if (typeof reference !== 'string') return `${label} image ${shown(reference)} is not a string`;
-  const head = `image reference "${reference}" is not valid: `;
-  return error.message.startsWith(head)
-    ? `${label}: image reference ${shown(reference)} is not valid: ${cut(error.message.slice(head.length))}`
-    : `${label}: ${cut(error.message)}`;
+  const problem = imageReferenceProblem(error);
+  return problem === undefined ? `${label}: ${cut(error.message)}` : `${label}: image reference ${shown(reference)} is not valid: ${cut(problem)}`;
 }
 
 /** How much of a parse error a message keeps: all of its own words, and a part of the reference it quotes cut as `shown` cuts one. */

@@ -2,7 +2,8 @@
 // Reads: the pod template annotation cdk8s-secure.io/log-shipper and the containers and init
 // containers of the pod. Allowed: the annotation names one of the pod's containers, or a
 // container runs a known log shipper image (fluent-bit, fluentd, vector, promtail, filebeat,
-// otel collector).
+// otel collector). Skipped: a pod whose containers are injected into other workloads' pods (an
+// OpenTelemetryCollector in sidecar mode), whose logs are the host pod's to ship.
 import { LOG_SHIPPER_ANNOTATION } from '../../vocab/labels';
 import { Check, Violation } from '../check';
 import { PodView } from '../pod-view';
@@ -50,6 +51,8 @@ export class LogShipperCheck extends Check {
   public readonly appliesTo = 'pods' as const;
 
   public evaluatePod(pod: PodView, _manifest: any, _ctx: unknown, out: Violation[]): void {
+    // An injected pod's containers run in other workloads' pods, whose annotations and shippers are those pods' (see PodView.injected).
+    if (pod.injected) return;
     const named = pod.metadata.annotations?.[LOG_SHIPPER_ANNOTATION];
     if (typeof named === 'string' && hasContainer(pod, named)) return;
     for (let k = 0; k < pod.containers.length; k++) {

@@ -5,8 +5,7 @@
 // replicationcontrollers, podtemplates (core), deployments, replicasets, statefulsets,
 // daemonsets (apps, extensions), jobs and cronjobs (batch). Whoever writes a pod spec runs
 // any image with any ServiceAccount and mount of the namespace.
-import { Violation } from '../check';
-import { GrantedRule, RoleRuleCheck, describeGrants } from '../rbac';
+import { describeGrants, Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 
 const WRITE = ['create', 'update', 'patch'];
 const TARGETS: ReadonlyArray<[string, string, readonly string[]]> = [
@@ -30,14 +29,14 @@ export class RbacCreatePodsCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.4'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'remove the pod writes';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const granted = new Map<string, string[]>();
     for (const [group, resource, verbs] of TARGETS) {
       const v = rule.grants(group, resource, verbs);
       if (v.length && !granted.has(resource)) granted.set(resource, v);
     }
-    if (granted.size) {
-      out.push({ path: rule.path('verbs'), message: `${role} ${rule.label} grants ${describeGrants([...granted])}; remove the pod writes` });
-    }
+    return granted.size ? [{ path: rule.path('verbs'), grants: describeGrants([...granted]) }] : [];
   }
 }

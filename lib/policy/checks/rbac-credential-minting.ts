@@ -5,8 +5,7 @@
 // covers), and no update or patch on certificates.k8s.io certificatesigningrequests/approval
 // together with approve on signers (a client certificate for any user or group, system:masters
 // included); a rule naming the approve verb explicitly fails whatever it covers.
-import { Violation } from '../check';
-import { describeGrants, GrantedRule, RoleRuleCheck } from '../rbac';
+import { describeGrants, Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 
 const CERTIFICATES = 'certificates.k8s.io';
 
@@ -21,7 +20,9 @@ export class RbacCredentialMintingCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.11', '5.1.13'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'remove it';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const granted: Array<[string, string[]]> = [];
     const tokens = rule.grants('', 'serviceaccounts/token', ['create']);
     if (tokens.length) granted.push(['serviceaccounts/token', tokens]);
@@ -29,8 +30,6 @@ export class RbacCredentialMintingCheck extends RoleRuleCheck {
     if (approval.length) granted.push(['certificatesigningrequests/approval', approval]);
     const approve = rule.verbs.includes('approve') ? ['approve'] : rule.grants(CERTIFICATES, 'signers', ['approve']);
     if (approve.length) granted.push(['signers', approve]);
-    if (granted.length) {
-      out.push({ path: rule.path('verbs'), message: `${role} ${rule.label} grants ${describeGrants(granted)}; remove it` });
-    }
+    return granted.length ? [{ path: rule.path('verbs'), grants: describeGrants(granted) }] : [];
   }
 }

@@ -4,8 +4,7 @@
 // Allowed: none of escalate or bind on rbac.authorization.k8s.io roles/clusterroles, and no
 // impersonate on users, groups, serviceaccounts (core), or uids and userextras
 // (authentication.k8s.io); a rule naming one of these verbs explicitly fails whatever it covers.
-import { Violation } from '../check';
-import { GrantedRule, RBAC_GROUP, RoleRuleCheck } from '../rbac';
+import { Grant, GrantedRule, RBAC_GROUP, RoleRuleCheck } from '../rbac';
 
 const TARGETS: ReadonlyArray<[string, string, readonly string[]]> = [
   [RBAC_GROUP, 'roles', ['escalate', 'bind']],
@@ -28,12 +27,11 @@ export class RbacEscalationVerbsCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.8'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'remove it and grant the permissions needed directly';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const verbs = new Set(rule.verbs.filter(v => VERBS.includes(v)));
     for (const [group, resource, targetVerbs] of TARGETS) for (const v of rule.grants(group, resource, targetVerbs)) verbs.add(v);
-    if (verbs.size) {
-      out.push({ path: rule.path('verbs'), message: `${role} ${rule.label} grants ${[...verbs].join(', ')}; remove it and grant the `
-          + `permissions needed directly` });
-    }
+    return verbs.size ? [{ path: rule.path('verbs'), grants: [...verbs].join(', ') }] : [];
   }
 }

@@ -3,8 +3,7 @@
 // through the roles they select, and bindings of the built-in ClusterRoles; see rbac.ts).
 // Allowed: no verb on core nodes/proxy (get alone reaches the kubelet API, whose exec and
 // run endpoints bypass admission and audit).
-import { Violation } from '../check';
-import { GrantedRule, RoleRuleCheck } from '../rbac';
+import { Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 
 const ANY = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
@@ -18,11 +17,10 @@ export class RbacNodeProxyCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.10'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'remove it';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const verbs = rule.grants('', 'nodes/proxy', ANY);
-    if (verbs.length) {
-      const shown = rule.verbs.includes('*') ? '*' : verbs.join(', ');
-      out.push({ path: rule.path('resources'), message: `${role} ${rule.label} grants ${shown} on nodes/proxy; remove it` });
-    }
+    return verbs.length ? [{ path: rule.path('resources'), grants: `${rule.verbs.includes('*') ? '*' : verbs.join(', ')} on nodes/proxy` }] : [];
   }
 }

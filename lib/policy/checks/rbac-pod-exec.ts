@@ -4,8 +4,7 @@
 // Allowed: none of create or get on core pods/exec, pods/attach, pods/portforward (get opens
 // them over WebSocket), and none of update or patch on pods/ephemeralcontainers (which adds a
 // container of any image to a running pod).
-import { Violation } from '../check';
-import { GrantedRule, RoleRuleCheck, describeGrants } from '../rbac';
+import { describeGrants, Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 
 const SUBRESOURCES: ReadonlyArray<[string, readonly string[]]> = [
   ['pods/exec', ['create', 'get']],
@@ -25,12 +24,12 @@ export class RbacPodExecCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'remove it';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const granted = SUBRESOURCES
       .map(([resource, verbs]) => [resource, rule.grants('', resource, verbs)] as const)
       .filter(([, verbs]) => verbs.length);
-    if (granted.length) {
-      out.push({ path: rule.path('resources'), message: `${role} ${rule.label} grants ${describeGrants(granted)}; remove it` });
-    }
+    return granted.length ? [{ path: rule.path('resources'), grants: describeGrants(granted) }] : [];
   }
 }

@@ -4,8 +4,7 @@
 // ClusterRoles; see rbac.ts).
 // Allowed: no get, list or watch on core "secrets", except get limited by resourceNames to
 // the Secrets the subject needs (list and watch return every Secret of the namespace).
-import { Violation } from '../check';
-import { GrantedRule, RoleRuleCheck } from '../rbac';
+import { Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 
 const READ = ['get', 'list', 'watch'];
 
@@ -20,11 +19,10 @@ export class RbacSecretReadCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.1.4', '4.3.1'], cis: ['5.1.2'], step: 5 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
+  protected readonly fix = 'mount Secrets as files, or grant get on named Secrets only';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
     const verbs = rule.grants('', 'secrets', READ).filter(v => v !== 'get' || rule.resourceNames.length === 0);
-    if (verbs.length) {
-      out.push({ path: rule.path('verbs'), message: `${role} ${rule.label} grants ${verbs.join(', ')} on secrets; mount Secrets as files, `
-          + `or grant get on named Secrets only` });
-    }
+    return verbs.length ? [{ path: rule.path('verbs'), grants: `${verbs.join(', ')} on secrets` }] : [];
   }
 }

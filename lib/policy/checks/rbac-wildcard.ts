@@ -4,8 +4,7 @@
 // ClusterRoles (see rbac.ts).
 // Allowed: explicit names only; "*" (and "*/subresource", which matches that subresource of
 // every resource) grants whatever the cluster serves, including kinds added later.
-import { Violation } from '../check';
-import { GrantedRule, RoleRuleCheck } from '../rbac';
+import { Grant, GrantedRule, RoleRuleCheck } from '../rbac';
 import { shown } from './shown';
 
 const FIELDS = ['verbs', 'apiGroups', 'resources', 'nonResourceURLs'] as const;
@@ -20,8 +19,10 @@ export class RbacWildcardCheck extends RoleRuleCheck {
     mapping: { nist800190: ['4.3.1'], cis: ['5.1.3'], step: 1 },
   };
 
-  protected evaluateRule(role: string, rule: GrantedRule, out: Violation[]): void {
-    // One finding per path: an aggregated rule's fields all point at the selector that brings it in.
+  protected readonly fix = 'name what is needed instead';
+
+  protected grantsOf(rule: GrantedRule): Grant[] {
+    // One per path: an aggregated rule's fields all point at the selector that brings it in.
     const byPath = new Map<string, string[]>();
     for (const field of FIELDS) {
       const wild = rule[field].filter(v => v === '*' || v.startsWith('*/'));
@@ -29,8 +30,6 @@ export class RbacWildcardCheck extends RoleRuleCheck {
       const path = rule.path(field);
       byPath.set(path, [...byPath.get(path) ?? [], `${wild.map(w => shown(w)).join(', ')} in ${field}`]);
     }
-    for (const [path, parts] of byPath) {
-      out.push({ path, message: `${role} ${rule.label} grants ${parts.join(' and ')}; name what is needed instead` });
-    }
+    return [...byPath].map(([path, parts]) => ({ path, grants: parts.join(' and ') }));
   }
 }

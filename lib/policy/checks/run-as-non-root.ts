@@ -8,7 +8,7 @@ import { Violation } from '../check';
 import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
-import { PssCheck, unlessUserNamespace } from '../pss-check';
+import { INJECTED, PssCheck, unlessUserNamespace } from '../pss-check';
 import { shown } from './shown';
 
 export class RunAsNonRootCheck extends PssCheck {
@@ -17,7 +17,7 @@ export class RunAsNonRootCheck extends PssCheck {
     title: 'Containers must run as non-root',
     description: 'runAsNonRoot=true makes the kubelet refuse to start a container whose user is root.',
     remediation: 'Set runAsNonRoot=true in the pod\'s securityContext (the field the finding names) or on every container, '
-      + 'and set it to false nowhere.',
+      + 'and set it to false nowhere; a container injected into other pods (a sidecar-mode collector) sets it on the container.',
     mapping: { nist800190: ['4.1.2', '4.4.3'], cis: ['5.2.7'], pss: { level: PssLevel.RESTRICTED, control: 'Running as Non-root' }, step: 4 },
   };
   public readonly behaviours = [
@@ -50,7 +50,10 @@ function evaluate(pod: PodView, out: Violation[]): void {
       // Unset (a *bool: null too), so the pod's value is inherited. With a pod-level false the pod's own finding
       // covers the containers that inherit it.
       if (podValue !== true && podValue !== false) {
-        out.push({
+        out.push(pod.injected ? {
+          container: c.name, path: `${c.path}.securityContext.runAsNonRoot`,
+          message: `${c.label} must set securityContext.runAsNonRoot=true on the container: ${INJECTED}`,
+        } : {
           container: c.name, path: `${pod.specPath}.securityContext.runAsNonRoot`,
           message: `${c.label} must run with securityContext.runAsNonRoot=true (neither the container nor the pod sets it)`,
         });

@@ -9,7 +9,7 @@ import { Violation } from '../check';
 import { isNil } from '../go-decoding';
 import { PssLevel } from '../model';
 import { PodView } from '../pod-view';
-import { PssCheck, unlessWindows } from '../pss-check';
+import { INJECTED, PssCheck, unlessWindows } from '../pss-check';
 import { confiningSeccompType, refusedSeccomp } from './seccomp-unconfined';
 
 const OVERRIDES = ['seccomp-unconfined'];
@@ -20,7 +20,7 @@ export class SeccompRequiredCheck extends PssCheck {
     title: 'Seccomp profile RuntimeDefault or Localhost',
     description: 'Without a seccomp profile the container can make every system call; RuntimeDefault blocks the ones containers do not need.',
     remediation: 'Set seccompProfile.type=RuntimeDefault in the pod\'s securityContext (the field the finding names) or on every '
-      + 'container, and no other type anywhere.',
+      + 'container, and no other type anywhere; a container injected into other pods (a sidecar-mode collector) sets it on the container.',
     mapping: { nist800190: ['4.4.3'], cis: ['5.7.2'], pss: { level: PssLevel.RESTRICTED, control: 'Seccomp' }, step: 4 },
   };
   public readonly behaviours = [
@@ -61,7 +61,10 @@ function evaluate(pod: PodView, out: Violation[]): void {
       }
     } else if (!podSet) {
       // With a bad pod-level profile the pod's own finding covers the containers that inherit it.
-      out.push({
+      out.push(pod.injected ? {
+        container: c.name, path: `${c.path}.securityContext.seccompProfile.type`,
+        message: `${c.label} must set seccompProfile.type RuntimeDefault or Localhost on the container: ${INJECTED}`,
+      } : {
         container: c.name, path: `${pod.specPath}.securityContext.seccompProfile.type`,
         message: `${c.label} must run with seccompProfile.type RuntimeDefault or Localhost (neither the container nor the pod sets one)`,
       });

@@ -1,11 +1,14 @@
 // A Service leads somewhere: its pods admit traffic on its ports (NIST SP 800-190 4.3.3).
 // Reads: Service spec.selector and spec.ports (port, targetPort, protocol), the labels and
 // container ports of the pods the selector matches in the Service's namespace, and every
-// NetworkPolicy of that namespace among the objects checked.
+// NetworkPolicy of that namespace among the objects checked. As the API server defaults them,
+// a targetPort absent, 0 or "" is the port, and a protocol absent or "" is TCP.
 // Allowed: each port reaches its pods: they are not isolated for ingress, or some ingress
-// rule admits the target port (a named targetPort is resolved against the container ports).
+// rule admits the target port (a named targetPort is resolved against the ports of the
+// regular containers, then the native sidecars, as the endpoints controller does).
 // Services whose selector matches none of the objects checked are not applicable.
 import { Check, CheckContext, Violation } from '../check';
+import { coreProtocolOf, serviceTargetOf } from '../reachability';
 import { networkModelOf } from './egress-reachable';
 import { named, shown, shownList } from './shown';
 
@@ -29,12 +32,11 @@ export class ServiceReachableCheck extends Check {
     const ports: any[] = Array.isArray(manifest.spec.ports) ? manifest.spec.ports : [];
     ports.forEach((p, i) => {
       if (!p || typeof p !== 'object') return;
-      const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
-      const target = p.targetPort ?? p.port;
+      const protocol = coreProtocolOf(p);
       const dead: string[] = [];
       for (const g of groups) {
-        const number = typeof target === 'string' ? g.ports.find(x => x.name === target && x.protocol === protocol)?.number : target;
-        if (!Number.isInteger(number)) continue;
+        const number = serviceTargetOf(p, g);
+        if (number === undefined) continue;
         const admitted = model.admittedPorts(g, [{ number, protocol }]);
         if (admitted && admitted.size === 0) dead.push(`${named(g.label)} port ${number}/${named(protocol)}`);
       }

@@ -84,7 +84,7 @@ export function named(value: unknown, max = MAX_SHOWN): string {
 /** Items a message lists before it says how many more there are. */
 const MAX_LISTED = 10;
 
-/** `items` (each already as a message shows it) joined with ", ": the first ten, then `and 990 more`. */
-export function shownList(items: readonly string[]): string {
-  return items.length <= MAX_LISTED ? items.join(', ') : `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more`;
+/** `items` (each already as a message shows it) joined with `separator`: the first ten, then `and 990 more`. */
+export function shownList(items: readonly string[], separator = ', '): string {
+  return items.length <= MAX_LISTED ? items.join(separator) : `${items.slice(0, MAX_LISTED).join(separator)} and ${items.length - MAX_LISTED} more`;
 }
