@@ -61,20 +61,25 @@ function masked(name: string, prefix: boolean): string {
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Whether `name` has at most `most` characters and matches `syntax`. */
+function fits(name: string, most: number, syntax: RegExp): boolean {
+  return name.length <= most && syntax.test(name);
+}
+
 const SUBDOMAIN: NameRule = {
-  passes: (name, prefix) => masked(name, prefix).length <= 253 && DNS_SUBDOMAIN.test(masked(name, prefix)),
+  passes: (name, prefix) => fits(masked(name, prefix), 253, DNS_SUBDOMAIN),
   must: 'a DNS subdomain: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit',
 };
 const LABEL: NameRule = {
-  passes: (name, prefix) => masked(name, prefix).length <= 63 && DNS_LABEL.test(masked(name, prefix)),
+  passes: (name, prefix) => fits(masked(name, prefix), 63, DNS_LABEL),
   must: 'a DNS label: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
 };
 const LABEL_1035: NameRule = {
-  passes: (name, prefix) => masked(name, prefix).length <= 63 && DNS_1035_LABEL.test(masked(name, prefix)),
+  passes: (name, prefix) => fits(masked(name, prefix), 63, DNS_1035_LABEL),
   must: 'a DNS-1035 label: at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
 };
 // What every object's name must be, whatever its kind's own rule (BeforeCreate's ValidateObjectMetaAccessor with
-// path.ValidatePathSegmentName): a prefix only of what it may not contain.
+// path.ValidatePathSegmentName): a prefix only of what it may not contain. Every DNS name is one.
 const PATH_SEGMENT: NameRule = {
   passes: (name, prefix) => !name.includes('/') && !name.includes('%') && (prefix || (name !== '.' && name !== '..')),
   must: 'a URL path segment: not "." or "..", and without "/" or "%"',
@@ -106,32 +111,31 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
   // An object's own metadata (a pod template's has no name to check).
   const rule = ofObject && holder !== undefined ? NAME_RULES[holder] ?? PATH_SEGMENT : undefined;
   if (rule !== undefined) {
-    const kind = kindOf(holder!);
     const name = meta.name;
     if (isString(name) && name !== '') {
-      if (!rule.passes(name, false) || !PATH_SEGMENT.passes(name, false)) {
-        sink.add('.name', `name ${shown(name)} is not a valid ${kind} name: it must be ${rule.must}`,
+      if (!rule.passes(name, false)) {
+        sink.add('.name', `name ${shown(name)} is not a valid ${kindOf(holder!)} name: it must be ${rule.must}`,
           'Rename the object as the rule says (e.g. "web-api": lower case, "-" for "_" and spaces).');
       } else if (rule.most !== undefined && name.length > rule.most) {
-        sink.add('.name', `name ${shown(name)} is ${name.length} characters long; a ${kind}'s name is at most ${rule.most}`,
+        sink.add('.name', `name ${shown(name)} is ${name.length} characters long; a ${kindOf(holder!)}'s name is at most ${rule.most}`,
           `Shorten the name to ${rule.most} characters.`);
       }
     }
     const generateName = meta.generateName;
-    if (isString(generateName) && generateName !== '' && (!rule.passes(generateName, true) || !PATH_SEGMENT.passes(generateName, true))) {
-      sink.add('.generateName', `generateName ${shown(generateName)} does not start a valid ${kind} name: the name made of it must be `
+    if (isString(generateName) && generateName !== '' && !rule.passes(generateName, true)) {
+      sink.add('.generateName', `generateName ${shown(generateName)} does not start a valid ${kindOf(holder!)} name: the name made of it must be `
         + rule.must, 'Write generateName as the rule says, ending in "-" (e.g. "web-").');
     }
   }
   const labels = meta.labels;
   if (isRecord(labels)) {
     for (const k in labels) {
-      if (labelKeyProblem(k) !== undefined) {
+      if (!passes(LABEL_KEYS, k, isQualifiedName)) {
         sink.add(`.labels${key(k)}`, `label key ${shown(k)} is not a qualified name: a label key is ${QUALIFIED_NAME}`,
           'Rename the label key (e.g. "app.kubernetes.io/component").');
       }
       const v = labels[k];
-      if (isString(v) && labelValueProblem(v) !== undefined) {
+      if (isString(v) && !passes(LABEL_VALUES, v, isLabelValue)) {
         sink.add(`.labels${key(k)}`, `label value ${shown(v)} is not a valid label value: a label value is ${LABEL_VALUE}`,
           'Shorten the value or replace its other characters with "-" (free text belongs in an annotation).');
       }
@@ -139,16 +143,18 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
   }
   const annotations = meta.annotations;
   if (isRecord(annotations)) {
-    let bytes = 0;
+    // Go counts bytes; a UTF-16 unit is at most three bytes of UTF-8, so only annotations that long are counted.
+    let units = 0;
     for (const k in annotations) {
       // Annotation keys are qualified names compared in lower case (ValidateAnnotations lower-cases them first).
-      if (labelKeyProblem(k.toLowerCase()) !== undefined) {
+      if (!passes(ANNOTATION_KEYS, k, isAnnotationKey)) {
         sink.add(`.annotations${key(k)}`, `annotation key ${shown(k)} is not a qualified name: an annotation key is ${QUALIFIED_NAME}`,
           'Rename the annotation key (e.g. "example.com/note").');
       }
       const v = annotations[k];
-      bytes += Buffer.byteLength(k, 'utf8') + (isString(v) ? Buffer.byteLength(v, 'utf8') : 0);
+      units += k.length + (isString(v) ? v.length : 0);
     }
+    const bytes = units * 3 > ANNOTATIONS_BYTES ? annotationBytes(annotations) : 0;
     if (bytes > ANNOTATIONS_BYTES) {
       sink.add('.annotations', `annotations take ${bytes} bytes (keys and values); Kubernetes allows at most ${ANNOTATIONS_BYTES}`,
         'Move large values out of the annotations (a ConfigMap, or the object itself).');
@@ -156,40 +162,51 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
   }
   const finalizers = meta.finalizers;
   if (Array.isArray(finalizers)) {
-    finalizers.forEach((f: unknown, i) => {
-      if (isString(f) && labelKeyProblem(f) !== undefined) {
+    for (let i = 0; i < finalizers.length; i++) {
+      const f: unknown = finalizers[i];
+      if (isString(f) && !passes(LABEL_KEYS, f, isQualifiedName)) {
         sink.add(`.finalizers[${i}]`, `finalizer ${shown(f)} is not a qualified name: a finalizer is ${QUALIFIED_NAME}`,
           'Name the finalizer as its controller does (e.g. "example.com/cleanup").');
       }
-    });
+    }
   }
+}
+
+/** The UTF-8 bytes of annotations' keys and string values, as Go's len counts them. */
+function annotationBytes(annotations: { readonly [key: string]: unknown }): number {
+  let bytes = 0;
+  for (const k in annotations) {
+    const v = annotations[k];
+    bytes += Buffer.byteLength(k, 'utf8') + (isString(v) ? Buffer.byteLength(v, 'utf8') : 0);
+  }
+  return bytes;
+}
+
+const isQualifiedName = (text: string) => labelKeyProblem(text) === undefined;
+const isLabelValue = (text: string) => labelValueProblem(text) === undefined;
+const isAnnotationKey = (text: string) => labelKeyProblem(text.toLowerCase()) === undefined;
+
+// Strings known to pass, so the few labels and annotations every object of an app repeats are tested once; each set is
+// bounded (emptied when full), as the input's strings are any.
+const LABEL_KEYS = new Set<string>();
+const LABEL_VALUES = new Set<string>();
+const ANNOTATION_KEYS = new Set<string>();
+const MOST_REMEMBERED = 10_000;
+
+/** Whether `text` passes `test`, remembered in `passed`. */
+function passes(passed: Set<string>, text: string, test: (text: string) => boolean): boolean {
+  if (passed.has(text)) return true;
+  if (!test(text)) return false;
+  if (passed.size >= MOST_REMEMBERED) passed.clear();
+  passed.add(text);
+  return true;
 }
 
 function validatePodSpec(spec: { readonly [field: string]: unknown }, sink: ProblemSink, holder: string | undefined): void {
   // Regular containers' names first, then init containers', each unique among both (validateContainers, validateInitContainers).
   const names = new Set<string>();
-  for (const list of ['containers', 'initContainers']) {
-    const containers = spec[list];
-    if (!Array.isArray(containers)) continue;
-    containers.forEach((c: unknown, i) => {
-      if (!isRecord(c)) return;
-      const name = c.name;
-      const at = `.${list}[${i}].name`;
-      if (name === undefined || name === null || name === '') {
-        sink.add(at, `${list}[${i}] has no name: every container needs one, unique in the pod`, 'Give the container a name (e.g. "app").');
-      } else if (isString(name)) {
-        if (name.length > 63 || !DNS_LABEL.test(name)) {
-          sink.add(at, `container name ${shown(name)} is not a DNS label: at most 63 lower-case letters, digits and "-", starting and `
-            + 'ending with a letter or digit', 'Rename the container: lower case, "-" for "_", "." or spaces (e.g. "web-api").');
-        }
-        if (names.has(name)) {
-          sink.add(at, `container name ${shown(name)} is used twice: container names are unique in a pod, init containers included`,
-            'Give each container its own name.');
-        }
-        names.add(name);
-      }
-    });
-  }
+  validateContainerNames(spec.containers, 'containers', names, sink);
+  validateContainerNames(spec.initContainers, 'initContainers', names, sink);
   const ephemeral = spec.ephemeralContainers;
   if (Array.isArray(ephemeral) && ephemeral.length > 0) {
     if (holder === 'V1Pod') {
@@ -198,6 +215,30 @@ function validatePodSpec(spec: { readonly [field: string]: unknown }, sink: Prob
     } else {
       sink.add('.ephemeralContainers', 'ephemeral containers are not allowed in a pod template',
         'Remove ephemeralContainers; add a debug container to a running pod with `kubectl debug`.');
+    }
+  }
+}
+
+/** The names of the containers of `list` (a pod's `field`): each a DNS label, and none among `names`, to which they are added. */
+function validateContainerNames(list: unknown, field: string, names: Set<string>, sink: ProblemSink): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    const c: unknown = list[i];
+    if (!isRecord(c)) continue;
+    const name = c.name;
+    if (name === undefined || name === null || name === '') {
+      sink.add(`.${field}[${i}].name`, `${field}[${i}] has no name: every container needs one, unique in the pod`,
+        'Give the container a name (e.g. "app").');
+    } else if (isString(name)) {
+      if (name.length > 63 || !DNS_LABEL.test(name)) {
+        sink.add(`.${field}[${i}].name`, `container name ${shown(name)} is not a DNS label: at most 63 lower-case letters, digits and "-", `
+          + 'starting and ending with a letter or digit', 'Rename the container: lower case, "-" for "_", "." or spaces (e.g. "web-api").');
+      }
+      if (names.has(name)) {
+        sink.add(`.${field}[${i}].name`, `container name ${shown(name)} is used twice: container names are unique in a pod, init `
+          + 'containers included', 'Give each container its own name.');
+      }
+      names.add(name);
     }
   }
 }
@@ -300,12 +341,13 @@ function validatePodSecurityContext(context: { readonly [field: string]: unknown
   validateId(context, 'fsGroup', 'group', sink);
   const groups = context.supplementalGroups;
   if (Array.isArray(groups)) {
-    groups.forEach((g: unknown, i) => {
+    for (let i = 0; i < groups.length; i++) {
+      const g: unknown = groups[i];
       if (isOutOfRange(g)) {
         sink.add(`.supplementalGroups[${i}]`, `supplemental group ${g} is not a group ID Kubernetes takes: it must be from 0 to ${MAX_ID}`,
           `Use group IDs from 0 to ${MAX_ID}.`);
       }
-    });
+    }
   }
 }
 
