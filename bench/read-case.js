@@ -1,5 +1,5 @@
 // Reading benchmark in a fresh process, as the CLI runs: `check FILE` to a text report.
-//   node bench/read-case.js FILE    -> {objects, ms, rssMb}
+//   node bench/read-case.js FILE [--stdout] -> {summary, ms, rssMb} (the report to a file, or to stdout)
 //   node bench/read-case.js --laughs -> {ms} median time to refuse go-yaml's billion laughs
 'use strict';
 const fs = require('fs');
@@ -18,6 +18,12 @@ if (process.argv[2] === '--laughs') {
     return ms;
   }).sort((a, b) => a - b);
   process.stdout.write(JSON.stringify({ bytes: text.length, firstMs: times[times.length - 1], ms: times[10] }) + '\n');
+} else if (process.argv[3] === '--stdout') {
+  // The report to stdout (written to /dev/null as the CLI writes it, piece by piece); the summary is its last line.
+  const devNull = fs.openSync('/dev/null', 'w');
+  let last = '';
+  const [ms] = time(() => main(['check', process.argv[2]], { out: t => { fs.writeSync(devNull, t); last = t; }, err: () => undefined }));
+  process.stdout.write(JSON.stringify({ summary: last.trim().split('\n').pop(), ms, rssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else {
   const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-read-')), 'report.txt');
   let summary = '';

@@ -70,11 +70,19 @@ const laughs = Array.from({ length: runs }, () => caseOf('read-case.js', ['--lau
 console.log(`billion laughs (${laughs[0].bytes} bytes) refused in ${fmt(stats(laughs.map(x => x.ms)), 2)} ms (median of 21 in a process; `
   + `first ${fmt(stats(laughs.map(x => x.firstMs)), 1)} ms)`);
 const readDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-read-'));
-const tiny = path.join(readDir, 'million.yaml');
-const tinyFd = fs.openSync(tiny, 'w');
-for (let i = 0; i < 1_000_000; i++) fs.writeSync(tinyFd,
-  `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: ns}\n`);
-fs.closeSync(tinyFd);
+// 1,000,000 tiny documents, valid, and the same with `namespace: n`, which YAML 1.1 (kubectl) reads as the boolean false:
+// each document is then invalid, a million error findings in the report.
+const tinyFile = (name, namespace) => {
+  const file = path.join(readDir, name);
+  const fd = fs.openSync(file, 'w');
+  for (let i = 0; i < 1_000_000; i++) {
+    fs.writeSync(fd, `${i ? '---\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: ${namespace}}\n`);
+  }
+  fs.closeSync(fd);
+  return file;
+};
+const tiny = tinyFile('million.yaml', 'ns');
+const tinyInvalid = tinyFile('million-invalid.yaml', 'n');
 // About 200 MB: the CLI file above as many times over as that takes, each copy's names made distinct.
 const large = path.join(readDir, 'large.yaml');
 const largeFd = fs.openSync(large, 'w');
@@ -82,10 +90,11 @@ const cliText = fs.readFileSync(yamlFile, 'utf8');
 const copies = Math.round(200e6 / Buffer.byteLength(cliText));
 for (let i = 0; i < copies; i++) fs.writeSync(largeFd, (i ? '---\n' : '') + cliText.replace(/name: (\S+)/g, (_, n) => `name: ${n}-${i}`));
 fs.closeSync(largeFd);
-for (const [label, file] of [['1,000,000 tiny documents', tiny], [`${(fs.statSync(large).size / 1e6).toFixed(0)} MB file`, large]]) {
+for (const [label, file] of [['1,000,000 tiny documents', tiny], ['1,000,000 invalid documents', tinyInvalid],
+  [`${(fs.statSync(large).size / 1e6).toFixed(0)} MB file`, large]]) {
   const read = Array.from({ length: runs }, () => caseOf('read-case.js', [file]));
   const rss = stats(read.map(x => x.rssMb));
-  console.log(`${label.padEnd(26)} ${(fs.statSync(file).size / 1e6).toFixed(0)} MB: check to a text report ${fmt(stats(read.map(x => x.ms)))} ms, `
+  console.log(`${label.padEnd(28)} ${(fs.statSync(file).size / 1e6).toFixed(0)} MB: check to a text report ${fmt(stats(read.map(x => x.ms)))} ms, `
     + `peak RSS ${fmt(rss)} MB (${read[0].summary})`);
   target(`check ${label}, peak RSS (MB)`, rss.median, 1000, ' MB');
 }

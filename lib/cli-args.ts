@@ -1,6 +1,7 @@
 // The CLI's argument conventions, decided once for every command and subcommand: `--help`/`-h`,
-// `--flag value` and `--flag=value`, `-` as an operand (stdin), `--` ends the options. A command is
-// a declaration (operands, options, help text); adding a flag is one entry in its `options`.
+// `--flag value` and `--flag=value`, a one-letter `-X` where an option declares one, `-` as an operand
+// (stdin), `--` ends the options. A command is a declaration (operands, options, help text); adding a
+// flag is one entry in its `options`.
 
 import { notOneOf } from './vocab/image-settings';
 
@@ -24,6 +25,8 @@ export interface OptionSpec {
   readonly repeatable?: boolean;
   /** The value when the option is not given (shown in the help). */
   readonly default?: string;
+  /** A one-letter name besides `--name`, given as `-X` on its own (`-R`, as kubectl spells it). */
+  readonly short?: string;
 }
 
 /** A command that runs (`check`, `images refresh`); `H` is the type of its handler, which the parser never calls. */
@@ -143,9 +146,10 @@ function parse<H>(path: string, spec: CommandSpec<H>, argv: readonly string[]): 
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq) : '';
+    const name = arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq)
+      : Object.keys(spec.options).find(n => spec.options[n].short !== undefined && `-${spec.options[n].short}` === arg) ?? '';
     const option = Object.prototype.hasOwnProperty.call(spec.options, name) ? spec.options[name] : undefined;
-    if (!option) throw fail(`unknown option ${eq < 0 ? arg : arg.slice(0, eq)}`);
+    if (!option) throw fail(`unknown option ${eq < 0 || !arg.startsWith('--') ? arg : arg.slice(0, eq)}`);
     if (given.has(name) && !option.repeatable) throw fail(`--${name} given more than once`);
     let value = '';
     if (option.value === undefined) {
@@ -178,7 +182,7 @@ function usageLine(path: string, spec: CommandSpec<unknown>): string {
 /** `--help` of one command: usage line, options with their defaults, details. */
 function commandHelp(path: string, spec: CommandSpec<unknown>): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
-    const left = `--${name}${o.value ? ` ${o.value}` : ''}`;
+    const left = `--${name}${o.value ? ` ${o.value}` : ''}${o.short ? `, -${o.short}${o.value ? ` ${o.value}` : ''}` : ''}`;
     const notes = [o.choices ? `one of ${o.choices.join(', ')}` : '', o.default ? `default ${o.default}` : '', o.repeatable ? 'repeatable' : '']
       .filter(Boolean);
     return [left, `${o.help}${notes.length ? ` (${notes.join('; ')})` : ''}`];

@@ -33,7 +33,7 @@ const EXIT_CODES = 'Exit codes: 0 no unsuppressed error finding, 1 error finding
 
 const CHECK: CommandSpec<Handler> = {
   name: 'check',
-  summary: 'check Kubernetes YAML (files, directories walked for .yaml/.yml/.json, "-" for stdin) against a rule pack',
+  summary: 'check Kubernetes YAML against a rule pack: files, directories (their .yaml, .yml and .json files, as kubectl -f reads them), - for stdin',
   operands: 'FILE|DIR|-...',
   minOperands: 1,
   options: {
@@ -48,7 +48,11 @@ const CHECK: CommandSpec<Handler> = {
       value: 'FILE',
       help: 'write the report to FILE instead of stdout ("-" is stdout): a new file renamed over FILE (a link\'s other names keep theirs)',
     },
-    'verbose': { help: 'add the status counts of every rule to the text report' },
+    'recursive': {
+      short: 'R',
+      help: 'read the subfolders of each directory too, as kubectl -R does (a symbolic link to a folder is not followed, as in kubectl)',
+    },
+    'verbose': { help: 'add the status counts of every rule to the text report (json and markdown carry them always)' },
     'image-lock': { value: 'FILE', help: 'image lock: a locked tag must carry its digest, and the build times age images (--max-image-age-days)' },
     'max-image-age-days': { value: 'N', help: 'images built more than N days ago are errors (with --image-lock)' },
     'suppressions': {
@@ -56,7 +60,10 @@ const CHECK: CommandSpec<Handler> = {
       help: 'which in-manifest suppressions count: all, none, or those a policy FILE allows (allow: [{rule, namespace?, kind?, name?}])',
     },
   },
-  details: `${EXIT_CODES}\nThe last line is the summary "objects=N errors=E warnings=W suppressed=S"\n`
+  details: 'Inputs are read as kubectl -f reads them: a directory for its .yaml, .yml and .json files (those of its subfolders too\n'
+    + 'with -R, never through a symbolic link to a folder), a file named on its own whatever its name, - from stdin, and a path\n'
+    + 'that does not exist as a pattern (\'dist/*.yaml\', Go\'s filepath.Glob: * matches a leading dot too).\n'
+    + `${EXIT_CODES}\nThe last line is the summary "objects=N errors=E warnings=W suppressed=S"\n`
     + '(on stderr when the report itself goes to stdout in a machine format).',
   run: check,
 };
@@ -88,7 +95,7 @@ const IMAGES: CommandGroup<Handler> = {
     options: {
       ...REGISTRY_OPTIONS,
       'add-missing': { help: 'also add the tagged images the manifests under --from run and the lock lacks (creating the lock)' },
-      'from': { value: 'DIR', help: 'the synthesised manifests (or any YAML) --add-missing reads (default dist)' },
+      'from': { value: 'DIR', help: 'the synthesised manifests (or any YAML) --add-missing reads, its subfolders too (default dist)' },
     },
     details: `Prints what changed.\n${REGISTRY_DETAILS}`,
     run: refresh,
@@ -135,29 +142,33 @@ function check(args: ParsedArgs, io: CliOutput): number {
   };
   // --pack is one of the packs already (its choices): the settings' check refuses the rest as wrong arguments.
   const options = engineOptionsFromSettings(settings, FLAG_NAMES, message => args.fail(message));
+  const format = args.value('format') as ReportFormat;
+  if (args.flag('verbose') && format !== ReportFormat.TEXT) {
+    throw args.fail(`--verbose goes with --format text: --format ${format} ${format === ReportFormat.SARIF ? 'has no place for' : 'always carries'} `
+      + 'the status counts of every rule it adds; leave --verbose out');
+  }
   const output = args.value('output');
   // What is skipped is named by what it says, and a file name may hold a newline or an escape sequence: shown escaped.
   const warn = (message: string) => io.err(`cdk8s-secure: warning: ${escapeText(message)}\n`);
-  const files = manifestFiles([...args.operands], warn);
+  const files = manifestFiles([...args.operands], { recursive: args.flag('recursive') });
   if (output && output !== STDOUT) refuseOverwritingAnInput(output, files, args);
   // A second document in one part, which kubectl never reads, is said and not checked.
   const documents = readManifestFiles(files, undefined, warn);
   // Nothing read is not a pass: kubectl refuses it too ("no objects passed to apply"), and a CI gate that checked
   // nothing (an empty file, a `helm template` that failed into the pipe) must not go green.
   if (documents.length === 0) {
-    throw new Error(`no objects to check: ${files.map(f => f === STDIN ? STDIN_NAME : f).join(', ')} `
+    throw new Error(`no objects to check: ${files.map(f => escapeText(f === STDIN ? STDIN_NAME : f)).join(', ')} `
       + `${files.length > 1 ? 'hold' : 'holds'} no Kubernetes object (only empty, comment, "---" or null documents, or Lists without items); `
       + 'check the command that wrote it, or leave it out');
   }
   // What the YAML reader made is JSON data: the check PolicyEngine.evaluateDocuments makes of a JavaScript caller's is not needed.
   const report = new PolicyEngine(options)._evaluateDocuments(documents, podViewOf);
-  const format = args.value('format') as ReportFormat;
   const renderOptions = { verbose: args.flag('verbose') };
   if (output && output !== STDOUT) {
     writeReplacing(output, file => report._writeFile(file, format, renderOptions));
     io.out(`report written to ${escapeText(output)}\n${report.summaryLine()}\n`);
   } else {
-    io.out(report.render(format, renderOptions));
+    report._renderInChunks(format, renderOptions, io.out);
     if (format !== ReportFormat.TEXT) io.err(`${report.summaryLine()}\n`);
   }
   return report.hasErrors ? 1 : 0;
@@ -187,7 +198,8 @@ function writeReplacing(output: string, write: (file: string) => void): void {
 
 function refresh(args: ParsedArgs, io: CliOutput): Promise<number> {
   if (args.value('from') !== undefined && !args.flag('add-missing')) throw args.fail('--from goes with --add-missing');
-  const used = args.flag('add-missing') ? imageRecord(loadManifests([args.value('from') ?? 'dist'])) : [];
+  // Every image the manifests run, wherever cdk8s put them (its per-chart output types write subfolders).
+  const used = args.flag('add-missing') ? imageRecord(loadManifests([args.value('from') ?? 'dist'], { recursive: true })) : [];
   // One reference per image: manifests may spell one image two ways (nginx:1, docker.io/library/nginx:1).
   const tagged = new Map(used.filter(i => i.tag !== undefined).map(i => [lockKey(i.reference)!, i.reference.split('@')[0]]));
   return updateLock(args, io, { add: [...tagged.values()] });

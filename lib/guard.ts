@@ -157,7 +157,7 @@ export class Guard extends Construct {
 
   private writeReports(report: Report): void {
     const formats = this.options.reportFormats ?? Object.values(ReportFormat);
-    if (this.options.printReport) process.stdout.write(report.render(ReportFormat.TEXT));
+    if (this.options.printReport) report._renderInChunks(ReportFormat.TEXT, {}, text => process.stdout.write(text));
     if (formats.length === 0) return;
     makeReportDir(this.reportDir);
     const name = this.options.reportName ?? 'compliance';

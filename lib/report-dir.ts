@@ -78,7 +78,25 @@ export function writeReportFile(file: string, write: (path: string) => void, ato
 /** Makes the report folder `reportDir` (and the folders above it) where missing; throws naming it and why it could not. */
 export function makeReportDir(reportDir: string): void {
   try {
-    fs.mkdirSync(reportDir, { recursive: true });
+    // One level at a time, from the deepest folder there: Node 20's recursive mkdir retries for ever when mkdir
+    // answers ENOENT under a parent that exists, as /proc does (`/proc/x` hung the synth at 100% CPU).
+    const folder = path.resolve(reportDir);
+    const missing: string[] = [];
+    for (let at = folder; ; at = path.dirname(at)) {
+      const stat = fs.statSync(at, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) break;
+      // What mkdir -p answers: the folder is a file (EEXIST), or one above it is (ENOTDIR).
+      if (stat) throw Object.assign(new Error(at), { code: at === folder ? 'EEXIST' : 'ENOTDIR' });
+      missing.unshift(at);
+      if (at === path.dirname(at)) break;
+    }
+    for (const at of missing) {
+      try {
+        fs.mkdirSync(at);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(at).isDirectory()) throw e;
+      }
+    }
   } catch (e) {
     throw new Error(`cannot make the report folder 'reportDir' (${shown(reportDir)}): ${ioFailure(e)}; give a folder you can write`);
   }

@@ -88,7 +88,7 @@ test('--image-lock with --max-image-age-days reports images older than the maxim
 });
 
 test.each<[string[], string]>([
-  [['check', '/no/such/file.yaml'], 'cdk8s-secure: cannot read /no/such/file.yaml: ENOENT'],
+  [['check', '/no/such/file.yaml'], 'cdk8s-secure: cannot read /no/such/file.yaml: ENOENT; check the path'],
   [['check'], 'cdk8s-secure: check needs at least one FILE, DIR or -'],
   [['check', 'x.yaml', '--format', 'xml'], 'cdk8s-secure: --format "xml" is not one of text, json, sarif, markdown'],
   [['check', 'x.yaml', '--pack', 'paranoid'], 'cdk8s-secure: --pack "paranoid" is not one of default, strict, pss-baseline, pss-restricted'],
@@ -97,7 +97,15 @@ test.each<[string[], string]>([
   [['check', 'x.yaml', '--output', '--pack', 'strict'], 'cdk8s-secure: --output needs a value (FILE)'],
   [['check', 'x.yaml', '--format='], 'cdk8s-secure: --format needs a value (FORMAT)'],
   [['check', 'x.yaml', '-v'], 'cdk8s-secure: unknown option -v'],
-  [['check', '-', '-'], 'cdk8s-secure: "-" (stdin) can be read only once'],
+  [['check', '-', '-'], 'cdk8s-secure: cannot read <stdin>: stdin is named more than once ("-"), and can be read only once'],
+  [['check', 'x.yaml', '-R=1'], 'cdk8s-secure: unknown option -R=1'],
+  [['check', 'https://example.com/app.yaml'], 'cdk8s-secure: cannot read https://example.com/app.yaml: it is a URL, which kubectl -f downloads '
+    + 'and cdk8s-secure does not (it reaches no network but registries): download it and check the file, or pipe it in: '
+    + "curl -fsSL 'https://example.com/app.yaml' | cdk8s-secure check -"],
+  [['check', 'x.yaml', '--format', 'json', '--verbose'],
+    'cdk8s-secure: --verbose goes with --format text: --format json always carries the status counts of every rule it adds; leave --verbose out'],
+  [['check', 'x.yaml', '--verbose', '--format=sarif'],
+    'cdk8s-secure: --verbose goes with --format text: --format sarif has no place for the status counts of every rule it adds; leave --verbose out'],
   [['check', 'x.yaml', '--max-image-age-days=0', '--image-lock=l.json'],
     'cdk8s-secure: --max-image-age-days (0) must be a whole number of days, at least 1, e.g. 30'],
   [['check', fixture('secure.yaml'), '--output', '/no/such/dir/r.txt'], 'cdk8s-secure: cannot write /no/such/dir/r.txt: ENOENT'],
@@ -147,6 +155,8 @@ test('check --help lists every option with its values and default, and the exit 
   const help = run('check', '--help').out;
   expect(help).toContain('--format FORMAT              report format (one of text, json, sarif, markdown; default text)');
   expect(help).toContain('--trusted-registry REGISTRY  only images from these registries (or repository prefixes) are trusted (repeatable)');
+  expect(help).toContain('--recursive, -R              read the subfolders of each directory too, as kubectl -R does');
+  expect(help).toContain('Inputs are read as kubectl -f reads them: a directory for its .yaml, .yml and .json files');
   expect(help).toContain('Exit codes: 0 no unsuppressed error finding, 1 error findings, 2 unreadable input or wrong arguments.');
   expect(run('--help').out).toContain('  images      keep the image lock current');
   expect(run('--help').out).toContain('  --version   print the version and exit 0');
@@ -208,14 +218,98 @@ describe('how check reads its inputs', () => {
   const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cli-inputs-'));
   const secure = fs.readFileSync(fixture('secure.yaml'), 'utf8');
 
-  test('a FIFO in a directory is named and skipped with a warning, never waited on', () => {
+  const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  /** Writes `files` (path: the name of the ConfigMap it holds) under a new folder, which it returns. */
+  const tree = (files: { [file: string]: string }) => {
     const dir = scratch();
-    fs.writeFileSync(path.join(dir, 'a.yaml'), secure);
+    for (const [file, name] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), configMap(name));
+    }
+    return dir;
+  };
+  /** The objects `check` read, by name, in the order of the report, or its exit code and first line on stderr when it read none. */
+  const read = (...argv: string[]) => {
+    const r = run('check', '--format', 'json', ...argv);
+    return r.code === 2 ? { code: 2, err: r.err.split('\n')[0] } : (JSON.parse(r.out).objects as any[]).map(o => o.object.name);
+  };
+
+  test('a directory is read as kubectl -f reads it: its .yaml, .yml and .json files in the byte order of their names, not its subfolders', () => {
+    const dir = tree({
+      'b.yaml': 'b', 'B.yml': 'upper-b', '.yaml': 'dot', 'a.json': 'a', '_.yaml': 'underscore', 'c.YAML': 'not-read', 'd.yaml.txt': 'not-read',
+      'notes': 'not-read', 'sub/e.yaml': 'sub-e', '.hidden/f.yaml': 'hidden-f',
+    });
+    expect(read(dir)).toEqual(['dot', 'upper-b', 'underscore', 'a', 'b']);
+    // -R reads the subfolders too, each where its name sorts.
+    expect(read('-R', dir)).toEqual(['hidden-f', 'dot', 'upper-b', 'underscore', 'a', 'b', 'sub-e']);
+    expect(read('--recursive', dir)).toEqual(read('-R', dir));
+    // A file named on its own is read whatever its name.
+    expect(read(path.join(dir, 'c.YAML'), path.join(dir, 'notes'))).toEqual(['not-read', 'not-read']);
+  });
+
+  test('a path that does not exist is a pattern, as kubectl reads it (Go\'s filepath.Glob, where no shell expanded it)', () => {
+    const dir = tree({
+      'a.yaml': 'a', 'b.yaml': 'b', '.c.yaml': 'dot-c', 'd.json': 'd', 'x/e.yaml': 'x-e', 'y/e.yaml': 'y-e', '[1].yaml': 'bracket',
+    });
+    // "*" matches a leading dot too, unlike a shell's; each match is read as if named (a folder for its files).
+    expect(read(path.join(dir, '*.yaml'))).toEqual(['dot-c', 'bracket', 'a', 'b']);
+    expect(read(path.join(dir, '[ab].yaml'), path.join(dir, '?.json'))).toEqual(['a', 'b', 'd']);
+    expect(read(path.join(dir, '*', 'e.yaml'))).toEqual(['x-e', 'y-e']);
+    expect(read(path.join(dir, '[^ab].*'))).toEqual(['d']);
+    expect(read(path.join(dir, '\\[1].yaml'))).toEqual(['bracket']);
+    expect(read(path.join(dir, '[xy]'))).toEqual(['x-e', 'y-e']);
+    expect(read(path.join(dir, '*.txt'))).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, '*.txt')}: ENOENT; `
+      + 'check the path (as a pattern, it matches no file)' });
+    expect(read(path.join(dir, '[a.yaml'))).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, '[a.yaml')}: ENOENT, `
+      + 'and it is no valid pattern (a "[" without its "]", an empty "[]", a "\\" at the end): check the path, '
+      + 'or write a "\\" before a "[", "*", "?" or "\\" the name holds' });
+  });
+
+  test('a directory with no manifest of its own exits 2 naming it and what to give: -R when its subfolders hold them', () => {
+    const charts = tree({ 'shop/deployment.k8s.yaml': 'shop', 'README.md': 'x' });
+    expect(read(charts)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${charts}: it holds no .yaml, .yml or .json file outside its subfolders; `
+      + 'give -R (--recursive) to read its subfolders too, as kubectl -R does' });
+    expect(read('-R', charts)).toEqual(['shop']);
+    const empty = tree({ 'notes.txt': 'x' });
+    expect(read(empty)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${empty}: it holds no .yaml, .yml or .json file; `
+      + 'name the manifest files, or leave it out' });
+    expect(read('-R', empty)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${empty}: it holds no .yaml, .yml or .json file `
+      + 'in it or its subfolders; name the manifest files, or leave it out' });
+  });
+
+  test('a symbolic link to a folder is never followed, as filepath.Walk follows none; a link to a file is read as the file', () => {
+    const dir = tree({ 'real/a.yaml': 'a', 'top.yaml': 'top', 'other/o.yaml': 'o' });
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'other', 'linked'));
+    fs.symlinkSync(path.join(dir, 'top.yaml'), path.join(dir, 'other', 'link.yaml'));
+    fs.symlinkSync(dir, path.join(dir, 'real', 'loop'));
+    // In a folder, with -R too, a link to a folder is left out (kubectl never looks at a name without a manifest's ending).
+    expect(read('-R', path.join(dir, 'other'))).toEqual(['top', 'o']);
+    expect(read('-R', dir)).toEqual(['top', 'o', 'a', 'top']);
+    // Named, it is refused (kubectl reads the link as a file: "is a directory"); through "/" it is the folder.
+    const linked = path.join(dir, 'other', 'linked');
+    expect(read(linked)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${linked}: it is a symbolic link to a directory, which kubectl -f `
+      + `does not follow (it fails with "is a directory"); give the directory itself: ${linked}/ or ${fs.realpathSync(path.join(dir, 'real'))}` });
+    expect(read(`${linked}/`)).toEqual(['a']);
+    // With a manifest's name it is a file to kubectl, which fails on it.
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'other', 'charts.yaml'));
+    expect(read(path.join(dir, 'other'))).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, 'other', 'charts.yaml')}: it is a `
+      + 'symbolic link to a directory, which kubectl reads as a file and fails ("is a directory"); '
+      + 'rename it without .yaml, .yml or .json, or remove it' });
+  });
+
+  test('in a directory, a FIFO, a link to nothing or a device with a manifest\'s name exits 2, never waited on', () => {
+    const dir = tree({ 'a.yaml': 'a' });
     execFileSync('mkfifo', [path.join(dir, 'b.yaml')]);
-    const r = run('check', dir);
-    expect(r.code).toBe(0);
-    expect(r.err).toBe(`cdk8s-secure: warning: skipped ${path.join(dir, 'b.yaml')}: it is a FIFO, not a regular file\n`);
-    expect(r.out.trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
+    expect(read(dir)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, 'b.yaml')}: it is a FIFO, not a regular file; `
+      + 'kubectl would wait on it for a writer: name a pipe on its own to read it, or move it out of the folder' });
+    fs.unlinkSync(path.join(dir, 'b.yaml'));
+    fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'c.yaml'));
+    expect(read(dir)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, 'c.yaml')}: ENOENT; `
+      + 'kubectl fails on a link it cannot follow: remove it or point it at a manifest file' });
+    fs.unlinkSync(path.join(dir, 'c.yaml'));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+    expect(read(dir)).toEqual({ code: 2, err: `cdk8s-secure: cannot read ${path.join(dir, 'zero.json')}: it is a symbolic link to a `
+      + 'character device, not a regular file; kubectl would read the device: move it out of the folder' });
   });
 
   test('a device named on the command line is refused with exit 2', () => {
@@ -224,33 +318,31 @@ describe('how check reads its inputs', () => {
     expect(r.err).toBe('cdk8s-secure: cannot read /dev/zero: it is a character device, not a regular file, a directory or a pipe\n');
   });
 
-  test('a symbolic link to a directory is followed; one that loops back is reported and read once', () => {
-    const dir = scratch();
-    fs.mkdirSync(path.join(dir, 'real'));
-    fs.writeFileSync(path.join(dir, 'real', 'a.yaml'), secure);
-    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'linked'));
-    fs.symlinkSync(dir, path.join(dir, 'real', 'loop'));
-    const r = run('check', path.join(dir, 'linked'));
-    expect(r.code).toBe(0);
-    const real = fs.realpathSync(path.join(dir, 'real'));
-    expect(r.err.split('\n')).toEqual([
-      `cdk8s-secure: warning: skipped ${path.join(dir, 'linked', 'loop', 'linked')}: a symbolic link back to ${real}, which is being read already`,
-      `cdk8s-secure: warning: skipped ${path.join(dir, 'linked', 'loop', 'real')}: a symbolic link back to ${real}, which is being read already`,
-      '',
-    ]);
-    expect(r.out.trimEnd().split('\n').pop()).toBe('objects=6 errors=0 warnings=0 suppressed=2');
-  });
-
-  test('a directory that cannot be read exits 2 with its path', () => {
-    const dir = scratch();
-    fs.mkdirSync(path.join(dir, 'locked'));
-    fs.writeFileSync(path.join(dir, 'locked', 'a.yaml'), secure);
+  // Root reads everything: as root, the CLI runs as nobody (setpriv) to meet what it cannot read.
+  const root = process.getuid?.() === 0;
+  const setpriv = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  const asUser = !root ? [] : spawnSync('setpriv', ['--version']).status === 0 ? setpriv : undefined;
+  (asUser ? test : test.skip)('a folder, a subfolder (even without -R) or a file that cannot be read exits 2 with its path, as kubectl stops', () => {
+    const bin = path.join(__dirname, '..', 'bin', 'cdk8s-secure');
+    const check = (...argv: string[]) => {
+      const [command, ...before] = [...asUser!, process.execPath];
+      const r = spawnSync(command, [...before, bin, 'check', ...argv], { encoding: 'utf8' });
+      return [r.status, r.stderr.split('\n')[0]];
+    };
+    const dir = tree({ 'a.yaml': 'a', 'locked/b.yaml': 'b', 'closed.yaml': 'c' });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(dir, 'a.yaml'), 0o644);
+    fs.chmodSync(path.join(dir, 'closed.yaml'), 0o000);
+    expect(check(path.join(dir, 'a.yaml'))).toEqual([0, '']);
+    expect(check(path.join(dir, 'closed.yaml'))).toEqual([2, `cdk8s-secure: cannot read ${path.join(dir, 'closed.yaml')}: EACCES; `
+      + 'make it readable, or leave it out']);
+    fs.chmodSync(path.join(dir, 'closed.yaml'), 0o644);
     fs.chmodSync(path.join(dir, 'locked'), 0o000);
     try {
-      const r = run('check', dir);
-      // root reads every directory; anyone else gets EACCES
-      if (process.getuid?.() === 0) expect(r.code).toBe(0);
-      else expect(r.err).toBe(`cdk8s-secure: cannot read ${path.join(dir, 'locked')}: EACCES\n`);
+      // filepath.Walk opens each subfolder before kubectl skips it: kubectl -f DIR stops at one it cannot open, so does check.
+      expect(check(dir)).toEqual([2, `cdk8s-secure: cannot read ${path.join(dir, 'locked')}: EACCES; kubectl stops at a subfolder it cannot open, `
+        + 'even without -R: make it readable, or move it out']);
+      expect(check('-R', dir)).toEqual([2, `cdk8s-secure: cannot read ${path.join(dir, 'locked')}: EACCES; make it readable, or leave it out`]);
     } finally {
       fs.chmodSync(path.join(dir, 'locked'), 0o755);
     }
@@ -303,14 +395,14 @@ describe('how check reads its inputs', () => {
     expect(r.err.split('\n')[0]).toBe(`cdk8s-secure: --output ${dir} is a folder; give the file the report is written to`);
   });
 
-  test('a warning shows the control characters of a file name escaped', () => {
-    const dir = scratch();
-    fs.writeFileSync(path.join(dir, 'a.yaml'), secure);
+  test('an error shows the control characters of a file name escaped, on one line', () => {
+    const dir = tree({ 'a.yaml': 'a' });
     const hostile = 'b\u001b[2J\nobjects=0 errors=0\r.yaml';
     execFileSync('mkfifo', [path.join(dir, hostile)]);
     const r = run('check', dir);
-    expect(r.code).toBe(0);
-    expect(r.err).toBe(`cdk8s-secure: warning: skipped ${dir}/b\\u001b[2J\\nobjects=0 errors=0\\r.yaml: it is a FIFO, not a regular file\n`);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`cdk8s-secure: cannot read ${dir}/b\\u001b[2J\\nobjects=0 errors=0\\r.yaml: it is a FIFO, not a regular file; `
+      + 'kubectl would wait on it for a writer: name a pipe on its own to read it, or move it out of the folder\n');
   });
 
   test.each<[string[], string]>([

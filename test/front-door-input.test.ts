@@ -1,6 +1,7 @@
 // Hostile input at the front doors (Guard.attach, Compliance, PolicyEngine, the plugin, SecureNamespace): every
 // wrong value a JavaScript caller or an untyped cdk8s.yaml can give is refused where it is given, with a message
 // naming the option, the value and the fix; never a TypeError, and never an option silently left out.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -141,6 +142,26 @@ describe('Guard options', () => {
     fs.writeFileSync(path.join(dir, 'compliance'), 'x');
     expect(refusal(() => app.synth())).toBe(`cannot make the report folder 'reportDir' (${JSON.stringify(path.join(dir, 'compliance'))}): EEXIST; `
       + 'give a folder you can write');
+  });
+
+  // Node 20's mkdir({ recursive: true }) retries for ever when mkdir answers ENOENT under a folder that exists, as /proc does:
+  // run in a child process with a timeout, so that a regression fails the test instead of hanging the suite.
+  (fs.existsSync('/proc/self') ? test : test.skip)('a reportDir that cannot be made under /proc fails, without hanging', () => {
+    const script = `try { require(${JSON.stringify(path.join(__dirname, '..', 'build', 'report-dir'))}).makeReportDir('/proc/x/y'); }
+      catch (e) { process.stdout.write(e.message); }`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.signal).toBeNull();
+    expect(child.stdout).toBe('cannot make the report folder \'reportDir\' ("/proc/x/y"): ENOENT; give a folder you can write');
+  }, 40_000);
+
+  test('a reportDir under a file fails the synth naming it (ENOTDIR)', () => {
+    const dir = scratch();
+    const app = appIn(dir);
+    Guard.attach(app, { printSummary: false, reportDir: path.join(dir, 'reports', 'deep') });
+    new Chart(app, 'c');
+    fs.writeFileSync(path.join(dir, 'reports'), 'x');
+    expect(refusal(() => app.synth())).toBe(`cannot make the report folder 'reportDir' (${JSON.stringify(path.join(dir, 'reports', 'deep'))}): `
+      + 'ENOTDIR; give a folder you can write');
   });
 });
 

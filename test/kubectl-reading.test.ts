@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { main } from '../lib/cli';
 import { Guard } from '../lib/guard';
-import { parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
+import { manifestFiles, parseManifests, readManifestFiles, readYamlStream, YamlStreamDocument } from '../lib/policy/yaml-loader';
 
 function run(...argv: string[]) {
   let out = '';
@@ -266,6 +266,62 @@ describe('a file that starts with "{" is read as a JSON stream, as kubectl reads
   });
 });
 
+describe('bytes are decoded as kubectl decodes them before any YAML is read (x/text\'s BOMOverride over its UTF-8 decoder)', () => {
+  const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "A';
+  const value = (bytes: Buffer) => {
+    const [doc] = readManifestFiles([file('bytes.yaml', bytes as any)]);
+    return doc.parseError ?? doc.manifest.data.k;
+  };
+  const utf16 = (units: number[], littleEndian = true) => {
+    const b = Buffer.alloc(2 * units.length + 2);
+    b.writeUInt16BE(littleEndian ? 0xFFFE : 0xFEFF, 0);
+    units.forEach((u, i) => (littleEndian ? b.writeUInt16LE(u, 2 + 2 * i) : b.writeUInt16BE(u, 2 + 2 * i)));
+    return b;
+  };
+  const codes = (text: string) => Array.from(text, c => c.charCodeAt(0));
+
+  test.each([
+    ['a byte that starts nothing', [0xFF], '\uFFFD'], ['a sequence cut short (one U+FFFD for the whole of it)', [0xE2, 0x82], '\uFFFD'],
+    ['four bytes cut short', [0xF0, 0x9F, 0x98], '\uFFFD'], ['an encoded surrogate (three)', [0xED, 0xA0, 0x80], '\uFFFD'.repeat(3)],
+    ['an overlong form (two)', [0xC0, 0xAF], '\uFFFD\uFFFD'], ['past U+10FFFF (four)', [0xF4, 0x90, 0x80, 0x80], '\uFFFD'.repeat(4)],
+  ])('invalid UTF-8, %s, is U+FFFD where it stands, as in kubectl', (_, bytes, replaced) => {
+    expect(value(Buffer.concat([Buffer.from(CM), Buffer.from(bytes), Buffer.from('B"\n')]))).toBe(`A${replaced}B`);
+  });
+
+  test('UTF-16 with a byte order mark: a lone surrogate is U+FFFD, two trail surrogates one U+FFFD (x/text reads them as one pair)', () => {
+    expect(value(utf16([...codes(CM), 0xDC00, 0xDC01, ...codes('B"\n')]))).toBe('A\uFFFDB');
+    expect(value(utf16([...codes(CM), 0xD800, 0x41, ...codes('B"\n')], false))).toBe('A\uFFFDAB');
+    expect(value(utf16([...codes(CM), 0xD800, 0xDC00, 0xDC01, ...codes('B"\n')]))).toBe('A\u{10000}\uFFFDB');
+  });
+
+  test('after a UTF-8 byte order mark the bytes go on undecoded: go-yaml refuses a bad one, JSON reads each bad byte as U+FFFD', () => {
+    const bom = Buffer.from([0xEF, 0xBB, 0xBF]);
+    expect(value(Buffer.concat([bom, Buffer.from(CM), Buffer.from([0xE2, 0x82]), Buffer.from('B"\n')])))
+      .toBe('YAML cannot be parsed at line 6, column 8: invalid UTF-8 (byte 0xE2): the file starts with a UTF-8 byte order mark, '
+        + 'so kubectl hands its bytes to go-yaml undecoded, and go-yaml refuses them; save the file as UTF-8');
+    const json = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "A';
+    expect(value(Buffer.concat([bom, Buffer.from(json), Buffer.from([0xE2, 0x82, 0xED, 0xA0, 0x80]), Buffer.from('B"}}')])))
+      .toBe(`A${'\uFFFD'.repeat(5)}B`);
+  });
+
+  test('a character go-yaml refuses after a document that ends at "...": refused within the 512 bytes go-yaml read to end it, not past them', () => {
+    const names = (text: string) => readManifestFiles([file('ahead.yaml', text)]).map(d => d.parseError ?? d.manifest.metadata.name);
+    /** `head`, then a comment that puts a control character at byte `at` of the file. */
+    const at = (head: string, byte: number) => `${head}#${'x'.repeat(byte - Buffer.byteLength(head) - 1)}\x01\n`;
+    const refused = (line: number, column: number) => [`YAML cannot be parsed at line ${line}, column ${column}: control characters are not allowed`];
+    // go-yaml looked at the "\n" after "..." (byte 55), so it decoded bytes 0 to 511.
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n...\n';
+    expect(names(at(doc, 511))).toEqual(refused(6, 457));
+    expect(names(at(doc, 512))).toEqual(['a']);
+    // A character the 512 bytes cut is decoded with the next 512: an "é" at bytes 511 and 512 moves the next edge to 1023.
+    const long = (middle: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n# ${'x'.repeat(458)}${middle}${'x'.repeat(100)}\n...\n`;
+    expect(names(at(long('é'), 1022))).toEqual(refused(7, 405));
+    expect(names(at(long('é'), 1023))).toEqual(['a']);
+    expect(names(at(long('xx'), 1023))).toEqual(refused(7, 406));
+    expect(names(at(long('xx'), 1024))).toEqual(['a']);
+  });
+});
+
 // Where kubectl is installed, the reading is compared with kubectl's own: `kubectl label --local -f FILE` reads a file through
 // the resource builder, offline, and names each object it read before it stopped.
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0 ? describe : describe.skip;
@@ -297,5 +353,78 @@ kubectl('kubectl itself reads the same objects from each file, and stops or not 
     const read = firstSyntaxError < 0 ? docs : docs.slice(0, firstSyntaxError);
     expect({ names: read.filter(d => d.error === undefined).map(d => (d.value as any).metadata.name), stops: docs.some(d => d.error !== undefined) })
       .toEqual(kube);
+  });
+
+  /** What kubectl read from `argv` (-f FILE, -R): the names of the ConfigMaps, in order, and whether it stopped at an error. */
+  const kubectlRead = (...argv: string[]) => {
+    const env = { ...process.env, KUBECONFIG: '/dev/null' };
+    const r = spawnSync('kubectl', ['label', '--local', ...argv, 'x=y', '-o', 'name'], { encoding: 'utf8', env });
+    return { names: r.stdout.split('\n').filter(n => n !== '').map(n => n.replace('configmap/', '')), stops: r.status !== 0 };
+  };
+  const engineRead = (files: string[]) => {
+    const docs = readManifestFiles(files);
+    const broken = docs.findIndex(d => d.parseError !== undefined);
+    return { names: (broken < 0 ? docs : docs.slice(0, broken)).map(d => d.manifest.metadata.name), stops: broken >= 0 };
+  };
+  const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const BOM = [0xEF, 0xBB, 0xBF];
+  const BYTE_FILES: Array<[string, Buffer]> = [
+    ['latin-1 in a name', bytes('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf', [0xE9], '}\n')],
+    ['invalid UTF-8 in a comment and a value', bytes(CM('a'), '# ', [0xFF, 0xFE], '\ndata: {k: "', [0xE2, 0x82, 0xC0, 0xAF], '"}\n---\n', CM('b'))],
+    ['invalid UTF-8 in JSON', bytes('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a', [0xED, 0xA0, 0x80], '"}}')],
+    ['a UTF-8 byte order mark, then invalid UTF-8', bytes(BOM, CM('a'), '# ', [0xF8], '\n')],
+    ['a UTF-8 byte order mark, then invalid UTF-8 in a second part', bytes(BOM, CM('a'), '---\n', CM('b'), '# ', [0xC3], '\n')],
+    ['a UTF-8 byte order mark, then invalid UTF-8 after "..."', bytes(BOM, CM('a'), '...\n', [0xFF], '\n')],
+    ['a UTF-8 byte order mark, then invalid UTF-8 far after "..."', bytes(BOM, CM('a'), '...\n#', 'x'.repeat(600), '\n', [0xFF], '\n')],
+    ['a control character after "..."', bytes(CM('a'), '...\n\x01\n')],
+    ['a control character 500 bytes after "..."', bytes(CM('a'), '...\n#', 'x'.repeat(400), '\x01\n')],
+    ['a control character 600 bytes after "..."', bytes(CM('a'), '...\n#', 'x'.repeat(600), '\x01\n')],
+    ['a control character after a CR-only "---"', bytes(CM('a').replace(/\n/g, '\r'), '---\r\x7f\r')],
+    ['a control character after a directive that ends the document', bytes(CM('a'), '%YAML 1.1\n\u0080\n')],
+    ['a control character in the next part', bytes(CM('a'), '---\n', CM('b'), '  x: "\x1b"\n')],
+  ];
+
+  test.each(BYTE_FILES)('bytes: %s', (_, content) => {
+    const f = path.join(dir, 'kubectl-bytes.yaml');
+    fs.writeFileSync(f, content);
+    expect(engineRead([f])).toEqual(kubectlRead('-f', f));
+  });
+
+  test('a directory: kubectl -f reads the same files as check, in the same order, and -R the same as check -R', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-dir-'));
+    const files: { [file: string]: string } = {
+      'b.yaml': 'b', 'B.yml': 'upper-b', '.yaml': 'dot', 'a.json': '', '_.yaml': 'underscore', 'c.YAML': 'c-upper', 'notes.txt': 'notes',
+      'sub/e.yaml': 'sub-e', 'sub/deeper/g.yml': 'deeper-g', '.hidden/f.yaml': 'hidden-f', 'elsewhere/l.yaml': 'linked-l',
+    };
+    for (const [name, object] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, 'd', name)), { recursive: true });
+      fs.writeFileSync(path.join(root, 'd', name), object ? CM(object) : J('a'));
+    }
+    fs.symlinkSync(path.join(root, 'd', 'elsewhere'), path.join(root, 'd', 'sub', 'linked'));
+    fs.symlinkSync(path.join(root, 'd', 'elsewhere', 'l.yaml'), path.join(root, 'd', 'link.yaml'));
+    const d = path.join(root, 'd');
+    for (const recursive of [false, true]) {
+      const kube = kubectlRead(...recursive ? ['-R'] : [], '-f', d);
+      expect(kube.stops).toBe(false);
+      expect(engineRead(manifestFiles([d], { recursive }))).toEqual(kube);
+    }
+    // A path that does not exist is a pattern to kubectl (filepath.Glob); a bad one stops it, as it fails check.
+    for (const pattern of ['*.yaml', '*', '[ab]*', '[^a-c]*.y*ml', '?.json', '*/*.yaml', 's?b/*', '\\.yaml', '[b-a]*', '*.none']) {
+      const kube = kubectlRead('-f', path.join(d, pattern));
+      let engine;
+      try {
+        engine = engineRead(manifestFiles([path.join(d, pattern)]));
+      } catch {
+        engine = { names: [], stops: true };
+      }
+      // Where kubectl stops (at a link to a folder), it has applied the files before; check refuses them all.
+      expect([pattern, kube.stops ? engine.stops : engine]).toEqual([pattern, kube.stops ? true : kube]);
+    }
+    expect(kubectlRead('-f', path.join(d, '[a.yaml')).stops).toBe(true);
+    expect(() => manifestFiles([path.join(d, '[a.yaml')])).toThrow('it is no valid pattern');
+    // A symbolic link to a folder, named: kubectl fails on it, check refuses it.
+    expect(kubectlRead('-f', path.join(d, 'sub', 'linked')).stops).toBe(true);
+    expect(() => manifestFiles([path.join(d, 'sub', 'linked')])).toThrow('it is a symbolic link to a directory');
+    expect(engineRead(manifestFiles([`${path.join(d, 'sub', 'linked')}/`]))).toEqual(kubectlRead('-f', `${path.join(d, 'sub', 'linked')}/`));
   });
 });

@@ -575,16 +575,18 @@ describe('adding images', () => {
     expect(seen).toEqual([]);
   });
 
-  test('images refresh --add-missing --from DIR adds the tagged images the manifests run and the lock lacks', async () => {
+  test('images refresh --add-missing --from DIR adds the tagged images the manifests run (subfolders too) and the lock lacks', async () => {
     const img = image('2026-11-20T08:00:00Z');
     serve({ image: img });
     const dir = fs.mkdtempSync(path.join(work, 'dist-'));
     const pod = (name: string, images: string[]) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n`
       + images.map((i, n) => `    - {name: c${n}, image: "${i}"}\n`).join('');
-    fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), [
-      pod('a', [`${registry()}/shop/web:1.0`, `${registry()}/shop/api:1.0@sha256:${'b'.repeat(64)}`]),
-      pod('b', [`${registry()}/shop/web:1.0`, `${registry()}/shop/untagged@sha256:${'c'.repeat(64)}`]),
-    ].join('---\n'));
+    const b = pod('b', [`${registry()}/shop/web:1.0`, `${registry()}/shop/untagged@sha256:${'c'.repeat(64)}`]);
+    fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), b);
+    // cdk8s writes a folder per chart with its per-chart output types: the image only a subfolder runs is added too.
+    fs.mkdirSync(path.join(dir, 'chart'));
+    const a = pod('a', [`${registry()}/shop/web:1.0`, `${registry()}/shop/api:1.0@sha256:${'b'.repeat(64)}`]);
+    fs.writeFileSync(path.join(dir, 'chart', 'a.k8s.yaml'), a);
     const lock = writeLock([`${registry()}/shop/web:1.0`]);
     const r = await run('images', 'refresh', '--add-missing', '--from', dir, '--lock', lock);
     expect(r.err).toBe('');

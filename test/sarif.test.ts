@@ -52,10 +52,10 @@ test('an absolute input path becomes a file:// URI the multitool accepts', () =>
 });
 
 test('a relative input path stays relative, with forward slashes and percent-encoding', () => {
-  const { log, file } = sarifOf(dir, ['charts']);
+  const { log, file } = sarifOf(dir, ['-R', 'charts']);
   expect(uris(log)).toEqual(['charts/my%20chart%20%231/out%20100%25.yaml']);
   expect(problems(file)).toEqual([]);
-  const absolute = sarifOf(ROOT, [path.join(dir, 'charts')]);
+  const absolute = sarifOf(ROOT, ['-R', path.join(dir, 'charts')]);
   expect(uris(absolute.log).map(u => fileURLToPath(u))).toEqual([path.join(dir, 'charts', 'my chart #1', 'out 100%.yaml')]);
   expect(problems(absolute.file)).toEqual([]);
 });

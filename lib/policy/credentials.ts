@@ -177,7 +177,7 @@ export function credentialSettings(text: string): Array<[number, string]> {
     const m = lines[i].length <= MAX_SETTING_LINE ? SETTING_LINE.exec(lines[i]) : null;
     if (!m) continue;
     const value = withoutComment(m[2]).replace(/^(["'])(.*)\1$/, '$2');
-    if (value === '' || NOT_A_LITERAL.test(value) || isReference(value)) continue;
+    if (value === '' || NOT_A_LITERAL.test(value) || isReference(value) || CONFIG_REFERENCE.test(value)) continue;
     if (looksLikeCredential(m[1])) found.push([i + 1, m[1]]);
   }
   return found;
@@ -194,5 +194,12 @@ function withoutComment(text: string): string {
   const comment = value.search(/\s[#;]/);
   return (comment < 0 ? value : value.slice(0, comment)).trim();
 }
+/**
+ * A configuration file's reference to a value kept elsewhere: `$name`, `$name.with.dots` or `$secret:key`. Argo CD resolves
+ * such settings of argocd-cm (`clientSecret: $oidc.okta.clientSecret`, `$dex.github.clientSecret`) from its Secrets, and
+ * envsubst, Compose and shell-sourced files expand `$NAME` from the environment. An env value is not read so (the kubelet
+ * expands `$(NAME)` only), so env-credential-literal does not take this form.
+ */
+const CONFIG_REFERENCE = /^\$[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$/;
 /** Values that carry nothing: YAML nulls and booleans, block indicators, and anchors or aliases. */
 const NOT_A_LITERAL = /^(?:null|~|true|false|yes|no|on|off|[|>][-+]?\d*|[&*][\w-]+|\{\}|\[\])$/i;

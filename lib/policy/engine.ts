@@ -11,6 +11,7 @@ import { Pack } from './packs/pack';
 import { evaluateEveryPod, podSpecProblem, PodView, podViewOf, PodViewOf } from './pod-view';
 import { PssBehaviour, PssCheck } from './pss-check';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion } from './pss-version';
+import { flatText, sharedText } from './report/kept-text';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
 import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
 import { SuppressionPolicy } from './suppression-policy';
@@ -284,6 +285,9 @@ export class PolicyEngine {
       const ref = objects[d] = objectRefOf(documents[d]);
       const found = findings.length;
       const guarantee = this.evaluateOne(documents[d], views[d], problemsAt(d), ref, evaluation, statuses, d * width, violations, findings);
+      // Its findings made, a refused document's problems are needed only as being there: kept, a million invalid documents
+      // held a million problems with their texts (~600 bytes each) to the end of the evaluation.
+      if (problems[d]!.length > 0) problems[d] = REFUSED;
       if (guarantee && !counted.has(guarantee)) {
         counted.add(guarantee);
         for (const i of guarantee.raised) guaranteed[i] = 1;
@@ -443,8 +447,8 @@ export class PolicyEngine {
         severity,
         object,
         container: v.container,
-        path: v.path,
-        message: suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message,
+        path: sharedText(v.path),
+        message: flatText(suppression?.refused ? `${v.message} (${suppression.refused}, so it is ignored)` : v.message),
         remediation: rule.remediation,
         suppressed,
         suppressionReason: suppression?.reason,
@@ -464,8 +468,8 @@ function defect(rule: ReportRule, doc: ManifestDocument, object: ObjectRef, e: u
   empty(violations);
   findings.push({
     ruleId: rule.id, severity: Severity.ERROR, object, path: '', suppressed: false,
-    message: `${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
-      + 'this is a defect of the rule, not of the manifest',
+    message: flatText(`${where(doc)}: rule "${rule.id}" could not check this object (${(e as Error).message}); `
+      + 'this is a defect of the rule, not of the manifest'),
     remediation: rule.remediation,
   });
   return NON_COMPLIANT;
@@ -527,6 +531,8 @@ interface RuleRun {
 /** The most kinds whose rule lists one setting keeps per guarantee and form. */
 const MOST_KINDS = 1000;
 const NO_PROBLEMS: StructureProblem[] = [];
+/** What a refused document's problems are replaced with once its findings are made. */
+const REFUSED: StructureProblem[] = [{ path: '', message: 'refused', fix: '' }];
 // Bits: a custom resource whose pods the engine reads (an Argo Rollout) is POD_FORM | CUSTOM_FORM.
 const OBJECT_FORM = 0;
 const POD_FORM = 1;
@@ -553,8 +559,8 @@ function only(columns: readonly number[], statuses: Uint8Array, width: number): 
 /** An invalid-manifest finding for `problem`, with the fix for its cause (the rule's own remediation sums up them all). */
 function invalid(object: ObjectRef, doc: ManifestDocument, problem: StructureProblem): Finding {
   return {
-    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: problem.path,
-    message: `${where(doc)}: ${problem.message}`, remediation: problem.fix, suppressed: false,
+    ruleId: INVALID_MANIFEST_RULE.id, severity: Severity.ERROR, object, path: sharedText(problem.path),
+    message: flatText(`${where(doc)}: ${problem.message}`), remediation: sharedText(problem.fix), suppressed: false,
   };
 }
 

@@ -166,21 +166,42 @@ export interface StructureProblem {
 const MOST = 20;
 
 // The field tables compiled once into descriptors, so the walk over every object compares
-// numbers and follows references instead of parsing type strings (it ran ~3x faster).
-const SCALAR = 0;
-const LIST = 1;
-const MAP = 2;
-const OBJECT = 3;
-const ANY = 4;
+// numbers and follows references instead of parsing type strings (it ran ~3x faster). A scalar's
+// form is its JSON type, so that testing a value is one switch on a number (comparing the type's
+// name with each scalar's in turn took 11% of the walk's instructions).
+const STRING = 0;
+const NUMBER = 1;
+const BOOLEAN = 2;
+const INT32 = 3;
+const INT64 = 4;
+const INT_OR_STRING = 5;
+const BYTES = 6;
+const TIME = 7;
+const MICRO_TIME = 8;
+const QUANTITY = 9;
+const LIST = 10;
+const MAP = 11;
+const OBJECT = 12;
+const ANY = 13;
+
+/** The form of each scalar type the tables name; any other is a quantity. */
+const SCALAR_FORMS: { readonly [type: string]: number } = {
+  'string': STRING, 'number': NUMBER, 'boolean': BOOLEAN, 'int32': INT32, 'int64': INT64, 'int-or-string': INT_OR_STRING,
+  'bytes': BYTES, 'time': TIME, 'micro-time': MICRO_TIME,
+};
 
 interface Descriptor {
+  /** A scalar's JSON type (STRING to QUANTITY), or LIST, MAP, OBJECT or ANY. */
   readonly form: number;
-  /** The JSON type of a scalar ("string", "number", "boolean", "quantity", "int-or-string", "time", ...). */
-  readonly scalar: string;
   /** A list's or map's items. */
   item: Descriptor | undefined;
   /** An object's fields, by JSON name (a table without a prototype: a field named `constructor` is no field). */
   fields: FieldTable | undefined;
+  /**
+   * An object's keys as the walk last met them in an object of this type, in order, each followed by its descriptor (up to
+   * SEEN_MOST entries, more than any type has fields): a key met where it was last time needs no lookup in `fields`.
+   */
+  seen: Array<string | Descriptor | undefined> | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
   /** What the API server's validation refuses in an object of this type that decodes (validation.ts), if anything. */
@@ -188,6 +209,9 @@ interface Descriptor {
   /** A custom resource's own type: the fields it does not list are its project's to judge, not unknown. */
   readonly open: boolean;
 }
+
+/** How many entries (a key and its descriptor each) `seen` holds at most: an object with thousands of keys is refused, not remembered. */
+const SEEN_MOST = 128;
 
 type FieldTable = { readonly [field: string]: Descriptor | undefined };
 
@@ -197,22 +221,23 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, scalar: '', item: undefined, fields: undefined, type, validate: undefined, open: false };
+    d = { form: type.startsWith('[]') ? LIST : MAP, item: undefined, fields: undefined, seen: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, scalar: '', item: undefined, fields: undefined, type, validate: undefined, open: false };
+    d = { form: ANY, item: undefined, fields: undefined, seen: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
     const open = !Object.prototype.hasOwnProperty.call(K8S_FIELDS, type);
-    d = { form: OBJECT, scalar: '', item: undefined, fields, type, validate: VALIDATIONS[type], open };
+    d = { form: OBJECT, item: undefined, fields, seen: [], type, validate: VALIDATIONS[type], open };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
     for (const [field, fieldType] of Object.entries(table)) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
-    d = { form: SCALAR, scalar: type, item: undefined, fields: undefined, type, validate: undefined, open: false };
+    const form = Object.prototype.hasOwnProperty.call(SCALAR_FORMS, type) ? SCALAR_FORMS[type] : QUANTITY;
+    d = { form, item: undefined, fields: undefined, seen: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -299,11 +324,11 @@ function wanted(d: Descriptor): string {
  * A bare scalar is to be quoted as it was written, not as it was read: YAML reads `1.10` as 1.1, `0123` as 83 and `yes` as true.
  */
 function rewrite(path: string, value: unknown, d: Descriptor): string {
-  const quoted = typeof value === 'string' && (d.scalar === 'number' || d.scalar === 'int32' || d.scalar === 'int64' || d.scalar === 'boolean');
-  const bare = (typeof value === 'number' || typeof value === 'boolean') && d.scalar === 'string';
+  const quoted = typeof value === 'string' && (d.form === NUMBER || d.form === INT32 || d.form === INT64 || d.form === BOOLEAN);
+  const bare = (typeof value === 'number' || typeof value === 'boolean') && d.form === STRING;
   const how = quoted ? ', without quotes' : bare ? `, in quotes as written (unquoted, it is read as the ${typeof value} ${String(value)})` : '';
   // A Secret's values are base64 under data; text goes under stringData, which the API server encodes.
-  if (d.scalar === 'bytes' && typeof value === 'string') {
+  if (d.form === BYTES && typeof value === 'string') {
     return `Encode ${path} in base64 (\`base64 -w0\`), or write the text under stringData in a Secret.`;
   }
   return `Write ${path} as ${wanted(d)}${how}.`;
@@ -352,31 +377,30 @@ function fits(value: unknown, d: Descriptor): boolean {
     case LIST: return Array.isArray(value);
     case MAP: case OBJECT: return typeof value === 'object' && !Array.isArray(value);
     case ANY: return true;
-    default: return fitsScalar(value, d.scalar);
+    default: return isScalarOf(value, d);
   }
 }
 
-/** Whether `value` is a scalar that fits `d` (false for any other descriptor). */
+/**
+ * Whether `value` is a scalar that fits `d` (false for any other descriptor). Each typeof is compared with a literal, which
+ * V8 tests in place; compared with a string read from the descriptor, it called its Typeof builtin for every value (22% of a
+ * warm check's samples, PERF's callgrind in bench/README).
+ */
 function isScalarOf(value: unknown, d: Descriptor): boolean {
-  // Each \`typeof\` is compared with a literal (in fitsScalar), which V8 tests in place; compared with a string read from the
-  // descriptor, it called its Typeof builtin for every value (22% of a warm check's samples, PERF's callgrind in bench/README).
-  return d.form === SCALAR && fitsScalar(value, d.scalar);
-}
-
-function fitsScalar(value: unknown, scalar: string): boolean {
-  switch (scalar) {
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number';
-    case 'boolean': return typeof value === 'boolean';
-    case 'int32': return isInt32(value);
-    case 'int64': return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
-    case 'int-or-string': return typeof value === 'string' || isInt32(value);
-    case 'bytes': return typeof value === 'string' && isBase64(value);
+  switch (d.form) {
+    case STRING: return typeof value === 'string';
+    case NUMBER: return typeof value === 'number';
+    case BOOLEAN: return typeof value === 'boolean';
+    case INT32: return isInt32(value);
+    case INT64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
+    case INT_OR_STRING: return typeof value === 'string' || isInt32(value);
+    case BYTES: return typeof value === 'string' && isBase64(value);
     // metav1.Time's and metav1.MicroTime's UnmarshalJSON: a string time.Parse reads as RFC3339, or RFC3339Micro (null is no value).
-    case 'time': return typeof value === 'string' && isGoRfc3339Time(value, false);
-    case 'micro-time': return typeof value === 'string' && isGoRfc3339Time(value, true);
-    // A quantity: a string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
-    default: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
+    case TIME: return typeof value === 'string' && isGoRfc3339Time(value, false);
+    case MICRO_TIME: return typeof value === 'string' && isGoRfc3339Time(value, true);
+    // A string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
+    case QUANTITY: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
+    default: return false;
   }
 }
 
@@ -433,9 +457,21 @@ class Walk implements ProblemSink {
     this.parents[depth] = d;
     if (d.form === OBJECT) {
       const fields = d.fields!;
+      const seen = d.seen!;
       const object = value as { [key: string]: unknown };
+      let n = 0;
       for (const key in object) {
-        const field = fields[key];
+        // Objects of one type mostly come in one shape: the key at the same place as last time has the same descriptor.
+        let field: Descriptor | undefined;
+        if (seen[n] === key) field = seen[n + 1] as Descriptor | undefined;
+        else {
+          field = fields[key];
+          if (n < SEEN_MOST) {
+            seen[n] = key;
+            seen[n + 1] = field;
+          }
+        }
+        n += 2;
         if (field === undefined) {
           // A key whose value is undefined (an object built in code) is no field: JSON has no undefined.
           if (this.owner === KUBERNETES && !d.open && isSet(object, key)) this.unknown(key, d, depth);

@@ -2,18 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ioFailure, readBoundedFd } from '../vocab/bounded-read';
 import { ManifestDocument } from './engine';
+import { escapeText } from './report/escape';
 import { decodeDocument, YamlDecodeError } from './yaml/decode';
+import { BadPatternError, byteOrder, glob, hasMeta } from './yaml/glob';
 import { JsonStream, JsonSyntaxError, readsAsJson } from './yaml/json-stream';
 import { entry } from './yaml/locate';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SEQUENCE_NODE, YamlNode, YamlParser } from './yaml/parser';
 import { eachPart, YamlPart } from './yaml/parts';
-import { readableEnd, YamlSyntaxError } from './yaml/scanner';
+import { RAW_BYTE, readableEnd, YamlSyntaxError } from './yaml/scanner';
 import { PositionTable, rememberSource } from './yaml/sources';
 
-/** Thrown when an input path cannot be read at all (the CLI exits 2). */
+/** Thrown when an input path cannot be read at all (the CLI exits 2); the path is shown escaped (a name may hold a line break). */
 class UnreadableInputError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(file: string, problem: string) {
+    super(`cannot read ${escapeText(file)}: ${problem}`);
     this.name = 'UnreadableInputError';
   }
 }
@@ -43,78 +45,173 @@ function specialKind(stat: fs.Stats): string | undefined {
   return stat.isFile() || stat.isDirectory() ? undefined : 'not a regular file';
 }
 
+/** How `manifestFiles` reads a directory. */
+export interface ManifestFileOptions {
+  /** Read its subfolders too, as `kubectl -R` does. */
+  readonly recursive?: boolean;
+}
+
+/** What to do, for a directory read without `recursive` that holds manifests in its subfolders only. */
+const RECURSIVE_HINT = 'give -R (--recursive) to read its subfolders too, as kubectl -R does';
+
 /**
- * Expands files and directories (recursively) into the manifest files they hold, sorted; `-`
- * (stdin) stays as it is. A path named on its own is read if it is a regular file or a pipe
- * (`<(helm template .)`); a device or socket is refused. In directories only regular files are
- * read: FIFOs, sockets and devices are skipped with a warning, symbolic links to directories
- * are followed unless they lead back to a directory already being walked (a loop, reported).
+ * The files kubectl reads for `-f input` (and `-R`), in its order: cli-runtime's Builder.Path over
+ * ExpandPathsToFileVisitors, which walks each input with Go's filepath.Walk; `-` (stdin) stays as it is.
+ * - An input is read whatever its name, if it is a regular file or a pipe (`<(helm template .)`), also
+ *   through a symbolic link; a device or socket is refused (kubectl would wait on /dev/zero forever).
+ *   A symbolic link to a directory is refused: filepath.Walk does not follow it, so kubectl reads the link as
+ *   a file and fails ("is a directory").
+ * - In a directory, the files whose names end in .yaml, .yml or .json (case-sensitive) are read, in the
+ *   byte order of their names; nothing else is looked at. Subfolders are read only when `recursive`, and
+ *   even without it each one is opened (filepath.Walk lists a folder before it is skipped), so one that
+ *   cannot be opened fails the input, as in kubectl. A symbolic link in a directory is read as the file it
+ *   names (never as a folder, as filepath.Walk does not follow links); one with a manifest's name that
+ *   leads to a folder, to nothing, or to anything but a regular file is refused with exit 2, as kubectl
+ *   fails on it or waits on it forever.
+ * - A directory in which nothing is read is refused, naming it (kubectl refuses it when it is the first).
+ * - A path that does not exist is a pattern, as in kubectl (`'dist/*.yaml'`, see expandPattern); a URL is refused.
  */
-export function manifestFiles(inputs: string[], warn: LoadWarning = () => undefined): string[] {
+export function manifestFiles(inputs: string[], options: ManifestFileOptions = {}): string[] {
   const files: string[] = [];
   for (const input of inputs) {
     if (input === STDIN) {
-      if (files.includes(STDIN)) throw new UnreadableInputError('"-" (stdin) can be read only once');
+      if (files.includes(STDIN)) throw new UnreadableInputError(STDIN_NAME, 'stdin is named more than once ("-"), and can be read only once');
       files.push(STDIN);
-      continue;
+    } else if (/^https?:\/\//.test(input)) {
+      throw new UnreadableInputError(input, 'it is a URL, which kubectl -f downloads and cdk8s-secure does not (it reaches no network '
+        + `but registries): download it and check the file, or pipe it in: curl -fsSL '${escapeText(input)}' | cdk8s-secure check -`);
+    } else {
+      for (const file of expandPattern(input)) addInput(file, files, options);
     }
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(input);
-    } catch (e) {
-      throw new UnreadableInputError(`cannot read ${input}: ${ioFailure(e)}`);
-    }
-    if (stat.isDirectory()) {
-      const before = files.length;
-      walk(input, files, [realpath(input)], warn);
-      if (files.length === before) throw new UnreadableInputError(`${input} holds no .yaml, .yml or .json files`);
-      continue;
-    }
-    const special = stat.isFIFO() ? undefined : specialKind(stat);
-    if (special) throw new UnreadableInputError(`cannot read ${input}: it is ${special}, not a regular file, a directory or a pipe`);
-    files.push(input);
   }
   return files;
+}
+
+/**
+ * A path that does not exist, as kubectl reads it (cli-runtime's expandIfFilePattern): the files Go's filepath.Glob finds
+ * for it as a pattern (see glob.ts), refused when it finds none; a path that exists, as it is.
+ */
+function expandPattern(input: string): string[] {
+  try {
+    fs.statSync(input);
+    return [input];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return [input];
+  }
+  let matches: string[];
+  try {
+    matches = glob(input);
+  } catch (e) {
+    if (!(e instanceof BadPatternError)) throw e;
+    throw new UnreadableInputError(input, 'ENOENT, and it is no valid pattern (a "[" without its "]", an empty "[]", a "\\" at the end): '
+      + 'check the path, or write a "\\" before a "[", "*", "?" or "\\" the name holds');
+  }
+  if (matches.length === 0) {
+    throw new UnreadableInputError(input, `ENOENT; check the path${hasMeta(input) ? ' (as a pattern, it matches no file)' : ''}`);
+  }
+  return matches;
+}
+
+/** Adds the files kubectl reads for one path (`-f input`) to `files`. */
+function addInput(input: string, files: string[], options: ManifestFileOptions): void {
+  const stat = statOf(input, fs.statSync, 'check the path');
+  if (stat.isDirectory()) {
+    if (fs.lstatSync(input).isSymbolicLink()) {
+      throw new UnreadableInputError(input, 'it is a symbolic link to a directory, which kubectl -f does not follow '
+        + `(it fails with "is a directory"); give the directory itself: ${escapeText(input + path.sep)} or ${escapeText(realpath(input))}`);
+    }
+    const before = files.length;
+    const subfolders = walk(input, files, options.recursive === true);
+    if (files.length === before) {
+      const where = options.recursive ? ' in it or its subfolders' : subfolders ? ' outside its subfolders' : '';
+      const fix = !options.recursive && subfolders ? RECURSIVE_HINT : 'name the manifest files, or leave it out';
+      throw new UnreadableInputError(input, `it holds no .yaml, .yml or .json file${where}; ${fix}`);
+    }
+    return;
+  }
+  const special = stat.isFIFO() ? undefined : specialKind(stat);
+  if (special) throw new UnreadableInputError(input, `it is ${special}, not a regular file, a directory or a pipe`);
+  files.push(input);
+}
+
+/** `stat(file)`, or an UnreadableInputError naming the file, why, and `fix`. */
+function statOf(file: string, stat: (file: string) => fs.Stats, fix: string): fs.Stats {
+  try {
+    return stat(file);
+  } catch (e) {
+    throw new UnreadableInputError(file, `${ioFailure(e)}; ${fix}`);
+  }
 }
 
 function realpath(file: string): string {
   try {
     return fs.realpathSync(file);
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${file}: ${ioFailure(e)}`);
+    throw new UnreadableInputError(file, ioFailure(e));
   }
 }
 
-/** Appends the manifest files under `dir` to `out`; `ancestors` are the real paths being walked. */
-function walk(dir: string, out: string[], ancestors: string[], warn: LoadWarning): void {
-  let entries: fs.Dirent[];
+/** Go's filepath.Ext: from the last dot on (".yaml" is the extension of a file named ".yaml", where Node's extname sees none). */
+function goExt(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot);
+}
+
+/**
+ * Appends the manifest files in `dir` to `out` (and those of its subfolders when `recursive`), as
+ * filepath.Walk visits them; returns whether `dir` has subfolders.
+ */
+function walk(dir: string, out: string[], recursive: boolean): boolean {
+  let names: string[];
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
+    names = fs.readdirSync(dir);
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${dir}: ${ioFailure(e)}`);
+    throw new UnreadableInputError(dir, `${ioFailure(e)}; make it readable, or leave it out`);
   }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    let stat: fs.Stats;
-    try {
-      stat = entry.isSymbolicLink() ? fs.statSync(full) : fs.lstatSync(full);
-    } catch (e) {
-      if (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) || entry.isSymbolicLink()) warn(`skipped ${full}: ${ioFailure(e)}`);
-      continue;
-    }
+  let subfolders = false;
+  for (const name of names.sort(byteOrder)) {
+    const full = path.join(dir, name);
+    const stat = statOf(full, fs.lstatSync, 'kubectl stops there too: make the folder readable and searchable, or leave it out');
     if (stat.isDirectory()) {
-      const real = realpath(full);
-      if (ancestors.includes(real)) {
-        warn(`skipped ${full}: a symbolic link back to ${real}, which is being read already`);
-        continue;
-      }
-      walk(full, out, [...ancestors, real], warn);
-    } else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) {
-      const special = specialKind(stat);
-      if (special) warn(`skipped ${full}: it is ${special}, not a regular file`);
-      else out.push(full);
+      subfolders = true;
+      if (recursive) walk(full, out, true);
+      else listable(full);
+    } else if (MANIFEST_EXTENSIONS.has(goExt(name))) {
+      out.push(manifestEntry(full, stat));
     }
   }
+  return subfolders;
+}
+
+/** A folder kubectl skips without -R, opened as filepath.Walk opens it (it lists a folder before it is skipped). */
+function listable(dir: string): void {
+  try {
+    fs.opendirSync(dir).closeSync();
+  } catch (e) {
+    throw new UnreadableInputError(dir, `${ioFailure(e)}; kubectl stops at a subfolder it cannot open, `
+      + 'even without -R: make it readable, or move it out');
+  }
+}
+
+/** A directory entry with a manifest's name (its lstat given): read if it is, or names, a regular file; otherwise refused. */
+function manifestEntry(file: string, stat: fs.Stats): string {
+  let target = stat;
+  let through = '';
+  if (stat.isSymbolicLink()) {
+    through = 'a symbolic link to ';
+    target = statOf(file, fs.statSync, 'kubectl fails on a link it cannot follow: remove it or point it at a manifest file');
+    if (target.isDirectory()) {
+      throw new UnreadableInputError(file, `it is a symbolic link to a directory, which kubectl reads as a file and fails `
+        + '("is a directory"); rename it without .yaml, .yml or .json, or remove it');
+    }
+  }
+  const special = specialKind(target);
+  if (special) {
+    const fix = target.isFIFO() ? 'kubectl would wait on it for a writer: name a pipe on its own to read it, or move it out of the folder'
+      : `kubectl would ${target.isSocket() ? 'fail on it' : 'read the device'}: move it out of the folder`;
+    throw new UnreadableInputError(file, `it is ${through}${special}, not a regular file; ${fix}`);
+  }
+  return file;
 }
 
 /** Reads a file (or stdin, or a pipe) into memory, refusing more than MAX_INPUT_BYTES. */
@@ -125,7 +222,9 @@ function readInput(file: string): Buffer {
     fd = file === STDIN ? 0 : fs.openSync(file, 'r');
     return readBoundedFd(fd, MAX_INPUT_BYTES);
   } catch (e) {
-    throw new UnreadableInputError(`cannot read ${name}: ${ioFailure(e)}`);
+    // A file system error has a code; a read refused for its size says so, and has none.
+    const fix = (e as NodeJS.ErrnoException).code ? 'make it readable, or leave it out' : 'check it in parts';
+    throw new UnreadableInputError(name, `${ioFailure(e)}; ${fix}`);
   } finally {
     if (fd !== undefined && fd !== 0) fs.closeSync(fd);
   }
@@ -331,22 +430,96 @@ export function parseManifests(text: string, file: string, budget?: NodeBudget, 
 }
 
 /**
- * A YAML file's text as go-yaml's reader decodes it: UTF-16 when it starts with a UTF-16 byte
- * order mark, UTF-8 otherwise; undefined when the bytes are not valid in that encoding.
+ * A file's text as kubectl decodes it before any YAML or JSON is read (cli-runtime's FileVisitor reads through
+ * x/text's BOMOverride over its UTF-8 decoder): UTF-16 when it starts with a UTF-16 byte order mark, UTF-8
+ * otherwise. Bytes that are not valid in that encoding become U+FFFD, as x/text replaces them: in UTF-8 each
+ * maximal subpart of an ill-formed sequence (the W3C way, which TextDecoder follows), in UTF-16 see decodeUtf16.
+ * A leading byte order mark is kept, for the reader to drop.
  */
-function decodeYamlBytes(bytes: Buffer): string | undefined {
-  try {
-    if (bytes[0] === 0xFF && bytes[1] === 0xFE) return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(bytes);
-    if (bytes[0] === 0xFE && bytes[1] === 0xFF) return new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return undefined;
+function decodeInput(bytes: Buffer): string {
+  if (bytes[0] === 0xFF && bytes[1] === 0xFE) return decodeUtf16(bytes, true);
+  if (bytes[0] === 0xFE && bytes[1] === 0xFF) return decodeUtf16(bytes, false);
+  if (bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF) {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return undecodedUtf8(bytes);
+    }
   }
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
-/** Reads and parses every manifest file under `inputs` (see `manifestFiles`). */
-export function loadManifests(inputs: string[], warn?: LoadWarning): ManifestDocument[] {
-  return readManifestFiles(manifestFiles(inputs, warn), MOST_INPUT_NODES, warn);
+/** The length of the valid UTF-8 sequence at `i`, or 0 where none starts (Go's utf8.DecodeRune: no overlong form, surrogate or beyond U+10FFFF). */
+function utf8SequenceAt(bytes: Buffer, i: number): number {
+  const b = bytes[i];
+  if (b < 0x80) return 1;
+  const next = (k: number, lo = 0x80, hi = 0xBF) => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
+  if (b >= 0xC2 && b <= 0xDF) return next(1) ? 2 : 0;
+  if (b >= 0xE0 && b <= 0xEF) return next(1, b === 0xE0 ? 0xA0 : 0x80, b === 0xED ? 0x9F : 0xBF) && next(2) ? 3 : 0;
+  if (b >= 0xF0 && b <= 0xF4) return next(1, b === 0xF0 ? 0x90 : 0x80, b === 0xF4 ? 0x8F : 0xBF) && next(2) && next(3) ? 4 : 0;
+  return 0;
+}
+
+/**
+ * A file that starts with a UTF-8 byte order mark and is not valid UTF-8, as kubectl reads it: x/text's BOMOverride
+ * passes its bytes on undecoded, so go-yaml refuses a byte that starts no valid sequence where its reader meets it and
+ * encoding/json reads each as U+FFFD. Each such byte is kept as a raw byte (scanner.ts's RAW_BYTE) for them to do so.
+ */
+function undecodedUtf8(bytes: Buffer): string {
+  const parts: string[] = [];
+  let run = 0;
+  for (let i = 0; i < bytes.length;) {
+    const size = utf8SequenceAt(bytes, i);
+    if (size > 0) {
+      i += size;
+      continue;
+    }
+    parts.push(bytes.toString('utf8', run, i), String.fromCharCode(RAW_BYTE + bytes[i]));
+    run = ++i;
+  }
+  parts.push(bytes.toString('utf8', run));
+  return parts.join('');
+}
+
+/** Code units made into a string per String.fromCharCode call (its arguments are bounded). */
+const UTF16_BATCH = 8192;
+
+/**
+ * UTF-16 after its byte order mark (kept, as U+FEFF), as x/text's UTF-16 decoder reads it: a surrogate pair is one
+ * character, an odd last byte is U+FFFD, and any other surrogate is U+FFFD with the unit after it when that is a trail
+ * surrogate too (x/text decodes the two as one pair, which is invalid, so one U+FFFD where TextDecoder gives two).
+ */
+function decodeUtf16(bytes: Buffer, littleEndian: boolean): string {
+  const count = bytes.length >> 1;
+  const unit = (i: number) => (littleEndian ? bytes[2 * i] | bytes[2 * i + 1] << 8 : bytes[2 * i] << 8 | bytes[2 * i + 1]);
+  const isTrail = (u: number) => u >= 0xDC00 && u <= 0xDFFF;
+  const units = new Uint16Array(count + (bytes.length & 1));
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const u = unit(i);
+    if (u < 0xD800 || u > 0xDFFF) {
+      units[n++] = u;
+    } else if (i + 1 < count && isTrail(unit(i + 1))) {
+      if (isTrail(u)) {
+        units[n++] = 0xFFFD;
+      } else {
+        units[n++] = u;
+        units[n++] = unit(i + 1);
+      }
+      i++;
+    } else {
+      units[n++] = 0xFFFD;
+    }
+  }
+  if (bytes.length & 1) units[n++] = 0xFFFD;
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += UTF16_BATCH) parts.push(String.fromCharCode(...units.subarray(i, Math.min(n, i + UTF16_BATCH))));
+  return parts.join('');
+}
+
+/** Reads and parses every manifest file `inputs` name (see `manifestFiles`). */
+export function loadManifests(inputs: string[], options: ManifestFileOptions = {}, warn?: LoadWarning): ManifestDocument[] {
+  return readManifestFiles(manifestFiles(inputs, options), MOST_INPUT_NODES, warn);
 }
 
 /**
@@ -359,18 +532,12 @@ export function readManifestFiles(files: string[], mostNodes: number = MOST_INPU
   for (const file of files) {
     const name = file === STDIN ? STDIN_NAME : file;
     // The bytes are not kept: a large file's buffer can go while its text is parsed.
-    const text = decodeYamlBytes(readInput(file));
-    if (text === undefined) {
-      // go-yaml refuses the stream ("invalid leading UTF-8 octet"), and so kubectl.
-      const parseError = 'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)';
-      out.push({ manifest: undefined, file: name, documentIndex: 0, line: 1, parseError });
-      continue;
-    }
+    const text = decodeInput(readInput(file));
     try {
       for (const document of parseManifests(text, name, budget, warn)) out.push(document);
     } catch (e) {
       if (!(e instanceof NodeBudgetError)) throw e;
-      throw new UnreadableInputError(`cannot read ${name}: the inputs hold more than ${mostNodes.toLocaleString('en-US')} YAML nodes `
+      throw new UnreadableInputError(name, `the inputs hold more than ${mostNodes.toLocaleString('en-US')} YAML nodes `
         + '(keys, values and collections); check them in parts');
     }
   }

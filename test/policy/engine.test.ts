@@ -365,11 +365,14 @@ describe('reading files', () => {
     }
   });
 
-  test('a file that is not valid UTF-8 is an invalid manifest, not a guess', () => {
+  test('a file that is not valid UTF-8 is read as kubectl reads it: each bad sequence is U+FFFD (with a UTF-8 byte order mark, refused)', () => {
     fs.writeFileSync(path.join(dir, 'latin1.yaml'), Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1'));
-    expect(loadManifests([path.join(dir, 'latin1.yaml')]).map(d => d.parseError)).toEqual([
-      'YAML cannot be parsed: the file is not valid UTF-8 (nor UTF-16 with a byte order mark)',
-    ]);
+    expect(loadManifests([path.join(dir, 'latin1.yaml')]).map(d => d.manifest.metadata.name)).toEqual(['caf\uFFFD']);
+    const bomLatin1 = Buffer.from('\xef\xbb\xbfapiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1');
+    fs.writeFileSync(path.join(dir, 'bom-latin1.yaml'), bomLatin1);
+    expect(loadManifests([path.join(dir, 'bom-latin1.yaml')]).map(d => d.parseError)).toEqual(['YAML cannot be parsed at line 3, column 21: '
+      + 'invalid UTF-8 (byte 0xE9): the file starts with a UTF-8 byte order mark, so kubectl hands its bytes to go-yaml undecoded, '
+      + 'and go-yaml refuses them; save the file as UTF-8']);
   });
 });
 

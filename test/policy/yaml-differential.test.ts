@@ -198,6 +198,30 @@ function randomStreams(count: number): string[] {
   });
 }
 
+/**
+ * Random streams, the same every run, where the first document of a part ends at "..." (or at "---" after a line break
+ * kubectl does not part at) and a character go-yaml's reader refuses follows at any distance: go-yaml's reader decodes
+ * 512 bytes at a time, so it refuses one within the bytes it read to end the document and no other.
+ */
+function readAheadStreams(count: number): string[] {
+  const text = ['x', 'é', '€', '😀', ' ', 'ab'];
+  const ends = ['...\n', '... # c\n', '\r---\r', '\u2028---\u2028', '\u0085---\u0085', '%YAML 1.1\n'];
+  const refused = ['\x01', '\x7f', '\u0080', '\ufffe', '\x00', '\x1b'];
+  let seed = 512;
+  const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+  const filler = (length: number) => {
+    let s = '';
+    while (s.length < length) s += text[random(text.length)];
+    return s;
+  };
+  return Array.from({ length: count }, () => {
+    const first = `a: "${filler(random(600))}"\nb: ${['1', '|\n  x', '[1, 2]', 'c'][random(4)]}\n${ends[random(ends.length)]}`;
+    const gap = random(3) === 0 ? '' : `# ${filler(random(1100))}\n`;
+    const quoted = random(2) === 1;
+    return `${random(5) === 0 ? '\ufeff' : ''}${first}${gap}${quoted ? 'c: "' : ''}${refused[random(refused.length)]}${quoted ? '"' : ''}\nd: 1\n`;
+  });
+}
+
 describe('the engine reads YAML exactly as sigs.k8s.io/yaml v1.3 does', () => {
   test('every YAML file of the repository (fixtures, examples, cdk8s.yaml)', () => {
     const files = yamlFiles(ROOT).filter(f => !f.startsWith(path.join(ROOT, 'build')));
@@ -233,5 +257,14 @@ describe('a file is parted and sniffed as kubectl reads it (apimachinery\'s YAML
 
   test('1,000 random JSON-like streams', () => {
     expectSameReading(randomJsonStreams(1000));
+  });
+
+  test('1,000 random streams with a refused character after the first document of a part, near or past what go-yaml read ahead', () => {
+    const streams = readAheadStreams(1000);
+    // Both outcomes are tried: the character refused (go-yaml read that far) and not (the document is read).
+    const refusals = kubernetesReading(streams).map(documents => documents[0]?.error !== undefined);
+    expect(refusals.filter(Boolean).length).toBeGreaterThan(100);
+    expect(refusals.filter(r => !r).length).toBeGreaterThan(100);
+    expectSameReading(streams);
   });
 });

@@ -12,8 +12,12 @@ import type { Finding, ObjectRef } from '../model';
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 const SHORT: { [c: string]: string } = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
+/** Printable ASCII, none of it UNSAFE: what nearly every text is, found so without running UNSAFE's Unicode classes. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** `text` with every control, format and line-separator character and lone surrogate shown as an escape (`\n`, `\u001b`, `\u200b`, `\ud800`). */
 export function escapeText(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(UNSAFE, c => SHORT[c] ?? escapeCode(c.codePointAt(0)!));
 }
 

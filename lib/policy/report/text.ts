@@ -47,13 +47,40 @@ export function writeText(report: Report, write: (text: string) => void, verbose
 
 function summaryLines(report: Report): string[] {
   const width = Math.max(...TALLIES.map(t => t.label.length));
-  return TALLIES.map(({ label, counts }) => {
-    const findings = report.findings.filter(counts);
-    if (findings.length === 0) return `${label.padEnd(width)}  0`;
-    const objects = new Set(findings.map(f => f.object)).size;
-    const rules = [...new Set(findings.map(f => f.ruleId))];
-    return `${label.padEnd(width)}  ${plural(findings.length, 'finding')} in ${plural(objects, 'object')}: ${rules.join(', ')}`;
-  });
+  const tallies = TALLIES.map(t => ({ ...t, findings: 0, objects: 0, rules: new Set<string>(), lastObject: -1 }));
+  // Counted in one pass, with no list of the findings each tally counts: a report may hold a million. The engine's findings come
+  // in the order of their objects, so an object is counted where the findings first reach it; findings in another order (a
+  // Report made by hand) have their objects counted in a set.
+  const objects = report.objects;
+  const inOrder = findingsInObjectOrder(report);
+  const seen = inOrder ? undefined : tallies.map(() => new Set<ObjectRef>());
+  let at = 0;
+  for (const f of report.findings) {
+    if (inOrder) while (objects[at] !== f.object) at++;
+    for (let i = 0; i < tallies.length; i++) {
+      const t = tallies[i];
+      if (!t.counts(f)) continue;
+      t.findings++;
+      t.rules.add(f.ruleId);
+      const first = seen ? !seen[i].has(f.object) : t.lastObject !== at;
+      if (first) t.objects++;
+      seen?.[i].add(f.object);
+      t.lastObject = at;
+    }
+  }
+  return tallies.map(t => t.findings === 0 ? `${t.label.padEnd(width)}  0`
+    : `${t.label.padEnd(width)}  ${plural(t.findings, 'finding')} in ${plural(t.objects, 'object')}: ${[...t.rules].join(', ')}`);
+}
+
+/** Whether each finding's object is the last one's or one after it in `report.objects`. */
+function findingsInObjectOrder(report: Report): boolean {
+  const objects = report.objects;
+  let at = 0;
+  for (const f of report.findings) {
+    while (at < objects.length && objects[at] !== f.object) at++;
+    if (at === objects.length) return false;
+  }
+  return true;
 }
 
 function ruleTable(report: Report): string[] {

@@ -4,6 +4,7 @@
 // alias budget ("excessive aliasing"), then sigs.k8s.io/yaml's key conversion and the
 // values encoding/json refuses (+Inf, -Inf, NaN, a null key).
 import { ALIAS_NODE, MAPPING_NODE, SCALAR_NODE, SEQUENCE_NODE, YamlNode } from './parser';
+import { TextBuilder } from './text';
 
 /** A document go-yaml or sigs.k8s.io/yaml refuses to convert to JSON. */
 export class YamlDecodeError extends Error {
@@ -129,7 +130,9 @@ function decodeBinary(s: string, line: number): string {
 
 /** Bytes as encoding/json writes a Go string: each byte of an invalid UTF-8 sequence becomes U+FFFD. */
 function goBytesToString(bytes: Buffer): string {
-  let out = '';
+  const valid = bytes.toString('utf8');
+  if (!valid.includes('\uFFFD') && Buffer.byteLength(valid, 'utf8') === bytes.length) return valid;
+  const out = new TextBuilder();
   for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     const width = b < 0x80 ? 1 : (b & 0xE0) === 0xC0 ? 2 : (b & 0xF0) === 0xE0 ? 3 : (b & 0xF8) === 0xF0 ? 4 : 0;
@@ -137,15 +140,15 @@ function goBytesToString(bytes: Buffer): string {
       const chunk = bytes.subarray(i, i + width);
       const decoded = chunk.toString('utf8');
       if (!decoded.includes('\uFFFD') && Buffer.from(decoded, 'utf8').equals(chunk)) {
-        out += decoded;
+        out.add(decoded);
         i += width;
         continue;
       }
     }
-    out += '\uFFFD';
+    out.add('\uFFFD');
     i++;
   }
-  return out;
+  return out.take();
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 32), as sigs.k8s.io/yaml turns a float key into a string. */

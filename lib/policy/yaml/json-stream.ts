@@ -11,6 +11,7 @@
 import { isGoSpace } from '../../vocab/go-strings';
 import { define } from './decode';
 import { MAPPING_NODE, NodeBudget, NodeBudgetError, SCALAR_NODE, SEQUENCE_NODE, YamlNode } from './parser';
+import { TextBuilder } from './text';
 
 /** Why a JSON stream cannot be read on (encoding/json's error), and where. */
 export class JsonSyntaxError extends Error {
@@ -248,7 +249,7 @@ export class JsonStream {
   private string(): string {
     const text = this.text;
     this.pos++;
-    let out = '';
+    const out = new TextBuilder();
     let from = this.pos;
     for (;;) {
       const c = text.charCodeAt(this.pos);
@@ -256,10 +257,11 @@ export class JsonStream {
       if (Number.isNaN(c)) this.fail('in string literal');
       if (c < 0x20) this.fail('in string literal');
       if (c >= 0xD800 && c <= 0xDFFF) {
-        // A lone surrogate (only in a string handed in, never in decoded bytes) is invalid UTF-8 to Go: U+FFFD.
+        // A lone surrogate (a raw byte, see scanner.ts's RAW_BYTE, or in a string handed in) is invalid UTF-8 to Go: U+FFFD.
         const pair = c <= 0xDBFF && (text.charCodeAt(this.pos + 1) & 0xFC00) === 0xDC00;
         if (!pair) {
-          out += text.slice(from, this.pos) + '\uFFFD';
+          out.add(text.slice(from, this.pos));
+          out.add('\uFFFD');
           from = ++this.pos;
           continue;
         }
@@ -270,14 +272,14 @@ export class JsonStream {
         this.pos++;
         continue;
       }
-      out += text.slice(from, this.pos);
+      out.add(text.slice(from, this.pos));
       this.pos++;
-      out += this.escape();
+      out.add(this.escape());
       from = this.pos;
     }
-    out += text.slice(from, this.pos);
+    out.add(text.slice(from, this.pos));
     this.pos++;
-    return out;
+    return out.take();
   }
 
   private escape(): string {

@@ -260,6 +260,8 @@ export class YamlParser {
 
   private documentEnd(): number {
     const token = this.peek();
+    // What go-yaml's reader read ahead to find this token must not hold a character it refuses.
+    this.scanner.refuseReadAhead();
     if (token.type === DOCUMENT_END) this.scanner.skip();
     this.tagDirectives = [];
     this.state = S_DOCUMENT_START;

@@ -5,6 +5,7 @@
 // never indent, nesting stops at 10,000 levels.
 // Differences from YAML 1.2 parsers change what a manifest means, so none is "fixed" here;
 // the differential test against sigs.k8s.io/yaml keeps it that way.
+import { TextBuilder } from './text';
 
 /** A syntax error, with go-yaml's problem text and the 1-based line and column. */
 export class YamlSyntaxError extends Error {
@@ -100,6 +101,52 @@ export function readableEnd(text: string, start: number): number {
   return text.length;
 }
 
+/**
+ * A byte kubectl hands to go-yaml undecoded, one that starts no valid UTF-8 sequence in a file that starts with a
+ * UTF-8 byte order mark (x/text's BOMOverride passes such a file on as it is), is read in as the lone surrogate
+ * RAW_BYTE + byte: go-yaml's reader refuses it where it decodes it, as it refuses a control character.
+ */
+export const RAW_BYTE = 0xDC00;
+
+function isRawByte(c: number): boolean {
+  return c >= RAW_BYTE + 0x80 && c <= RAW_BYTE + 0xFF;
+}
+
+/** How many bytes a raw byte's leading bits say its sequence has (go-yaml's reader waits for them at the end of a chunk). */
+function claimedWidth(byte: number): number {
+  return (byte & 0xE0) === 0xC0 ? 2 : (byte & 0xF0) === 0xE0 ? 3 : (byte & 0xF8) === 0xF0 ? 4 : 1;
+}
+
+/** The bytes go-yaml's reader takes from its input at a time; it decodes them all at once, refusing any control character among them. */
+const READER_CHUNK_BYTES = 512;
+
+/**
+ * How far (an offset) go-yaml's reader has decoded `text` read from `start` to `limit` once the scanner asked for the
+ * characters before `through`: it reads 512 bytes of UTF-8 at a time (of the part, as kubectl hands it over, a byte
+ * order mark included) and decodes each such chunk whole, except a character the chunk cuts, which starts the next.
+ */
+function readerDecodedEnd(text: string, start: number, limit: number, through: number): number {
+  let bytes = 0;
+  let chunkEnd = READER_CHUNK_BYTES;
+  for (let i = start; i < limit;) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xD800 && c <= 0xDBFF && i + 1 < limit && (text.charCodeAt(i + 1) & 0xFC00) === 0xDC00;
+    const raw = isRawByte(c);
+    const width = c < 0x80 || raw ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + (raw ? claimedWidth(c - RAW_BYTE) : width) > chunkEnd) {
+      if (i >= through) return i;
+      chunkEnd = bytes + READER_CHUNK_BYTES;
+    }
+    bytes += width;
+    i += pair ? 2 : 1;
+    if (bytes === chunkEnd) {
+      if (i >= through) return i;
+      chunkEnd += READER_CHUNK_BYTES;
+    }
+  }
+  return limit;
+}
+
 /** Characters that cannot start a plain scalar (besides blanks and breaks). */
 const INDICATORS = new Uint8Array(128);
 for (const ch of '-?:,[]{}#&*!|>\'"%@`') INDICATORS[ch.charCodeAt(0)] = 1;
@@ -140,13 +187,16 @@ export class Scanner {
   private simpleKeyAllowed = false;
   private readonly simpleKeys: SimpleKey[] = [];
   private flowLevel = 0;
+  /** The text of the scalar or tag being read, and the breaks and blanks after its runs (scalars do not nest). */
+  private readonly scalarText = new TextBuilder();
+  private readonly gap = new Gap();
 
   /**
    * Scans `text` from offset `start` to `limit` (a part of a file), `start` being the start of
    * (0-based) line `line`. `readable` is `readableEnd(text, start)` or any later one at or past
    * `limit`, which a caller reading many parts of one text finds once for them all.
    */
-  constructor(private readonly text: string, start = 0, private readonly limit = text.length, line = 0, readable?: number) {
+  constructor(private readonly text: string, private readonly start = 0, private readonly limit = text.length, line = 0, readable?: number) {
     this.end = Math.min(readable ?? readableEnd(text, start), limit);
     // go-yaml's reader drops a BOM at the start of its input (without counting a column); one
     // anywhere else is text.
@@ -167,6 +217,36 @@ export class Scanner {
     if (token.type === STREAM_END) this.streamEndProduced = true;
     // The queue restarts at the front once empty; its array keeps its length (slots are reused).
     if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
+  /**
+   * Throws go-yaml's refusal (see refusal) when its reader has met the refused character at `end`
+   * although the scanner has not reached it: the reader decodes its input a chunk at a time (see readerDecodedEnd),
+   * so a refused character after a document that ends at "..." (or at "---" after a line break kubectl does not
+   * part at) fails that document when it lies in the chunk that held the end of the last token scanned and the
+   * character after it, which the scanner looked at.
+   */
+  public refuseReadAhead(): void {
+    if (this.end >= this.limit || readerDecodedEnd(this.text, this.start, this.limit, this.pos + 1) <= this.end) return;
+    let { line, column } = this;
+    for (let i = this.pos; i < this.end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (isBreak(c) && !(c === 13 && this.text.charCodeAt(i + 1) === 10)) {
+        line++;
+        column = 0;
+      } else if ((c & 0xFC00) !== 0xDC00) {
+        column++;
+      }
+    }
+    throw new YamlSyntaxError(this.refusal(), line + 1, column + 1, this.end, line);
+  }
+
+  /** What go-yaml's reader says of the character at `end`. */
+  private refusal(): string {
+    const c = this.text.charCodeAt(this.end);
+    if (!isRawByte(c)) return 'control characters are not allowed';
+    return `invalid UTF-8 (byte 0x${(c - RAW_BYTE).toString(16).toUpperCase()}): the file starts with a UTF-8 byte order mark, so kubectl `
+      + 'hands its bytes to go-yaml undecoded, and go-yaml refuses them; save the file as UTF-8';
   }
 
   /** Whether the whole stream has been scanned. */
@@ -261,7 +341,7 @@ export class Scanner {
     this.unrollIndent(this.column);
     const pos = this.pos;
     if (pos >= this.end) {
-      if (this.end < this.limit) this.error('control characters are not allowed');
+      if (this.end < this.limit) this.error(this.refusal());
       this.fetchStreamEnd();
       return;
     }
@@ -656,18 +736,24 @@ export class Scanner {
   }
 
   private scanTagUri(head: string): string {
-    let s = head.length > 1 ? head.slice(1) : '';
+    const s = this.scalarText;
+    if (head.length > 1) s.add(head.slice(1));
     let hasTag = head.length > 0;
     for (let c = this.at(this.pos); isAlpha(c) || URI_CHARS.has(c); c = this.at(this.pos)) {
-      if (c === 37) s += this.scanUriEscapes();
-      else {
-        s += String.fromCharCode(c);
-        this.advance();
+      if (c === 37) {
+        s.add(this.scanUriEscapes());
+      } else {
+        const from = this.pos;
+        while ((isAlpha(c) || URI_CHARS.has(c)) && c !== 37) {
+          this.advance();
+          c = this.at(this.pos);
+        }
+        s.add(this.text.slice(from, this.pos));
       }
       hasTag = true;
     }
     if (!hasTag) this.error('did not find expected tag URI');
-    return s;
+    return s.take();
   }
 
   private scanUriEscapes(): string {
@@ -725,32 +811,32 @@ export class Scanner {
 
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
-    let s = '';
+    const s = this.scalarText;
     let leadingBreak = '';
-    let trailingBreaks = '';
-    indent = this.blockScalarBreaks(indent, b => { trailingBreaks += b; });
+    const trailingBreaks = this.gap.trailingBreaks;
+    indent = this.blockScalarBreaks(indent, b => trailingBreaks.add(b));
     let leadingBlank = false;
     while (this.column === indent && this.pos < this.end) {
       const trailingBlank = this.at(this.pos) === 32 || this.at(this.pos) === 9;
       if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
-        if (trailingBreaks.length === 0) s += ' ';
+        if (trailingBreaks.isEmpty()) s.add(' ');
       } else {
-        s += leadingBreak;
+        s.add(leadingBreak);
       }
       leadingBreak = '';
-      s += trailingBreaks;
-      trailingBreaks = '';
+      s.add(trailingBreaks.take());
       leadingBlank = this.at(this.pos) === 32 || this.at(this.pos) === 9;
       const from = this.pos;
       while (!this.isBreakZ(this.pos)) this.pos++;
       this.column += this.pos - from;
-      s += this.text.slice(from, this.pos);
+      s.add(this.text.slice(from, this.pos));
       leadingBreak = this.readLine();
-      indent = this.blockScalarBreaks(indent, b => { trailingBreaks += b; });
+      indent = this.blockScalarBreaks(indent, b => trailingBreaks.add(b));
     }
-    if (chomping !== -1) s += leadingBreak;
-    if (chomping === 1) s += trailingBreaks;
-    token.value = s;
+    if (chomping !== -1) s.add(leadingBreak);
+    const trailing = trailingBreaks.take();
+    if (chomping === 1) s.add(trailing);
+    token.value = s.take();
     return token;
   }
 
@@ -784,18 +870,18 @@ export class Scanner {
     token.style = single ? SINGLE_QUOTED : DOUBLE_QUOTED;
     const quote = single ? 39 : 34;
     this.advance();
-    let s = '';
-    const gap = new Gap();
+    const s = this.scalarText;
+    const gap = this.gap;
     for (;;) {
       if (this.isDocumentIndicator()) this.error('found unexpected document indicator');
       if (this.pos >= this.end) {
-        if (this.end < this.limit) this.error('control characters are not allowed');
+        if (this.end < this.limit) this.error(this.refusal());
         this.error('found unexpected end of stream');
       }
       while (!this.isBlankZ(this.pos)) {
         const c = this.text.charCodeAt(this.pos);
         if (single && c === 39 && this.at(this.pos + 1) === 39) {
-          s += '\'';
+          s.add('\'');
           this.pos += 2;
           this.column += 2;
         } else if (c === quote) {
@@ -806,7 +892,7 @@ export class Scanner {
           gap.leadingBlanks = true;
           break;
         } else if (!single && c === 92) {
-          s += this.scanEscape();
+          s.add(this.scanEscape());
         } else {
           const from = this.pos;
           let p = this.pos + 1;
@@ -819,15 +905,15 @@ export class Scanner {
           }
           this.column += p - from;
           this.pos = p;
-          s += text.slice(from, p);
+          s.add(text.slice(from, p));
         }
       }
       if (this.at(this.pos) === quote) break;
       this.scanGap(gap, -1);
-      s += gap.take();
+      s.add(gap.take());
     }
     this.advance();
-    token.value = s;
+    token.value = s.take();
     return token;
   }
 
@@ -879,8 +965,8 @@ export class Scanner {
     const text = this.text;
     const flow = this.flowLevel > 0;
     const indent = this.indent + 1;
-    let s = '';
-    const gap = new Gap();
+    const s = this.scalarText;
+    const gap = this.gap;
     for (;;) {
       if (this.isDocumentIndicator()) break;
       if (this.at(this.pos) === 35) break;
@@ -890,7 +976,7 @@ export class Scanner {
           || (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))) {
           break;
         }
-        s += gap.take();
+        s.add(gap.take());
         // A run of characters that cannot end the scalar, read at once.
         const from = this.pos;
         let p = from + 1;
@@ -902,15 +988,16 @@ export class Scanner {
         }
         this.column += p - from;
         this.pos = p;
-        s += text.slice(from, p);
+        s.add(text.slice(from, p));
       }
       const c = this.at(this.pos);
       if (!(c === 32 || c === 9 || (this.pos < this.end && isBreak(c)))) break;
       this.scanGap(gap, indent);
       if (!flow && this.column < indent) break;
     }
-    token.value = s;
+    token.value = s.take();
     if (gap.leadingBlanks) this.simpleKeyAllowed = true;
+    gap.clear();
     return token;
   }
 
@@ -922,16 +1009,20 @@ export class Scanner {
     for (;;) {
       const c = this.at(this.pos);
       if (c === 32 || c === 9) {
-        if (gap.leadingBlanks && this.column < indent && c === 9) this.error('found a tab character that violates indentation');
-        if (!gap.leadingBlanks) gap.whitespaces += String.fromCharCode(c);
-        this.advance();
+        // A run of blanks, read at once.
+        const from = this.pos;
+        for (let b = c; b === 32 || b === 9; b = this.at(this.pos)) {
+          if (gap.leadingBlanks && this.column < indent && b === 9) this.error('found a tab character that violates indentation');
+          this.advance();
+        }
+        if (!gap.leadingBlanks) gap.whitespaces = this.text.slice(from, this.pos);
       } else if (this.pos < this.end && isBreak(c)) {
         if (!gap.leadingBlanks) {
           gap.whitespaces = '';
           gap.leadingBreak = this.readLine();
           gap.leadingBlanks = true;
         } else {
-          gap.trailingBreaks += this.readLine();
+          gap.trailingBreaks.add(this.readLine());
         }
       } else {
         return;
@@ -942,9 +1033,10 @@ export class Scanner {
 
 /** The blanks and line breaks between two runs of a scalar's text, and what go-yaml folds them into. */
 class Gap {
+  /** The blanks before the gap's first line break (one run: blanks, then a break or the next text). */
   public whitespaces = '';
   public leadingBreak = '';
-  public trailingBreaks = '';
+  public readonly trailingBreaks = new TextBuilder();
   /** Whether the gap holds a line break (or a double-quoted scalar's escaped one). */
   public leadingBlanks = false;
 
@@ -952,13 +1044,21 @@ class Gap {
   public take(): string {
     let text: string;
     if (this.leadingBlanks) {
-      if (this.leadingBreak.length > 0 && this.leadingBreak[0] === '\n') text = this.trailingBreaks.length === 0 ? ' ' : this.trailingBreaks;
-      else text = this.leadingBreak + this.trailingBreaks;
+      const trailingBreaks = this.trailingBreaks.take();
+      if (this.leadingBreak.length > 0 && this.leadingBreak[0] === '\n') text = trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+      else text = this.leadingBreak + trailingBreaks;
     } else {
       text = this.whitespaces;
     }
-    this.whitespaces = this.leadingBreak = this.trailingBreaks = '';
+    this.whitespaces = this.leadingBreak = '';
     this.leadingBlanks = false;
     return text;
+  }
+
+  /** Empties the gap (what is left after a plain scalar's last run is not the scalar's). */
+  public clear(): void {
+    if (!this.trailingBreaks.isEmpty()) this.trailingBreaks.take();
+    this.whitespaces = this.leadingBreak = '';
+    this.leadingBlanks = false;
   }
 }
