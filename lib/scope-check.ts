@@ -11,6 +11,7 @@ import { ImagePolicy } from './supply-chain/image-policy';
 import { Suppressions } from './suppressions';
 import { ImageLock } from './vocab/image-lock';
 import { checkMaxImageAge, checkTrustedRegistries } from './vocab/image-settings';
+import { writtenYamlProblem } from './written-yaml';
 
 /**
  * How a scope is checked, as the construct front doors are told: everything not given here
@@ -133,11 +134,15 @@ export function scopeCheck(scope: IConstruct, options: ScopeCheckOptions = {}, m
     const own = ImagePolicy.of(c);
     let imageChecks = settings.get(own);
     if (!imageChecks) settings.set(own, imageChecks = imageChecksOf(own, options));
+    const manifest = manifestOf(c);
+    // What kubectl will read of the YAML cdk8s writes is what is judged: an object it would read otherwise is refused.
+    const written = writtenYamlProblem(manifest);
     documents.push({
-      manifest: manifestOf(c),
+      manifest,
       constructPath: c.node.path,
       suppressions: Suppressions.of(c),
       imageChecks: own === policy ? undefined : imageChecks,
+      ...written === undefined ? {} : { parseError: written },
     });
   }
   const { pack, pssVersion, suppressionPolicy } = options;

@@ -24,4 +24,5 @@ export { renderRulesMarkdown } from './report/rules-table';
 export { renderSynthSummary } from './report/text';
 export { constructReasonProblem, containerSuppressionAnnotationKey, quotedReason, suppressionAnnotationKey } from './suppressions';
 export { VERSION } from './version';
-export { loadManifests, manifestFiles, readManifestFiles, STDIN, STDIN_NAME } from './yaml-loader';
+export { loadManifests, manifestFiles, readManifestFiles, readYamlStream, STDIN, STDIN_NAME } from './yaml-loader';
+export { plainReadsAsString } from './yaml/decode';

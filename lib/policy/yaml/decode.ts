@@ -96,6 +96,13 @@ function resolve(tag: string, s: string, line: number): [string, unknown] {
   throw new YamlDecodeError(`cannot decode ${shortTag(rtag)} \`${s}\` as a ${shortTag(tag)}`, line);
 }
 
+/** Whether go-yaml reads `s`, written as a plain scalar with no tag, as the string `s` (not a number, bool, null, date). */
+export function plainReadsAsString(s: string): boolean {
+  // Nearly every string of a manifest (its keys, most of its values) has no hint or is no word go-yaml knows: said without resolving.
+  const h = hint(s);
+  return h === '' || (h === 'M' && !SPECIAL.has(s)) || resolveUnchecked('', s)[0] === STR;
+}
+
 function resolveUnchecked(tag: string, s: string): [string, unknown] {
   const h = hint(s);
   if (h === '' || tag === STR) return [STR, s];
