@@ -8,9 +8,13 @@ import { isGoRfc3339Time } from '../vocab/go-time';
 import { parseQuantity } from '../vocab/quantity';
 import { shown } from './checks/shown';
 import { CUSTOM_FIELDS } from './custom-fields';
-import { K8S_FIELDS, SERVED_KINDS } from './k8s-fields';
+import { K8S_FIELDS, SCHEMA_VERSIONS, SERVED_KINDS } from './k8s-fields';
 import { customPodKindOf } from './pod-view';
 import { CUSTOM_RESOURCE, ProblemSink, VALIDATIONS } from './validation';
+
+/** The Kubernetes the tables are of (1.28), and the newest whose additions they have, as messages name them. */
+const FIRST = SCHEMA_VERSIONS.first;
+const NEWEST = SCHEMA_VERSIONS.newest;
 
 /**
  * API groups Kubernetes once served and 1.28 serves no version of (extensions: 1.22;
@@ -61,7 +65,7 @@ function kindsOf(group: string): string[] {
 /** A kind's apiVersions and its schema type at each, as SERVED_KINDS has them. */
 type ServedVersions = { readonly [apiVersion: string]: string };
 
-/** The apiVersions `served` lists for 1.28, and those a later Kubernetes (to 1.33) adds. */
+/** The apiVersions `served` lists for 1.28, and those a later Kubernetes (to SCHEMA_VERSIONS.newest) adds. */
 function versionsOf(served: ServedVersions): { now: string[]; later: string[] } {
   const versions = Object.keys(served);
   return { now: versions.filter(v => !v.startsWith('+')), later: versions.filter(v => v.startsWith('+')).map(v => v.slice(1)) };
@@ -79,8 +83,9 @@ export function isBuiltIn(manifest: any): boolean {
  * Why an object's apiVersion and kind name no resource Kubernetes serves, or undefined: its kind is not served at its
  * apiVersion of a built-in group (the API server answers "no matches for kind"), or its group has no dot and is none of
  * Kubernetes' (a CustomResourceDefinition's group must have a dot, so no custom resource has such a group), at the field to
- * change and with the apiVersion or kind to use. An apiVersion a later Kubernetes (to 1.33) adds is accepted, as the field
- * tables accept later fields. An object of any other group is a custom resource: a `Service` of serving.knative.dev/v1 is Knative's.
+ * change and with the apiVersion or kind to use. An apiVersion a later Kubernetes (to SCHEMA_VERSIONS.newest) adds is
+ * accepted, as the field tables accept later fields. An object of any other group is a custom resource: a `Service` of
+ * serving.knative.dev/v1 is Knative's.
  */
 export function apiVersionProblem(manifest: any): StructureProblem | undefined {
   const kind = manifest.kind;
@@ -108,25 +113,25 @@ export function apiVersionProblem(manifest: any): StructureProblem | undefined {
     const hint = cased ? ` (kinds are case-sensitive: ${cased}?)` : near ? ` (${near}?)` : elsewhere && at ? ` (${elsewhere} of ${at}?)` : '';
     return {
       path: 'kind',
-      message: `${problem}; Kubernetes 1.28 serves no kind ${kind}${hint}`,
+      message: `${problem}; Kubernetes ${FIRST} to ${NEWEST} serves no kind ${kind}${hint}`,
       fix: near ? `Set kind to ${near}.` : elsewhere && at ? `Set kind to ${elsewhere} and apiVersion to ${at}, if that is the kind meant.`
-        : `Use a kind Kubernetes 1.28 serves under ${apiVersion}, or for a custom resource the apiVersion `
+        : `Use a kind Kubernetes ${FIRST} to ${NEWEST} serves under ${apiVersion}, or for a custom resource the apiVersion `
         + 'its CustomResourceDefinition declares (spec.group and a served version).',
     };
   }
   const { now, later } = versionsOf(served);
-  const laterText = later.length ? `a later Kubernetes (to 1.33) serves it as ${later.join(' or ')}` : '';
+  const laterText = later.length ? `a later Kubernetes (to ${NEWEST}) serves it as ${later.join(' or ')}` : '';
   if (now.length === 0) {
     return {
       path: 'apiVersion',
-      message: `${problem}; Kubernetes 1.28 does not serve it, ${laterText}`,
+      message: `${problem}; Kubernetes ${FIRST} does not serve it, ${laterText}`,
       fix: `Set apiVersion to ${later.join(' or ')}, for a cluster whose Kubernetes serves it there, with the fields that version defines.`,
     };
   }
   return {
     path: 'apiVersion',
-    message: `${problem}; Kubernetes 1.28 serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`,
-    fix: `Set apiVersion to ${now.join(' or ')}, where Kubernetes 1.28 serves kind ${kind}, with the fields that version defines.`,
+    message: `${problem}; Kubernetes ${FIRST} serves it as ${now.join(' or ')}${laterText ? ` (${laterText})` : ''}`,
+    fix: `Set apiVersion to ${now.join(' or ')}, where Kubernetes ${FIRST} serves kind ${kind}, with the fields that version defines.`,
   };
 }
 
@@ -145,7 +150,7 @@ function unknownGroupProblem(group: string, apiVersion: string, kind: string, se
         + `(kubectl and the API server answer "no matches for kind ${kind} in version ${apiVersion}")`
       : `apiVersion "${apiVersion}" names group "${group}", which Kubernetes does not have: its groups without a dot are `
         + `${DOTLESS_GROUPS.join(', ')} (and the core group, written v1), and a custom resource's group has a dot`,
-    fix: now.length ? `Set apiVersion to ${now.join(' or ')}, where Kubernetes 1.28 serves kind ${kind}.`
+    fix: now.length ? `Set apiVersion to ${now.join(' or ')}, where Kubernetes ${FIRST} serves kind ${kind}.`
       : core ? `Set apiVersion to "${version}" if kind ${kind} is of the core group, or to the group/version that serves it.`
         : `Set apiVersion to the group/version that serves kind ${kind} (for a custom resource, its CustomResourceDefinition's spec.group, `
           + 'which has a dot, and a version it serves).',
@@ -246,10 +251,12 @@ function descriptor(type: string): Descriptor {
 /**
  * Problems of an object against its schema ([] for an object of no schema the tables have). A built-in kind, at an apiVersion
  * that serves it, is checked whole against that version's schema, as the API server's strict decoding checks it: a field that
- * Kubernetes 1.29 to 1.33 added is accepted (PSS versions after 1.28 read such fields, and the engine cannot tell the cluster's
- * version); a field no version up to 1.33 has is refused. A custom resource whose pods the engine reads (pod-view.ts's
- * CUSTOM_POD_KINDS) is checked for the value types of the parts it reads pods from (custom-fields.ts), Kubernetes' own types
- * inside them included; fields the tables do not know are left alone, as each project's schema treats them its own way.
+ * Kubernetes 1.29 to SCHEMA_VERSIONS.newest added is accepted (PSS versions after 1.28 read such fields, and the engine cannot tell
+ * the cluster's version: --pss-version is the namespace's policy, not the cluster's), and so is one of a later Kubernetes that a PSS
+ * version reads (securityContext.ulimits, v1.37: scripts/k8s-fields.ts's AFTER_SCHEMA); any other field is refused. A custom
+ * resource whose pods the engine reads (pod-view.ts's CUSTOM_POD_KINDS) is checked for the value types of the parts it reads pods
+ * from (custom-fields.ts), Kubernetes' own types inside them included; fields the tables do not know are left alone, as each
+ * project's schema treats them its own way.
  */
 export function structureProblems(manifest: any): StructureProblem[] {
   const type = TYPES.get(manifest.kind)?.get(manifest.apiVersion);
@@ -543,7 +550,8 @@ class Walk implements ProblemSink {
     const near = nearest(key, Object.keys(d.fields!));
     this.problems.push({
       path,
-      message: `${path} is not a field of ${typeName(d.type)}; Kubernetes' strict field validation refuses it`,
+      message: `${path} is not a field of ${typeName(d.type)} (Kubernetes ${FIRST} to ${NEWEST}); `
+        + 'Kubernetes\' strict field validation refuses it',
       fix: near ? `Rename the field to ${near} (or remove it).` : `Remove the field, or name one ${typeName(d.type)} has.`,
     });
   }

@@ -483,15 +483,15 @@ test('any built-in kind under an apiVersion Kubernetes does not serve is an erro
     '(input) document 1: kind Ingress is not served under apiVersion "extensions/v1beta1"; Kubernetes 1.28 serves it as networking.k8s.io/v1',
     '(input) document 2: kind CronJob is not served under apiVersion "batch/v1beta1"; Kubernetes 1.28 serves it as batch/v1',
     '(input) document 3: kind PodSecurityPolicy is not served under apiVersion "policy/v1beta1"; '
-      + 'Kubernetes 1.28 serves no kind PodSecurityPolicy',
+      + 'Kubernetes 1.28 to 1.36 serves no kind PodSecurityPolicy',
     '(input) document 4: kind Role is not served under apiVersion "v1"; Kubernetes 1.28 serves it as rbac.authorization.k8s.io/v1',
-    '(input) document 5: kind deployment is not served under apiVersion "apps/v1"; Kubernetes 1.28 serves no kind deployment '
+    '(input) document 5: kind deployment is not served under apiVersion "apps/v1"; Kubernetes 1.28 to 1.36 serves no kind deployment '
       + '(kinds are case-sensitive: Deployment?)',
     '(input) document 6: kind FlowSchema is not served under apiVersion "flowcontrol.apiserver.k8s.io/v1alpha1"; Kubernetes 1.28 serves it as '
-      + 'flowcontrol.apiserver.k8s.io/v1beta2 or flowcontrol.apiserver.k8s.io/v1beta3 (a later Kubernetes (to 1.33) serves it as '
+      + 'flowcontrol.apiserver.k8s.io/v1beta2 or flowcontrol.apiserver.k8s.io/v1beta3 (a later Kubernetes (to 1.36) serves it as '
       + 'flowcontrol.apiserver.k8s.io/v1)',
     '(input) document 7: kind LeaseCandidate is not served under apiVersion "coordination.k8s.io/v1"; Kubernetes 1.28 does not serve it, '
-      + 'a later Kubernetes (to 1.33) serves it as coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1',
+      + 'a later Kubernetes (to 1.36) serves it as coordination.k8s.io/v1alpha2 or coordination.k8s.io/v1beta1',
   ]);
 });
 
@@ -513,7 +513,7 @@ test('a kind not served as written is reported at apiVersion (or kind) and its l
       + 'serves it there, with the fields that version defines.'],
     ['apiVersion', 15, 'Set apiVersion to the GROUP/VERSION that serves kind Deployment (for a custom resource, its '
       + 'CustomResourceDefinition\'s spec.group and a version it serves).'],
-    ['kind', 20, 'Use a kind Kubernetes 1.28 serves under policy/v1beta1, or for a custom resource the apiVersion its '
+    ['kind', 20, 'Use a kind Kubernetes 1.28 to 1.36 serves under policy/v1beta1, or for a custom resource the apiVersion its '
       + 'CustomResourceDefinition declares (spec.group and a served version).'],
   ]);
   const lines = report.render(ReportFormat.TEXT).split('\n');
@@ -547,7 +547,7 @@ describe('strict structure, as the API server\'s strict field validation', () =>
       ['invalid-manifest', 'spec.template.spec.hostNetwork',
         'd.yaml document 0: spec.template.spec.hostNetwork is a string ("false"); Kubernetes wants a boolean (true or false) there'],
       ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.privilegd',
-        'd.yaml document 0: spec.template.spec.containers[0].securityContext.privilegd is not a field of SecurityContext; '
+        'd.yaml document 0: spec.template.spec.containers[0].securityContext.privilegd is not a field of SecurityContext (Kubernetes 1.28 to 1.36); '
         + 'Kubernetes\' strict field validation refuses it'],
       ['invalid-manifest', 'spec.template.spec.containers[0].securityContext.runAsUser',
         'd.yaml document 0: spec.template.spec.containers[0].securityContext.runAsUser is a string ("0"); Kubernetes wants a whole number there'],

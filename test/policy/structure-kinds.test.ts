@@ -30,7 +30,8 @@ describe('an object the API server refuses is no context for the rules', () => {
       [0, 'namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress among the objects checked'],
     ]);
     expect(findingsOf([POD, misspelt], 'invalid-manifest')).toEqual([
-      [1, '(input) document 1: spec.ingres is not a field of NetworkPolicySpec; Kubernetes\' strict field validation refuses it'],
+      [1, '(input) document 1: spec.ingres is not a field of NetworkPolicySpec (Kubernetes 1.28 to 1.36); '
+        + 'Kubernetes\' strict field validation refuses it'],
     ]);
   });
 
