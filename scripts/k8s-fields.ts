@@ -151,7 +151,8 @@ const GROUP_PREFIX = /^(?:[A-Z][a-z]+)+(?=V\d+(?:(?:alpha|beta)\d+)?[A-Z])/;
 
 /**
  * A client type as the table writes it: "string", "bytes" (base64), "int32", "int64", "number", "boolean", "any", "quantity",
- * "int-or-string", "[]T" for a list, "{}T" for a map, or a client type name (`V1PodSpec`, `CoreV1Event`).
+ * "int-or-string", "time" (metav1.Time), "micro-time" (metav1.MicroTime), "[]T" for a list, "{}T" for a map, or a client type
+ * name (`V1PodSpec`, `CoreV1Event`).
  * `later` is the owner's name in the later clients, which keep the formats.
  */
 function typeOf(owner: string, later: string, field: string, type: string): string {
@@ -163,7 +164,9 @@ function typeOf(owner: string, later: string, field: string, type: string): stri
   switch (type) {
     // Go decodes a []byte field from base64 text: the OpenAPI format "byte" says which.
     case 'string': return laterAttribute(later, field)?.format === 'byte' ? 'bytes' : 'string';
-    case 'Date': return 'string';
+    // metav1.Time and metav1.MicroTime decode only an RFC 3339 string (their UnmarshalJSON calls time.Parse), or null.
+    case 'Date': return 'time';
+    case 'V1MicroTime': return 'micro-time';
     // Go decodes a JSON number into an int32 or int64 field only if it is a whole number in range: the OpenAPI format
     // says which (the 1.28 client drops formats; the later ones keep them, and a field's Go type does not change).
     case 'number': {

@@ -116,10 +116,11 @@ test('a varied app\'s reports: every severity, suppressed and refused findings, 
       securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false } }] });
     Suppressions.add(plain, 'image-tag', 'the mirror pins this tag');
     Suppressions.add(plain, 'read-only-root-filesystem', 'writes its cache to the root filesystem');
-    new ApiObject(tools, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw|pod', annotations: {
+    // Names are DNS names (the API server refuses "raw|pod" and a container "c<1>"): the hostile text is in the reasons.
+    new ApiObject(tools, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw.pod', annotations: {
       'suppress.cdk8s-secure.io/host-namespaces': 'the node exporter reads the host network',
       'suppress.cdk8s-secure.io/image-tag': 'pinned by\u202e the mirror\u200b, see\nticket 42\u001b[2K' } },
-    spec: { hostNetwork: true, containers: [{ name: 'c<1>', image: 'busybox', securityContext: { privileged: true } }] } } as any);
+    spec: { hostNetwork: true, containers: [{ name: 'c-1', image: 'busybox', securityContext: { privileged: true } }] } } as any);
     new Include(tools, 'helm', { url: path.join(FIXTURES, 'helm', 'insecure-chart.yaml') });
     for (const rule of ['service-reachable', 'rbac-wildcard']) {
       new Include(tools, rule, { url: path.join(FIXTURES, 'checks', rule, 'fail.yaml') });

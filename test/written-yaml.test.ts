@@ -21,12 +21,15 @@ for (let c = 0; c < 0x3000; c += c < 0x100 ? 1 : 0x7f) CHARACTERS.push(String.fr
 CHARACTERS.push('\u2028', '\u2029', '\ufeff', '\ufffe', '\uffff', '\ud800', '\udfff', '😀');
 const STRINGS = [...NUMBERS, ...CHARACTERS.flatMap(ch => [ch, `a${ch}b`, `a${ch}`])];
 
-/** One ConfigMap per string: the string as a data value, and as an annotation key. */
+/**
+ * One custom resource per string: the string as a value, and as a key, in its spec, where any key and value decode (an
+ * annotation's key must be a qualified name, which most of these strings are not).
+ */
 function app(outdir: string, strings: readonly string[]): App {
   const a = new App({ outdir });
   const chart = new Chart(a, 'c', { namespace: 'shop' });
   strings.forEach((s, i) => new ApiObject(chart, `m${i}`, {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `m${i}`, annotations: { [s === '' ? 'empty' : s]: 'x' } }, data: { k: s },
+    apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: `m${i}` }, spec: { keys: { [s === '' ? 'empty' : s]: 'x' }, k: s },
   }));
   return a;
 }
@@ -47,7 +50,7 @@ test('an object is invalid for the front doors exactly where kubectl reads the w
     const name = `m${i}`;
     const doc = read[i];
     const key = s === '' ? 'empty' : s;
-    const same = doc.parseError === undefined && doc.manifest.data?.k === s && Object.keys(doc.manifest.metadata.annotations ?? {})[0] === key;
+    const same = doc.parseError === undefined && doc.manifest.spec?.k === s && Object.keys(doc.manifest.spec?.keys ?? {})[0] === key;
     if (!same) misread++;
     // The front doors refuse what kubectl would not read as written, and pass what it would.
     expect({ s, invalid: invalid(guard, name) }).toEqual({ s, invalid: !same });

@@ -25,6 +25,7 @@
 // BroadcastJob: spec.template; AdvancedCronJob: spec.template.jobTemplate or .broadcastJobTemplate); Actions Runner
 // Controller actions.github.com/v1alpha1 (AutoscalingRunnerSet.spec.template).
 import { K8S_FIELDS } from './k8s-fields';
+import { CUSTOM_RESOURCE } from './validation';
 
 /** The pod fields an Argo workflow spec and each of its templates both set (the template's win). */
 const ARGO_POD = {
@@ -82,18 +83,23 @@ const SPARK_POD = {
   runtimeClassName: 'string', lifecycle: 'V1Lifecycle', priorityClassName: 'string',
 };
 
-/** Each custom resource's type, by API group and kind, and the types they use. */
+/**
+ * Each custom resource's type, by API group and kind, and the types they use. A custom resource's own metadata is not its
+ * project's: the API server decodes it as an ObjectMeta (structure.ts walks it as CustomResource's), so the resources' types
+ * start at spec.
+ */
 export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
+  [CUSTOM_RESOURCE]: { metadata: 'V1ObjectMeta' },
   // A resource whose pod template is a Kubernetes PodTemplateSpec at spec.template.
-  TemplateResource: { metadata: 'V1ObjectMeta', spec: 'TemplateResourceSpec' },
+  TemplateResource: { spec: 'TemplateResourceSpec' },
   TemplateResourceSpec: { template: 'V1PodTemplateSpec' },
   // A Knative Revision's spec is its RevisionSpec, a PodSpec with fields of Knative's own.
-  KnativeRevision: { metadata: 'V1ObjectMeta', spec: 'V1PodSpec' },
-  KedaScaledJob: { metadata: 'V1ObjectMeta', spec: 'KedaScaledJobSpec' },
+  KnativeRevision: { spec: 'V1PodSpec' },
+  KedaScaledJob: { spec: 'KedaScaledJobSpec' },
   KedaScaledJobSpec: { jobTargetRef: 'V1JobSpec' },
 
-  ArgoWorkflow: { metadata: 'V1ObjectMeta', spec: 'ArgoWorkflowSpec' },
-  ArgoCronWorkflow: { metadata: 'V1ObjectMeta', spec: 'ArgoCronWorkflowSpec' },
+  ArgoWorkflow: { spec: 'ArgoWorkflowSpec' },
+  ArgoCronWorkflow: { spec: 'ArgoCronWorkflowSpec' },
   ArgoCronWorkflowSpec: { workflowSpec: 'ArgoWorkflowSpec' },
   ArgoWorkflowSpec: {
     templates: '[]ArgoTemplate',
@@ -129,10 +135,10 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
   ArgoStep: { name: 'string', inline: 'ArgoTemplate' },
   ArgoResource: { action: 'string', manifest: 'string' },
 
-  TektonTask: { metadata: 'V1ObjectMeta', spec: 'TektonTaskSpec' },
+  TektonTask: { spec: 'TektonTaskSpec' },
   TektonTaskSpec: TEKTON_TASK_SPEC,
   TektonStep: TEKTON_STEP,
-  TektonTaskRun: { metadata: 'V1ObjectMeta', spec: 'TektonTaskRunSpec' },
+  TektonTaskRun: { spec: 'TektonTaskRunSpec' },
   TektonTaskRunSpec: { taskSpec: 'TektonTaskSpec', podTemplate: 'TektonPodTemplate', serviceAccountName: 'string', ...TEKTON_OVERRIDES },
   // v1's TaskRunStepSpec and TaskRunSidecarSpec (computeResources), v1beta1's TaskRunStepOverride and TaskRunSidecarOverride (resources).
   TektonResourceOverride: { name: 'string', computeResources: 'V1ResourceRequirements', resources: 'V1ResourceRequirements' },
@@ -142,11 +148,11 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
     enableServiceLinks: 'boolean', priorityClassName: 'string', schedulerName: 'string', imagePullSecrets: '[]V1LocalObjectReference',
     hostAliases: '[]V1HostAlias', hostNetwork: 'boolean', topologySpreadConstraints: '[]V1TopologySpreadConstraint',
   },
-  TektonPipeline: { metadata: 'V1ObjectMeta', spec: 'TektonPipelineSpec' },
+  TektonPipeline: { spec: 'TektonPipelineSpec' },
   TektonPipelineSpec: { tasks: '[]TektonPipelineTask', finally: '[]TektonPipelineTask' },
   TektonPipelineTask: { name: 'string', taskSpec: 'TektonEmbeddedTask' },
   TektonEmbeddedTask: { ...TEKTON_TASK_SPEC, metadata: 'ArgoMetadata' },
-  TektonPipelineRun: { metadata: 'V1ObjectMeta', spec: 'TektonPipelineRunSpec' },
+  TektonPipelineRun: { spec: 'TektonPipelineRunSpec' },
   TektonPipelineRunSpec: {
     pipelineSpec: 'TektonPipelineSpec', taskRunTemplate: 'TektonTaskRunTemplate', taskRunSpecs: '[]TektonPipelineTaskRunSpec',
     // v1beta1's
@@ -158,37 +164,37 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
     // v1beta1's
     taskPodTemplate: 'TektonPodTemplate', taskServiceAccountName: 'string',
   },
-  TektonStepAction: { metadata: 'V1ObjectMeta', spec: 'TektonStep' },
+  TektonStepAction: { spec: 'TektonStep' },
 
-  ArgoAnalysis: { metadata: 'V1ObjectMeta', spec: 'ArgoAnalysisSpec' },
+  ArgoAnalysis: { spec: 'ArgoAnalysisSpec' },
   ArgoAnalysisSpec: { metrics: '[]ArgoMetric' },
   ArgoMetric: { name: 'string', provider: 'ArgoMetricProvider' },
   ArgoMetricProvider: { job: 'ArgoJobMetric' },
   ArgoJobMetric: { metadata: 'ArgoMetadata', spec: 'V1JobSpec' },
-  KubeflowJob: { metadata: 'V1ObjectMeta', spec: 'KubeflowJobSpec' },
+  KubeflowJob: { spec: 'KubeflowJobSpec' },
   // Each training job has one of the replica maps (a TFJob tfReplicaSpecs, ...), each replica type's spec a ReplicaSpec.
   KubeflowJobSpec: Object.fromEntries(['tfReplicaSpecs', 'pytorchReplicaSpecs', 'mpiReplicaSpecs', 'xgbReplicaSpecs', 'paddleReplicaSpecs',
     'jaxReplicaSpecs'].map(field => [field, '{}KubeflowReplicaSpec'])),
   KubeflowReplicaSpec: { replicas: 'int32', template: 'V1PodTemplateSpec', restartPolicy: 'string' },
-  RayCluster: { metadata: 'V1ObjectMeta', spec: 'RayClusterSpec' },
+  RayCluster: { spec: 'RayClusterSpec' },
   RayClusterSpec: { headGroupSpec: 'RayGroupSpec', workerGroupSpecs: '[]RayGroupSpec' },
   RayGroupSpec: { template: 'V1PodTemplateSpec' },
-  RayJob: { metadata: 'V1ObjectMeta', spec: 'RayJobSpec' },
+  RayJob: { spec: 'RayJobSpec' },
   RayJobSpec: { rayClusterSpec: 'RayClusterSpec', submitterPodTemplate: 'V1PodTemplateSpec' },
-  RayService: { metadata: 'V1ObjectMeta', spec: 'RayServiceSpec' },
+  RayService: { spec: 'RayServiceSpec' },
   RayServiceSpec: { rayClusterConfig: 'RayClusterSpec' },
-  JobSet: { metadata: 'V1ObjectMeta', spec: 'JobSetSpec' },
+  JobSet: { spec: 'JobSetSpec' },
   JobSetSpec: { replicatedJobs: '[]JobSetReplicatedJob' },
   JobSetReplicatedJob: { name: 'string', replicas: 'int32', template: 'V1JobTemplateSpec' },
-  VolcanoJob: { metadata: 'V1ObjectMeta', spec: 'VolcanoJobSpec' },
+  VolcanoJob: { spec: 'VolcanoJobSpec' },
   VolcanoJobSpec: { tasks: '[]VolcanoTaskSpec' },
   VolcanoTaskSpec: { name: 'string', replicas: 'int32', template: 'V1PodTemplateSpec' },
-  KruiseAdvancedCronJob: { metadata: 'V1ObjectMeta', spec: 'KruiseAdvancedCronJobSpec' },
+  KruiseAdvancedCronJob: { spec: 'KruiseAdvancedCronJobSpec' },
   KruiseAdvancedCronJobSpec: { template: 'KruiseCronJobTemplate' },
   KruiseCronJobTemplate: { jobTemplate: 'V1JobTemplateSpec', broadcastJobTemplate: 'KruiseBroadcastJobTemplate' },
   KruiseBroadcastJobTemplate: { metadata: 'V1ObjectMeta', spec: 'TemplateResourceSpec' },
 
-  ArgoEventsResource: { metadata: 'V1ObjectMeta', spec: 'ArgoEventsSpec' },
+  ArgoEventsResource: { spec: 'ArgoEventsSpec' },
   ArgoEventsSpec: { template: 'ArgoEventsTemplate' },
   ArgoEventsTemplate: {
     metadata: 'ArgoMetadata', container: 'V1Container', volumes: '[]V1Volume', securityContext: 'V1PodSecurityContext', nodeSelector: '{}string',
@@ -196,8 +202,8 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
     affinity: 'V1Affinity', serviceAccountName: 'string',
   },
 
-  SparkApplication: { metadata: 'V1ObjectMeta', spec: 'SparkApplicationSpec' },
-  ScheduledSparkApplication: { metadata: 'V1ObjectMeta', spec: 'ScheduledSparkApplicationSpec' },
+  SparkApplication: { spec: 'SparkApplicationSpec' },
+  ScheduledSparkApplication: { spec: 'ScheduledSparkApplicationSpec' },
   ScheduledSparkApplicationSpec: { template: 'SparkApplicationSpec' },
   SparkApplicationSpec: {
     image: 'string', imagePullPolicy: 'string', imagePullSecrets: '[]string', volumes: '[]V1Volume', nodeSelector: '{}string',
@@ -206,7 +212,7 @@ export const CUSTOM_FIELDS: { [type: string]: { [field: string]: string } } = {
   SparkPodSpec: SPARK_POD,
   SparkNameKey: { name: 'string', key: 'string' },
 
-  OpenTelemetryCollector: { metadata: 'V1ObjectMeta', spec: 'OpenTelemetryCollectorSpec' },
+  OpenTelemetryCollector: { spec: 'OpenTelemetryCollectorSpec' },
   OpenTelemetryCollectorSpec: {
     ...OPERATOR_POD,
     mode: 'string',

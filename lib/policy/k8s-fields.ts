@@ -200,11 +200,11 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     action: 'string',
     apiVersion: 'string',
     count: 'int32',
-    eventTime: 'V1MicroTime',
-    firstTimestamp: 'string',
+    eventTime: 'micro-time',
+    firstTimestamp: 'time',
     involvedObject: 'V1ObjectReference',
     kind: 'string',
-    lastTimestamp: 'string',
+    lastTimestamp: 'time',
     message: 'string',
     metadata: 'V1ObjectMeta',
     reason: 'string',
@@ -217,7 +217,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   CoreV1EventSeries: {
     count: 'int32',
-    lastObservedTime: 'V1MicroTime',
+    lastObservedTime: 'micro-time',
   },
   DiscoveryV1EndpointPort: {
     appProtocol: 'string',
@@ -229,10 +229,10 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     action: 'string',
     apiVersion: 'string',
     deprecatedCount: 'int32',
-    deprecatedFirstTimestamp: 'string',
-    deprecatedLastTimestamp: 'string',
+    deprecatedFirstTimestamp: 'time',
+    deprecatedLastTimestamp: 'time',
     deprecatedSource: 'V1EventSource',
-    eventTime: 'V1MicroTime',
+    eventTime: 'micro-time',
     kind: 'string',
     metadata: 'V1ObjectMeta',
     note: 'string',
@@ -246,7 +246,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   EventsV1EventSeries: {
     count: 'int32',
-    lastObservedTime: 'V1MicroTime',
+    lastObservedTime: 'micro-time',
   },
   FlowcontrolV1Subject: {
     group: '+V1GroupSubject',
@@ -273,7 +273,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1APIServiceStatus',
   },
   V1APIServiceCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -315,7 +315,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     shareID: '+string',
   },
   V1AllocationResult: {
-    allocationTimestamp: '+string',
+    allocationTimestamp: '+time',
     devices: '+V1DeviceAllocationResult',
     nodeSelector: '+V1NodeSelector',
   },
@@ -465,8 +465,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1CertificateSigningRequestStatus',
   },
   V1CertificateSigningRequestCondition: {
-    lastTransitionTime: 'string',
-    lastUpdateTime: 'string',
+    lastTransitionTime: 'time',
+    lastUpdateTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -539,7 +539,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     metadata: 'V1ObjectMeta',
   },
   V1Condition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     observedGeneration: 'int64',
     reason: 'string',
@@ -642,16 +642,16 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     waiting: 'V1ContainerStateWaiting',
   },
   V1ContainerStateRunning: {
-    startedAt: 'string',
+    startedAt: 'time',
   },
   V1ContainerStateTerminated: {
     containerID: 'string',
     exitCode: 'int32',
-    finishedAt: 'string',
+    finishedAt: 'time',
     message: 'string',
     reason: 'string',
     signal: 'int32',
-    startedAt: 'string',
+    startedAt: 'time',
   },
   V1ContainerStateWaiting: {
     message: 'string',
@@ -710,8 +710,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1CronJobStatus: {
     active: '[]V1ObjectReference',
-    lastScheduleTime: 'string',
-    lastSuccessfulTime: 'string',
+    lastScheduleTime: 'time',
+    lastSuccessfulTime: 'time',
   },
   V1CrossVersionObjectReference: {
     apiVersion: 'string',
@@ -738,7 +738,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1CustomResourceDefinitionStatus',
   },
   V1CustomResourceDefinitionCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -801,7 +801,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1DaemonSetStatus',
   },
   V1DaemonSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -838,8 +838,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1DeploymentStatus',
   },
   V1DeploymentCondition: {
-    lastTransitionTime: 'string',
-    lastUpdateTime: 'string',
+    lastTransitionTime: 'time',
+    lastUpdateTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -972,7 +972,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1DeviceToleration: {
@@ -1170,7 +1170,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: '+V1FlowSchemaStatus',
   },
   V1FlowSchemaCondition: {
-    lastTransitionTime: '+string',
+    lastTransitionTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -1260,7 +1260,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     currentCPUUtilizationPercentage: 'int32',
     currentReplicas: 'int32',
     desiredReplicas: 'int32',
-    lastScaleTime: 'string',
+    lastScaleTime: 'time',
     observedGeneration: 'int64',
   },
   V1HostAlias: {
@@ -1439,8 +1439,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1JobStatus',
   },
   V1JobCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1467,12 +1467,12 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1JobStatus: {
     active: 'int32',
     completedIndexes: 'string',
-    completionTime: 'string',
+    completionTime: 'time',
     conditions: '[]V1JobCondition',
     failed: 'int32',
     failedIndexes: 'string',
     ready: 'int32',
-    startTime: 'string',
+    startTime: 'time',
     succeeded: 'int32',
     terminating: 'int32',
     uncountedTerminatedPods: 'V1UncountedTerminatedPods',
@@ -1506,11 +1506,11 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     spec: 'V1LeaseSpec',
   },
   V1LeaseSpec: {
-    acquireTime: 'V1MicroTime',
+    acquireTime: 'micro-time',
     holderIdentity: 'string',
     leaseDurationSeconds: 'int32',
     leaseTransitions: 'int32',
-    renewTime: 'V1MicroTime',
+    renewTime: 'micro-time',
     preferredHolder: '+string',
     strategy: '+string',
   },
@@ -1587,7 +1587,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     manager: 'string',
     operation: 'string',
     subresource: 'string',
-    time: 'string',
+    time: 'time',
   },
   V1MatchCondition: {
     expression: 'string',
@@ -1676,7 +1676,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1NamespaceStatus',
   },
   V1NamespaceCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1749,8 +1749,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     capacityKey: '+string',
   },
   V1NodeCondition: {
-    lastHeartbeatTime: 'string',
-    lastTransitionTime: 'string',
+    lastHeartbeatTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1850,9 +1850,9 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1ObjectMeta: {
     annotations: '{}string',
-    creationTimestamp: 'string',
+    creationTimestamp: 'time',
     deletionGracePeriodSeconds: 'int64',
-    deletionTimestamp: 'string',
+    deletionTimestamp: 'time',
     finalizers: '[]string',
     generateName: 'string',
     generation: 'int64',
@@ -1920,8 +1920,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1PersistentVolumeClaimStatus',
   },
   V1PersistentVolumeClaimCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -1990,7 +1990,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     volumeAttributesClassName: '+string',
   },
   V1PersistentVolumeStatus: {
-    lastPhaseTransitionTime: 'string',
+    lastPhaseTransitionTime: 'time',
     message: 'string',
     phase: 'string',
     reason: 'string',
@@ -2032,8 +2032,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     userAnnotations: '+{}string',
   },
   V1PodCondition: {
-    lastProbeTime: 'string',
-    lastTransitionTime: 'string',
+    lastProbeTime: 'time',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2066,7 +2066,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     conditions: '[]V1Condition',
     currentHealthy: 'int32',
     desiredHealthy: 'int32',
-    disruptedPods: '{}string',
+    disruptedPods: '{}time',
     disruptionsAllowed: 'int32',
     expectedPods: 'int32',
     observedGeneration: 'int64',
@@ -2192,7 +2192,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     reason: 'string',
     resize: 'string',
     resourceClaimStatuses: '[]V1PodResourceClaimStatus',
-    startTime: 'string',
+    startTime: 'time',
     observedGeneration: '+int64',
     allocatedResources: '+{}string',
     extendedResourceClaimStatus: '+V1PodExtendedResourceClaimStatus',
@@ -2252,7 +2252,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: '+V1PriorityLevelConfigurationStatus',
   },
   V1PriorityLevelConfigurationCondition: {
-    lastTransitionTime: '+string',
+    lastTransitionTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -2326,7 +2326,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1ReplicaSetStatus',
   },
   V1ReplicaSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2355,7 +2355,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1ReplicationControllerStatus',
   },
   V1ReplicationControllerCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2744,7 +2744,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1StatefulSetStatus',
   },
   V1StatefulSetCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -2863,7 +2863,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1Taint: {
     effect: 'string',
     key: 'string',
-    timeAdded: 'string',
+    timeAdded: 'time',
     value: 'string',
   },
   V1TokenReview: {
@@ -3072,7 +3072,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   },
   V1VolumeError: {
     message: 'string',
-    time: 'string',
+    time: 'time',
     errorCode: '+int32',
   },
   V1VolumeMount: {
@@ -3193,7 +3193,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     resourceRules: '[]V1alpha1NamedRuleWithOperations',
   },
   V1alpha1MigrationCondition: {
-    lastUpdateTime: '+string',
+    lastUpdateTime: '+time',
     message: '+string',
     reason: '+string',
     status: '+string',
@@ -3299,7 +3299,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1alpha1StorageVersionStatus',
   },
   V1alpha1StorageVersionCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     observedGeneration: 'int64',
     reason: 'string',
@@ -3421,8 +3421,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     binaryVersion: '+string',
     emulationVersion: '+string',
     leaseName: '+string',
-    pingTime: '+V1MicroTime',
-    renewTime: '+V1MicroTime',
+    pingTime: '+micro-time',
+    renewTime: '+micro-time',
     strategy: '+string',
   },
   V1alpha2NamedResourcesAllocationResult: {
@@ -3758,7 +3758,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1alpha3DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1alpha3DeviceTaintRule: {
@@ -3891,7 +3891,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta1AllocationResult: {
     devices: '+V1beta1DeviceAllocationResult',
     nodeSelector: '+V1NodeSelector',
-    allocationTimestamp: '+string',
+    allocationTimestamp: '+time',
   },
   V1beta1ApplyConfiguration: {
     expression: '+string',
@@ -4044,7 +4044,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta1DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1beta1DeviceToleration: {
@@ -4080,8 +4080,8 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     binaryVersion: '+string',
     emulationVersion: '+string',
     leaseName: '+string',
-    pingTime: '+V1MicroTime',
-    renewTime: '+V1MicroTime',
+    pingTime: '+micro-time',
+    renewTime: '+micro-time',
     strategy: '+string',
   },
   V1beta1MatchCondition: {
@@ -4185,11 +4185,11 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     unverifiedUserAnnotations: '+{}string',
   },
   V1beta1PodCertificateRequestStatus: {
-    beginRefreshAt: '+string',
+    beginRefreshAt: '+time',
     certificateChain: '+string',
     conditions: '+[]V1Condition',
-    notAfter: '+string',
-    notBefore: '+string',
+    notAfter: '+time',
+    notBefore: '+time',
   },
   V1beta1ResourceClaim: {
     apiVersion: '+string',
@@ -4344,7 +4344,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta2AllocationResult: {
     devices: '+V1beta2DeviceAllocationResult',
     nodeSelector: '+V1NodeSelector',
-    allocationTimestamp: '+string',
+    allocationTimestamp: '+time',
   },
   V1beta2CELDeviceSelector: {
     expression: '+string',
@@ -4471,7 +4471,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
   V1beta2DeviceTaint: {
     effect: '+string',
     key: '+string',
-    timeAdded: '+string',
+    timeAdded: '+time',
     value: '+string',
   },
   V1beta2DeviceTaintRule: {
@@ -4524,7 +4524,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta2FlowSchemaStatus',
   },
   V1beta2FlowSchemaCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4582,7 +4582,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta2PriorityLevelConfigurationStatus',
   },
   V1beta2PriorityLevelConfigurationCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4691,7 +4691,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta3FlowSchemaStatus',
   },
   V1beta3FlowSchemaCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4736,7 +4736,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     status: 'V1beta3PriorityLevelConfigurationStatus',
   },
   V1beta3PriorityLevelConfigurationCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4824,7 +4824,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     scaleUp: 'V2HPAScalingRules',
   },
   V2HorizontalPodAutoscalerCondition: {
-    lastTransitionTime: 'string',
+    lastTransitionTime: 'time',
     message: 'string',
     reason: 'string',
     status: 'string',
@@ -4842,7 +4842,7 @@ export const K8S_FIELDS: { [type: string]: { [field: string]: string } } = {
     currentMetrics: '[]V2MetricStatus',
     currentReplicas: 'int32',
     desiredReplicas: 'int32',
-    lastScaleTime: 'string',
+    lastScaleTime: 'time',
     observedGeneration: 'int64',
   },
   V2MetricIdentifier: {

@@ -4,10 +4,13 @@
 // NetworkPolicy), makes Kubernetes refuse the object, so the engine reports it as invalid rather than check
 // what would never run. The field tables are generated from the upstream schema (k8s-fields.ts), as is the
 // table of the apiVersions each built-in kind is served at and its schema type there.
+import { isGoRfc3339Time } from '../vocab/go-time';
 import { parseQuantity } from '../vocab/quantity';
+import { shown } from './checks/shown';
 import { CUSTOM_FIELDS } from './custom-fields';
 import { K8S_FIELDS, SCHEMA_VERSIONS, SERVED_KINDS } from './k8s-fields';
 import { customPodKindOf } from './pod-view';
+import { CUSTOM_RESOURCE, ProblemSink, VALIDATIONS } from './validation';
 
 /** The Kubernetes the tables are of (1.28), and the newest whose additions they have, as messages name them. */
 const FIRST = SCHEMA_VERSIONS.first;
@@ -178,17 +181,18 @@ const INT32 = 3;
 const INT64 = 4;
 const INT_OR_STRING = 5;
 const BYTES = 6;
-const MICRO_TIME = 7;
-const QUANTITY = 8;
-const LIST = 9;
-const MAP = 10;
-const OBJECT = 11;
-const ANY = 12;
+const TIME = 7;
+const MICRO_TIME = 8;
+const QUANTITY = 9;
+const LIST = 10;
+const MAP = 11;
+const OBJECT = 12;
+const ANY = 13;
 
 /** The form of each scalar type the tables name; any other is a quantity. */
 const SCALAR_FORMS: { readonly [type: string]: number } = {
   'string': STRING, 'number': NUMBER, 'boolean': BOOLEAN, 'int32': INT32, 'int64': INT64, 'int-or-string': INT_OR_STRING,
-  'bytes': BYTES, 'V1MicroTime': MICRO_TIME,
+  'bytes': BYTES, 'time': TIME, 'micro-time': MICRO_TIME,
 };
 
 interface Descriptor {
@@ -208,6 +212,10 @@ interface Descriptor {
   seenFields: Array<Descriptor | undefined> | undefined;
   /** The table's type string, for messages. */
   readonly type: string;
+  /** What the API server's validation refuses in an object of this type that decodes (validation.ts), if anything. */
+  readonly validate: typeof VALIDATIONS[string];
+  /** A custom resource's own type: the fields it does not list are its project's to judge, not unknown. */
+  readonly open: boolean;
 }
 
 /** How many keys `seenKeys` holds at most: an object with thousands of keys is refused, not remembered. */
@@ -221,22 +229,24 @@ function descriptor(type: string): Descriptor {
   let d = DESCRIPTORS.get(type);
   if (d) return d;
   if (type.startsWith('[]') || type.startsWith('{}')) {
-    d = { form: type.startsWith('[]') ? LIST : MAP, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
+    d = { form: type.startsWith('[]') ? LIST : MAP, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type,
+      validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
     d.item = descriptor(type.slice(2));
   } else if (type === 'any') {
-    d = { form: ANY, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
+    d = { form: ANY, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   } else if (Object.prototype.hasOwnProperty.call(K8S_FIELDS, type) || Object.prototype.hasOwnProperty.call(CUSTOM_FIELDS, type)) {
     const fields: { [field: string]: Descriptor } = Object.create(null);
-    d = { form: OBJECT, item: undefined, fields, seenKeys: [], seenFields: [], type };
+    const open = !Object.prototype.hasOwnProperty.call(K8S_FIELDS, type);
+    d = { form: OBJECT, item: undefined, fields, seenKeys: [], seenFields: [], type, validate: VALIDATIONS[type], open };
     DESCRIPTORS.set(type, d);
     // "+" marks a field a later Kubernetes added: accepted, and type-checked, all the same.
     const table = K8S_FIELDS[type] ?? CUSTOM_FIELDS[type];
     for (const [field, fieldType] of Object.entries(table)) fields[field] = descriptor(fieldType.replace(/^\+/, ''));
   } else {
     const form = Object.prototype.hasOwnProperty.call(SCALAR_FORMS, type) ? SCALAR_FORMS[type] : QUANTITY;
-    d = { form, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type };
+    d = { form, item: undefined, fields: undefined, seenKeys: undefined, seenFields: undefined, type, validate: undefined, open: false };
     DESCRIPTORS.set(type, d);
   }
   return d;
@@ -254,23 +264,32 @@ function descriptor(type: string): Descriptor {
  */
 export function structureProblems(manifest: any): StructureProblem[] {
   const type = TYPES.get(manifest.kind)?.get(manifest.apiVersion);
-  if (type !== undefined) return walkOf(manifest, type, KUBERNETES);
-  const custom = customPodKindOf(manifest);
-  return custom ? walkOf(manifest, custom.type, custom.project) : NONE;
+  if (type !== undefined) return walkOf(manifest, type, undefined);
+  // Any other object served is a custom resource (or an aggregated API's), whose metadata the API server decodes and validates
+  // as an ObjectMeta all the same (apiextensions-apiserver's GetObjectMeta and ValidateObjectMetaAccessor).
+  if (typeof manifest.apiVersion !== 'string' || !isCustomGroup(manifest.apiVersion)) return NONE;
+  return walkOf(manifest, CUSTOM_RESOURCE, customPodKindOf(manifest));
 }
 
 /** Who decides a built-in object's structure (a custom resource's is its project's: the one that wants a value there). */
 const KUBERNETES = 'Kubernetes';
 
-/** The problems of `manifest` as `type`, for `owner` (Kubernetes: every field; a project: the value types of the fields known). */
-function walkOf(manifest: unknown, type: string, owner: string): StructureProblem[] {
+/**
+ * The problems of `manifest` as `type`, whose every field is Kubernetes' to judge, then as `custom`'s type if it is a custom
+ * resource whose pods the engine reads (the value types of the fields its project's table knows).
+ */
+function walkOf(manifest: unknown, type: string, custom: { readonly type: string; readonly project: string } | undefined): StructureProblem[] {
   // One walk serves object after object (its path arrays are scratch); a walk started from within one (an accessor of an
   // object built in code) makes its own.
   const walk = idleWalk ?? new Walk();
   idleWalk = undefined;
   try {
-    walk.owner = owner;
+    walk.owner = KUBERNETES;
     walk.check(manifest, descriptor(type), 0);
+    if (custom !== undefined) {
+      walk.owner = custom.project;
+      walk.check(manifest, descriptor(custom.type), 0);
+    }
     return walk.take();
   } finally {
     idleWalk = walk;
@@ -285,13 +304,15 @@ const NONE: StructureProblem[] = [];
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${JSON.stringify(value)})`;
+  return `a ${typeof value} (${shown(value)})`;
 }
 
 const WANTED: { [type: string]: string } = {
   'string': 'a string', 'number': 'a number', 'boolean': 'a boolean (true or false)', 'quantity': 'a quantity (e.g. "500m", "256Mi")',
   'int32': 'a whole number from -2147483648 to 2147483647', 'int64': 'a whole number', 'int-or-string': 'a whole number or a string',
   'bytes': 'base64 text (the standard alphabet, padded with "=")',
+  'time': 'a quoted RFC 3339 time of a real date (e.g. "2024-05-01T10:00:00Z")',
+  'micro-time': 'a quoted RFC 3339 time of a real date with six digits of fraction (e.g. "2024-05-01T10:00:00.000000Z")',
 };
 
 /** The largest magnitude a JSON number may have for Go to decode it into an int64 (2^63: a double cannot tell 2^63 - 1 from it). */
@@ -385,8 +406,9 @@ function isScalarOf(value: unknown, d: Descriptor): boolean {
     case INT64: return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT64_BOUND;
     case INT_OR_STRING: return typeof value === 'string' || isInt32(value);
     case BYTES: return typeof value === 'string' && isBase64(value);
-    // Any string or number, as the walk has always taken it (metav1.MicroTime's own JSON decoding takes only an RFC 3339 string).
-    case MICRO_TIME: return typeof value === 'string' || typeof value === 'number';
+    // metav1.Time's and metav1.MicroTime's UnmarshalJSON: a string time.Parse reads as RFC3339, or RFC3339Micro (null is no value).
+    case TIME: return typeof value === 'string' && isGoRfc3339Time(value, false);
+    case MICRO_TIME: return typeof value === 'string' && isGoRfc3339Time(value, true);
     // A string Kubernetes' ParseQuantity reads (what its JSON decoding calls), or a JSON number.
     case QUANTITY: return typeof value === 'string' ? parseQuantity(value) !== undefined : typeof value === 'number';
     default: return false;
@@ -412,7 +434,7 @@ function isInt32(value: unknown): boolean {
  * One walk over an object and its schema type. The path is kept as raw segments (a map's keys
  * unquoted, with the depths where they are) and written only for a problem: most objects have none.
  */
-class Walk {
+class Walk implements ProblemSink {
   /**
    * Whose structure the object has: "Kubernetes" for a built-in kind, where a field the schema lacks is refused; a
    * project's name for a custom resource, where only the value types of the fields the tables know are checked.
@@ -426,6 +448,8 @@ class Walk {
   private readonly segments: Array<string | number> = [];
   /** The descriptor each segment is a field, item or key of (a map's keys are written `["key"]`). */
   private readonly parents: Descriptor[] = [];
+  /** The depth of the value a validation (validation.ts) is checking, for the paths of what it adds. */
+  private validating = 0;
 
   /**
    * Checks `value`, at `depth`, against `d` and what is below it. One function calling itself, with each loop's items tested
@@ -462,7 +486,7 @@ class Walk {
         n++;
         if (field === undefined) {
           // A key whose value is undefined (an object built in code) is no field: JSON has no undefined.
-          if (this.owner === KUBERNETES && isSet(object, key)) this.unknown(key, d, depth);
+          if (this.owner === KUBERNETES && !d.open && isSet(object, key)) this.unknown(key, d, depth);
           continue;
         }
         let item: unknown;
@@ -475,6 +499,16 @@ class Walk {
         if (isScalarOf(item, field)) continue;
         segments[depth] = key;
         this.check(item, field, depth + 1);
+      }
+      // What decodes may still be refused by the API server's validation, checked where the type is. (A custom resource's
+      // project defaults and rewrites its pod templates before it makes pods of them, a Knative container's name, say.)
+      if (d.validate !== undefined && this.owner === KUBERNETES) {
+        this.validating = depth;
+        try {
+          d.validate(object, this, depth > 0 ? this.parents[depth - 1].type : undefined, depth === 1);
+        } catch {
+          // an accessor that throws (an object built in code): the rules that read it say so
+        }
       }
     } else if (d.form === LIST) {
       const items = value as unknown[];
@@ -503,6 +537,14 @@ class Walk {
     if (problems.length === 0) return NONE;
     this.problems = [];
     return problems;
+  }
+
+  /** Adds a problem validation found at `at` below the value it checks (see ProblemSink). */
+  public add(at: string, message: string, fix: string): void {
+    if (this.problems.length >= MOST) return;
+    const base = this.path(this.validating);
+    const path = base === '' ? at.replace(/^\./, '') : `${base}${at}`;
+    this.problems.push({ path, message: `${path}: ${message}`, fix });
   }
 
   /** Reports `key`, a field the object of type `d` (at `depth`) does not have. */

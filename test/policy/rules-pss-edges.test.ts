@@ -2,7 +2,10 @@
 // (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go), at every
 // policy version the engine knows: each row is a pod, the level, PSA's verdict by version as
 // PSA's code gives it ("fail, pass from v1.35": fail before v1.35, pass from it), and the rules
-// that may give the errors where it fails (at a version where a restricted rule replaces a baseline one, either).
+// that may give the errors where it fails (at a version where a restricted rule replaces a baseline one, either). PSA judges
+// pods the API server admitted: a row's pod is one it admits on create, or (`debugged`) one it holds after `kubectl debug`
+// added ephemeral containers (the pods/ephemeralcontainers update, which PSA checks too), read without the create-time
+// structure check that refuses ephemeral containers.
 import { PolicyEngine } from '../../lib/policy/engine';
 import { Packs } from '../../lib/policy/packs';
 import { NEWEST_PSS_MINOR } from '../../lib/policy/pss-version';
@@ -37,6 +40,8 @@ interface Row {
   readonly psa: string;
   /** The rules whose errors make the failure: no other rule may give one. */
   readonly rules: readonly string[];
+  /** The pod has ephemeral containers, added to it after it was created. */
+  readonly debugged?: true;
 }
 
 const WINDOWS = { os: { name: 'windows' } };
@@ -50,7 +55,7 @@ const ROWS: Row[] = [
   { name: 'runAsUser 0 on an init container', level: 'restricted', psa: 'pass, fail from v1.23', rules: ['run-as-non-root-user'],
     spec: pod({ initContainers: [container('init', { runAsUser: 0 })] }) },
   { name: 'runAsUser 0 on an ephemeral container', level: 'restricted', psa: 'pass, fail from v1.23', rules: ['run-as-non-root-user'],
-    spec: pod({ ephemeralContainers: [container('debug', { runAsUser: 0 })] }) },
+    spec: pod({ ephemeralContainers: [container('debug', { runAsUser: 0 })] }), debugged: true },
   { name: 'runAsUser 0 in a user-namespace pod', level: 'restricted', psa: 'pass, fail from v1.23, pass from v1.35',
     rules: ['run-as-non-root-user'], spec: pod({ hostUsers: false, securityContext: { runAsUser: 0 } }) },
   { name: 'runAsUser 0 with hostUsers true', level: 'restricted', psa: 'pass, fail from v1.23', rules: ['run-as-non-root-user'],
@@ -64,7 +69,8 @@ const ROWS: Row[] = [
     spec: pod({ securityContext: { runAsNonRoot: false }, containers: [container('app', { runAsNonRoot: true })] }) },
   { name: 'runAsNonRoot unset at pod level, true on every container of every kind', level: 'restricted', psa: 'pass', rules: [],
     spec: pod({ securityContext: { runAsNonRoot: null }, containers: [container('app', { runAsNonRoot: true })],
-      initContainers: [container('init', { runAsNonRoot: true })], ephemeralContainers: [container('debug', { runAsNonRoot: true })] }) },
+      initContainers: [container('init', { runAsNonRoot: true })], ephemeralContainers: [container('debug', { runAsNonRoot: true })] }),
+    debugged: true },
   { name: 'runAsNonRoot unset at pod level and on one init container', level: 'restricted', psa: 'fail', rules: ['run-as-non-root'],
     spec: pod({ securityContext: { runAsNonRoot: null }, containers: [container('app', { runAsNonRoot: true })],
       initContainers: [container('init')] }) },
@@ -77,10 +83,10 @@ const ROWS: Row[] = [
   { name: 'runAsNonRoot unset on a Windows pod (not a Linux-only control)', level: 'restricted', psa: 'fail', rules: ['run-as-non-root'],
     spec: { ...WINDOWS, containers: [container('app')], securityContext: { seccompProfile: { type: 'RuntimeDefault' } } } },
 
-  // seccomp: the restricted check (v1.19+) allows Localhost whatever localhostProfile says (the API server's validation
-  // requires localhostProfile, which is the structure check's to say); Windows pods exempt from v1.25.
-  { name: 'seccomp Localhost without localhostProfile', level: 'restricted', psa: 'pass', rules: [],
-    spec: pod({ securityContext: { seccompProfile: { type: 'Localhost' } } }) },
+  // seccomp: the restricted check (v1.19+) allows Localhost whatever profile it names (the API server's validation requires
+  // localhostProfile, and refuses the pod without one before PSA sees it: structure's invalid-manifest); Windows pods exempt from v1.25.
+  { name: 'seccomp Localhost', level: 'restricted', psa: 'pass', rules: [],
+    spec: pod({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/app.json' } } }) },
   { name: 'seccomp Unconfined at pod level, RuntimeDefault on the container', level: 'restricted', psa: 'pass, fail from v1.19',
     rules: ['seccomp-required'],
     spec: pod({ securityContext: { seccompProfile: { type: 'Unconfined' } },
@@ -106,9 +112,9 @@ const ROWS: Row[] = [
   { name: 'appArmorProfile Unconfined at pod level', level: 'baseline', psa: 'fail', rules: ['apparmor'],
     spec: pod({ securityContext: { appArmorProfile: { type: 'Unconfined' } } }) },
   { name: 'appArmorProfile Unconfined on an ephemeral container', level: 'baseline', psa: 'fail', rules: ['apparmor'],
-    spec: pod({ ephemeralContainers: [container('debug', { appArmorProfile: { type: 'Unconfined' } })] }) },
-  { name: 'appArmorProfile Localhost without localhostProfile', level: 'restricted', psa: 'pass', rules: [],
-    spec: pod({ securityContext: { appArmorProfile: { type: 'Localhost' } } }) },
+    spec: pod({ ephemeralContainers: [container('debug', { appArmorProfile: { type: 'Unconfined' } })] }), debugged: true },
+  { name: 'appArmorProfile Localhost', level: 'restricted', psa: 'pass', rules: [],
+    spec: pod({ securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'k8s-apparmor-example' } } }) },
   { name: 'AppArmor annotation unconfined', level: 'baseline', psa: 'fail', rules: ['apparmor'], spec: pod(),
     annotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' } },
   { name: 'AppArmor annotations empty and localhost/', level: 'restricted', psa: 'pass', rules: [], spec: pod(),
@@ -146,10 +152,11 @@ const ROWS: Row[] = [
 
 const engines = new Map<string, PolicyEngine>();
 function errorRules(row: Row, minor: number): string[] {
-  const key = `${row.level} ${minor}`;
+  const key = `${row.level} ${minor} ${row.debugged === true}`;
   let engine = engines.get(key);
   if (!engine) {
-    engine = new PolicyEngine({ pack: row.level === 'baseline' ? Packs.PSS_BASELINE : Packs.PSS_RESTRICTED, pssVersion: `v1.${minor}` });
+    engine = new PolicyEngine({ pack: row.level === 'baseline' ? Packs.PSS_BASELINE : Packs.PSS_RESTRICTED, pssVersion: `v1.${minor}`,
+      strictStructure: row.debugged !== true });
     engines.set(key, engine);
   }
   const manifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'edge', namespace: 'shop', annotations: row.annotations }, spec: row.spec };
@@ -166,6 +173,14 @@ test.each(ROWS.map(r => [r.name, r.level, r]))('%s (%s)', (_name, _level, row) =
     return [`v1.${minor}`, rules.length ? 'fail' : 'pass', rules.filter(r => !row.rules.includes(r))];
   });
   expect(ours).toEqual(MINORS.map(minor => [`v1.${minor}`, psa(minor), []]));
+});
+
+test('a row is debugged exactly when its pod has ephemeral containers, which the API server refuses on create', () => {
+  for (const row of ROWS) {
+    const manifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'edge', namespace: 'shop', annotations: row.annotations }, spec: row.spec };
+    const refused = new PolicyEngine({ pack: Packs.PSS_BASELINE }).evaluate([manifest]).errors.some(e => e.ruleId === 'invalid-manifest');
+    expect([row.name, refused]).toEqual([row.name, row.debugged === true]);
+  }
 });
 
 test('the table reaches both verdicts at both levels, and every version change it names is inside the versions checked', () => {

@@ -100,7 +100,9 @@ describe.each(Object.keys(KINDS) as Array<keyof typeof KINDS>)('Secure%s', kind 
     const { chart, workload } = build();
     const prefix = kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
     const field = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
-    ApiObject.of(workload).addJsonPatch(JsonPatch.replace(`${prefix}/containers/0/securityContext/privileged`, true));
+    // Privileged with allowPrivilegeEscalation: false is refused by the API server (invalid-manifest): a privileged container escalates.
+    ApiObject.of(workload).addJsonPatch(JsonPatch.replace(`${prefix}/containers/0/securityContext/privileged`, true),
+      JsonPatch.replace(`${prefix}/containers/0/securityContext/allowPrivilegeEscalation`, true));
     expect(() => Testing.synth(chart)).toThrow(
       `[privileged-container] container "app" must not set securityContext.privileged=true (at `
         + `${field}.containers[0].securityContext.privileged). Fix: Remove securityContext.privileged or set it to false.`,
