@@ -13,7 +13,7 @@ import { PssBehaviour, PssCheck } from './pss-check';
 import { DEFAULT_PSS_VERSION, PssVersion, parsePssVersion, podSecurityLabelProblems } from './pss-version';
 import { flatText, sharedText } from './report/kept-text';
 import { Report, ReportRule, STATUS_CODES } from './report/report';
-import { apiVersionProblem, isCustomGroup, structureProblems, StructureProblem } from './structure';
+import { apiVersionProblem, isBuiltIn, isCustomGroup, structureProblems, StructureProblem } from './structure';
 import { defaultSuppressionPolicy, SuppressionPolicy } from './suppression-policy';
 import { suppressionAnnotationKey, suppressionOf } from './suppressions';
 import { rememberObject } from './yaml/sources';
@@ -347,9 +347,10 @@ export class PolicyEngine {
     // (A custom resource with no pods to read, a Rollout whose template is a string, is checked too: its controller refuses it.)
     if (problem) return [problem];
     const structure = this.options.strictStructure !== false ? structureProblems(manifest) : NO_PROBLEMS;
-    // The API server's PodSecurity admission refuses a Namespace whose Pod Security labels it cannot read.
-    const admission = manifest.kind === 'Namespace' ? podSecurityLabelProblems(manifest) : NO_PROBLEMS;
-    return admission.length ? [...structure, ...admission] : structure;
+    // The API server's PodSecurity admission refuses a Namespace whose Pod Security labels it cannot read. It runs after the
+    // object's validation, so a Namespace validation refuses (a label value that is no label value) never reaches it.
+    if (structure.length > 0 || manifest.kind !== 'Namespace' || !isBuiltIn(manifest)) return structure;
+    return podSecurityLabelProblems(manifest);
   }
 
   /**
