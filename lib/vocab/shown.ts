@@ -16,7 +16,7 @@ const ESCAPES: { [c: string]: string } = { '\x07': '\\a', '\b': '\\b', '\f': '\\
   '"': '\\"', '\\': '\\\\' };
 
 /** `text` between double quotes, escaped as Go's strconv.Quote escapes it. */
-export function quoted(text: string): string {
+function quoted(text: string): string {
   if (PRINTABLE_ASCII.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
