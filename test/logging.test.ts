@@ -33,7 +33,9 @@ describe('the Fluent Bit configuration, for each output', () => {
       { name: 'syslog', host: 'siem.example.com', port: 6514, mode: 'tls', syslog_format: 'rfc5424' }],
   ])('%s', (_name, output, expected) => {
     const { config } = shipped(output);
-    expect(config.service).toMatchObject({ http_server: 'on', health_check: 'on', http_port: 2020 });
+    expect(config.service).toMatchObject({ http_server: 'on', http_port: 2020 });
+    // Not health_check: its /api/v1/health fails with the log server, and readiness would take the app out of service.
+    expect(config.service.health_check).toBeUndefined();
     expect(config.pipeline.inputs).toEqual([{
       'name': 'tail', 'path': '/var/log/app/*.log', 'db': '/fluent-bit/state/tail.db', 'db.locking': 'true',
       'skip_long_lines': 'on', 'refresh_interval': 5, 'tag': 'app', 'mem_buf_limit': '5MB', 'storage.type': 'memory',
@@ -58,7 +60,7 @@ describe('the Fluent Bit configuration, for each output', () => {
 });
 
 describe('the sidecar', () => {
-  test('is hardened like the app, shares the log directory read-only, and is probed on the health endpoint', () => {
+  test('is hardened like the app, shares the log directory read-only, and is probed for readiness on the uptime endpoint', () => {
     const { chart } = shipped(LogOutput.forward({ host: 'logs.example.com' }));
     const spec = podSpecOf(chart, 'Deployment');
     const shipper = spec.containers.find((c: any) => c.name === 'log-shipper');
@@ -69,7 +71,7 @@ describe('the sidecar', () => {
       runAsUser: 65532, runAsGroup: 65532, runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(shipper.readinessProbe).toMatchObject({ httpGet: { path: '/api/v1/health', port: 2020 } });
+    expect(shipper.readinessProbe).toMatchObject({ httpGet: { path: '/api/v1/uptime', port: 2020 } });
     expect(shipper.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' },
       limits: { 'cpu': '200m', 'memory': '128Mi', 'ephemeral-storage': '128Mi' } });
     expect(shipper.volumeMounts).toEqual(expect.arrayContaining([

@@ -74,7 +74,8 @@ export interface LogShipperProps extends LogShipperOptions {
  * A hardened Fluent Bit sidecar that tails the app's log files from a shared emptyDir and
  * ships them to a central server, each record labelled with pod, namespace, container and
  * image (with its digest). Its configuration is a ConfigMap in Fluent Bit's YAML format; its
- * readiness probe is Fluent Bit's health endpoint. It meets every rule the app does. The
+ * readiness probe asks whether Fluent Bit runs (its uptime), not whether the log server takes logs, so an outage of the
+ * server does not take the app out of service. It meets every rule the app does. The
  * pods may reach the log server: an egress NetworkPolicy to the output's `destination`.
  */
 export class LogShipper extends Construct {
