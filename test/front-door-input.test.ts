@@ -89,13 +89,13 @@ describe('Guard options', () => {
     ['options that are a string', 'strict', 'the options of Guard.attach ("strict") must be an object, e.g. { pack: Packs.STRICT }'],
     ['a misspelt option', { reportFormat: ['json'] }, 'the options of Guard.attach have no option "reportFormat"; the options are pack, '
       + 'trustedRegistries, pssVersion, suppressionPolicy, reportFormats, reportDir, reportName, printReport, imageRecord, printSummary'],
-    ['reportName with NUL', { reportName: 'a\0b' }, `'reportName' ("a\\u0000b") must be a file name, without control characters: ${REPORT_NAME_FIX}`],
+    ['reportName with NUL', { reportName: 'a\0b' }, `'reportName' ("a\\x00b") must be a file name, without control characters: ${REPORT_NAME_FIX}`],
     ['reportName going up', { reportName: '../x' }, `'reportName' ("../x") must be a file name, without "/" or "\\": ${REPORT_NAME_FIX}`],
     ['reportName with a folder', { reportName: 'a/b' }, `'reportName' ("a/b") must be a file name, without "/" or "\\": ${REPORT_NAME_FIX}`],
     ['reportName empty', { reportName: '' }, `'reportName' ("") must be a file name: ${REPORT_NAME_FIX}`],
     ['reportName ..', { reportName: '..' }, `'reportName' ("..") must be a file name: ${REPORT_NAME_FIX}`],
     ['reportName a number', { reportName: 5 }, `'reportName' (5) must be a file name: ${REPORT_NAME_FIX}`],
-    ['reportName too long', { reportName: 'é'.repeat(125) }, `'reportName' ("${'é'.repeat(99)}... [125 characters]) is 250 bytes long; `
+    ['reportName too long', { reportName: 'é'.repeat(125) }, `'reportName' ("${'é'.repeat(100)}..." (125 characters)) is 250 bytes long; `
       + 'a report\'s file name (with ".sarif") must fit in 255 bytes: give at most 249'],
     ['reportFormats a string', { reportFormats: 'json' }, `'reportFormats' ("json") must be a list of formats, e.g. [ReportFormat.JSON] `
       + '(["json"]); the formats are text, json, sarif, markdown'],

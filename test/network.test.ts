@@ -30,7 +30,7 @@ describe('connections and exposure admit the app ports, never a sidecar\'s', () 
     const spec = Testing.synth(chart).find(m => m.kind === 'Deployment').spec.template.spec;
     const shipper = spec.containers.find((c: any) => c.name === 'log-shipper');
     expect(shipper.ports).toBeUndefined();
-    expect(shipper.readinessProbe.httpGet).toEqual({ path: '/api/v1/health', port: 2020, scheme: 'HTTP' });
+    expect(shipper.readinessProbe.httpGet).toEqual({ path: '/api/v1/uptime', port: 2020, scheme: 'HTTP' });
   });
 
   test('allowFrom, allowTo and exposeViaService name only the app ports', () => {
@@ -53,7 +53,7 @@ test('connections.allowFrom on a workload that declares no port admits every por
   const web = new SecureDeployment(chart, 'web', { nodePool: testPool(chart), containers: [app('web', 8080)] });
   new LogShipper(worker, 'logs', { workload: worker, output: logs, image: FLUENT_BIT });
   worker.connections.allowFrom(web);
-  const message = 'a NetworkPolicy admits traffic to port 2020 of log shipper "log-shipper" (its health endpoint); '
+  const message = 'a NetworkPolicy admits traffic to port 2020 of log shipper "log-shipper" (its probed HTTP server); '
     + 'give the rule the app\'s ports only';
   // A Secure* workload guarantees the rule: an error under every pack, the PSS ones included.
   for (const pack of [Packs.DEFAULT, Packs.PSS_BASELINE]) {

@@ -67,6 +67,15 @@ describe('trusted registries', () => {
       .toEqual([2, `cdk8s-secure: --trusted-registry ("https://ghcr.io/acme") ${REGISTRY}`]);
   });
 
+  test('an entry with capitals is refused everywhere, naming the lowercase spelling', () => {
+    // The rule and the ImageAdmissionPolicy's CEL compare hosts as written; "Registry.Example.com" would match no image.
+    const message = `'trustedRegistries' ("Registry.Example.com/Shop") has capital letters, which no image reference it should match `
+      + 'has (hosts are compared as written, repositories are lowercase): write "registry.example.com/shop"';
+    expect(() => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: ['Registry.Example.com/Shop'] })).toThrow(new Error(message));
+    expect(() => new PolicyEngine({ trustedRegistries: ['ghcr.io', 'Registry.Example.com/Shop'] })).toThrow(new Error(message));
+    expect(cli('--trusted-registry', 'GHCR.io')[0]).toBe(2);
+  });
+
   test('hosts with a port and repository prefixes are taken everywhere', () => {
     const registries = ['localhost:5000', 'ghcr.io/acme/', 'registry.example.com/shop/web'];
     expect(() => new ImagePolicy(Testing.app(), 'p', { trustedRegistries: registries })).not.toThrow();

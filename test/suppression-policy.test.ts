@@ -92,7 +92,7 @@ describe('reasons are text', () => {
   test('constructs refuse control characters in reasons, naming the prop, the character and the fix', () => {
     const chart = Testing.chart();
     expect(() => Suppressions.add(chart, 'host-port', 'legacy app\u001b[2K\robjects=0 errors=0')).toThrow(
-      'Suppressions.add: the reason for "host-port" ("legacy app\\u001b[2K\\robjects=0 errors=0") must not contain control characters '
+      'Suppressions.add: the reason for "host-port" ("legacy app\\x1b[2K\\robjects=0 errors=0") must not contain control characters '
       + '(U+001B at index 10); write the reason on one line of plain text');
     expect(() => new SecureDeployment(chart, 'd', {
       nodePool: testPool(chart), containers: [{ name: 'a', image: 'a.example.com/a:1', resources: RESOURCES }],

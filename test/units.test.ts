@@ -40,15 +40,15 @@ test.each<[string, string]>([
   ['my app', 'image reference "my app" is not valid: it contains white space'],
   [`reg.io/${'a'.repeat(4096)}`, 'is not valid: it is longer than 4096 characters'],
   [HEX, `image reference "${HEX}" is not valid: it is 64 hex characters, an image ID, not a name: write repository@sha256:<digest>`],
-  [`reg.io/${'a'.repeat(256)}`, '... [256 characters] must be at most 255 characters'],
+  [`reg.io/${'a'.repeat(256)}`, '..." (256 characters) must be at most 255 characters'],
   // "library/" counts: an official image's path is library/<name>.
   ['a'.repeat(250), 'must be at most 255 characters'],
   ['[::ffff:10.0.0.1]:5000/app', 'registry "[::ffff:10.0.0.1]:5000" is not a valid host[:port]'],
   ['reg.io/App', 'repository "App" must be lowercase'],
   // A reference is quoted as messages quote values: escaped, and cut when long.
   ['reg.io/a"b\nc', 'image reference "reg.io/a\\"b\\nc" is not valid: it contains white space'],
-  [`reg.io/x:${'t'.repeat(300)}`, `image reference "reg.io/x:${'t'.repeat(90)}... [309 characters] is not valid: tag "${'t'.repeat(99)}... `
-    + '[300 characters] must be 1-128 characters'],
+  [`reg.io/x:${'t'.repeat(300)}`, `image reference "reg.io/x:${'t'.repeat(91)}..." (309 characters) is not valid: tag "${'t'.repeat(100)}..." `
+    + '(300 characters) must be 1-128 characters'],
   // An algorithm named like an Object.prototype member is refused, not looked up.
   ['app@constructor:abc', 'image reference "app@constructor:abc" is not valid: digest "constructor:abc" must be "sha256:" followed by 64 '
     + 'lowercase hex characters'],

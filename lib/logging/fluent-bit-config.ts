@@ -9,10 +9,14 @@ import { SecureContainerProps, SecureResources } from '../workloads/props';
 import { ISecureWorkload } from '../workloads/secure-workload';
 import { LOG_CLIENT_CERTIFICATE_DIR, LogOutput } from './log-output';
 
-/** Where the HTTP server (health endpoint) listens. */
+/** Where the HTTP server (the uptime endpoint the readiness probe asks) listens. */
 const FLUENT_BIT_HTTP_PORT = 2020;
-/** Health endpoint, answered while the pipeline is healthy (needs http_server and health_check). */
-const FLUENT_BIT_HEALTH_PATH = '/api/v1/health';
+/**
+ * The readiness probe's endpoint: answered while Fluent Bit runs. Not `/api/v1/health`, which with `health_check` turns
+ * unhealthy after a few failed flushes: a pod is Ready only while all its containers are, so a log server outage would take
+ * the app's pods out of every Service. Logs that cannot be sent wait in the buffer; the app keeps serving.
+ */
+const FLUENT_BIT_READY_PATH = '/api/v1/uptime';
 /** Directory of the configuration file (a ConfigMap). */
 const FLUENT_BIT_CONFIG_DIR = '/fluent-bit/etc';
 /** The configuration file name. */
@@ -39,7 +43,6 @@ function renderFluentBitConfig(p: FluentBitPipeline): string {
       'http_server': 'on',
       'http_listen': '0.0.0.0',
       'http_port': FLUENT_BIT_HTTP_PORT,
-      'health_check': 'on',
       'storage.path': `${FLUENT_BIT_STATE_DIR}/buffer`,
     },
     pipeline: {
@@ -70,7 +73,7 @@ export function fluentBitConfigMap(scope: Construct, id: string, pipeline: Fluen
 
 /**
  * A Fluent Bit container reading `configMap`: numeric non-root user (the upstream image runs as
- * root unless told otherwise), its state on an emptyDir, probed on the health endpoint.
+ * root unless told otherwise), its state on an emptyDir, probed for readiness on the uptime endpoint.
  */
 export function fluentBitContainer(
   scope: Construct, name: string, image: string, resources: SecureResources, configMap: kplus.ConfigMap, output: LogOutput,
@@ -89,7 +92,7 @@ export function fluentBitContainer(
     // No declared port: cdk8s-plus would open every declared port to every peer of
     // connections.allowFrom and expose it through Services. Probes come from the node, which
     // NetworkPolicies always admit.
-    readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_HEALTH_PATH, { port: FLUENT_BIT_HTTP_PORT }),
+    readiness: kplus.Probe.fromHttpGet(FLUENT_BIT_READY_PATH, { port: FLUENT_BIT_HTTP_PORT }),
     envVariables: {
       POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
       POD_NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),

@@ -195,11 +195,13 @@ function withoutComment(text: string): string {
   return (comment < 0 ? value : value.slice(0, comment)).trim();
 }
 /**
- * A configuration file's reference to a value kept elsewhere: `$name`, `$name.with.dots` or `$secret:key`. Argo CD resolves
- * such settings of argocd-cm (`clientSecret: $oidc.okta.clientSecret`, `$dex.github.clientSecret`) from its Secrets, and
- * envsubst, Compose and shell-sourced files expand `$NAME` from the environment. An env value is not read so (the kubelet
- * expands `$(NAME)` only), so env-credential-literal does not take this form.
+ * A configuration file's reference to a value kept elsewhere, in the forms the resolvers write and passwords rarely take:
+ * `$name.with.dots` or `$secret:key`, which Argo CD resolves in argocd-cm from its Secrets (`clientSecret:
+ * $oidc.okta.clientSecret`, `$dex.github.clientSecret`), and `$NAME` in upper snake case, which envsubst, Compose and
+ * shell-sourced files expand from the environment. A mixed-case `$Word123` is a literal (`$S3cr3tPassw0rd` is a password),
+ * and so is any other value that starts with "$". An env value is not read so (the kubelet expands `$(NAME)` only), so
+ * env-credential-literal does not take this form.
  */
-const CONFIG_REFERENCE = /^\$[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$/;
+const CONFIG_REFERENCE = /^\$(?:[A-Z_][A-Z0-9_]*|[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+|[A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+)$/;
 /** Values that carry nothing: YAML nulls and booleans, block indicators, and anchors or aliases. */
 const NOT_A_LITERAL = /^(?:null|~|true|false|yes|no|on|off|[|>][-+]?\d*|[&*][\w-]+|\{\}|\[\])$/i;

@@ -18,6 +18,15 @@ export function goString<T>(field: T | null | undefined): T | '' {
   return field ?? '';
 }
 
+/**
+ * The value Go reads for a list element of a struct type (`[]NetworkPolicyIngressRule`, `[]NetworkPolicyPort`,
+ * `[]metav1.LabelSelector`): the zero struct, `{}`, when null. An empty ingress rule admits everything and an empty
+ * selector selects everything, so reading a null element as nothing would narrow what Kubernetes opens.
+ */
+export function goStruct<T>(element: T | null): T | Record<string, never> {
+  return element ?? {};
+}
+
 /** The value Go reads for a plain number field (`int32` hostPort): 0 when absent or null. */
 export function goNumber<T>(field: T | null | undefined): T | 0 {
   return field ?? 0;

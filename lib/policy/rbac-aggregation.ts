@@ -16,7 +16,7 @@
 // as every component that aggregates it is answered.
 import { isObject } from '../vocab/json';
 import { ObjectIndex } from './check';
-import { goString } from './go-decoding';
+import { goString, goStruct } from './go-decoding';
 import { selectorMatches } from './label-selector';
 import { inGroup } from './pod-view';
 import { BOOTSTRAP_CLUSTER_ROLES, RBAC_GROUP } from './rbac-bootstrap';
@@ -75,7 +75,7 @@ class Aggregation {
     for (const role of unnamed) this.add(role, undefined);
     this.roles.forEach(role => {
       const selectors = role.aggregationRule?.clusterRoleSelectors;
-      this.selectors.push(Array.isArray(selectors) ? selectors.map(s => this.matched(s)) : undefined);
+      this.selectors.push(Array.isArray(selectors) ? selectors.map(s => this.matched(goStruct(s))) : undefined);
     });
     this.component = this.components();
     for (const matched of this.matchedBySelector.values()) this.place(matched);

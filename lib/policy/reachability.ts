@@ -15,7 +15,7 @@
 import { isObject } from '../vocab/json';
 import { NAMESPACE_NAME_LABEL, REQUIRED_EGRESS_ANNOTATION } from '../vocab/labels';
 import { Connectivity, ConnectivityNode } from './connectivity';
-import { goString, isNil } from './go-decoding';
+import { goString, goStruct, isNil } from './go-decoding';
 import { selectorMatches } from './label-selector';
 import { PodView, podViewOf, PodViewOf } from './pod-view';
 import { shorten } from './report/escape';
@@ -227,8 +227,12 @@ export class NetworkModel {
       const own = p[direction];
       if (own === undefined || !selectorMatches(p.podSelector, group.labels)) continue;
       rules = rules ?? [];
-      // A rule that is not an object admits nothing (the API server would have refused it).
-      for (const r of own) if (isObject(r)) rules.push({ rule: r, namespace: p.namespace });
+      // A null rule is the empty rule, which admits everything; any other rule that is not an object admits nothing (the API
+      // server would have refused it).
+      for (const r of own) {
+        const rule = goStruct(r);
+        if (isObject(rule)) rules.push({ rule, namespace: p.namespace });
+      }
     }
     if (this.byManifest.get((group as PodGroup).manifest) === group) {
       const entry = cached ?? {};
@@ -376,7 +380,9 @@ function peersAdmit(peers: unknown, policyNamespace: string, endpoint: Endpoint)
 function portsAdmit(ports: unknown, port: number, protocol: string, destination: Endpoint): boolean {
   if (isNil(ports) || (Array.isArray(ports) && ports.length === 0)) return true;
   if (!Array.isArray(ports)) return false;
-  return ports.some(p => {
+  return ports.some(element => {
+    // A null port is the empty one: every port of TCP.
+    const p = goStruct(element);
     if (!isObject(p) || policyProtocolOf(p) !== protocol) return false;
     if (isNil(p.port)) return true;
     if (typeof p.port === 'string') {

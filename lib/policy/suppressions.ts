@@ -6,8 +6,8 @@
 // so the CLI, the cdk8s plugin, Guard and a reviewer reading the YAML all see the same
 // justification. Whether a suppression counts is the suppression policy's decision
 // (suppression-policy.ts): a chart must not be able to silence its own findings.
+import { shown } from '../vocab/shown';
 import { ObjectRef } from './model';
-import { escapeText } from './report/escape';
 import type { SuppressionPolicy } from './suppression-policy';
 
 const SUPPRESSION_ANNOTATION_PREFIX = 'suppress.cdk8s-secure.io/';
@@ -60,9 +60,12 @@ export function constructReasonProblem(reason: unknown): string | undefined {
   return reasonProblem(reason) ?? controlCharacterProblem(reason as string);
 }
 
-/** A reason quoted for an error message: JSON, with invisible and control characters escaped so a refused reason shows what it holds. */
+/**
+ * A reason quoted for an error message, whole, as every message quotes a value (invisible and control characters
+ * escaped), so a refused reason shows what it holds.
+ */
 export function quotedReason(reason: unknown): string {
-  return escapeText(JSON.stringify(reason ?? null));
+  return shown(reason ?? null, Infinity);
 }
 
 /** Why a suppression is refused for its reason alone, or undefined when the reason is acceptable. */

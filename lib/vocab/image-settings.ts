@@ -36,4 +36,11 @@ export function checkTrustedRegistries(registries: unknown, name: string, atLeas
     const fix = `give a host and an optional repository prefix, without a scheme, ${example}`;
     throw new Error(`${name} (${shown(bad)}) is not a registry: ${fix}`);
   }
+  // Hosts are compared as written, by the trusted-registry rule and by the ImageAdmissionPolicy's CEL in the cluster, so
+  // that the two agree, and repositories are lowercase: an entry with a capital letter would match no image.
+  const capitals = (registries as string[]).find(r => /[A-Z]/.test(r));
+  if (capitals !== undefined) {
+    throw new Error(`${name} (${shown(capitals)}) has capital letters, which no image reference it should match has `
+      + `(hosts are compared as written, repositories are lowercase): write ${shown(capitals.toLowerCase())}`);
+  }
 }

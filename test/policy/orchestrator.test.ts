@@ -161,6 +161,8 @@ test('exact messages of the exposure, host and credential rules', () => {
       + 'literal value; read it from a mounted Secret file instead',
     'app-config data.DATABASE_URL: ConfigMap "app-config" key "DATABASE_URL" has a literal value but it holds a URL with a password; '
       + 'move it to a Secret and mount it as a file',
+    'app-config data["legacy.conf"]: ConfigMap "app-config" file "legacy.conf" sets db.password (line 2) to a literal value; read it from '
+      + 'a mounted Secret file instead',
     'app-config binaryData["client.bin"]: ConfigMap "app-config" key "client.bin" holds a PEM private key; move it to a Secret and mount '
       + 'it as a file',
   ]);

@@ -115,4 +115,14 @@ describe('what the controller converges to', () => {
     ].join('---\n');
     expect(findings(yaml, ['rbac-secret-read']).filter(f => f.startsWith('rbac-secret-read top '))).toEqual([]);
   });
+
+  test('a null selector is the empty one, as Go decodes a []LabelSelector element: it selects every ClusterRole', () => {
+    const yaml = [
+      role('top', {}, [null as unknown as object]),
+      role('leaf', { x: '1' }, undefined, [SECRETS]),
+    ].join('---\n');
+    const empty = findings(yaml.replace('[null]', '[{}]'), ['rbac-secret-read']).filter(f => f.startsWith('rbac-secret-read top '));
+    expect(empty).toHaveLength(1);
+    expect(findings(yaml, ['rbac-secret-read']).filter(f => f.startsWith('rbac-secret-read top '))).toEqual(empty);
+  });
 });

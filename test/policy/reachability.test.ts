@@ -217,6 +217,15 @@ describe('Services and peers as the API server defaults and decodes them', () =>
     expect(reaches([web, api, rule('tcp')], 'web', 'api', 8080)).toBe(false);
   });
 
+  test('a null rule or port is the empty one, as Go decodes a list element of a struct type: it admits everything', () => {
+    const web = pod('web', 'shop', { app: 'web' });
+    const ingress = (rules: unknown[]) => policy('i', 'shop', { podSelector: { matchLabels: { app: 'api' } }, ingress: rules });
+    expect(reaches([web, api, ingress([null])], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, ingress([{ ports: [null] }])], 'web', 'api', 8080)).toBe(true);
+    expect(reaches([web, api, ingress([{ ports: [null] }])], 'web', 'api', 8080, 'UDP')).toBe(false);
+    expect(reaches([web, api, ingress([])], 'web', 'api', 8080)).toBe(false);
+  });
+
   test('a null podSelector, namespaceSelector or ipBlock of a peer is an absent one', () => {
     const web = pod('web', 'shop', { app: 'web' });
     const blog = pod('blog', 'blog', { app: 'web' });

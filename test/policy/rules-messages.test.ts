@@ -25,7 +25,7 @@ describe('shown', () => {
     [undefined, '(unset)'],
     [{ a: 1 }, '{"a":1}'],
     [[1, 'x'], '[1,"x"]'],
-    [NaN, '(number)'],
+    [NaN, 'NaN'],
   ])('%j is %s', (value, text) => {
     expect(shown(value)).toBe(text);
   });
@@ -33,7 +33,7 @@ describe('shown', () => {
   test('a long value is cut, with its length said', () => {
     expect(shown('x'.repeat(5000))).toBe(`"${'x'.repeat(256)}..." (5000 characters)`);
     expect(shown('\u{1F600}'.repeat(300))).toBe(`"${'\u{1F600}'.repeat(256)}..." (300 characters)`);
-    expect(shown({ k: 'v'.repeat(300) })).toBe(`{"k":"${'v'.repeat(250)}... (308 characters)`);
+    expect(shown({ k: 'v'.repeat(300) })).toBe(`{"k":"${'v'.repeat(250)}... (308 characters as JSON)`);
   });
 
   test('named leaves a plain word as it is, and shows anything else', () => {

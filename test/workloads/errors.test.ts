@@ -252,5 +252,5 @@ test('a StatefulSet whose containers are not a list is refused, naming the prop'
   const chart = Testing.chart();
   const containers = { name: 'db', image: IMAGE, resources: RESOURCES } as unknown as SecureContainerProps[];
   expect(() => new SecureStatefulSet(chart, 's', { nodePool: testPool(chart), containers }))
-    .toThrow(`'containers' (${JSON.stringify(containers).slice(0, 100)}... [190 characters as JSON]) must be a list`);
+    .toThrow(`'containers' (${JSON.stringify(containers).slice(0, 100)}... (190 characters as JSON)) must be a list`);
 });

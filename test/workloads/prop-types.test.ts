@@ -107,7 +107,7 @@ test.each<[Klass, object, string]>([
   // Metadata: objects, labels, annotations.
   ['SecureDeployment', { metadata: 'web' }, `'metadata' ("web") must be an object, e.g. { labels: { 'app.kubernetes.io/name': 'shop' } }`],
   ['SecureDeployment', { metadata: { labels: MB } },
-    `'metadata.labels' (${JSON.stringify(MB).slice(0, 100)}... [1048576 characters]) must be an object, e.g. { 'app.kubernetes.io/name': 'shop' }`],
+    `'metadata.labels' (${JSON.stringify(MB).slice(0, 101)}..." (1048576 characters)) must be an object, e.g. { 'app.kubernetes.io/name': 'shop' }`],
   ['SecureDeployment', { podMetadata: { annotations: 'a=b' } },
     `'podMetadata.annotations' ("a=b") must be an object, e.g. { 'example.com/owner': 'team-shop' }`],
   ['SecureDeployment', { metadata: { labels: { 'a b': 'c' } } },
@@ -122,7 +122,7 @@ test.each<[Klass, object, string]>([
     `'metadata.annotations' take 307204 bytes, more than the 262144 bytes (256 KiB) the API server allows an object's annotations in all; `
       + 'keep long text out of annotations'],
   ['SecureDeployment', { exemptions: { sharedNodes: { reason: 'shared cluster '.repeat(22000) } }, nodePool: undefined },
-    `'exemptions.sharedNodes.reason' (${JSON.stringify('shared cluster '.repeat(22000)).slice(0, 100)}... [330000 characters]) takes `
+    `'exemptions.sharedNodes.reason' (${JSON.stringify('shared cluster '.repeat(22000)).slice(0, 101)}..." (330000 characters)) takes `
       + '330000 bytes; a reason is written into an annotation, and all of them may take at most 262144 bytes (256 KiB): say why in short'],
   // Objects of their own: exemptions by name (a misspelt one would weaken nothing), constructs with a name.
   ['SecureDeployment', { exemptions: { sharedNodes: { reason: 'one node pool in the test cluster' }, hostNetwrok: { reason: 'x' } } },
@@ -163,7 +163,7 @@ test.each<[Partial<SecureContainerProps>, string]>([
   [{ image: undefined }, `container "app": 'image' (undefined) must be an image reference such as "registry.example.com/app:1.2.3"`],
   [{ image: NaN as any }, `container "app": 'image' (NaN) must be an image reference such as "registry.example.com/app:1.2.3"`],
   [{ image: `registry.example.com/${MB}` },
-    `container "app": 'image' (${JSON.stringify(`registry.example.com/${MB}`).slice(0, 100)}... [1048597 characters]) is not valid: `
+    `container "app": 'image' (${JSON.stringify(`registry.example.com/${MB}`).slice(0, 101)}..." (1048597 characters)) is not valid: `
       + 'it is longer than 4096 characters'],
   [{ exemptions: { privilegd: { reason: 'needs the device for the GPU' } } as any },
     `SecureDeployment test/w: 'containers[0].exemptions.privilegd' ({"reason":"needs the device for the GPU"}, an object) is not a prop of `
@@ -230,11 +230,11 @@ test('every valid value of each type still works', () => {
 });
 
 test('a value is shown as given: quoted, by name where JSON has none, and cut when long', () => {
-  expect([undefined, null, NaN, -Infinity, 1.5, true, 'a\nb', { a: [1] }, () => 1].map(shown))
+  expect([undefined, null, NaN, -Infinity, 1.5, true, 'a\nb', { a: [1] }, () => 1].map(v => shown(v)))
     .toEqual(['undefined', 'null', 'NaN', '-Infinity', '1.5', 'true', '"a\\nb"', '{"a":[1]}', 'a function']);
   const cyclic: { self?: unknown } = {};
   cyclic.self = cyclic;
   expect(shown(cyclic)).toBe('an object that is not JSON');
-  expect(shown('y'.repeat(108))).toBe(JSON.stringify('y'.repeat(108)));
-  expect(shown('y'.repeat(200))).toBe(`"${'y'.repeat(99)}... [200 characters]`);
+  expect(shown('y'.repeat(100))).toBe(JSON.stringify('y'.repeat(100)));
+  expect(shown('y'.repeat(200))).toBe(`"${'y'.repeat(100)}..." (200 characters)`);
 });

@@ -1,5 +1,5 @@
-// A log shipper's own port stays closed to the network (NIST SP 800-190 4.4.2): its health
-// endpoint answers the kubelet, which NetworkPolicies always admit from the node.
+// A log shipper's own port stays closed to the network (NIST SP 800-190 4.4.2): its probed
+// HTTP server answers the kubelet, which NetworkPolicies always admit from the node.
 // Reads: the pod template annotation cdk8s-secure.io/log-shipper (the shipper container), that
 // container's readinessProbe, livenessProbe and startupProbe (httpGet or tcpSocket port, a
 // name resolved against its ports), the pod's labels and namespace, and every NetworkPolicy
@@ -44,7 +44,7 @@ export class ShipperPortAdmittedCheck extends Check {
     const admitted = model.admittedPorts(group, [...ports.keys()].map(number => ({ number, protocol: 'TCP' })));
     for (const [port, field] of ports) {
       if (!admitted?.has(`${port}/TCP`)) continue;
-      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper ${shown(name)} (its health endpoint); `
+      const message = `a NetworkPolicy admits traffic to port ${port} of log shipper ${shown(name)} (its probed HTTP server); `
         + `give the rule the app's ports only`;
       out.push({ container: name, path: `${shipper.path}.${field}`, message });
     }
