@@ -9,6 +9,7 @@
 import { goTrimSpace } from '../vocab/go-strings';
 import { DNS_LABEL, DNS_SUBDOMAIN, labelKeyProblem, labelValueProblem } from '../vocab/labels';
 import { shown } from './checks/shown';
+import { selectorMatches } from './label-selector';
 
 /** Where a validation reports: `at` is the path below the value checked (`.name`, `.labels["app"]`, or '' for the value). */
 export interface ProblemSink {
@@ -454,6 +455,51 @@ function checkSelector(selector: { readonly [field: string]: unknown }, sink: Pr
   }
 }
 
+/** Whether a selector ValidateLabelSelector passes (then LabelSelectorAsSelector reads it without error). */
+function isValidSelector(selector: unknown): boolean {
+  const problems: string[] = [];
+  if (isRecord(selector)) checkSelector(selector, { add: at => problems.push(at) });
+  return problems.length === 0;
+}
+
+/**
+ * The workload specs whose selector picks their own pods (apps' ValidateDeploymentSpec, ValidateReplicaSetSpec,
+ * ValidateStatefulSetSpec, ValidateDaemonSetSpec): a selector that is set (a DaemonSet's absent one matches nothing), not
+ * empty, and that selects the template's labels, by kind.
+ */
+const SELECTS_TEMPLATE: { readonly [holder: string]: string | undefined } = Object.assign(Object.create(null), {
+  V1Deployment: 'Deployment', V1ReplicaSet: 'ReplicaSet', V1StatefulSet: 'StatefulSet', V1DaemonSet: 'DaemonSet',
+});
+
+function validateSelectsTemplate(spec: { readonly [field: string]: unknown }, sink: ProblemSink, holder: string | undefined): void {
+  const kind = holder === undefined ? undefined : SELECTS_TEMPLATE[holder];
+  if (kind === undefined) return;
+  const selector = spec.selector;
+  const template = spec.template;
+  const labels = isRecord(template) && isRecord(template.metadata) ? template.metadata.labels : undefined;
+  if (selector === undefined || selector === null) {
+    if (kind === 'DaemonSet') {
+      sink.add('.template.metadata.labels', `a ${kind} without spec.selector selects no pods: Kubernetes refuses it ("\`selector\` does not `
+        + 'match template `labels`")', 'Set spec.selector.matchLabels to labels the pod template carries (e.g. app: web).');
+    } else {
+      sink.add('.selector', `a ${kind} needs spec.selector (apps/v1 does not default it): Kubernetes refuses one without`,
+        'Set spec.selector.matchLabels to labels the pod template carries (e.g. app: web).');
+    }
+    return;
+  }
+  if (!isRecord(selector) || !isValidSelector(selector)) return;
+  const matchLabels = selector.matchLabels;
+  const expressions = selector.matchExpressions;
+  const count = (isRecord(matchLabels) ? Object.keys(matchLabels).length : 0) + (Array.isArray(expressions) ? expressions.length : 0);
+  if (count === 0) {
+    sink.add('.selector', `spec.selector is empty: Kubernetes refuses an empty selector for a ${kind.toLowerCase()} (it would select every pod)`,
+      'Set spec.selector.matchLabels to labels the pod template carries (e.g. app: web).');
+  } else if (!selectorMatches(selector, labels)) {
+    sink.add('.template.metadata.labels', `spec.selector does not select the pod template's labels: Kubernetes refuses it ("\`selector\` `
+      + 'does not match template `labels`")', 'Give the pod template the labels spec.selector matches (or change the selector to them).');
+  }
+}
+
 // apimachinery's IsConfigMapKey (pkg/util/validation): a ConfigMap's or Secret's key names a file, so at most 253 of
 // [-._a-zA-Z0-9], and not ".", "..", or starting with "..".
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -632,6 +678,34 @@ function validateJob(job: { readonly [field: string]: unknown }, sink: ProblemSi
   }
 }
 
+// validateJobSpec (a Job's spec and a CronJob's jobTemplate's): the pod template's restartPolicy OnFailure or Never (Never with
+// a podFailurePolicy), as a Job's pods are not restarted in place forever; and ValidateJobSpec's manual selector that selects
+// the template's labels.
+function validateJobSpec(spec: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  const template = spec.template;
+  const podSpec = isRecord(template) ? template.spec : undefined;
+  const policy = isRecord(podSpec) ? podSpec.restartPolicy ?? '' : '';
+  if (policy === '' || policy === 'Always') {
+    sink.add('.template.spec.restartPolicy', `a Job's pods need restartPolicy OnFailure or Never${policy === '' ? ' (it defaults to Always)' : ''}: `
+      + 'Kubernetes refuses Always for a Job', 'Set template.spec.restartPolicy to Never (or OnFailure).');
+  } else if (isString(policy) && policy !== 'OnFailure' && policy !== 'Never') {
+    sink.add('.template.spec.restartPolicy', `restartPolicy ${shown(policy)} is not one a Job takes: it is OnFailure or Never`,
+      'Set template.spec.restartPolicy to Never (or OnFailure).');
+  } else if (policy === 'OnFailure' && spec.podFailurePolicy !== undefined && spec.podFailurePolicy !== null) {
+    sink.add('.template.spec.restartPolicy', 'a Job with a podFailurePolicy needs restartPolicy Never: Kubernetes refuses OnFailure with it',
+      'Set template.spec.restartPolicy to Never.');
+  }
+  if (!isManualSelector(spec)) return;
+  const selector = spec.selector;
+  const labels = isRecord(template) && isRecord(template.metadata) ? template.metadata.labels : undefined;
+  if (selector === undefined || selector === null) {
+    sink.add('.selector', 'a Job with manualSelector: true needs spec.selector', 'Set spec.selector, or remove manualSelector.');
+  } else if (isRecord(selector) && isValidSelector(selector) && !selectorMatches(selector, labels)) {
+    sink.add('.template.metadata.labels', 'spec.selector does not select the pod template\'s labels: Kubernetes refuses it ("`selector` '
+      + 'does not match template `labels`")', 'Give the pod template the labels spec.selector matches.');
+  }
+}
+
 /** The validations by schema type (a table without a prototype: a type named `constructor` has none). */
 export const VALIDATIONS: { readonly [type: string]: Validation | undefined } = Object.assign(Object.create(null), {
   V1ObjectMeta: validateObjectMeta,
@@ -643,5 +717,10 @@ export const VALIDATIONS: { readonly [type: string]: Validation | undefined } = 
   V1LabelSelector: validateLabelSelector,
   V1ConfigMap: validateConfigMap,
   V1Secret: validateSecret,
+  V1DeploymentSpec: validateSelectsTemplate,
+  V1ReplicaSetSpec: validateSelectsTemplate,
+  V1StatefulSetSpec: validateSelectsTemplate,
+  V1DaemonSetSpec: validateSelectsTemplate,
   V1Job: validateJob,
+  V1JobSpec: validateJobSpec,
 });

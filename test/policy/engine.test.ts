@@ -281,15 +281,20 @@ describe('pod views handed in', () => {
 });
 
 describe('pod-bearing kinds', () => {
-  const template = { spec: { containers: [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }] } };
+  const containers = [{ name: 'app', image: 'x:1', securityContext: { privileged: true } }];
+  // As the API server admits them: a workload's selector selects its template; a Job's pods are not restarted Always.
+  const template = { metadata: { labels: { app: 'x' } }, spec: { containers } };
+  const selector = { matchLabels: { app: 'x' } };
+  const jobTemplate = { spec: { restartPolicy: 'Never', containers } };
   test.each([
-    ['apps/v1', 'Deployment', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['apps/v1', 'StatefulSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['apps/v1', 'DaemonSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['apps/v1', 'ReplicaSet', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'Deployment', { selector, template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'StatefulSet', { selector, template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'DaemonSet', { selector, template }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['apps/v1', 'ReplicaSet', { selector, template }, 'spec.template.spec.containers[0].securityContext.privileged'],
     ['v1', 'ReplicationController', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['batch/v1', 'Job', { template }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['batch/v1', 'CronJob', { jobTemplate: { spec: { template } } }, 'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged'],
+    ['batch/v1', 'Job', { template: jobTemplate }, 'spec.template.spec.containers[0].securityContext.privileged'],
+    ['batch/v1', 'CronJob', { jobTemplate: { spec: { template: jobTemplate } } },
+      'spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged'],
     ['v1', 'Pod', template.spec, 'spec.containers[0].securityContext.privileged'],
   ])('%s %s is visited', (apiVersion, kind, spec, path) => {
     const report = new PolicyEngine().evaluate([{ apiVersion, kind, metadata: { name: 'x' }, spec }]);

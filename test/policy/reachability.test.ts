@@ -5,7 +5,10 @@ import { connectivityOf, NetworkModel, parseCidr } from '../../lib/policy/reacha
 
 const pod = (name: string, namespace: string, labels: { [k: string]: string }, ports: any[] = []) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
-  spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.example.com/x:1', ports }] } } },
+  spec: {
+    selector: { matchLabels: labels },
+    template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.example.com/x:1', ports }] } },
+  },
 });
 const policy = (name: string, namespace: string,
   spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
