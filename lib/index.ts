@@ -3,7 +3,7 @@ export * from './policy/model';
 export * from './policy/packs/pack';
 export * from './policy/packs';
 export * from './policy/engine';
-export * from './policy/suppression-policy';
+export { SuppressionAllowance, SuppressionPolicy } from './policy/suppression-policy';
 export * from './policy/report/report';
 export * from './policy/connectivity';
 export * from './policy/image-record';

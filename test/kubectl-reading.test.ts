@@ -304,6 +304,18 @@ describe('bytes are decoded as kubectl decodes them before any YAML is read (x/t
       .toBe(`A${'\uFFFD'.repeat(5)}B`);
   });
 
+  test.each([['every byte bad', 'ff'], ['every other byte bad', '61ff']])(
+    'after a UTF-8 byte order mark, 4,000,000 bytes (%s) are decoded in a 60 MB heap', (_name, pattern) => {
+      // A piece kept per bad byte until one join at the end took ~70 bytes of heap per input byte.
+      const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bom-')), 'big.yaml');
+      fs.writeFileSync(input, Buffer.concat([Buffer.from([0xEF, 0xBB, 0xBF]), Buffer.from(pattern.repeat(4000000 / (pattern.length / 2)), 'hex')]));
+      const script = `const { readManifestFiles } = require(${JSON.stringify(path.join(__dirname, '..', 'build', 'policy', 'yaml-loader'))});
+        process.stdout.write(readManifestFiles([${JSON.stringify(input)}])[0].parseError);`;
+      const child = spawnSync(process.execPath, ['--max-old-space-size=60', '-e', script], { encoding: 'utf8' });
+      expect(child.stderr).not.toMatch(/heap out of memory/);
+      expect(child.stdout).toMatch(/^YAML cannot be parsed at line 1, column \d: invalid UTF-8 \(byte 0xFF\)/);
+    }, 60_000);
+
   test('a character go-yaml refuses after a document that ends at "...": refused within the 512 bytes go-yaml read to end it, not past them', () => {
     const names = (text: string) => readManifestFiles([file('ahead.yaml', text)]).map(d => d.parseError ?? d.manifest.metadata.name);
     /** `head`, then a comment that puts a control character at byte `at` of the file. */

@@ -255,7 +255,45 @@ describe('log output authentication', () => {
     ['a client certificate without TLS', () => LogOutput.syslog({ host: 's', clientCertificate: { secretName: 'tls' },
       disableTls: { reason: 'node-local collector on the loopback' } }),
       'LogOutput.syslog: \'clientCertificate\' authenticates over TLS; remove \'disableTls\''],
+    // Strings that reach the Fluent Bit configuration are checked where they are given, naming the prop.
+    ['a URI with a secret variable', () => LogOutput.http({ host: 'h', uri: '/x?t=${LOG_OUTPUT_HTTP_PASSWD}' }),
+      'LogOutput.http: \'uri\' ("/x?t=${LOG_OUTPUT_HTTP_PASSWD}") must not contain "${": Fluent Bit expands ${NAME} from the shipper\'s '
+        + 'environment, where the output\'s secrets are; give secrets as Secret keys (e.g. \'basicAuth.password\')'],
+    ['a user name with a variable', () => LogOutput.elasticsearch({ host: 'e', basicAuth: { user: '${ES_PASSWORD}', password: secret('p') } }),
+      'LogOutput.elasticsearch: \'basicAuth.user\' ("${ES_PASSWORD}") must not contain "${": Fluent Bit expands ${NAME} from the shipper\'s '
+        + 'environment, where the output\'s secrets are; give secrets as Secret keys (e.g. \'basicAuth.password\')'],
+    ['a relative URI', () => LogOutput.http({ host: 'h', uri: 'logs' }),
+      'LogOutput.http: \'uri\' ("logs") must be a request path starting with "/", e.g. "/logs"'],
+    ['a URI of two lines', () => LogOutput.http({ host: 'h', uri: '/x\nevil' }),
+      'LogOutput.http: \'uri\' ("/x\\nevil") must be a non-empty single line of text'],
+    ['an index with a space', () => LogOutput.opensearch({ host: 'o', index: 'a b' }),
+      'LogOutput.opensearch: \'index\' ("a b") is not an index name: lowercase, without \\ / * ? " < > | , # : or spaces, not starting with "-", '
+        + '"_" or "+", at most 255 bytes, e.g. "logs"'],
+    ['an index in capitals', () => LogOutput.elasticsearch({ host: 'e', index: 'Shop' }),
+      'LogOutput.elasticsearch: \'index\' ("Shop") is not an index name'],
+    ['a Loki label key with a space', () => LogOutput.loki({ host: 'l', labels: { 'bad key': 'a' } }),
+      'LogOutput.loki: \'labels\' key "bad key" is not a Loki label name: letters, digits and "_", not starting with a digit'],
+    ['a Loki label value that adds a label', () => LogOutput.loki({ host: 'l', labels: { team: 'a,b=c' } }),
+      'LogOutput.loki: \'labels.team\' ("a,b=c") must not contain "," or "=", which separate the labels Fluent Bit sends'],
+    ['a relative CA file', () => LogOutput.syslog({ host: 's', caFile: 'ca.pem' }),
+      'LogOutput.syslog: \'caFile\' ("ca.pem") must be an absolute path, e.g. "/etc/ssl/logs/ca.crt"'],
   ])('%s is refused', (_name, construct, message) => {
-    expect(thrownMessage(construct)).toBe(message);
+    expect(thrownMessage(construct)).toContain(message);
+  });
+
+  test.each(['lots', '-5MB', '5 MB', '0', '5MB\nx', '5TB'])('a memBufLimit of %j is refused, naming the prop and the form', memBufLimit => {
+    const chart = Testing.chart();
+    const workload = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container] });
+    const output = LogOutput.forward({ host: 'f' });
+    expect(thrownMessage(() => new LogShipper(workload, 'logs', { workload, output, image: FLUENT_BIT, memBufLimit })))
+      .toContain('\'memBufLimit\' (');
+  });
+
+  test.each(['5MB', '512k', '1G', '64Kb', '1.5M', '100'])('a memBufLimit of %j is taken as it is', memBufLimit => {
+    const chart = Testing.chart();
+    const workload = new SecureDeployment(chart, 'api', { nodePool: testPool(chart), containers: [container] });
+    new LogShipper(workload, 'logs', { workload, output: LogOutput.forward({ host: 'f' }), image: FLUENT_BIT, memBufLimit });
+    const configMap = Testing.synth(chart).find(m => m.kind === 'ConfigMap');
+    expect((load(configMap.data['fluent-bit.yaml']) as any).pipeline.inputs[0].mem_buf_limit).toBe(memBufLimit);
   });
 });

@@ -1,5 +1,6 @@
 import { EgressDestination } from '../network/egress-destination';
 import { constructReasonProblem, quotedReason } from '../policy';
+import { shown } from '../vocab/shown';
 import { checkKnownProps } from '../workloads/known-props';
 import { Exemption } from '../workloads/props';
 
@@ -13,13 +14,66 @@ function publicName(plugin: string): string {
   return plugin === 'es' ? 'elasticsearch' : plugin;
 }
 
-/** A literal config value: one line, so it cannot smuggle other properties into the configuration. */
+/**
+ * A literal config value: one line, so it cannot smuggle other properties into the configuration, and no `${`, which
+ * Fluent Bit expands from the shipper's environment, where the output's secrets are (`${LOG_OUTPUT_HTTP_PASSWD}` in a
+ * URI or a user name would send the secret where it is logged).
+ */
 function text(plugin: string, prop: string, value: unknown): string {
   // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new Error(`LogOutput.${plugin}: '${prop}' (${JSON.stringify(value ?? null)}) must be a non-empty single line of text`);
+    throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${shown(value ?? null)}) must be a non-empty single line of text`);
+  }
+  if (value.includes('${')) {
+    throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${shown(value)}) must not contain "\${": Fluent Bit expands \${NAME} from the `
+      + "shipper's environment, where the output's secrets are; give secrets as Secret keys (e.g. 'basicAuth.password')");
   }
   return value;
+}
+
+/** An absolute path, one line of text (`caFile`): Fluent Bit resolves a relative one against its working directory. */
+function absolutePath(plugin: string, prop: string, value: unknown): string {
+  const path = text(plugin, prop, value);
+  if (!path.startsWith('/')) {
+    throw new Error(`LogOutput.${publicName(plugin)}: '${prop}' (${shown(path)}) must be an absolute path, e.g. "/etc/ssl/logs/ca.crt"`);
+  }
+  return path;
+}
+
+/**
+ * An Elasticsearch or OpenSearch index name as the server takes it (MetadataCreateIndexService.validateIndexOrAliasName):
+ * lowercase, none of \\ / * ? " < > | , # : or a space, not starting with "-", "_" or "+", not "." or "..", at most 255 bytes.
+ */
+function indexName(plugin: string, value: unknown): string {
+  const index = text(plugin, 'index', value);
+  if (index !== index.toLowerCase() || /[\\/*?"<>|,#: ]/.test(index) || /^[-_+]/.test(index) || index === '.' || index === '..'
+    || Buffer.byteLength(index) > 255) {
+    throw new Error(`LogOutput.${publicName(plugin)}: 'index' (${shown(index)}) is not an index name: lowercase, without \\ / * ? " < > | , # : `
+      + 'or spaces, not starting with "-", "_" or "+", at most 255 bytes, e.g. "logs"');
+  }
+  return index;
+}
+
+/** Loki's static labels, written `k=v, k=v`: each key a Prometheus label name, each value one line without "," or "=". */
+function lokiLabels(labels: { [key: string]: unknown }): string {
+  return Object.entries(labels).map(([key, value]) => {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key)) {
+      throw new Error(`LogOutput.loki: 'labels' key ${shown(key)} is not a Loki label name: letters, digits and "_", not starting with a digit`);
+    }
+    const v = text('loki', `labels.${key}`, value);
+    if (/[,=]/.test(v)) {
+      throw new Error(`LogOutput.loki: 'labels.${key}' (${shown(v)}) must not contain "," or "=", which separate the labels Fluent Bit sends`);
+    }
+    return `${key}=${v}`;
+  }).join(', ');
+}
+
+/** An HTTP request path (`uri`): one line of text starting with "/". */
+function requestPath(value: unknown): string {
+  if (value === undefined) return '/';
+  const uri = text('http', 'uri', value);
+  if (!uri.startsWith('/')) throw new Error(`LogOutput.http: 'uri' (${shown(uri)}) must be a request path starting with "/", e.g. "/logs"`);
+  return uri;
 }
 
 function basicUser(plugin: string, auth: LogBasicAuth | undefined): { [key: string]: string } {
@@ -227,7 +281,7 @@ export class LogOutput {
         throw new Error(`LogOutput.http: 'secretHeaders' name ${JSON.stringify(name)} is not an HTTP header name`);
       }
     }
-    return new LogOutput('http', options, 443, { uri: options.uri ?? '/', format: 'json_lines', ...basicUser('http', options.basicAuth) }, [
+    return new LogOutput('http', options, 443, { uri: requestPath(options.uri), format: 'json_lines', ...basicUser('http', options.basicAuth) }, [
       ['http_passwd', 'basicAuth.password', options.basicAuth?.password],
       ...headers.map(([name, secret]): SecretProperty => [`header ${name}`, `secretHeaders.${name}`, secret]),
     ]);
@@ -236,14 +290,16 @@ export class LogOutput {
   /** Elasticsearch (port 9200). */
   public static elasticsearch(options: SearchOutputOptions): LogOutput {
     checkKnownProps('LogOutput.elasticsearch', 'SearchOutputOptions', options);
-    const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) };
+    const index = indexName('es', options.index ?? 'logs');
+    const extra = { index, suppress_type_name: 'on', ...basicUser('elasticsearch', options.basicAuth) };
     return new LogOutput('es', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
   /** OpenSearch (port 9200). */
   public static opensearch(options: SearchOutputOptions): LogOutput {
     checkKnownProps('LogOutput.opensearch', 'SearchOutputOptions', options);
-    const extra = { index: options.index ?? 'logs', suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) };
+    const index = indexName('opensearch', options.index ?? 'logs');
+    const extra = { index, suppress_type_name: 'on', ...basicUser('opensearch', options.basicAuth) };
     return new LogOutput('opensearch', options, 9200, extra, [['http_passwd', 'basicAuth.password', options.basicAuth?.password]]);
   }
 
@@ -253,7 +309,7 @@ export class LogOutput {
     const labels = { job: 'fluent-bit', ...options.labels };
     if (options.basicAuth && options.bearerToken) throw new Error(`LogOutput.loki: give 'basicAuth' or 'bearerToken', not both`);
     return new LogOutput('loki', options, 3100, {
-      labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', '),
+      labels: lokiLabels(labels),
       label_keys: '$pod,$namespace,$container',
       ...(options.tenantId !== undefined ? { tenant_id: text('loki', 'tenantId', options.tenantId) } : {}),
       ...basicUser('loki', options.basicAuth),
@@ -312,7 +368,7 @@ export class LogOutput {
     this.extra = extra;
     this.tls = options.disableTls === undefined;
     this.verify = this.tls && options.skipVerify === undefined;
-    this.caFile = options.caFile;
+    this.caFile = options.caFile === undefined ? undefined : absolutePath(plugin, 'caFile', options.caFile);
     if (options.destination !== undefined && !EgressDestination.isEgressDestination(options.destination)) {
       throw new Error(`LogOutput.${publicName(plugin)}: 'destination' must be an EgressDestination `
         + '(EgressDestination.cidr or EgressDestination.inCluster)');

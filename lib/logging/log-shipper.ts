@@ -71,6 +71,19 @@ export interface LogShipperProps extends LogShipperOptions {
 }
 
 /**
+ * `memBufLimit` as Fluent Bit reads a size (flb_utils_size_to_bytes): a positive number with an optional unit K, M or G
+ * (KB, MB, GB; any case), no space. Fluent Bit refuses anything else at start, and the shipper would crash-loop.
+ */
+function memBufLimitOf(value: unknown): string {
+  if (value === undefined) return '5MB';
+  if (typeof value !== 'string' || !/^(?:[1-9]\d*|\d+\.\d*[1-9]\d*)(?:[kKmMgG][bB]?)?$/.test(value)) {
+    throw new Error(`LogShipper: 'memBufLimit' (${shown(value)}) must be a size as Fluent Bit reads one: a positive number with an optional `
+      + 'unit K, M or G (KB, MB, GB), no space, e.g. "5MB"');
+  }
+  return value;
+}
+
+/**
  * A hardened Fluent Bit sidecar that tails the app's log files from a shared emptyDir and
  * ships them to a central server, each record labelled with pod, namespace, container and
  * image (with its digest). Its configuration is a ConfigMap in Fluent Bit's YAML format; its
@@ -116,7 +129,7 @@ export class LogShipper extends Construct {
       addFields: { pod: '${POD_NAME}', namespace: '${POD_NAMESPACE}', container: app.name,
         image: ImagePolicy.of(workload)?.resolve(app.image).image ?? app.image },
       output: props.output,
-      memBufLimit: props.memBufLimit ?? '5MB',
+      memBufLimit: memBufLimitOf(props.memBufLimit),
     });
 
     // The app writes the directory; the shipper only reads it.

@@ -5,7 +5,7 @@ export * from './model';
 export * from './packs/pack';
 export * from './packs';
 export * from './engine';
-export * from './suppression-policy';
+export { SuppressionAllowance, SuppressionPolicy } from './suppression-policy';
 export * from './report/report';
 export * from './connectivity';
 export * from './image-record';

@@ -39,17 +39,10 @@ export function parsePssVersion(value: unknown, field = "'pssVersion'"): PssVers
     + `a later version is checked as v1.${NEWEST_PSS_MINOR}, as PSA does)`;
   if (value === 'latest') return { label: 'latest', minor: NEWEST_PSS_MINOR };
   const minor = minorOf(value);
-  if (minor === undefined) throw new Error(`${field} (${quoted(value)}) is not a Pod Security Admission policy version; ${allowed}`);
+  if (minor === undefined) throw new Error(`${field} (${shown(value)}) is not a Pod Security Admission policy version; ${allowed}`);
   // PSA evaluates a version past its newest as its newest (registry.go clamps to maxVersion);
   // reports say so, as describePssVersion writes it.
   return { label: value as string, minor: Math.min(minor, NEWEST_PSS_MINOR) };
-}
-
-/** The value as JSON, a string cut at 40 characters (anything else as messages show values): a message need not repeat a megabyte of it. */
-function quoted(value: unknown): string {
-  if (typeof value !== 'string') return shown(value);
-  const json = JSON.stringify(value);
-  return json.length > 40 ? `${json.slice(0, 40)}...` : json;
 }
 
 /** A version as reports name it: "v1.28", or "latest (policy v1.37)" where the label is not the policy applied. */
@@ -82,7 +75,7 @@ export function podSecurityLabelProblems(manifest: any): StructureProblem[] {
       const allowed = version ? 'must be "latest" or "v1.<minor>"' : `must be one of ${LEVELS.join(', ')}`;
       problems.push({
         path: `metadata.labels[${JSON.stringify(key)}]`,
-        message: `label ${key} is ${quoted(value)}, which Pod Security Admission refuses (it ${allowed}): the API server does not `
+        message: `label ${key} is ${shown(value)}, which Pod Security Admission refuses (it ${allowed}): the API server does not `
           + 'create the namespace',
         fix: version ? `Set ${key} to latest or v1.<minor> with no patch version, e.g. ${DEFAULT_PSS_VERSION}.`
           : `Set ${key} to privileged, baseline or restricted (lower case), e.g. restricted.`,
