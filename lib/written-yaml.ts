@@ -11,7 +11,8 @@
 // rules: a string is a candidate only if the reader (the engine's go-yaml port) would read it, written
 // plain, as something other than itself, or if it holds a character other than printable ASCII; for a
 // candidate (a few in a synth: "1", "0.5", text with line breaks), cdk8s's Yaml.stringify writes that one
-// scalar (as a value and as a key) and the port reads it back. Verdicts are kept per string.
+// scalar (as a value and as a key) and the port reads it back. Verdicts are kept per string, and so are the strings read as
+// written (within bounds).
 import { Yaml } from 'cdk8s';
 import { plainReadsAsString, readYamlStream } from './policy';
 
@@ -39,22 +40,40 @@ interface Verdict {
   readonly fix: string;
 }
 const OK: Verdict = { reading: '', fix: '' };
+/**
+ * The strings of printable ASCII that the reader reads, written plain, as themselves (as a key or a value alike), kept: most
+ * strings of a synth are met again and again (every key, the labels, the images), and one lookup answers for them (half the
+ * cost of the check at 10,000 objects).
+ */
+const plain = new Set<string>();
+/** The verdicts of the candidates, as values and as keys. */
 const kept = [new Map<string, Verdict>(), new Map<string, Verdict>()];
 let keptChars = 0;
 
+/** Makes room for `value` in the strings kept (all are let go where the bounds would be passed). */
+function keeping(value: string): void {
+  if (plain.size + kept[0].size + kept[1].size >= MOST_KEPT || keptChars + value.length > MOST_KEPT_CHARS) {
+    plain.clear();
+    for (const m of kept) m.clear();
+    keptChars = 0;
+  }
+  keptChars += value.length;
+}
+
 /** What kubectl reads of `value` (a key when `key`) as cdk8s writes it; OK when it reads the same string. */
 function verdictOf(value: string, key: boolean): Verdict {
-  if (!UNUSUAL_CHARACTER.test(value) && plainReadsAsString(value)) return OK;
+  if (plain.has(value)) return OK;
+  if (!UNUSUAL_CHARACTER.test(value) && plainReadsAsString(value)) {
+    keeping(value);
+    plain.add(value);
+    return OK;
+  }
   const memo = kept[key ? 1 : 0];
   let verdict = memo.get(value);
   if (verdict === undefined) {
     verdict = readBack(value, key);
-    if (memo.size >= MOST_KEPT || keptChars + value.length > MOST_KEPT_CHARS) {
-      for (const m of kept) m.clear();
-      keptChars = 0;
-    }
+    keeping(value);
     memo.set(value, verdict);
-    keptChars += value.length;
   }
   return verdict;
 }

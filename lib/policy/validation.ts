@@ -102,6 +102,17 @@ const NAME_RULES: { readonly [holder: string]: NameRule | undefined } = Object.a
   ...Object.fromEntries(['V1Role', 'V1ClusterRole', 'V1RoleBinding', 'V1ClusterRoleBinding'].map(type => [type, PATH_SEGMENT])),
 });
 
+/**
+ * The namespaced kinds users write, by schema type (their REST strategies' NamespaceScoped is true): their namespace is
+ * validated. Any other kind's is left alone (a cluster-scoped one's is cleared; the API server would refuse an object of a
+ * namespaced kind left out here all the same, so leaving one out only misses a refusal).
+ */
+const NAMESPACED = new Set(['V1Pod', 'V1PodTemplate', 'V1ReplicationController', 'V1Service', 'V1Endpoints', 'V1ConfigMap', 'V1Secret',
+  'V1ServiceAccount', 'V1PersistentVolumeClaim', 'V1LimitRange', 'V1ResourceQuota', 'V1Deployment', 'V1ReplicaSet', 'V1DaemonSet',
+  'V1StatefulSet', 'V1ControllerRevision', 'V1Job', 'V1CronJob', 'V1HorizontalPodAutoscaler', 'V2HorizontalPodAutoscaler',
+  'V1NetworkPolicy', 'V1Ingress', 'V1PodDisruptionBudget', 'V1Role', 'V1RoleBinding', 'V1Lease', 'V1EndpointSlice',
+  'V1CSIStorageCapacity']);
+
 /** A kind's name as messages say it: V1Service is a Service, CustomResource a custom resource. */
 function kindOf(holder: string): string {
   return holder === CUSTOM_RESOURCE ? 'custom resource' : holder.replace(/^V\d+(?:(?:alpha|beta)\d+)?/, '');
@@ -127,20 +138,15 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
         + rule.must, 'Write generateName as the rule says, ending in "-" (e.g. "web-").');
     }
   }
-  const labels = meta.labels;
-  if (isRecord(labels)) {
-    for (const k in labels) {
-      if (!passes(LABEL_KEYS, k, isQualifiedName)) {
-        sink.add(`.labels${key(k)}`, `label key ${shown(k)} is not a qualified name: a label key is ${QUALIFIED_NAME}`,
-          'Rename the label key (e.g. "app.kubernetes.io/component").');
-      }
-      const v = labels[k];
-      if (isString(v) && !passes(LABEL_VALUES, v, isLabelValue)) {
-        sink.add(`.labels${key(k)}`, `label value ${shown(v)} is not a valid label value: a label value is ${LABEL_VALUE}`,
-          'Shorten the value or replace its other characters with "-" (free text belongs in an annotation).');
-      }
-    }
+  // ValidateObjectMetaAccessor: a namespaced object's namespace is a DNS label (ValidateNamespaceName, NameIsDNSLabel); a
+  // cluster-scoped object's is cleared before validation (rest.BeforeCreate), and a custom resource's scope is its CRD's.
+  const namespace = meta.namespace;
+  if (ofObject && holder !== undefined && NAMESPACED.has(holder) && isString(namespace) && namespace !== ''
+    && !LABEL.passes(namespace, false)) {
+    sink.add('.namespace', `namespace ${shown(namespace)} is not a valid namespace name: it must be ${LABEL.must}`,
+      'Name the namespace as Kubernetes names take it (e.g. "team-payments": lower case, "-" for "_", "." and spaces).');
   }
+  validateLabels(meta.labels, 'labels', sink);
   const annotations = meta.annotations;
   if (isRecord(annotations)) {
     // Go counts bytes; a UTF-16 unit is at most three bytes of UTF-8, so only annotations that long are counted.
@@ -168,6 +174,25 @@ function validateObjectMeta(meta: { readonly [field: string]: unknown }, sink: P
         sink.add(`.finalizers[${i}]`, `finalizer ${shown(f)} is not a qualified name: a finalizer is ${QUALIFIED_NAME}`,
           'Name the finalizer as its controller does (e.g. "example.com/cleanup").');
       }
+    }
+  }
+}
+
+/**
+ * A map of labels (an object's, a pod's nodeSelector, a selector's matchLabels) as apimachinery's ValidateLabels checks it: each
+ * key a qualified name, each value a label value. `field` is the map's field, for the paths.
+ */
+function validateLabels(labels: unknown, field: string, sink: ProblemSink): void {
+  if (!isRecord(labels)) return;
+  for (const k in labels) {
+    if (!passes(LABEL_KEYS, k, isQualifiedName)) {
+      sink.add(`.${field}${key(k)}`, `label key ${shown(k)} is not a qualified name: a label key is ${QUALIFIED_NAME}`,
+        'Rename the label key (e.g. "app.kubernetes.io/component").');
+    }
+    const v = labels[k];
+    if (isString(v) && !passes(LABEL_VALUES, v, isLabelValue)) {
+      sink.add(`.${field}${key(k)}`, `label value ${shown(v)} is not a valid label value: a label value is ${LABEL_VALUE}`,
+        'Shorten the value or replace its other characters with "-" (free text belongs in an annotation).');
     }
   }
 }
@@ -204,6 +229,8 @@ function passes(passed: Set<string>, text: string, test: (text: string) => boole
 
 function validatePodSpec(spec: { readonly [field: string]: unknown }, sink: ProblemSink, holder: string | undefined): void {
   // Regular containers' names first, then init containers', each unique among both (validateContainers, validateInitContainers).
+  // ValidatePodSpec: nodeSelector is a map of labels (ValidateLabels).
+  validateLabels(spec.nodeSelector, 'nodeSelector', sink);
   const names = new Set<string>();
   validateContainerNames(spec.containers, 'containers', names, sink);
   validateContainerNames(spec.initContainers, 'initContainers', names, sink);
@@ -370,6 +397,241 @@ function validateSecurityContext(context: { readonly [field: string]: unknown },
   }
 }
 
+/**
+ * The types holding a LabelSelector that their kinds' validation checks with ValidateLabelSelector on create (apps', batch's,
+ * networking's, policy's and core's pod affinity and topology spread validation; admissionregistration's webhooks). A selector
+ * elsewhere (a metric's, a CSIStorageCapacity's, a ClusterRole's aggregation rule's) is left alone. */
+const SELECTOR_HOLDERS = new Set(['V1DeploymentSpec', 'V1ReplicaSetSpec', 'V1DaemonSetSpec', 'V1StatefulSetSpec', 'V1JobSpec',
+  'V1NetworkPolicySpec', 'V1NetworkPolicyPeer', 'V1PodDisruptionBudgetSpec', 'V1PodAffinityTerm', 'V1TopologySpreadConstraint',
+  'V1ValidatingWebhook', 'V1MutatingWebhook', 'V1AggregationRule']);
+
+const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+// apimachinery's ValidateLabelSelector (pkg/apis/meta/v1/validation): matchLabels as ValidateLabels checks labels, and each
+// matchExpression as ValidateLabelSelectorRequirement does: In and NotIn with values, Exists and DoesNotExist without, no
+// other operator, the key a qualified name and each value a label value (AllowInvalidLabelValueInSelector is false on create).
+function validateLabelSelector(selector: { readonly [field: string]: unknown }, sink: ProblemSink, holder: string | undefined): void {
+  if (holder !== undefined && SELECTOR_HOLDERS.has(holder)) checkSelector(selector, sink);
+}
+
+/** A selector's problems, as ValidateLabelSelector finds them (wherever it is). */
+function checkSelector(selector: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  validateLabels(selector.matchLabels, 'matchLabels', sink);
+  const expressions = selector.matchExpressions;
+  if (!Array.isArray(expressions)) return;
+  for (let i = 0; i < expressions.length; i++) {
+    const e: unknown = expressions[i];
+    if (!isRecord(e)) continue;
+    const at = `.matchExpressions[${i}]`;
+    const operator = e.operator ?? '';
+    const values = Array.isArray(e.values) ? e.values as unknown[] : [];
+    if (operator === 'In' || operator === 'NotIn') {
+      if (values.length === 0) {
+        sink.add(`${at}.values`, `operator ${operator} needs values: Kubernetes requires them "when \`operator\` is 'In' or 'NotIn'"`,
+          'List the label values to match under values (or use operator Exists).');
+      }
+    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+      if (values.length > 0) {
+        sink.add(`${at}.values`, `operator ${operator} takes no values: Kubernetes forbids them "when \`operator\` is 'Exists' or 'DoesNotExist'"`,
+          'Remove values (or use operator In to match them).');
+      }
+    } else if (isString(operator)) {
+      sink.add(`${at}.operator`, `operator ${shown(operator)} is not a valid selector operator: it is ${SELECTOR_OPERATORS.join(', ')} `
+        + '(case-sensitive)', `Set operator to one of ${SELECTOR_OPERATORS.join(', ')}.`);
+    }
+    const k = e.key ?? '';
+    if (isString(k) && !passes(LABEL_KEYS, k, isQualifiedName)) {
+      sink.add(`${at}.key`, `label key ${shown(k)} is not a qualified name: a label key is ${QUALIFIED_NAME}`,
+        'Write the label key as the pods\' labels have it (e.g. "app.kubernetes.io/name").');
+    }
+    for (let j = 0; j < values.length; j++) {
+      const v: unknown = values[j];
+      if (isString(v) && !passes(LABEL_VALUES, v, isLabelValue)) {
+        sink.add(`${at}.values[${j}]`, `label value ${shown(v)} is not a valid label value: a label value is ${LABEL_VALUE}`,
+          'Write the value as the pods\' labels have it.');
+      }
+    }
+  }
+}
+
+// apimachinery's IsConfigMapKey (pkg/util/validation): a ConfigMap's or Secret's key names a file, so at most 253 of
+// [-._a-zA-Z0-9], and not ".", "..", or starting with "..".
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Why `k` is no ConfigMap or Secret key, or undefined. */
+function configMapKeyProblem(k: string): string | undefined {
+  if (k.length > 253) return `it is ${k.length} characters long; a key is at most 253`;
+  if (!CONFIG_MAP_KEY.test(k)) return 'a key consists of letters, digits, "-", "_" or "." only (e.g. "key.name", "KEY_NAME", "key-name")';
+  if (k === '.' || k === '..') return `a key must not be "${k}"`;
+  if (k.startsWith('..')) return 'a key must not start with ".."';
+  return undefined;
+}
+
+const KEY_FIX = 'Rename the key: letters, digits, "-", "_" and "." (e.g. "app.properties"); it is the file name in a mounted volume.';
+
+/** core.MaxSecretSize: what a ConfigMap's or a Secret's values may take in all, in bytes. */
+const MAX_DATA_BYTES = 1024 * 1024;
+
+/** The bytes `value` (base64, as the walk admits it) decodes to. */
+function base64Bytes(value: string): number {
+  const t = value.includes('\n') || value.includes('\r') ? value.replace(/[\r\n]/g, '') : value;
+  const padding = t.endsWith('==') ? 2 : t.endsWith('=') ? 1 : 0;
+  return (t.length / 4) * 3 - padding;
+}
+
+/** The keys of `map` (a ConfigMap's or a Secret's `field`) as IsConfigMapKey checks them. */
+function validateKeys(map: unknown, field: string, sink: ProblemSink): void {
+  if (!isRecord(map)) return;
+  for (const k in map) {
+    const problem = configMapKeyProblem(k);
+    if (problem !== undefined) sink.add(`.${field}${key(k)}`, `key ${shown(k)} is not a valid key: ${problem}`, KEY_FIX);
+  }
+}
+
+/** Go's len of a string value, or of what a base64 one decodes to (0 for a value of another type: the walk reports it). */
+function valueBytes(value: unknown, base64: boolean): number {
+  if (!isString(value)) return 0;
+  if (base64) return base64Bytes(value);
+  return value.length * 3 > MAX_DATA_BYTES / 4 ? Buffer.byteLength(value, 'utf8') : value.length;
+}
+
+// ValidateConfigMap: data's and binaryData's keys, none in both, and at most core.MaxSecretSize bytes of values in all.
+function validateConfigMap(map: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  const data = isRecord(map.data) ? map.data : {};
+  const binary = isRecord(map.binaryData) ? map.binaryData : {};
+  validateKeys(data, 'data', sink);
+  validateKeys(binary, 'binaryData', sink);
+  let bytes = 0;
+  for (const k in data) bytes += valueBytes(data[k], false);
+  for (const k in binary) {
+    bytes += valueBytes(binary[k], true);
+    if (Object.prototype.hasOwnProperty.call(data, k)) {
+      sink.add(`.binaryData${key(k)}`, `key ${shown(k)} is in both data and binaryData: Kubernetes refuses a duplicate key`,
+        'Keep the key in one of data (text) and binaryData (base64).');
+    }
+  }
+  if (bytes > MAX_DATA_BYTES) {
+    sink.add('', `the ConfigMap's values take ${bytes} bytes; Kubernetes allows at most ${MAX_DATA_BYTES}`,
+      'Split the data over several ConfigMaps, or mount it from an image or a volume.');
+  }
+}
+
+/**
+ * The keys each Secret type needs (ValidateSecret): `all` of them, or at least one of them when `any`; `nonEmpty` when the
+ * value may not be empty (ssh-auth's key).
+ */
+interface SecretTypeKeys {
+  readonly keys: readonly string[];
+  readonly any?: boolean;
+  readonly nonEmpty?: boolean;
+}
+const SECRET_TYPE_KEYS: { readonly [type: string]: SecretTypeKeys | undefined } =
+  Object.assign(Object.create(null), {
+    'kubernetes.io/dockercfg': { keys: ['.dockercfg'] },
+    'kubernetes.io/dockerconfigjson': { keys: ['.dockerconfigjson'] },
+    'kubernetes.io/basic-auth': { keys: ['username', 'password'], any: true },
+    'kubernetes.io/ssh-auth': { keys: ['ssh-privatekey'], nonEmpty: true },
+    'kubernetes.io/tls': { keys: ['tls.crt', 'tls.key'] },
+  });
+
+/** A Secret's values as the API server holds them: data's decoded, then stringData's, which replace them (its v1 conversion). */
+function secretValues(secret: { readonly [field: string]: unknown }): Map<string, { readonly text: string; readonly base64: boolean }> {
+  const values = new Map<string, { readonly text: string; readonly base64: boolean }>();
+  for (const [field, base64] of [['data', true], ['stringData', false]] as const) {
+    const map = secret[field];
+    if (!isRecord(map)) continue;
+    for (const k in map) {
+      const v = map[k];
+      values.set(k, { text: isString(v) ? v : '', base64 });
+    }
+  }
+  return values;
+}
+
+// ValidateSecret: data's keys (stringData's are data's after conversion), at most core.MaxSecretSize bytes of values, and the
+// keys its type needs: a service account token's annotation, a docker config's key holding a JSON object, basic-auth's
+// username or password, ssh-auth's key, tls's certificate and key.
+function validateSecret(secret: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  validateKeys(secret.data, 'data', sink);
+  validateKeys(secret.stringData, 'stringData', sink);
+  const values = secretValues(secret);
+  let bytes = 0;
+  for (const v of values.values()) bytes += valueBytes(v.text, v.base64);
+  if (bytes > MAX_DATA_BYTES) {
+    sink.add('.data', `the Secret's values take ${bytes} bytes; Kubernetes allows at most ${MAX_DATA_BYTES}`, 'Split the Secret into several.');
+  }
+  const type = secret.type;
+  if (!isString(type)) return;
+  if (type === 'kubernetes.io/service-account-token') {
+    const annotations = isRecord(secret.metadata) ? secret.metadata.annotations : undefined;
+    const name = isRecord(annotations) ? annotations['kubernetes.io/service-account.name'] : undefined;
+    if (!isString(name) || name === '') {
+      sink.add('.metadata.annotations["kubernetes.io/service-account.name"]', 'a Secret of type kubernetes.io/service-account-token needs '
+        + 'the annotation kubernetes.io/service-account.name naming its service account', 'Add the annotation with the service account\'s name.');
+    }
+    return;
+  }
+  const needs = SECRET_TYPE_KEYS[type];
+  if (needs === undefined) return;
+  const missing = needs.keys.filter(k => !values.has(k) || (needs.nonEmpty === true && valueBytes(values.get(k)!.text, values.get(k)!.base64) === 0));
+  if (needs.any === true ? missing.length === needs.keys.length : missing.length > 0) {
+    for (const k of missing) {
+      const or = needs.any === true ? ` (or ${needs.keys.filter(o => o !== k).join(', ')})` : '';
+      sink.add(`.data${key(k)}`, `a Secret of type ${type} needs the key ${shown(k)}${or}`,
+        `Add ${k} under data (base64) or stringData.`);
+    }
+    return;
+  }
+  if (type === 'kubernetes.io/dockercfg' || type === 'kubernetes.io/dockerconfigjson') {
+    const k = needs.keys[0];
+    const v = values.get(k)!;
+    const problem = jsonObjectProblem(v.base64 ? Buffer.from(v.text, 'base64').toString('utf8') : v.text);
+    if (problem !== undefined) {
+      sink.add(`.data${key(k)}`, `${k} is not a JSON object (${problem}): Kubernetes reads it as one`,
+        `Write ${k} as the JSON docker writes (\`kubectl create secret docker-registry\` makes it).`);
+    }
+  }
+}
+
+/** Why `text` does not decode into a Go map[string]interface{} (encoding/json), or undefined: a JSON object or null. */
+function jsonObjectProblem(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'it is not JSON';
+  }
+  return value === null || isRecord(value) ? undefined : `it is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`;
+}
+
+/** Whether a Job's selector is the user's (spec.manualSelector true) rather than generated with its pods' labels. */
+function isManualSelector(spec: unknown): boolean {
+  return isRecord(spec) && spec.manualSelector === true;
+}
+
+// ValidateJob (pkg/apis/batch/validation) after the Job strategy's PrepareForCreate: unless spec.manualSelector is true, the
+// pod template is labelled job-name and batch.kubernetes.io/job-name with the Job's name, so the name must be a label value
+// (at most 63 characters) for ValidatePodTemplateSpec's ValidateLabels; an Indexed Job's last pod's hostname, the name and
+// "-<completions - 1>", must be a DNS label.
+function validateJob(job: { readonly [field: string]: unknown }, sink: ProblemSink): void {
+  const name = isRecord(job.metadata) ? job.metadata.name : undefined;
+  if (!isString(name) || name === '') return;
+  const spec = job.spec;
+  if (!isManualSelector(spec) && name.length > 63) {
+    sink.add('.spec.template.metadata.labels', `the Job's name ${shown(name)} is ${name.length} characters long: Kubernetes labels the `
+      + 'Job\'s pods job-name and batch.kubernetes.io/job-name with it, and a label value is at most 63 characters',
+    'Shorten the Job\'s name to 63 characters.');
+    return;
+  }
+  if (isRecord(spec) && spec.completionMode === 'Indexed' && typeof spec.completions === 'number' && spec.completions > 0) {
+    const hostname = `${name}-${spec.completions - 1}`;
+    if (!LABEL.passes(hostname, false)) {
+      sink.add('.metadata.name', `an Indexed Job's pods are named ${shown(`${name}-<index>`)} and the last one, ${shown(hostname)}, is no DNS `
+        + 'label (at most 63 lower-case letters, digits and "-"): Kubernetes refuses the Job', 'Shorten the Job\'s name.');
+    }
+  }
+}
+
 /** The validations by schema type (a table without a prototype: a type named `constructor` has none). */
 export const VALIDATIONS: { readonly [type: string]: Validation | undefined } = Object.assign(Object.create(null), {
   V1ObjectMeta: validateObjectMeta,
@@ -378,4 +640,8 @@ export const VALIDATIONS: { readonly [type: string]: Validation | undefined } = 
   V1SecurityContext: validateSecurityContext,
   V1SeccompProfile: validateSeccompProfile,
   V1AppArmorProfile: validateAppArmorProfile,
+  V1LabelSelector: validateLabelSelector,
+  V1ConfigMap: validateConfigMap,
+  V1Secret: validateSecret,
+  V1Job: validateJob,
 });

@@ -64,20 +64,41 @@ export function imageReferenceProblem(error: unknown): string | undefined {
 
 const WHITE_SPACE = /\s/;
 
+// What each reference parsed to (frozen, so one object serves every caller) or the problem it was refused for. An app
+// runs the same few images in thousands of workloads, and each reference is read at construction, at render and by the
+// engine. Bounded: emptied when it reaches the limit; references longer than any real one are parsed every time.
+const PARSED = new Map<string, ImageReferenceParts | string>();
+const PARSED_LIMIT = 10_000;
+const PARSED_MAX_LENGTH = 1024;
+
 /** Parses `reference` or throws an ImageReferenceError naming the problem. */
 export function parseImageReference(reference: string): ImageReferenceParts {
   if (typeof reference !== 'string') throw new ImageReferenceError(reference, 'it is not a string');
-  if (reference.length === 0) throw new ImageReferenceError(reference, 'it is empty');
-  if (reference.length > MAX_REFERENCE) throw new ImageReferenceError(reference, `it is longer than ${MAX_REFERENCE} characters`);
-  if (IDENTIFIER.test(reference)) {
-    throw new ImageReferenceError(reference, 'it is 64 hex characters, an image ID, not a name: write repository@sha256:<digest>');
+  let parsed = PARSED.get(reference);
+  if (parsed === undefined) {
+    parsed = parsedOrProblem(reference);
+    if (reference.length <= PARSED_MAX_LENGTH) {
+      if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+      PARSED.set(reference, parsed);
+    }
   }
+  if (typeof parsed === 'string') throw new ImageReferenceError(reference, parsed);
+  return parsed;
+}
+
+/** The parts of a string `reference`, frozen, or what is wrong with it. */
+function parsedOrProblem(reference: string): ImageReferenceParts | string {
+  if (reference.length === 0) return 'it is empty';
+  if (reference.length > MAX_REFERENCE) return `it is longer than ${MAX_REFERENCE} characters`;
+  if (IDENTIFIER.test(reference)) return 'it is 64 hex characters, an image ID, not a name: write repository@sha256:<digest>';
   try {
-    return parseParts(reference);
+    return Object.freeze(parseParts(reference));
   } catch (e) {
     // White space makes some part invalid wherever it is; name it rather than that part.
-    if (WHITE_SPACE.test(reference)) throw new ImageReferenceError(reference, 'it contains white space');
-    throw e;
+    if (WHITE_SPACE.test(reference)) return 'it contains white space';
+    const problem = imageReferenceProblem(e);
+    if (problem === undefined) throw e;
+    return problem;
   }
 }
 

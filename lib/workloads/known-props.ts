@@ -57,28 +57,48 @@ function kindOf(value: unknown): string {
 }
 
 /** The struct a prop's type names (`X`, a list of them `X[]`, or a map of them `{X}`), and how it holds them. */
-function nested(type: string): [struct: string, holds: 'one' | 'list' | 'map'] | undefined {
+type Nesting = readonly [struct: string, holds: 'one' | 'list' | 'map'];
+
+function nested(type: string): Nesting | undefined {
   const [inner, holds] = type.endsWith('[]') ? [type.slice(0, -2), 'list' as const]
     : type.startsWith('{') ? [type.slice(1, -1), 'map' as const] : [type, 'one' as const];
   return PROP_TYPES[inner] ? [inner, holds] : undefined;
 }
 
-/** What setProps gives for a prop whose accessor throws. */
+/**
+ * Each struct's props, each with how it nests (undefined for a prop of no struct of the table): read from the table once
+ * per struct, not for every prop of every object checked (every workload checks a dozen).
+ */
+const NESTINGS = new Map<string, ReadonlyMap<string, Nesting | undefined>>();
+
+function nestingsOf(struct: string): ReadonlyMap<string, Nesting | undefined> {
+  let nestings = NESTINGS.get(struct);
+  if (nestings === undefined) {
+    const types = PROP_TYPES[struct];
+    if (!types) throw new Error(`no props interface "${struct}" in lib/workloads/prop-names.ts (run \`npm run prop-names\`)`);
+    nestings = new Map(Object.keys(types).map(prop => [prop, nested(types[prop])]));
+    NESTINGS.set(struct, nestings);
+  }
+  return nestings;
+}
+
+/** What read() gives for a prop whose accessor throws. */
 const THROWS = Symbol('an accessor that throws');
 
-/** The props of `value` set to something, each with its value (a prop whose accessor throws counts as set, as THROWS). */
-function setProps(value: object): Array<[string, unknown]> {
-  const set: Array<[string, unknown]> = [];
-  for (const key of Object.keys(value)) {
-    let v: unknown;
-    try {
-      v = (value as { [key: string]: unknown })[key];
-    } catch {
-      v = THROWS;
-    }
-    if (v !== undefined) set.push([key, v]);
+/** The value of `value`'s prop `key`, or THROWS where its accessor throws. */
+function read(value: object, key: string): unknown {
+  try {
+    return (value as { [key: string]: unknown })[key];
+  } catch {
+    return THROWS;
   }
-  return set;
+}
+
+/** The values of `keys` of `value`, each read before any is checked (see read). */
+function readAll(value: object, keys: string[]): unknown[] {
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) values[i] = read(value, keys[i]);
+  return values;
 }
 
 /** Why `key` is not a prop of `struct`, and what to give instead. */
@@ -104,21 +124,25 @@ function unknownProp(struct: string, at: string, key: string, value: unknown): s
  */
 export function unknownPropProblem(struct: string, value: unknown, at = ''): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const types = PROP_TYPES[struct];
-  if (!types) throw new Error(`no props interface "${struct}" in lib/workloads/prop-names.ts (run \`npm run prop-names\`)`);
-  for (const [key, v] of setProps(value)) {
-    if (!Object.prototype.hasOwnProperty.call(types, key)) return unknownProp(struct, at, key, v);
-    const inner = nested(types[key]);
+  const nestings = nestingsOf(struct);
+  const keys = Object.keys(value);
+  const values = readAll(value, keys);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i], v = values[i];
+    if (v === undefined) continue;
+    if (!nestings.has(key)) return unknownProp(struct, at, key, v);
+    const inner = nestings.get(key);
     if (!inner) continue;
     const [type, holds] = inner;
     let problem: string | undefined;
     if (holds === 'one') problem = unknownPropProblem(type, v, `${at}${key}.`);
     else if (holds === 'list' && Array.isArray(v)) {
-      for (let i = 0; i < v.length && !problem; i++) problem = unknownPropProblem(type, v[i], `${at}${key}[${i}].`);
+      for (let j = 0; j < v.length && !problem; j++) problem = unknownPropProblem(type, v[j], `${at}${key}[${j}].`);
     } else if (holds === 'map' && typeof v === 'object' && v !== null) {
-      for (const [k, item] of setProps(v)) {
-        problem = unknownPropProblem(type, item, `${at}${key}.${k}.`);
-        if (problem) break;
+      const items = Object.keys(v);
+      const itemValues = readAll(v, items);
+      for (let j = 0; j < items.length && !problem; j++) {
+        if (itemValues[j] !== undefined) problem = unknownPropProblem(type, itemValues[j], `${at}${key}.${items[j]}.`);
       }
     }
     if (problem) return problem;

@@ -633,7 +633,29 @@ function containerRulesProblem(name: string, props: Pick<kplus.ContainerProps, '
     env: Object.entries(props.envVariables ?? {}).map(([env, v]) => ({ name: env, value: v?.value, valueFrom: v?.valueFrom })),
     ports: (props.ports ?? []).map(p => ({ containerPort: p.number, hostPort: p.hostPort })),
   };
-  return podRulesProblem({ containers: [container] }, rules, exemptionVia);
+  const key = rulesMemoKey(container, rules, exemptionVia);
+  if (key !== undefined && CONTAINER_RULE_PROBLEMS.has(key)) return CONTAINER_RULE_PROBLEMS.get(key);
+  const problem = podRulesProblem({ containers: [container] }, rules, exemptionVia);
+  if (key !== undefined) {
+    if (CONTAINER_RULE_PROBLEMS.size >= CONTAINER_RULE_PROBLEMS_LIMIT) CONTAINER_RULE_PROBLEMS.clear();
+    CONTAINER_RULE_PROBLEMS.set(key, problem);
+  }
+  return problem;
+}
+
+// What containerRulesProblem found for each container without env whose name, image and ports are plain values: the
+// finding depends on nothing else, and apps repeat the same few containers across thousands of workloads. Bounded.
+const CONTAINER_RULE_PROBLEMS = new Map<string, string | undefined>();
+const CONTAINER_RULE_PROBLEMS_LIMIT = 10_000;
+
+/** The memo key of a container made by containerRulesProblem, or undefined where JSON would not tell its values apart. */
+function rulesMemoKey(container: { name: unknown; image: unknown; env: unknown[]; ports: Array<{ containerPort: unknown; hostPort: unknown }> },
+  rules: string[], exemptionVia: string): string | undefined {
+  // JSON writes NaN and the infinities as null and -0 as 0: containers with those are not kept.
+  const plainNumber = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isFinite(n) && !Object.is(n, -0));
+  if (container.env.length > 0 || typeof container.name !== 'string' || typeof container.image !== 'string') return undefined;
+  if (!container.ports.every(p => plainNumber(p.containerPort) && plainNumber(p.hostPort))) return undefined;
+  return `${rules.join(',')}\n${exemptionVia}\n${JSON.stringify(container)}`;
 }
 
 // One engine per set of rules (a few sets exist): every container added builds none.
