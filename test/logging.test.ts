@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { load } from 'js-yaml';
 import { Compliance, EventShipper, Guard, LogOutput, LogShipper, NodePool, Packs, SecureDeployment, SecureJob, Sensitivity } from '../lib';
 import { IMAGE, podSpecOf, RESOURCES, testPool, thrownMessage } from './workloads/helpers';
@@ -296,4 +297,16 @@ describe('log output authentication', () => {
     const configMap = Testing.synth(chart).find(m => m.kind === 'ConfigMap');
     expect((load(configMap.data['fluent-bit.yaml']) as any).pipeline.inputs[0].mem_buf_limit).toBe(memBufLimit);
   });
+});
+
+test.each<[string, (chart: Chart) => unknown, string]>([
+  ['a plain cdk8s-plus Deployment', c => new kplus.Deployment(c, 'plain', { containers: [{ image: IMAGE }] }), 'Deployment "test/plain"'],
+  ['a plain object', () => ({ containers: [] }), '{"containers":[]}'],
+  ['nothing', () => undefined, 'undefined'],
+])('a LogShipper on %s is refused, naming the workload and what it must be', (_name, workloadOf, what) => {
+  const chart = Testing.chart();
+  const workload = workloadOf(chart) as any;
+  expect(thrownMessage(() => new LogShipper(chart, 'logs', { workload, output: LogOutput.forward({ host: 'f' }), image: FLUENT_BIT })))
+    .toBe(`LogShipper test/logs: 'workload' (${what}) must be a Secure* workload (SecureDeployment, SecureStatefulSet, SecureJob or `
+      + 'SecureCronJob): the shipper is added with the secure container defaults and writable paths only they offer');
 });

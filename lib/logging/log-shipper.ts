@@ -83,6 +83,31 @@ function memBufLimitOf(value: unknown): string {
   return value;
 }
 
+/** What every ISecureWorkload offers and the shipper calls. */
+const SECURE_WORKLOAD_METHODS = ['addSecureContainer', 'addSecureInitContainer', 'addWritablePath', 'addSecretMount'] as const;
+
+/** `workload` when it is a Secure* workload (an ISecureWorkload), else an error naming what it is and the fix. */
+function secureWorkload(where: string, workload: unknown): ISecureWorkload {
+  const w = workload as any;
+  let ok = false;
+  try {
+    ok = typeof w?.node?.path === 'string' && Array.isArray(w.containers) && SECURE_WORKLOAD_METHODS.every(m => typeof w[m] === 'function');
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    let what = shown(workload);
+    try {
+      if (typeof w?.node?.path === 'string') what = `${w.constructor?.name ?? 'a construct'} ${shown(w.node.path)}`;
+    } catch {
+      // a value whose getters throw is named as shown has it
+    }
+    throw new Error(`${where}: 'workload' (${what}) must be a Secure* workload (SecureDeployment, SecureStatefulSet, SecureJob or `
+      + 'SecureCronJob): the shipper is added with the secure container defaults and writable paths only they offer');
+  }
+  return w as ISecureWorkload;
+}
+
 /**
  * A hardened Fluent Bit sidecar that tails the app's log files from a shared emptyDir and
  * ships them to a central server, each record labelled with pod, namespace, container and
@@ -100,7 +125,7 @@ export class LogShipper extends Construct {
   constructor(scope: Construct, id: string, props: LogShipperProps) {
     super(scope, id);
     checkKnownProps(constructWhere('LogShipper', scope, id), 'LogShipperProps', props);
-    const workload = props.workload;
+    const workload = secureWorkload(constructWhere('LogShipper', scope, id), props.workload);
     checkPinned(props.image, ImagePolicy.of(workload));
     const logPath = props.logPath ?? '/var/log/app';
     const native = props.nativeSidecar ?? workload.runsToCompletion;

@@ -651,7 +651,8 @@ const CONTAINER_RULE_PROBLEMS_LIMIT = 10_000;
 /** The memo key of a container made by containerRulesProblem, or undefined where JSON would not tell its values apart. */
 function rulesMemoKey(container: { name: unknown; image: unknown; env: unknown[]; ports: Array<{ containerPort: unknown; hostPort: unknown }> },
   rules: string[], exemptionVia: string): string | undefined {
-  const plainNumber = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isFinite(n));
+  // JSON writes NaN and the infinities as null and -0 as 0: containers with those are not kept.
+  const plainNumber = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isFinite(n) && !Object.is(n, -0));
   if (container.env.length > 0 || typeof container.name !== 'string' || typeof container.image !== 'string') return undefined;
   if (!container.ports.every(p => plainNumber(p.containerPort) && plainNumber(p.hostPort))) return undefined;
   return `${rules.join(',')}\n${exemptionVia}\n${JSON.stringify(container)}`;

@@ -23,6 +23,7 @@ import { ImageMaxAgeCheck } from './image-max-age';
 import { ImagePullPolicyCheck } from './image-pull-policy';
 import { ImageTagCheck } from './image-tag';
 import { IngressTlsCheck } from './ingress-tls';
+import { LimitRangeFitCheck } from './limit-range-fit';
 import { LoadBalancerSourceRangesCheck } from './load-balancer-source-ranges';
 import { LogShipperCheck } from './log-shipper';
 import { MemoryLimitsCheck } from './memory-limits';
@@ -105,6 +106,7 @@ export const ALL_CHECKS: readonly Check[] = [
   new MemoryLimitsCheck(),
   new EphemeralStorageLimitsCheck(),
   new NamespaceLimitRangeCheck(),
+  new LimitRangeFitCheck(),
   new NamespaceResourceQuotaCheck(),
   // Secrets
   new AutomountServiceAccountTokenCheck(),

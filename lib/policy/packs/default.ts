@@ -47,6 +47,7 @@ export const DEFAULT_PACK: Pack = {
     'memory-limits': E,
     'ephemeral-storage-limits': E,
     'namespace-limit-range': W,
+    'limit-range-fit': E,
     'namespace-resource-quota': W,
     'automount-service-account-token': W,
     'env-credential-literal': E,
