@@ -619,6 +619,16 @@ function itemsProblem(items: unknown): StructureProblem {
 /** What an object without apiVersion, kind or a name lacks (a function of its own: its closure would make every call allocate). */
 function missingFieldsProblem(manifest: any, hasName: boolean): StructureProblem {
   const missing = ['apiVersion', 'kind'].filter(f => typeof manifest[f] !== 'string' || manifest[f] === '');
+  // A name that is set but no string (`name: 123`) is not missing: Kubernetes' decoding refuses its type (STR's change).
+  const name = manifest.metadata?.name;
+  if (!hasName && missing.length === 0 && name !== undefined && name !== null) {
+    const what = Array.isArray(name) ? 'a list' : typeof name === 'object' ? 'an object' : `a ${typeof name} (${shown(name)})`;
+    return {
+      path: 'metadata.name',
+      message: `metadata.name is ${what}; Kubernetes wants a string there`,
+      fix: 'Write metadata.name as a string, in quotes if YAML would read it otherwise (`name: "123"`).',
+    };
+  }
   if (!hasName) missing.push('metadata.name');
   return {
     path: '',
